@@ -1,0 +1,45 @@
+# 换届通. `make run` serves the demo; `make test` runs ruff and the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
+
+.PHONY: run test lint fmt bench migrate seed worker beat clean-db
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+migrate: $(STAMP)
+	DEBUG=$${DEBUG-1} $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=$${DEBUG-1} $(PY) manage.py seed_demo
+
+run: seed
+	@echo "换届通已启动：http://127.0.0.1:8000 （Ctrl+C 停止）"
+	DEBUG=$${DEBUG-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) bin/bench.py
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A config worker -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A config beat -l info

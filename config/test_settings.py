@@ -1,0 +1,19 @@
+"""Test override: DEBUG-independent keys and fast hashing; everything else from settings."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE=")
+os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
+
+# Tests run tasks in-process; the real-worker test switches this off for itself.
+CELERY_TASK_ALWAYS_EAGER = True

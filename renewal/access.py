@@ -1,0 +1,184 @@
+"""Region-scoped access: the one place that decides who sees and changes what.
+
+Grants are django-guardian object permissions on Region rows:
+- ``view_region``: read everything under the region (unit data, rosters, seats);
+- ``change_region``: write the data of units under the region (township staff);
+- ``approve_region``: approve at that level (township leader, county reviewer).
+A county grant covers its townships. Superusers see everything.
+Objects outside a user's scope raise Http404 (never revealing they exist);
+readable objects the user may not change raise PermissionDenied.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Region, RenewalRound, SeatChange, Unit
+
+
+def _granted_ids(user, perm: str) -> frozenset[int]:
+    """Ids of regions the user holds `perm` on, expanded from counties to their townships."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__.setdefault("_region_grants", {})
+    if perm not in cache:
+        direct = set(
+            get_objects_for_user(
+                user, f"renewal.{perm}", klass=Region, accept_global_perms=False
+            ).values_list("id", flat=True)
+        )
+        children = Region.objects.filter(parent_id__in=direct).values_list("id", flat=True)
+        cache[perm] = frozenset(direct | set(children))
+    return cache[perm]
+
+
+def _region_q(ids, *, township_field="township_id", county_field="county_id") -> Q:
+    return Q(**{f"{township_field}__in": ids}) | Q(**{f"{county_field}__in": ids})
+
+
+def has_region_scope(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(_granted_ids(user, "view_region")))
+
+
+def require_region_scope(user) -> None:
+    """List pages are for users who hold a region; others (departments) are refused."""
+    if not has_region_scope(user):
+        raise PermissionDenied("您的账号没有区域数据的查看权限。")
+
+
+def can_in_region(user, perm: str, region_id: int) -> bool:
+    return user.is_superuser or region_id in _granted_ids(user, perm)
+
+
+# --- Regions -----------------------------------------------------------------------
+
+
+def regions_visible_to(user):
+    if user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(id__in=_granted_ids(user, "view_region"))
+
+
+def townships_visible_to(user):
+    return regions_visible_to(user).exclude(kind=Region.Kind.COUNTY)
+
+
+def counties_visible_to(user):
+    if user.is_superuser:
+        return Region.objects.filter(kind=Region.Kind.COUNTY)
+    ids = _granted_ids(user, "view_region")
+    return (
+        Region.objects.filter(kind=Region.Kind.COUNTY)
+        .filter(Q(id__in=ids) | Q(children__id__in=ids))
+        .distinct()
+    )
+
+
+def writable_townships(user):
+    if user.is_superuser:
+        return Region.objects.exclude(kind=Region.Kind.COUNTY)
+    return Region.objects.filter(id__in=_granted_ids(user, "change_region")).exclude(
+        kind=Region.Kind.COUNTY
+    )
+
+
+# --- Units ---------------------------------------------------------------------------
+
+
+def units_visible_to(user):
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(_region_q(_granted_ids(user, "view_region")))
+
+
+def unit_for_user(user, pk, *, write: bool = False, queryset=None) -> Unit:
+    qs = queryset if queryset is not None else Unit.objects.select_related("township", "county")
+    try:
+        unit = qs.get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_in_region(user, "view_region", unit.township_id):
+        raise Http404
+    if write and not can_write_unit(user, unit):
+        raise PermissionDenied("您只能查看、不能修改该村(社区)的数据。")
+    return unit
+
+
+def can_write_unit(user, unit: Unit) -> bool:
+    return can_in_region(user, "change_region", unit.township_id)
+
+
+# --- Rounds and the timetable ---------------------------------------------------------
+
+
+def round_for_user(user, pk, *, write: bool = False) -> RenewalRound:
+    try:
+        rnd = RenewalRound.objects.select_related("county").get(pk=pk)
+    except (RenewalRound.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not (user.is_superuser or rnd.county_id in _granted_ids(user, "view_region")):
+        raise Http404
+    if write and not can_in_region(user, "approve_region", rnd.county_id):
+        raise PermissionDenied("只有县委组织部可以修改换届时间表。")
+    return rnd
+
+
+def rounds_visible_to(user):
+    return RenewalRound.objects.filter(county__in=counties_visible_to(user))
+
+
+# --- Seat changes ---------------------------------------------------------------------
+
+
+def seat_changes_visible_to(user):
+    if user.is_superuser:
+        return SeatChange.objects.all()
+    return SeatChange.objects.filter(
+        _region_q(
+            _granted_ids(user, "view_region"),
+            township_field="unit__township_id",
+            county_field="unit__county_id",
+        )
+    )
+
+
+def seat_change_for_user(user, pk) -> SeatChange:
+    try:
+        change = SeatChange.objects.select_related("unit", "unit__township", "round").get(pk=pk)
+    except (SeatChange.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_in_region(user, "view_region", change.unit.township_id):
+        raise Http404
+    return change
+
+
+def can_decide_seat_change(user, change: SeatChange) -> bool:
+    """Township leaders decide the first step, county reviewers the second."""
+    if change.status == SeatChange.Status.PENDING_TOWNSHIP:
+        return user.is_superuser or change.unit.township_id in _direct_ids(user, "approve_region")
+    if change.status == SeatChange.Status.PENDING_COUNTY:
+        return can_in_region(user, "approve_region", change.unit.county_id)
+    return False
+
+
+def _direct_ids(user, perm: str) -> frozenset[int]:
+    """Grants held on the region itself, not inherited from a county."""
+    if user.is_superuser:
+        return frozenset()
+    return frozenset(
+        get_objects_for_user(
+            user, f"renewal.{perm}", klass=Region, accept_global_perms=False
+        ).values_list("id", flat=True)
+    )
+
+
+# --- History (audit) --------------------------------------------------------------------
+
+
+def can_read_history(user) -> bool:
+    """County reviewers and admins read objects' change history."""
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.role in ("county_reviewer", "admin")

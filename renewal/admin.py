@@ -1,0 +1,82 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from . import services
+from .models import Department, DomainError, Profile, Region, RenewalRound, Stage, Unit
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "township", "population", "is_key", "stage"]
+    list_filter = ["kind", "is_key", "county"]
+    search_fields = ["code", "name"]
+    list_select_related = ["township"]
+    readonly_fields = ["stage", "county"]
+    raw_id_fields = ["township"]
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+    fields = ["order", "code", "name", "due_date", "enabled"]
+    readonly_fields = ["code"]
+
+
+@admin.register(RenewalRound)
+class RenewalRoundAdmin(admin.ModelAdmin):
+    list_display = ["county", "year", "is_active"]
+    inlines = [StageInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["user", "role", "region", "department"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            services.role_assignment_check(
+                role=data.get("role"), region=data.get("region"), department=data.get("department")
+            )
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """Roles are set through the service, so guardian grants always match the role."""
+
+    form = ProfileForm
+    list_display = ["user", "role", "region", "department"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user", "region"]
+
+    def save_model(self, request, obj, form, change):
+        services.account_assign_role(
+            user=obj.user, role=obj.role, region=obj.region, department=obj.department
+        )
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class RenewalUserAdmin(UserAdmin):
+    search_fields = ["username", "first_name", "last_name"]

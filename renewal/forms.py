@@ -1,0 +1,113 @@
+from django import forms
+
+from .models import Body, PartyBranch, RiskPoint, Stage, Unit
+
+SORTS = {
+    "code": ("code", "区划代码"),
+    "name": ("name", "名称"),
+    "township": ("township__code", "乡镇/街道"),
+    "-population": ("-population", "人口（多→少）"),
+    "stage": ("stage", "阶段"),
+}
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label="名称或代码", required=False, max_length=40)
+    township = forms.ModelChoiceField(
+        label="乡镇/街道", queryset=None, required=False, empty_label="全部"
+    )
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部")] + Unit.Kind.choices
+    )
+    stage = forms.ChoiceField(label="阶段", required=False)
+    key = forms.ChoiceField(
+        label="重点难点",
+        required=False,
+        choices=[("", "全部"), ("1", "仅重点难点村"), ("0", "非重点难点村")],
+    )
+    overdue = forms.BooleanField(label="仅逾期", required=False)
+    sort = forms.ChoiceField(
+        label="排序", required=False, choices=[(k, v[1]) for k, v in SORTS.items()]
+    )
+
+    def __init__(self, *args, townships, stage_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["stage"].choices = [("", "全部")] + stage_choices
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = [
+            "name",
+            "kind",
+            "population",
+            "households",
+            "groups",
+            "is_key",
+            "key_reasons",
+            "risk_assessed_on",
+        ]
+        widgets = {
+            "key_reasons": forms.Textarea(attrs={"rows": 2}),
+            "risk_assessed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class UnitCreateForm(UnitForm):
+    class Meta(UnitForm.Meta):
+        fields = ["township", "code", *UnitForm.Meta.fields]
+
+    def __init__(self, *args, townships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["code"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        other = Unit.objects.filter(code=code).first()
+        if other:
+            raise forms.ValidationError(f"区划代码 {code} 已被“{other.name}”使用。")
+        return code
+
+    def _post_clean(self):
+        # county is derived from the township; set it before model validation runs.
+        if self.cleaned_data.get("township"):
+            self.instance.county_id = self.cleaned_data["township"].parent_id
+        super()._post_clean()
+
+
+class RiskPointForm(forms.ModelForm):
+    class Meta:
+        model = RiskPoint
+        fields = ["category", "description"]
+
+
+class BranchForm(forms.ModelForm):
+    class Meta:
+        model = PartyBranch
+        fields = ["name", "kind", "voting_members"]
+
+
+class SeatChangeForm(forms.Form):
+    body = forms.ChoiceField(label="班子", choices=Body.choices)
+    requested = forms.IntegerField(label="申请职数", min_value=1, max_value=99)
+    reason = forms.CharField(
+        label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "同意"), ("reject", "不同意")])
+    comment = forms.CharField(label="意见", required=False, max_length=300)
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name", "due_date", "enabled"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+
+StageFormSet = forms.modelformset_factory(Stage, form=StageForm, extra=0)

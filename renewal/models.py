@@ -1,0 +1,640 @@
+"""Regions, units, party branches, people, renewal rounds and seats.
+
+Every model holding domain data is tracked by django-pghistory: each insert,
+update and delete (bulk ones included, since these are database triggers) lands
+in an event table with the request's user in its context.
+"""
+
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from . import crypto
+from .idcard import mask_id_number, mask_phone
+
+division_code_validator = RegexValidator(
+    r"^\d{12}$", "统计用区划代码应为 12 位数字（例如 150123101201）。"
+)
+
+
+def audited(**kwargs):
+    """Track inserts, updates and deletes of a model in its pghistory event table."""
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs
+    )
+
+
+class DomainError(Exception):
+    """A refused operation; the message is Chinese and fit to show to the user."""
+
+
+class EncryptedTextField(models.TextField):
+    """Stores Fernet ciphertext; Python code sees the plaintext."""
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return value
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return crypto.encrypt(value)
+
+
+@audited()
+class Region(models.Model):
+    """A county (区县) or a township / subdistrict (乡镇/街道) under it."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "区县"
+        TOWNSHIP = "township", "乡镇"
+        SUBDISTRICT = "subdistrict", "街道"
+
+    code = models.CharField(
+        "统计用区划代码", max_length=12, unique=True, validators=[division_code_validator]
+    )
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "行政区域"
+        verbose_name_plural = "行政区域"
+        ordering = ["code"]
+        permissions = [("approve_region", "审批本区域事项")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="county", parent__isnull=True)
+                | (~models.Q(kind="county") & models.Q(parent__isnull=False)),
+                name="region_county_is_root",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_county(self):
+        return self.kind == self.Kind.COUNTY
+
+    @property
+    def county(self):
+        return self if self.is_county else self.parent
+
+    def clean(self):
+        if self.parent_id and self.parent.kind != self.Kind.COUNTY:
+            raise ValidationError({"parent": "乡镇/街道的上级必须是区县。"})
+        if self.parent_id and self.code[:6] != self.parent.code[:6]:
+            raise ValidationError({"code": "乡镇/街道的区划代码前 6 位应与所属区县一致。"})
+
+
+@audited()
+class Unit(models.Model):
+    """A village (村) or community (社区): the unit that elects its two committees."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", "村"
+        COMMUNITY = "community", "社区"
+
+    code = models.CharField(
+        "统计用区划代码", max_length=12, unique=True, validators=[division_code_validator]
+    )
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.VILLAGE)
+    township = models.ForeignKey(
+        Region, verbose_name="乡镇/街道", on_delete=models.PROTECT, related_name="units"
+    )
+    # Denormalised from township.parent so county-wide lists filter on one index.
+    county = models.ForeignKey(
+        Region, verbose_name="区县", on_delete=models.PROTECT, related_name="county_units"
+    )
+    population = models.PositiveIntegerField(
+        "户籍人口", default=0, validators=[MaxValueValidator(200_000)]
+    )
+    households = models.PositiveIntegerField(
+        "户数", default=0, validators=[MaxValueValidator(100_000)]
+    )
+    groups = models.PositiveSmallIntegerField(
+        "村(居)民小组数", default=0, validators=[MaxValueValidator(200)]
+    )
+    is_key = models.BooleanField("重点难点村", default=False)
+    key_reasons = models.TextField("重点难点原因", blank=True)
+    risk_assessed_on = models.DateField("风险研判完成日期", null=True, blank=True)
+    # Derived from recorded facts by renewal.services.unit_refresh_stage; never edited.
+    stage = models.CharField("当前阶段", max_length=24, default="preparation", db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "村(社区)"
+        verbose_name_plural = "村(社区)"
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["county", "code"]),
+            models.Index(fields=["county", "stage", "code"]),
+            models.Index(fields=["township", "code"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(households__lte=models.F("population")),
+                name="unit_households_not_above_population",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_community(self):
+        return self.kind == self.Kind.COMMUNITY
+
+    @property
+    def committee_label(self):
+        return "居民委员会" if self.is_community else "村民委员会"
+
+    @property
+    def group_label(self):
+        return "居民小组" if self.is_community else "村民小组"
+
+    def clean(self):
+        errors = {}
+        if self.households and self.population and self.households > self.population:
+            errors["households"] = "户数不能多于户籍人口。"
+        if self.township_id and self.code and self.code[:9] != self.township.code[:9]:
+            errors["code"] = f"区划代码前 9 位应与所属乡镇/街道 {self.township.code[:9]} 一致。"
+        if self.is_key and not self.key_reasons.strip():
+            errors["key_reasons"] = "标为重点难点村时须写明原因。"
+        if errors:
+            raise ValidationError(errors)
+
+
+@audited()
+class RiskPoint(models.Model):
+    class Category(models.TextChoices):
+        COMPLEX = "complex", "选情复杂"
+        CLAN = "clan", "宗族宗教"
+        DISPUTE = "dispute", "矛盾纠纷"
+        LEGACY = "legacy", "历史遗留问题"
+        OTHER = "other", "其他"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="risk_points")
+    category = models.CharField("类别", max_length=12, choices=Category.choices)
+    description = models.CharField("情况说明", max_length=300)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "风险点"
+        verbose_name_plural = "风险点"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}：{self.description}"
+
+
+@audited()
+class PartyBranch(models.Model):
+    class Kind(models.TextChoices):
+        BRANCH = "branch", "党支部"
+        GENERAL_BRANCH = "general_branch", "党总支"
+        COMMITTEE = "committee", "党委"
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="branch")
+    name = models.CharField("党组织名称", max_length=80)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.BRANCH)
+    voting_members = models.PositiveIntegerField(
+        "有表决权党员数", default=0, validators=[MaxValueValidator(5000)]
+    )
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+
+    def __str__(self):
+        return self.name
+
+
+class Education(models.TextChoices):
+    """The ladder of domain.md §4, in order."""
+
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "高中/中专"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科"
+    POSTGRADUATE = "postgraduate", "研究生"
+
+
+EDUCATION_RANK = {value: rank for rank, value in enumerate(Education.values)}
+
+
+class PersonTag(models.TextChoices):
+    VETERAN = "veteran", "退役军人"
+    RETURNED_MIGRANT = "returned_migrant", "返乡农民工"
+    COLLEGE_GRADUATE = "college_graduate", "高校毕业生"
+    ENTREPRENEUR = "entrepreneur", "本土企业家"
+    COOPERATIVE = "cooperative", "合作社负责人"
+    DOCTOR_TEACHER = "doctor_teacher", "乡村医生/教师"
+
+
+@audited(exclude=["id_number_hash", "phone_hash"])
+class Person(models.Model):
+    """A natural person: party member, previous-term cadre, later candidate or voter."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    class PoliticalStatus(models.TextChoices):
+        FULL_MEMBER = "full_member", "中共党员"
+        PROBATIONARY = "probationary", "中共预备党员"
+        LEAGUE = "league", "共青团员"
+        OTHER_PARTY = "other_party", "民主党派"
+        MASSES = "masses", "群众"
+
+    name = models.CharField("姓名", max_length=40)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number = EncryptedTextField("公民身份号码")
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone = EncryptedTextField("联系电话", blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    education = models.CharField("学历", max_length=16, choices=Education.choices)
+    political_status = models.CharField(
+        "政治面貌", max_length=16, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    tags = ArrayField(
+        models.CharField(max_length=24, choices=PersonTag.choices),
+        verbose_name="人员类别",
+        default=list,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+
+    def __str__(self):
+        return self.name
+
+    def set_id_number(self, value: str) -> None:
+        self.id_number = value
+        self.id_number_hash = crypto.blind_index(value, purpose="id")
+
+    def set_phone(self, value: str) -> None:
+        self.phone = value
+        self.phone_hash = crypto.blind_index(value, purpose="phone") if value else ""
+
+    @property
+    def id_number_masked(self):
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self):
+        return mask_phone(self.phone)
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@audited()
+class PartyMember(models.Model):
+    """A member on a branch's roster."""
+
+    class Status(models.TextChoices):
+        FULL = "full", "正式党员"
+        PROBATIONARY = "probationary", "预备党员"
+
+    branch = models.ForeignKey(PartyBranch, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField("党员类别", max_length=16, choices=Status.choices)
+    on_probation = models.BooleanField("留党察看期间", default=False)
+    joined_on = models.DateField("入党时间")
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员名册"
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "person"], name="member_once_per_branch")
+        ]
+
+    @property
+    def can_vote(self):
+        return self.status == self.Status.FULL and not self.on_probation
+
+
+class Body(models.TextChoices):
+    PARTY = "party", "党组织委员会"
+    VILLAGERS = "villagers", "村(居)民委员会"
+
+
+class Post(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
+    PARTY_MEMBER = "party_member", "委员"
+    DIRECTOR = "director", "主任"
+    DEPUTY_DIRECTOR = "deputy_director", "副主任"
+    COMMITTEE_MEMBER = "committee_member", "委员"
+    WOMEN_MEMBER = "women_member", "妇女委员"
+
+
+@audited()
+class Term(models.Model):
+    """One term of one committee of a unit (the previous term is the baseline)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="terms")
+    body = models.CharField("班子", max_length=12, choices=Body.choices)
+    elected_on = models.DateField("选举日期")
+
+    class Meta:
+        verbose_name = "届次"
+        verbose_name_plural = "届次"
+        ordering = ["-elected_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "body", "elected_on"], name="term_unique")
+        ]
+
+
+@audited()
+class TermMember(models.Model):
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="term_seats")
+    post = models.CharField("职务", max_length=20, choices=Post.choices)
+
+    class Meta:
+        verbose_name = "班子成员"
+        verbose_name_plural = "班子成员"
+        constraints = [
+            models.UniqueConstraint(fields=["term", "person", "post"], name="term_member_unique")
+        ]
+
+
+DEFAULT_STAGES = [
+    ("preparation", "准备工作"),
+    ("seats", "职数核定"),
+    ("recommendation", "推荐人选"),
+    ("vetting", "考察与联审"),
+    ("formal_list", "确定正式候选人"),
+    ("congress", "党员大会选举"),
+    ("approval", "报批与公示"),
+    ("villagers_election", "村(居)委会选举"),
+    ("handover", "交接与培训"),
+]
+STAGE_CODES = [code for code, _ in DEFAULT_STAGES] + ["done"]
+STAGE_NAMES = dict(DEFAULT_STAGES) | {"done": "全部完成"}
+
+
+@audited()
+class RenewalRound(models.Model):
+    """One renewal of one county; its seat defaults and limits are county settings."""
+
+    county = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="rounds", verbose_name="区县"
+    )
+    year = models.PositiveSmallIntegerField(
+        "换届年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    is_active = models.BooleanField("进行中", default=True)
+    party_seats_default = models.PositiveSmallIntegerField("党组织委员会默认职数", default=5)
+    villagers_seats_default = models.PositiveSmallIntegerField("村(居)委会默认职数", default=5)
+    seats_min = models.PositiveSmallIntegerField("职数下限", default=3)
+    seats_max = models.PositiveSmallIntegerField("职数上限", default=9)
+    seats_source = models.CharField(
+        "职数规定依据",
+        max_length=200,
+        default="《中国共产党基层组织选举工作条例》第九条；县委组织部换届工作方案",
+    )
+
+    class Meta:
+        verbose_name = "换届轮次"
+        verbose_name_plural = "换届轮次"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="round_once_per_county_year"),
+            models.UniqueConstraint(
+                fields=["county"], condition=models.Q(is_active=True), name="one_active_round"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.county.name} {self.year} 年村(社区)“两委”换届"
+
+    def default_seats(self, body: str) -> int:
+        return self.party_seats_default if body == Body.PARTY else self.villagers_seats_default
+
+
+@audited()
+class Stage(models.Model):
+    """A stage of the county timetable: the county renames, skips or dates it."""
+
+    round = models.ForeignKey(RenewalRound, on_delete=models.CASCADE, related_name="stages")
+    code = models.CharField("阶段代码", max_length=24)
+    name = models.CharField("阶段名称", max_length=40)
+    order = models.PositiveSmallIntegerField("顺序")
+    due_date = models.DateField("完成时限", null=True, blank=True)
+    enabled = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "阶段"
+        verbose_name_plural = "阶段时间表"
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "code"], name="stage_once_per_round")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@audited()
+class UnitSeats(models.Model):
+    """The seats of both committees of a unit in a round (effective values)."""
+
+    round = models.ForeignKey(RenewalRound, on_delete=models.CASCADE, related_name="unit_seats")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="seats")
+    party = models.PositiveSmallIntegerField("党组织委员会职数")
+    villagers = models.PositiveSmallIntegerField("村(居)委会职数")
+
+    class Meta:
+        verbose_name = "职数"
+        verbose_name_plural = "职数"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="seats_once_per_round")
+        ]
+
+    def for_body(self, body: str) -> int:
+        return self.party if body == Body.PARTY else self.villagers
+
+
+@audited()
+class SeatChange(models.Model):
+    """A request to change a committee's seats; increases need two approvals."""
+
+    class Status(models.TextChoices):
+        PENDING_TOWNSHIP = "pending_township", "待乡镇(街道)党(工)委审批"
+        PENDING_COUNTY = "pending_county", "待县委组织部审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "未批准"
+
+    TRANSITIONS = {
+        Status.PENDING_TOWNSHIP: {Status.PENDING_COUNTY, Status.REJECTED},
+        Status.PENDING_COUNTY: {Status.APPROVED, Status.REJECTED},
+        Status.APPROVED: set(),
+        Status.REJECTED: set(),
+    }
+
+    round = models.ForeignKey(RenewalRound, on_delete=models.CASCADE, related_name="seat_changes")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="seat_changes")
+    body = models.CharField("班子", max_length=12, choices=Body.choices)
+    previous = models.PositiveSmallIntegerField("原职数")
+    requested = models.PositiveSmallIntegerField("申请职数")
+    reason = models.TextField("申请理由")
+    status = models.CharField("状态", max_length=20, choices=Status.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    township_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    township_decided_at = models.DateTimeField("乡镇审批时间", null=True, blank=True)
+    township_comment = models.CharField("乡镇意见", max_length=300, blank=True)
+    county_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    county_decided_at = models.DateTimeField("县级审批时间", null=True, blank=True)
+    county_comment = models.CharField("县级意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "职数调整"
+        verbose_name_plural = "职数调整"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit", "body"],
+                condition=models.Q(status__in=["pending_township", "pending_county"]),
+                name="one_open_seat_change",
+            )
+        ]
+
+    @property
+    def is_open(self):
+        return self.status in (self.Status.PENDING_TOWNSHIP, self.Status.PENDING_COUNTY)
+
+    def set_status(self, new_status: str) -> None:
+        if new_status not in self.TRANSITIONS[self.status]:
+            raise DomainError(
+                f"职数调整申请当前为“{self.get_status_display()}”，"
+                f"不能改为“{self.Status(new_status).label}”。"
+            )
+        self.status = new_status
+
+
+class Department(models.Model):
+    """A joint-review department (联审部门)."""
+
+    code = models.SlugField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = "联审部门"
+        verbose_name_plural = "联审部门"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+@audited()
+class Profile(models.Model):
+    """A user's role and home region; grants themselves are guardian rows on regions."""
+
+    class Role(models.TextChoices):
+        TOWNSHIP_STAFF = "township_staff", "乡镇(街道)工作人员"
+        TOWNSHIP_LEADER = "township_leader", "乡镇(街道)党(工)委负责人"
+        COUNTY_REVIEWER = "county_reviewer", "县委组织部审核人员"
+        DISCIPLINE_OFFICER = "discipline_officer", "纪检监察人员"
+        DEPARTMENT_USER = "department_user", "联审部门人员"
+        ADMIN = "admin", "系统管理员"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    role = models.CharField("角色", max_length=24, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+
+    def __str__(self):
+        return f"{self.user.username}（{self.get_role_display()}）"
+
+
+class AccessLog(models.Model):
+    """Sensitive reads: unmasked personal data and exports (who, when, what, how many)."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", "导出"
+        UNMASK = "unmask", "查看完整个人信息"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    target = models.CharField("对象", max_length=200)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    row_count = models.PositiveIntegerField("行数", null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "敏感操作日志"
+        verbose_name_plural = "敏感操作日志"
+        ordering = ["-at"]
+
+
+class ExportJob(models.Model):
+    """A background export; the user polls its progress and downloads the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, default="units")
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0

@@ -1,0 +1,452 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import access, services
+from .exports import export_dir, export_start
+from .forms import (
+    BranchForm,
+    DecisionForm,
+    RiskPointForm,
+    SeatChangeForm,
+    StageFormSet,
+    UnitCreateForm,
+    UnitFilterForm,
+    UnitForm,
+)
+from .history import events_for
+from .models import (
+    STAGE_NAMES,
+    AccessLog,
+    DomainError,
+    ExportJob,
+    PartyMember,
+    Profile,
+    Region,
+    RiskPoint,
+    SeatChange,
+    Unit,
+)
+from .selectors import check_filter_scope, filtered_units, stage_due_dates
+
+
+def _apply_domain_error(form, exc):
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+
+
+# --- Home -------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    profile = getattr(request.user, "profile", None)
+    role = profile.role if profile else ("admin" if request.user.is_superuser else None)
+    context = {"role": role, "today": timezone.localdate()}
+    if role in ("township_staff", "township_leader", "county_reviewer", "discipline_officer"):
+        units = access.units_visible_to(request.user)
+        context["townships"] = _township_summary(request.user, units)
+        context["stage_names"] = STAGE_NAMES
+        context["key_units"] = (
+            units.filter(is_key=True)
+            .select_related("township")
+            .annotate(risks=Count("risk_points"))
+            .order_by("code")[:20]
+        )
+    if role in ("township_leader", "county_reviewer", "admin"):
+        pending = access.seat_changes_visible_to(request.user).filter(
+            status__in=[SeatChange.Status.PENDING_TOWNSHIP, SeatChange.Status.PENDING_COUNTY]
+        )
+        context["to_decide"] = [
+            c
+            for c in pending.select_related("unit", "unit__township")[:50]
+            if access.can_decide_seat_change(request.user, c)
+        ]
+    if role in ("township_staff", "township_leader"):
+        context["my_requests"] = (
+            SeatChange.objects.filter(requested_by=request.user)
+            .select_related("unit")
+            .order_by("-requested_at")[:10]
+        )
+    if role == "admin":
+        context["role_counts"] = (
+            Profile.objects.values("role").annotate(n=Count("id")).order_by("role")
+        )
+        context["role_names"] = dict(Profile.Role.choices)
+        context["recent_logs"] = AccessLog.objects.select_related("user")[:10]
+        context["region_count"] = Region.objects.count()
+        context["unit_count"] = Unit.objects.count()
+    if role == "department_user":
+        context["department"] = profile.department
+    return render(request, "renewal/home.html", context)
+
+
+def _township_summary(user, units):
+    """Per township: units, key units, units per stage and overdue units (3 queries)."""
+    today = timezone.localdate()
+    counts = units.values("township_id", "stage").annotate(n=Count("id"))
+    county_ids = set(units.values_list("county_id", flat=True).distinct()[:50])
+    due = stage_due_dates(county_ids)
+    rows = {}
+    for t in access.townships_visible_to(user).order_by("code"):
+        rows[t.pk] = {"township": t, "total": 0, "key": 0, "stages": {}, "overdue": 0}
+    for row in counts:
+        summary = rows.get(row["township_id"])
+        if summary is None:
+            continue
+        summary["total"] += row["n"]
+        summary["stages"][row["stage"]] = row["n"]
+        day = due.get((summary["township"].parent_id, row["stage"]))
+        if day and day < today:
+            summary["overdue"] += row["n"]
+    for row in units.filter(is_key=True).values("township_id").annotate(n=Count("id")):
+        if row["township_id"] in rows:
+            rows[row["township_id"]]["key"] = row["n"]
+    return list(rows.values())
+
+
+# --- Units ------------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request):
+    access.require_region_scope(request.user)
+    form, units, due = filtered_units(request.user, request.GET)
+    size = 100 if request.GET.get("size") == "100" else settings.UNITS_PAGE_SIZE
+    page = Paginator(units, size).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for unit in page:
+        day = due.get((unit.county_id, unit.stage))
+        unit.due_date, unit.is_overdue = day, bool(day and day < today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "stage_names": STAGE_NAMES,
+        "can_create": access.writable_townships(request.user).exists(),
+    }
+    template = "renewal/partials/unit_results.html" if request.htmx else "renewal/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = access.unit_for_user(request.user, pk)
+    rnd = services.active_round(unit.county_id)
+    seats = unit.seats.filter(round=rnd).first() if rnd else None
+    branch = getattr(unit, "branch", None)
+    members = (
+        PartyMember.objects.filter(branch=branch).select_related("person").order_by("joined_on")
+        if branch
+        else PartyMember.objects.none()
+    )
+    terms = unit.terms.prefetch_related("members__person").order_by("-elected_on", "body")
+    due = stage_due_dates([unit.county_id])
+    day = due.get((unit.county_id, unit.stage))
+    context = {
+        "unit": unit,
+        "round": rnd,
+        "seats": seats,
+        "branch": branch,
+        "members": members,
+        "voting_count": sum(1 for m in members if m.can_vote),
+        "terms": terms,
+        "risk_points": unit.risk_points.all(),
+        "risk_form": RiskPointForm(),
+        "seat_changes": unit.seat_changes.select_related("requested_by").all()[:20],
+        "can_write": access.can_write_unit(request.user, unit),
+        "can_history": access.can_read_history(request.user),
+        "stage_name": STAGE_NAMES.get(unit.stage, unit.stage),
+        "due_date": day,
+        "is_overdue": bool(day and day < timezone.localdate()),
+        "stages": _stage_bar(rnd, unit.stage),
+    }
+    return render(request, "renewal/unit_detail.html", context)
+
+
+def _stage_bar(rnd, current):
+    """The enabled stages with their state for this unit: done, now or todo."""
+    if rnd is None:
+        return []
+    bar, reached = [], current == "done"
+    for stage in rnd.stages.filter(enabled=True):
+        if stage.code == current:
+            stage.state, reached = "now", True
+        else:
+            stage.state = "todo" if reached else "done"
+        bar.append(stage)
+    return bar
+
+
+@login_required
+def unit_create(request):
+    townships = access.writable_townships(request.user).order_by("code")
+    if not townships.exists():
+        raise PermissionDenied("您没有新增村(社区)的权限。")
+    form = UnitCreateForm(request.POST or None, townships=townships)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("township", "code")}
+        try:
+            unit = services.unit_create(
+                township=form.cleaned_data["township"], code=form.cleaned_data["code"], **data
+            )
+        except (DomainError, ValidationError) as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"已新增{unit.get_kind_display()}“{unit.name}”。")
+            return redirect("renewal:unit-detail", pk=unit.pk)
+    return render(request, "renewal/unit_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = access.unit_for_user(request.user, pk, write=True)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(
+                unit=unit, **{f: form.cleaned_data[f] for f in UnitForm.Meta.fields}
+            )
+        except (DomainError, ValidationError) as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("renewal:unit-detail", pk=unit.pk)
+    return render(request, "renewal/unit_form.html", {"form": form, "unit": unit})
+
+
+def _risk_fragment(request, unit, form=None):
+    return render(
+        request,
+        "renewal/partials/risk_points.html",
+        {
+            "unit": unit,
+            "risk_points": unit.risk_points.all(),
+            "risk_form": form or RiskPointForm(),
+            "can_write": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def risk_point_add(request, pk):
+    unit = access.unit_for_user(request.user, pk, write=True)
+    form = RiskPointForm(request.POST)
+    if form.is_valid():
+        services.risk_point_add(unit=unit, **form.cleaned_data)
+        form = None
+    if request.htmx:
+        return _risk_fragment(request, unit, form)
+    if form is not None:
+        messages.error(
+            request, "风险点未保存：" + "；".join(e for es in form.errors.values() for e in es)
+        )
+    return redirect("renewal:unit-detail", pk=unit.pk)
+
+
+@login_required
+@require_POST
+def risk_point_delete(request, pk, point_pk):
+    unit = access.unit_for_user(request.user, pk, write=True)
+    point = get_object_or_404(RiskPoint, pk=point_pk, unit=unit)
+    services.risk_point_delete(point=point)
+    if request.htmx:
+        return _risk_fragment(request, unit)
+    return redirect("renewal:unit-detail", pk=unit.pk)
+
+
+@login_required
+def branch_edit(request, pk):
+    unit = access.unit_for_user(request.user, pk, write=True)
+    branch = getattr(unit, "branch", None)
+    if branch is None:
+        raise Http404
+    form = BranchForm(request.POST or None, instance=branch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.branch_update(branch=branch, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, "党组织信息已保存。")
+            return redirect("renewal:unit-detail", pk=unit.pk)
+    return render(request, "renewal/branch_form.html", {"form": form, "unit": unit})
+
+
+# --- Seats ------------------------------------------------------------------------------
+
+
+@login_required
+def seat_change_create(request, pk):
+    unit = access.unit_for_user(request.user, pk, write=True)
+    form = SeatChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.seat_change_request(
+                actor=request.user, unit=unit, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if change.status == SeatChange.Status.APPROVED:
+                messages.success(request, "职数未超过县定默认职数，已直接调整并记录。")
+            else:
+                messages.success(request, "职数调整申请已提交，待乡镇(街道)党(工)委审批。")
+            return redirect("renewal:unit-detail", pk=unit.pk)
+    rnd = services.active_round(unit.county_id)
+    return render(
+        request, "renewal/seat_change_form.html", {"form": form, "unit": unit, "round": rnd}
+    )
+
+
+@login_required
+def seat_change_list(request):
+    access.require_region_scope(request.user)
+    changes = access.seat_changes_visible_to(request.user).select_related(
+        "unit", "unit__township", "requested_by"
+    )
+    status = request.GET.get("status", "open")
+    if status == "open":
+        changes = changes.filter(status__in=["pending_township", "pending_county"])
+    elif status in SeatChange.Status.values:
+        changes = changes.filter(status=status)
+    page = Paginator(changes.order_by("-requested_at"), 50).get_page(request.GET.get("page"))
+    for change in page:
+        change.can_decide = access.can_decide_seat_change(request.user, change)
+    return render(
+        request,
+        "renewal/seat_change_list.html",
+        {"page": page, "status": status, "statuses": SeatChange.Status.choices},
+    )
+
+
+@login_required
+def seat_change_decide(request, pk):
+    change = access.seat_change_for_user(request.user, pk)
+    if not access.can_decide_seat_change(request.user, change):
+        raise PermissionDenied("您不能审批这项申请。")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.seat_change_decide(
+                actor=request.user,
+                change=change,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "审批意见已记录。")
+            return redirect("renewal:seat-change-list")
+    return render(request, "renewal/seat_change_decide.html", {"form": form, "change": change})
+
+
+# --- Timetable --------------------------------------------------------------------------
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = access.round_for_user(request.user, pk)
+    can_edit = access.can_in_region(request.user, "approve_region", rnd.county_id)
+    formset = StageFormSet(request.POST or None, queryset=rnd.stages.all())
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("只有县委组织部可以修改换届时间表。")
+        if formset.is_valid():
+            rows = [
+                {
+                    "id": f.instance.pk,
+                    **{k: f.cleaned_data[k] for k in ("name", "due_date", "enabled")},
+                }
+                for f in formset.forms
+            ]
+            try:
+                services.timetable_update(rnd=rnd, stages=rows)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "换届时间表已保存，各村(社区)阶段已重新计算。")
+                return redirect("renewal:round-detail", pk=rnd.pk)
+    stage_counts = dict(
+        Unit.objects.filter(county=rnd.county).values_list("stage").annotate(n=Count("id"))
+    )
+    return render(
+        request,
+        "renewal/round_detail.html",
+        {"round": rnd, "formset": formset, "can_edit": can_edit, "stage_counts": stage_counts},
+    )
+
+
+@login_required
+def round_list(request):
+    access.require_region_scope(request.user)
+    rounds = access.rounds_visible_to(request.user).select_related("county")
+    return render(request, "renewal/round_list.html", {"rounds": rounds})
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def unit_export(request):
+    access.require_region_scope(request.user)
+    params = {k: v for k, v in request.POST.items() if k in UnitFilterForm.base_fields}
+    check_filter_scope(request.user, params)
+    job = export_start(user=request.user, params=params)
+    return redirect("renewal:export-detail", pk=job.pk)
+
+
+def _job_for_user(user, pk):
+    job = ExportJob.objects.filter(pk=pk, user=user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def export_detail(request, pk):
+    job = _job_for_user(request.user, pk)
+    template = (
+        "renewal/partials/export_status.html" if request.htmx else "renewal/export_detail.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_download(request, pk):
+    job = _job_for_user(request.user, pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    path = export_dir() / job.file_name
+    if not path.exists():
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"村社区名册-{job.created_at:%Y%m%d}.xlsx"
+    )
+
+
+# --- History ------------------------------------------------------------------------------
+
+
+@login_required
+def unit_history(request, pk):
+    unit = access.unit_for_user(request.user, pk)
+    if not access.can_read_history(request.user):
+        raise PermissionDenied("只有县委组织部和系统管理员可以查看修改记录。")
+    page = Paginator(events_for(unit), 50).get_page(request.GET.get("page"))
+    return render(request, "renewal/history.html", {"unit": unit, "page": page})

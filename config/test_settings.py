@@ -17,3 +17,7 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
 
 # Tests run tasks in-process; the real-worker test switches this off for itself.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# WhiteNoise warns when STATIC_ROOT is missing; tests serve from the finders.
+WHITENOISE_USE_FINDERS = True
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405

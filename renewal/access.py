@@ -117,7 +117,7 @@ def round_for_user(user, pk, *, write: bool = False) -> RenewalRound:
         rnd = RenewalRound.objects.select_related("county").get(pk=pk)
     except (RenewalRound.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not (user.is_superuser or rnd.county_id in _granted_ids(user, "view_region")):
+    if not counties_visible_to(user).filter(pk=rnd.county_id).exists():
         raise Http404
     if write and not can_in_region(user, "approve_region", rnd.county_id):
         raise PermissionDenied("只有县委组织部可以修改换届时间表。")

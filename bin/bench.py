@@ -1,0 +1,469 @@
+"""`make bench`: seed N units into a separate database and time the unit pages.
+
+Measures, for the seeded county reviewer ``zuzhibu``, the unit list (first page,
+a filtered page, a middle and a deep page, the htmx fragment, 100 per page) and
+the unit detail: median / p95 / max server time and query count. Results are
+written to docs/benchmarks.md (the whole file is rewritten on every run).
+
+This is a benchmark, not a test: going over budget does not fail the run; a
+non-200 response does (exit status 1).
+
+Never touches the developer's demo database:
+- without DATABASE_URL the embedded PostgreSQL is used with database ``renewal_bench``;
+- with DATABASE_URL, BENCH_DATABASE_URL must name the database to use instead.
+"""
+
+import argparse
+import datetime
+import math
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_MS = 150.0
+BENCH_DB_NAME = "renewal_bench"
+REVIEWER = "zuzhibu"
+
+
+def log(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
+    return urlunsplit(parts)
+
+
+def configure_environment() -> str:
+    """Point Django at the benchmark database before settings load; describe it."""
+    bench_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
+    dev_url = os.environ.get("DATABASE_URL", "").strip()
+    if dev_url and not bench_url:
+        sys.stderr.write(
+            "已设置 DATABASE_URL，基准测试不会使用该数据库，以免覆盖开发/演示数据。\n"
+            "请另设 BENCH_DATABASE_URL，指向一个专供基准测试使用、可被清空重建的 PostgreSQL 数据库，例如：\n"
+            "  BENCH_DATABASE_URL=postgres://user:password@localhost/renewal_bench make bench\n"
+            "或取消 DATABASE_URL，改用内置 PostgreSQL 中的 renewal_bench 库。\n"
+        )
+        sys.exit(2)
+    if bench_url:
+        if dev_url and urlsplit(bench_url)._replace(query="") == urlsplit(dev_url)._replace(
+            query=""
+        ):
+            sys.stderr.write(
+                "BENCH_DATABASE_URL 与 DATABASE_URL 指向同一个数据库，已拒绝运行。"
+                "请为基准测试单独建一个数据库。\n"
+            )
+            sys.exit(2)
+        os.environ["DATABASE_URL"] = bench_url
+        target = f"BENCH_DATABASE_URL（{_redact(bench_url)}）"
+    else:
+        os.environ["EMBEDDED_DB_NAME"] = BENCH_DB_NAME
+        target = f"内置 PostgreSQL，数据库 {BENCH_DB_NAME}"
+    os.environ["DEBUG"] = "1"  # the settings only provide dev keys with DEBUG on
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    hosts = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+    if "testserver" not in hosts:
+        hosts.append("testserver")
+    os.environ["ALLOWED_HOSTS"] = ",".join(hosts)
+    os.environ["PYTHONUNBUFFERED"] = "1"  # the seed's progress shows up as it happens
+    return target
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def machine_info(connection) -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cur:
+        cur.execute("SELECT version()")
+        pg_version = cur.fetchone()[0]
+        cur.execute("SHOW shared_buffers")
+        shared_buffers = cur.fetchone()[0]
+        cur.execute("SHOW work_mem")
+        work_mem = cur.fetchone()[0]
+    import django
+
+    return {
+        "nproc": str(
+            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        ),
+        "cpu": cpu,
+        "postgres": pg_version,
+        "pg_settings": f"shared_buffers={shared_buffers}, work_mem={work_mem}",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "os": platform.platform(),
+    }
+
+
+def manage(*args: str) -> None:
+    """Run manage.py in a child process (its peak RSS is reported separately)."""
+    cmd = [sys.executable, str(ROOT / "manage.py"), *args]
+    result = subprocess.run(cmd, cwd=ROOT, env=os.environ.copy(), check=False)
+    if result.returncode != 0:
+        sys.stderr.write(f"命令失败（退出码 {result.returncode}）：manage.py {' '.join(args)}\n")
+        sys.exit(result.returncode)
+
+
+def rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="换届通性能基准：村(社区)列表与详情页。")
+    parser.add_argument("--units", type=int, default=20_000, help="村(社区)数量，默认 20000")
+    parser.add_argument("--reps", type=int, default=30, help="每个场景的计时次数，默认 30")
+    parser.add_argument("--warmup", type=int, default=3, help="每个场景的预热次数，默认 3")
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="先清空基准库（manage.py flush）再生成数据，用于重测生成耗时或更换 --units",
+    )
+    parser.add_argument(
+        "--output", default=str(ROOT / "docs" / "benchmarks.md"), help="结果文件路径"
+    )
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    if args.reps < 1 or args.warmup < 0:
+        sys.stderr.write("--reps 至少为 1，--warmup 不能为负。\n")
+        return 2
+    sys.path.insert(0, str(ROOT))
+    target = configure_environment()
+    started_at = datetime.datetime.now().astimezone()
+    log(f"== 换届通基准测试：{args.units} 个村(社区)，每个场景 {args.reps} 次 ==")
+    log(f"数据库：{target}")
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection, connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from renewal import access
+    from renewal.models import Person, Region, Unit
+
+    log("\n[1/4] migrate …")
+    t0 = time.perf_counter()
+    manage("migrate", "--noinput", "-v", "0")
+    log(f"migrate 完成（{time.perf_counter() - t0:.1f} 秒）")
+
+    if args.reset:
+        log("按 --reset 清空基准库（flush）…")
+        manage("flush", "--noinput", "-v", "0")
+
+    units_before = Unit.objects.count()
+    people_before = Person.objects.count()
+    connections.close_all()
+
+    log(f"\n[2/4] seed_demo --units {args.units}（库中已有 {units_before} 个村(社区)）…")
+    t0 = time.perf_counter()
+    manage("seed_demo", "--units", str(args.units))
+    seed_seconds = time.perf_counter() - t0
+    seed_rss = rss_mb(resource.RUSAGE_CHILDREN)
+    units_after = Unit.objects.count()
+    people_after = Person.objects.count()
+    fresh = units_after > units_before
+    log(
+        f"seed_demo 用时 {seed_seconds:.1f} 秒（{'新生成' if fresh else '已有数据，未新增'}），"
+        f"村(社区) {units_before} → {units_after}，人员 {people_before} → {people_after}"
+    )
+    warnings = []
+    if units_after != args.units:
+        warnings.append(
+            f"库中共有 {units_after} 个村(社区)，与 --units {args.units} 不一致"
+            "（可能是先前用其他 --units 生成过）；用 `bin/bench.py --reset` 重建。"
+        )
+        log("注意：" + warnings[-1])
+
+    # --- measurement ------------------------------------------------------------------
+    # DEBUG=1 was only needed for the dev keys at settings import. Measure with the
+    # production value so Django's debug cursor does not log every query.
+    settings.DEBUG = False
+    machine = machine_info(connection)
+    user = get_user_model().objects.get(username=REVIEWER)
+    client = Client()
+    client.force_login(user)
+
+    visible = access.units_visible_to(user)
+    visible_count = visible.count()
+    page_size = settings.UNITS_PAGE_SIZE
+    last_page = max(1, math.ceil(visible_count / page_size))
+    middle_page = max(1, last_page // 2)
+    townships = list(access.townships_visible_to(user).order_by("code").values_list("pk", "name"))
+    township_id, township_name = townships[1] if len(townships) > 1 else townships[0]
+    middle_unit = visible.order_by("code").values_list("pk", "name")[visible_count // 2]
+    county_count = Region.objects.filter(kind=Region.Kind.COUNTY).count()
+
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    filtered = f"/units/?township={township_id}&kind=village&key=0&sort=-population"
+    scenarios = [
+        ("list_first", "列表首页", "/units/", {}),
+        ("list_filtered", f"筛选页（{township_name}·村·非重点·按人口降序）", filtered, {}),
+        ("list_middle", f"中间页（第 {middle_page} 页）", f"/units/?page={middle_page}", {}),
+        ("list_deep", f"末页（第 {last_page} 页）", f"/units/?page={last_page}", {}),
+        ("list_htmx", "列表首页 htmx 片段", "/units/", htmx),
+        ("list_size100", "列表首页 size=100", "/units/?size=100", {}),
+        (
+            "detail",
+            f"详情（{middle_unit[1]}，pk={middle_unit[0]}）",
+            f"/units/{middle_unit[0]}/",
+            {},
+        ),
+    ]
+
+    log(
+        f"\n[3/4] 计时：审核员 {REVIEWER} 可见 {visible_count} 个村(社区)，"
+        f"{len(townships)} 个乡镇(街道)，每页 {page_size} 条，共 {last_page} 页"
+    )
+    results, failures = [], []
+    for key, label, path, headers in scenarios:
+        log(f"  {label}：{path}{' [HX-Request]' if headers else ''}")
+        for _ in range(args.warmup):
+            client.get(path, **headers)
+        times = []
+        for _ in range(args.reps):
+            t0 = time.perf_counter()
+            response = client.get(path, **headers)
+            times.append((time.perf_counter() - t0) * 1000)
+            if response.status_code != 200:
+                failures.append(f"{label} {path}：HTTP {response.status_code}")
+        # Query counts from separate runs, so capturing SQL does not inflate the times.
+        counts, captured = [], None
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path, **headers)
+            counts.append(len(ctx.captured_queries))
+            captured = ctx.captured_queries
+        if response.status_code != 200:
+            failures.append(f"{label} {path}：HTTP {response.status_code}")
+        body = response.content.decode("utf-8", "replace")
+        total = re.search(r"共 (\d+) 个", body)
+        slowest = max(captured, key=lambda q: float(q["time"])) if captured else None
+        row = {
+            "key": key,
+            "label": label,
+            "path": path + (" (HX-Request: true)" if headers else ""),
+            "median": statistics.median(times),
+            "p95": percentile(times, 95),
+            "max": max(times),
+            "queries": counts[-1],
+            "queries_stable": len(set(counts)) == 1,
+            "db_ms": sum(float(q["time"]) for q in captured) * 1000,
+            "kb": len(response.content) / 1024,
+            "rows": int(total.group(1)) if total else None,
+            "slowest_ms": float(slowest["time"]) * 1000 if slowest else 0.0,
+            "slowest_sql": slowest["sql"] if slowest else "",
+        }
+        results.append(row)
+        verdict = "达标" if row["p95"] < BUDGET_MS else "超标"
+        log(
+            f"    中位 {row['median']:.1f} ms，p95 {row['p95']:.1f} ms，最大 {row['max']:.1f} ms，"
+            f"查询 {row['queries']} 条（其中数据库 {row['db_ms']:.1f} ms），"
+            f"响应 {row['kb']:.0f} KB —— {verdict}"
+        )
+
+    bench_rss = rss_mb(resource.RUSAGE_SELF)
+    by_key = {r["key"]: r for r in results}
+    size_same = by_key["list_first"]["queries"] == by_key["list_size100"]["queries"]
+
+    log(f"\n[4/4] 写入 {args.output}")
+    text = render_markdown(
+        args=args,
+        started_at=started_at,
+        target=target,
+        machine=machine,
+        seed={
+            "seconds": seed_seconds,
+            "fresh": fresh,
+            "units_before": units_before,
+            "units_after": units_after,
+            "people_after": people_after,
+            "rss": seed_rss,
+        },
+        scope={
+            "visible": visible_count,
+            "townships": len(townships),
+            "counties": county_count,
+            "page_size": page_size,
+            "last_page": last_page,
+        },
+        results=results,
+        size_same=size_same,
+        bench_rss=bench_rss,
+        failures=failures,
+        warnings=warnings,
+    )
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+
+    log("")
+    log(f"{'场景':<12} {'中位ms':>8} {'p95ms':>8} {'最大ms':>8} {'查询':>5}  预算")
+    for r in results:
+        log(
+            f"{r['key']:<14} {r['median']:>8.1f} {r['p95']:>8.1f} {r['max']:>8.1f} "
+            f"{r['queries']:>5}  {'OK' if r['p95'] < BUDGET_MS else 'OVER'}"
+        )
+    log(
+        f"查询数 size=50：{by_key['list_first']['queries']}，size=100："
+        f"{by_key['list_size100']['queries']} —— {'与每页条数无关' if size_same else '随每页条数变化！'}"
+    )
+    log(
+        f"seed 用时 {seed_seconds:.1f} 秒；峰值 RSS：seed 子进程 {seed_rss:.0f} MB，计时进程 {bench_rss:.0f} MB"
+    )
+    if failures:
+        log("失败：\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+def render_markdown(
+    *,
+    args,
+    started_at,
+    target,
+    machine,
+    seed,
+    scope,
+    results,
+    size_same,
+    bench_rss,
+    failures,
+    warnings,
+) -> str:
+    by_key = {r["key"]: r for r in results}
+    over = [r for r in results if r["p95"] >= BUDGET_MS]
+    lines = [
+        "# 性能基准：村(社区)列表与详情",
+        "",
+        "> 本文件由 `make bench`（`bin/bench.py`）自动生成，每次运行整体覆盖，请勿手工编辑。",
+        "",
+        "## 方法",
+        "",
+        f"- 在单独的数据库中（不碰开发/演示库）执行 `migrate` 与 `seed_demo --units N`，"
+        f"以县委组织部审核员 `{REVIEWER}`（县级授权，可见全县）身份用 `django.test.Client` "
+        "在进程内请求页面（`force_login`）。",
+        "- “服务器时间”是 `time.perf_counter()` 包住 `client.get()` 的耗时：包括中间件、会话与用户查询、"
+        "视图、SQL 与模板渲染，不含网络与浏览器。",
+        f"- 每个场景先预热 {args.warmup} 次，再计时 {args.reps} 次，报告中位数、p95（最近秩法）与最大值。"
+        "计时时 `settings.DEBUG = False`（`DEBUG=1` 只用于在导入设置时取得开发密钥），"
+        "避免调试游标记录每条 SQL。",
+        "- 查询数另用 `django.test.utils.CaptureQueriesContext` 单独请求两次统计（不计入计时）；"
+        "“数据库 ms”是这次请求中各条 SQL 耗时之和。",
+        f"- 预算：每个场景 p95 < {BUDGET_MS:.0f} ms（{seed['units_after']} 个村(社区)）；"
+        "查询数与每页条数无关（size=50 与 size=100 相同）。",
+        "",
+        "## 环境",
+        "",
+        f"- 日期：{started_at:%Y-%m-%d %H:%M %Z}",
+        f"- 机器：nproc={machine['nproc']}，CPU {machine['cpu']}；{machine['os']}",
+        f"- PostgreSQL：{machine['postgres']}（{machine['pg_settings']}）",
+        f"- Python {machine['python']}，Django {machine['django']}",
+        f"- 数据库：{target}",
+        "",
+        "## 数据",
+        "",
+        f"- `seed_demo --units {args.units}`：用时 **{seed['seconds']:.1f} 秒**"
+        f"（{'本次新生成数据' if seed['fresh'] else '数据已存在，本次未新增（幂等重跑）'}；"
+        f"运行前 {seed['units_before']} 个村(社区)，运行后 {seed['units_after']} 个，"
+        f"人员 {seed['people_after']} 人）。",
+        f"- 审核员可见 {scope['visible']} 个村(社区)，分属 {scope['counties']} 个区县、"
+        f"{scope['townships']} 个乡镇(街道)；每页 {scope['page_size']} 条，共 {scope['last_page']} 页。",
+        f"- 峰值 RSS：seed 子进程 {seed['rss']:.0f} MB；计时进程 {bench_rss:.0f} MB。",
+    ]
+    lines += [f"- 注意：{w}" for w in warnings]
+    lines += [
+        "",
+        "## 结果",
+        "",
+        "| 场景 | 请求 | 中位 ms | p95 ms | 最大 ms | 查询数 | 数据库 ms | 响应 KB | 预算 (p95 < 150 ms) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for r in results:
+        verdict = "✅ 达标" if r["p95"] < BUDGET_MS else "❌ 超标"
+        queries = str(r["queries"]) + ("" if r["queries_stable"] else "（不稳定）")
+        lines.append(
+            f"| {r['label']} | `{r['path']}` | {r['median']:.1f} | {r['p95']:.1f} | {r['max']:.1f} "
+            f"| {queries} | {r['db_ms']:.1f} | {r['kb']:.0f} | {verdict} |"
+        )
+    first, big = by_key["list_first"], by_key["list_size100"]
+    lines += [
+        "",
+        "### 查询数与每页条数",
+        "",
+        f"- 列表首页 size=50：{first['queries']} 条查询；size=100：{big['queries']} 条查询 —— "
+        + ("**与每页条数无关** ✅" if size_same else "**随每页条数增长** ❌（存在 N+1 查询）"),
+        "",
+        "### 各场景最慢的一条 SQL",
+        "",
+        "| 场景 | 耗时 ms | SQL（截断） |",
+        "|---|--:|---|",
+    ]
+    for r in results:
+        sql = re.sub(r"\s+", " ", r["slowest_sql"])
+        sql = (sql[:160] + "…") if len(sql) > 160 else sql
+        sql = sql.replace("|", "\\|")
+        lines.append(f"| {r['key']} | {r['slowest_ms']:.1f} | `{sql}` |")
+    lines += ["", "## 结论", ""]
+    if over:
+        lines.append(
+            "超出预算的场景："
+            + "、".join(f"{r['label']}（p95 {r['p95']:.0f} ms）" for r in over)
+            + "。"
+        )
+    else:
+        lines.append(f"全部场景 p95 均低于 {BUDGET_MS:.0f} ms。")
+    if failures:
+        lines += ["", "**失败的请求：**", ""] + [f"- {f}" for f in failures]
+    lines += [
+        "",
+        "## 如何复现",
+        "",
+        "```sh",
+        "make bench                                   # 20000 个村(社区)，每个场景 30 次",
+        ".venv/bin/python bin/bench.py --units 2000 --reps 50",
+        ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
+        "```",
+        "",
+        f"未设置 `DATABASE_URL` 时使用内置 PostgreSQL 的 `{BENCH_DB_NAME}` 库；设置了 `DATABASE_URL` 时"
+        "必须另设 `BENCH_DATABASE_URL`（专用于基准测试的库），否则拒绝运行。"
+        "`seed_demo` 是幂等的：重跑不会新增数据，因此第二次起“生成用时”只是核对耗时。",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+import datetime
+
+import factory
+
+from renewal import crypto
+from renewal.idcard import make_id_number
+from renewal.models import PartyBranch, Person, Region, RiskPoint, Unit
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{150100 + n:06d}000000")
+    name = factory.Sequence(lambda n: f"测试县{n}")
+    kind = Region.Kind.COUNTY
+
+
+class TownshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    parent = factory.SubFactory(CountyFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:6]}{100 + n:03d}000")
+    name = factory.Sequence(lambda n: f"测试镇{n}")
+    kind = Region.Kind.TOWNSHIP
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        skip_postgeneration_save = True
+
+    township = factory.SubFactory(TownshipFactory)
+    county = factory.LazyAttribute(lambda o: o.township.parent)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.township.code[:9]}{200 + n % 700:03d}")
+    name = factory.Sequence(lambda n: f"测试{n}村")
+    kind = Unit.Kind.VILLAGE
+    population = 1200
+    households = 400
+    groups = 6
+
+    @factory.post_generation
+    def branch(obj, create, extracted, **kwargs):
+        if create:
+            PartyBranch.objects.create(
+                unit=obj, name=f"中共{obj.name}支部委员会", voting_members=40
+            )
+
+
+class RiskPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskPoint
+
+    unit = factory.SubFactory(UnitFactory)
+    category = RiskPoint.Category.CLAN
+    description = "宗族势力较强"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"张{n}")
+    sex = "M"
+    birth_date = datetime.date(1980, 5, 6)
+    education = "senior"
+
+    @factory.lazy_attribute_sequence
+    def id_number(self, n):
+        return make_id_number("152622", self.birth_date, n, self.sex)
+
+    id_number_hash = factory.LazyAttribute(lambda o: crypto.blind_index(o.id_number, purpose="id"))

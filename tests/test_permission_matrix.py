@@ -1,0 +1,215 @@
+"""Every URL × every persona → the expected status. A URL without a row fails."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from renewal.exports import export_dir
+from renewal.models import ExportJob
+
+PERSONAS = [
+    "anon",
+    "staff_a",
+    "leader_a",
+    "staff_b",
+    "reviewer",
+    "reviewer_other",
+    "discipline",
+    "dept",
+    "admin",
+]
+
+
+def expect(
+    anon=302,
+    staff_a=200,
+    leader_a=None,
+    staff_b=None,
+    reviewer=None,
+    reviewer_other=None,
+    discipline=None,
+    dept=None,
+    admin=None,
+):
+    """Statuses per persona; unspecified ones default to their nearest peer."""
+    leader_a = staff_a if leader_a is None else leader_a
+    staff_b = staff_a if staff_b is None else staff_b
+    reviewer = staff_a if reviewer is None else reviewer
+    reviewer_other = staff_b if reviewer_other is None else reviewer_other
+    discipline = reviewer if discipline is None else discipline
+    dept = 404 if dept is None else dept
+    admin = 200 if admin is None else admin
+    return dict(
+        anon=anon,
+        staff_a=staff_a,
+        leader_a=leader_a,
+        staff_b=staff_b,
+        reviewer=reviewer,
+        reviewer_other=reviewer_other,
+        discipline=discipline,
+        dept=dept,
+        admin=admin,
+    )
+
+
+# name: (method, path builder, post data, expected)
+A1 = lambda w, x: w["unit_a1"].pk  # noqa: E731
+MATRIX = {
+    "login": ("get", lambda w, x: "/login/", None, expect(anon=200, staff_a=200, dept=200)),
+    "logout": (
+        "post",
+        lambda w, x: "/logout/",
+        {},
+        expect(anon=302, staff_a=302, dept=302, admin=302),
+    ),
+    "renewal:home": ("get", lambda w, x: "/", None, expect(dept=200)),
+    "renewal:unit-list": ("get", lambda w, x: "/units/", None, expect(dept=403)),
+    "renewal:unit-create": (
+        "get",
+        lambda w, x: "/units/new/",
+        None,
+        expect(staff_a=200, reviewer=403, reviewer_other=403, discipline=403, dept=403),
+    ),
+    "renewal:unit-export": (
+        "post",
+        lambda w, x: "/units/export/",
+        {"kind": "village"},
+        expect(staff_a=302, dept=403, admin=302),
+    ),
+    "renewal:unit-detail": (
+        "get",
+        lambda w, x: f"/units/{A1(w, x)}/",
+        None,
+        expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404),
+    ),
+    "renewal:unit-edit": (
+        "get",
+        lambda w, x: f"/units/{A1(w, x)}/edit/",
+        None,
+        expect(staff_a=200, staff_b=404, reviewer=403, reviewer_other=404, discipline=403),
+    ),
+    "renewal:branch-edit": (
+        "get",
+        lambda w, x: f"/units/{A1(w, x)}/branch/",
+        None,
+        expect(staff_a=200, staff_b=404, reviewer=403, reviewer_other=404, discipline=403),
+    ),
+    "renewal:risk-add": (
+        "post",
+        lambda w, x: f"/units/{A1(w, x)}/risks/",
+        {"category": "dispute", "description": "土地纠纷"},
+        expect(
+            staff_a=302, staff_b=404, reviewer=403, reviewer_other=404, discipline=403, admin=302
+        ),
+    ),
+    "renewal:risk-delete": (
+        "post",
+        lambda w, x: f"/units/{A1(w, x)}/risks/{w['risk_a1'].pk}/delete/",
+        {},
+        expect(
+            staff_a=302, staff_b=404, reviewer=403, reviewer_other=404, discipline=403, admin=302
+        ),
+    ),
+    "renewal:seat-change-create": (
+        "get",
+        lambda w, x: f"/units/{A1(w, x)}/seats/",
+        None,
+        expect(staff_a=200, staff_b=404, reviewer=403, reviewer_other=404, discipline=403),
+    ),
+    "renewal:unit-history": (
+        "get",
+        lambda w, x: f"/units/{A1(w, x)}/history/",
+        None,
+        expect(staff_a=403, staff_b=404, reviewer=200, reviewer_other=404, discipline=403),
+    ),
+    "renewal:seat-change-list": ("get", lambda w, x: "/seat-changes/", None, expect(dept=403)),
+    "renewal:seat-change-decide": (
+        "get",
+        lambda w, x: f"/seat-changes/{x['pending_change'].pk}/decide/",
+        None,
+        expect(
+            staff_a=403, leader_a=200, staff_b=404, reviewer=403, reviewer_other=404, discipline=403
+        ),
+    ),
+    "renewal:round-list": ("get", lambda w, x: "/rounds/", None, expect(dept=403)),
+    "renewal:round-detail": (
+        "get",
+        lambda w, x: f"/rounds/{w['round'].pk}/",
+        None,
+        expect(staff_a=200, staff_b=200, reviewer_other=404),
+    ),
+    "renewal:export-detail": (
+        "get",
+        lambda w, x: f"/exports/{x['job'].pk}/",
+        None,
+        expect(staff_a=200, leader_a=404, staff_b=404, reviewer=404, admin=404),
+    ),
+    "renewal:export-download": (
+        "get",
+        lambda w, x: f"/exports/{x['job'].pk}/download/",
+        None,
+        expect(staff_a=200, leader_a=404, staff_b=404, reviewer=404, admin=404),
+    ),
+}
+# The admin site: staff only (admins); everyone else is sent to its login page.
+ADMIN_ROW = (
+    "get",
+    lambda w, x: "/admin/",
+    None,
+    expect(anon=302, staff_a=302, reviewer=302, dept=302, admin=200),
+)
+
+
+def _names(resolver, prefix=""):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if p.app_name == "admin":
+                yield "admin"
+                continue
+            yield from _names(p, prefix + (f"{p.namespace}:" if p.namespace else ""))
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_url_has_a_row():
+    names = set(_names(get_resolver()))
+    missing = names - set(MATRIX) - {"admin"}
+    assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
+
+
+@pytest.fixture
+def extras(world, personas, pending_change):
+    job = ExportJob.objects.create(
+        user=personas["staff_a"], status=ExportJob.Status.DONE, file_name="matrix-test.xlsx"
+    )
+    (export_dir() / job.file_name).write_bytes(b"PK test")
+    return {"pending_change": pending_change, "job": job}
+
+
+CASES = [(name, persona) for name in MATRIX for persona in PERSONAS] + [
+    ("admin", persona) for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_permission_matrix(client, world, personas, extras, name, persona):
+    method, build, data, expected = ADMIN_ROW if name == "admin" else MATRIX[name]
+    user = personas[persona]
+    if user is not None:
+        client.force_login(user)
+    path = build(world, extras)
+    response = getattr(client, method)(path, data or {})
+    assert response.status_code == expected[persona], (
+        f"{name} as {persona}: {response.status_code} != {expected[persona]}"
+    )
+    if persona == "anon" and response.status_code == 302 and name not in ("logout", "admin"):
+        assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_fragments_follow_the_matrix(client, world, personas, persona):
+    """htmx fragments answer exactly like their pages."""
+    user = personas[persona]
+    if user is not None:
+        client.force_login(user)
+    response = client.get("/units/", HTTP_HX_REQUEST="true")
+    assert response.status_code == MATRIX["renewal:unit-list"][3][persona]

@@ -27,11 +27,15 @@ def parse_id_number(raw: str) -> IdNumberInfo:
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise IdNumberError("公民身份号码前 17 位须为数字，最后一位为数字或 X。")
     try:
+        datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise IdNumberError(f"公民身份号码中的出生日期 {value[6:14]} 不是有效日期。") from None
+    try:
         ric.validate(value)
     except stdnum_exceptions.InvalidChecksum:
         raise IdNumberError("公民身份号码校验位不正确，请核对。") from None
     except stdnum_exceptions.InvalidComponent:
-        raise IdNumberError("公民身份号码中的出生日期或地区码无效。") from None
+        raise IdNumberError("公民身份号码中的地区码无效（或与出生年份不符）。") from None
     except stdnum_exceptions.ValidationError:
         raise IdNumberError("公民身份号码格式不正确。") from None
     birth = ric.get_birth_date(value)

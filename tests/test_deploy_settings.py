@@ -1,0 +1,47 @@
+"""With DEBUG off and production variables set, `check --deploy` reports nothing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(env_overrides):
+    # The test settings set relaxed SECURE_* variables in this process; drop them.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SECURE_", "SESSION_", "CSRF_", "DJANGO_SETTINGS"))
+    }
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean():
+    result = _run(
+        {
+            "DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "x" * 20 + "A-very-long-and-random-production-secret-key-0123456789",
+            "FIELD_ENCRYPTION_KEYS": "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE=",
+            "BLIND_INDEX_KEY": "production-blind-index-key",
+            "ALLOWED_HOSTS": "hjt.example.gov.cn",
+        }
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_keys():
+    result = _run({"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

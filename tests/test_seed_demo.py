@@ -1,0 +1,57 @@
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from renewal.idcard import parse_id_number
+from renewal.models import PartyMember, Person, Region, RiskPoint, Term, TermMember, Unit, UnitSeats
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    rows = [
+        *Region.objects.order_by("code").values_list("code", "name", "kind"),
+        *Unit.objects.order_by("code").values_list("code", "name", "population", "stage", "is_key"),
+        *Person.objects.order_by("id_number_hash").values_list(
+            "id_number_hash", "name", "birth_date"
+        ),
+    ]
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+    counts = tuple(
+        m.objects.count()
+        for m in (Region, Unit, Person, PartyMember, Term, TermMember, RiskPoint, UnitSeats)
+    )
+    return digest, counts
+
+
+def test_seed_twice_gives_the_same_data():
+    out = StringIO()
+    call_command("seed_demo", units=40, stdout=out)
+    first = snapshot()
+    call_command("seed_demo", units=40, stdout=StringIO())
+    assert snapshot() == first
+    assert "演示账号" in out.getvalue()
+    assert first[1][1] == 40
+    # Every seeded citizen ID number is valid and agrees with the person's record.
+    for person in Person.objects.all()[:300]:
+        info = parse_id_number(person.id_number)
+        assert info.birth_date == person.birth_date and info.sex == person.sex
+
+
+def test_seed_builds_previous_terms_and_rosters():
+    call_command("seed_demo", units=12, stdout=StringIO())
+    unit = Unit.objects.order_by("code").first()
+    assert unit.branch.members.count() >= 18
+    assert unit.terms.count() == 2
+    secretary = TermMember.objects.get(term__unit=unit, term__body="party", post="secretary")
+    assert secretary.person.memberships.filter(branch=unit.branch).exists()
+    voting = sum(1 for m in unit.branch.members.all() if m.can_vote)
+    assert unit.branch.voting_members == voting
+
+
+def test_seed_refuses_absurd_sizes():
+    with pytest.raises(CommandError, match="--units 应在 1 到 100000 之间"):
+        call_command("seed_demo", units=0, stdout=StringIO())

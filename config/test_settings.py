@@ -21,3 +21,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # WhiteNoise warns when STATIC_ROOT is missing; tests serve from the finders.
 WHITENOISE_USE_FINDERS = True
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
+
+# Live-server threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -61,7 +61,8 @@ def world(db):
 
 @pytest.fixture
 def personas(world):
-    police = Department.objects.get(code="police")
+    # Transactional tests flush the migration-seeded catalogue, so make sure it is there.
+    police, _ = Department.objects.get_or_create(code="police", defaults={"name": "公安"})
     return {
         "anon": None,
         "staff_a": make_user("staff_a", Profile.Role.TOWNSHIP_STAFF, world["township_a"]),

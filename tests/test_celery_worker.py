@@ -1,0 +1,120 @@
+"""A real Celery worker, against Redis, runs a background export end to end."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import openpyxl
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+
+from config.celery import app as celery_app
+from renewal.exports import export_dir, export_start
+from renewal.models import AccessLog, ExportJob
+
+from .conftest import REQUIRE_SERVICES
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+def _redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    problem = None
+    if not url:
+        problem = "REDIS_URL is not set"
+    else:
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            problem = f"Redis at {url} does not answer: {exc}"
+    if problem:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {problem}")
+        pytest.skip(problem + " (REQUIRE_SERVICES unset)")
+    return url
+
+
+def _worker_env(redis_url):
+    """The worker uses the same test database as this process."""
+    env = dict(os.environ, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="config.test_settings")
+    db = settings.DATABASES["default"]
+    if os.environ.get("DATABASE_URL"):
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db["NAME"]))
+    else:
+        env["EMBEDDED_DB_NAME"] = db["NAME"]
+    return env
+
+
+@pytest.fixture
+def worker():
+    redis_url = _redis_url()
+    queue = f"test-{os.getpid()}"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "solo",
+            "-c",
+            "1",
+            "-Q",
+            queue,
+            "-l",
+            "info",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=_worker_env(redis_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    old = {
+        "task_always_eager": celery_app.conf.task_always_eager,
+        "broker_url": celery_app.conf.broker_url,
+        "task_default_queue": celery_app.conf.task_default_queue,
+    }
+    celery_app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
+    celery_app._pool = None  # producer connections follow the new broker_url
+    try:
+        yield proc
+    finally:
+        celery_app.conf.update(**old)
+        celery_app._pool = None
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_worker_runs_export(worker, world, personas):
+    connection.close()  # the worker needs the data committed, not in our transaction
+    with transaction.atomic():
+        job = export_start(user=personas["reviewer"], params={"kind": "village"})
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
+            break
+        if worker.poll() is not None:
+            pytest.fail("worker exited:\n" + worker.stdout.read())
+        time.sleep(0.5)
+    assert job.status == ExportJob.Status.DONE, job.error or "worker did not finish in 90 s"
+    sheet = openpyxl.load_workbook(export_dir() / job.file_name).active
+    codes = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert codes == {world["unit_a1"].code, world["unit_b1"].code}  # villages of county A
+    log = AccessLog.objects.get(user=personas["reviewer"])
+    assert log.row_count == 2 and log.detail["filters"] == {"kind": "village"}

@@ -13,7 +13,7 @@ def _run(env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SECURE_", "SESSION_", "CSRF_", "DJANGO_SETTINGS"))
+        if not k.startswith(("SECURE_", "SESSION_", "CSRF_", "DJANGO_"))
     }
     env.update(env_overrides)
     return subprocess.run(

@@ -6,7 +6,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from renewal.idcard import parse_id_number
-from renewal.models import PartyMember, Person, Region, RiskPoint, Term, TermMember, Unit, UnitSeats
+from renewal.models import (
+    PartyMember,
+    Person,
+    Region,
+    RiskPoint,
+    SeatChange,
+    Term,
+    TermMember,
+    Unit,
+    UnitSeats,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +32,17 @@ def snapshot():
     digest = hashlib.sha256(repr(rows).encode()).hexdigest()
     counts = tuple(
         m.objects.count()
-        for m in (Region, Unit, Person, PartyMember, Term, TermMember, RiskPoint, UnitSeats)
+        for m in (
+            Region,
+            Unit,
+            Person,
+            PartyMember,
+            Term,
+            TermMember,
+            RiskPoint,
+            UnitSeats,
+            SeatChange,
+        )
     )
     return digest, counts
 

@@ -90,7 +90,8 @@ class Command(BaseCommand):
             self._branches_and_people(unit_rows)
             rnd = self._round(county)
             self._seat_defaults(rnd)
-            self._users(county, townships)
+            users = self._users(county, townships)
+            self._seat_changes(rnd, townships[0], users)
             self.stdout.write("重新计算各村(社区)所处阶段…")
             services.units_refresh_stages(county=county)
         self.stdout.write(
@@ -303,7 +304,7 @@ class Command(BaseCommand):
                 unit_id=unit.pk, body=Body.VILLAGERS, elected_on=datetime.date(2021, 5, 20)
             )
             terms.extend([party_term, villagers_term])
-            party_people = full[: 5 if len(full) >= 25 else 3]
+            party_people = rng.sample(full, 5 if len(full) >= 25 else 3)
             posts = [Post.SECRETARY, Post.DEPUTY_SECRETARY] + [Post.PARTY_MEMBER] * (
                 len(party_people) - 2
             )
@@ -364,8 +365,33 @@ class Command(BaseCommand):
             batch_size=5000,
         )
 
+    def _seat_changes(self, rnd, township, users):
+        """A few requests at each step, so every approver has something in their queue."""
+        if rnd.seat_changes.exists():
+            return
+        units = list(Unit.objects.filter(township=township).order_by("code")[:3])
+        if len(units) < 3:
+            return
+        staff, leader = users["chengguan"], users["chengguan_sj"]
+        reason = "户籍人口多、党员人数多，工作任务重，申请增加职数。"
+        services.seat_change_request(
+            actor=staff, unit=units[0], body=Body.PARTY, requested=7, reason=reason
+        )
+        second = services.seat_change_request(
+            actor=staff, unit=units[1], body=Body.VILLAGERS, requested=7, reason=reason
+        )
+        services.seat_change_decide(actor=leader, change=second, approve=True, comment="同意上报")
+        services.seat_change_request(
+            actor=staff,
+            unit=units[2],
+            body=Body.VILLAGERS,
+            requested=3,
+            reason="人口较少，按三名配备。",
+        )
+
     def _users(self, county, townships):
         User = get_user_model()
+        users = {}
         for username, full_name, role, region_key, dept in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username, defaults={"first_name": full_name}
@@ -380,3 +406,5 @@ class Command(BaseCommand):
             )
             department = Department.objects.get(code=dept) if dept else None
             services.account_assign_role(user=user, role=role, region=region, department=department)
+            users[username] = user
+        return users

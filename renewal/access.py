@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Region, RenewalRound, SeatChange, Unit
+from .models import ExportJob, Region, RenewalRound, SeatChange, Unit
 
 
 def _granted_ids(user, perm: str) -> frozenset[int]:
@@ -182,3 +182,16 @@ def can_read_history(user) -> bool:
         return True
     profile = getattr(user, "profile", None)
     return profile is not None and profile.role in ("county_reviewer", "admin")
+
+
+# --- Export jobs ----------------------------------------------------------------------------
+
+
+def export_job_for_user(user, pk) -> ExportJob:
+    """An export belongs to whoever asked for it; nobody else may see or download it."""
+    job = (
+        ExportJob.objects.filter(pk=pk, user_id=user.pk).first() if user.is_authenticated else None
+    )
+    if job is None:
+        raise Http404
+    return job

@@ -411,16 +411,9 @@ def unit_export(request):
     return redirect("renewal:export-detail", pk=job.pk)
 
 
-def _job_for_user(user, pk):
-    job = ExportJob.objects.filter(pk=pk, user=user).first()
-    if job is None:
-        raise Http404
-    return job
-
-
 @login_required
 def export_detail(request, pk):
-    job = _job_for_user(request.user, pk)
+    job = access.export_job_for_user(request.user, pk)
     template = (
         "renewal/partials/export_status.html" if request.htmx else "renewal/export_detail.html"
     )
@@ -429,7 +422,7 @@ def export_detail(request, pk):
 
 @login_required
 def export_download(request, pk):
-    job = _job_for_user(request.user, pk)
+    job = access.export_job_for_user(request.user, pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404
     path = export_dir() / job.file_name

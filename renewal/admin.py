@@ -20,8 +20,12 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_key", "county"]
     search_fields = ["code", "name"]
     list_select_related = ["township"]
-    readonly_fields = ["stage", "county"]
-    raw_id_fields = ["township"]
+    readonly_fields = ["stage", "county", "township", "code"]
+
+    def has_add_permission(self, request):
+        # Units are added on the unit page, through the service that also creates the
+        # party branch and the round's seats.
+        return False
 
 
 class StageInline(admin.TabularInline):
@@ -35,6 +39,36 @@ class StageInline(admin.TabularInline):
 class RenewalRoundAdmin(admin.ModelAdmin):
     list_display = ["county", "year", "is_active"]
     inlines = [StageInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["county", "year", "is_active"] if obj else []
+
+    def get_exclude(self, request, obj=None):
+        # A new round is always the active one; round_open retires the previous round.
+        return [] if obj else ["is_active"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "county":
+            kwargs["queryset"] = Region.objects.filter(kind=Region.Kind.COUNTY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_inlines(self, request, obj):
+        return [StageInline] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new round gets the default timetable and every unit's default seats.
+        fields = {
+            f: form.cleaned_data[f]
+            for f in form.cleaned_data
+            if f not in ("county", "year", "is_active")
+        }
+        created = services.round_open(
+            county=form.cleaned_data["county"], year=form.cleaned_data["year"], **fields
+        )
+        obj.pk = created.pk
 
 
 @admin.register(Department)

@@ -82,6 +82,7 @@ class Region(models.Model):
                 condition=models.Q(kind="county", parent__isnull=True)
                 | (~models.Q(kind="county") & models.Q(parent__isnull=False)),
                 name="region_county_is_root",
+                violation_error_message="区县不能有上级，乡镇/街道必须有上级区县。",
             )
         ]
 
@@ -152,6 +153,7 @@ class Unit(models.Model):
             models.CheckConstraint(
                 condition=models.Q(households__lte=models.F("population")),
                 name="unit_households_not_above_population",
+                violation_error_message="户数不能多于户籍人口。",
             )
         ]
 
@@ -331,7 +333,11 @@ class PartyMember(models.Model):
         verbose_name = "党员"
         verbose_name_plural = "党员名册"
         constraints = [
-            models.UniqueConstraint(fields=["branch", "person"], name="member_once_per_branch")
+            models.UniqueConstraint(
+                fields=["branch", "person"],
+                name="member_once_per_branch",
+                violation_error_message="此人已在该党组织的名册中。",
+            )
         ]
 
     @property
@@ -367,7 +373,11 @@ class Term(models.Model):
         verbose_name_plural = "届次"
         ordering = ["-elected_on"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "body", "elected_on"], name="term_unique")
+            models.UniqueConstraint(
+                fields=["unit", "body", "elected_on"],
+                name="term_unique",
+                violation_error_message="该班子在这一选举日期已有届次记录。",
+            )
         ]
 
 
@@ -381,7 +391,11 @@ class TermMember(models.Model):
         verbose_name = "班子成员"
         verbose_name_plural = "班子成员"
         constraints = [
-            models.UniqueConstraint(fields=["term", "person", "post"], name="term_member_unique")
+            models.UniqueConstraint(
+                fields=["term", "person", "post"],
+                name="term_member_unique",
+                violation_error_message="此人已在该届班子中担任这一职务。",
+            )
         ]
 
 
@@ -426,9 +440,16 @@ class RenewalRound(models.Model):
         verbose_name_plural = "换届轮次"
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "year"], name="round_once_per_county_year"),
             models.UniqueConstraint(
-                fields=["county"], condition=models.Q(is_active=True), name="one_active_round"
+                fields=["county", "year"],
+                name="round_once_per_county_year",
+                violation_error_message="该区县已设立这一年度的换届。",
+            ),
+            models.UniqueConstraint(
+                fields=["county"],
+                condition=models.Q(is_active=True),
+                name="one_active_round",
+                violation_error_message="该区县已有进行中的换届轮次。",
             ),
         ]
 
@@ -455,7 +476,11 @@ class Stage(models.Model):
         verbose_name_plural = "阶段时间表"
         ordering = ["order"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "code"], name="stage_once_per_round")
+            models.UniqueConstraint(
+                fields=["round", "code"],
+                name="stage_once_per_round",
+                violation_error_message="该阶段已在时间表中。",
+            )
         ]
 
     def __str__(self):
@@ -475,7 +500,11 @@ class UnitSeats(models.Model):
         verbose_name = "职数"
         verbose_name_plural = "职数"
         constraints = [
-            models.UniqueConstraint(fields=["round", "unit"], name="seats_once_per_round")
+            models.UniqueConstraint(
+                fields=["round", "unit"],
+                name="seats_once_per_round",
+                violation_error_message="该村(社区)在本轮换届已有职数记录。",
+            )
         ]
 
     def for_body(self, body: str) -> int:
@@ -530,6 +559,7 @@ class SeatChange(models.Model):
                 fields=["round", "unit", "body"],
                 condition=models.Q(status__in=["pending_township", "pending_county"]),
                 name="one_open_seat_change",
+                violation_error_message="该班子已有一项职数调整申请在审批中。",
             )
         ]
 

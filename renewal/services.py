@@ -165,7 +165,7 @@ def unit_stage_overdue(unit_stage: str, due_dates: dict[str, datetime.date], tod
 
 
 @transaction.atomic
-def round_open(*, county: Region, year: int, election_day: datetime.date | None = None, **settings):
+def round_open(*, county: Region, year: int, **settings):
     """Open a county's renewal round: default timetable and default seats for every unit."""
     if not county.is_county:
         raise DomainError("换届轮次只能在区县一级设立。")

@@ -44,3 +44,28 @@ def test_login_page_in_chinese_and_wrong_password(client, personas):
     assert "用户名或密码不正确" in response.content.decode()
     response = client.post("/login/", {"username": "staff_a", "password": "pw-for-tests-1"})
     assert response.status_code == 302
+
+
+def test_admin_opens_round_through_the_service(client, personas, world):
+    client.force_login(personas["admin"])
+    response = client.post(
+        "/admin/renewal/renewalround/add/",
+        {
+            "county": world["county_b"].pk,
+            "year": 2031,
+            "is_active": "on",
+            "party_seats_default": 5,
+            "villagers_seats_default": 5,
+            "seats_min": 3,
+            "seats_max": 9,
+            "seats_source": "县委组织部方案",
+        },
+    )
+    assert response.status_code == 302, [
+        line for line in response.content.decode().splitlines() if "error" in line
+    ]
+    from renewal.models import RenewalRound, UnitSeats
+
+    rnd = RenewalRound.objects.get(county=world["county_b"], year=2031)
+    assert rnd.is_active and rnd.stages.count() == 9
+    assert UnitSeats.objects.filter(round=rnd, unit=world["unit_c1"]).exists()

@@ -23,18 +23,20 @@ def _granted_ids(user, perm: str) -> frozenset[int]:
         return frozenset()
     cache = user.__dict__.setdefault("_region_grants", {})
     if perm not in cache:
-        direct = set(
-            get_objects_for_user(
-                user, f"renewal.{perm}", klass=Region, accept_global_perms=False
-            ).values_list("id", flat=True)
-        )
+        direct = _direct_ids(user, perm)
         children = Region.objects.filter(parent_id__in=direct).values_list("id", flat=True)
         cache[perm] = frozenset(direct | set(children))
     return cache[perm]
 
 
-def _region_q(ids, *, township_field="township_id", county_field="county_id") -> Q:
-    return Q(**{f"{township_field}__in": ids}) | Q(**{f"{county_field}__in": ids})
+def _region_q(user, perm, *, township_field="township_id", county_field="county_id") -> Q:
+    """Direct grants only: a county grant filters on the county column, not its townships."""
+    direct = _direct_ids(user, perm)
+    counties = set(
+        Region.objects.filter(pk__in=direct, kind=Region.Kind.COUNTY).values_list("id", flat=True)
+    )
+    townships = direct - counties
+    return Q(**{f"{county_field}__in": counties}) | Q(**{f"{township_field}__in": townships})
 
 
 def has_region_scope(user) -> bool:
@@ -89,7 +91,7 @@ def writable_townships(user):
 def units_visible_to(user):
     if user.is_superuser:
         return Unit.objects.all()
-    return Unit.objects.filter(_region_q(_granted_ids(user, "view_region")))
+    return Unit.objects.filter(_region_q(user, "view_region"))
 
 
 def unit_for_user(user, pk, *, write: bool = False, queryset=None) -> Unit:
@@ -136,7 +138,8 @@ def seat_changes_visible_to(user):
         return SeatChange.objects.all()
     return SeatChange.objects.filter(
         _region_q(
-            _granted_ids(user, "view_region"),
+            user,
+            "view_region",
             township_field="unit__township_id",
             county_field="unit__county_id",
         )
@@ -163,14 +166,17 @@ def can_decide_seat_change(user, change: SeatChange) -> bool:
 
 
 def _direct_ids(user, perm: str) -> frozenset[int]:
-    """Grants held on the region itself, not inherited from a county."""
-    if user.is_superuser:
+    """Grants held on the region itself, not inherited from a county (cached per request)."""
+    if user.is_superuser or not user.is_authenticated:
         return frozenset()
-    return frozenset(
-        get_objects_for_user(
-            user, f"renewal.{perm}", klass=Region, accept_global_perms=False
-        ).values_list("id", flat=True)
-    )
+    cache = user.__dict__.setdefault("_region_direct", {})
+    if perm not in cache:
+        cache[perm] = frozenset(
+            get_objects_for_user(
+                user, f"renewal.{perm}", klass=Region, accept_global_perms=False
+            ).values_list("id", flat=True)
+        )
+    return cache[perm]
 
 
 # --- History (audit) --------------------------------------------------------------------

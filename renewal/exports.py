@@ -1,5 +1,7 @@
 """Excel exports: streamed with openpyxl's write-only mode; formulas neutralised."""
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -73,25 +75,63 @@ def unit_rows(units, stage_names):
         ]
 
 
-def export_start(*, user, params: dict):
-    """Queue an export of the units the user sees under `params` (the list's filters)."""
+@dataclass(frozen=True)
+class Export:
+    title: str
+    header: list[str]
+    rows: Iterable
+    total: int
+    target: str
+
+
+# kind -> function(job) -> Export; the candidates app registers its roster here.
+EXPORTERS: dict[str, Callable] = {}
+
+
+def register_exporter(kind: str, builder: Callable) -> None:
+    EXPORTERS[kind] = builder
+
+
+def _params_querydict(params: dict):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data[key] = value
+    return data
+
+
+def _units_export(job) -> Export:
+    from .selectors import filtered_units, stage_choices
+
+    _form, units, _due = filtered_units(job.user, _params_querydict(job.params))
+    county_ids = set(units.values_list("county_id", flat=True).distinct())
+    names = dict(stage_choices(county_ids))
+    return Export("村(社区)", UNIT_HEADER, unit_rows(units, names), units.count(), "村(社区)名册")
+
+
+register_exporter("units", _units_export)
+
+
+def export_start(*, user, params: dict, kind: str = "units"):
+    """Queue an export of what the user sees under `params` (the list's filters)."""
     from django.db import transaction
 
     from .models import ExportJob
     from .tasks import run_export
 
-    job = ExportJob.objects.create(user=user, kind="units", params=params)
+    if kind not in EXPORTERS:
+        raise ValueError(f"unknown export kind {kind}")
+    job = ExportJob.objects.create(user=user, kind=kind, params=params)
     transaction.on_commit(lambda: run_export.delay(job.pk))
     return job
 
 
 def export_run(*, job_id: int) -> None:
     """Build the file; progress is saved as it goes so the page can show it."""
-    from django.http import QueryDict
     from django.utils import timezone
 
     from .models import AccessLog, ExportJob
-    from .selectors import filtered_units, stage_choices
 
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if job.status == ExportJob.Status.DONE:
@@ -99,24 +139,19 @@ def export_run(*, job_id: int) -> None:
     job.status = ExportJob.Status.RUNNING
     job.save(update_fields=["status"])
     try:
-        data = QueryDict(mutable=True)
-        for key, value in job.params.items():
-            data[key] = value
-        _form, units, _due = filtered_units(job.user, data)
-        job.total_rows = units.count()
+        export = EXPORTERS[job.kind](job)
+        job.total_rows = export.total
         job.save(update_fields=["total_rows"])
-        county_ids = set(units.values_list("county_id", flat=True).distinct())
-        names = dict(stage_choices(county_ids))
-        file_name = f"units-{job.pk}-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
+        file_name = f"{job.kind}-{job.pk}-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
 
         def progress(n):
             ExportJob.objects.filter(pk=job.pk).update(done_rows=n)
 
         count = write_xlsx(
             export_dir() / file_name,
-            "村(社区)",
-            UNIT_HEADER,
-            unit_rows(units, names),
+            export.title,
+            export.header,
+            export.rows,
             on_progress=progress,
         )
         job.status, job.done_rows, job.file_name = ExportJob.Status.DONE, count, file_name
@@ -125,8 +160,8 @@ def export_run(*, job_id: int) -> None:
         AccessLog.objects.create(
             user=job.user,
             action=AccessLog.Action.EXPORT,
-            target="村(社区)名册",
-            detail={"filters": job.params, "job": job.pk},
+            target=export.target,
+            detail={"filters": job.params, "job": job.pk, "kind": job.kind},
             row_count=count,
         )
     except Exception as exc:

@@ -303,6 +303,10 @@ class Person(models.Model):
         self.phone_hash = crypto.blind_index(value, purpose="phone") if value else ""
 
     @property
+    def tag_labels(self):
+        return [PersonTag(t).label for t in self.tags if t in PersonTag.values]
+
+    @property
     def id_number_masked(self):
         return mask_id_number(self.id_number)
 
@@ -610,6 +614,18 @@ class Profile(models.Model):
     )
     department = models.ForeignKey(
         Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Signoff(models.TextChoices):
+        MINISTER = "minister", "组织部长"
+        COUNTY_SECRETARY = "county_secretary", "区(县)委书记"
+
+    signoff = models.CharField(
+        "备案签字身份",
+        max_length=20,
+        choices=Signoff.choices,
+        blank=True,
+        help_text="村(社区)党组织书记人选报县备案须由组织部长和区(县)委书记两人分别签字。",
     )
 
     class Meta:

@@ -339,6 +339,7 @@ def account_assign_role(*, user, role: str, region: Region | None = None, depart
     user.is_superuser = role == Profile.Role.ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
     user.__dict__.pop("_region_grants", None)
+    user.__dict__.pop("_region_direct", None)
     return user
 
 

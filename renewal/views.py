@@ -87,7 +87,12 @@ def home(request):
         context["region_count"] = Region.objects.count()
         context["unit_count"] = Unit.objects.count()
     if role == "department_user":
+        from candidates.access import vetting_requests_visible_to
+
+        pending = vetting_requests_visible_to(request.user).filter(status="pending")
         context["department"] = profile.department
+        context["vetting_pending"] = pending.count()
+        context["vetting_overdue"] = pending.filter(batch__due_date__lt=context["today"]).count()
     return render(request, "renewal/home.html", context)
 
 
@@ -115,6 +120,12 @@ def _township_summary(user, units):
     return list(rows.values())
 
 
+def township_options(form):
+    if form.fields["township"].queryset is None:
+        return []
+    return list(form.fields["township"].queryset.values_list("id", "name"))
+
+
 # --- Units ------------------------------------------------------------------------------
 
 
@@ -134,6 +145,8 @@ def unit_list(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "township_options": township_options(form),
+        "selected_township": request.GET.get("township", ""),
         "stage_names": STAGE_NAMES,
         "can_create": access.writable_townships(request.user).exists(),
     }
@@ -428,8 +441,9 @@ def export_download(request, pk):
     path = export_dir() / job.file_name
     if not path.exists():
         raise Http404
+    label = {"units": "村社区名册", "candidates": "候选人花名册"}.get(job.kind, job.kind)
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"村社区名册-{job.created_at:%Y%m%d}.xlsx"
+        path.open("rb"), as_attachment=True, filename=f"{label}-{job.created_at:%Y%m%d}.xlsx"
     )
 
 

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from .conftest import REQUIRE_SERVICES
+from .fixtures import REQUIRE_SERVICES
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [

@@ -3,7 +3,7 @@
 import pytest
 
 from .browser import page  # noqa: F401
-from .conftest import PASSWORD
+from .fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,7 +17,7 @@ from config.celery import app as celery_app
 from renewal.exports import export_dir, export_start
 from renewal.models import AccessLog, ExportJob
 
-from .conftest import REQUIRE_SERVICES
+from .fixtures import REQUIRE_SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]

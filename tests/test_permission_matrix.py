@@ -6,6 +6,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from renewal.exports import export_dir
 from renewal.models import ExportJob
 
+from . import matrix_candidates
+
 PERSONAS = [
     "anon",
     "staff_a",
@@ -150,6 +152,8 @@ MATRIX = {
         expect(staff_a=200, leader_a=404, staff_b=404, reviewer=404, admin=404),
     ),
 }
+MATRIX.update(matrix_candidates.rows(expect))
+
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
     "get",
@@ -182,7 +186,11 @@ def extras(world, personas, pending_change):
         user=personas["staff_a"], status=ExportJob.Status.DONE, file_name="matrix-test.xlsx"
     )
     (export_dir() / job.file_name).write_bytes(b"PK test")
-    return {"pending_change": pending_change, "job": job}
+    return {
+        "pending_change": pending_change,
+        "job": job,
+        **matrix_candidates.candidate_extras(world, personas),
+    }
 
 
 CASES = [(name, persona) for name in MATRIX for persona in PERSONAS] + [

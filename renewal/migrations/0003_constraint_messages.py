@@ -5,61 +5,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('renewal', '0002_departments'),
+        ("renewal", "0002_departments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='partymember',
-            name='member_once_per_branch',
-            constraint=models.UniqueConstraint(fields=('branch', 'person'), name='member_once_per_branch', violation_error_message='此人已在该党组织的名册中。'),
+            model_name="partymember",
+            name="member_once_per_branch",
+            constraint=models.UniqueConstraint(
+                fields=("branch", "person"),
+                name="member_once_per_branch",
+                violation_error_message="此人已在该党组织的名册中。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='region',
-            name='region_county_is_root',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'county'), ('parent__isnull', True)), models.Q(models.Q(('kind', 'county'), _negated=True), ('parent__isnull', False)), _connector='OR'), name='region_county_is_root', violation_error_message='区县不能有上级，乡镇/街道必须有上级区县。'),
+            model_name="region",
+            name="region_county_is_root",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "county"), ("parent__isnull", True)),
+                    models.Q(
+                        models.Q(("kind", "county"), _negated=True), ("parent__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="region_county_is_root",
+                violation_error_message="区县不能有上级，乡镇/街道必须有上级区县。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='renewalround',
-            name='round_once_per_county_year',
-            constraint=models.UniqueConstraint(fields=('county', 'year'), name='round_once_per_county_year', violation_error_message='该区县已设立这一年度的换届。'),
+            model_name="renewalround",
+            name="round_once_per_county_year",
+            constraint=models.UniqueConstraint(
+                fields=("county", "year"),
+                name="round_once_per_county_year",
+                violation_error_message="该区县已设立这一年度的换届。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='renewalround',
-            name='one_active_round',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('county',), name='one_active_round', violation_error_message='该区县已有进行中的换届轮次。'),
+            model_name="renewalround",
+            name="one_active_round",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("county",),
+                name="one_active_round",
+                violation_error_message="该区县已有进行中的换届轮次。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='seatchange',
-            name='one_open_seat_change',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pending_township', 'pending_county'])), fields=('round', 'unit', 'body'), name='one_open_seat_change', violation_error_message='该班子已有一项职数调整申请在审批中。'),
+            model_name="seatchange",
+            name="one_open_seat_change",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["pending_township", "pending_county"])),
+                fields=("round", "unit", "body"),
+                name="one_open_seat_change",
+                violation_error_message="该班子已有一项职数调整申请在审批中。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='stage',
-            name='stage_once_per_round',
-            constraint=models.UniqueConstraint(fields=('round', 'code'), name='stage_once_per_round', violation_error_message='该阶段已在时间表中。'),
+            model_name="stage",
+            name="stage_once_per_round",
+            constraint=models.UniqueConstraint(
+                fields=("round", "code"),
+                name="stage_once_per_round",
+                violation_error_message="该阶段已在时间表中。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='term',
-            name='term_unique',
-            constraint=models.UniqueConstraint(fields=('unit', 'body', 'elected_on'), name='term_unique', violation_error_message='该班子在这一选举日期已有届次记录。'),
+            model_name="term",
+            name="term_unique",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "body", "elected_on"),
+                name="term_unique",
+                violation_error_message="该班子在这一选举日期已有届次记录。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='termmember',
-            name='term_member_unique',
-            constraint=models.UniqueConstraint(fields=('term', 'person', 'post'), name='term_member_unique', violation_error_message='此人已在该届班子中担任这一职务。'),
+            model_name="termmember",
+            name="term_member_unique",
+            constraint=models.UniqueConstraint(
+                fields=("term", "person", "post"),
+                name="term_member_unique",
+                violation_error_message="此人已在该届班子中担任这一职务。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='unit',
-            name='unit_households_not_above_population',
-            constraint=models.CheckConstraint(condition=models.Q(('households__lte', models.F('population'))), name='unit_households_not_above_population', violation_error_message='户数不能多于户籍人口。'),
+            model_name="unit",
+            name="unit_households_not_above_population",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("households__lte", models.F("population"))),
+                name="unit_households_not_above_population",
+                violation_error_message="户数不能多于户籍人口。",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='unitseats',
-            name='seats_once_per_round',
-            constraint=models.UniqueConstraint(fields=('round', 'unit'), name='seats_once_per_round', violation_error_message='该村(社区)在本轮换届已有职数记录。'),
+            model_name="unitseats",
+            name="seats_once_per_round",
+            constraint=models.UniqueConstraint(
+                fields=("round", "unit"),
+                name="seats_once_per_round",
+                violation_error_message="该村(社区)在本轮换届已有职数记录。",
+            ),
         ),
     ]

@@ -1,0 +1,104 @@
+"""Who sees and changes candidacies, reserves and vetting requests.
+
+Region users reach candidacies through their units (renewal.access); department
+users reach only the vetting requests addressed to their department, and through
+them only a person's name, sex, date of birth, ID number and unit.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from renewal import access as region_access
+from renewal.models import Profile
+
+from .models import Candidacy, ReserveCadre, VettingRequest
+
+
+def _department_id(user):
+    profile = getattr(user, "profile", None)
+    if profile and profile.role == Profile.Role.DEPARTMENT_USER:
+        return profile.department_id
+    return None
+
+
+def is_department_user(user) -> bool:
+    return user.is_authenticated and _department_id(user) is not None
+
+
+def candidacies_visible_to(user):
+    units = region_access.units_visible_to(user)
+    return Candidacy.objects.filter(unit__in=units)
+
+
+def candidacy_for_user(user, pk, *, write=False) -> Candidacy:
+    try:
+        candidacy = Candidacy.objects.select_related(
+            "person", "unit", "unit__township", "unit__county", "round"
+        ).get(pk=pk)
+    except (Candidacy.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not region_access.can_in_region(user, "view_region", candidacy.unit.township_id):
+        raise Http404
+    if write and not region_access.can_write_unit(user, candidacy.unit):
+        raise PermissionDenied("您只能查看、不能修改该人选。")
+    return candidacy
+
+
+def can_approve_township(user, unit) -> bool:
+    """The township party committee (its leader's account) approves; not the county."""
+    return user.is_superuser or unit.township_id in region_access._direct_ids(
+        user, "approve_region"
+    )
+
+
+def can_act_for_county(user, unit) -> bool:
+    return user.is_superuser or unit.county_id in region_access._direct_ids(user, "approve_region")
+
+
+def can_unmask(user, candidacy) -> bool:
+    """Township staff who enter the data, county reviewers and admins; not discipline."""
+    profile = getattr(user, "profile", None)
+    if user.is_superuser:
+        return True
+    if profile is None or profile.role == Profile.Role.DISCIPLINE_OFFICER:
+        return False
+    return region_access.can_in_region(user, "view_region", candidacy.unit.township_id)
+
+
+def reserves_visible_to(user):
+    return ReserveCadre.objects.filter(unit__in=region_access.units_visible_to(user))
+
+
+def reserve_for_user(user, pk, *, write=False) -> ReserveCadre:
+    try:
+        reserve = ReserveCadre.objects.select_related("unit", "person").get(pk=pk)
+    except (ReserveCadre.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not region_access.can_in_region(user, "view_region", reserve.unit.township_id):
+        raise Http404
+    if write and not region_access.can_write_unit(user, reserve.unit):
+        raise PermissionDenied("您只能查看、不能修改后备干部库。")
+    return reserve
+
+
+def vetting_requests_visible_to(user):
+    qs = VettingRequest.objects.select_related(
+        "candidacy__person", "candidacy__unit", "department", "batch"
+    )
+    department = _department_id(user)
+    if department is not None:
+        return qs.filter(department_id=department)
+    return qs.filter(candidacy__unit__in=region_access.units_visible_to(user))
+
+
+def vetting_request_for_user(user, pk) -> VettingRequest:
+    request = (
+        vetting_requests_visible_to(user).filter(pk=pk).first() if user.is_authenticated else None
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def can_answer(user, request: VettingRequest) -> bool:
+    return _department_id(user) == request.department_id

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import EligibilityRules, NegativeList, NegativeListItem
+
+
+class ItemInline(admin.TabularInline):
+    model = NegativeListItem
+    extra = 1
+    fields = ["number", "text", "severity", "lookback_years", "department"]
+
+
+@admin.register(NegativeList)
+class NegativeListAdmin(admin.ModelAdmin):
+    """Admins edit the shipped lists and add a county's own (e.g. Inner Mongolia's 16 items)."""
+
+    list_display = ["name", "version", "scope", "county", "is_active"]
+    list_filter = ["scope", "is_active", "county"]
+    inlines = [ItemInline]
+
+
+@admin.register(EligibilityRules)
+class EligibilityRulesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "county", "effective_from", "source"]
+    list_filter = ["county"]

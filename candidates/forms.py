@@ -1,0 +1,170 @@
+from django import forms
+
+from renewal.models import Body, Department, Person, PersonTag, Post
+
+from .models import Candidacy, NegativeListItem, Recommendation
+
+
+class PersonForm(forms.ModelForm):
+    id_number = forms.CharField(
+        label="公民身份号码",
+        max_length=18,
+        min_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(label="联系电话", required=False, max_length=20)
+    tags = forms.MultipleChoiceField(
+        label="人员类别",
+        choices=PersonTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "sex",
+            "ethnicity",
+            "birth_date",
+            "education",
+            "political_status",
+            "party_joined_on",
+            "tags",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "party_joined_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class CandidacyForm(forms.Form):
+    body = forms.ChoiceField(label="拟任班子", choices=Body.choices)
+    post = forms.ChoiceField(label="拟任职务", choices=Post.choices)
+    is_continuing = forms.TypedChoiceField(
+        label="继任/新任",
+        choices=[("0", "新任"), ("1", "继任")],
+        coerce=lambda v: v == "1",
+    )
+    votes_party_members = forms.IntegerField(label="党员推荐票", min_value=0, required=False)
+    votes_masses = forms.IntegerField(label="群众推荐票", min_value=0, required=False)
+    votes_higher = forms.IntegerField(label="上级党组织推荐票", min_value=0, required=False)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def recommendations(self):
+        return {
+            Recommendation.Source.PARTY_MEMBERS: self.cleaned_data.get("votes_party_members"),
+            Recommendation.Source.MASSES: self.cleaned_data.get("votes_masses"),
+            Recommendation.Source.HIGHER: self.cleaned_data.get("votes_higher"),
+        }
+
+
+class InspectionForm(forms.Form):
+    result = forms.ChoiceField(label="考察结果", choices=[("passed", "合格"), ("failed", "不合格")])
+    score = forms.DecimalField(
+        label="群众测评得分", min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    inspected_on = forms.DateField(label="考察日期", widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label="说明", required=False, max_length=300)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VettingSendForm(forms.Form):
+    candidacies = forms.ModelMultipleChoiceField(
+        label="人选", queryset=Candidacy.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label="联审部门", queryset=Department.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    due_date = forms.DateField(label="答复时限", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, candidacies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidacies"].queryset = candidacies
+        self.fields["candidacies"].label_from_instance = lambda c: (
+            f"{c.unit.name} · {c.person.name} · {c.get_post_display()}"
+        )
+
+
+ATTACHMENT_TYPES = {
+    ".pdf": b"%PDF",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+}
+ATTACHMENT_MAX = 5 * 1024 * 1024
+
+
+class VettingAnswerForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label="结论",
+        choices=[("1", "无问题"), ("0", "有问题")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    items = forms.ModelMultipleChoiceField(
+        label="涉及负面清单条目",
+        queryset=NegativeListItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    document_number = forms.CharField(label="文号", required=False, max_length=60)
+    comment = forms.CharField(
+        label="意见", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = forms.FileField(label="附件（PDF 或图片，5 MB 以内）", required=False)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = items
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return upload
+        name = upload.name.lower()
+        suffix = name[name.rfind(".") :] if "." in name else ""
+        if suffix not in ATTACHMENT_TYPES:
+            raise forms.ValidationError("附件只能是 PDF、PNG 或 JPG 文件。")
+        if upload.size > ATTACHMENT_MAX:
+            raise forms.ValidationError("附件不能超过 5 MB。")
+        head = upload.read(8)
+        upload.seek(0)
+        if not head.startswith(ATTACHMENT_TYPES[suffix]):
+            raise forms.ValidationError("附件内容与文件类型不符。")
+        return upload
+
+
+class ReserveForm(forms.Form):
+    person_id_number = forms.CharField(label="公民身份号码", max_length=18)
+    note = forms.CharField(label="培养方向/说明", required=False, max_length=200)
+
+
+class ProposeForm(forms.Form):
+    body = forms.ChoiceField(label="拟任班子", choices=Body.choices)
+    post = forms.ChoiceField(label="拟任职务", choices=Post.choices)
+    is_continuing = forms.TypedChoiceField(
+        label="继任/新任",
+        choices=[("0", "新任"), ("1", "继任")],
+        coerce=lambda v: v == "1",
+    )
+
+
+class CandidacyFilterForm(forms.Form):
+    q = forms.CharField(label="姓名", required=False, max_length=20)
+    township = forms.ModelChoiceField(
+        label="乡镇/街道", queryset=None, required=False, empty_label="全部"
+    )
+    body = forms.ChoiceField(label="班子", required=False, choices=[("", "全部"), *Body.choices])
+    post = forms.ChoiceField(label="职务", required=False, choices=[("", "全部"), *Post.choices])
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *Candidacy.Status.choices]
+    )
+
+    def __init__(self, *args, townships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships

@@ -1,0 +1,616 @@
+"""Candidate services: people, candidacies and their workflow, vetting, reserves, formal lists.
+
+Every status change goes through `_move`, which checks the transition on the model,
+saves it and writes the CandidacyLog row that the candidate page shows.
+"""
+
+import datetime
+
+import phonenumbers
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from renewal import crypto
+from renewal.idcard import IdNumberError, check_id_number_matches, parse_id_number
+from renewal.models import Body, DomainError, Person, Post, Profile, RenewalRound, Unit
+from renewal.services import active_round
+
+from . import eligibility, flags
+from .models import (
+    Candidacy,
+    CandidacyLog,
+    EligibilityRules,
+    NegativeListItem,
+    Recommendation,
+    ReserveCadre,
+    VettingBatch,
+    VettingRequest,
+)
+
+PARTY_POSTS = {Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.PARTY_MEMBER}
+VILLAGERS_POSTS = {Post.DIRECTOR, Post.DEPUTY_DIRECTOR, Post.COMMITTEE_MEMBER, Post.WOMEN_MEMBER}
+POSTS_BY_BODY = {Body.PARTY: PARTY_POSTS, Body.VILLAGERS: VILLAGERS_POSTS}
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "political_status",
+    "party_joined_on",
+    "tags",
+)
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+def normalize_phone(raw: str) -> str:
+    """A mainland mobile or landline number in national form; DomainError when invalid."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        raise DomainError(f"联系电话“{raw}”无法识别，请填写手机号或带区号的固定电话。") from None
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError(f"联系电话“{raw}”不是有效的号码，请核对位数。")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).removeprefix(
+        "+86"
+    )
+
+
+def person_problems(*, id_number: str, birth_date, sex) -> tuple[str, list[str]]:
+    """The normalised ID number and every problem with it against the record."""
+    try:
+        info = parse_id_number(id_number)
+    except IdNumberError as exc:
+        return (id_number or "").strip().upper(), [str(exc)]
+    return info.number, check_id_number_matches(info, birth_date=birth_date, sex=sex)
+
+
+@transaction.atomic
+def person_upsert(*, id_number: str, phone: str = "", **fields) -> Person:
+    """Create a person, or update the one with this ID number (matched by blind index)."""
+    number, problems = person_problems(
+        id_number=id_number, birth_date=fields.get("birth_date"), sex=fields.get("sex")
+    )
+    if problems:
+        raise DomainError("；".join(problems))
+    phone = normalize_phone(phone)
+    digest = crypto.blind_index(number, purpose="id")
+    person = Person.objects.select_for_update().filter(id_number_hash=digest).first()
+    if person is None:
+        person = Person()
+        person.set_id_number(number)
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise DomainError(f"字段 {name} 不能在此修改。")
+        setattr(person, name, value)
+    if phone or person.pk is None:
+        person.set_phone(phone)
+    person.full_clean(exclude=["id_number_hash"])
+    person.save()
+    return person
+
+
+# --- Candidacies ------------------------------------------------------------------------------
+
+
+def _log(candidacy, *, action, actor, before="", reason=""):
+    CandidacyLog.objects.create(
+        candidacy=candidacy,
+        from_status=before,
+        to_status=candidacy.status,
+        action=action,
+        reason=reason,
+        by=actor,
+    )
+
+
+def _move(candidacy: Candidacy, new_status: str, *, actor, action: str, reason="", fields=()):
+    before = candidacy.status
+    candidacy.set_status(new_status)
+    candidacy.save(update_fields=["status", *fields])
+    _log(candidacy, action=action, actor=actor, before=before, reason=reason)
+
+
+def _locked(candidacy: Candidacy) -> Candidacy:
+    return (
+        Candidacy.objects.select_for_update(of=("self",))
+        .select_related("person", "unit", "round")
+        .get(pk=candidacy.pk)
+    )
+
+
+def rules_for_county(county_id: int, day: datetime.date | None = None) -> eligibility.Rules:
+    day = day or timezone.localdate()
+    row = (
+        EligibilityRules.objects.filter(county_id=county_id, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+        or EligibilityRules.objects.filter(county__isnull=True, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+    return eligibility.rules_from_settings(row)
+
+
+def election_day(rnd: RenewalRound) -> datetime.date:
+    """The planned election day: the congress stage's due date, else today."""
+    stage = rnd.stages.filter(code="congress").first()
+    return stage.due_date if stage and stage.due_date else timezone.localdate()
+
+
+def facts_for(candidacy: Candidacy) -> eligibility.CandidateFacts:
+    person = candidacy.person
+    # Iterating .all() uses the prefetch that list checks set up.
+    on_probation = any(m.on_probation for m in person.memberships.all())
+    return eligibility.CandidateFacts(
+        key=person.pk,
+        name=person.name,
+        body=candidacy.body,
+        post=candidacy.post,
+        is_continuing=candidacy.is_continuing,
+        political_status=person.political_status,
+        on_probation=on_probation,
+        birth_date=person.birth_date,
+        education=person.education,
+        sex=person.sex,
+    )
+
+
+def candidacy_findings(candidacy: Candidacy) -> list[eligibility.Finding]:
+    rules = rules_for_county(candidacy.unit.county_id)
+    return eligibility.check_candidate(
+        facts_for(candidacy), rules, election_day=election_day(candidacy.round)
+    )
+
+
+@transaction.atomic
+def candidacy_create(
+    *,
+    actor,
+    unit: Unit,
+    person: Person,
+    body: str,
+    post: str,
+    is_continuing: bool = False,
+    notes: str = "",
+    recommendations: dict[str, int] | None = None,
+    reserve: ReserveCadre | None = None,
+) -> Candidacy:
+    rnd = active_round(unit.county_id)
+    if rnd is None:
+        raise DomainError("本县尚未设立换届轮次，不能录入人选。")
+    if post not in POSTS_BY_BODY.get(body, ()):
+        raise DomainError(f"“{Post(post).label}”不是{Body(body).label}的职务。")
+    candidacy = Candidacy(
+        round=rnd,
+        unit=unit,
+        person=person,
+        body=body,
+        post=post,
+        is_continuing=is_continuing,
+        notes=notes,
+        created_by=actor,
+        reserve=reserve,
+    )
+    try:
+        with transaction.atomic():
+            candidacy.save()
+    except IntegrityError:
+        raise DomainError(
+            f"{person.name}已是{unit.name}“{Post(post).label}”的人选，不能重复录入。"
+        ) from None
+    recommendations_set(candidacy=candidacy, votes=recommendations or {})
+    _log(candidacy, action="录入初步人选", actor=actor)
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_update(*, actor, candidacy: Candidacy, **fields) -> Candidacy:
+    candidacy = _locked(candidacy)
+    if candidacy.is_closed or candidacy.status == Candidacy.Status.FORMAL:
+        raise DomainError(
+            f"{candidacy.person.name}当前为“{candidacy.get_status_display()}”，不能修改。"
+        )
+    allowed = {"is_continuing", "notes"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise DomainError(f"字段 {name} 不能在此修改。")
+        setattr(candidacy, name, value)
+    candidacy.save(update_fields=list(fields))
+    return candidacy
+
+
+def recommendations_set(*, candidacy: Candidacy, votes: dict[str, int]) -> None:
+    for source, count in votes.items():
+        if count is None:
+            Recommendation.objects.filter(candidacy=candidacy, source=source).delete()
+            continue
+        if count < 0:
+            raise DomainError("推荐票数不能为负数。")
+        Recommendation.objects.update_or_create(
+            candidacy=candidacy, source=source, defaults={"votes": count}
+        )
+
+
+@transaction.atomic
+def candidacy_record_inspection(*, actor, candidacy, passed: bool, score, inspected_on, notes=""):
+    candidacy = _locked(candidacy)
+    if candidacy.status != Candidacy.Status.PRELIMINARY:
+        raise DomainError(
+            f"只能对初步人选登记考察结果，{candidacy.person.name}当前为“{candidacy.get_status_display()}”。"
+        )
+    candidacy.inspection = Candidacy.Inspection.PASSED if passed else Candidacy.Inspection.FAILED
+    candidacy.appraisal_score, candidacy.inspected_on = score, inspected_on
+    candidacy.full_clean(exclude=["person", "unit", "round", "created_by"])
+    fields = ["inspection", "appraisal_score", "inspected_on"]
+    if passed:
+        _move(
+            candidacy,
+            Candidacy.Status.INSPECTED,
+            actor=actor,
+            action="登记考察结果：合格",
+            reason=notes,
+            fields=fields,
+        )
+        _advance_after_vetting(candidacy, actor=actor)
+    else:
+        _move(
+            candidacy,
+            Candidacy.Status.DISQUALIFIED,
+            actor=actor,
+            action="登记考察结果：不合格",
+            reason=notes or "组织考察不合格",
+            fields=fields,
+        )
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_withdraw(*, actor, candidacy, reason: str):
+    return _close(candidacy, Candidacy.Status.WITHDRAWN, actor=actor, reason=reason, action="退出")
+
+
+@transaction.atomic
+def candidacy_disqualify(*, actor, candidacy, reason: str, action: str = "取消资格"):
+    """Also the entry point for other apps (a substantiated discipline case, a refused pledge)."""
+    return _close(
+        candidacy, Candidacy.Status.DISQUALIFIED, actor=actor, reason=reason, action=action
+    )
+
+
+def _close(candidacy, status, *, actor, reason, action):
+    if not reason.strip():
+        raise DomainError("请写明原因。")
+    candidacy = _locked(candidacy)
+    candidacy.status_reason = reason.strip()
+    _move(
+        candidacy,
+        status,
+        actor=actor,
+        action=action,
+        reason=reason.strip(),
+        fields=["status_reason"],
+    )
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_reopen(*, actor, candidacy, reason: str):
+    """An explicit, audited reopen; the candidacy then walks forward as far as its record allows."""
+    if not reason.strip():
+        raise DomainError("重新启用须写明原因。")
+    candidacy = _locked(candidacy)
+    if not candidacy.is_closed:
+        raise DomainError(f"{candidacy.person.name}未退出或被取消资格，无需重新启用。")
+    candidacy.status_reason = reason.strip()
+    _move(
+        candidacy,
+        Candidacy.Status.PRELIMINARY,
+        actor=actor,
+        action="重新启用",
+        reason=reason.strip(),
+        fields=["status_reason"],
+    )
+    if candidacy.inspection == Candidacy.Inspection.PASSED:
+        _move(candidacy, Candidacy.Status.INSPECTED, actor=actor, action="沿用考察结果")
+        _advance_after_vetting(candidacy, actor=actor)
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_approve_township(*, actor, candidacy):
+    candidacy = _locked(candidacy)
+    errors = [f for f in candidacy_findings(candidacy) if f.level == "error"]
+    if errors:
+        raise DomainError("不符合资格条件：" + "；".join(f.message for f in errors))
+    candidacy.township_approved_by, candidacy.township_approved_at = actor, timezone.now()
+    _move(
+        candidacy,
+        Candidacy.Status.TOWNSHIP_APPROVED,
+        actor=actor,
+        action="乡镇(街道)审核通过",
+        fields=["township_approved_by", "township_approved_at"],
+    )
+    return candidacy
+
+
+@transaction.atomic
+def candidacy_county_sign(*, actor, candidacy):
+    """双签: the organisation minister and the county party secretary, two different accounts."""
+    candidacy = _locked(candidacy)
+    if not candidacy.is_secretary:
+        raise DomainError("只有党组织书记人选需要报县备案签字。")
+    if candidacy.status != Candidacy.Status.TOWNSHIP_APPROVED:
+        raise DomainError(f"{candidacy.person.name}尚未经乡镇(街道)审核，不能备案签字。")
+    profile = getattr(actor, "profile", None)
+    role = profile.signoff if profile else ""
+    now = timezone.now()
+    if role == Profile.Signoff.MINISTER:
+        if candidacy.minister_signed_by_id:
+            raise DomainError("组织部长已签字。")
+        if candidacy.secretary_signed_by_id == actor.pk:
+            raise DomainError("两次签字须由两个不同的账号完成。")
+        candidacy.minister_signed_by, candidacy.minister_signed_at = actor, now
+        fields, action = ["minister_signed_by", "minister_signed_at"], "组织部长签字"
+    elif role == Profile.Signoff.COUNTY_SECRETARY:
+        if candidacy.secretary_signed_by_id:
+            raise DomainError("区(县)委书记已签字。")
+        if candidacy.minister_signed_by_id == actor.pk:
+            raise DomainError("两次签字须由两个不同的账号完成。")
+        candidacy.secretary_signed_by, candidacy.secretary_signed_at = actor, now
+        fields, action = ["secretary_signed_by", "secretary_signed_at"], "区(县)委书记签字"
+    else:
+        raise DomainError("您的账号没有备案签字身份（组织部长或区(县)委书记）。")
+    candidacy.save(update_fields=fields)
+    _log(candidacy, action=action, actor=actor, before=candidacy.status)
+    if candidacy.minister_signed_by_id and candidacy.secretary_signed_by_id:
+        _move(candidacy, Candidacy.Status.COUNTY_FILED, actor=actor, action="县级备案完成")
+    return candidacy
+
+
+def unit_list_check(*, unit: Unit, body: str, include_statuses=None) -> eligibility.ListCheck:
+    rnd = active_round(unit.county_id)
+    seats_row = unit.seats.filter(round=rnd).first() if rnd else None
+    seats = seats_row.for_body(body) if seats_row else 0
+    statuses = include_statuses or [
+        Candidacy.Status.TOWNSHIP_APPROVED,
+        Candidacy.Status.COUNTY_FILED,
+        Candidacy.Status.FORMAL,
+    ]
+    candidacies = (
+        Candidacy.objects.filter(round=rnd, unit=unit, body=body, status__in=statuses)
+        .select_related("person")
+        .prefetch_related("person__memberships")
+    )
+    facts = [facts_for(c) for c in candidacies]
+    return eligibility.check_formal_list(body, seats, facts, rules_for_county(unit.county_id))
+
+
+@transaction.atomic
+def formal_list_confirm(*, actor, unit: Unit, body: str) -> list[Candidacy]:
+    """Approve a unit's formal list for one committee: surplus met, secretaries filed."""
+    rnd = active_round(unit.county_id)
+    if rnd is None:
+        raise DomainError("本县尚未设立换届轮次。")
+    ready = list(
+        Candidacy.objects.select_for_update(of=("self",))
+        .filter(round=rnd, unit=unit, body=body, status__in=["township_approved", "county_filed"])
+        .select_related("person")
+    )
+    waiting = [c for c in ready if c.is_secretary and c.status != Candidacy.Status.COUNTY_FILED]
+    if waiting:
+        names = "、".join(c.person.name for c in waiting)
+        raise DomainError(f"书记人选{names}尚未完成县级备案（双签），不能确定正式候选人。")
+    check = unit_list_check(unit=unit, body=body)
+    if check.blocked:
+        raise DomainError(
+            "正式候选人名单不符合要求："
+            + "；".join(f.message for f in check.findings if f.level == "error")
+        )
+    if not ready:
+        raise DomainError("没有待确定的人选。")
+    for candidacy in ready:
+        _move(candidacy, Candidacy.Status.FORMAL, actor=actor, action="确定为正式候选人")
+    return ready
+
+
+# --- Vetting -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vetting_send(*, actor, candidacies, departments, due_date: datetime.date, note=""):
+    candidacies = list(candidacies)
+    departments = list(departments)
+    if not candidacies:
+        raise DomainError("请至少选择一名人选。")
+    if not departments:
+        raise DomainError("请至少选择一个联审部门。")
+    if due_date < timezone.localdate():
+        raise DomainError("答复时限不能早于今天。")
+    townships = {c.unit.township_id for c in candidacies}
+    if len(townships) != 1:
+        raise DomainError("一个联审批次只能包含同一乡镇(街道)的人选。")
+    for c in candidacies:
+        if c.status not in (Candidacy.Status.PRELIMINARY, Candidacy.Status.INSPECTED):
+            raise DomainError(
+                f"{c.person.name}当前为“{c.get_status_display()}”，只有初步人选可以送联审。"
+            )
+    batch = VettingBatch.objects.create(
+        round=candidacies[0].round,
+        township_id=townships.pop(),
+        sent_by=actor,
+        due_date=due_date,
+        note=note,
+    )
+    VettingRequest.objects.bulk_create(
+        VettingRequest(batch=batch, candidacy=c, department=d)
+        for c in candidacies
+        for d in departments
+    )
+    for c in candidacies:
+        _log(
+            c,
+            action="送联审",
+            actor=actor,
+            before=c.status,
+            reason="、".join(d.name for d in departments),
+        )
+    return batch
+
+
+@transaction.atomic
+def vetting_answer(
+    *,
+    actor,
+    request: VettingRequest,
+    passed: bool,
+    items=(),
+    document_number="",
+    comment="",
+    attachment=None,
+):
+    request = VettingRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != VettingRequest.Status.PENDING:
+        raise DomainError("该人选已答复，不能重复答复。")
+    items = list(items)
+    if passed and items:
+        raise DomainError("结论为“无问题”时不能勾选负面清单条目。")
+    if not passed and not items:
+        raise DomainError("结论为“有问题”时请勾选涉及的负面清单条目。")
+    if not passed and not document_number.strip():
+        raise DomainError("结论为“有问题”时请填写文号。")
+    request.status = VettingRequest.Status.PASSED if passed else VettingRequest.Status.FAILED
+    request.document_number, request.comment = document_number.strip(), comment.strip()
+    request.answered_by, request.answered_at = actor, timezone.now()
+    if attachment is not None:
+        request.attachment = attachment
+    request.save()
+    request.items.set(items)
+    candidacy = _locked(request.candidacy)
+    bars = [i for i in items if i.severity == NegativeListItem.Severity.BAR]
+    if bars and not candidacy.is_closed:
+        reason = f"{request.department.name}联审：" + "；".join(str(i) for i in bars)
+        candidacy.status_reason = reason[:300]
+        _move(
+            candidacy,
+            Candidacy.Status.DISQUALIFIED,
+            actor=actor,
+            action="联审一票否决",
+            reason=reason[:300],
+            fields=["status_reason"],
+        )
+    else:
+        _advance_after_vetting(candidacy, actor=actor)
+    return request
+
+
+@transaction.atomic
+def vetting_caution_explain(*, actor, request: VettingRequest, reason: str):
+    if not reason.strip():
+        raise DomainError("请填写书面说明。")
+    request = VettingRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.items.filter(severity=NegativeListItem.Severity.CAUTION).exists():
+        raise DomainError("该答复没有须书面说明的条目。")
+    request.caution_reason = reason.strip()
+    request.save(update_fields=["caution_reason"])
+    candidacy = _locked(request.candidacy)
+    _log(
+        candidacy, action="乡镇书面说明", actor=actor, before=candidacy.status, reason=reason[:300]
+    )
+    _advance_after_vetting(candidacy, actor=actor)
+    return request
+
+
+@transaction.atomic
+def vetting_overturn(*, actor, request: VettingRequest, reason: str):
+    """A county reviewer sets aside a department's bar finding, with a written reason."""
+    if not reason.strip():
+        raise DomainError("请写明不采纳该联审意见的理由。")
+    request = VettingRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.items.filter(severity=NegativeListItem.Severity.BAR).exists():
+        raise DomainError("该答复没有一票否决条目，无需否决。")
+    if request.overturned_at:
+        raise DomainError("该联审意见已被否决。")
+    request.overturn_reason = reason.strip()
+    request.overturned_by, request.overturned_at = actor, timezone.now()
+    request.save(update_fields=["overturn_reason", "overturned_by", "overturned_at"])
+    candidacy = _locked(request.candidacy)
+    if candidacy.status == Candidacy.Status.DISQUALIFIED and not vetting_blockers(candidacy):
+        candidacy_reopen(
+            actor=actor, candidacy=candidacy, reason=f"县委组织部否决联审意见：{reason}"[:300]
+        )
+    return request
+
+
+def vetting_blockers(candidacy: Candidacy) -> list[str]:
+    """What still stops a candidacy from being vetted, in Chinese; empty when it may pass."""
+    requests = list(candidacy.vetting.select_related("department").prefetch_related("items"))
+    if not requests:
+        return ["尚未送联审。"]
+    problems = []
+    for r in requests:
+        if r.status == VettingRequest.Status.PENDING:
+            problems.append(f"{r.department.name}尚未答复。")
+            continue
+        severities = {i.severity for i in r.items.all()}
+        if NegativeListItem.Severity.BAR in severities and not r.overturned_at:
+            problems.append(f"{r.department.name}答复涉及一票否决条目。")
+        if NegativeListItem.Severity.CAUTION in severities and not r.caution_reason:
+            problems.append(f"{r.department.name}答复涉及须书面说明的条目，乡镇(街道)尚未说明。")
+    for flag in flags.flags_for(candidacy.person):
+        problems.append(flag.message)
+    return problems
+
+
+def _advance_after_vetting(candidacy: Candidacy, *, actor) -> None:
+    if candidacy.status == Candidacy.Status.INSPECTED and not vetting_blockers(candidacy):
+        _move(candidacy, Candidacy.Status.VETTED, actor=actor, action="联审通过")
+
+
+# --- Reserve cadres ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reserve_add(*, unit: Unit, person: Person, note: str = "") -> ReserveCadre:
+    existing = ReserveCadre.objects.filter(unit=unit, person=person).first()
+    if existing and existing.status != ReserveCadre.Status.REMOVED:
+        raise DomainError(f"{person.name}已在{unit.name}后备干部库中。")
+    if existing:
+        existing.status, existing.note = ReserveCadre.Status.ACTIVE, note
+        existing.save(update_fields=["status", "note"])
+        return existing
+    return ReserveCadre.objects.create(unit=unit, person=person, note=note)
+
+
+@transaction.atomic
+def reserve_propose(*, actor, reserve: ReserveCadre, body: str, post: str, is_continuing=False):
+    """One step from the talent pool to a preliminary candidate."""
+    reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
+    if reserve.status != ReserveCadre.Status.ACTIVE:
+        raise DomainError(
+            f"{reserve.person.name}当前为“{reserve.get_status_display()}”，不能提名。"
+        )
+    candidacy = candidacy_create(
+        actor=actor,
+        unit=reserve.unit,
+        person=reserve.person,
+        body=body,
+        post=post,
+        is_continuing=is_continuing,
+        reserve=reserve,
+        notes="由后备干部库提名",
+    )
+    reserve.status = ReserveCadre.Status.PROPOSED
+    reserve.save(update_fields=["status"])
+    return candidacy
+
+
+@transaction.atomic
+def reserve_remove(*, reserve: ReserveCadre) -> None:
+    reserve.status = ReserveCadre.Status.REMOVED
+    reserve.save(update_fields=["status"])

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from . import views, views_import
+
+app_name = "candidates"
+
+urlpatterns = [
+    path("candidates/", views.candidacy_list, name="candidacy-list"),
+    path("candidates/new/", views.candidacy_create, name="candidacy-create"),
+    path("candidates/export/", views.candidacy_export, name="candidacy-export"),
+    path("candidates/approvals/", views.approvals, name="approvals"),
+    path("candidates/status-counts/", views.status_counts, name="status-counts"),
+    path("candidates/<int:pk>/", views.candidacy_detail, name="candidacy-detail"),
+    path("candidates/<int:pk>/edit/", views.candidacy_edit, name="candidacy-edit"),
+    path("candidates/<int:pk>/unmask/", views.candidacy_unmask, name="candidacy-unmask"),
+    path(
+        "candidates/<int:pk>/inspection/", views.candidacy_inspection, name="candidacy-inspection"
+    ),
+    path("candidates/<int:pk>/<str:action>/", views.candidacy_action, name="candidacy-action"),
+    path("candidates/units/<int:unit_pk>/", views.unit_candidates, name="unit-candidates"),
+    path(
+        "candidates/units/<int:unit_pk>/confirm/<str:body>/",
+        views.unit_formal_confirm,
+        name="unit-formal-confirm",
+    ),
+    path("candidates/vetting/", views.vetting_queue, name="vetting-queue"),
+    path("candidates/vetting/send/", views.vetting_send, name="vetting-send"),
+    path("candidates/vetting/<int:pk>/", views.vetting_answer, name="vetting-answer"),
+    path(
+        "candidates/vetting/<int:pk>/attachment/",
+        views.vetting_attachment,
+        name="vetting-attachment",
+    ),
+    path("candidates/vetting/<int:pk>/caution/", views.vetting_caution, name="vetting-caution"),
+    path("candidates/vetting/<int:pk>/overturn/", views.vetting_overturn, name="vetting-overturn"),
+    path("candidates/reserves/", views.reserve_list, name="reserve-list"),
+    path("candidates/reserves/<int:pk>/propose/", views.reserve_propose, name="reserve-propose"),
+    path("candidates/import/", views_import.import_upload, name="import"),
+    path("candidates/import/template.xlsx", views_import.import_template, name="import-template"),
+    path("candidates/import/<int:pk>/", views_import.import_job, name="import-job"),
+    path("candidates/import/<int:pk>/confirm/", views_import.import_confirm, name="import-confirm"),
+    path("candidates/import/<int:pk>/cancel/", views_import.import_cancel, name="import-cancel"),
+]

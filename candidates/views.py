@@ -1,0 +1,688 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from renewal import access as region_access
+from renewal.exports import export_start
+from renewal.models import AccessLog, Body, DomainError, Unit
+from renewal.services import active_round
+from renewal.views import township_options
+
+from . import access, services
+from .forms import (
+    CandidacyForm,
+    InspectionForm,
+    PersonForm,
+    ProposeForm,
+    ReasonForm,
+    VettingAnswerForm,
+    VettingSendForm,
+)
+from .models import Candidacy, NegativeList, NegativeListItem, ReserveCadre, VettingRequest
+from .selectors import FILTER_KEYS, filtered_candidacies
+
+
+def _error(form, exc, field=None):
+    message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+    form.add_error(field if field in getattr(form, "fields", {}) else None, message)
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+@login_required
+def candidacy_list(request):
+    region_access.require_region_scope(request.user)
+    form, qs = filtered_candidacies(request.user, request.GET)
+    page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "township_options": township_options(form),
+        "selected_township": request.GET.get("township", ""),
+        "can_write": region_access.writable_townships(request.user).exists(),
+    }
+    template = (
+        "candidates/partials/candidacy_results.html" if request.htmx else "candidates/list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def candidacy_export(request):
+    region_access.require_region_scope(request.user)
+    params = {k: v for k, v in request.POST.items() if k in FILTER_KEYS}
+    filtered_candidacies(request.user, params)  # 404 on a township outside the user's scope
+    job = export_start(user=request.user, params=params, kind="candidates")
+    return redirect("renewal:export-detail", pk=job.pk)
+
+
+# --- Entering and editing --------------------------------------------------------------------
+
+
+def _person_kwargs(form):
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("id_number", "phone")}
+    return {
+        "id_number": form.cleaned_data["id_number"],
+        "phone": form.cleaned_data["phone"],
+        **data,
+    }
+
+
+def _save_person(person_form):
+    """Validate the ID number against the record; errors land on the right fields."""
+    data = person_form.cleaned_data
+    _number, problems = services.person_problems(
+        id_number=data["id_number"], birth_date=data.get("birth_date"), sex=data.get("sex")
+    )
+    if problems:
+        for problem in problems:
+            person_form.add_error("id_number", problem)
+        return None
+    try:
+        services.normalize_phone(data.get("phone"))
+    except DomainError as exc:
+        person_form.add_error("phone", str(exc))
+        return None
+    return services.person_upsert(**_person_kwargs(person_form))
+
+
+@login_required
+def candidacy_create(request):
+    unit = region_access.unit_for_user(
+        request.user, request.GET.get("unit") or request.POST.get("unit"), write=True
+    )
+    person_form = PersonForm(request.POST or None, prefix="p")
+    candidacy_form = CandidacyForm(request.POST or None, prefix="c")
+    if request.method == "POST" and person_form.is_valid() and candidacy_form.is_valid():
+        try:
+            with transaction.atomic():
+                person = _save_person(person_form)
+                if person is None:
+                    raise _Invalid
+                c = candidacy_form.cleaned_data
+                candidacy = services.candidacy_create(
+                    actor=request.user,
+                    unit=unit,
+                    person=person,
+                    body=c["body"],
+                    post=c["post"],
+                    is_continuing=c["is_continuing"],
+                    notes=c["notes"],
+                    recommendations=candidacy_form.recommendations(),
+                )
+        except _Invalid:
+            pass
+        except (DomainError, ValidationError) as exc:
+            _error(candidacy_form, exc)
+        else:
+            messages.success(request, f"已录入初步人选 {candidacy.person.name}。")
+            return redirect("candidates:candidacy-detail", pk=candidacy.pk)
+    return render(
+        request,
+        "candidates/candidacy_form.html",
+        {"unit": unit, "person_form": person_form, "candidacy_form": candidacy_form},
+    )
+
+
+class _Invalid(Exception):
+    """Rolls back the person when the candidacy cannot be saved."""
+
+
+@login_required
+def candidacy_edit(request, pk):
+    candidacy = access.candidacy_for_user(request.user, pk, write=True)
+    person = candidacy.person
+    votes = {r.source: r.votes for r in candidacy.recommendations.all()}
+    person_form = PersonForm(
+        request.POST or None,
+        prefix="p",
+        instance=person,
+        initial={"id_number": person.id_number, "phone": person.phone},
+    )
+    candidacy_form = CandidacyForm(
+        request.POST or None,
+        prefix="c",
+        initial={
+            "body": candidacy.body,
+            "post": candidacy.post,
+            "is_continuing": "1" if candidacy.is_continuing else "0",
+            "notes": candidacy.notes,
+            "votes_party_members": votes.get("party_members"),
+            "votes_masses": votes.get("masses"),
+            "votes_higher": votes.get("higher"),
+        },
+    )
+    candidacy_form.fields["body"].disabled = True
+    candidacy_form.fields["post"].disabled = True
+    if request.method == "POST" and person_form.is_valid() and candidacy_form.is_valid():
+        try:
+            with transaction.atomic():
+                if person_form.cleaned_data["id_number"].upper() != person.id_number:
+                    person_form.add_error(
+                        "id_number", "公民身份号码不能在此修改；号码有误请退出后重新录入。"
+                    )
+                    raise _Invalid
+                if _save_person(person_form) is None:
+                    raise _Invalid
+                c = candidacy_form.cleaned_data
+                services.candidacy_update(
+                    actor=request.user,
+                    candidacy=candidacy,
+                    is_continuing=c["is_continuing"],
+                    notes=c["notes"],
+                )
+                services.recommendations_set(
+                    candidacy=candidacy, votes=candidacy_form.recommendations()
+                )
+        except _Invalid:
+            pass
+        except (DomainError, ValidationError) as exc:
+            _error(candidacy_form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("candidates:candidacy-detail", pk=candidacy.pk)
+    return render(
+        request,
+        "candidates/candidacy_form.html",
+        {
+            "unit": candidacy.unit,
+            "candidacy": candidacy,
+            "person_form": person_form,
+            "candidacy_form": candidacy_form,
+        },
+    )
+
+
+# --- The candidate page --------------------------------------------------------------------------
+
+
+@login_required
+def candidacy_detail(request, pk):
+    candidacy = access.candidacy_for_user(request.user, pk)
+    user = request.user
+    unit = candidacy.unit
+    can_write = region_access.can_write_unit(user, unit)
+    requests = candidacy.vetting.select_related("department", "batch").prefetch_related("items")
+    context = {
+        "c": candidacy,
+        "person": candidacy.person,
+        "findings": services.candidacy_findings(candidacy),
+        "flags": services.flags.flags_for(candidacy.person),
+        "blockers": services.vetting_blockers(candidacy)
+        if candidacy.status == Candidacy.Status.INSPECTED
+        else [],
+        "recommendations": candidacy.recommendations.all(),
+        "vetting": requests,
+        "log": candidacy.log.select_related("by"),
+        "can_write": can_write,
+        "can_unmask": access.can_unmask(user, candidacy),
+        "can_approve": access.can_approve_township(user, unit)
+        and candidacy.status == Candidacy.Status.VETTED,
+        "can_sign": access.can_act_for_county(user, unit)
+        and candidacy.is_secretary
+        and candidacy.status == Candidacy.Status.TOWNSHIP_APPROVED,
+        "can_overturn": access.can_act_for_county(user, unit),
+        "can_reopen": candidacy.is_closed and (can_write or access.can_act_for_county(user, unit)),
+        "inspection_form": InspectionForm(initial={"inspected_on": timezone.localdate()}),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "candidates/candidacy_detail.html", context)
+
+
+@login_required
+@require_POST
+def candidacy_unmask(request, pk):
+    candidacy = access.candidacy_for_user(request.user, pk)
+    if not access.can_unmask(request.user, candidacy):
+        raise PermissionDenied("您的角色不能查看完整的身份证号和电话。")
+    AccessLog.objects.create(
+        user=request.user,
+        action=AccessLog.Action.UNMASK,
+        target=f"人员 {candidacy.person.name}（人选 #{candidacy.pk}）",
+        detail={"person": candidacy.person_id, "fields": ["id_number", "phone"]},
+    )
+    return render(request, "candidates/partials/unmasked.html", {"person": candidacy.person})
+
+
+@login_required
+@require_POST
+def candidacy_inspection(request, pk):
+    candidacy = access.candidacy_for_user(request.user, pk, write=True)
+    form = InspectionForm(request.POST)
+    if form.is_valid():
+        f = form.cleaned_data
+        try:
+            services.candidacy_record_inspection(
+                actor=request.user,
+                candidacy=candidacy,
+                passed=f["result"] == "passed",
+                score=f["score"],
+                inspected_on=f["inspected_on"],
+                notes=f["notes"],
+            )
+        except (DomainError, ValidationError) as exc:
+            messages.error(
+                request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            )
+        else:
+            messages.success(request, "考察结果已登记。")
+    else:
+        messages.error(request, "考察结果未保存：" + _form_errors(form))
+    return redirect("candidates:candidacy-detail", pk=candidacy.pk)
+
+
+def _form_errors(form):
+    return "；".join(
+        f"{form.fields[k].label if k in form.fields else ''}{e}"
+        for k, es in form.errors.items()
+        for e in es
+    )
+
+
+ACTIONS = {
+    "withdraw": "退出",
+    "disqualify": "取消资格",
+    "reopen": "重新启用",
+    "approve": "乡镇(街道)审核通过",
+    "sign": "备案签字",
+}
+
+
+@login_required
+@require_POST
+def candidacy_action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    candidacy = access.candidacy_for_user(request.user, pk)
+    user, unit = request.user, candidacy.unit
+    reason = request.POST.get("reason", "")
+    allowed = {
+        "withdraw": region_access.can_write_unit(user, unit),
+        "disqualify": region_access.can_write_unit(user, unit)
+        or access.can_act_for_county(user, unit),
+        "reopen": region_access.can_write_unit(user, unit) or access.can_act_for_county(user, unit),
+        "approve": access.can_approve_township(user, unit),
+        "sign": access.can_act_for_county(user, unit),
+    }[action]
+    if not allowed:
+        raise PermissionDenied(f"您不能对该人选执行“{ACTIONS[action]}”。")
+    try:
+        if action == "withdraw":
+            services.candidacy_withdraw(actor=user, candidacy=candidacy, reason=reason)
+        elif action == "disqualify":
+            services.candidacy_disqualify(actor=user, candidacy=candidacy, reason=reason)
+        elif action == "reopen":
+            services.candidacy_reopen(actor=user, candidacy=candidacy, reason=reason)
+        elif action == "approve":
+            services.candidacy_approve_township(actor=user, candidacy=candidacy)
+        else:
+            services.candidacy_county_sign(actor=user, candidacy=candidacy)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已{ACTIONS[action]}。")
+    return redirect("candidates:candidacy-detail", pk=candidacy.pk)
+
+
+# --- Formal list per unit ----------------------------------------------------------------------
+
+
+@login_required
+def unit_candidates(request, unit_pk):
+    unit = region_access.unit_for_user(request.user, unit_pk)
+    rnd = active_round(unit.county_id)
+    bodies = []
+    for body, label in Body.choices:
+        qs = (
+            Candidacy.objects.filter(round=rnd, unit=unit, body=body)
+            .select_related("person")
+            .order_by("post", "id")
+        )
+        bodies.append(
+            {
+                "body": body,
+                "label": unit.committee_label if body == Body.VILLAGERS else label,
+                "candidacies": qs,
+                "check": services.unit_list_check(unit=unit, body=body),
+            }
+        )
+    return render(
+        request,
+        "candidates/unit_candidates.html",
+        {
+            "unit": unit,
+            "bodies": bodies,
+            "can_write": region_access.can_write_unit(request.user, unit),
+            "can_confirm": access.can_approve_township(request.user, unit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_formal_confirm(request, unit_pk, body):
+    unit = region_access.unit_for_user(request.user, unit_pk)
+    if body not in Body.values:
+        raise Http404
+    if not access.can_approve_township(request.user, unit):
+        raise PermissionDenied("正式候选人名单由乡镇(街道)党(工)委审批。")
+    try:
+        confirmed = services.formal_list_confirm(actor=request.user, unit=unit, body=body)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已确定 {len(confirmed)} 名正式候选人。")
+    return redirect("candidates:unit-candidates", unit_pk=unit.pk)
+
+
+# --- Approval queues ---------------------------------------------------------------------------
+
+
+@login_required
+def approvals(request):
+    region_access.require_region_scope(request.user)
+    visible = access.candidacies_visible_to(request.user).select_related(
+        "person", "unit", "unit__township"
+    )
+    direct_ids = region_access._direct_ids(request.user, "approve_region")
+    to_approve = visible.filter(status=Candidacy.Status.VETTED)
+    to_sign = visible.filter(status=Candidacy.Status.TOWNSHIP_APPROVED, post="secretary")
+    if not request.user.is_superuser:
+        to_approve = to_approve.filter(unit__township_id__in=direct_ids)
+        to_sign = to_sign.filter(unit__county_id__in=direct_ids)
+    rnd_counties = region_access.counties_visible_to(request.user)
+    indicators = []
+    for county in rnd_counties:
+        rnd = active_round(county.pk)
+        if rnd is None:
+            continue
+        secretaries = (
+            visible.filter(unit__county=county, post="secretary")
+            .exclude(status__in=Candidacy.CLOSED)
+            .select_related("person")
+        )
+        facts = [services.facts_for(c) for c in secretaries]
+        indicators.append(
+            (
+                county,
+                services.eligibility.young_secretary_share(
+                    facts,
+                    services.rules_for_county(county.pk),
+                    election_day=services.election_day(rnd),
+                ),
+            )
+        )
+    return render(
+        request,
+        "candidates/approvals.html",
+        {
+            "to_approve": to_approve[:200],
+            "to_sign": to_sign[:200],
+            "indicators": indicators,
+            "overdue": access.vetting_requests_visible_to(request.user)
+            .filter(status="pending", batch__due_date__lt=timezone.localdate())
+            .order_by("batch__due_date")[:200],
+        },
+    )
+
+
+# --- Vetting -------------------------------------------------------------------------------------
+
+
+@login_required
+def vetting_send(request):
+    townships = region_access.writable_townships(request.user)
+    if not townships.exists():
+        raise PermissionDenied("只有乡镇(街道)工作人员可以发送联审。")
+    eligible = (
+        Candidacy.objects.filter(
+            unit__township__in=townships,
+            status__in=[Candidacy.Status.PRELIMINARY, Candidacy.Status.INSPECTED],
+        )
+        .exclude(vetting__status=VettingRequest.Status.PENDING)
+        .select_related("person", "unit")
+        .order_by("unit__code", "id")
+        .distinct()
+    )
+    form = VettingSendForm(request.POST or None, candidacies=eligible)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data
+        try:
+            batch = services.vetting_send(
+                actor=request.user,
+                candidacies=f["candidacies"],
+                departments=f["departments"],
+                due_date=f["due_date"],
+                note=f["note"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"已将 {len(f['candidacies'])} 名人选发送给 {len(f['departments'])} 个部门联审。",
+            )
+            return redirect(f"{_vetting_url()}?batch={batch.pk}")
+    return render(request, "candidates/vetting_send.html", {"form": form})
+
+
+def _vetting_url():
+    return "/candidates/vetting/"
+
+
+@login_required
+def vetting_queue(request):
+    user = request.user
+    if not access.is_department_user(user):
+        region_access.require_region_scope(user)
+    qs = access.vetting_requests_visible_to(user)
+    status = request.GET.get("status", "pending")
+    if status in VettingRequest.Status.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("batch", "").isdigit():
+        qs = qs.filter(batch_id=request.GET["batch"])
+    page = Paginator(qs.order_by("batch__due_date", "id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "candidates/vetting_queue.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": VettingRequest.Status.choices,
+            "is_department": access.is_department_user(user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _items_for(request_obj):
+    body = request_obj.candidacy.body
+    county = request_obj.candidacy.unit.county_id
+    lists = NegativeList.objects.filter(is_active=True).filter(
+        Q(county__isnull=True) | Q(county_id=county)
+    )
+    ids = [lst.pk for lst in lists if lst.applies_to(body)]
+    return NegativeListItem.objects.filter(catalogue_id__in=ids).select_related("catalogue")
+
+
+@login_required
+def vetting_answer(request, pk):
+    req = access.vetting_request_for_user(request.user, pk)
+    if not access.can_answer(request.user, req):
+        raise PermissionDenied("只有被征求意见的部门可以答复。")
+    form = VettingAnswerForm(request.POST or None, request.FILES or None, items=_items_for(req))
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data
+        try:
+            services.vetting_answer(
+                actor=request.user,
+                request=req,
+                passed=f["passed"],
+                items=f["items"],
+                document_number=f["document_number"],
+                comment=f["comment"],
+                attachment=f["attachment"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已答复 {req.candidacy.person.name}。")
+            return redirect("candidates:vetting-queue")
+    else:
+        # Departments need the full ID number to search their records; every view is logged.
+        AccessLog.objects.create(
+            user=request.user,
+            action=AccessLog.Action.UNMASK,
+            target=f"联审人员 {req.candidacy.person.name}（请求 #{req.pk}）",
+            detail={"person": req.candidacy.person_id, "fields": ["id_number"]},
+        )
+    return render(request, "candidates/vetting_answer.html", {"req": req, "form": form})
+
+
+@login_required
+def vetting_attachment(request, pk):
+    req = access.vetting_request_for_user(request.user, pk)
+    if not req.attachment:
+        raise Http404
+    return FileResponse(
+        req.attachment.open("rb"),
+        as_attachment=True,
+        filename=req.attachment.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+@require_POST
+def vetting_caution(request, pk):
+    req = access.vetting_request_for_user(request.user, pk)
+    if not region_access.can_write_unit(request.user, req.candidacy.unit):
+        raise PermissionDenied("书面说明由乡镇(街道)填写。")
+    try:
+        services.vetting_caution_explain(
+            actor=request.user, request=req, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "书面说明已保存。")
+    return redirect("candidates:candidacy-detail", pk=req.candidacy_id)
+
+
+@login_required
+@require_POST
+def vetting_overturn(request, pk):
+    req = access.vetting_request_for_user(request.user, pk)
+    if not access.can_act_for_county(request.user, req.candidacy.unit):
+        raise PermissionDenied("只有县委组织部可以否决联审意见。")
+    try:
+        services.vetting_overturn(
+            actor=request.user, request=req, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已否决该联审意见。")
+    return redirect("candidates:candidacy-detail", pk=req.candidacy_id)
+
+
+# --- Reserve cadres -----------------------------------------------------------------------------
+
+
+@login_required
+def reserve_list(request):
+    region_access.require_region_scope(request.user)
+    qs = access.reserves_visible_to(request.user).select_related("person", "unit", "unit__township")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(person__name__contains=q) | Q(unit__name__contains=q) | Q(note__contains=q)
+        )
+    status = request.GET.get("status", "active")
+    if status in ReserveCadre.Status.values:
+        qs = qs.filter(status=status)
+    writable = Unit.objects.filter(township__in=region_access.writable_townships(request.user))
+    form = PersonForm(request.POST or None, prefix="p")
+    unit_pk = request.POST.get("unit") or request.GET.get("unit")
+    if request.method == "POST":
+        unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    person = _save_person(form)
+                    if person is None:
+                        raise _Invalid
+                    services.reserve_add(
+                        unit=unit, person=person, note=request.POST.get("note", "")
+                    )
+            except _Invalid:
+                pass
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已将 {person.name} 加入{unit.name}后备干部库。")
+                return redirect(f"/candidates/reserves/?unit={unit.pk}")
+    page = Paginator(qs.order_by("unit__code", "-added_at"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "candidates/reserve_list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "statuses": ReserveCadre.Status.choices,
+            "form": form,
+            "units": writable.order_by("code") if writable.exists() else None,
+            "unit_pk": str(unit_pk or ""),
+            "propose_form": ProposeForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reserve_propose(request, pk):
+    reserve = access.reserve_for_user(request.user, pk, write=True)
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "提名未完成：" + _form_errors(form))
+        return redirect("candidates:reserve-list")
+    try:
+        candidacy = services.reserve_propose(
+            actor=request.user, reserve=reserve, **form.cleaned_data
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("candidates:reserve-list")
+    messages.success(request, f"已将 {reserve.person.name} 提名为初步人选。")
+    return redirect("candidates:candidacy-detail", pk=candidacy.pk)
+
+
+@login_required
+def status_counts(request):
+    """Counts per status for the county dashboard widget (htmx fragment)."""
+    region_access.require_region_scope(request.user)
+    counts = (
+        access.candidacies_visible_to(request.user)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by("status")
+    )
+    labels = dict(Candidacy.Status.choices)
+    return render(
+        request,
+        "candidates/partials/status_counts.html",
+        {"counts": [(labels[r["status"]], r["n"], r["status"]) for r in counts]},
+    )

@@ -1,0 +1,48 @@
+"""In a real browser: township staff enter a candidate with a wrong ID number, fix it, see it listed."""
+
+import pytest
+
+from .browser import page  # noqa: F401
+from .fixtures import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_enter_candidate_with_wrong_id_then_correct(live_server, page, world, personas):  # noqa: F811
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "staff_a")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+
+    unit = world["unit_a1"]
+    page.goto(f"{live_server.url}/units/{unit.pk}/")
+    page.click("main a.btn:has-text('候选人')")
+    page.click("text=录入初步人选")
+    page.fill("#id_p-name", "陈静")
+    page.select_option("#id_p-sex", "F")
+    page.fill("#id_p-birth_date", "1949-12-31")
+    page.select_option("#id_p-education", "senior")
+    page.select_option("#id_p-political_status", "full_member")
+    page.fill("#id_p-id_number", "110105194912310021")  # wrong check digit
+    page.select_option("#id_c-body", "party")
+    page.select_option("#id_c-post", "party_member")
+    page.fill("#id_c-votes_party_members", "31")
+    page.click("button:has-text('保存')")
+
+    error = page.locator("#id_p-id_number-error")
+    error.wait_for()
+    assert "校验位不正确" in error.inner_text()
+    # What was typed is still there.
+    assert page.input_value("#id_p-name") == "陈静"
+    assert page.input_value("#id_c-votes_party_members") == "31"
+
+    page.fill("#id_p-id_number", "11010519491231002X")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("h1:has-text('陈静')")
+    assert "初步人选" in page.content()
+    assert "110105********002X" in page.content()
+
+    page.click("nav >> text=候选人")
+    page.wait_for_selector("#candidacy-results")
+    assert "陈静" in page.inner_text("#candidacy-results")

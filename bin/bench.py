@@ -14,6 +14,7 @@ Never touches the developer's demo database:
 """
 
 import argparse
+import collections
 import datetime
 import math
 import os
@@ -31,6 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BUDGET_MS = 150.0
 BENCH_DB_NAME = "renewal_bench"
 REVIEWER = "zuzhibu"
+
+
+# Carries the last from-empty seed time over idempotent re-runs (which only re-check).
+FRESH_MARKER = re.compile(
+    r"<!-- bench-fresh-seed units=(\d+) seconds=([\d.]+) rss_mb=(\d+) date=(\S+) -->"
+)
 
 
 def log(message: str = "") -> None:
@@ -285,64 +292,95 @@ def main() -> int:
         f"{len(townships)} 个乡镇(街道)，每页 {page_size} 条，共 {last_page} 页"
     )
     load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    results, failures = [], []
-    for key, label, path, headers in scenarios:
-        log(f"  {label}：{path}{' [HX-Request]' if headers else ''}")
+    failures = []
+
+    def get(label, path, headers):
+        response = client.get(path, **headers)
+        if response.status_code != 200:
+            failures.append(f"{label} {path}：HTTP {response.status_code}")
+        return response
+
+    log(f"  预热：每个场景 {args.warmup} 次")
+    for _, label, path, headers in scenarios:
         for _ in range(args.warmup):
-            client.get(path, **headers)
-        times, cpu = [], []
-        for _ in range(args.reps):
+            get(label, path, headers)
+    # Round-robin: a burst of load on the machine spreads over all scenarios instead of
+    # landing on whichever one happened to be running.
+    times = {key: [] for key, *_ in scenarios}
+    cpu = {key: [] for key, *_ in scenarios}
+    for rep in range(1, args.reps + 1):
+        for key, label, path, headers in scenarios:
             c0 = time.process_time()
             t0 = time.perf_counter()
-            response = client.get(path, **headers)
-            times.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
-            if response.status_code != 200:
-                failures.append(f"{label} {path}：HTTP {response.status_code}")
+            get(label, path, headers)
+            times[key].append((time.perf_counter() - t0) * 1000)
+            cpu[key].append((time.process_time() - c0) * 1000)
+        if rep % 10 == 0 or rep == args.reps:
+            log(f"  计时：第 {rep}/{args.reps} 轮")
+
+    results = []
+    for key, label, path, headers in scenarios:
         # Query counts from separate runs, so capturing SQL does not inflate the times.
         counts, timer = [], None
         for _ in range(2):
             timer = QueryTimer()
             with connection.execute_wrapper(timer), CaptureQueriesContext(connection) as ctx:
-                response = client.get(path, **headers)
+                response = get(label, path, headers)
             counts.append(len(ctx.captured_queries))
-        if response.status_code != 200:
-            failures.append(f"{label} {path}：HTTP {response.status_code}")
-        body = response.content.decode("utf-8", "replace")
-        total = re.search(r"共 (\d+) 个", body)
         slowest = max(timer.calls, default=(0.0, ""))
         row = {
             "key": key,
             "label": label,
             "path": path + (" (HX-Request: true)" if headers else ""),
-            "median": statistics.median(times),
-            "p95": percentile(times, 95),
-            "max": max(times),
-            "cpu": statistics.median(cpu),
+            "median": statistics.median(times[key]),
+            "p95": percentile(times[key], 95),
+            "max": max(times[key]),
+            "cpu": statistics.median(cpu[key]),
             "queries": counts[-1],
             "queries_stable": len(set(counts)) == 1,
             "db_ms": sum(ms for ms, _ in timer.calls),
             "kb": len(response.content) / 1024,
-            "rows": int(total.group(1)) if total else None,
             "slowest_ms": slowest[0],
             "slowest_sql": slowest[1],
         }
         results.append(row)
         verdict = "达标" if row["p95"] < BUDGET_MS else "超标"
         log(
+            f"  {label}：{row['path']}\n"
             f"    中位 {row['median']:.1f} ms（本进程 CPU {row['cpu']:.1f} ms），"
             f"p95 {row['p95']:.1f} ms，最大 {row['max']:.1f} ms，"
             f"查询 {row['queries']} 条（其中数据库 {row['db_ms']:.1f} ms），"
             f"响应 {row['kb']:.0f} KB —— {verdict}"
         )
 
+    failures = [f"{msg}（{n} 次）" for msg, n in collections.Counter(failures).items()]
     bench_rss = rss_mb(resource.RUSAGE_SELF)
     machine["load"] = f"{load_before} → {' / '.join(f'{x:.2f}' for x in os.getloadavg())}"
     by_key = {r["key"]: r for r in results}
     size_same = by_key["list_first"]["queries"] == by_key["list_size100"]["queries"]
 
     log(f"\n[4/4] 写入 {args.output}")
+    output = Path(args.output)
+    if fresh and units_before == 0:
+        fresh_seed = {
+            "units": units_after,
+            "seconds": seed_seconds,
+            "rss": seed_rss,
+            "date": f"{started_at:%Y-%m-%d}",
+        }
+    else:
+        previous = output.read_text(encoding="utf-8") if output.exists() else ""
+        match = FRESH_MARKER.search(previous)
+        fresh_seed = None
+        if match and int(match.group(1)) == units_after:
+            fresh_seed = {
+                "units": int(match.group(1)),
+                "seconds": float(match.group(2)),
+                "rss": float(match.group(3)),
+                "date": match.group(4),
+            }
     text = render_markdown(
+        fresh_seed=fresh_seed,
         args=args,
         started_at=started_at,
         target=target,
@@ -368,7 +406,6 @@ def main() -> int:
         failures=failures,
         warnings=warnings,
     )
-    output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
 
@@ -402,6 +439,7 @@ def render_markdown(
     target,
     machine,
     seed,
+    fresh_seed,
     scope,
     results,
     size_same,
@@ -425,7 +463,8 @@ def render_markdown(
         "视图、SQL 与模板渲染，不含网络与浏览器。",
         "- 生成数据后先执行一次 `VACUUM ANALYZE`（刚批量写入的表还没有统计信息和可见性映射，"
         "而生产库由 autovacuum 维护），再开始计时。",
-        f"- 每个场景先预热 {args.warmup} 次，再计时 {args.reps} 次，报告中位数、p95（最近秩法）与最大值。"
+        f"- 每个场景先预热 {args.warmup} 次，再轮流（各场景交替）计时 {args.reps} 轮，"
+        "报告中位数、p95（最近秩法）与最大值。"
         "计时时 `settings.DEBUG = False`（`DEBUG=1` 只用于在导入设置时取得开发密钥），"
         "避免调试游标记录每条 SQL。",
         "- “CPU 中位 ms”是本进程（Python + 驱动）的 `time.process_time()`，不含 PostgreSQL 进程；"
@@ -452,6 +491,13 @@ def render_markdown(
         f"（{'本次新生成数据' if seed['fresh'] else '数据已存在，本次未新增（幂等重跑）'}；"
         f"运行前 {seed['units_before']} 个村(社区)，运行后 {seed['units_after']} 个，"
         f"人员 {seed['people_after']} 人）。",
+        (
+            f"- 最近一次从空库全新生成 {fresh_seed['units']} 个村(社区)：**{fresh_seed['seconds']:.1f} 秒**，"
+            f"seed 子进程峰值 RSS {fresh_seed['rss']:.0f} MB（{fresh_seed['date']}，"
+            "`bin/bench.py --reset` 重测）。"
+            if fresh_seed
+            else "- 尚无从空库全新生成的记录（用 `bin/bench.py --reset` 测量）。"
+        ),
         f"- 审核员可见 {scope['visible']} 个村(社区)，分属 {scope['counties']} 个区县、"
         f"{scope['townships']} 个乡镇(街道)；每页 {scope['page_size']} 条，共 {scope['last_page']} 页。",
         f"- 峰值 RSS：seed 子进程 {seed['rss']:.0f} MB；计时进程 {bench_rss:.0f} MB。",
@@ -516,6 +562,12 @@ def render_markdown(
         "`seed_demo` 是幂等的：重跑不会新增数据，因此第二次起“生成用时”只是核对耗时。",
         "",
     ]
+    if fresh_seed:
+        lines.append(
+            f"<!-- bench-fresh-seed units={fresh_seed['units']} seconds={fresh_seed['seconds']:.1f} "
+            f"rss_mb={fresh_seed['rss']:.0f} date={fresh_seed['date']} -->"
+        )
+        lines.append("")
     return "\n".join(lines)
 
 

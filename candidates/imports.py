@@ -3,8 +3,8 @@
 The flow: the upload is stored under a random name and checked as a zip before any
 parsing (size, entry count, uncompressed size, compression ratio, no DTDs); a
 background check reads every row and lists every problem by row and column; the
-user confirms a clean preview; the rows are re-checked and saved in one transaction,
-through the same services the forms use. The stored file is deleted as soon as it is
+user confirms a clean preview; the rows are re-checked and saved in one transaction
+(person_upsert + candidacy_create, batched a chunk at a time). The stored file is deleted as soon as it is
 no longer needed: when the check finds problems, on cancel, and after the import
 whether it succeeded or not.
 
@@ -31,6 +31,7 @@ from import_export import resources
 from import_export.fields import Field
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from renewal import crypto
 from renewal.access import writable_townships
@@ -49,8 +50,14 @@ MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_CHECK_FROM = 1024 * 1024
 MAX_ROWS = 10_000
+# .xls files and password-protected .xlsx files are OLE compound documents.
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 PROGRESS_EVERY = 250
 CHUNK = 500
+
+
+TOO_BIG = f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。"
+NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件，请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
 
 
 class UploadRejected(DomainError):
@@ -194,6 +201,14 @@ GUIDE = {
     "votes_higher": "选填。非负整数。",
     "notes": "选填。",
 }
+DROPDOWNS = {
+    "sex": Person.Sex.labels,
+    "education": Education.labels,
+    "political_status": Person.PoliticalStatus.labels,
+    "body": Body.labels,
+    "post": ["书记", "副书记", "委员", "主任", "副主任", "妇女委员"],
+    "continuing": ["继任", "新任"],
+}
 TEXT_COLUMNS = ("unit_code", "id_number", "phone")
 WIDTHS = {"unit_code": 16, "unit_name": 16, "id_number": 22, "phone": 15, "tags": 24, "notes": 24}
 
@@ -219,6 +234,18 @@ def template_workbook() -> bytes:
             # Text, so Excel keeps all 18 digits (and a trailing X) of an ID number.
             ws.column_dimensions[letter].number_format = "@"
             ws.cell(row=2, column=index).number_format = "@"
+    for key, values in DROPDOWNS.items():
+        letter = get_column_letter([k for k, _h in COLUMNS].index(key) + 1)
+        choice = DataValidation(
+            type="list",
+            formula1='"{}"'.format(",".join(values)),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="填写有误",
+            error="请从下拉列表中选择。",
+        )
+        choice.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        ws.add_data_validation(choice)
     ws.freeze_panes = "A2"
     guide = wb.create_sheet("填写说明")
     guide.append(["列名", "是否必填", "填写说明"])
@@ -260,20 +287,21 @@ def check_upload(path) -> None:
     """Refuse anything but a plausible xlsx, before openpyxl parses a byte of it."""
     path = Path(path)
     if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise UploadRejected(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。")
+        raise UploadRejected(TOO_BIG)
+    with path.open("rb") as head:
+        if head.read(8) == OLE_MAGIC:
+            raise UploadRejected(
+                "文件是旧版 Excel（.xls）格式或设置了打开密码，请另存为不加密的 .xlsx 后再上传。"
+            )
     if not zipfile.is_zipfile(path):
-        raise UploadRejected(
-            "文件不是有效的 Excel（.xlsx）文件，请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
-        )
+        raise UploadRejected(NOT_XLSX)
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ENTRIES:
                 raise UploadRejected("文件内部结构异常（包含的条目过多），已拒绝。")
             if "xl/workbook.xml" not in {e.filename for e in entries}:
-                raise UploadRejected(
-                    "文件不是有效的 Excel（.xlsx）文件，请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
-                )
+                raise UploadRejected(NOT_XLSX)
             total = sum(e.file_size for e in entries)
             if total > MAX_UNCOMPRESSED_BYTES:
                 raise UploadRejected("文件解压后过大，疑似异常文件，已拒绝。")
@@ -292,20 +320,27 @@ def check_upload(path) -> None:
 
 
 def _refuse_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-    """No DTD in any part: entity expansion is how an XML bomb works (xlsx never needs one)."""
-    tail = b""
+    """No DTD in any part: entity expansion is how an XML bomb works (xlsx never needs one).
+
+    Parts must be UTF-8 (as Excel and WPS write them), so the byte search cannot be
+    dodged with a UTF-16 encoding.
+    """
+    refused = UploadRejected("文件包含不允许的内容（XML 实体声明或非 UTF-8 编码），已拒绝。")
+    tail, first = b"", True
     with archive.open(entry) as stream:  # reads at most the declared size, CRC-checked
         while chunk := stream.read(256 * 1024):
-            window = tail + chunk
+            if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:200]):
+                raise refused
+            window, first = tail + chunk, False
             if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                raise UploadRejected("文件包含不允许的内容（XML 实体声明），已拒绝。")
+                raise refused
             tail = window[-16:]
 
 
 def save_upload(upload) -> str:
     """Stream the upload to MEDIA_ROOT/imports/<uuid>.xlsx; returns the path under MEDIA_ROOT."""
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
-        raise UploadRejected(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。")
+        raise UploadRejected(TOO_BIG)
     relative = f"imports/{uuid.uuid4().hex}.xlsx"
     target = import_dir() / Path(relative).name
     written = 0
@@ -314,9 +349,7 @@ def save_upload(upload) -> str:
             for chunk in upload.chunks():
                 written += len(chunk)
                 if written > MAX_UPLOAD_BYTES:
-                    raise UploadRejected(
-                        f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。"
-                    )
+                    raise UploadRejected(TOO_BIG)
                 out.write(chunk)
         check_upload(target)
     except BaseException:
@@ -568,22 +601,49 @@ def _check_row(cells, problems: _RowProblems, units, rounds) -> ImportRow | None
     for key in REQUIRED:
         if _text(cells.get(key)) == "":
             problems.add(key, f"{HEADER[key]}为必填项，不能为空。")
+    unit = _check_unit(cells, problems, units, rounds)
+    info, phone, person = _check_person(cells, problems)
+    candidacy = _check_candidacy(cells, problems)
+    if _norm(cells.get("id_number")).upper() == EXAMPLE["id_number"]:
+        problems.add("id_number", "这是模板中的示例行，请删除后再导入。")
+    if problems.count:
+        return None
+    return ImportRow(
+        row=problems.row,
+        unit=unit,
+        round_id=rounds[unit.county_id],
+        id_number=info.number,
+        id_hash=crypto.blind_index(info.number, purpose="id"),
+        phone=phone,
+        person=person,
+        **candidacy,
+    )
 
-    unit = None
+
+def _check_unit(cells, problems: _RowProblems, units, rounds) -> Unit | None:
     code = _norm(cells.get("unit_code"))
-    if code:
-        unit = units.get(code)
-        if unit is None:
-            problems.add("unit_code", f"区划代码 {code} 不在您管辖的村(社区)中。")
-        elif unit.county_id not in rounds:
-            problems.add("unit_code", f"{unit.name}所在区县尚未设立换届轮次，不能录入人选。")
-    unit_name = _norm(cells.get("unit_name"))
-    known = _norm(unit.name) if unit else ""
-    if unit and unit_name and unit_name not in known and known not in unit_name:
+    if not code:
+        return None
+    unit = units.get(code)
+    if unit is None:
+        # The same words whether the code exists elsewhere or not at all.
+        problems.add("unit_code", f"区划代码 {code} 不在您管辖的村(社区)中。")
+        return None
+    if unit.county_id not in rounds:
+        problems.add("unit_code", f"{unit.name}所在区县尚未设立换届轮次，不能录入人选。")
+    given, known = _norm(cells.get("unit_name")), _norm(unit.name)
+    if given and given not in known and known not in given:
         problems.add(
-            "unit_name", f"村(社区)名称“{unit_name}”与区划代码 {code} 对应的“{unit.name}”不一致。"
+            "unit_name", f"村(社区)名称“{given}”与区划代码 {code} 对应的“{unit.name}”不一致。"
         )
+    return unit
 
+
+def _check_person(cells, problems: _RowProblems):
+    """The parsed ID number, the phone and the fields for services.person_upsert.
+
+    Optional cells left blank are left out, so an existing person's data stays as it is.
+    """
     name = _text(cells.get("name"))
     if len(name) > 40:
         problems.add("name", "姓名不能超过 40 个字。")
@@ -592,22 +652,17 @@ def _check_row(cells, problems: _RowProblems, units, rounds) -> ImportRow | None
     ethnicity = _text(cells.get("ethnicity"))
     if len(ethnicity) > 20:
         problems.add("ethnicity", "民族不能超过 20 个字。")
-    birth = (
-        _date(cells["birth_date"], "birth_date", problems)
-        if _text(cells.get("birth_date"))
-        else None
-    )
+    birth = None
+    if _text(cells.get("birth_date")):
+        birth = _date(cells["birth_date"], "birth_date", problems)
 
-    info = None
-    if _text(cells.get("id_number")):
-        info = _id_number(cells["id_number"], problems)
-    if info is not None:
-        if birth:
-            for message in check_id_number_matches(info, birth_date=birth, sex=None):
-                problems.add("birth_date", message)
-        if sex:
-            for message in check_id_number_matches(info, birth_date=None, sex=sex):
-                problems.add("sex", message)
+    info = _id_number(cells["id_number"], problems) if _text(cells.get("id_number")) else None
+    if info is not None and birth:
+        for message in check_id_number_matches(info, birth_date=birth, sex=None):
+            problems.add("birth_date", message)
+    if info is not None and sex:
+        for message in check_id_number_matches(info, birth_date=None, sex=sex):
+            problems.add("sex", message)
 
     phone = ""
     if _text(cells.get("phone")):
@@ -616,16 +671,14 @@ def _check_row(cells, problems: _RowProblems, units, rounds) -> ImportRow | None
         except DomainError as exc:
             problems.add("phone", str(exc))
 
-    edu_raw = _norm(cells.get("education"))
-    education = (
-        _choice(edu_raw, EDUCATIONS, "education", problems, Education.labels) if edu_raw else None
-    )
-    pol_raw = _norm(cells.get("political_status"))
-    political = (
-        _choice(pol_raw, POLITICAL, "political_status", problems, Person.PoliticalStatus.labels)
-        if pol_raw
-        else None
-    )
+    edu_raw, pol_raw = _norm(cells.get("education")), _norm(cells.get("political_status"))
+    education = political = None
+    if edu_raw:
+        education = _choice(edu_raw, EDUCATIONS, "education", problems, Education.labels)
+    if pol_raw:
+        political = _choice(
+            pol_raw, POLITICAL, "political_status", problems, Person.PoliticalStatus.labels
+        )
     joined = None
     if _text(cells.get("party_joined_on")):
         joined = _date(cells["party_joined_on"], "party_joined_on", problems)
@@ -639,27 +692,32 @@ def _check_row(cells, problems: _RowProblems, units, rounds) -> ImportRow | None
         if label in TAGS:
             tags.append(TAGS[label])
         else:
-            problems.add(
-                "tags", f"人员类别“{label}”无法识别，应为：{'、'.join(PersonTag.labels)}。"
-            )
+            allowed = "、".join(PersonTag.labels)
+            problems.add("tags", f"人员类别“{label}”无法识别，应为：{allowed}。")
 
+    person = {
+        "name": name,
+        "sex": sex,
+        "birth_date": birth,
+        "education": education,
+        "political_status": political,
+    }
+    optional = {"ethnicity": ethnicity, "party_joined_on": joined, "tags": tags}
+    person.update({key: value for key, value in optional.items() if value})
+    return info, phone, person
+
+
+def _check_candidacy(cells, problems: _RowProblems) -> dict:
     body_raw, post_raw = _norm(cells.get("body")), _norm(cells.get("post"))
     body = _choice(body_raw, BODIES, "body", problems, Body.labels) if body_raw else None
-    post = None
-    if body and post_raw:
-        post = POSTS[body].get(post_raw)
-        if post is None:
-            problems.add(
-                "post",
-                f"拟任职务“{post_raw}”不是{Body(body).label}的职务，应为：{'、'.join(POSTS[body])}。",
-            )
-
+    post = POSTS[body].get(post_raw) if body and post_raw else None
+    if body and post_raw and post is None:
+        allowed = "、".join(POSTS[body])
+        problems.add("post", f"拟任职务“{post_raw}”不是{Body(body).label}的职务，应为：{allowed}。")
     cont_raw = _norm(cells.get("continuing"))
-    is_continuing = (
-        _choice(cont_raw, CONTINUING, "continuing", problems, ["继任", "新任"])
-        if cont_raw
-        else False
-    )
+    is_continuing = False
+    if cont_raw:
+        is_continuing = _choice(cont_raw, CONTINUING, "continuing", problems, ["继任", "新任"])
     votes = {}
     for key, source in VOTE_SOURCES.items():
         count = _votes(cells.get(key), key, problems)
@@ -668,38 +726,13 @@ def _check_row(cells, problems: _RowProblems, units, rounds) -> ImportRow | None
     notes = _text(cells.get("notes"))
     if len(notes) > 500:
         problems.add("notes", "备注不能超过 500 个字。")
-    if _norm(cells.get("id_number")).upper() == EXAMPLE["id_number"]:
-        problems.add("id_number", "这是模板中的示例行，请删除后再导入。")
-
-    if problems.count:
-        return None
-    person = {
-        "name": name,
-        "sex": sex,
-        "birth_date": birth,
-        "education": education,
-        "political_status": political,
+    return {
+        "body": body,
+        "post": post,
+        "is_continuing": is_continuing,
+        "notes": notes,
+        "votes": votes,
     }
-    if ethnicity:
-        person["ethnicity"] = ethnicity
-    if joined:
-        person["party_joined_on"] = joined
-    if tags:
-        person["tags"] = tags
-    return ImportRow(
-        row=problems.row,
-        unit=unit,
-        round_id=rounds[unit.county_id],
-        id_number=info.number,
-        id_hash=crypto.blind_index(info.number, purpose="id"),
-        phone=phone,
-        person=person,
-        body=body,
-        post=post,
-        is_continuing=is_continuing,
-        notes=notes,
-        votes=votes,
-    )
 
 
 def _match_existing(rows: list[ImportRow]) -> None:
@@ -962,7 +995,7 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
 @transaction.atomic
 def import_cancel(*, job: ImportJob) -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status not in (ImportJob.Status.PREVIEW, ImportJob.Status.CHECKING):
+    if job.status != ImportJob.Status.PREVIEW:
         raise DomainError(f"该导入当前为“{job.get_status_display()}”，不能取消。")
     _finish(job, ImportJob.Status.CANCELLED)
     return job

@@ -37,9 +37,7 @@ class ImportUploadForm(forms.Form):
                 "只能导入 .xlsx 格式的 Excel 文件（.xls、.csv 请先用 Excel 或 WPS 另存为 .xlsx）。"
             )
         if upload.size > imports.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"文件超过 {imports.MAX_UPLOAD_BYTES // 2**20} MB，请分批导入。"
-            )
+            raise forms.ValidationError(imports.TOO_BIG)
         return upload
 
 

@@ -75,6 +75,8 @@ def test_template_has_headers_example_text_id_column_and_guide(staff_a):
     id_letter = openpyxl.utils.get_column_letter(HEADERS.index("公民身份号码") + 1)
     assert sheet[f"{id_letter}2"].number_format == "@"
     assert sheet.column_dimensions[id_letter].width >= 20
+    dropdowns = {str(v.sqref).split(":")[0] for v in sheet.data_validations.dataValidation}
+    assert f"{openpyxl.utils.get_column_letter(HEADERS.index('学历') + 1)}2" in dropdowns
     guide = wb["填写说明"]
     listed = {row[0]: row[2] for row in guide.iter_rows(min_row=2, values_only=True) if row[0]}
     assert "妇女委员" in listed["拟任职务"] and "高中/中专" in listed["学历"]
@@ -437,6 +439,7 @@ def test_status_partial_polls_while_checking(staff_a, personas):
         (with_dtd(), "名单.xlsx", "XML 实体"),
         (bytes(10 * 2**20 + 1), "名单.xlsx", "文件超过 10 MB"),
         (b"PK", "名单.xls", "只能导入 .xlsx"),
+        (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(512), "名单.xlsx", "设置了打开密码"),
     ],
 )
 def test_bad_uploads_are_refused_in_chinese_and_nothing_kept(

@@ -11,7 +11,7 @@ from django.http import Http404
 from renewal import access as region_access
 from renewal.models import Profile
 
-from .models import Candidacy, ReserveCadre, VettingRequest
+from .models import Candidacy, ImportJob, ReserveCadre, VettingRequest
 
 
 def _department_id(user):
@@ -102,3 +102,13 @@ def vetting_request_for_user(user, pk) -> VettingRequest:
 
 def can_answer(user, request: VettingRequest) -> bool:
     return _department_id(user) == request.department_id
+
+
+def import_job_for_user(user, pk) -> ImportJob:
+    """An import belongs to whoever uploaded it; nobody else may see it (404)."""
+    job = (
+        ImportJob.objects.filter(pk=pk, user_id=user.pk).first() if user.is_authenticated else None
+    )
+    if job is None:
+        raise Http404
+    return job

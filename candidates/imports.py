@@ -19,13 +19,13 @@ import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
+import pghistory
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.db import transaction
 from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
@@ -39,7 +39,7 @@ from renewal.idcard import IdNumberError, check_id_number_matches, make_id_numbe
 from renewal.models import Body, DomainError, Education, Person, PersonTag, Post, RenewalRound, Unit
 
 from . import services
-from .models import Candidacy, CandidacyLog, ImportJob, Recommendation
+from .models import Candidacy, ImportJob, Recommendation
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ CHUNK = 500
 
 
 TOO_BIG = f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。"
+ID_AS_NUMBER = "公民身份号码被 Excel 存成了数字，后几位已丢失：请把该列设为文本后重新填写。"
+UNREADABLE = "文件无法作为 Excel 工作簿读取，请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
 NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件，请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
 
 
@@ -459,17 +461,11 @@ def _votes(value, key: str, problems: _RowProblems):
 def _id_number(value, problems: _RowProblems):
     """The ID number as text; a cell Excel turned into a number has already lost digits."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        problems.add(
-            "id_number",
-            "公民身份号码被 Excel 存成了数字，后几位已丢失：请把该列设为文本后重新填写。",
-        )
+        problems.add("id_number", ID_AS_NUMBER)
         return None
     raw = _text(value).replace(" ", "").upper()
     if re.fullmatch(r"\d(\.\d+)?E\+\d+", raw):
-        problems.add(
-            "id_number",
-            "公民身份号码被 Excel 存成了数字，后几位已丢失：请把该列设为文本后重新填写。",
-        )
+        problems.add("id_number", ID_AS_NUMBER)
         return None
     try:
         return parse_id_number(raw)
@@ -521,11 +517,12 @@ def validate_rows(user, path, on_progress=None) -> tuple[list[ImportRow], list[d
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
         log.info("unreadable import %s: %r", path, exc)
-        raise UploadRejected(
-            "文件无法作为 Excel 工作簿读取，请用 Excel 或 WPS 另存为 .xlsx 后再上传。"
-        ) from None
+        raise UploadRejected(UNREADABLE) from None
     try:
         return _validate_sheet(wb.worksheets[0], units, rounds, on_progress)
+    except (ElementTree.ParseError, zipfile.BadZipFile, EOFError) as exc:
+        log.info("malformed sheet in import %s: %r", path, exc)
+        raise UploadRejected(UNREADABLE) from None
     finally:
         wb.close()
 
@@ -789,124 +786,15 @@ def commit_rows(user, rows: list[ImportRow], on_progress=None) -> dict:
     with transaction.atomic():
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            people = _upsert_people(chunk, summary)
-            _save_candidacies(user, chunk, people, summary)
+            people = services.people_bulk_upsert(chunk, summary)
+            services.candidacies_bulk_create(user, chunk, people, summary)
             if on_progress:
                 on_progress(start + len(chunk))
     summary["rows"] = len(rows)
     return summary
 
 
-def _upsert_people(rows: list[ImportRow], summary: dict) -> dict[str, Person]:
-    found = {
-        p.id_number_hash: p
-        for p in Person.objects.select_for_update().filter(
-            id_number_hash__in=[r.id_hash for r in rows]
-        )
-    }
-    new, changed, fields = [], [], set()
-    for row in rows:
-        person = found.get(row.id_hash)
-        if person is None:
-            person = Person()
-            person.set_id_number(row.id_number)
-            new.append(person)
-        else:
-            changed.append(person)
-        for name, value in row.person.items():
-            setattr(person, name, value)
-        fields.update(row.person)
-        if row.phone or person.pk is None:
-            person.set_phone(row.phone)
-            fields.update(("phone", "phone_hash"))
-        try:
-            # "id": the primary key's uniqueness check is a query per row and says nothing.
-            person.full_clean(exclude=["id_number_hash", "id"])
-        except ValidationError as exc:
-            raise DomainError(f"第 {row.row} 行：{'；'.join(exc.messages)}") from exc
-        found[row.id_hash] = person
-    # One INSERT .. ON CONFLICT (id_number_hash) DO UPDATE for the chunk: bulk_update's
-    # CASE expressions cost seconds of Python per thousand rows.
-    Person.objects.bulk_create(
-        new + changed,
-        update_conflicts=True,
-        unique_fields=["id_number_hash"],
-        update_fields=sorted(fields),
-    )
-    summary["people_created"] += len(new)
-    summary["people_updated"] += len(changed)
-    return found
-
-
-def _save_candidacies(user, rows: list[ImportRow], people: dict[str, Person], summary) -> None:
-    """New candidacies with their recommendations and log entry; open ones get their votes."""
-    open_ones = {
-        (round_id, unit_id, person_id, post): pk
-        for pk, round_id, unit_id, person_id, post in Candidacy.objects.filter(
-            person_id__in=[p.pk for p in people.values()],
-            unit_id__in={r.unit.pk for r in rows},
-            round_id__in={r.round_id for r in rows},
-        )
-        .exclude(status__in=Candidacy.CLOSED)
-        .values_list("pk", "round_id", "unit_id", "person_id", "post")
-    }
-    new, votes = [], []
-    for row in rows:
-        person = people[row.id_hash]
-        pk = open_ones.get((row.round_id, row.unit.pk, person.pk, row.post))
-        if pk is None:
-            candidacy = Candidacy(
-                round_id=row.round_id,
-                unit=row.unit,
-                person=person,
-                body=row.body,
-                post=row.post,
-                is_continuing=row.is_continuing,
-                notes=row.notes,
-                created_by=user,
-            )
-            new.append(candidacy)
-            votes.append((candidacy, row.votes))
-        else:
-            votes.append((Candidacy(pk=pk), row.votes))
-    try:
-        with transaction.atomic():
-            Candidacy.objects.bulk_create(new)
-    except IntegrityError:
-        raise DomainError(
-            "导入期间有人选已由他人录入（同一人同一职务不能重复录入），请重新上传后再确认。"
-        ) from None
-    Recommendation.objects.bulk_create(
-        [
-            Recommendation(candidacy=candidacy, source=source, votes=count)
-            for candidacy, counts in votes
-            for source, count in counts.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["candidacy", "source"],
-        update_fields=["votes"],
-    )
-    CandidacyLog.objects.bulk_create(
-        CandidacyLog(
-            candidacy=c, to_status=c.status, action="录入初步人选", reason="由 Excel 导入", by=user
-        )
-        for c in new
-    )
-    summary["candidacies_created"] += len(new)
-    summary["candidacies_unchanged"] += len(rows) - len(new)
-
-
 # --- Jobs -------------------------------------------------------------------------------------
-
-
-def import_job_for_user(user, pk) -> ImportJob:
-    """An import belongs to whoever uploaded it; nobody else may see it (404)."""
-    job = (
-        ImportJob.objects.filter(pk=pk, user_id=user.pk).first() if user.is_authenticated else None
-    )
-    if job is None:
-        raise Http404
-    return job
 
 
 def import_start(*, user, upload) -> ImportJob:
@@ -970,12 +858,12 @@ def import_check(*, job_id: int) -> None:
         _finish(job, ImportJob.Status.FAILED, error="校验时发生系统错误，请稍后重试或联系管理员。")
         return
     total = len(rows) + len({p["row"] for p in problems if p["row"] > 1})
-    job.total_rows, job.done_rows = total, total
     if problems:
         _finish(job, ImportJob.Status.INVALID, problems=problems, total_rows=total, done_rows=total)
         return
-    job.status, job.problems, job.summary = ImportJob.Status.PREVIEW, [], preview_summary(rows)
-    job.save(update_fields=["status", "problems", "summary", "total_rows", "done_rows"])
+    job.status, job.summary = ImportJob.Status.PREVIEW, preview_summary(rows)
+    job.total_rows = job.done_rows = total
+    job.save(update_fields=["status", "summary", "total_rows", "done_rows"])
 
 
 @transaction.atomic
@@ -1003,8 +891,6 @@ def import_cancel(*, job: ImportJob) -> ImportJob:
 
 def import_run(*, job_id: int) -> None:
     """Re-check the file (data may have changed since the preview), then save all or nothing."""
-    import pghistory
-
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.status != ImportJob.Status.IMPORTING:
         return  # idempotent
@@ -1038,11 +924,19 @@ def import_run(*, job_id: int) -> None:
         return
     finally:
         cache.delete(_progress_key(job.pk))
-        _drop_file_if_left(job)
+        if path is not None:
+            path.unlink(missing_ok=True)  # whatever happened above
     _finish(job, ImportJob.Status.DONE, summary=summary, done_rows=len(rows))
 
 
-def _drop_file_if_left(job: ImportJob) -> None:
-    path = stored_file(job)
-    if path is not None:
-        path.unlink(missing_ok=True)
+def purge_stale_imports(*, older_than_hours: int = 24) -> int:
+    """Previews nobody confirmed or cancelled: delete their files and cancel them."""
+    cutoff = timezone.now() - datetime.timedelta(hours=older_than_hours)
+    stale = ImportJob.objects.filter(
+        created_at__lt=cutoff, status__in=[ImportJob.Status.PREVIEW, ImportJob.Status.CHECKING]
+    )
+    count = 0
+    for job in stale:
+        _finish(job, ImportJob.Status.CANCELLED)  # also deletes the stored file
+        count += 1
+    return count

@@ -15,3 +15,10 @@ def run_import(job_id: int) -> None:
     from .imports import import_run
 
     import_run(job_id=job_id)
+
+
+@shared_task(name="candidates.tasks.purge_stale_imports")
+def purge_stale_imports() -> int:
+    from .imports import purge_stale_imports as purge
+
+    return purge()

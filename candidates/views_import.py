@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from renewal.access import writable_townships
 from renewal.models import DomainError
 
-from . import imports
+from . import access, imports
 from .models import ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,7 +73,7 @@ def import_template(request):
 
 @login_required
 def import_job(request, pk):
-    job = imports.live_progress(imports.import_job_for_user(request.user, pk))
+    job = imports.live_progress(access.import_job_for_user(request.user, pk))
     template = (
         "candidates/partials/import_status.html" if request.htmx else "candidates/import_job.html"
     )
@@ -83,7 +83,7 @@ def import_job(request, pk):
 @login_required
 @require_POST
 def import_confirm(request, pk):
-    job = imports.import_job_for_user(request.user, pk)
+    job = access.import_job_for_user(request.user, pk)
     try:
         imports.import_confirm(job=job)
     except DomainError as exc:
@@ -94,7 +94,7 @@ def import_confirm(request, pk):
 @login_required
 @require_POST
 def import_cancel(request, pk):
-    job = imports.import_job_for_user(request.user, pk)
+    job = access.import_job_for_user(request.user, pk)
     try:
         imports.import_cancel(job=job)
     except DomainError as exc:

@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "renewal.tasks.refresh_unit_stages",
         "schedule": crontab(hour=env.int("STAGE_REFRESH_HOUR", default=20), minute=30),
     },
+    "purge-stale-imports": {
+        "task": "candidates.tasks.purge_stale_imports",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "purge-old-exports": {
         "task": "renewal.tasks.purge_old_exports",
         "schedule": crontab(hour=3, minute=15),

@@ -1,5 +1,6 @@
 """Excel import: every problem reported by row and column, all or nothing, files never kept."""
 
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -82,6 +83,19 @@ def test_template_has_headers_example_text_id_column_and_guide(staff_a):
     assert "妇女委员" in listed["拟任职务"] and "高中/中专" in listed["学历"]
 
 
+def test_filled_in_template_passes_the_check(staff_a, personas, world, tmp_path):
+    wb = openpyxl.load_workbook(BytesIO(staff_a.get(f"{URL}template.xlsx").content))
+    sheet = wb.worksheets[0]
+    sheet.delete_rows(2)
+    for n in (1, 2):
+        row = person_row(world["unit_a1"].code, n, **{"村(社区)名称": "大红城村"})
+        sheet.append([row.get(header) for header in HEADERS])
+    path = tmp_path / "filled.xlsx"
+    wb.save(path)
+    clean, problems = imports.validate_rows(personas["staff_a"], path)
+    assert problems == [] and [r.row for r in clean] == [2, 3]
+
+
 def test_example_row_left_in_the_file_is_a_problem(personas, world, tmp_path):
     example = {header: imports.EXAMPLE[key] for key, header in imports.COLUMNS}
     example["区划代码"] = world["unit_a1"].code
@@ -109,9 +123,7 @@ def test_bad_checksum(personas, world, tmp_path):
 
 
 def test_id_number_and_birth_date_disagree(personas, world, tmp_path):
-    found = problems_for(personas, world, tmp_path, 出生日期="1960-01-01")
-    assert len(found) == 1
-    row, column, message = found[0]
+    [(row, column, message)] = problems_for(personas, world, tmp_path, 出生日期="1960-01-01")
     assert (row, column) == (2, "出生日期") and "不一致" in message
 
 
@@ -145,30 +157,12 @@ def test_id_number_stored_as_number(personas, world, tmp_path):
     number = person_row("", 7)["公民身份号码"]
     for value in (int(number[:17] + "0"), float(number[:17] + "0")):
         found = problems_for(personas, world, tmp_path, 公民身份号码=value)
-        assert found == [
-            (
-                2,
-                "公民身份号码",
-                "公民身份号码被 Excel 存成了数字，后几位已丢失：请把该列设为文本后重新填写。",
-            )
-        ]
+        assert found == [(2, "公民身份号码", imports.ID_AS_NUMBER)]
+    assert imports.ID_AS_NUMBER.startswith("公民身份号码被 Excel 存成了数字，后几位已丢失")
 
 
 def test_missing_required_fields_each_reported(personas, world, tmp_path):
-    blank = dict.fromkeys(
-        [
-            "区划代码",
-            "姓名",
-            "性别",
-            "出生日期",
-            "公民身份号码",
-            "学历",
-            "政治面貌",
-            "拟任班子",
-            "拟任职务",
-        ],
-        "",
-    )
+    blank = {imports.HEADER[key]: "" for key in imports.REQUIRED}
     found = problems_for(personas, world, tmp_path, **blank)
     assert {c for _r, c, _m in found} == set(blank)
     assert all(m.endswith("为必填项，不能为空。") for _r, _c, m in found)
@@ -460,14 +454,16 @@ def test_uncompressed_size_limit(media, monkeypatch):
 
 
 def test_workbook_openpyxl_cannot_read_is_invalid_and_deleted(
-    staff_a, media, django_capture_on_commit_callbacks
+    staff_a, world, media, django_capture_on_commit_callbacks
 ):
-    broken = zip_bytes(
-        {"xl/workbook.xml": b"<not-a-workbook/>", "[Content_Types].xml": b"<Types/>"}
-    )
-    upload(staff_a, broken, django_capture_on_commit_callbacks)
-    job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.INVALID and "无法作为 Excel" in job.error
+    good = zipfile.ZipFile(BytesIO(build_xlsx(good_rows(world, count=2))))
+    parts = {i.filename: good.read(i) for i in good.infolist()}
+    cut_sheet = dict(parts, **{"xl/worksheets/sheet1.xml": parts["xl/worksheets/sheet1.xml"][:400]})
+    no_workbook = {"xl/workbook.xml": b"<not-a-workbook/>", "[Content_Types].xml": b"<Types/>"}
+    for entries in (no_workbook, cut_sheet):
+        upload(staff_a, zip_bytes(entries), django_capture_on_commit_callbacks)
+        job = ImportJob.objects.latest("pk")
+        assert job.status == ImportJob.Status.INVALID and "无法作为 Excel" in job.error
     assert stored(media) == []
 
 
@@ -496,5 +492,24 @@ def test_users_without_writable_townships_get_403(client, personas, persona):
     assert client.post(URL, {"file": SimpleUploadedFile("a.xlsx", b"x")}).status_code == 403
 
 
-def test_anonymous_is_sent_to_login(client):
-    assert client.get(URL).status_code == 302
+def test_stale_previews_are_purged(personas):
+    import datetime as _dt
+
+    from django.utils import timezone as _tz
+
+    from candidates.imports import purge_stale_imports
+    from candidates.models import ImportJob as _Job
+
+    old = _Job.objects.create(
+        user=personas["staff_a"],
+        original_name="旧.xlsx",
+        status=_Job.Status.PREVIEW,
+        created_at=_tz.now() - _dt.timedelta(days=2),
+    )
+    fresh = _Job.objects.create(
+        user=personas["staff_a"], original_name="新.xlsx", status=_Job.Status.PREVIEW
+    )
+    assert purge_stale_imports() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == _Job.Status.CANCELLED and fresh.status == _Job.Status.PREVIEW

@@ -49,8 +49,9 @@ def candidacy_list(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "township_options": township_options(form),
-        "selected_township": request.GET.get("township", ""),
+        "township_options": ""
+        if request.htmx
+        else township_options(form, request.GET.get("township", "")),
         "can_write": region_access.writable_townships(request.user).exists(),
     }
     template = (

@@ -59,7 +59,8 @@ def can_in_region(user, perm: str, region_id: int) -> bool:
 def regions_visible_to(user):
     if user.is_superuser:
         return Region.objects.all()
-    return Region.objects.filter(id__in=_granted_ids(user, "view_region"))
+    direct = _direct_ids(user, "view_region")
+    return Region.objects.filter(Q(id__in=direct) | Q(parent_id__in=direct))
 
 
 def townships_visible_to(user):

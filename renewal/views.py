@@ -7,6 +7,8 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from . import access, services
@@ -34,6 +36,7 @@ from .models import (
     SeatChange,
     Unit,
 )
+from .paging import DeepPaginator
 from .selectors import check_filter_scope, filtered_units, stage_due_dates
 
 
@@ -120,10 +123,19 @@ def _township_summary(user, units):
     return list(rows.values())
 
 
-def township_options(form):
-    if form.fields["township"].queryset is None:
-        return []
-    return list(form.fields["township"].queryset.values_list("id", "name"))
+def township_options(form, selected):
+    """The township <select> options, built directly: hundreds of them at province scale."""
+    queryset = form.fields["township"].queryset
+    if queryset is None:
+        return ""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, mark_safe(" selected") if str(pk) == selected else "", name)
+            for pk, name in queryset.values_list("id", "name")
+        ),
+    )
 
 
 # --- Units ------------------------------------------------------------------------------
@@ -134,7 +146,7 @@ def unit_list(request):
     access.require_region_scope(request.user)
     form, units, due = filtered_units(request.user, request.GET)
     size = 100 if request.GET.get("size") == "100" else settings.UNITS_PAGE_SIZE
-    page = Paginator(units, size).get_page(request.GET.get("page"))
+    page = DeepPaginator(units, size).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for unit in page:
         day = due.get((unit.county_id, unit.stage))
@@ -145,8 +157,9 @@ def unit_list(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "township_options": township_options(form),
-        "selected_township": request.GET.get("township", ""),
+        "township_options": ""
+        if request.htmx
+        else township_options(form, request.GET.get("township", "")),
         "stage_names": STAGE_NAMES,
         "can_create": access.writable_townships(request.user).exists(),
     }
@@ -185,6 +198,7 @@ def unit_detail(request, pk):
         "due_date": day,
         "is_overdue": bool(day and day < timezone.localdate()),
         "stages": _stage_bar(rnd, unit.stage),
+        "congress": unit.congresses.filter(round=rnd).first() if rnd else None,
     }
     return render(request, "renewal/unit_detail.html", context)
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("renewal.urls")),
     path("", include("candidates.urls")),
+    path("", include("ballots.urls")),
 ]

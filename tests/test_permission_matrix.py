@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from renewal.exports import export_dir
 from renewal.models import ExportJob
 
-from . import matrix_candidates
+from . import matrix_ballots, matrix_candidates
 
 PERSONAS = [
     "anon",
@@ -153,6 +153,7 @@ MATRIX = {
     ),
 }
 MATRIX.update(matrix_candidates.rows(expect))
+MATRIX.update(matrix_ballots.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -190,6 +191,7 @@ def extras(world, personas, pending_change):
         "pending_change": pending_change,
         "job": job,
         **matrix_candidates.candidate_extras(world, personas),
+        **matrix_ballots.ballots_extras(world, personas),
     }
 
 

@@ -1,0 +1,451 @@
+"""Printed material for one round: the ballots and the tellers' tally sheet, as PDF.
+
+Pure: frozen dataclasses in, PDF bytes out; no ORM, no settings. A service loads the
+round, builds a ``BallotSpec`` / ``TallySpec`` and stores or streams the bytes.
+
+Candidates are printed in 姓氏笔画 order (``ballots.strokes``) whatever order they come
+in. Text is set in a subset of Noto Sans CJK SC that ships with the app
+(static/fonts/, SIL OFL 1.1) and is embedded in every PDF, so the files print the same
+on a machine without any CJK font. A character the font lacks raises
+``MissingGlyphError`` instead of printing a blank.
+
+Ballots are A4 portrait, one per page, each with its own serial number; the tally sheet
+is A4 landscape and runs onto more pages when the candidates need them, repeating the
+table heading.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.enums import TextMode, WrapMode
+
+from ballots.strokes import stroke_sort_key
+
+FONT_PATH = (
+    Path(__file__).resolve().parent.parent
+    / "static"
+    / "fonts"
+    / "NotoSansCJKsc-Regular-subset-GB2312.ttf"
+)
+FONT = "NotoSansCJKsc"
+
+PT = 25.4 / 72  # mm per point
+MARGIN = 15.0
+LABEL_W = 22.0  # the row labels at the left of a ballot grid
+MAX_CELL_W = 36.0
+NAME_SIZE = 15.0  # pt, shrunk for long names
+MIN_NAME_SIZE = 8.0
+MAX_MARK_H = 24.0
+GROUP_GAP = 5.0  # between the candidates' grid and the write-in grid
+# Tried in order until the ballot fits on its page: (max columns, name row, mark row) in mm.
+GRID_CHOICES = [
+    (cols, name_h, mark_h)
+    for cols in (6, 7, 8)
+    for name_h, mark_h in ((13.0, 18.0), (11.0, 15.0), (10.0, 12.0))
+]
+
+
+class MissingGlyphError(ValueError):
+    """Text to print has characters the embedded font cannot draw."""
+
+    def __init__(self, chars: Iterable[str]):
+        self.chars = "".join(sorted(set(chars)))
+        super().__init__(f"内置字体缺少以下字符，无法打印：{self.chars}")
+
+
+@dataclass(frozen=True)
+class BallotSpec:
+    title: str
+    instructions: list[str]
+    candidates: list[str]
+    seats: int
+    write_in_rows: int
+    copies: int  # present members
+    spares: int
+    serial_prefix: str = ""
+    footer: str = ""
+    # 姓氏笔画 with a blank for single given names (高富 before 高大富); see ballots.strokes
+    single_name_first: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.copies + self.spares
+
+
+@dataclass(frozen=True)
+class TallySpec:
+    title: str
+    candidates: list[str]
+    seats: int
+    expected: int
+    present: int
+    ballots_issued: int
+    write_in_rows: int | None = None  # None: one per seat
+    single_name_first: bool = False
+
+
+def ordered_candidates(names: Sequence[str], *, single_name_first: bool = False) -> list[str]:
+    """The names as printed: stripped, in 姓氏笔画 order."""
+    key = partial(stroke_sort_key, single_name_first=single_name_first)
+    return sorted((name.strip() for name in names), key=key)
+
+
+def serial_numbers(spec: BallotSpec) -> list[str]:
+    width = max(4, len(str(spec.total)))
+    return [f"{spec.serial_prefix}{n:0{width}d}" for n in range(1, spec.total + 1)]
+
+
+# --- ballots ---------------------------------------------------------------------------
+
+
+def ballot_pdf(spec: BallotSpec) -> bytes:
+    """One ballot per A4 page, ``copies + spares`` pages, serial numbers 0001 upwards."""
+    names = ordered_candidates(spec.candidates, single_name_first=spec.single_name_first)
+    _validate_ballot(spec, names)
+    serials = serial_numbers(spec)
+    _check_glyphs([spec.title, spec.footer, *spec.instructions, *names, *serials])
+
+    pdf = _new_pdf(spec.title, "portrait")
+    layout = None
+    for serial in serials:
+        pdf.add_page()
+        top = _ballot_header(pdf, spec, serial)
+        if layout is None:
+            layout = _ballot_layout(pdf, spec, names, top)
+        _ballot_grids(pdf, layout, top)
+        if spec.footer:
+            pdf.set_font_size(11)
+            pdf.set_xy(MARGIN, pdf.h - MARGIN - 7)
+            pdf.cell(pdf.epw, 7, spec.footer)
+    return bytes(pdf.output())
+
+
+def _validate_ballot(spec: BallotSpec, names: list[str]) -> None:
+    _validate_names(names)
+    if spec.seats < 1:
+        raise ValueError("应选人数至少为 1。")
+    if spec.write_in_rows < 0 or spec.copies < 0 or spec.spares < 0:
+        raise ValueError("另选他人栏数、选票份数和备用票数不能为负数。")
+    if spec.total < 1:
+        raise ValueError("至少要印一张选票。")
+
+
+def _validate_names(names: list[str]) -> None:
+    if not names or not all(names):
+        raise ValueError("候选人名单为空，或有空白姓名。")
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(
+            f"候选人姓名重复：{'、'.join(duplicates)}。重名的请加注区别（如出生年月）。"
+        )
+
+
+def _ballot_header(pdf: FPDF, spec: BallotSpec, serial: str) -> float:
+    """Serial number, title and instructions; returns the y where the grids start."""
+    pdf.set_xy(MARGIN, MARGIN)
+    pdf.set_font_size(11)
+    pdf.cell(pdf.epw, 6, f"编号：{serial}", align="R")
+    pdf.set_xy(MARGIN, MARGIN + 9)
+    _title(pdf, spec.title, 20)
+    pdf.ln(4)
+    pdf.set_font_size(11.5)
+    for line in spec.instructions:
+        pdf.set_x(MARGIN)
+        pdf.multi_cell(pdf.epw, 6.5, "\u3000\u3000" + line, wrapmode=WrapMode.CHAR)
+    return pdf.get_y() + 6
+
+
+@dataclass(frozen=True)
+class _Grid:
+    x: float
+    cols: int
+    cell_w: float
+    name_h: float
+    mark_h: float
+    groups: tuple[tuple[str, tuple[str | None, ...]], ...]  # (label, names; None = write-in)
+    fitted: dict  # name -> (font size, lines)
+
+
+def _ballot_layout(pdf: FPDF, spec: BallotSpec, names: list[str], top: float) -> _Grid:
+    """Choose columns and row heights so that the grids fit between ``top`` and the footer."""
+    bottom = pdf.h - MARGIN - (10 if spec.footer else 0)
+    widest = max(len(names), spec.write_in_rows)
+    groups = [("姓　名", tuple(names))]
+    if spec.write_in_rows:
+        groups.append(("另选他人", (None,) * spec.write_in_rows))
+    for max_cols, name_h, mark_h in GRID_CHOICES:
+        cols = _balanced_columns(widest, max_cols)
+        rows = sum(math.ceil(len(group) / cols) for _, group in groups)
+        spare = bottom - top - rows * (name_h + mark_h) - GROUP_GAP * (len(groups) - 1)
+        if spare >= 0:
+            # Bigger boxes are easier to mark: give them part of the room that is left.
+            mark_h = min(MAX_MARK_H, mark_h + spare / 2 / rows)
+            break
+    else:
+        raise ValueError(
+            f"{len(names)} 名候选人加 {spec.write_in_rows} 个另选他人栏，一页 A4 选票排不下。"
+        )
+    cell_w = min(MAX_CELL_W, (pdf.epw - LABEL_W) / cols)
+    x = MARGIN + (pdf.epw - LABEL_W - cols * cell_w) / 2
+    fitted = {name: _fit(pdf, name, cell_w - 2, name_h - 1, NAME_SIZE) for name in names}
+    return _Grid(x, cols, cell_w, name_h, mark_h, tuple(groups), fitted)
+
+
+def _balanced_columns(count: int, max_cols: int) -> int:
+    rows = max(1, math.ceil(count / max_cols))
+    return max(1, math.ceil(count / rows))
+
+
+def _ballot_grids(pdf: FPDF, grid: _Grid, top: float) -> None:
+    """Each grid row: the names above, the boxes to mark below them."""
+    pdf.set_line_width(0.4)
+    y = top
+    for label, names in grid.groups:
+        for start in range(0, len(names), grid.cols):
+            row = names[start : start + grid.cols]
+            width = LABEL_W + len(row) * grid.cell_w
+            pdf.rect(grid.x, y, width, grid.name_h + grid.mark_h)
+            pdf.line(grid.x, y + grid.name_h, grid.x + width, y + grid.name_h)
+            _centred(pdf, grid.x, y, LABEL_W, grid.name_h, [label], 11)
+            _centred(pdf, grid.x, y + grid.name_h, LABEL_W, grid.mark_h, ["符　号"], 11)
+            for i, name in enumerate(row):
+                cx = grid.x + LABEL_W + i * grid.cell_w
+                pdf.line(cx, y, cx, y + grid.name_h + grid.mark_h)
+                if name is not None:
+                    size, lines = grid.fitted[name]
+                    _centred(pdf, cx, y, grid.cell_w, grid.name_h, lines, size)
+            y += grid.name_h + grid.mark_h
+        y += GROUP_GAP
+
+
+# --- tally sheet -------------------------------------------------------------------------
+
+
+def tally_sheet_pdf(spec: TallySpec) -> bytes:
+    """The tellers' sheet: a row per candidate (stroke order) and per write-in, a 正-tally
+    space and a total for 赞成 / 反对 / 弃权, the ballot counts, and signature lines."""
+    names = ordered_candidates(spec.candidates, single_name_first=spec.single_name_first)
+    _validate_names(names)
+    write_ins = spec.seats if spec.write_in_rows is None else spec.write_in_rows
+    if spec.seats < 1 or write_ins < 0:
+        raise ValueError("应选人数至少为 1，另选他人行数不能为负数。")
+    if min(spec.expected, spec.present, spec.ballots_issued) < 0:
+        raise ValueError("人数和票数不能为负数。")
+    _check_glyphs([spec.title, *names])
+
+    pdf = _new_pdf(spec.title, "landscape")
+    table = _TallyTable(pdf, present=spec.present)
+    pdf.add_page()
+    pdf.set_xy(MARGIN, MARGIN)
+    _title(pdf, spec.title, 17)
+    pdf.set_font_size(11)
+    pdf.set_x(MARGIN)
+    pdf.cell(
+        pdf.epw,
+        8,
+        f"应选 {spec.seats} 名　应到会 {spec.expected} 人　实到会 {spec.present} 人　"
+        f"发出选票 {spec.ballots_issued} 张",
+        align="C",
+    )
+    y = table.heading(pdf.get_y() + 10)
+    rows = [(str(i), name) for i, name in enumerate(names, 1)]
+    rows += [(str(len(names) + i), None) for i in range(1, write_ins + 1)]
+    for number, name in rows:
+        if y + table.row_h > pdf.h - MARGIN - 8:
+            _page_number(pdf)
+            pdf.add_page()
+            y = table.heading(MARGIN)
+        y = table.row(y, number, name)
+
+    if y + 52 > pdf.h - MARGIN - 8:
+        _page_number(pdf)
+        pdf.add_page()
+        y = MARGIN
+    _tally_summary(pdf, y + 6, spec)
+    _page_number(pdf)
+    return bytes(pdf.output())
+
+
+class _TallyTable:
+    NUMBER_W = 11.0
+    NAME_W = 32.0
+    COUNT_W = 15.0
+    TOTAL_W = 17.0
+    TALLY_MARK_W = 4.5  # one hand-written 正 (five votes)
+    LINE_H = 7.0
+
+    def __init__(self, pdf: FPDF, *, present: int):
+        self.pdf = pdf
+        self.x = MARGIN
+        self.tally_w = (pdf.epw - self.NUMBER_W - self.NAME_W - 3 * self.COUNT_W - self.TOTAL_W) / 3
+        marks_per_line = max(1, int((self.tally_w - 2) // self.TALLY_MARK_W))
+        lines = max(1, math.ceil(max(present, 1) / (5 * marks_per_line)))
+        self.row_h = max(10.0, min(lines * self.LINE_H + 3, 36.0))
+
+    def _columns(self) -> list[tuple[float, float]]:
+        x = self.x
+        widths = [self.NUMBER_W, self.NAME_W]
+        widths += [self.tally_w, self.COUNT_W] * 3 + [self.TOTAL_W]
+        columns = []
+        for width in widths:
+            columns.append((x, width))
+            x += width
+        return columns
+
+    def heading(self, y: float) -> float:
+        pdf, cols = self.pdf, self._columns()
+        pdf.set_line_width(0.3)
+        pdf.set_fill_color(235)
+        h1, h2 = 8.0, 7.0
+        for i, label in ((0, "序号"), (1, "候选人姓名"), (8, "合计")):
+            x, w = cols[i]
+            pdf.rect(x, y, w, h1 + h2, style="DF")
+            _centred(pdf, x, y, w, h1 + h2, [label], 10.5)
+        for k, label in enumerate(("赞成", "反对", "弃权")):
+            (x, w1), (_, w2) = cols[2 + 2 * k], cols[3 + 2 * k]
+            pdf.rect(x, y, w1 + w2, h1, style="DF")
+            _centred(pdf, x, y, w1 + w2, h1, [label], 11)
+            pdf.rect(x, y + h1, w1, h2, style="DF")
+            _centred(pdf, x, y + h1, w1, h2, ["划“正”字计票"], 9)
+            pdf.rect(x + w1, y + h1, w2, h2, style="DF")
+            _centred(pdf, x + w1, y + h1, w2, h2, ["票数"], 9)
+        return y + h1 + h2
+
+    def row(self, y: float, number: str, name: str | None) -> float:
+        pdf, cols = self.pdf, self._columns()
+        pdf.set_line_width(0.3)
+        for i, (x, w) in enumerate(cols):
+            not_applicable = name is None and i >= 4  # a write-in only gets 赞成 votes
+            pdf.set_fill_color(215)
+            pdf.rect(x, y, w, self.row_h, style="DF" if not_applicable else "D")
+        x, w = cols[0]
+        _centred(pdf, x, y, w, self.row_h, [number], 10)
+        x, w = cols[1]
+        if name is None:
+            pdf.set_font_size(7.5)
+            pdf.set_xy(x + 0.5, y + 0.5)
+            pdf.cell(w - 1, 3.5, "另选他人（写姓名）")
+        else:
+            size, lines = _fit(pdf, name, w - 2, self.row_h - 1, 13)
+            _centred(pdf, x, y, w, self.row_h, lines, size)
+        return y + self.row_h
+
+
+def _tally_summary(pdf: FPDF, y: float, spec: TallySpec) -> None:
+    pdf.set_font_size(12)
+    blank = "＿" * 4
+    lines = [
+        f"发出选票 {spec.ballots_issued} 张　　收回选票 {blank} 张　　"
+        f"有效票 {blank} 张　　无效票 {blank} 张",
+        "□ 收回选票 ≤ 发出选票，本次选举有效　　□ 收回选票多于发出选票，本次选举无效，重新进行",
+        "",
+        f"计票人：{blank * 2}　　监票人：{blank * 2}　　总监票人：{blank * 2}",
+        f"{blank}年{blank[:2]}月{blank[:2]}日",
+    ]
+    for line in lines:
+        pdf.set_xy(MARGIN, y)
+        pdf.cell(pdf.epw, 9, line, align="R" if line.endswith("日") else "L")
+        y += 10
+
+
+def _page_number(pdf: FPDF) -> None:
+    pdf.set_font_size(9)
+    pdf.set_xy(MARGIN, pdf.h - MARGIN - 4)
+    pdf.cell(pdf.epw, 5, f"第 {pdf.page_no()} 页　共 {{nb}} 页", align="R")
+
+
+# --- shared ------------------------------------------------------------------------------
+
+
+def _new_pdf(title: str, orientation: str) -> FPDF:
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_font(FONT, "", FONT_PATH)
+    pdf.set_font(FONT, size=12)
+    pdf.alias_nb_pages()
+    pdf.set_title(title)
+    pdf.set_lang("zh-CN")
+    pdf.set_creator("换届通")
+    return pdf
+
+
+@cache
+def _font_codepoints() -> frozenset[int]:
+    return frozenset(TTFont(FONT_PATH, lazy=True).getBestCmap())
+
+
+def _check_glyphs(texts: Iterable[str]) -> None:
+    available = _font_codepoints()
+    missing = {ch for text in texts for ch in text if ch != "\n" and ord(ch) not in available}
+    if missing:
+        raise MissingGlyphError(missing)
+
+
+def _title(pdf: FPDF, text: str, size: float) -> None:
+    """Centred, wrapped, and drawn with a thin outline: the font has a single weight."""
+    pdf.set_font_size(size)
+    pdf.set_x(MARGIN)
+    with pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=0.25):
+        pdf.multi_cell(pdf.epw, size * PT * 1.4, text, align="C", wrapmode=WrapMode.CHAR)
+
+
+def _fit(
+    pdf: FPDF, text: str, width: float, height: float, max_size: float
+) -> tuple[float, list[str]]:
+    """Font size (pt) and lines for ``text`` in a box: one line unless two lines allow a
+    clearly larger size (long names, 阿不都·热合曼)."""
+    one_line = _largest_size(pdf, [text], width, height, max_size)
+    if one_line >= max_size - 2 or len(text) < 4:
+        return max(one_line, MIN_NAME_SIZE), [text]
+    cut = text.index("·") + 1 if "·" in text else (len(text) + 1) // 2
+    lines = [text[:cut], text[cut:]]
+    two_lines = _largest_size(pdf, lines, width, height, max_size)
+    if two_lines > one_line + 1:
+        return two_lines, lines
+    return max(one_line, MIN_NAME_SIZE), [text]
+
+
+def _largest_size(
+    pdf: FPDF, lines: list[str], width: float, height: float, max_size: float
+) -> float:
+    size = max_size
+    while size > 4:
+        pdf.set_font_size(size)
+        widest = max(pdf.get_string_width(line) for line in lines)
+        if widest <= width and len(lines) * size * PT * 1.15 <= height:
+            break
+        size -= 0.5
+    return size
+
+
+def _centred(
+    pdf: FPDF, x: float, y: float, w: float, h: float, lines: list[str], size: float
+) -> None:
+    pdf.set_font_size(size)
+    line_h = size * PT * 1.15
+    top = y + (h - line_h * len(lines)) / 2
+    for i, line in enumerate(lines):
+        pdf.set_xy(x, top + i * line_h)
+        pdf.cell(w, line_h, line, align="C")
+
+
+def report_pdf(*, title: str, lines: list[str]) -> bytes:
+    """A plain A4 written report (the election result to the township), in the embedded font."""
+    _check_glyphs([title, *lines])
+    pdf = _new_pdf(title, "P")
+    pdf.set_auto_page_break(True, margin=MARGIN)
+    pdf.add_page()
+    _title(pdf, title, 16)
+    pdf.ln(4)
+    pdf.set_font_size(12)
+    for line in lines:
+        pdf.set_x(MARGIN)
+        pdf.multi_cell(pdf.epw, 8, line, wrapmode=WrapMode.CHAR)
+        pdf.ln(1)
+    return bytes(pdf.output())

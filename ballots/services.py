@@ -1,0 +1,537 @@
+"""Party congress services: set-up, attendance, rounds, entry, counting, report, approval.
+
+Counting itself is ``ballots.counting.count_round`` (pure); this module builds the
+record from the database, stores the result and opens the rounds that follow from it.
+Writes that two clerks may make at once (attendance, a round's entry) carry a version
+number and lock their row, so a stale form is refused instead of overwriting.
+"""
+
+import datetime
+import math
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from candidates.models import Candidacy
+from renewal.models import Body, DomainError, Unit
+from renewal.services import active_round
+from renewal.workdays import CalendarGap, nth_working_day
+
+from . import counting
+from .models import (
+    Attendance,
+    CalendarDay,
+    Congress,
+    CountingRuleSet,
+    ElectionRound,
+    Scrutineer,
+    TallyEntry,
+)
+
+NOTICE_WORKING_DAYS = 5  # seed 003: 公示不少于 5 个工作日
+
+
+def _sorted_names(names):
+    try:
+        from .strokes import stroke_sort_key
+    except ImportError:  # pragma: no cover - the stroke table ships with the app
+        return sorted(names)
+    return sorted(names, key=stroke_sort_key)
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def rule_set_for(county_id: int, day: datetime.date) -> CountingRuleSet | None:
+    return (
+        CountingRuleSet.objects.filter(county_id=county_id, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+        or CountingRuleSet.objects.filter(county__isnull=True, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def counting_rules(congress: Congress) -> counting.CountingRules:
+    row = rule_set_for(congress.unit.county_id, congress.held_on)
+    if row is None:
+        return counting.PARTY_RULES
+    return counting.rules_for(
+        counting.ElectionKind.PARTY_COMMITTEE,
+        quorum=row.quorum,
+        majority_base=row.majority_base,
+        source=row.source,
+    )
+
+
+# --- Congress and attendance -------------------------------------------------------------------
+
+
+@transaction.atomic
+def congress_create(*, unit: Unit, held_on, place: str, chair: str) -> Congress:
+    rnd = active_round(unit.county_id)
+    if rnd is None:
+        raise DomainError("本县尚未设立换届轮次。")
+    branch = getattr(unit, "branch", None)
+    if branch is None:
+        raise DomainError(f"{unit.name}尚未登记党组织。")
+    if Congress.objects.filter(round=rnd, unit=unit).exists():
+        raise DomainError(f"{unit.name}本轮已有党员大会。")
+    congress = Congress.objects.create(
+        round=rnd, unit=unit, held_on=held_on, place=place.strip(), chair=chair.strip()
+    )
+    Attendance.objects.bulk_create(
+        Attendance(congress=congress, member=m, can_vote=m.can_vote)
+        for m in branch.members.select_related("person").order_by("joined_on", "id")
+    )
+    return congress
+
+
+def _bump(congress: Congress, version: int) -> None:
+    """Optimistic lock: the form's version must still be current."""
+    updated = Congress.objects.filter(pk=congress.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise DomainError("其他人刚刚修改了本次大会的数据，您的修改未保存。请刷新页面后重新操作。")
+
+
+@transaction.atomic
+def attendance_update(*, congress: Congress, version: int, rows: list[dict]) -> None:
+    """rows: [{"id", "present", "excluded", "approved_by"}] for the roster."""
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    congress.require_unlocked()
+    if congress.rounds.filter(status=ElectionRound.Status.COUNTED).exists():
+        raise DomainError("已有轮次完成计票，不能再修改到会情况。")
+    _bump(congress, version)
+    current = {a.pk: a for a in congress.attendance.select_related("member__person")}
+    problems = []
+    for row in rows:
+        a = current.get(row["id"])
+        if a is None:
+            raise DomainError("名册已变化，请刷新页面后重新操作。")
+        name = a.member.person.name
+        if row["excluded"] and not a.can_vote:
+            problems.append(f"{name}没有表决权，本就不计入应到会人数，无需登记不计入原因。")
+        if row["excluded"] and not row["approved_by"].strip():
+            problems.append(f"{name}不计入应到会人数，须写明经上级党组织同意的同意人。")
+        a.present = bool(row["present"])
+        a.excluded = row["excluded"] or ""
+        a.exclusion_approved_by = row["approved_by"].strip() if row["excluded"] else ""
+    if problems:
+        raise DomainError("；".join(problems))
+    Attendance.objects.bulk_update(
+        current.values(), ["present", "excluded", "exclusion_approved_by"]
+    )
+
+
+def head_count(congress: Congress) -> tuple[int, int]:
+    """(expected, present): voting members less approved exclusions; voting members present."""
+    rows = congress.attendance.filter(can_vote=True)
+    expected = rows.filter(excluded="").count()
+    present = rows.filter(present=True).count()
+    return expected, present
+
+
+def quorum_verdict(congress: Congress) -> tuple[bool, str]:
+    expected, present = head_count(congress)
+    rules = counting_rules(congress)
+    met = counting.quorum_met(rules, expected=expected, present=present)
+    if rules.quorum == counting.Quorum.NONE:
+        words = "不设到会人数要求"
+    else:
+        share = (
+            "超过五分之四" if rules.quorum == counting.Quorum.MORE_THAN_4_5 else "不少于五分之四"
+        )
+        words = share if met else ("未" + share if share.startswith("超过") else "少于五分之四")
+    if expected == 0:
+        return False, "应到会人数为 0，不能进行选举。请先核对党员名册和有表决权情况。"
+    verdict = "可以进行选举" if met else "不得进行选举"
+    return met, f"应到 {expected} 人，实到 {present} 人，{words}，{verdict}。"
+
+
+# --- Scrutineers ------------------------------------------------------------------------------
+
+
+def _candidate_names(congress: Congress) -> set[str]:
+    names = set()
+    for r in congress.rounds.all():
+        names.update(r.candidates)
+    return names
+
+
+@transaction.atomic
+def scrutineer_add(*, congress: Congress, person, role: str) -> Scrutineer:
+    congress.require_unlocked()
+    standing = Candidacy.objects.filter(
+        round=congress.round, unit=congress.unit, person=person, body=Body.PARTY
+    ).exclude(status__in=Candidacy.CLOSED)
+    if standing.exists() or person.name in _candidate_names(congress):
+        raise DomainError(f"{person.name}是候选人，不能担任监票人或计票人。")
+    if Scrutineer.objects.filter(congress=congress, person=person).exists():
+        raise DomainError(f"{person.name}已是本次大会的监票或计票人员。")
+    return Scrutineer.objects.create(congress=congress, person=person, role=role)
+
+
+# --- Rounds -----------------------------------------------------------------------------------
+
+
+def formal_committee_candidates(congress: Congress) -> list[str]:
+    names = Candidacy.objects.filter(
+        round=congress.round, unit=congress.unit, body=Body.PARTY, status=Candidacy.Status.FORMAL
+    ).values_list("person__name", flat=True)
+    return _sorted_names(set(names))
+
+
+@transaction.atomic
+def round_open(
+    *,
+    congress: Congress,
+    kind: str,
+    seats: int,
+    candidates: list[str],
+    round_type: str = ElectionRound.RoundType.FIRST,
+    previous: ElectionRound | None = None,
+    double_entry: bool = False,
+) -> ElectionRound:
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    congress.require_unlocked()
+    names = [n.strip() for n in candidates if n and n.strip()]
+    if len(set(names)) != len(names):
+        raise DomainError("候选人名单中有重复的姓名。")
+    if seats < 1:
+        raise DomainError("应选人数至少为 1。")
+    if not names:
+        raise DomainError("候选人名单为空。")
+    if kind == ElectionRound.Kind.COMMITTEE and round_type == ElectionRound.RoundType.FIRST:
+        needed = math.ceil(Decimal(seats) * Decimal("1.2"))
+        if len(names) < needed:
+            raise DomainError(
+                f"委员会应选 {seats} 名，差额选举候选人至少 {needed} 名，现只有 {len(names)} 名。"
+            )
+    if kind != ElectionRound.Kind.COMMITTEE and (seats != 1 or len(names) != 1):
+        raise DomainError("书记、副书记实行等额选举：应选 1 名，候选人 1 名。")
+    number = (congress.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return ElectionRound.objects.create(
+        congress=congress,
+        number=number,
+        kind=kind,
+        round_type=round_type,
+        previous=previous,
+        seats=seats,
+        candidates=_sorted_names(names),
+        double_entry=double_entry,
+    )
+
+
+# --- Entry and counting --------------------------------------------------------------------------
+
+
+def validate_totals(
+    rnd: ElectionRound, *, ballots_issued: int, present: int, totals: dict
+) -> list[str]:
+    """Numbered problems with a paper count, in Chinese; empty when it can be counted."""
+    problems = []
+    returned, invalid = totals.get("returned", 0), totals.get("invalid", 0)
+    valid = returned - invalid
+    if ballots_issued > present:
+        problems.append(f"发出选票 {ballots_issued} 张，多于实到会有选举权人数 {present} 人。")
+    if invalid > returned:
+        problems.append(f"废票 {invalid} 张，多于收回选票 {returned} 张。")
+    printed = set(rnd.candidates)
+    total_for = 0
+    for name in sorted(set(totals["for"]) | set(totals["against"]) | set(totals["abstain"])):
+        f, a, b = (totals[k].get(name, 0) for k in ("for", "against", "abstain"))
+        total_for += f
+        if name in printed and f + a + b > valid:
+            problems.append(
+                f"{name} 的赞成 {f}、反对 {a}、弃权 {b} 合计 {f + a + b}，多于有效票 {valid} 张。"
+            )
+        elif f > valid:
+            problems.append(f"{name} 得票 {f}，多于有效票 {valid} 张。")
+        if name not in printed and (a or b):
+            problems.append(f"另选他人“{name}”只能登记赞成票。")
+    if total_for > valid * rnd.seats:
+        problems.append(
+            f"赞成票合计 {total_for}，多于有效票 {valid} 张 × 应选 {rnd.seats} 名 = {valid * rnd.seats}。"
+        )
+    return [f"（{i}）{p}" for i, p in enumerate(problems, start=1)]
+
+
+def _record(
+    rnd: ElectionRound,
+    *,
+    ballots_issued: int,
+    totals=None,
+    ballots=None,
+    expected=None,
+    present=None,
+):
+    congress = rnd.congress
+    if expected is None:
+        expected, present = head_count(congress)
+    rules = counting_rules(congress)
+    kind = counting.ElectionKind(rnd.election_kind)
+    return counting.BallotRecord(
+        election=kind,
+        seats=rnd.seats,
+        expected=expected,
+        present=present,
+        ballots_issued=ballots_issued,
+        candidates=tuple(rnd.candidates),
+        rules=counting.rules_for(
+            kind, quorum=rules.quorum, majority_base=rules.majority_base, source=rules.source
+        ),
+        totals=counting.Totals(
+            returned=totals["returned"],
+            invalid=totals["invalid"],
+            for_=totals["for"],
+            against=totals["against"],
+            abstain=totals["abstain"],
+        )
+        if totals is not None
+        else None,
+        ballots=tuple(
+            counting.Ballot(
+                for_=tuple(b.get("for", ())),
+                against=tuple(b.get("against", ())),
+                abstain=tuple(b.get("abstain", ())),
+                write_in=tuple(b.get("write_in", ())),
+            )
+            for b in ballots
+        )
+        if ballots is not None
+        else None,
+        round=counting.RoundKind.SUPPLEMENTARY
+        if rnd.round_type == ElectionRound.RoundType.SUPPLEMENTARY
+        else counting.RoundKind.FIRST,
+    )
+
+
+def ballots_to_totals(rnd: ElectionRound, ballots: list[dict]) -> dict:
+    """Per-ballot entry summed the way the counting rules count (for showing and checking)."""
+    totals = {"returned": len(ballots), "invalid": 0, "for": {}, "against": {}, "abstain": {}}
+    for b in ballots:
+        if len(b.get("for", ())) + len(b.get("write_in", ())) > rnd.seats:
+            totals["invalid"] += 1
+            continue
+        for key, names in (
+            ("for", b.get("for", ()) + b.get("write_in", ())),
+            ("against", b.get("against", ())),
+            ("abstain", b.get("abstain", ())),
+        ):
+            for name in names:
+                totals[key][name] = totals[key].get(name, 0) + 1
+    return totals
+
+
+@transaction.atomic
+def round_enter(
+    *,
+    actor,
+    rnd: ElectionRound,
+    version: int,
+    ballots_issued: int,
+    totals: dict | None = None,
+    ballots: list | None = None,
+) -> ElectionRound:
+    """Record a count; with double entry, the second account's entry must match the first."""
+    rnd = ElectionRound.objects.select_for_update().select_related("congress__unit").get(pk=rnd.pk)
+    rnd.congress.require_unlocked()
+    if rnd.status == ElectionRound.Status.COUNTED:
+        raise DomainError("本轮已计票，不能再录入。")
+    if rnd.version != version:
+        raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
+    expected, present = head_count(rnd.congress)
+    shown = totals if totals is not None else ballots_to_totals(rnd, ballots or [])
+    problems = validate_totals(rnd, ballots_issued=ballots_issued, present=present, totals=shown)
+    if problems:
+        raise DomainError("录入有误，未保存：" + " ".join(problems))
+    rnd.version += 1
+    if rnd.double_entry:
+        first = rnd.entries.first()
+        if first is None:
+            TallyEntry.objects.create(
+                round=rnd,
+                entered_by=actor,
+                totals=totals,
+                ballots=ballots,
+                ballots_issued=ballots_issued,
+            )
+            rnd.status = ElectionRound.Status.AWAITING_SECOND
+            rnd.save(update_fields=["status", "version"])
+            return rnd
+        if first.entered_by_id == actor.pk:
+            raise DomainError("两人分别录入时，第二次录入须由另一个账号完成。")
+        differences = _differences(first, ballots_issued, totals, ballots)
+        if differences:
+            rnd.save(update_fields=["version"])
+            raise DomainError(
+                "两次录入不一致，未计票：" + "；".join(differences) + "。请核对选票后重新录入。"
+            )
+    TallyEntry.objects.create(
+        round=rnd, entered_by=actor, totals=totals, ballots=ballots, ballots_issued=ballots_issued
+    )
+    record = _record(rnd, ballots_issued=ballots_issued, totals=totals, ballots=ballots)
+    result = counting.count_round(record)
+    rnd.ballots_issued, rnd.expected, rnd.present = ballots_issued, expected, present
+    rnd.totals, rnd.ballots = totals, ballots
+    rnd.result = result.to_json_dict()
+    rnd.rules = {
+        "quorum": record.rules.quorum.value,
+        "majority_base": record.rules.majority_base.value,
+        "source": record.rules.source,
+    }
+    rnd.status, rnd.counted_at = ElectionRound.Status.COUNTED, timezone.now()
+    rnd.save()
+    Congress.objects.filter(pk=rnd.congress_id, status=Congress.Status.SETUP).update(
+        status=Congress.Status.HELD
+    )
+    _follow_up(rnd, result)
+    return rnd
+
+
+def _differences(first: TallyEntry, ballots_issued, totals, ballots) -> list[str]:
+    diffs = []
+    if first.ballots_issued != ballots_issued:
+        diffs.append(f"发出选票：第一次 {first.ballots_issued}，第二次 {ballots_issued}")
+    if (first.ballots is None) != (ballots is None):
+        diffs.append("两次录入方式不同（逐张/汇总）")
+        return diffs
+    if ballots is not None:
+        if first.ballots != ballots:
+            diffs.append("逐张选票内容不一致")
+        return diffs
+    for key, label in (("returned", "收回选票"), ("invalid", "废票")):
+        if first.totals[key] != totals[key]:
+            diffs.append(f"{label}：第一次 {first.totals[key]}，第二次 {totals[key]}")
+    for key, label in (("for", "赞成"), ("against", "反对"), ("abstain", "弃权")):
+        names = set(first.totals[key]) | set(totals[key])
+        for name in sorted(names):
+            a, b = first.totals[key].get(name, 0), totals[key].get(name, 0)
+            if a != b:
+                diffs.append(f"{name}{label}票：第一次 {a}，第二次 {b}")
+    return diffs
+
+
+def _follow_up(rnd: ElectionRound, result: counting.CountResult) -> None:
+    """Void → vote again; tie → re-vote among the tied; shortfall → supplementary round."""
+    kw = {
+        "congress": rnd.congress,
+        "kind": rnd.kind,
+        "previous": rnd,
+        "double_entry": rnd.double_entry,
+    }
+    if result.outcome == counting.Outcome.VOID:
+        round_open(seats=rnd.seats, candidates=rnd.candidates, round_type=rnd.round_type, **kw)
+    elif result.outcome == counting.Outcome.TIE:
+        round_open(
+            seats=result.unfilled,
+            candidates=list(result.tied),
+            round_type=ElectionRound.RoundType.REVOTE,
+            **kw,
+        )
+    elif result.outcome == counting.Outcome.SHORTFALL:
+        elected = set(result.elected)
+        others = [n for n in rnd.candidates if n not in elected]
+        if len(others) >= result.unfilled and rnd.kind == ElectionRound.Kind.COMMITTEE:
+            round_open(
+                seats=result.unfilled,
+                candidates=others,
+                round_type=ElectionRound.RoundType.SUPPLEMENTARY,
+                **kw,
+            )
+
+
+def round_record_json(rnd: ElectionRound) -> dict:
+    """The round as a ballot record (ballot-record/1), with the stored result."""
+    from .record import record_to_json_dict
+
+    if rnd.status != ElectionRound.Status.COUNTED:
+        raise DomainError("本轮尚未计票，不能导出选票记录。")
+    record = _record(
+        rnd,
+        ballots_issued=rnd.ballots_issued,
+        totals=rnd.totals,
+        ballots=rnd.ballots,
+        expected=rnd.expected,
+        present=rnd.present,
+    )
+    return record_to_json_dict(record, counting.count_round(record))
+
+
+def elected_members(congress: Congress) -> list[str]:
+    names = []
+    for r in congress.rounds.filter(kind=ElectionRound.Kind.COMMITTEE, status="counted"):
+        names.extend((r.result or {}).get("elected", []))
+    return names
+
+
+# --- Report, public notice, approval -----------------------------------------------------------
+
+
+def _declared_calendar() -> dict:
+    declared: dict = {}
+    for day in CalendarDay.objects.select_related("year"):
+        declared.setdefault(day.year.year, {})[day.date] = day.is_workday
+    from .models import CalendarYear
+
+    for year in CalendarYear.objects.values_list("year", flat=True):
+        declared.setdefault(year, {})
+    return declared
+
+
+def notice_end_for(start: datetime.date) -> datetime.date:
+    try:
+        return nth_working_day(start, NOTICE_WORKING_DAYS, declared=_declared_calendar())
+    except CalendarGap as exc:
+        raise DomainError(str(exc)) from None
+
+
+@transaction.atomic
+def congress_report(*, congress: Congress, notice_start: datetime.date) -> Congress:
+    """Report to the township and publish the result for at least 5 working days."""
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    congress.require_unlocked()
+    rounds = list(congress.rounds.all())
+    if not rounds or any(r.status != ElectionRound.Status.COUNTED for r in rounds):
+        raise DomainError("还有未完成计票的轮次，不能报批。")
+    if not elected_members(congress):
+        raise DomainError("尚未选出委员会委员，不能报批。")
+    congress.notice_start, congress.notice_end = notice_start, notice_end_for(notice_start)
+    congress.status = Congress.Status.REPORTED
+    congress.save(update_fields=["notice_start", "notice_end", "status"])
+    return congress
+
+
+@transaction.atomic
+def congress_approve(*, actor, congress: Congress, today: datetime.date | None = None) -> Congress:
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    today = today or timezone.localdate()
+    if congress.status != Congress.Status.REPORTED:
+        raise DomainError("只能批复已报批的选举结果。")
+    if congress.notice_end and today <= congress.notice_end:
+        raise DomainError(f"公示期至 {congress.notice_end:%Y-%m-%d} 结束，公示期满后才能批复。")
+    congress.status, congress.approved_by, congress.approved_at = (
+        Congress.Status.APPROVED,
+        actor,
+        timezone.now(),
+    )
+    congress.save(update_fields=["status", "approved_by", "approved_at"])
+    return congress
+
+
+@transaction.atomic
+def congress_reopen(*, actor, congress: Congress, reason: str) -> Congress:
+    if not reason.strip():
+        raise DomainError("重新打开已批复的结果须写明原因。")
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    if not congress.is_locked:
+        raise DomainError("该结果未批复锁定，无需重新打开。")
+    congress.status, congress.reopen_reason = Congress.Status.REPORTED, reason.strip()[:300]
+    congress.approved_by, congress.approved_at = None, None
+    congress.save(update_fields=["status", "reopen_reason", "approved_by", "approved_at"])
+    return congress

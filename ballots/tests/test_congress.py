@@ -1,0 +1,312 @@
+"""Congress services: quorum, scrutineers, rounds that follow ties and shortfalls, entry, lock."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+
+from ballots import services as bs
+from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
+from renewal.models import DomainError, PartyMember
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
+
+
+@pytest.fixture
+def congress(world):
+    branch = world["unit_a1"].branch
+    for i in range(10):
+        PartyMember.objects.create(
+            branch=branch,
+            person=PersonFactory(),
+            status="full",
+            joined_on=datetime.date(2000, 1, 1 + i),
+        )
+    PartyMember.objects.create(
+        branch=branch,
+        person=PersonFactory(),
+        status="probationary",
+        joined_on=datetime.date(2025, 1, 1),
+    )
+    return bs.congress_create(
+        unit=world["unit_a1"],
+        held_on=datetime.date(2026, 11, 20),
+        place="村委会会议室",
+        chair="王书记",
+    )
+
+
+def attend(congress, present: int, excluded: int = 0):
+    rows = []
+    voting = list(congress.attendance.filter(can_vote=True).order_by("id"))
+    for n, a in enumerate(voting):
+        is_excluded = n >= len(voting) - excluded
+        rows.append(
+            {
+                "id": a.pk,
+                "present": n < present and not is_excluded,
+                "excluded": "abroad" if is_excluded else "",
+                "approved_by": "镇党委张三",
+            }
+        )
+    congress.refresh_from_db()
+    bs.attendance_update(congress=congress, version=congress.version, rows=rows)
+    congress.refresh_from_db()
+
+
+def totals(returned, invalid=0, **votes):
+    return {"returned": returned, "invalid": invalid, "for": votes, "against": {}, "abstain": {}}
+
+
+def test_roster_gives_expected_and_verdict(congress):
+    assert congress.attendance.count() == 11
+    attend(congress, present=9)
+    met, verdict = bs.quorum_verdict(congress)
+    assert met and verdict == "应到 10 人，实到 9 人，超过五分之四，可以进行选举。"
+    attend(congress, present=8)
+    met, verdict = bs.quorum_verdict(congress)
+    assert not met and "实到 8 人，未超过五分之四，不得进行选举" in verdict
+
+
+def test_exclusion_lowers_expected_and_needs_approver(congress):
+    attend(congress, present=8, excluded=1)
+    assert bs.head_count(congress) == (9, 8)
+    row = congress.attendance.filter(can_vote=True).first()
+    with pytest.raises(DomainError, match="须写明经上级党组织同意的同意人"):
+        bs.attendance_update(
+            congress=congress,
+            version=congress.version,
+            rows=[{"id": row.pk, "present": False, "excluded": "illness", "approved_by": ""}],
+        )
+
+
+def test_stale_attendance_form_is_refused(congress):
+    attend(congress, present=9)
+    with pytest.raises(DomainError, match="其他人刚刚修改"):
+        bs.attendance_update(congress=congress, version=congress.version - 1, rows=[])
+
+
+def test_candidate_cannot_be_scrutineer(congress, personas):
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    person = PersonFactory(name="王建国")
+    with pytest.raises(DomainError, match="是候选人，不能担任监票人"):
+        bs.scrutineer_add(congress=congress, person=person, role="teller")
+    assert rnd.candidates[0] == "王建国"  # stroke order: 王 (4) first
+    ok = bs.scrutineer_add(congress=congress, person=PersonFactory(name="赵监票"), role="chief")
+    assert ok.role == "chief"
+
+
+def test_surplus_is_rechecked_when_opening_the_first_round(congress):
+    with pytest.raises(DomainError, match="候选人至少 6 名"):
+        bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES[:5])
+
+
+def test_secretary_round_is_single_candidate(congress):
+    with pytest.raises(DomainError, match="等额选举"):
+        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=NAMES[:2])
+
+
+def enter(rnd, user, issued, t):
+    rnd.refresh_from_db()
+    return bs.round_enter(actor=user, rnd=rnd, version=rnd.version, ballots_issued=issued, totals=t)
+
+
+def test_elected_round(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    )
+    assert rnd.status == "counted" and rnd.result["outcome"] == "elected"
+    assert rnd.result["elected"] == ["王建国", "李秀英", "张伟", "刘洋", "陈静"]
+    assert not rnd.following.exists()
+
+
+def test_tie_at_cut_off_opens_a_revote(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=6)
+    )
+    assert rnd.result["outcome"] == "tie"
+    revote = rnd.following.get()
+    assert revote.round_type == ElectionRound.RoundType.REVOTE
+    assert revote.seats == 2 and set(revote.candidates) == {"刘洋", "陈静", "杨帆"}
+
+
+def test_shortfall_opens_a_supplementary_round(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=5, 陈静=4, 杨帆=2)
+    )
+    assert rnd.result["outcome"] == "shortfall"
+    supplementary = rnd.following.get()
+    assert supplementary.round_type == "supplementary" and supplementary.seats == 2
+    assert set(supplementary.candidates) == {"刘洋", "陈静", "杨帆"}
+
+
+def test_more_returned_than_issued_voids_and_reruns(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = enter(rnd, personas["staff_a"], 9, totals(10, 王建国=9))
+    assert rnd.result["outcome"] == "void"
+    assert rnd.following.get().round_type == "first"
+
+
+@pytest.mark.parametrize(
+    ("issued", "t", "message"),
+    [
+        (12, totals(10), "发出选票 12 张，多于实到会有选举权人数 10 人"),
+        (10, totals(5, invalid=6), "废票 6 张，多于收回选票 5 张"),
+        (
+            10,
+            totals(10, invalid=2, 王建国=9),
+            "王建国 的赞成 9、反对 0、弃权 0 合计 9，多于有效票 8 张",
+        ),
+        (
+            10,
+            totals(2, 王建国=2, 李秀英=2, 张伟=2, 刘洋=2, 陈静=2, 杨帆=2),
+            "赞成票合计 12，多于有效票 2 张",
+        ),
+    ],
+    ids=[
+        "issued more than present",
+        "invalid more than returned",
+        "a name with more votes than valid ballots",
+        "totals that do not add up",
+    ],
+)
+def test_numbered_validation_messages(congress, personas, issued, t, message):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    with pytest.raises(DomainError, match="（1）" + message):
+        enter(rnd, personas["staff_a"], issued, t)
+    rnd.refresh_from_db()
+    assert rnd.status == "open" and rnd.result is None
+
+
+def test_double_entry_must_agree_between_two_accounts(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(
+        congress=congress, kind="committee", seats=5, candidates=NAMES, double_entry=True
+    )
+    first = totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    rnd = enter(rnd, personas["staff_a"], 10, first)
+    assert rnd.status == "awaiting_second"
+    with pytest.raises(DomainError, match="须由另一个账号"):
+        enter(rnd, personas["staff_a"], 10, first)
+    wrong = totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=5, 杨帆=3)
+    with pytest.raises(DomainError, match="陈静赞成票：第一次 6，第二次 5"):
+        enter(rnd, personas["leader_a"], 10, wrong)
+    rnd = enter(rnd, personas["leader_a"], 10, first)
+    assert rnd.status == "counted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_accounts_saving_at_once_count_once(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    t = totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def save(user):
+        try:
+            barrier.wait()
+            bs.round_enter(actor=user, rnd=rnd, version=rnd.version, ballots_issued=10, totals=t)
+            outcomes.append("saved")
+        except DomainError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(personas[u],)) for u in ("staff_a", "leader_a")]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert outcomes.count("saved") == 1, outcomes
+    refused = next(o for o in outcomes if o != "saved")
+    assert refused.startswith(("其他人刚刚录入", "本轮已计票"))
+    assert rnd.entries.count() == 1
+    assert ElectionRound.objects.filter(congress=congress).count() == 1
+
+
+def test_report_notice_approval_lock_and_reopen(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    )
+    congress = bs.congress_report(congress=congress, notice_start=datetime.date(2026, 11, 23))
+    assert congress.notice_end == datetime.date(2026, 11, 27)
+    with pytest.raises(DomainError, match="公示期满后才能批复"):
+        bs.congress_approve(
+            actor=personas["leader_a"], congress=congress, today=datetime.date(2026, 11, 27)
+        )
+    congress = bs.congress_approve(
+        actor=personas["leader_a"], congress=congress, today=datetime.date(2026, 11, 30)
+    )
+    assert congress.is_locked
+    with pytest.raises(DomainError, match="已锁定"):
+        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["王建国"])
+    with pytest.raises(DomainError, match="须写明原因"):
+        bs.congress_reopen(actor=personas["reviewer"], congress=congress, reason="")
+    congress = bs.congress_reopen(
+        actor=personas["reviewer"], congress=congress, reason="选票统计有误，需重新核对"
+    )
+    assert congress.status == Congress.Status.REPORTED
+
+
+def test_notice_in_an_undeclared_year_is_a_clear_error(congress):
+    with pytest.raises(DomainError, match="2031 年的法定节假日安排尚未录入"):
+        bs.notice_end_for(datetime.date(2031, 5, 6))
+    year = CalendarYear.objects.create(year=2031, source="测试通知")
+    CalendarDay.objects.create(year=year, date=datetime.date(2031, 5, 6), name="劳动节")
+    assert bs.notice_end_for(datetime.date(2031, 5, 6)) == datetime.date(2031, 5, 13)
+
+
+def test_exported_record_recounts_the_same(congress, personas, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    )
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(bs.round_record_json(rnd), ensure_ascii=False), encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "manage.py", "recount", str(path), "--verify"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["elected"] == rnd.result["elected"]
+
+
+def test_election_report_pdf(client, congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    )
+    client.force_login(personas["staff_a"])
+    response = client.get(f"/congresses/{congress.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "当选委员" in text and "王建国" in text

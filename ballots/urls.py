@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ballots"
+
+urlpatterns = [
+    path("congresses/", views.congress_list, name="congress-list"),
+    path("units/<int:unit_pk>/congress/new/", views.congress_create, name="congress-create"),
+    path("congresses/<int:pk>/", views.congress_detail, name="congress-detail"),
+    path("congresses/<int:pk>/attendance/", views.congress_attendance, name="congress-attendance"),
+    path("congresses/<int:pk>/quorum/", views.congress_quorum, name="congress-quorum"),
+    path("congresses/<int:pk>/scrutineers/", views.scrutineer_add, name="scrutineer-add"),
+    path("congresses/<int:pk>/rounds/", views.round_create, name="round-create"),
+    path("congresses/<int:pk>/report/", views.congress_report, name="congress-report"),
+    path("congresses/<int:pk>/report.pdf", views.congress_report_pdf, name="congress-report-pdf"),
+    path("congresses/<int:pk>/approve/", views.congress_approve, name="congress-approve"),
+    path("congresses/<int:pk>/reopen/", views.congress_reopen, name="congress-reopen"),
+    path("congress-rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("congress-rounds/<int:pk>/record.json", views.round_record, name="round-record"),
+    path("congress-rounds/<int:pk>/<str:what>.pdf", views.round_pdf, name="round-pdf"),
+]

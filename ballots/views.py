@@ -1,0 +1,445 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from renewal import access as region_access
+from renewal.models import DomainError
+
+from . import access, services
+from .forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
+from .models import Attendance, Congress, ElectionRound
+
+MAX_WRITE_INS = 5
+
+
+@login_required
+def congress_list(request):
+    region_access.require_region_scope(request.user)
+    qs = access.congresses_visible_to(request.user).select_related("unit", "unit__township")
+    status = request.GET.get("status", "")
+    if status in Congress.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-held_on", "unit__code"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ballots/congress_list.html",
+        {"page": page, "status": status, "statuses": Congress.Status.choices},
+    )
+
+
+@login_required
+def congress_create(request, unit_pk):
+    unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+    form = CongressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            congress = services.congress_create(unit=unit, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已建立党员大会，请登记到会情况。")
+            return redirect("ballots:congress-attendance", pk=congress.pk)
+    return render(request, "ballots/congress_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def congress_detail(request, pk):
+    congress = access.congress_for_user(request.user, pk)
+    met, verdict = services.quorum_verdict(congress)
+    can_write = region_access.can_write_unit(request.user, congress.unit)
+    return render(
+        request,
+        "ballots/congress_detail.html",
+        {
+            "congress": congress,
+            "verdict": verdict,
+            "quorum_met": met,
+            "rounds": congress.rounds.all(),
+            "scrutineers": congress.scrutineers.select_related("person"),
+            "elected": services.elected_members(congress),
+            "can_write": can_write and not congress.is_locked,
+            "can_approve": access.can_approve(request.user, congress),
+            "can_reopen": access.can_reopen(request.user, congress) and congress.is_locked,
+            "round_form": RoundForm(
+                initial={
+                    "kind": "committee",
+                    "seats": _party_seats(congress),
+                    "candidates": "\n".join(services.formal_committee_candidates(congress)),
+                }
+            ),
+            "scrutineer_form": ScrutineerForm(congress=congress),
+            "report_form": ReportForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _party_seats(congress):
+    seats = congress.unit.seats.filter(round=congress.round).first()
+    return seats.party if seats else 5
+
+
+@login_required
+def congress_attendance(request, pk):
+    congress = access.congress_for_user(request.user, pk, write=request.method == "POST")
+    rows = congress.attendance.select_related("member__person")
+    if request.method == "POST":
+        data = [
+            {
+                "id": a.pk,
+                "present": request.POST.get(f"present-{a.pk}") == "on",
+                "excluded": request.POST.get(f"excluded-{a.pk}", ""),
+                "approved_by": request.POST.get(f"approved-{a.pk}", ""),
+            }
+            for a in rows
+        ]
+        for row in data:
+            if row["excluded"] and row["excluded"] not in Attendance.Exclusion.values:
+                row["excluded"] = ""
+        try:
+            services.attendance_update(
+                congress=congress, version=int(request.POST.get("version", 0)), rows=data
+            )
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(exc))
+            # Keep what was typed: show the posted values instead of the stored ones.
+            for a, row in zip(rows, data, strict=True):
+                a.present, a.excluded, a.exclusion_approved_by = (
+                    row["present"],
+                    row["excluded"],
+                    row["approved_by"],
+                )
+        else:
+            if request.htmx:
+                return _quorum_fragment(request, congress)
+            messages.success(request, "到会情况已保存。")
+            return redirect("ballots:congress-detail", pk=congress.pk)
+    met, verdict = services.quorum_verdict(congress)
+    return render(
+        request,
+        "ballots/attendance.html",
+        {
+            "congress": congress,
+            "rows": rows,
+            "verdict": verdict,
+            "quorum_met": met,
+            "exclusions": Attendance.Exclusion.choices,
+            "can_write": region_access.can_write_unit(request.user, congress.unit)
+            and not congress.is_locked,
+        },
+    )
+
+
+def _quorum_fragment(request, congress):
+    congress.refresh_from_db()
+    met, verdict = services.quorum_verdict(congress)
+    return render(
+        request,
+        "ballots/partials/quorum.html",
+        {"verdict": verdict, "quorum_met": met, "congress": congress},
+    )
+
+
+@login_required
+def congress_quorum(request, pk):
+    """The live verdict (htmx): what the roster as ticked would give, before saving."""
+    congress = access.congress_for_user(request.user, pk)
+    if request.method != "POST":
+        return _quorum_fragment(request, congress)
+    rows = list(congress.attendance.filter(can_vote=True))
+    expected = sum(1 for a in rows if not request.POST.get(f"excluded-{a.pk}"))
+    present = sum(1 for a in rows if request.POST.get(f"present-{a.pk}") == "on")
+    rules = services.counting_rules(congress)
+    met = services.counting.quorum_met(rules, expected=expected, present=present)
+    words = "超过五分之四" if met else "未超过五分之四"
+    verdict = (
+        f"应到 {expected} 人，实到 {present} 人，{words}，{'可以' if met else '不得'}进行选举。"
+    )
+    return render(
+        request,
+        "ballots/partials/quorum.html",
+        {"verdict": verdict, "quorum_met": met, "congress": congress, "preview": True},
+    )
+
+
+@login_required
+@require_POST
+def scrutineer_add(request, pk):
+    congress = access.congress_for_user(request.user, pk, write=True)
+    form = ScrutineerForm(request.POST, congress=congress)
+    if form.is_valid():
+        try:
+            services.scrutineer_add(
+                congress=congress,
+                person=form.cleaned_data["member"].member.person,
+                role=form.cleaned_data["role"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已添加。")
+    else:
+        messages.error(request, "请选择人员和职责。")
+    return redirect("ballots:congress-detail", pk=congress.pk)
+
+
+@login_required
+@require_POST
+def round_create(request, pk):
+    congress = access.congress_for_user(request.user, pk, write=True)
+    form = RoundForm(request.POST)
+    if form.is_valid():
+        try:
+            rnd = services.round_open(congress=congress, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("ballots:round-detail", pk=rnd.pk)
+    else:
+        messages.error(request, "轮次未建立：请填写选举事项、应选人数和候选人。")
+    return redirect("ballots:congress-detail", pk=congress.pk)
+
+
+def _int(value, label, problems):
+    value = (value or "").strip()
+    if value == "":
+        return 0
+    if not value.isdigit():
+        problems.append(f"{label}应为非负整数，当前填写为“{value}”。")
+        return 0
+    return int(value)
+
+
+def parse_totals(rnd, post):
+    """The paper-count form → (ballots_issued, totals, problems)."""
+    problems = []
+    issued = _int(post.get("ballots_issued"), "发出选票", problems)
+    totals = {
+        "returned": _int(post.get("returned"), "收回选票", problems),
+        "invalid": _int(post.get("invalid"), "废票", problems),
+        "for": {},
+        "against": {},
+        "abstain": {},
+    }
+    for i, name in enumerate(rnd.candidates):
+        for key, label in (("for", "赞成"), ("against", "反对"), ("abstain", "弃权")):
+            n = _int(post.get(f"{key}-{i}"), f"{name}的{label}票", problems)
+            if n:
+                totals[key][name] = n
+    for k in range(MAX_WRITE_INS):
+        name = (post.get(f"wi-name-{k}") or "").strip()
+        votes = _int(post.get(f"wi-for-{k}"), f"另选他人第 {k + 1} 行的票数", problems)
+        if name and name in rnd.candidates:
+            problems.append(f"另选他人“{name}”是正式候选人，请在候选人一栏登记。")
+        elif name and votes:
+            totals["for"][name] = totals["for"].get(name, 0) + votes
+        elif votes and not name:
+            problems.append(f"另选他人第 {k + 1} 行填写了票数，但没有填写姓名。")
+    return issued, totals, problems
+
+
+@login_required
+def round_detail(request, pk):
+    rnd = access.round_for_user(request.user, pk, write=request.method == "POST")
+    congress = rnd.congress
+    problems = []
+    if request.method == "POST":
+        issued, totals, problems = parse_totals(rnd, request.POST)
+        if not problems:
+            try:
+                services.round_enter(
+                    actor=request.user,
+                    rnd=rnd,
+                    version=int(request.POST.get("version", 0)),
+                    ballots_issued=issued,
+                    totals=totals,
+                )
+            except DomainError as exc:
+                problems = [str(exc)]
+            else:
+                rnd.refresh_from_db()
+                if rnd.status == ElectionRound.Status.AWAITING_SECOND:
+                    messages.success(request, "第一次录入已保存，请由另一个账号再次录入核对。")
+                else:
+                    messages.success(request, "已计票。")
+                return redirect("ballots:round-detail", pk=rnd.pk)
+    met, verdict = services.quorum_verdict(congress)
+    rows = [
+        {
+            "i": i,
+            "name": name,
+            "for": request.POST.get(f"for-{i}", ""),
+            "against": request.POST.get(f"against-{i}", ""),
+            "abstain": request.POST.get(f"abstain-{i}", ""),
+        }
+        for i, name in enumerate(rnd.candidates)
+    ]
+    write_ins = [
+        {
+            "k": k,
+            "name": request.POST.get(f"wi-name-{k}", ""),
+            "for": request.POST.get(f"wi-for-{k}", ""),
+        }
+        for k in range(min(rnd.seats, MAX_WRITE_INS))
+    ]
+    return render(
+        request,
+        "ballots/round_detail.html",
+        {
+            "rnd": rnd,
+            "congress": congress,
+            "verdict": verdict,
+            "quorum_met": met,
+            "rows": rows,
+            "write_ins": write_ins,
+            "problems": problems,
+            "post": request.POST,
+            "following": rnd.following.all(),
+            "can_write": region_access.can_write_unit(request.user, congress.unit)
+            and not congress.is_locked,
+        },
+    )
+
+
+@login_required
+def round_record(request, pk):
+    rnd = access.round_for_user(request.user, pk)
+    try:
+        data = services.round_record_json(rnd)
+    except DomainError:
+        raise Http404 from None
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="ballot-record-{rnd.congress.unit.code}-{rnd.number}.json"'
+    )
+    return response
+
+
+@login_required
+def round_pdf(request, pk, what):
+    from . import printing
+
+    rnd = access.round_for_user(request.user, pk)
+    congress = rnd.congress
+    expected, present = services.head_count(congress)
+    title = f"{congress.unit.branch.name if hasattr(congress.unit, 'branch') else congress.unit.name}换届选举"
+    if what == "ballots":
+        pdf = printing.ballot_pdf(
+            printing.BallotSpec(
+                title=f"{title} {rnd.get_kind_display()}选票",
+                instructions=[
+                    f"应选 {rnd.seats} 名。在赞成的候选人姓名下方空格内划“○”，不赞成的划“×”，"
+                    "弃权的不划任何符号；另选他人的，在另选他人栏内写上其姓名，并在其下方空格内划“○”。",
+                    "所划“○”（含另选他人）超过应选人数的为废票。",
+                ],
+                candidates=list(rnd.candidates),
+                seats=rnd.seats,
+                write_in_rows=rnd.seats,
+                copies=max(present, 1),
+                spares=max(2, present // 10),
+                serial_prefix=f"{congress.unit.code[-6:]}-{rnd.number}-",
+            )
+        )
+    elif what == "tally":
+        pdf = printing.tally_sheet_pdf(
+            printing.TallySpec(
+                title=f"{title} {rnd.get_kind_display()}计票单",
+                candidates=list(rnd.candidates),
+                seats=rnd.seats,
+                expected=expected,
+                present=present,
+                ballots_issued=rnd.ballots_issued or present,
+            )
+        )
+    else:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="round-{rnd.pk}-{what}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def congress_report(request, pk):
+    congress = access.congress_for_user(request.user, pk, write=True)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            congress = services.congress_report(
+                congress=congress, notice_start=form.cleaned_data["notice_start"]
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"已报批，公示期 {congress.notice_start:%Y-%m-%d} 至 {congress.notice_end:%Y-%m-%d}"
+                f"（{services.NOTICE_WORKING_DAYS} 个工作日）。",
+            )
+    else:
+        messages.error(request, "请填写公示开始日期。")
+    return redirect("ballots:congress-detail", pk=congress.pk)
+
+
+@login_required
+@require_POST
+def congress_approve(request, pk):
+    congress = access.congress_for_user(request.user, pk)
+    if not access.can_approve(request.user, congress):
+        raise PermissionDenied("选举结果由乡镇(街道)党(工)委批复。")
+    try:
+        services.congress_approve(actor=request.user, congress=congress)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已批复，选举结果已锁定。")
+    return redirect("ballots:congress-detail", pk=congress.pk)
+
+
+@login_required
+@require_POST
+def congress_reopen(request, pk):
+    congress = access.congress_for_user(request.user, pk)
+    if not access.can_reopen(request.user, congress):
+        raise PermissionDenied("只有县委组织部可以重新打开已批复的结果。")
+    try:
+        services.congress_reopen(
+            actor=request.user, congress=congress, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新打开，可以修改后重新报批。")
+    return redirect("ballots:congress-detail", pk=congress.pk)
+
+
+@login_required
+def congress_report_pdf(request, pk):
+    from . import printing
+
+    congress = access.congress_for_user(request.user, pk)
+    lines = [f"{congress.unit.township.name}党(工)委：", ""]
+    expected, present = services.head_count(congress)
+    lines.append(
+        f"{congress.held_on:%Y年%m月%d日}，{congress.unit.name}在{congress.place}召开党员大会，"
+        f"{congress.chair}主持。应到会有选举权党员 {expected} 人，实到 {present} 人。"
+    )
+    for r in congress.rounds.all():
+        if r.result:
+            lines.append(f"{r}：" + "".join(r.result.get("explanation", [])))
+    lines.append("当选委员：" + "、".join(services.elected_members(congress)))
+    if congress.notice_start:
+        lines.append(
+            f"公示期：{congress.notice_start:%Y-%m-%d} 至 {congress.notice_end:%Y-%m-%d}。"
+        )
+    lines.append("特此报告，请予批复。")
+    pdf = printing.report_pdf(
+        title=f"关于{congress.unit.name}党组织换届选举结果的报告", lines=lines
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="congress-{congress.pk}-report.pdf"'
+    return response

@@ -1,0 +1,138 @@
+"""Permission-matrix rows for the party congress pages (see test_permission_matrix.py)."""
+
+import datetime
+
+from ballots import services as bs
+from renewal.models import PartyMember
+
+from .factories import PersonFactory
+
+NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
+
+
+def ballots_extras(world, personas):
+    branch = world["unit_a1"].branch
+    for i in range(5):
+        PartyMember.objects.create(
+            branch=branch,
+            person=PersonFactory(),
+            status="full",
+            joined_on=datetime.date(2001, 1, 1 + i),
+        )
+    congress = bs.congress_create(
+        unit=world["unit_a1"], held_on=datetime.date(2026, 11, 20), place="会议室", chair="王"
+    )
+    bs.attendance_update(
+        congress=congress,
+        version=congress.version,
+        rows=[
+            {"id": a.pk, "present": True, "excluded": "", "approved_by": ""}
+            for a in congress.attendance.all()
+        ],
+    )
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_enter(
+        actor=personas["staff_a"],
+        rnd=rnd,
+        version=rnd.version,
+        ballots_issued=5,
+        totals={
+            "returned": 5,
+            "invalid": 0,
+            "for": dict.fromkeys(NAMES[:5], 5),
+            "against": {},
+            "abstain": {},
+        },
+    )
+    return {"congress": congress, "election_round": rnd}
+
+
+def rows(expect):
+    K = lambda x: x["congress"].pk  # noqa: E731
+    R = lambda x: x["election_round"].pk  # noqa: E731
+    page = expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404)
+    write_get = expect(staff_a=200, staff_b=404, reviewer=403, reviewer_other=404, discipline=403)
+    write_post = expect(
+        staff_a=302, staff_b=404, reviewer=403, reviewer_other=404, discipline=403, admin=302
+    )
+    return {
+        "ballots:congress-list": ("get", lambda w, x: "/congresses/", None, expect(dept=403)),
+        "ballots:congress-create": (
+            "get",
+            lambda w, x: f"/units/{w['unit_a1'].pk}/congress/new/",
+            None,
+            write_get,
+        ),
+        "ballots:congress-detail": ("get", lambda w, x: f"/congresses/{K(x)}/", None, page),
+        "ballots:congress-attendance": (
+            "get",
+            lambda w, x: f"/congresses/{K(x)}/attendance/",
+            None,
+            page,
+        ),
+        "ballots:congress-quorum": ("post", lambda w, x: f"/congresses/{K(x)}/quorum/", {}, page),
+        "ballots:scrutineer-add": (
+            "post",
+            lambda w, x: f"/congresses/{K(x)}/scrutineers/",
+            {},
+            write_post,
+        ),
+        "ballots:round-create": (
+            "post",
+            lambda w, x: f"/congresses/{K(x)}/rounds/",
+            {},
+            write_post,
+        ),
+        "ballots:congress-report": (
+            "post",
+            lambda w, x: f"/congresses/{K(x)}/report/",
+            {},
+            write_post,
+        ),
+        "ballots:congress-report-pdf": (
+            "get",
+            lambda w, x: f"/congresses/{K(x)}/report.pdf",
+            None,
+            page,
+        ),
+        "ballots:congress-approve": (
+            "post",
+            lambda w, x: f"/congresses/{K(x)}/approve/",
+            {},
+            expect(
+                staff_a=403,
+                leader_a=302,
+                staff_b=404,
+                reviewer=403,
+                reviewer_other=404,
+                discipline=403,
+                admin=302,
+            ),
+        ),
+        "ballots:congress-reopen": (
+            "post",
+            lambda w, x: f"/congresses/{K(x)}/reopen/",
+            {"reason": "核对"},
+            expect(
+                staff_a=403,
+                staff_b=404,
+                reviewer=302,
+                reviewer_other=404,
+                discipline=403,
+                admin=302,
+            ),
+        ),
+        "ballots:round-detail": ("get", lambda w, x: f"/congress-rounds/{R(x)}/", None, page),
+        "ballots:round-record": (
+            "get",
+            lambda w, x: f"/congress-rounds/{R(x)}/record.json",
+            None,
+            page,
+        ),
+        "ballots:round-pdf": (
+            "get",
+            lambda w, x: f"/congress-rounds/{R(x)}/ballots.pdf",
+            None,
+            page,
+        ),
+    }

@@ -1,0 +1,72 @@
+"""In a real browser: tick attendance, see the live quorum verdict, enter totals, read the verdict."""
+
+import datetime
+
+import pytest
+
+from ballots import services as bs
+from renewal.models import PartyMember
+
+from .browser import page  # noqa: F401
+from .factories import PersonFactory
+from .fixtures import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
+
+
+def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):  # noqa: F811
+    branch = world["unit_a1"].branch
+    for i in range(10):
+        PartyMember.objects.create(
+            branch=branch,
+            person=PersonFactory(),
+            status="full",
+            joined_on=datetime.date(2001, 1, 1 + i),
+        )
+    congress = bs.congress_create(
+        unit=world["unit_a1"],
+        held_on=datetime.date(2026, 11, 20),
+        place="村委会会议室",
+        chair="王书记",
+    )
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "staff_a")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/congresses/{congress.pk}/attendance/")
+    assert "实到 0 人" in page.inner_text("#quorum-box")
+    boxes = page.locator("input[type=checkbox][name^=present-]")
+    for i in range(9):
+        boxes.nth(i).check()
+    page.wait_for_function(
+        "() => document.querySelector('#quorum-box').innerText.includes('实到 9 人')"
+    )
+    assert "超过五分之四，可以进行选举" in page.inner_text("#quorum-box")
+    page.click("button:has-text('保存到会情况')")
+    page.wait_for_selector("h1:has-text('党员大会')")
+
+    page.fill("#id_candidates", "\n".join(NAMES))
+    page.click("button:has-text('建立轮次')")
+    page.wait_for_selector("input[name=returned]")
+    page.fill("#ballots_issued", "9")
+    page.fill("#returned", "9")
+    page.fill("#invalid", "0")
+    votes = {"王建国": 9, "李秀英": 8, "张伟": 7, "刘洋": 6, "陈静": 6, "杨帆": 3}
+    for name, n in votes.items():
+        page.fill(f"input[aria-label='{name}赞成']", str(n))
+    page.fill("input[aria-label='张伟反对']", "5")  # 7 + 5 > 9 valid ballots
+    page.click("button:has-text('保存并计票')")
+    page.wait_for_selector(".errorlist")
+    assert "多于有效票 9 张" in page.inner_text(".errorlist")
+    assert page.input_value("input[aria-label='王建国赞成']") == "9"  # typed values kept
+
+    page.fill("input[aria-label='张伟反对']", "1")
+    page.click("button:has-text('保存并计票')")
+    page.wait_for_selector("#verdict")
+    verdict = page.inner_text("#verdict")
+    assert "选举有效" in verdict
+    assert "王建国 得票 9，超过实到会有选举权人数 9 的半数，当选。" in verdict

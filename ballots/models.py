@@ -177,6 +177,7 @@ class ElectionRound(models.Model):
         OPEN = "open", "待录入"
         AWAITING_SECOND = "awaiting_second", "待第二人核对录入"
         COUNTED = "counted", "已计票"
+        SEATS_REDUCED = "seats_reduced", "经过半数同意减少职数，不再另行选举"
 
     congress = models.ForeignKey(Congress, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField("序号")
@@ -202,6 +203,8 @@ class ElectionRound(models.Model):
     rules = models.JSONField("计票规则", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     counted_at = models.DateTimeField(null=True, blank=True)
+    reduction_agreed = models.PositiveIntegerField("同意减少职数的人数", null=True, blank=True)
+    reduction_reason = models.CharField("减少职数说明", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "选举轮次"

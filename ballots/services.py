@@ -55,6 +55,21 @@ def rule_set_for(county_id: int, day: datetime.date) -> CountingRuleSet | None:
     )
 
 
+def by_plenary(congress: Congress) -> bool:
+    """Secretary and deputy are elected by the new committee's first plenary, unless the
+    county lets the congress elect them directly."""
+    row = rule_set_for(congress.unit.county_id, congress.held_on)
+    return not (row and row.secretary_by_congress)
+
+
+def electorate(rnd: ElectionRound, *, ballots_issued: int | None = None) -> tuple[int, int]:
+    """(expected, present) for a round: the congress, or the committee at its plenary."""
+    if rnd.kind != ElectionRound.Kind.COMMITTEE and by_plenary(rnd.congress):
+        members = len(elected_members(rnd.congress))
+        return members, ballots_issued if ballots_issued is not None else members
+    return head_count(rnd.congress)
+
+
 def counting_rules(congress: Congress) -> counting.CountingRules:
     row = rule_set_for(congress.unit.county_id, congress.held_on)
     if row is None:
@@ -214,6 +229,13 @@ def round_open(
             )
     if kind != ElectionRound.Kind.COMMITTEE and (seats != 1 or len(names) != 1):
         raise DomainError("书记、副书记实行等额选举：应选 1 名，候选人 1 名。")
+    if kind != ElectionRound.Kind.COMMITTEE and by_plenary(congress):
+        members = elected_members(congress)
+        if names[0] not in members:
+            raise DomainError(
+                f"书记、副书记由新当选的委员会全体会议选举，{names[0]}不是新当选的委员"
+                f"（{'、'.join(members) or '尚未选出委员'}）。"
+            )
     number = (congress.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return ElectionRound.objects.create(
         congress=congress,
@@ -272,7 +294,7 @@ def _record(
 ):
     congress = rnd.congress
     if expected is None:
-        expected, present = head_count(congress)
+        expected, present = electorate(rnd, ballots_issued=ballots_issued)
     rules = counting_rules(congress)
     kind = counting.ElectionKind(rnd.election_kind)
     return counting.BallotRecord(
@@ -345,7 +367,7 @@ def round_enter(
         raise DomainError("本轮已计票，不能再录入。")
     if rnd.version != version:
         raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
-    expected, present = head_count(rnd.congress)
+    expected, present = electorate(rnd, ballots_issued=ballots_issued)
     shown = totals if totals is not None else ballots_to_totals(rnd, ballots or [])
     problems = validate_totals(rnd, ballots_issued=ballots_issued, present=present, totals=shown)
     if problems:
@@ -446,6 +468,29 @@ def _follow_up(rnd: ElectionRound, result: counting.CountResult) -> None:
             )
 
 
+@transaction.atomic
+def round_reduce_seats(*, rnd: ElectionRound, agreed: int, reason: str) -> ElectionRound:
+    """Instead of a supplementary round: reduce the seats to those elected, when more than
+    half of the electors present agree and the committee keeps its minimum size (§5)."""
+    rnd = ElectionRound.objects.select_for_update().get(pk=rnd.pk)
+    rnd.congress.require_unlocked()
+    if rnd.round_type != ElectionRound.RoundType.SUPPLEMENTARY or rnd.status != "open":
+        raise DomainError("只有尚未进行的另行选举可以改为减少职数。")
+    if not reason.strip():
+        raise DomainError("请写明减少职数的理由。")
+    _expected, present = head_count(rnd.congress)
+    if agreed * 2 <= present:
+        raise DomainError(f"同意 {agreed} 人，未超过实到会 {present} 人的半数，不能减少职数。")
+    elected = len(elected_members(rnd.congress))
+    seats_min = rnd.congress.round.seats_min
+    if elected < seats_min:
+        raise DomainError(f"减少后委员只有 {elected} 名，少于最低职数 {seats_min} 名，须另行选举。")
+    rnd.status = ElectionRound.Status.SEATS_REDUCED
+    rnd.reduction_agreed, rnd.reduction_reason = agreed, reason.strip()[:300]
+    rnd.save(update_fields=["status", "reduction_agreed", "reduction_reason"])
+    return rnd
+
+
 def round_record_json(rnd: ElectionRound) -> dict:
     """The round as a ballot record (ballot-record/1), with the stored result."""
     from .record import record_to_json_dict
@@ -497,7 +542,8 @@ def congress_report(*, congress: Congress, notice_start: datetime.date) -> Congr
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     congress.require_unlocked()
     rounds = list(congress.rounds.all())
-    if not rounds or any(r.status != ElectionRound.Status.COUNTED for r in rounds):
+    done = (ElectionRound.Status.COUNTED, ElectionRound.Status.SEATS_REDUCED)
+    if not rounds or any(r.status not in done for r in rounds):
         raise DomainError("还有未完成计票的轮次，不能报批。")
     if not elected_members(congress):
         raise DomainError("尚未选出委员会委员，不能报批。")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("congresses/<int:pk>/approve/", views.congress_approve, name="congress-approve"),
     path("congresses/<int:pk>/reopen/", views.congress_reopen, name="congress-reopen"),
     path("congress-rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("congress-rounds/<int:pk>/reduce/", views.round_reduce, name="round-reduce"),
     path("congress-rounds/<int:pk>/record.json", views.round_record, name="round-record"),
     path("congress-rounds/<int:pk>/<str:what>.pdf", views.round_pdf, name="round-pdf"),
 ]

@@ -242,6 +242,47 @@ def parse_totals(rnd, post):
     return issued, totals, problems
 
 
+FOR_MARKS, AGAINST_MARKS, ABSTAIN_MARKS = set("○oO〇0"), set("×xX"), set("-－空_")
+
+
+def parse_ballot_lines(rnd, text):
+    """逐张录入: one line per ballot, one mark per printed candidate (in printed order):
+    ○/o = 赞成, ×/x = 反对, -/空 = 弃权; then optional 另选:姓名[、姓名]. → (ballots, problems)."""
+    ballots, problems = [], []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        marks, _, write = line.partition("另选")
+        marks = marks.replace(" ", "").replace("\t", "")
+        if len(marks) != len(rnd.candidates):
+            problems.append(
+                f"第 {n} 张选票标记了 {len(marks)} 个符号，应为 {len(rnd.candidates)} 个"
+                f"（每位候选人一个）。"
+            )
+            continue
+        ballot = {"for": [], "against": [], "abstain": [], "write_in": []}
+        for name, mark in zip(rnd.candidates, marks, strict=True):
+            if mark in FOR_MARKS:
+                ballot["for"].append(name)
+            elif mark in AGAINST_MARKS:
+                ballot["against"].append(name)
+            elif mark in ABSTAIN_MARKS:
+                ballot["abstain"].append(name)
+            else:
+                problems.append(f"第 {n} 张选票有无法识别的符号“{mark}”（可用 ○ o × x - 空）。")
+        names = [w.strip() for w in write.lstrip(":：").replace(",", "、").split("、") if w.strip()]
+        for name in names:
+            if name in rnd.candidates:
+                problems.append(f"第 {n} 张选票的另选他人“{name}”是候选人。")
+            else:
+                ballot["write_in"].append(name)
+        ballots.append(ballot)
+    if not ballots and not problems:
+        problems.append("没有录入任何选票。")
+    return ballots, problems
+
+
 @login_required
 def round_detail(request, pk):
     rnd = access.round_for_user(request.user, pk, write=request.method == "POST")
@@ -249,6 +290,11 @@ def round_detail(request, pk):
     problems = []
     if request.method == "POST":
         issued, totals, problems = parse_totals(rnd, request.POST)
+        ballots = None
+        if request.POST.get("mode") == "ballots":
+            ballots, ballot_problems = parse_ballot_lines(rnd, request.POST.get("ballot_lines", ""))
+            problems = [p for p in problems if p.startswith("发出选票")] + ballot_problems
+            totals = None
         if not problems:
             try:
                 services.round_enter(
@@ -257,6 +303,7 @@ def round_detail(request, pk):
                     version=int(request.POST.get("version", 0)),
                     ballots_issued=issued,
                     totals=totals,
+                    ballots=ballots,
                 )
             except DomainError as exc:
                 problems = [str(exc)]
@@ -443,3 +490,19 @@ def congress_report_pdf(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="congress-{congress.pk}-report.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def round_reduce(request, pk):
+    rnd = access.round_for_user(request.user, pk, write=True)
+    raw = request.POST.get("agreed", "").strip()
+    try:
+        services.round_reduce_seats(
+            rnd=rnd, agreed=int(raw) if raw.isdigit() else -1, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc) if raw.isdigit() else "同意人数应为非负整数。")
+    else:
+        messages.success(request, "已记录减少职数，本轮不再另行选举。")
+    return redirect("ballots:round-detail", pk=rnd.pk)

@@ -123,6 +123,12 @@ def rows(expect):
             ),
         ),
         "ballots:round-detail": ("get", lambda w, x: f"/congress-rounds/{R(x)}/", None, page),
+        "ballots:round-reduce": (
+            "post",
+            lambda w, x: f"/congress-rounds/{R(x)}/reduce/",
+            {"agreed": "1"},
+            write_post,
+        ),
         "ballots:round-record": (
             "get",
             lambda w, x: f"/congress-rounds/{R(x)}/record.json",

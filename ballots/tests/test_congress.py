@@ -310,3 +310,60 @@ def test_election_report_pdf(client, congress, personas):
 
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
     assert "当选委员" in text and "王建国" in text
+
+
+def test_ballot_by_ballot_entry_through_the_page(client, congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    client.force_login(personas["staff_a"])
+    assert rnd.candidates[0] == "王建国"  # printed in stroke order
+    lines = ["○○○-○○"] * 6 + ["○○○○○×"] * 2 + ["○○○○○○", "○-○-○- 另选:赵磊"]
+    post = {"version": rnd.version, "mode": "ballots", "ballots_issued": 10}
+    bad = client.post(
+        f"/congress-rounds/{rnd.pk}/",
+        {
+            **post,
+            "ballot_lines": "\n".join([*lines[:-1], "○○?○○○"]),
+        },
+    )
+    assert "第 10 张选票有无法识别的符号“?”" in bad.content.decode()
+    response = client.post(
+        f"/congress-rounds/{rnd.pk}/", {**post, "ballot_lines": "\n".join(lines)}
+    )
+    assert response.status_code == 302
+    rnd.refresh_from_db()
+    result = rnd.result
+    assert result["outcome"] == "elected" and result["ballots_invalid"] == 1
+    votes = {r["name"]: r["votes"] for r in result["results"]}
+    assert votes["赵磊"] == 1 and votes[rnd.candidates[0]] == 9
+
+
+def test_secretary_elected_by_the_new_committee_plenary(congress, personas):
+    attend(congress, present=10)
+    with pytest.raises(DomainError, match="尚未选出委员"):
+        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["王建国"])
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    )
+    with pytest.raises(DomainError, match="杨帆不是新当选的委员"):
+        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["杨帆"])
+    sec = bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["王建国"])
+    sec = enter(sec, personas["staff_a"], 5, totals(5, 王建国=5))
+    assert (sec.expected, sec.present) == (5, 5)  # the committee, not the congress
+    assert sec.result["elected"] == ["王建国"]
+
+
+def test_shortfall_may_reduce_seats_with_majority_consent(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=4, 杨帆=2)
+    )
+    supplementary = rnd.following.get()
+    assert supplementary.seats == 1
+    with pytest.raises(DomainError, match="未超过实到会 10 人的半数"):
+        bs.round_reduce_seats(rnd=supplementary, agreed=5, reason="差一名")
+    reduced = bs.round_reduce_seats(rnd=supplementary, agreed=6, reason="接近应选人数，经大会同意")
+    assert reduced.status == "seats_reduced"
+    assert bs.congress_report(congress=congress, notice_start=datetime.date(2026, 11, 23))

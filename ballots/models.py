@@ -81,6 +81,10 @@ class Congress(models.Model):
     )
     approved_at = models.DateTimeField("批复时间", null=True, blank=True)
     reopen_reason = models.CharField("重新打开原因", max_length=300, blank=True)
+    secretary_filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    secretary_filed_at = models.DateTimeField("书记报县备案时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "党员大会"

@@ -579,5 +579,38 @@ def congress_reopen(*, actor, congress: Congress, reason: str) -> Congress:
         raise DomainError("该结果未批复锁定，无需重新打开。")
     congress.status, congress.reopen_reason = Congress.Status.REPORTED, reason.strip()[:300]
     congress.approved_by, congress.approved_at = None, None
-    congress.save(update_fields=["status", "reopen_reason", "approved_by", "approved_at"])
+    congress.secretary_filed_by, congress.secretary_filed_at = None, None
+    congress.save(
+        update_fields=[
+            "status",
+            "reopen_reason",
+            "approved_by",
+            "approved_at",
+            "secretary_filed_by",
+            "secretary_filed_at",
+        ]
+    )
+    return congress
+
+
+def elected_secretary(congress: Congress) -> str | None:
+    counted = congress.rounds.filter(kind=ElectionRound.Kind.SECRETARY, status="counted")
+    for rnd in counted.order_by("-number"):
+        if (rnd.result or {}).get("elected"):
+            return rnd.result["elected"][0]
+    return None
+
+
+@transaction.atomic
+def congress_file_secretary(*, actor, congress: Congress) -> Congress:
+    """The county files the elected secretary once the township has approved the result."""
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    if congress.status != Congress.Status.APPROVED:
+        raise DomainError("选举结果批复后才能将书记报县备案。")
+    if elected_secretary(congress) is None:
+        raise DomainError("尚未选出书记，不能备案。")
+    if congress.secretary_filed_at:
+        raise DomainError("书记已备案。")
+    congress.secretary_filed_by, congress.secretary_filed_at = actor, timezone.now()
+    congress.save(update_fields=["secretary_filed_by", "secretary_filed_at"])
     return congress

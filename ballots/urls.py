@@ -16,6 +16,11 @@ urlpatterns = [
     path("congresses/<int:pk>/report.pdf", views.congress_report_pdf, name="congress-report-pdf"),
     path("congresses/<int:pk>/approve/", views.congress_approve, name="congress-approve"),
     path("congresses/<int:pk>/reopen/", views.congress_reopen, name="congress-reopen"),
+    path(
+        "congresses/<int:pk>/file-secretary/",
+        views.congress_file_secretary,
+        name="congress-file-secretary",
+    ),
     path("congress-rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("congress-rounds/<int:pk>/reduce/", views.round_reduce, name="round-reduce"),
     path("congress-rounds/<int:pk>/record.json", views.round_record, name="round-record"),

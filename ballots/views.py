@@ -64,6 +64,7 @@ def congress_detail(request, pk):
             "can_write": can_write and not congress.is_locked,
             "can_approve": access.can_approve(request.user, congress),
             "can_reopen": access.can_reopen(request.user, congress) and congress.is_locked,
+            "secretary": services.elected_secretary(congress),
             "round_form": RoundForm(
                 initial={
                     "kind": "committee",
@@ -506,3 +507,18 @@ def round_reduce(request, pk):
     else:
         messages.success(request, "已记录减少职数，本轮不再另行选举。")
     return redirect("ballots:round-detail", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def congress_file_secretary(request, pk):
+    congress = access.congress_for_user(request.user, pk)
+    if not access.can_reopen(request.user, congress):
+        raise PermissionDenied("书记备案由县委组织部办理。")
+    try:
+        services.congress_file_secretary(actor=request.user, congress=congress)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "书记已报县备案。")
+    return redirect("ballots:congress-detail", pk=congress.pk)

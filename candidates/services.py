@@ -39,6 +39,7 @@ PERSON_FIELDS = (
     "education",
     "political_status",
     "party_joined_on",
+    "current_posts",
     "tags",
 )
 

@@ -280,6 +280,7 @@ class Person(models.Model):
         "政治面貌", max_length=16, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
     )
     party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    current_posts = models.CharField("现任职务", max_length=100, blank=True)
     tags = ArrayField(
         models.CharField(max_length=24, choices=PersonTag.choices),
         verbose_name="人员类别",

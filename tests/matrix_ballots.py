@@ -122,6 +122,19 @@ def rows(expect):
                 admin=302,
             ),
         ),
+        "ballots:congress-file-secretary": (
+            "post",
+            lambda w, x: f"/congresses/{K(x)}/file-secretary/",
+            {},
+            expect(
+                staff_a=403,
+                staff_b=404,
+                reviewer=302,
+                reviewer_other=404,
+                discipline=403,
+                admin=302,
+            ),
+        ),
         "ballots:round-detail": ("get", lambda w, x: f"/congress-rounds/{R(x)}/", None, page),
         "ballots:round-reduce": (
             "post",

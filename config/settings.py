@@ -117,9 +117,15 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_DEV_FIELD_KEY] if DEBUG else [])
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="dev-only-blind-index-key" if DEBUG else "")
-if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
+# The reporters' identities have a key of their own (discipline officers' data only).
+_DEV_DISCIPLINE_KEY = "ZGV2LW9ubHktZGlzY2lwbGluZS1rZXktMzItYnl0ZXM="
+DISCIPLINE_ENCRYPTION_KEYS = env.list(
+    "DISCIPLINE_ENCRYPTION_KEYS", default=[_DEV_DISCIPLINE_KEY] if DEBUG else []
+)
+if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY or not DISCIPLINE_ENCRYPTION_KEYS:
     raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when DEBUG is off."
+        "FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY and DISCIPLINE_ENCRYPTION_KEYS must be set "
+        "when DEBUG is off."
     )
 
 # --- I18n ----------------------------------------------------------------------

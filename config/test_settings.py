@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE=")
 os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key")
+os.environ.setdefault("DISCIPLINE_ENCRYPTION_KEYS", "dGVzdC1kaXNjaXBsaW5lLWtleS0zMi1ieXRlcyEhISE=")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("renewal.urls")),
     path("", include("candidates.urls")),
     path("", include("ballots.urls")),
+    path("", include("discipline.urls")),
 ]

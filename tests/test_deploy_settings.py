@@ -34,6 +34,7 @@ def test_check_deploy_is_clean():
             "SECRET_KEY": "x" * 20 + "A-very-long-and-random-production-secret-key-0123456789",
             "FIELD_ENCRYPTION_KEYS": "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE=",
             "BLIND_INDEX_KEY": "production-blind-index-key",
+            "DISCIPLINE_ENCRYPTION_KEYS": "cHJvZC1kaXNjaXBsaW5lLWtleS0zMi1ieXRlcyEhISE=",
             "ALLOWED_HOSTS": "hjt.example.gov.cn",
         }
     )

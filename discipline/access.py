@@ -1,0 +1,62 @@
+"""Who reaches discipline data.
+
+Discipline officers (role discipline_officer, with a county grant) see their county's
+reports and cases; nobody else does (organisation-department and township users get
+403 on discipline pages and 404 on discipline objects). The reporter's identity is
+stricter still: only officers assigned to that case, holding the per-case guardian
+grant ``discipline.view_reporter_identity``. Superusers get no shortcut here.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from guardian.models import UserObjectPermission
+
+from renewal import access as region_access
+from renewal.models import Profile, Region
+
+from .models import Report
+
+IDENTITY_PERM = "view_reporter_identity"
+
+
+def is_discipline_officer(user) -> bool:
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return profile is not None and profile.role == Profile.Role.DISCIPLINE_OFFICER
+
+
+def require_discipline(user) -> None:
+    if not is_discipline_officer(user):
+        raise PermissionDenied("只有纪检监察人员可以查看。")
+
+
+def discipline_counties(user) -> list[int]:
+    if not is_discipline_officer(user):
+        return []
+    direct = region_access._direct_ids(user, "view_region")
+    return list(
+        Region.objects.filter(pk__in=direct, kind=Region.Kind.COUNTY).values_list("id", flat=True)
+    )
+
+
+def reports_visible_to(user):
+    return Report.objects.filter(county_id__in=discipline_counties(user))
+
+
+def report_for_user(user, pk) -> Report:
+    report = reports_visible_to(user).filter(pk=pk).first() if user.is_authenticated else None
+    if report is None:
+        raise Http404
+    return report
+
+
+def can_read_identity(user, report: Report) -> bool:
+    """Assigned to the case and granted on it; checked on the grant rows, not has_perm,
+    so that no superuser or global permission opens it."""
+    if not is_discipline_officer(user) or not report.officers.filter(pk=user.pk).exists():
+        return False
+    return UserObjectPermission.objects.filter(
+        user=user,
+        permission__codename=IDENTITY_PERM,
+        content_type__app_label="discipline",
+        object_pk=str(report.pk),
+    ).exists()

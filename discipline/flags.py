@@ -1,0 +1,1 @@
+"""Flag providers for candidates.flags (filled in by the cases/ledger work)."""

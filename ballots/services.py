@@ -17,6 +17,7 @@ from django.utils import timezone
 from candidates.models import Candidacy
 from renewal.models import Body, DomainError, Unit
 from renewal.services import active_round
+from renewal.versioned import effective_row
 from renewal.workdays import CalendarGap, nth_working_day
 
 from . import counting
@@ -45,14 +46,7 @@ def _sorted_names(names):
 
 
 def rule_set_for(county_id: int, day: datetime.date) -> CountingRuleSet | None:
-    return (
-        CountingRuleSet.objects.filter(county_id=county_id, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-        or CountingRuleSet.objects.filter(county__isnull=True, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    return effective_row(CountingRuleSet, county_id=county_id, day=day)
 
 
 def by_plenary(congress: Congress) -> bool:

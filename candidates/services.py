@@ -15,6 +15,7 @@ from renewal import crypto
 from renewal.idcard import IdNumberError, check_id_number_matches, parse_id_number
 from renewal.models import Body, DomainError, Person, Post, Profile, RenewalRound, Unit
 from renewal.services import active_round
+from renewal.versioned import effective_row
 
 from . import eligibility, flags
 from .models import (
@@ -127,15 +128,7 @@ def _locked(candidacy: Candidacy) -> Candidacy:
 
 
 def rules_for_county(county_id: int, day: datetime.date | None = None) -> eligibility.Rules:
-    day = day or timezone.localdate()
-    row = (
-        EligibilityRules.objects.filter(county_id=county_id, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-        or EligibilityRules.objects.filter(county__isnull=True, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    row = effective_row(EligibilityRules, county_id=county_id, day=day or timezone.localdate())
     return eligibility.rules_from_settings(row)
 
 

@@ -45,3 +45,11 @@ def _browse(sync_playwright):
         yield page
         context.close()
         browser.close()
+
+
+def log_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")

@@ -72,3 +72,16 @@ class PersonFactory(factory.django.DjangoModelFactory):
         return make_id_number("152622", self.birth_date, n, self.sex)
 
     id_number_hash = factory.LazyAttribute(lambda o: crypto.blind_index(o.id_number, purpose="id"))
+
+
+def add_roster(branch, count: int, *, probationary: int = 0):
+    """Full members (and some probationary ones) on a branch's roster."""
+    from renewal.models import PartyMember
+
+    for i in range(count + probationary):
+        PartyMember.objects.create(
+            branch=branch,
+            person=PersonFactory(),
+            status="full" if i < count else "probationary",
+            joined_on=datetime.date(2000, 1, 1) + datetime.timedelta(days=i),
+        )

@@ -3,22 +3,14 @@
 import datetime
 
 from ballots import services as bs
-from renewal.models import PartyMember
 
-from .factories import PersonFactory
+from .factories import add_roster
 
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 
 def ballots_extras(world, personas):
-    branch = world["unit_a1"].branch
-    for i in range(5):
-        PartyMember.objects.create(
-            branch=branch,
-            person=PersonFactory(),
-            status="full",
-            joined_on=datetime.date(2001, 1, 1 + i),
-        )
+    add_roster(world["unit_a1"].branch, 5)
     congress = bs.congress_create(
         unit=world["unit_a1"], held_on=datetime.date(2026, 11, 20), place="会议室", chair="王"
     )

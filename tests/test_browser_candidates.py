@@ -2,18 +2,14 @@
 
 import pytest
 
-from .browser import page  # noqa: F401
+from .browser import log_in, page  # noqa: F401
 from .fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_enter_candidate_with_wrong_id_then_correct(live_server, page, world, personas):  # noqa: F811
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "staff_a")
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "staff_a", PASSWORD)
 
     unit = world["unit_a1"]
     page.goto(f"{live_server.url}/units/{unit.pk}/")

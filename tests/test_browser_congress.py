@@ -5,10 +5,9 @@ import datetime
 import pytest
 
 from ballots import services as bs
-from renewal.models import PartyMember
 
-from .browser import page  # noqa: F401
-from .factories import PersonFactory
+from .browser import log_in, page  # noqa: F401
+from .factories import add_roster
 from .fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,14 +15,7 @@ NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 
 def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):  # noqa: F811
-    branch = world["unit_a1"].branch
-    for i in range(10):
-        PartyMember.objects.create(
-            branch=branch,
-            person=PersonFactory(),
-            status="full",
-            joined_on=datetime.date(2001, 1, 1 + i),
-        )
+    add_roster(world["unit_a1"].branch, 10)
     congress = bs.congress_create(
         unit=world["unit_a1"],
         held_on=datetime.date(2026, 11, 20),
@@ -31,11 +23,7 @@ def test_enter_totals_and_read_the_verdict(live_server, page, world, personas): 
         chair="王书记",
     )
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "staff_a")
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "staff_a", PASSWORD)
 
     page.goto(f"{live_server.url}/congresses/{congress.pk}/attendance/")
     assert "实到 0 人" in page.inner_text("#quorum-box")

@@ -2,18 +2,14 @@
 
 import pytest
 
-from .browser import page  # noqa: F401
+from .browser import log_in, page  # noqa: F401
 from .fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_township_staff_sees_only_own_units(live_server, page, world, personas):  # noqa: F811
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "staff_a")
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "staff_a", PASSWORD)
     assert "本乡镇(街道)进度" in page.content()
 
     page.click("nav >> text=村(社区)")

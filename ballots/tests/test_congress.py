@@ -8,8 +8,8 @@ from django.db import connection
 
 from ballots import services as bs
 from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
-from renewal.models import DomainError, PartyMember
-from tests.factories import PersonFactory
+from renewal.models import DomainError
+from tests.factories import PersonFactory, add_roster
 
 pytestmark = pytest.mark.django_db
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
@@ -17,20 +17,7 @@ NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 @pytest.fixture
 def congress(world):
-    branch = world["unit_a1"].branch
-    for i in range(10):
-        PartyMember.objects.create(
-            branch=branch,
-            person=PersonFactory(),
-            status="full",
-            joined_on=datetime.date(2000, 1, 1 + i),
-        )
-    PartyMember.objects.create(
-        branch=branch,
-        person=PersonFactory(),
-        status="probationary",
-        joined_on=datetime.date(2025, 1, 1),
-    )
+    add_roster(world["unit_a1"].branch, 10, probationary=1)
     return bs.congress_create(
         unit=world["unit_a1"],
         held_on=datetime.date(2026, 11, 20),

@@ -132,9 +132,15 @@ def attendance_update(*, congress: Congress, version: int, rows: list[dict]) -> 
         a.exclusion_approved_by = row["approved_by"].strip() if row["excluded"] else ""
     if problems:
         raise DomainError("；".join(problems))
-    Attendance.objects.bulk_update(
-        current.values(), ["present", "excluded", "exclusion_approved_by"]
-    )
+    # One UPDATE per distinct (present, excluded, approver): usually two or three statements,
+    # where bulk_update would build a CASE per row and field.
+    groups: dict[tuple, list[int]] = {}
+    for a in current.values():
+        groups.setdefault((a.present, a.excluded, a.exclusion_approved_by), []).append(a.pk)
+    for (present, excluded, approved_by), pks in groups.items():
+        Attendance.objects.filter(pk__in=pks).update(
+            present=present, excluded=excluded, exclusion_approved_by=approved_by
+        )
 
 
 def head_count(congress: Congress) -> tuple[int, int]:

@@ -1,21 +1,29 @@
-"""`make bench`: seed N units into a separate database and time the unit pages.
+"""`make bench`: seed N units into a separate database and run the benchmarks.
 
-Measures, for the seeded county reviewer ``zuzhibu``, the unit list (first page,
-a filtered page, a middle and a deep page, the htmx fragment, 100 per page) and
-the unit detail: median / p95 / max server time and query count. Results are
-written to docs/benchmarks.md (the whole file is rewritten on every run).
+Three parts, each written as its own section of docs/benchmarks.md (one file; a run
+rewrites the sections it ran and keeps the others as they were):
 
-This is a benchmark, not a test: going over budget does not fail the run; a
-non-200 response does (exit status 1).
+- ``units``: for the seeded county reviewer ``zuzhibu``, the unit list (first page, a
+  filtered page, a middle and a deep page, the htmx fragment, 100 per page) and the unit
+  detail: median / p95 / max server time and query count (in this process);
+- ``candidates`` (bin/bench_candidates.py): a 5,000-row xlsx import, preview and
+  confirm, and the 200,000-row roster export, each in a child process (time, peak RSS);
+- ``ballots`` (bin/bench_ballots.py): ``manage.py recount`` of a 5,000-ballot file, and
+  a 100-member party congress entered and counted through the pages (child process).
+
+``--only units,ballots`` runs some of them. This is a benchmark, not a test: going over
+budget does not fail the run; a failed step or an unexpected response does (exit 1).
 
 Never touches the developer's demo database:
 - without DATABASE_URL the embedded PostgreSQL is used with database ``renewal_bench``;
 - with DATABASE_URL, BENCH_DATABASE_URL must name the database to use instead.
+Files (the import file, exports, ballot records) go under var/bench/.
 """
 
 import argparse
 import collections
 import datetime
+import json
 import math
 import os
 import platform
@@ -24,14 +32,24 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "bin"
+BENCH_VAR = ROOT / "var" / "bench"
 BUDGET_MS = 150.0
 BENCH_DB_NAME = "renewal_bench"
 REVIEWER = "zuzhibu"
+PARTS = ("units", "candidates", "ballots")
+SECTION_TITLES = {
+    "units": "一、村(社区)列表与详情",
+    "candidates": "二、候选人：Excel 导入与花名册导出",
+    "ballots": "三、选票：recount 复核与党员大会录入计票",
+}
+SECTION = re.compile(r"<!-- bench-section:(\w+) -->\n(.*?)<!-- /bench-section:\1 -->", re.S)
 
 
 # Carries the last from-empty seed time over idempotent re-runs (which only re-check).
@@ -55,7 +73,12 @@ def _redact(url: str) -> str:
 
 
 def configure_environment() -> str:
-    """Point Django at the benchmark database before settings load; describe it."""
+    """Point Django at the benchmark database before settings load; describe it.
+
+    Children started by the benchmark inherit the result (BENCH_CHILD=1) and keep it.
+    """
+    if os.environ.get("BENCH_CHILD") == "1":
+        return os.environ.get("BENCH_TARGET", "")
     bench_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     dev_url = os.environ.get("DATABASE_URL", "").strip()
     if dev_url and not bench_url:
@@ -87,7 +110,27 @@ def configure_environment() -> str:
         hosts.append("testserver")
     os.environ["ALLOWED_HOSTS"] = ",".join(hosts)
     os.environ["PYTHONUNBUFFERED"] = "1"  # the seed's progress shows up as it happens
+    # Uploaded imports and finished exports land here, not in the demo's media folder.
+    os.environ["MEDIA_ROOT"] = str(BENCH_VAR / "media")
+    os.environ["BENCH_CHILD"] = "1"
+    os.environ["BENCH_TARGET"] = target
     return target
+
+
+def child_setup() -> None:
+    """For bin/bench_*.py steps: the benchmark database, Django, production DEBUG."""
+    sys.path.insert(0, str(ROOT))
+    configure_environment()
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # DEBUG=1 only provides the dev keys at settings import
+
+
+def loadavg() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -128,13 +171,13 @@ def machine_info(connection) -> dict[str, str]:
     }
 
 
-def manage(*args: str) -> None:
-    """Run manage.py in a child process (its peak RSS is reported separately)."""
-    cmd = [sys.executable, str(ROOT / "manage.py"), *args]
-    result = subprocess.run(cmd, cwd=ROOT, env=os.environ.copy(), check=False)
-    if result.returncode != 0:
-        sys.stderr.write(f"命令失败（退出码 {result.returncode}）：manage.py {' '.join(args)}\n")
-        sys.exit(result.returncode)
+def manage(*args: str) -> float:
+    """Run manage.py in a child process; its peak RSS in MB."""
+    rc, _wall, rss, _cpu = run_child([sys.executable, str(ROOT / "manage.py"), *args])
+    if rc != 0:
+        sys.stderr.write(f"命令失败（退出码 {rc}）：manage.py {' '.join(args)}\n")
+        sys.exit(rc)
+    return rss
 
 
 class QueryTimer:
@@ -149,6 +192,109 @@ class QueryTimer:
             return execute(sql, params, many, context)
         finally:
             self.calls.append(((time.perf_counter() - start) * 1000, sql))
+
+
+class QueryCounter:
+    """execute_wrapper keeping only a count, the total time and the slowest statement."""
+
+    def __init__(self):
+        self.count, self.ms, self.slowest = 0, 0.0, (0.0, "")
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            ms = (time.perf_counter() - start) * 1000
+            self.count += 1
+            self.ms += ms
+            if ms > self.slowest[0]:
+                self.slowest = (ms, sql[:400])
+
+    def snapshot(self) -> dict:
+        return {"count": self.count, "ms": self.ms}
+
+
+# Runs the command in a grandchild and reports that process's own rusage. A child exec'd
+# straight from this process would inherit this process's peak RSS: on exec, Linux
+# keeps the replaced memory's high-water mark in ru_maxrss. The launcher is a small
+# Python (-S), so the floor it leaves is a few MB.
+LAUNCHER = """
+import os, sys, time
+report, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+_pid, status, usage = os.wait4(pid, 0)
+with open(report, "w") as out:
+    cpu = usage.ru_utime + usage.ru_stime
+    out.write(f"{usage.ru_maxrss} {time.perf_counter() - start} {cpu}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+RSS_NOTE = (
+    "子进程都经一个很小的启动器（`python -S`）再 fork/exec 出来：直接从基准进程 exec 时，"
+    "Linux 会把被替换掉的（基准进程的）内存高水位记进子进程的 `ru_maxrss`，数字会偏大。"
+)
+
+
+def run_child(cmd: list[str], *, stdout=None, stderr=None) -> tuple[int, float, float, float]:
+    """Run a command; (exit code, its wall seconds, its own peak RSS in MB, its CPU seconds)."""
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=BENCH_VAR, suffix=".rss", delete=False) as tmp:
+        report = Path(tmp.name)
+    try:
+        rc = subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, str(report), *cmd],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=stdout,
+            stderr=stderr,
+            check=False,
+        ).returncode
+        text = report.read_text().split()
+    finally:
+        report.unlink(missing_ok=True)
+    if len(text) != 3:
+        return rc, float("nan"), float("nan"), float("nan")
+    return rc, float(text[1]), int(text[0]) / 1024, float(text[2])
+
+
+def run_step(script: str, step: str, extra: list[str]) -> dict | None:
+    """Run `script step --result FILE ...` in a child process; its JSON result or None."""
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=BENCH_VAR, suffix=".json", delete=False) as tmp:
+        result_path = Path(tmp.name)
+    try:
+        rc, wall, rss, _cpu = run_child(
+            [sys.executable, script, step, "--result", str(result_path), *extra]
+        )
+        if rc != 0:
+            sys.stderr.write(f"子进程失败（退出码 {rc}）：{Path(script).name} {step}\n")
+            return None
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    finally:
+        result_path.unlink(missing_ok=True)
+    result["wall_s"], result["wait4_rss_mb"] = wall, rss
+    return result
+
+
+def environment_lines(ctx: dict, load: str) -> list[str]:
+    machine = ctx["machine"]
+    return [
+        f"- 日期：{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- 机器：nproc={machine['nproc']}，CPU {machine['cpu']}；{machine['os']}",
+        f"- PostgreSQL：{machine['postgres']}（{machine['pg_settings']}）",
+        f"- Python {machine['python']}，Django {machine['django']}",
+        f"- 负载（1/5/15 分钟 loadavg，开始 → 结束）：{load}（同机其他进程会抬高耗时）",
+        f"- 数据库：{ctx['target']}；库中 {ctx['units']} 个村(社区)、{ctx['people']} 名人员、"
+        f"{ctx['candidacies']} 条人选（其中 {ctx['roster_rows']} 条是为花名册导出预置的）",
+    ]
 
 
 def recreate_database(connection) -> None:
@@ -172,10 +318,30 @@ def rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
+def parse_parts(value: str) -> list[str]:
+    parts = [p.strip() for p in value.replace("+", ",").split(",") if p.strip()]
+    unknown = [p for p in parts if p not in PARTS]
+    if not parts or unknown:
+        raise argparse.ArgumentTypeError(
+            f"未知的部分：{'、'.join(unknown) or '（空）'}；可选 {', '.join(PARTS)}，可用逗号组合"
+        )
+    return [p for p in PARTS if p in parts]
+
+
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="换届通性能基准：村(社区)列表与详情页。")
+    parser = argparse.ArgumentParser(
+        description="换届通性能基准：村(社区)列表与详情、候选人导入与导出、选票复核与大会计票。"
+    )
+    parser.add_argument(
+        "--only",
+        type=parse_parts,
+        default=list(PARTS),
+        metavar="PARTS",
+        help="只运行这些部分（units、candidates、ballots，可用逗号组合）；"
+        "结果文件中其余部分保持上次的内容",
+    )
     parser.add_argument("--units", type=int, default=20_000, help="村(社区)数量，默认 20000")
-    parser.add_argument("--reps", type=int, default=30, help="每个场景的计时次数，默认 30")
+    parser.add_argument("--reps", type=int, default=30, help="列表页每个场景的计时次数，默认 30")
     parser.add_argument("--warmup", type=int, default=3, help="每个场景的预热次数，默认 3")
     parser.add_argument(
         "--reset",
@@ -185,6 +351,28 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--output", default=str(ROOT / "docs" / "benchmarks.md"), help="结果文件路径"
     )
+    group = parser.add_argument_group("candidates")
+    group.add_argument("--import-rows", type=int, default=5000, help="导入文件行数，默认 5000")
+    group.add_argument("--import-reps", type=int, default=3, help="导入次数，默认 3")
+    group.add_argument(
+        "--roster-rows",
+        type=int,
+        default=200_000,
+        help="花名册导出的人选条数（每村 10 条），默认 200000；与库中已有数量不同时删除重建",
+    )
+    group.add_argument("--export-reps", type=int, default=1, help="花名册导出次数，默认 1")
+    group = parser.add_argument_group("ballots")
+    group.add_argument(
+        "--ballots", type=int, default=5000, help="recount 文件的选票张数，默认 5000"
+    )
+    group.add_argument("--recount-reps", type=int, default=5, help="recount 每种方式的次数，默认 5")
+    group.add_argument("--members", type=int, default=100, help="党员大会名册人数，默认 100")
+    group.add_argument(
+        "--congress-reps", type=int, default=20, help="党员大会流程的计时次数，默认 20"
+    )
+    group.add_argument(
+        "--congress-warmup", type=int, default=2, help="党员大会流程的预热次数，默认 2"
+    )
     return parser.parse_args()
 
 
@@ -193,10 +381,20 @@ def main() -> int:
     if args.reps < 1 or args.warmup < 0:
         sys.stderr.write("--reps 至少为 1，--warmup 不能为负。\n")
         return 2
+    if not 1 <= args.import_rows <= 10_000:
+        sys.stderr.write("--import-rows 应在 1 到 10000 之间（导入的行数上限）。\n")
+        return 2
+    if (
+        min(args.import_reps, args.export_reps, args.congress_warmup) < 0
+        or min(args.recount_reps, args.congress_reps, args.ballots, args.members, args.roster_rows)
+        < 1
+    ):
+        sys.stderr.write("次数与数量参数不能为负（计时次数至少为 1）。\n")
+        return 2
     sys.path.insert(0, str(ROOT))
     target = configure_environment()
     started_at = datetime.datetime.now().astimezone()
-    log(f"== 换届通基准测试：{args.units} 个村(社区)，每个场景 {args.reps} 次 ==")
+    log(f"== 换届通基准测试：{', '.join(args.only)}；{args.units} 个村(社区) ==")
     log(f"数据库：{target}")
 
     import django
@@ -204,18 +402,15 @@ def main() -> int:
     django.setup()
 
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection, connections
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    from renewal import access
-    from renewal.models import Person, Region, Unit
+    from candidates.models import Candidacy
+    from renewal.models import Person, Unit
 
     if args.reset:
         recreate_database(connection)
 
-    log("\n[1/4] migrate …")
+    log("\n[准备 1/4] migrate …")
     t0 = time.perf_counter()
     manage("migrate", "--noinput", "-v", "0")
     log(f"migrate 完成（{time.perf_counter() - t0:.1f} 秒）")
@@ -224,11 +419,10 @@ def main() -> int:
     people_before = Person.objects.count()
     connections.close_all()
 
-    log(f"\n[2/4] seed_demo --units {args.units}（库中已有 {units_before} 个村(社区)）…")
+    log(f"\n[准备 2/4] seed_demo --units {args.units}（库中已有 {units_before} 个村(社区)）…")
     t0 = time.perf_counter()
-    manage("seed_demo", "--units", str(args.units))
+    seed_rss = manage("seed_demo", "--units", str(args.units))
     seed_seconds = time.perf_counter() - t0
-    seed_rss = rss_mb(resource.RUSAGE_CHILDREN)
     units_after = Unit.objects.count()
     people_after = Person.objects.count()
     fresh = units_after > units_before
@@ -244,18 +438,160 @@ def main() -> int:
         )
         log("注意：" + warnings[-1])
 
+    # The candidacies the roster export reads are part of the data set for every part,
+    # so the unit pages are measured on the same data whichever parts run.
+    log(f"\n[准备 3/4] 花名册人选（每村 10 条，共 {args.roster_rows} 条；首次约需数分钟）")
+    connections.close_all()
+    import bench_candidates
+
+    roster = bench_candidates.ensure_roster(args)
+
     # A freshly bulk-loaded table has no statistics or visibility map yet; production
     # tables are vacuumed by autovacuum, so measure after one explicit pass.
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    log(f"VACUUM ANALYZE 完成（{time.perf_counter() - t0:.1f} 秒）")
+    log(f"\n[准备 4/4] VACUUM ANALYZE 完成（{time.perf_counter() - t0:.1f} 秒）")
 
-    # --- measurement ------------------------------------------------------------------
     # DEBUG=1 was only needed for the dev keys at settings import. Measure with the
     # production value so Django's debug cursor does not log every query.
     settings.DEBUG = False
-    machine = machine_info(connection)
+    ctx = {
+        "target": target,
+        "machine": machine_info(connection),
+        "units": units_after,
+        "people": Person.objects.count(),
+        "started_at": started_at,
+        "visible_candidacies": lambda: _visible_candidacies(),
+        "roster": roster,
+        "candidacies": Candidacy.objects.count(),
+        "roster_rows": roster["existing"] if roster else 0,
+    }
+    output = Path(args.output)
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    sections: dict[str, str] = {}
+    failures: list[str] = []
+
+    if "units" in args.only:
+        text, failed = run_units(
+            args,
+            ctx,
+            previous=previous,
+            seed={
+                "seconds": seed_seconds,
+                "fresh": fresh,
+                "units_before": units_before,
+                "units_after": units_after,
+                "people_after": people_after,
+                "rss": seed_rss,
+            },
+            warnings=warnings,
+        )
+        sections["units"] = text
+        failures += failed
+    connections.close_all()  # children get the database to themselves
+    if "candidates" in args.only:
+        text, failed = bench_candidates.run_section(args, ctx)
+        sections["candidates"] = text
+        failures += failed
+        connections.close_all()
+    if "ballots" in args.only:
+        import bench_ballots
+
+        text, failed = bench_ballots.run_section(args, ctx)
+        sections["ballots"] = text
+        failures += failed
+        connections.close_all()
+
+    log(f"\n写入 {output}（本次更新：{'、'.join(SECTION_TITLES[p] for p in args.only)}）")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_file(sections, previous), encoding="utf-8")
+    if failures:
+        log("失败：\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+def _visible_candidacies() -> int:
+    from django.contrib.auth import get_user_model
+
+    from candidates.access import candidacies_visible_to
+
+    return candidacies_visible_to(get_user_model().objects.get(username=REVIEWER)).count()
+
+
+# --- The output file ---------------------------------------------------------------------------
+
+
+def render_file(sections: dict[str, str], previous: str) -> str:
+    """The whole file: this run's sections, the previous run's for the parts not run."""
+    kept = {m.group(1): m.group(2) for m in SECTION.finditer(previous)}
+    lines = [
+        "# 性能基准",
+        "",
+        "> 本文件由 `make bench`（`bin/bench.py`）自动生成，每次运行覆盖所运行部分的章节"
+        "（`--only` 只运行其中一部分时，其余章节保留上次的结果），请勿手工编辑。",
+        "",
+    ]
+    for part in PARTS:
+        lines.append(f"- [{SECTION_TITLES[part]}](#{_anchor(SECTION_TITLES[part])})")
+    lines.append("")
+    for part in PARTS:
+        body = sections.get(part) or kept.get(part)
+        if body is None:
+            body = (
+                f"## {SECTION_TITLES[part]}\n\n"
+                f"尚无结果：运行 `.venv/bin/python bin/bench.py --only {part}`。\n\n"
+            )
+        lines += [
+            f"<!-- bench-section:{part} -->",
+            body.rstrip("\n") + "\n",
+            f"<!-- /bench-section:{part} -->",
+            "",
+        ]
+    marker = FRESH_MARKER.search(previous)
+    if "units" not in sections and marker and not FRESH_MARKER.search("\n".join(lines)):
+        # The old single-section file kept it at the end; keep it until units run again.
+        lines += [marker.group(0), ""]
+    lines += [
+        "## 如何复现",
+        "",
+        "```sh",
+        "make bench                                   # 全部三部分（20000 个村(社区)）",
+        ".venv/bin/python bin/bench.py --only units   # 只测列表页；也可 --only candidates,ballots",
+        ".venv/bin/python bin/bench.py --only units --units 2000 --reps 50",
+        ".venv/bin/python bin/bench.py --only candidates --import-reps 5 --export-reps 3",
+        ".venv/bin/python bin/bench.py --only ballots --congress-reps 50",
+        ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
+        "```",
+        "",
+        f"未设置 `DATABASE_URL` 时使用内置 PostgreSQL 的 `{BENCH_DB_NAME}` 库；设置了 `DATABASE_URL` 时"
+        "必须另设 `BENCH_DATABASE_URL`（专用于基准测试的库），否则拒绝运行。"
+        "每次运行都先执行 `migrate` 与 `seed_demo`（幂等：重跑不会新增数据，第二次起“生成用时”只是核对耗时）。"
+        "基准测试写入的文件（导入文件、导出文件、选票记录）放在 `var/bench/` 下。",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _anchor(title: str) -> str:
+    """GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+
+
+# --- Part 1: unit list and detail ------------------------------------------------------------
+
+
+def run_units(args, ctx, *, previous, seed, warnings) -> tuple[str, list[str]]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from renewal import access
+    from renewal.models import Region
+
     user = get_user_model().objects.get(username=REVIEWER)
     client = Client()
     client.force_login(user)
@@ -288,10 +624,10 @@ def main() -> int:
     ]
 
     log(
-        f"\n[3/4] 计时：审核员 {REVIEWER} 可见 {visible_count} 个村(社区)，"
+        f"\n[村(社区)] 计时：审核员 {REVIEWER} 可见 {visible_count} 个村(社区)，"
         f"{len(townships)} 个乡镇(街道)，每页 {page_size} 条，共 {last_page} 页"
     )
-    load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    load_before = loadavg()
     failures = []
 
     def get(label, path, headers):
@@ -324,9 +660,9 @@ def main() -> int:
         counts, timer = [], None
         for _ in range(2):
             timer = QueryTimer()
-            with connection.execute_wrapper(timer), CaptureQueriesContext(connection) as ctx:
+            with connection.execute_wrapper(timer), CaptureQueriesContext(connection) as ctx_q:
                 response = get(label, path, headers)
-            counts.append(len(ctx.captured_queries))
+            counts.append(len(ctx_q.captured_queries))
         slowest = max(timer.calls, default=(0.0, ""))
         row = {
             "key": key,
@@ -355,44 +691,33 @@ def main() -> int:
 
     failures = [f"{msg}（{n} 次）" for msg, n in collections.Counter(failures).items()]
     bench_rss = rss_mb(resource.RUSAGE_SELF)
-    machine["load"] = f"{load_before} → {' / '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    load = f"{load_before} → {loadavg()}"
     by_key = {r["key"]: r for r in results}
     size_same = by_key["list_first"]["queries"] == by_key["list_size100"]["queries"]
 
-    log(f"\n[4/4] 写入 {args.output}")
-    output = Path(args.output)
-    if fresh and units_before == 0:
+    if seed["fresh"] and seed["units_before"] == 0:
         fresh_seed = {
-            "units": units_after,
-            "seconds": seed_seconds,
-            "rss": seed_rss,
-            "date": f"{started_at:%Y-%m-%d}",
+            "units": seed["units_after"],
+            "seconds": seed["seconds"],
+            "rss": seed["rss"],
+            "date": f"{ctx['started_at']:%Y-%m-%d}",
         }
     else:
-        previous = output.read_text(encoding="utf-8") if output.exists() else ""
         match = FRESH_MARKER.search(previous)
         fresh_seed = None
-        if match and int(match.group(1)) == units_after:
+        if match and int(match.group(1)) == seed["units_after"]:
             fresh_seed = {
                 "units": int(match.group(1)),
                 "seconds": float(match.group(2)),
                 "rss": float(match.group(3)),
                 "date": match.group(4),
             }
-    text = render_markdown(
+    text = render_units(
         fresh_seed=fresh_seed,
         args=args,
-        started_at=started_at,
-        target=target,
-        machine=machine,
-        seed={
-            "seconds": seed_seconds,
-            "fresh": fresh,
-            "units_before": units_before,
-            "units_after": units_after,
-            "people_after": people_after,
-            "rss": seed_rss,
-        },
+        ctx=ctx,
+        load=load,
+        seed=seed,
         scope={
             "visible": visible_count,
             "townships": len(townships),
@@ -406,8 +731,6 @@ def main() -> int:
         failures=failures,
         warnings=warnings,
     )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
 
     log("")
     log(
@@ -424,20 +747,17 @@ def main() -> int:
         f"{by_key['list_size100']['queries']} —— {'与每页条数无关' if size_same else '随每页条数变化！'}"
     )
     log(
-        f"seed 用时 {seed_seconds:.1f} 秒；峰值 RSS：seed 子进程 {seed_rss:.0f} MB，计时进程 {bench_rss:.0f} MB"
+        f"seed 用时 {seed['seconds']:.1f} 秒；峰值 RSS：seed 子进程 {seed['rss']:.0f} MB，"
+        f"计时进程 {bench_rss:.0f} MB"
     )
-    if failures:
-        log("失败：\n  " + "\n  ".join(failures))
-        return 1
-    return 0
+    return text, [f"村(社区)：{f}" for f in failures]
 
 
-def render_markdown(
+def render_units(
     *,
     args,
-    started_at,
-    target,
-    machine,
+    ctx,
+    load,
     seed,
     fresh_seed,
     scope,
@@ -450,11 +770,9 @@ def render_markdown(
     by_key = {r["key"]: r for r in results}
     over = [r for r in results if r["p95"] >= BUDGET_MS]
     lines = [
-        "# 性能基准：村(社区)列表与详情",
+        f"## {SECTION_TITLES['units']}",
         "",
-        "> 本文件由 `make bench`（`bin/bench.py`）自动生成，每次运行整体覆盖，请勿手工编辑。",
-        "",
-        "## 方法",
+        "### 方法",
         "",
         f"- 在单独的数据库中（不碰开发/演示库）执行 `migrate` 与 `seed_demo --units N`，"
         f"以县委组织部审核员 `{REVIEWER}`（县级授权，可见全县）身份用 `django.test.Client` "
@@ -475,17 +793,11 @@ def render_markdown(
         f"- 预算：每个场景 p95 < {BUDGET_MS:.0f} ms（{seed['units_after']} 个村(社区)）；"
         "查询数与每页条数无关（size=50 与 size=100 相同）。",
         "",
-        "## 环境",
+        "### 环境",
         "",
-        f"- 日期：{started_at:%Y-%m-%d %H:%M %Z}",
-        f"- 机器：nproc={machine['nproc']}，CPU {machine['cpu']}；{machine['os']}",
-        f"- PostgreSQL：{machine['postgres']}（{machine['pg_settings']}）",
-        f"- Python {machine['python']}，Django {machine['django']}",
-        f"- 负载（1/5/15 分钟 loadavg，计时开始 → 结束）：{machine['load']}"
-        "（同机其他进程会抬高耗时，数字偏大时先看这里）",
-        f"- 数据库：{target}",
+        *environment_lines(ctx, load),
         "",
-        "## 数据",
+        "### 数据",
         "",
         f"- `seed_demo --units {args.units}`：用时 **{seed['seconds']:.1f} 秒**"
         f"（{'本次新生成数据' if seed['fresh'] else '数据已存在，本次未新增（幂等重跑）'}；"
@@ -505,7 +817,7 @@ def render_markdown(
     lines += [f"- 注意：{w}" for w in warnings]
     lines += [
         "",
-        "## 结果",
+        "### 结果",
         "",
         "| 场景 | 请求 | 中位 ms | p95 ms | 最大 ms | CPU 中位 ms | 查询数 | 数据库 ms | 响应 KB "
         "| 预算 (p95 < 150 ms) |",
@@ -521,22 +833,19 @@ def render_markdown(
     first, big = by_key["list_first"], by_key["list_size100"]
     lines += [
         "",
-        "### 查询数与每页条数",
+        "#### 查询数与每页条数",
         "",
         f"- 列表首页 size=50：{first['queries']} 条查询；size=100：{big['queries']} 条查询 —— "
         + ("**与每页条数无关** ✅" if size_same else "**随每页条数增长** ❌（存在 N+1 查询）"),
         "",
-        "### 各场景最慢的一条 SQL",
+        "#### 各场景最慢的一条 SQL",
         "",
         "| 场景 | 耗时 ms | SQL（截断） |",
         "|---|--:|---|",
     ]
     for r in results:
-        sql = re.sub(r"\s+", " ", r["slowest_sql"])
-        sql = (sql[:160] + "…") if len(sql) > 160 else sql
-        sql = sql.replace("|", "\\|")
-        lines.append(f"| {r['key']} | {r['slowest_ms']:.1f} | `{sql}` |")
-    lines += ["", "## 结论", ""]
+        lines.append(f"| {r['key']} | {r['slowest_ms']:.1f} | {sql_cell(r['slowest_sql'])} |")
+    lines += ["", "### 结论", ""]
     if over:
         lines.append(
             "超出预算的场景："
@@ -547,28 +856,20 @@ def render_markdown(
         lines.append(f"全部场景 p95 均低于 {BUDGET_MS:.0f} ms。")
     if failures:
         lines += ["", "**失败的请求：**", ""] + [f"- {f}" for f in failures]
-    lines += [
-        "",
-        "## 如何复现",
-        "",
-        "```sh",
-        "make bench                                   # 20000 个村(社区)，每个场景 30 次",
-        ".venv/bin/python bin/bench.py --units 2000 --reps 50",
-        ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
-        "```",
-        "",
-        f"未设置 `DATABASE_URL` 时使用内置 PostgreSQL 的 `{BENCH_DB_NAME}` 库；设置了 `DATABASE_URL` 时"
-        "必须另设 `BENCH_DATABASE_URL`（专用于基准测试的库），否则拒绝运行。"
-        "`seed_demo` 是幂等的：重跑不会新增数据，因此第二次起“生成用时”只是核对耗时。",
-        "",
-    ]
     if fresh_seed:
-        lines.append(
+        lines += [
+            "",
             f"<!-- bench-fresh-seed units={fresh_seed['units']} seconds={fresh_seed['seconds']:.1f} "
-            f"rss_mb={fresh_seed['rss']:.0f} date={fresh_seed['date']} -->"
-        )
-        lines.append("")
+            f"rss_mb={fresh_seed['rss']:.0f} date={fresh_seed['date']} -->",
+        ]
+    lines.append("")
     return "\n".join(lines)
+
+
+def sql_cell(sql: str, limit: int = 160) -> str:
+    sql = re.sub(r"\s+", " ", sql)
+    sql = (sql[:limit] + "…") if len(sql) > limit else sql
+    return "`" + sql.replace("|", "\\|").replace("`", "'") + "`"
 
 
 if __name__ == "__main__":

@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "candidates.tasks.purge_stale_imports",
         "schedule": crontab(hour=3, minute=30),
     },
+    "purge-stale-ledger-uploads": {
+        "task": "discipline.tasks.purge_stale_ledger_uploads",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "purge-old-exports": {
         "task": "renewal.tasks.purge_old_exports",
         "schedule": crontab(hour=3, minute=15),
@@ -199,6 +203,8 @@ CSRF_FAILURE_VIEW = "renewal.errors.csrf_failure"
 
 # --- App settings --------------------------------------------------------------------
 UNITS_PAGE_SIZE = 50
+# The public report page's rate limiter reads X-Forwarded-For only behind one trusted proxy.
+DISCIPLINE_TRUST_X_FORWARDED_FOR = env.bool("DISCIPLINE_TRUST_X_FORWARDED_FOR", default=False)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 
 LOGGING = {

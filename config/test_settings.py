@@ -25,3 +25,7 @@ os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
 
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Tests clear the cache freely (rate-limit counters); keep that off the shared Redis, where the
+# Celery broker of the real-worker test lives.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -212,14 +212,15 @@ class ReportAttachment(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
 
-@audited()
+@audited(exclude=["phone"])
 class Informant(models.Model):
     """民情直报员: at least one per villagers' group."""
 
     unit = models.ForeignKey("renewal.Unit", on_delete=models.CASCADE, related_name="informants")
     group_number = models.PositiveSmallIntegerField("所在村(居)民小组")
     name = models.CharField("姓名", max_length=40)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    # Informants face the same retaliation risk as reporters: encrypted, not audited.
+    phone = EncryptedTextField("联系电话", blank=True)
     appointed_on = models.DateField("聘任日期", default=timezone.localdate)
     active = models.BooleanField("在任", default=True)
 

@@ -6,7 +6,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from renewal.exports import export_dir
 from renewal.models import ExportJob
 
-from . import matrix_ballots, matrix_candidates
+from . import (
+    matrix_ballots,
+    matrix_candidates,
+    matrix_discipline_cases,
+    matrix_discipline_intake,
+)
 
 PERSONAS = [
     "anon",
@@ -154,6 +159,8 @@ MATRIX = {
 }
 MATRIX.update(matrix_candidates.rows(expect))
 MATRIX.update(matrix_ballots.rows(expect))
+MATRIX.update(matrix_discipline_intake.rows(expect))
+MATRIX.update(matrix_discipline_cases.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -192,6 +199,8 @@ def extras(world, personas, pending_change):
         "job": job,
         **matrix_candidates.candidate_extras(world, personas),
         **matrix_ballots.ballots_extras(world, personas),
+        **matrix_discipline_intake.extras(world, personas),
+        **matrix_discipline_cases.extras(world, personas),
     }
 
 

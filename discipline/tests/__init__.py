@@ -1,0 +1,45 @@
+"""Helpers shared by the discipline tests: a reporter's identity and where it must not be."""
+
+import datetime
+
+from django.db import connection
+
+from renewal.idcard import make_id_number
+
+REPORTER = {
+    "name": "举报人甲乙丙",
+    "phone": "13912345678",
+    "id_number": make_id_number("152622", datetime.date(1975, 3, 4), 12, "M"),
+    "address": "幸福路88号举报楼",
+}
+SECRETS = tuple(REPORTER.values())
+
+PDF = b"%PDF-1.4\n% test\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def leaks(text) -> list[str]:
+    """The identity strings found in `text` (a page, a log, a dump)."""
+    text = text.decode() if isinstance(text, bytes) else str(text)
+    return [s for s in SECRETS if s in text]
+
+
+def database_leaks() -> list[str]:
+    """Every table of the database, searched row by row for the identity in plain text."""
+    found = []
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        )
+        tables = [row[0] for row in cur.fetchall()]
+        for table in tables:
+            for secret in SECRETS:
+                cur.execute(
+                    f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE %s',
+                    [f"%{secret}%"],
+                )
+                if cur.fetchone()[0]:
+                    found.append(f"{table}: {secret}")
+    return found

@@ -1,0 +1,305 @@
+"""The disciplined-cadres ledger: every row problem before anything is written, all-or-nothing
+save, files never kept, and matched people flagged in vetting."""
+
+import datetime
+import os
+import time
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import Workbook
+
+from candidates import services as cs
+from candidates.tests.xlsx_helpers import zip_bomb
+from discipline import ledger
+from discipline.models import DisciplinedCadre
+from renewal import crypto
+from renewal.idcard import make_id_number
+from renewal.models import Department, Profile
+from tests.factories import PersonFactory
+from tests.fixtures import make_user
+
+pytestmark = pytest.mark.django_db
+
+URL = "/discipline/ledger/"
+HEADERS = [header for _key, header in ledger.COLUMNS]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def officer(client, personas):
+    client.force_login(personas["discipline"])
+    return client
+
+
+def stored(media) -> list[Path]:
+    folder = Path(media) / "imports"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def ledger_row(n: int, **overrides) -> dict:
+    born = datetime.date(1960 + n % 30, 1 + n % 12, 1 + n % 28)
+    row = {
+        "姓名": f"处分{n}",
+        "公民身份号码": make_id_number("152622", born, n, "M" if n % 2 else "F"),
+        "单位及职务": f"某镇某村{n}组组长",
+        "处分种类": "党内警告",
+        "处分决定日期": "2023-06-15",
+        "处分机关": "中共和林格尔县纪律检查委员会",
+    }
+    row.update(overrides)
+    return row
+
+
+def build(rows, headers=HEADERS) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("台账")
+    ws.append(headers)
+    for row in rows:
+        ws.append([row.get(h) for h in headers])
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def upload(client, data: bytes, name="台账.xlsx"):
+    return client.post(URL, {"file": SimpleUploadedFile(name, data)})
+
+
+def token_of(response) -> str:
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+# --- Template ----------------------------------------------------------------------------------
+
+
+def test_template_has_the_columns_and_a_text_id_column(officer):
+    response = officer.get(f"{URL}template.xlsx")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(BytesIO(response.content)).worksheets[0]
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet["B2"].number_format == "@"
+
+
+# --- Row problems ------------------------------------------------------------------------------
+
+GOOD_ID = make_id_number("152622", datetime.date(1970, 1, 1), 3, "M")
+PROBLEMS = [
+    (
+        "bad ID checksum",
+        {"公民身份号码": GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2")},
+        "公民身份号码",
+        "校验位不正确",
+    ),
+    ("ID stored as a number", {"公民身份号码": 150123197001010031}, "公民身份号码", "存成了数字"),
+    ("missing name", {"姓名": ""}, "姓名", "必填项"),
+    ("missing penalty", {"处分种类": None}, "处分种类", "必填项"),
+    ("missing decision date", {"处分决定日期": ""}, "处分决定日期", "必填项"),
+    ("date that is not a date", {"处分决定日期": "去年六月"}, "处分决定日期", "不是有效日期"),
+    ("impossible date", {"处分决定日期": "2023-02-30"}, "处分决定日期", "不是有效日期"),
+    ("date in the future", {"处分决定日期": "2999-01-01"}, "处分决定日期", "不在合理范围内"),
+    ("penalty too long", {"处分种类": "警" * 61}, "处分种类", "不能超过 60 个字"),
+    ("the template's example row", {"公民身份号码": ledger.EXAMPLE[1]}, "公民身份号码", "示例行"),
+]
+
+
+@pytest.mark.parametrize(("rule", "bad", "column", "message"), PROBLEMS)
+def test_each_row_problem_is_listed_and_nothing_is_written(
+    officer, media, rule, bad, column, message
+):
+    rows = [ledger_row(1), ledger_row(2, **bad), ledger_row(3)]
+    response = upload(officer, build(rows))
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert [(p["row"], p["column"]) for p in problems] == [(3, column)], problems
+    assert message in problems[0]["message"]
+    assert message in response.content.decode()
+    assert not DisciplinedCadre.objects.exists()
+    assert stored(media) == []
+
+
+def test_duplicates_in_the_file_name_each_other(officer, media):
+    rows = [ledger_row(1), ledger_row(2), ledger_row(1, 姓名="重复"), ledger_row(4)]
+    problems = upload(officer, build(rows)).context["problems"]
+    assert [(p["row"], p["column"]) for p in problems] == [(2, "公民身份号码"), (4, "公民身份号码")]
+    assert "另见第 4 行" in problems[0]["message"] and "另见第 2 行" in problems[1]["message"]
+    assert not DisciplinedCadre.objects.exists()
+
+
+def test_same_person_with_two_decisions_is_not_a_duplicate(officer):
+    rows = [ledger_row(1), ledger_row(1, 处分决定日期="2024-01-10", 处分种类="严重警告")]
+    assert upload(officer, build(rows)).status_code == 302
+
+
+def test_missing_header_column(officer, media):
+    headers = [h for h in HEADERS if h != "处分种类"]
+    problems = upload(officer, build([ledger_row(1)], headers)).context["problems"]
+    assert problems == [
+        {"row": 1, "column": "处分种类", "message": "表头缺少“处分种类”列，请使用台账模板。"}
+    ]
+
+
+def test_zip_bomb_is_refused_before_parsing(officer, media):
+    response = upload(officer, zip_bomb())
+    assert "压缩炸弹" in response.content.decode()
+    assert stored(media) == []
+
+
+def test_not_xlsx_is_refused(officer):
+    response = upload(officer, b"a,b\n", name="台账.csv")
+    assert ".xlsx" in response.content.decode()
+
+
+# --- Preview and save --------------------------------------------------------------------------
+
+
+def test_clean_file_previews_then_saves_all_rows_and_deletes_the_file(officer, media, personas):
+    rows = [ledger_row(n) for n in range(1, 6)]
+    token = token_of(upload(officer, build(rows)))
+    assert len(stored(media)) == 1
+    preview = officer.get(f"{URL}uploads/{token}/")
+    assert preview.status_code == 200 and "将新增 5 条" in preview.content.decode()
+    assert not DisciplinedCadre.objects.exists()
+    response = officer.post(f"{URL}uploads/{token}/confirm/", follow=True)
+    assert "已导入 5 条" in response.content.decode()
+    assert stored(media) == []
+    saved = DisciplinedCadre.objects.get(name="处分3")
+    assert saved.county == personas["discipline"].profile.region
+    assert saved.id_number == rows[2]["公民身份号码"]
+    assert saved.id_number_hash == crypto.blind_index(rows[2]["公民身份号码"], purpose="id")
+    assert (saved.penalty, saved.decided_on) == ("党内警告", datetime.date(2023, 6, 15))
+
+
+def test_reimport_skips_rows_already_in_the_ledger(officer):
+    officer.post(f"{URL}uploads/{token_of(upload(officer, build([ledger_row(1)])))}/confirm/")
+    token = token_of(upload(officer, build([ledger_row(1), ledger_row(2)])))
+    assert "1 条已在台账中" in officer.get(f"{URL}uploads/{token}/").content.decode()
+    officer.post(f"{URL}uploads/{token}/confirm/")
+    assert DisciplinedCadre.objects.count() == 2
+
+
+def test_confirm_rechecks_and_saves_nothing_when_the_file_went_bad(officer, media):
+    token = token_of(upload(officer, build([ledger_row(n) for n in range(1, 4)])))
+    (path,) = stored(media)
+    path.write_bytes(build([ledger_row(1), ledger_row(2, 处分决定日期="不详"), ledger_row(3)]))
+    response = officer.post(f"{URL}uploads/{token}/confirm/", follow=True)
+    assert "未保存任何数据" in response.content.decode()
+    assert not DisciplinedCadre.objects.exists()
+    assert stored(media) == []
+
+
+def test_a_failing_save_writes_nothing(officer, personas, media, monkeypatch):
+    token = token_of(upload(officer, build([ledger_row(n) for n in range(1, 4)])))
+    real = DisciplinedCadre.objects.bulk_create
+
+    def half_then_fail(objs, **kwargs):
+        objs = list(objs)
+        real(objs[:2], **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(DisciplinedCadre.objects, "bulk_create", half_then_fail)
+    with pytest.raises(RuntimeError):
+        ledger.ledger_confirm(user=personas["discipline"], token=token)
+    assert not DisciplinedCadre.objects.exists()
+    assert stored(media) == []
+
+
+def test_cancel_deletes_the_file(officer, media):
+    token = token_of(upload(officer, build([ledger_row(1)])))
+    officer.post(f"{URL}uploads/{token}/cancel/")
+    assert stored(media) == [] and not DisciplinedCadre.objects.exists()
+    assert officer.get(f"{URL}uploads/{token}/").status_code == 404
+
+
+def test_only_the_uploader_reaches_the_preview(client, world, personas, media):
+    client.force_login(personas["discipline"])
+    token = token_of(upload(client, build([ledger_row(1)])))
+    other = make_user("discipline2", Profile.Role.DISCIPLINE_OFFICER, world["county_a"])
+    for user in (other, personas["reviewer"], personas["admin"]):
+        client.force_login(user)
+        assert client.get(f"{URL}uploads/{token}/").status_code == 404
+        assert client.post(f"{URL}uploads/{token}/confirm/").status_code == 404
+    assert len(stored(media)) == 1
+
+
+def test_stale_uploads_are_swept(officer, media):
+    token_of(upload(officer, build([ledger_row(1)])))
+    (path,) = stored(media)
+    old = time.time() - 2 * ledger.STALE_AFTER
+    os.utime(path, (old, old))
+    assert ledger.purge_stale_uploads() == 1 and stored(media) == []
+
+
+def test_a_thousand_rows_check_and_save_within_the_request(officer):
+    data = build([ledger_row(n) for n in range(1, 1001)])
+    started = time.monotonic()
+    token = token_of(upload(officer, data))
+    officer.post(f"{URL}uploads/{token}/confirm/")
+    assert DisciplinedCadre.objects.count() == 1000
+    assert time.monotonic() - started < 5
+
+
+# --- Matching against vetting -----------------------------------------------------------------
+
+
+@pytest.fixture
+def candidate(world, personas):
+    person = PersonFactory(name="在审人", political_status="full_member")
+    candidacy = cs.candidacy_create(
+        actor=personas["staff_a"],
+        unit=world["unit_a1"],
+        person=person,
+        body="party",
+        post="party_member",
+    )
+    cs.vetting_send(
+        actor=personas["staff_a"],
+        candidacies=[candidacy],
+        departments=Department.objects.filter(code="police"),
+        due_date=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    return candidacy
+
+
+def test_matched_person_is_flagged_in_vetting_and_shown_in_the_ledger(officer, candidate):
+    number = candidate.person.id_number
+    token = token_of(upload(officer, build([ledger_row(1), ledger_row(2, 公民身份号码=number)])))
+    assert (
+        "其中 <strong>1</strong> 人是在审人选"
+        in officer.get(f"{URL}uploads/{token}/").content.decode()
+    )
+    officer.post(f"{URL}uploads/{token}/confirm/")
+    flag = "列入受处分干部台账：党内警告（2023-06-15）"
+    assert flag in cs.vetting_blockers(candidate)
+    page = officer.get(f"{URL}?matched=1").content.decode()
+    assert "在审人" in page and "处分1" not in page
+    assert f"/candidates/{candidate.pk}/" in page
+    assert number not in page  # the ledger shows masked numbers
+
+
+def test_flagged_candidate_cannot_pass_vetting(officer, personas, candidate):
+    number = candidate.person.id_number
+    officer.post(
+        f"{URL}uploads/{token_of(upload(officer, build([ledger_row(2, 公民身份号码=number)])))}/confirm/"
+    )
+    cs.candidacy_record_inspection(
+        actor=personas["staff_a"],
+        candidacy=candidate,
+        passed=True,
+        score=90,
+        inspected_on=timezone.localdate(),
+    )
+    request = candidate.vetting.get()
+    cs.vetting_answer(actor=personas["dept"], request=request, passed=True)
+    candidate.refresh_from_db()
+    assert candidate.status == "inspected"  # not vetted: the ledger flag blocks it

@@ -1,0 +1,222 @@
+"""Staff intake (reports by phone, letter, visit or informant), the logged read of a
+reporter's identity, and the registry of informants (民情直报员) with its coverage."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from renewal.idcard import mask_phone
+from renewal.models import DomainError, Region, Unit
+
+from . import access
+from . import services_intake as services
+from .models import Report
+from .views_public import IDENTITY_POST_FIELDS, ReportFieldsForm
+
+STAFF_CHANNELS = [(v, label) for v, label in Report.Channel.choices if v != Report.Channel.WEB]
+
+
+class IntakeForm(ReportFieldsForm):
+    channel = forms.ChoiceField(label="来源", choices=STAFF_CHANNELS)
+    county = forms.ModelChoiceField(label="区县", queryset=Region.objects.none())
+    township = forms.ModelChoiceField(
+        label="乡镇(街道)", queryset=Region.objects.none(), required=False
+    )
+    units = forms.MultipleChoiceField(
+        label="涉及村(社区)",
+        required=False,
+        error_messages={"invalid_choice": "所选村(社区)不在您负责的区县内。"},
+        help_text="可多选（按住 Ctrl 键）；不选乡镇时，所选村(社区)同属一个乡镇则自动带出。",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    matter_fields = ("channel", "county", "township", "units", "subject", "content")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        county_ids = access.discipline_counties(user)
+        counties = Region.objects.filter(pk__in=county_ids).order_by("code")
+        self.fields["county"].queryset = counties
+        if len(county_ids) == 1:
+            self.fields["county"].initial = county_ids[0]
+        self.fields["township"].queryset = Region.objects.filter(parent_id__in=county_ids).order_by(
+            "code"
+        )
+        self.fields["units"].choices = self._unit_choices(county_ids)
+        self.fields[
+            "anonymous"
+        ].help_text = (
+            "举报人不愿留名时勾选。实名举报的身份信息加密保存，仅承办本案并经授权的人员可以查看。"
+        )
+
+    @staticmethod
+    def _unit_choices(county_ids):
+        groups = {}
+        units = (
+            Unit.objects.filter(county_id__in=county_ids)
+            .select_related("township")
+            .order_by("township__code", "code")
+        )
+        for unit in units:
+            groups.setdefault(unit.township.name, []).append((str(unit.pk), unit.name))
+        return list(groups.items())
+
+    def clean(self):
+        data = super().clean()
+        ids = [int(pk) for pk in data.get("units") or []]
+        data["unit_objects"] = list(Unit.objects.filter(pk__in=ids)) if ids else []
+        return data
+
+
+# --- Intake --------------------------------------------------------------------------------------
+
+
+@never_cache
+@sensitive_post_parameters(*IDENTITY_POST_FIELDS)
+@login_required
+def report_create(request):
+    access.require_discipline(request.user)
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = services.report_record(
+                channel=data["channel"],
+                county=data["county"],
+                township=data["township"],
+                units=data["unit_objects"],
+                subject=data["subject"],
+                content=data["content"],
+                anonymous=data["anonymous"],
+                identity=data["identity"],
+                attachments=data["attachments"],
+                received_by=request.user,
+            )
+        except (DomainError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, "举报已登记。")
+            return redirect("discipline:intake-recorded", pk=report.pk)
+    return render(request, "discipline/intake/report_form.html", {"form": form})
+
+
+@login_required
+def report_recorded(request, pk):
+    """The receipt for staff to pass on (by phone or letter); no identity here."""
+    report = access.report_for_user(request.user, pk)
+    context = {
+        "report": report,
+        "code": services.receipt_display(report.receipt_code),
+        "units": report.units.all(),
+        "attachments": report.attachments.count(),
+    }
+    return render(request, "discipline/intake/recorded.html", context)
+
+
+@never_cache
+@login_required
+@require_POST
+def report_identity(request, pk):
+    """The reporter's identity, for assigned officers holding the per-case grant (logged)."""
+    report = access.report_for_user(request.user, pk)
+    identity = services.report_identity_read(user=request.user, report=report)
+    context = {"report": report, "identity": identity, "read_at": timezone.now()}
+    template = (
+        "discipline/intake/identity.html"
+        if request.htmx
+        else "discipline/intake/identity_page.html"
+    )
+    return render(request, template, context)
+
+
+# --- Informants (民情直报员) -----------------------------------------------------------------
+
+
+class InformantForm(forms.Form):
+    group_number = forms.TypedChoiceField(label="村(居)民小组", coerce=int)
+    name = forms.CharField(label="姓名", max_length=40)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group_number"].label = unit.group_label
+        self.fields["group_number"].choices = [
+            (n, f"第 {n} {unit.group_label}") for n in range(1, unit.groups + 1)
+        ]
+
+
+@login_required
+def informant_list(request):
+    access.require_discipline(request.user)
+    units = services.units_for_officer(request.user)
+    townships = Region.objects.filter(
+        parent_id__in=access.discipline_counties(request.user)
+    ).order_by("code")
+    township = request.GET.get("township", "")
+    if township.isdigit():
+        units = units.filter(township_id=township)
+    rows = services.informant_coverage(units)
+    totals = {
+        "units": len(rows),
+        "complete": sum(1 for _u, c, _n in rows if c.complete),
+        "groups": sum(c.groups for _u, c, _n in rows),
+        "covered": sum(c.covered for _u, c, _n in rows),
+        "informants": sum(n for _u, _c, n in rows),
+    }
+    if request.GET.get("gaps") == "1":
+        rows = [r for r in rows if not r[1].complete]
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "totals": totals,
+        "townships": townships,
+        "township": township,
+        "gaps": request.GET.get("gaps") == "1",
+        "query": query.urlencode(),
+    }
+    return render(request, "discipline/intake/informant_list.html", context)
+
+
+@login_required
+def unit_informants(request, pk):
+    access.require_discipline(request.user)
+    unit = services.unit_for_officer(request.user, pk)
+    form = InformantForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            informant = services.informant_add(unit=unit, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"已登记第 {informant.group_number} {unit.group_label}的民情直报员。"
+            )
+            return redirect("discipline:unit-informants", pk=unit.pk)
+    informants = list(unit.informants.order_by("-active", "group_number", "id"))
+    for informant in informants:
+        informant.phone_masked = mask_phone(informant.phone)
+    cover = services.coverage(unit.groups, [i.group_number for i in informants if i.active])
+    context = {"unit": unit, "informants": informants, "coverage": cover, "form": form}
+    return render(request, "discipline/intake/unit_informants.html", context)
+
+
+@login_required
+@require_POST
+def informant_deactivate(request, pk):
+    informant = services.informant_for_officer(request.user, pk)
+    try:
+        services.informant_deactivate(informant=informant)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已将该民情直报员设为不在任。")
+    return redirect("discipline:unit-informants", pk=informant.unit_id)

@@ -1,0 +1,69 @@
+"""Permission-matrix rows for discipline intake, the public report pages, the reporter's
+identity and the informants registry (see test_permission_matrix.py).
+
+Discipline pages answer 403 to everyone but discipline officers (superusers included);
+discipline objects answer 404 outside the officer's county, and to everyone else. The
+matrix's discipline persona is not assigned to the report, so the identity gives 403.
+"""
+
+from discipline import services_intake as services
+from discipline.models import Report
+
+
+def extras(world, personas):
+    report = services.report_record(
+        channel=Report.Channel.PHONE,
+        county=world["county_a"],
+        units=[world["unit_a1"]],
+        subject="大红城村某候选人",
+        content="来电反映吃请拉票。",
+        anonymous=True,
+        received_by=personas["discipline"],
+    )
+    informant = services.informant_add(unit=world["unit_a1"], group_number=1, name="李四")
+    return {"intake_report": report, "informant": informant}
+
+
+def rows(expect):
+    public = expect(anon=200, staff_a=200, dept=200)
+    officer_page = expect(staff_a=403, discipline=200, dept=403, admin=403)
+    return {
+        "discipline:public-report": ("get", lambda w, x: "/report/", None, public),
+        "discipline:public-status": ("get", lambda w, x: "/report/status/", None, public),
+        "discipline:intake-create": (
+            "get",
+            lambda w, x: "/discipline/intake/new/",
+            None,
+            officer_page,
+        ),
+        "discipline:intake-recorded": (
+            "get",
+            lambda w, x: f"/discipline/intake/{x['intake_report'].pk}/",
+            None,
+            expect(staff_a=404, discipline=200, admin=404),
+        ),
+        "discipline:report-identity": (
+            "post",
+            lambda w, x: f"/discipline/reports/{x['intake_report'].pk}/identity/",
+            {},
+            expect(staff_a=404, discipline=403, admin=404),
+        ),
+        "discipline:informant-list": (
+            "get",
+            lambda w, x: "/discipline/informants/",
+            None,
+            officer_page,
+        ),
+        "discipline:unit-informants": (
+            "get",
+            lambda w, x: f"/discipline/informants/units/{w['unit_a1'].pk}/",
+            None,
+            officer_page,
+        ),
+        "discipline:informant-deactivate": (
+            "post",
+            lambda w, x: f"/discipline/informants/{x['informant'].pk}/deactivate/",
+            {},
+            expect(staff_a=404, discipline=302, admin=404),
+        ),
+    }

@@ -447,17 +447,21 @@ def ledger_confirm(*, user, token: str) -> dict:
         new = preview.new_rows
         with transaction.atomic():
             DisciplinedCadre.objects.bulk_create(
-                DisciplinedCadre(
-                    name=r.name,
-                    id_number=r.id_number,
-                    id_number_hash=r.id_hash,
-                    workplace=r.workplace,
-                    penalty=r.penalty,
-                    decided_on=r.decided_on,
-                    authority=r.authority,
-                    county_id=county_id,
-                )
-                for r in new
+                (
+                    DisciplinedCadre(
+                        name=r.name,
+                        id_number=r.id_number,
+                        id_number_hash=r.id_hash,
+                        workplace=r.workplace,
+                        penalty=r.penalty,
+                        decided_on=r.decided_on,
+                        authority=r.authority,
+                        county_id=county_id,
+                    )
+                    for r in new
+                ),
+                # Two officers confirming the same file at once must not duplicate rows.
+                ignore_conflicts=True,
             )
     finally:
         path.unlink(missing_ok=True)

@@ -252,6 +252,10 @@ class Talk(models.Model):
         AFTER = "after", "换届后（未连任人员）"
 
     unit = models.ForeignKey("renewal.Unit", on_delete=models.CASCADE, related_name="talks")
+    # Talks count towards the round they were held in, not towards a later renewal.
+    round = models.ForeignKey(
+        "renewal.RenewalRound", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     person = models.ForeignKey("renewal.Person", on_delete=models.PROTECT, related_name="talks")
     phase = models.CharField("阶段", max_length=8, choices=Phase.choices)
     held_on = models.DateField("谈话日期")
@@ -281,3 +285,10 @@ class DisciplinedCadre(models.Model):
         verbose_name = "受处分干部台账"
         verbose_name_plural = "受处分干部台账"
         ordering = ["-decided_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "id_number_hash", "decided_on", "penalty"],
+                name="ledger_entry_once",
+                violation_error_message="台账中已有此人同一日期的同一处分。",
+            )
+        ]

@@ -26,7 +26,19 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from ballots.models import Congress, ElectionRound
 from candidates.models import Candidacy
 from candidates.services import candidacy_disqualify
-from renewal.models import Body, DomainError, Person, Post, Profile, Region, Term, TermMember, Unit
+from renewal.models import (
+    Body,
+    DomainError,
+    Person,
+    Post,
+    Profile,
+    Region,
+    RenewalRound,
+    Term,
+    TermMember,
+    Unit,
+)
+from renewal.services import active_round
 
 from . import access
 from .models import Pledge, ProhibitionItem, Report, Talk
@@ -540,9 +552,11 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
         won = elected[unit_id].setdefault(Body.PARTY, set())
         for name in (result or {}).get("elected", []):
             won |= party_names.get(unit_id, {}).get(name, set())
-    for unit_id, person_id, phase in Talk.objects.filter(unit_id__in=ids).values_list(
-        "unit_id", "person_id", "phase"
-    ):
+    active_rounds = RenewalRound.objects.filter(
+        county_id__in={u.county_id for u in units}, is_active=True
+    )
+    talks = Talk.objects.filter(unit_id__in=ids, round__in=active_rounds)
+    for unit_id, person_id, phase in talks.values_list("unit_id", "person_id", "phase"):
         d = data[unit_id]
         (d.talked_before if phase == Talk.Phase.BEFORE else d.talked_after).add(person_id)
     for unit_id, d in data.items():
@@ -587,6 +601,7 @@ def talk_record(
         raise DomainError(f"{person.name}不是{unit.name}未连任的班子成员{pending}。")
     return Talk.objects.create(
         unit=unit,
+        round=active_round(unit.county_id),
         person=person,
         phase=phase,
         held_on=held_on,

@@ -12,9 +12,9 @@ from django.http import Http404
 from guardian.models import UserObjectPermission
 
 from renewal import access as region_access
-from renewal.models import Profile, Region
+from renewal.models import Profile, Region, Unit
 
-from .models import Report
+from .models import Informant, Report
 
 IDENTITY_PERM = "view_reporter_identity"
 
@@ -60,3 +60,31 @@ def can_read_identity(user, report: Report) -> bool:
         content_type__app_label="discipline",
         object_pk=str(report.pk),
     ).exists()
+
+
+def units_for_officer(user):
+    return Unit.objects.filter(county_id__in=discipline_counties(user))
+
+
+def unit_for_officer(user, pk) -> Unit:
+    unit = (
+        units_for_officer(user).select_related("township", "county").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def informant_for_officer(user, pk) -> Informant:
+    informant = (
+        Informant.objects.filter(unit__county_id__in=discipline_counties(user), pk=pk)
+        .select_related("unit")
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if informant is None:
+        raise Http404
+    return informant

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -253,34 +252,6 @@ def report_identity_read(*, user, report: Report) -> dict | None:
 
 
 # --- Scope (discipline officers: their county's units and informants) --------------------------
-
-
-def units_for_officer(user):
-    return Unit.objects.filter(county_id__in=access.discipline_counties(user))
-
-
-def unit_for_officer(user, pk) -> Unit:
-    unit = (
-        units_for_officer(user).select_related("township", "county").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def informant_for_officer(user, pk) -> Informant:
-    informant = (
-        Informant.objects.filter(unit__county_id__in=access.discipline_counties(user), pk=pk)
-        .select_related("unit")
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if informant is None:
-        raise Http404
-    return informant
 
 
 def place_choices(county: Region) -> list:

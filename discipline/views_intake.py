@@ -155,7 +155,7 @@ class InformantForm(forms.Form):
 @login_required
 def informant_list(request):
     access.require_discipline(request.user)
-    units = services.units_for_officer(request.user)
+    units = access.units_for_officer(request.user)
     townships = Region.objects.filter(
         parent_id__in=access.discipline_counties(request.user)
     ).order_by("code")
@@ -189,7 +189,7 @@ def informant_list(request):
 @login_required
 def unit_informants(request, pk):
     access.require_discipline(request.user)
-    unit = services.unit_for_officer(request.user, pk)
+    unit = access.unit_for_officer(request.user, pk)
     form = InformantForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +212,7 @@ def unit_informants(request, pk):
 @login_required
 @require_POST
 def informant_deactivate(request, pk):
-    informant = services.informant_for_officer(request.user, pk)
+    informant = access.informant_for_officer(request.user, pk)
     try:
         services.informant_deactivate(informant=informant)
     except DomainError as exc:

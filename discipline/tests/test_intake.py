@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from pghistory.models import Events
 
-from discipline import catalogues
+from discipline import access, catalogues
 from discipline import services_intake as services
 from discipline.models import Informant, ProhibitionCatalogue, Report, ReporterIdentity
 from renewal.models import AccessLog, DomainError
@@ -266,7 +266,7 @@ def test_deactivated_informant_no_longer_covers_the_group(client, world, persona
     assert response.status_code == 302
     informant.refresh_from_db()
     assert informant.active is False
-    rows = services.informant_coverage(services.units_for_officer(personas["discipline"]))
+    rows = services.informant_coverage(access.units_for_officer(personas["discipline"]))
     assert {u.pk: c.covered for u, c, _n in rows}[unit.pk] == 0
 
 

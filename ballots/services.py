@@ -153,17 +153,21 @@ def head_count(congress: Congress) -> tuple[int, int]:
 
 def quorum_verdict(congress: Congress) -> tuple[bool, str]:
     expected, present = head_count(congress)
+    return verdict_for(congress, expected=expected, present=present)
+
+
+def verdict_for(congress: Congress, *, expected: int, present: int) -> tuple[bool, str]:
+    """The sentence read out before voting, e.g. "应到 48 人，实到 41 人，超过五分之四，可以进行选举。"."""
+    if expected == 0:
+        return False, "应到会人数为 0，不能进行选举。请先核对党员名册和有表决权情况。"
     rules = counting_rules(congress)
     met = counting.quorum_met(rules, expected=expected, present=present)
     if rules.quorum == counting.Quorum.NONE:
         words = "不设到会人数要求"
+    elif rules.quorum == counting.Quorum.MORE_THAN_4_5:
+        words = "超过五分之四" if met else "未超过五分之四"
     else:
-        share = (
-            "超过五分之四" if rules.quorum == counting.Quorum.MORE_THAN_4_5 else "不少于五分之四"
-        )
-        words = share if met else ("未" + share if share.startswith("超过") else "少于五分之四")
-    if expected == 0:
-        return False, "应到会人数为 0，不能进行选举。请先核对党员名册和有表决权情况。"
+        words = "不少于五分之四" if met else "少于五分之四"
     verdict = "可以进行选举" if met else "不得进行选举"
     return met, f"应到 {expected} 人，实到 {present} 人，{words}，{verdict}。"
 

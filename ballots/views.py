@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,12 @@ from .forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerFo
 from .models import Attendance, Congress, ElectionRound
 
 MAX_WRITE_INS = 5
+
+
+def _version(post) -> int:
+    """The form's version stamp; a tampered one just reads as stale."""
+    raw = post.get("version", "")
+    return int(raw) if raw.isdigit() else -1
 
 
 @login_required
@@ -102,9 +110,7 @@ def congress_attendance(request, pk):
             if row["excluded"] and row["excluded"] not in Attendance.Exclusion.values:
                 row["excluded"] = ""
         try:
-            services.attendance_update(
-                congress=congress, version=int(request.POST.get("version", 0)), rows=data
-            )
+            services.attendance_update(congress=congress, version=_version(request.POST), rows=data)
         except (DomainError, ValueError) as exc:
             messages.error(request, str(exc))
             # Keep what was typed: show the posted values instead of the stored ones.
@@ -154,12 +160,7 @@ def congress_quorum(request, pk):
     rows = list(congress.attendance.filter(can_vote=True))
     expected = sum(1 for a in rows if not request.POST.get(f"excluded-{a.pk}"))
     present = sum(1 for a in rows if request.POST.get(f"present-{a.pk}") == "on")
-    rules = services.counting_rules(congress)
-    met = services.counting.quorum_met(rules, expected=expected, present=present)
-    words = "超过五分之四" if met else "未超过五分之四"
-    verdict = (
-        f"应到 {expected} 人，实到 {present} 人，{words}，{'可以' if met else '不得'}进行选举。"
-    )
+    met, verdict = services.verdict_for(congress, expected=expected, present=present)
     return render(
         request,
         "ballots/partials/quorum.html",
@@ -301,7 +302,7 @@ def round_detail(request, pk):
                 services.round_enter(
                     actor=request.user,
                     rnd=rnd,
-                    version=int(request.POST.get("version", 0)),
+                    version=_version(request.POST),
                     ballots_issued=issued,
                     totals=totals,
                     ballots=ballots,
@@ -376,7 +377,8 @@ def round_pdf(request, pk, what):
     expected, present = services.head_count(congress)
     title = f"{congress.unit.branch.name if hasattr(congress.unit, 'branch') else congress.unit.name}换届选举"
     if what == "ballots":
-        pdf = printing.ballot_pdf(
+        build = partial(
+            printing.ballot_pdf,
             printing.BallotSpec(
                 title=f"{title} {rnd.get_kind_display()}选票",
                 instructions=[
@@ -390,10 +392,11 @@ def round_pdf(request, pk, what):
                 copies=max(present, 1),
                 spares=max(2, present // 10),
                 serial_prefix=f"{congress.unit.code[-6:]}-{rnd.number}-",
-            )
+            ),
         )
     elif what == "tally":
-        pdf = printing.tally_sheet_pdf(
+        build = partial(
+            printing.tally_sheet_pdf,
             printing.TallySpec(
                 title=f"{title} {rnd.get_kind_display()}计票单",
                 candidates=list(rnd.candidates),
@@ -401,13 +404,11 @@ def round_pdf(request, pk, what):
                 expected=expected,
                 present=present,
                 ballots_issued=rnd.ballots_issued or present,
-            )
+            ),
         )
     else:
         raise Http404
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="round-{rnd.pk}-{what}.pdf"'
-    return response
+    return _pdf_response(request, build, f"round-{rnd.pk}-{what}.pdf", back=rnd)
 
 
 @login_required
@@ -485,11 +486,27 @@ def congress_report_pdf(request, pk):
             f"公示期：{congress.notice_start:%Y-%m-%d} 至 {congress.notice_end:%Y-%m-%d}。"
         )
     lines.append("特此报告，请予批复。")
-    pdf = printing.report_pdf(
-        title=f"关于{congress.unit.name}党组织换届选举结果的报告", lines=lines
+    title = f"关于{congress.unit.name}党组织换届选举结果的报告"
+    return _pdf_response(
+        request,
+        lambda: printing.report_pdf(title=title, lines=lines),
+        f"congress-{congress.pk}-report.pdf",
+        back=congress,
     )
+
+
+def _pdf_response(request, build, filename, *, back):
+    """A PDF, or back to the page with the printer's Chinese message (a name the embedded
+    font cannot draw, too many names for one ballot) instead of a server error."""
+    try:
+        pdf = build()
+    except ValueError as exc:
+        messages.error(request, f"无法生成 PDF：{exc}")
+        if isinstance(back, Congress):
+            return redirect("ballots:congress-detail", pk=back.pk)
+        return redirect("ballots:round-detail", pk=back.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="congress-{congress.pk}-report.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 

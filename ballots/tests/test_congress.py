@@ -354,3 +354,36 @@ def test_shortfall_may_reduce_seats_with_majority_consent(congress, personas):
     reduced = bs.round_reduce_seats(rnd=supplementary, agreed=6, reason="接近应选人数，经大会同意")
     assert reduced.status == "seats_reduced"
     assert bs.congress_report(congress=congress, notice_start=datetime.date(2026, 11, 23))
+
+
+def test_live_preview_and_saved_verdict_use_the_same_words(client, congress, personas):
+    """The htmx preview and the stored verdict come from one function."""
+    client.force_login(personas["staff_a"])
+    voting = list(congress.attendance.filter(can_vote=True).order_by("id"))
+    data = {f"present-{a.pk}": "on" for a in voting[:8]}
+    body = client.post(f"/congresses/{congress.pk}/quorum/", data).content.decode()
+    attend(congress, present=8)
+    assert bs.quorum_verdict(congress)[1] in body
+
+
+def test_tampered_version_is_refused_not_a_server_error(client, congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    client.force_login(personas["staff_a"])
+    response = client.post(
+        f"/congress-rounds/{rnd.pk}/",
+        {"version": "abc", "ballots_issued": "10", "returned": "10", "for-0": "9"},
+    )
+    assert response.status_code == 200
+    assert "其他人刚刚录入" in response.content.decode()
+    response = client.post(f"/congresses/{congress.pk}/attendance/", {"version": "x"})
+    assert response.status_code == 200
+    assert "其他人刚刚修改" in response.content.decode()
+
+
+def test_name_the_font_cannot_print_gives_a_message(client, congress, personas):
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=[*NAMES, "𠮷大"])
+    client.force_login(personas["staff_a"])
+    response = client.get(f"/congress-rounds/{rnd.pk}/ballots.pdf", follow=True)
+    assert response.status_code == 200
+    assert "内置字体缺少以下字符" in response.content.decode()

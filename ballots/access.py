@@ -37,13 +37,13 @@ def round_for_user(user, pk, *, write=False) -> ElectionRound:
 
 def can_approve(user, congress) -> bool:
     """The township party committee approves (批复) the result."""
-    return user.is_superuser or congress.unit.township_id in region_access._direct_ids(
+    return user.is_superuser or congress.unit.township_id in region_access.direct_region_ids(
         user, "approve_region"
     )
 
 
 def can_reopen(user, congress) -> bool:
     """Only the county reopens an approved, locked result."""
-    return user.is_superuser or congress.unit.county_id in region_access._direct_ids(
+    return user.is_superuser or congress.unit.county_id in region_access.direct_region_ids(
         user, "approve_region"
     )

@@ -46,13 +46,15 @@ def candidacy_for_user(user, pk, *, write=False) -> Candidacy:
 
 def can_approve_township(user, unit) -> bool:
     """The township party committee (its leader's account) approves; not the county."""
-    return user.is_superuser or unit.township_id in region_access._direct_ids(
+    return user.is_superuser or unit.township_id in region_access.direct_region_ids(
         user, "approve_region"
     )
 
 
 def can_act_for_county(user, unit) -> bool:
-    return user.is_superuser or unit.county_id in region_access._direct_ids(user, "approve_region")
+    return user.is_superuser or unit.county_id in region_access.direct_region_ids(
+        user, "approve_region"
+    )
 
 
 def can_unmask(user, candidacy) -> bool:

@@ -398,7 +398,7 @@ def approvals(request):
     visible = access.candidacies_visible_to(request.user).select_related(
         "person", "unit", "unit__township"
     )
-    direct_ids = region_access._direct_ids(request.user, "approve_region")
+    direct_ids = region_access.direct_region_ids(request.user, "approve_region")
     to_approve = visible.filter(status=Candidacy.Status.VETTED)
     to_sign = visible.filter(status=Candidacy.Status.TOWNSHIP_APPROVED, post="secretary")
     if not request.user.is_superuser:

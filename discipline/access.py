@@ -32,7 +32,7 @@ def require_discipline(user) -> None:
 def discipline_counties(user) -> list[int]:
     if not is_discipline_officer(user):
         return []
-    direct = region_access._direct_ids(user, "view_region")
+    direct = region_access.direct_region_ids(user, "view_region")
     return list(
         Region.objects.filter(pk__in=direct, kind=Region.Kind.COUNTY).values_list("id", flat=True)
     )

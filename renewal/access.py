@@ -23,7 +23,7 @@ def _granted_ids(user, perm: str) -> frozenset[int]:
         return frozenset()
     cache = user.__dict__.setdefault("_region_grants", {})
     if perm not in cache:
-        direct = _direct_ids(user, perm)
+        direct = direct_region_ids(user, perm)
         children = Region.objects.filter(parent_id__in=direct).values_list("id", flat=True)
         cache[perm] = frozenset(direct | set(children))
     return cache[perm]
@@ -31,7 +31,7 @@ def _granted_ids(user, perm: str) -> frozenset[int]:
 
 def _region_q(user, perm, *, township_field="township_id", county_field="county_id") -> Q:
     """Direct grants only: a county grant filters on the county column, not its townships."""
-    direct = _direct_ids(user, perm)
+    direct = direct_region_ids(user, perm)
     counties = set(
         Region.objects.filter(pk__in=direct, kind=Region.Kind.COUNTY).values_list("id", flat=True)
     )
@@ -59,7 +59,7 @@ def can_in_region(user, perm: str, region_id: int) -> bool:
 def regions_visible_to(user):
     if user.is_superuser:
         return Region.objects.all()
-    direct = _direct_ids(user, "view_region")
+    direct = direct_region_ids(user, "view_region")
     return Region.objects.filter(Q(id__in=direct) | Q(parent_id__in=direct))
 
 
@@ -160,13 +160,15 @@ def seat_change_for_user(user, pk) -> SeatChange:
 def can_decide_seat_change(user, change: SeatChange) -> bool:
     """Township leaders decide the first step, county reviewers the second."""
     if change.status == SeatChange.Status.PENDING_TOWNSHIP:
-        return user.is_superuser or change.unit.township_id in _direct_ids(user, "approve_region")
+        return user.is_superuser or change.unit.township_id in direct_region_ids(
+            user, "approve_region"
+        )
     if change.status == SeatChange.Status.PENDING_COUNTY:
         return can_in_region(user, "approve_region", change.unit.county_id)
     return False
 
 
-def _direct_ids(user, perm: str) -> frozenset[int]:
+def direct_region_ids(user, perm: str) -> frozenset[int]:
     """Grants held on the region itself, not inherited from a county (cached per request)."""
     if user.is_superuser or not user.is_authenticated:
         return frozenset()

@@ -367,11 +367,26 @@ class Post(models.TextChoices):
 
 @audited()
 class Term(models.Model):
-    """One term of one committee of a unit (the previous term is the baseline)."""
+    """One term of one committee of a unit (the previous term is the baseline).
+
+    An approved election result writes the new term (with its round) and its members;
+    the structure statistics compare it with the unit's latest term of the same body
+    from before the round.
+    """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="terms")
     body = models.CharField("班子", max_length=12, choices=Body.choices)
     elected_on = models.DateField("选举日期")
+    # The round that elected this committee; empty for terms from before the system
+    # (the previous term, 上届, loaded as the baseline).
+    round = models.ForeignKey(
+        "RenewalRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="terms",
+        verbose_name="换届轮次",
+    )
 
     class Meta:
         verbose_name = "届次"

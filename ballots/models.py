@@ -273,3 +273,154 @@ class CalendarDay(models.Model):
         verbose_name = "节假日或调休日"
         verbose_name_plural = "节假日或调休日"
         ordering = ["date"]
+
+
+# --- Villagers' and residents' committee elections (domain.md §6) ---------------------------
+
+
+class VillagersRulePack(models.Model):
+    """A province's 选举办法 as data, dated; blank province = the national defaults (§6)."""
+
+    province_code = models.CharField(
+        "省级区划代码前两位",
+        max_length=2,
+        blank=True,
+        help_text="留空为全国默认；如内蒙古自治区填 15。",
+    )
+    name = models.CharField("名称", max_length=80)
+    effective_from = models.DateField("生效日期")
+    source = models.CharField("依据", max_length=200)
+    min_age = models.PositiveSmallIntegerField("选民最低年龄（选举日当天）", default=18)
+    publication_days = models.PositiveSmallIntegerField("选民名单至少提前公布天数", default=20)
+    objection_days = models.PositiveSmallIntegerField("异议提出期限（天）", default=5)
+    objection_answer_days = models.PositiveSmallIntegerField("异议答复期限（天）", default=3)
+    proxy_cap = models.PositiveSmallIntegerField("每人最多接受委托数", default=3)
+    mobile_box_min_scrutineers = models.PositiveSmallIntegerField("流动票箱最少监票人数", default=3)
+    surplus_min_extra = models.PositiveSmallIntegerField("候选人至少多于应选人数", default=1)
+    supplementary_min_share_den = models.PositiveSmallIntegerField(
+        "另行选举当选票数不少于选票的几分之一", default=3
+    )
+    recall_proposal_share_den = models.PositiveSmallIntegerField(
+        "罢免需几分之一以上选民联名提出", default=5
+    )
+
+    class Meta:
+        verbose_name = "村(居)委会选举规则"
+        verbose_name_plural = "村(居)委会选举规则"
+        ordering = ["province_code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "effective_from"],
+                name="villagers_rule_pack_once_per_day",
+                violation_error_message="该省份在这一生效日期已有选举规则。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.effective_from:%Y-%m-%d} 起）"
+
+
+class CountyVillagersRules(models.Model):
+    """The pack a county follows, and whether it elects a separate women's seat."""
+
+    county = models.OneToOneField(
+        "renewal.Region",
+        verbose_name="区县",
+        on_delete=models.CASCADE,
+        limit_choices_to={"kind": "county"},
+        related_name="villagers_rules",
+    )
+    pack = models.ForeignKey(VillagersRulePack, verbose_name="选举规则", on_delete=models.PROTECT)
+    women_seat = models.BooleanField("单独选举妇女委员（专职专选）", default=False)
+
+    class Meta:
+        verbose_name = "区县选举规则选择"
+        verbose_name_plural = "区县选举规则选择"
+
+    def __str__(self):
+        return f"{self.county.name}：{self.pack}"
+
+
+@audited()
+class VillagersElection(models.Model):
+    """村民委员会 or 居民委员会 election of one unit in one round."""
+
+    class Status(models.TextChoices):
+        SETUP = "setup", "筹备中"
+        REGISTERING = "registering", "选民登记"
+        PUBLISHED = "published", "名单已公布"
+        NOMINATING = "nominating", "提名候选人"
+        VOTING = "voting", "投票选举"
+        COUNTED = "counted", "已计票"
+        APPROVED = "approved", "结果已确认"
+
+    round = models.ForeignKey("renewal.RenewalRound", on_delete=models.PROTECT)
+    unit = models.ForeignKey(
+        "renewal.Unit", on_delete=models.PROTECT, related_name="villagers_elections"
+    )
+    pack = models.ForeignKey(VillagersRulePack, verbose_name="选举规则", on_delete=models.PROTECT)
+    election_day = models.DateField("选举日")
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.SETUP)
+    register_published_on = models.DateField("选民名单公布日期", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "村(居)委会选举"
+        verbose_name_plural = "村(居)委会选举"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit"],
+                name="villagers_election_once_per_round",
+                violation_error_message="该村(社区)本轮已有村(居)委会选举。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit.name} {self.committee_name}选举"
+
+    @property
+    def is_community(self) -> bool:
+        return self.unit.kind == "community"
+
+    @property
+    def committee_name(self) -> str:
+        """居民委员会 for communities, 村民委员会 for villages (issue 5 item 9)."""
+        return "居民委员会" if self.is_community else "村民委员会"
+
+    @property
+    def voter_word(self) -> str:
+        return "居民" if self.is_community else "村民"
+
+
+@audited()
+class VoterRegistration(models.Model):
+    """One registered voter; a person registers once per round across the whole county."""
+
+    class Category(models.TextChoices):
+        RESIDENT = "resident", "户籍在本村(社区)并且居住"
+        AWAY = "away", "户籍在本村(社区)、不在本村(社区)居住，本人表示参加选举"
+        LIVING = "living", "居住一年以上、户籍不在本村(社区)，经会议同意参加选举"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="registrations"
+    )
+    # Denormalised from the election so the county-wide uniqueness is one index.
+    round = models.ForeignKey("renewal.RenewalRound", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="voter_registrations")
+    category = models.CharField("登记类别", max_length=10, choices=Category.choices)
+    group_name = models.CharField("村民小组/居民小组", max_length=40, blank=True)
+    is_active = models.BooleanField("有效", default=True)
+    registered_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "选民登记"
+        verbose_name_plural = "选民登记"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "person"],
+                name="voter_registered_once_per_round",
+                violation_error_message="此人本轮已在本县其他村(社区)登记为选民。",
+            )
+        ]
+        indexes = [models.Index(fields=["election", "is_active"])]

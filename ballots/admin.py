@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import CalendarDay, CalendarYear, CountingRuleSet
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    CountingRuleSet,
+    CountyVillagersRules,
+    VillagersRulePack,
+)
 
 
 @admin.register(CountingRuleSet)
@@ -20,3 +26,25 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
     list_display = ["year", "source"]
     inlines = [CalendarDayInline]
+
+
+@admin.register(VillagersRulePack)
+class VillagersRulePackAdmin(admin.ModelAdmin):
+    """A province's 选举办法 as data: add a dated pack, no code needed."""
+
+    list_display = [
+        "name",
+        "province_code",
+        "effective_from",
+        "publication_days",
+        "objection_days",
+        "objection_answer_days",
+        "proxy_cap",
+        "source",
+    ]
+    list_filter = ["province_code"]
+
+
+@admin.register(CountyVillagersRules)
+class CountyVillagersRulesAdmin(admin.ModelAdmin):
+    list_display = ["county", "pack", "women_seat"]

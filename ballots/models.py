@@ -424,3 +424,224 @@ class VoterRegistration(models.Model):
             )
         ]
         indexes = [models.Index(fields=["election", "is_active"])]
+
+
+@audited()
+class ElectionCommitteeMember(models.Model):
+    """A member of the 村(居)民选举委员会; one who becomes a candidate leaves, and is replaced."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "主任"
+        MEMBER = "member", "委员"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="committee_members"
+    )
+    name = models.CharField("姓名", max_length=40)
+    person = models.ForeignKey(
+        Person,
+        verbose_name="人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="election_committee_seats",
+    )
+    role = models.CharField("职务", max_length=8, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField("推选日期", default=timezone.localdate)
+    left_on = models.DateField("退出日期", null=True, blank=True)
+    leave_reason = models.CharField("退出原因", max_length=200, blank=True)
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name="递补人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
+
+    class Meta:
+        verbose_name = "选举委员会成员"
+        verbose_name_plural = "选举委员会成员"
+        ordering = ["left_on", "role", "joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election"],
+                condition=models.Q(role="chair", left_on__isnull=True),
+                name="election_committee_one_chair",
+                violation_error_message="选举委员会只能有一名在任主任。",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "person"],
+                condition=models.Q(left_on__isnull=True),
+                name="election_committee_person_once",
+                violation_error_message="此人已是选举委员会成员。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_role_display()}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+
+@audited()
+class VoterObjection(models.Model):
+    """An objection (异议) to the published voter list: someone missing, or someone wrongly on it."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "应登记而未登记"
+        REMOVE = "remove", "不应登记而已登记"
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "待答复"
+        UPHELD = "upheld", "异议成立"
+        REJECTED = "rejected", "异议不成立"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="objections"
+    )
+    raised_by = models.CharField("提出人", max_length=40)
+    kind = models.CharField("异议类型", max_length=8, choices=Kind.choices)
+    registration = models.ForeignKey(
+        VoterRegistration,
+        verbose_name="所涉选民",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name="要求登记的人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voter_objections",
+    )
+    category = models.CharField(
+        "要求登记的类别", max_length=10, choices=VoterRegistration.Category.choices, blank=True
+    )
+    group_name = models.CharField("村民小组/居民小组", max_length=40, blank=True)
+    reason = models.TextField("异议理由")
+    received_on = models.DateField("受理日期")
+    raise_deadline = models.DateField("异议提出截止日")
+    answer_due = models.DateField("答复截止日")
+    outcome = models.CharField(
+        "处理结果", max_length=8, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    answer = models.TextField("答复意见", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "选民名单异议"
+        verbose_name_plural = "选民名单异议"
+        ordering = ["answered_on", "answer_due", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="add", person__isnull=False, registration__isnull=True)
+                    | models.Q(kind="remove", registration__isnull=False, person__isnull=True)
+                ),
+                name="voter_objection_about_someone",
+                violation_error_message="异议须指明所涉人员。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.raised_by}的异议（{self.received_on:%Y-%m-%d}）"
+
+    @property
+    def subject_name(self) -> str:
+        return self.person.name if self.person_id else self.registration.person.name
+
+    def is_overdue(self, today) -> bool:
+        return self.outcome == self.Outcome.OPEN and today > self.answer_due
+
+
+@audited()
+class VoterProxy(models.Model):
+    """A written proxy (委托投票) from a voter to a close relative voting in the same election."""
+
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", "配偶"
+        PARENT = "parent", "父母"
+        CHILD = "child", "子女"
+        SIBLING = "sibling", "兄弟姐妹"
+        GRANDPARENT = "grandparent", "祖父母、外祖父母"
+        GRANDCHILD = "grandchild", "孙子女、外孙子女"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="proxies"
+    )
+    holder = models.ForeignKey(
+        VoterRegistration,
+        verbose_name="受委托人",
+        on_delete=models.PROTECT,
+        related_name="proxies_held",
+    )
+    principal = models.OneToOneField(
+        VoterRegistration,
+        verbose_name="委托人",
+        on_delete=models.PROTECT,
+        related_name="proxy_given",
+    )
+    relation = models.CharField("与委托人关系", max_length=12, choices=Relation.choices)
+    written_on = models.DateField("书面委托日期")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "委托投票"
+        verbose_name_plural = "委托投票"
+        ordering = ["holder_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(holder=models.F("principal")),
+                name="voter_proxy_not_to_self",
+                violation_error_message="不能委托给本人。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.principal.person.name} 委托 {self.holder.person.name}"
+
+
+class VoterImportJob(models.Model):
+    """An xlsx of voters for one election: checked in the background, previewed, saved at once."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "校验中"
+        PREVIEW = "preview", "待确认"
+        INVALID = "invalid", "有错误"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "已导入"
+        FAILED = "failed", "导入失败"
+        CANCELLED = "cancelled", "已取消"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    original_name = models.CharField("文件名", max_length=200)
+    stored_path = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    total_rows = models.PositiveIntegerField(default=0)
+    done_rows = models.PositiveIntegerField(default=0)
+    problems = models.JSONField("问题", default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "选民导入"
+        verbose_name_plural = "选民导入"
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self):
+        if self.status in (self.Status.PREVIEW, self.Status.DONE, self.Status.INVALID):
+            return 100
+        return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0

@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "candidates.tasks.purge_stale_imports",
         "schedule": crontab(hour=3, minute=30),
     },
+    "purge-stale-voter-imports": {
+        "task": "ballots.tasks.purge_stale_voter_imports",
+        "schedule": crontab(hour=3, minute=35),
+    },
     "purge-stale-ledger-uploads": {
         "task": "discipline.tasks.purge_stale_ledger_uploads",
         "schedule": crontab(hour=3, minute=45),

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("renewal.urls")),
     path("", include("candidates.urls")),
     path("", include("ballots.urls")),
+    path("villagers/", include("ballots.urls_villagers")),
     path("", include("discipline.urls")),
 ]

@@ -1,0 +1,37 @@
+"""Roll-up figures the ballots app owns (renewal.figures registries)."""
+
+import datetime
+
+from django.db.models import Count
+from django.utils import timezone
+
+from renewal.figures import register_unit_figure
+
+from .models import VoterRegistration
+
+
+def voters_registered(round_, unit_ids, day: datetime.date) -> dict[int, int]:
+    """Active registrations per unit made by the end of `day` (one query).
+
+    A registration deactivated later is counted as of today's state: the register keeps
+    no dated history of deactivations outside pghistory, and the roll-up of past days is
+    rebuilt from the current register.
+    """
+    end = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+    rows = (
+        VoterRegistration.objects.filter(
+            round=round_,
+            election__unit_id__in=list(unit_ids),
+            is_active=True,
+            registered_at__lt=end,
+        )
+        .values("election__unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["election__unit_id"]: row["n"] for row in rows}
+
+
+def register() -> None:
+    register_unit_figure("voters_registered", "登记选民", voters_registered, app="ballots")

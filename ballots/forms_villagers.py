@@ -1,0 +1,205 @@
+"""Forms of the villagers' election set-up; the rules live in villagers_setup.py."""
+
+from django import forms
+
+from .models import (
+    ElectionCommitteeMember,
+    VoterObjection,
+    VoterProxy,
+    VoterRegistration,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _version_field():
+    return forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ElectionForm(forms.Form):
+    election_day = forms.DateField(
+        label="选举日",
+        widget=DATE,
+        help_text="选举规则（选民年龄、名单公布期限、委托上限等）按区县选择和选举日自动确定。",
+        error_messages={"required": "请填写选举日。", "invalid": "请填写有效日期。"},
+    )
+    version = _version_field()
+
+
+class CommitteeMemberForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=40)
+    role = forms.ChoiceField(label="职务", choices=ElectionCommitteeMember.Role.choices)
+    id_number = forms.CharField(
+        label="公民身份号码",
+        max_length=18,
+        required=False,
+        help_text="选填。填写后可在此人被提名为候选人时自动办理退出。",
+    )
+
+
+class MemberLeaveForm(forms.Form):
+    reason = forms.CharField(label="退出原因", max_length=200)
+    replacement_name = forms.CharField(label="递补人姓名", max_length=40, required=False)
+    replacement_id_number = forms.CharField(
+        label="递补人公民身份号码", max_length=18, required=False
+    )
+
+
+class VoterForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=40)
+    id_number = forms.CharField(
+        label="公民身份号码",
+        max_length=18,
+        help_text="18 位，末位可为 X；出生日期和性别由号码得出。",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    category = forms.ChoiceField(
+        label="登记类别", choices=[("", "请选择")] + VoterRegistration.Category.choices
+    )
+    group_name = forms.CharField(label="村(居)民小组", max_length=40, required=False)
+
+
+class VoterEditForm(forms.Form):
+    category = forms.ChoiceField(label="登记类别", choices=VoterRegistration.Category.choices)
+    group_name = forms.CharField(label="村(居)民小组", max_length=40, required=False)
+
+
+class VoterFilterForm(forms.Form):
+    SORTS = [
+        ("name", "按姓名"),
+        ("group", "按小组"),
+        ("category", "按类别"),
+        ("-registered", "按登记时间（新的在前）"),
+    ]
+    q = forms.CharField(label="姓名", required=False)
+    category = forms.ChoiceField(
+        label="登记类别",
+        required=False,
+        choices=[("", "全部")] + VoterRegistration.Category.choices,
+    )
+    group = forms.CharField(label="小组", required=False)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "有效"), ("inactive", "已移出"), ("all", "全部")],
+    )
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label="公布日期", widget=DATE)
+    version = _version_field()
+
+
+class ObjectionForm(forms.Form):
+    raised_by = forms.CharField(label="提出人", max_length=40)
+    received_on = forms.DateField(label="受理日期", widget=DATE)
+    kind = forms.ChoiceField(label="异议类型", choices=VoterObjection.Kind.choices)
+    registration = forms.ModelChoiceField(
+        label="所涉选民（不应登记而已登记）",
+        queryset=VoterRegistration.objects.none(),
+        required=False,
+        empty_label="请选择",
+    )
+    name = forms.CharField(label="要求登记的人：姓名", max_length=40, required=False)
+    id_number = forms.CharField(label="要求登记的人：公民身份号码", max_length=18, required=False)
+    category = forms.ChoiceField(
+        label="要求登记的类别",
+        choices=[("", "请选择")] + VoterRegistration.Category.choices,
+        required=False,
+    )
+    group_name = forms.CharField(label="村(居)民小组", max_length=40, required=False)
+    reason = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["registration"]
+        field.queryset = (
+            election.registrations.filter(is_active=True)
+            .select_related("person")
+            .order_by("person__name")
+        )
+        field.label_from_instance = lambda r: f"{r.person.name}（{r.person.id_number_masked}）"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == VoterObjection.Kind.REMOVE and not data.get("registration"):
+            self.add_error("registration", "请选择所涉选民。")
+        if data.get("kind") == VoterObjection.Kind.ADD:
+            for key, message in (
+                ("name", "请填写要求登记的人的姓名。"),
+                ("id_number", "请填写要求登记的人的公民身份号码。"),
+                ("category", "请选择要求登记的类别。"),
+            ):
+                if not data.get(key):
+                    self.add_error(key, message)
+        return data
+
+
+class ObjectionAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="处理结果",
+        choices=[
+            (VoterObjection.Outcome.UPHELD, "异议成立"),
+            (VoterObjection.Outcome.REJECTED, "异议不成立"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    answered_on = forms.DateField(label="答复日期", widget=DATE)
+    answer = forms.CharField(label="答复意见", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProxyForm(forms.Form):
+    principal = forms.ModelChoiceField(
+        label="委托人", queryset=VoterRegistration.objects.none(), empty_label="请选择"
+    )
+    holder = forms.ModelChoiceField(
+        label="受委托人", queryset=VoterRegistration.objects.none(), empty_label="请选择"
+    )
+    relation = forms.ChoiceField(
+        label="受委托人是委托人的", choices=[("", "请选择")] + VoterProxy.Relation.choices
+    )
+    written_on = forms.DateField(label="书面委托日期", widget=DATE)
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        voters = (
+            election.registrations.filter(is_active=True)
+            .select_related("person")
+            .order_by("group_name", "person__name")
+        )
+        for key in ("principal", "holder"):
+            self.fields[key].queryset = voters
+            self.fields[key].label_from_instance = lambda r: (
+                f"{r.person.name}（{r.person.id_number_masked}）"
+                + (f" · {r.group_name}" if r.group_name else "")
+            )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件",
+        error_messages={
+            "required": "请选择要导入的 Excel 文件。",
+            "empty": "上传的文件是空的。",
+            "invalid": "没有收到文件，请重新选择。",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, max_bytes, too_big, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes, self.too_big = max_bytes, too_big
+        self.fields[
+            "file"
+        ].help_text = f"请使用导入模板填写，.xlsx 格式，不超过 {max_bytes // 2**20} MB。"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                "只能导入 .xlsx 格式的 Excel 文件（.xls、.csv 请先用 Excel 或 WPS 另存为 .xlsx）。"
+            )
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(self.too_big)
+        return upload

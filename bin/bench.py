@@ -9,7 +9,9 @@ rewrites the sections it ran and keeps the others as they were):
 - ``candidates`` (bin/bench_candidates.py): a 5,000-row xlsx import, preview and
   confirm, and the 200,000-row roster export, each in a child process (time, peak RSS);
 - ``ballots`` (bin/bench_ballots.py): ``manage.py recount`` of a 5,000-ballot file, and
-  a 100-member party congress entered and counted through the pages (child process).
+  a 100-member party congress entered and counted through the pages (child process);
+- ``voters`` (bin/bench_voters.py): 500,000 voter registrations in the county's round,
+  a 5,000-row voter import (preview + confirm) and the county-wide duplicate check.
 
 ``--only units,ballots`` runs some of them. This is a benchmark, not a test: going over
 budget does not fail the run; a failed step or an unexpected response does (exit 1).
@@ -43,11 +45,12 @@ BENCH_VAR = ROOT / "var" / "bench"
 BUDGET_MS = 150.0
 BENCH_DB_NAME = "renewal_bench"
 REVIEWER = "zuzhibu"
-PARTS = ("units", "candidates", "ballots")
+PARTS = ("units", "candidates", "ballots", "voters")
 SECTION_TITLES = {
     "units": "一、村(社区)列表与详情",
     "candidates": "二、候选人：Excel 导入与花名册导出",
     "ballots": "三、选票：recount 复核与党员大会录入计票",
+    "voters": "四、选民登记：Excel 导入与县内查重",
 }
 SECTION = re.compile(r"<!-- bench-section:(\w+) -->\n(.*?)<!-- /bench-section:\1 -->", re.S)
 
@@ -337,7 +340,7 @@ def parse_args() -> argparse.Namespace:
         type=parse_parts,
         default=list(PARTS),
         metavar="PARTS",
-        help="只运行这些部分（units、candidates、ballots，可用逗号组合）；"
+        help="只运行这些部分（units、candidates、ballots、voters，可用逗号组合）；"
         "结果文件中其余部分保持上次的内容",
     )
     parser.add_argument("--units", type=int, default=20_000, help="村(社区)数量，默认 20000")
@@ -373,6 +376,15 @@ def parse_args() -> argparse.Namespace:
     group.add_argument(
         "--congress-warmup", type=int, default=2, help="党员大会流程的预热次数，默认 2"
     )
+    group = parser.add_argument_group("voters")
+    group.add_argument(
+        "--voter-rows", type=int, default=500_000, help="本县预置的选民登记条数，默认 500000"
+    )
+    group.add_argument(
+        "--voter-import-rows", type=int, default=5000, help="选民导入文件行数，默认 5000"
+    )
+    group.add_argument("--voter-import-reps", type=int, default=3, help="选民导入次数，默认 3")
+    group.add_argument("--dup-reps", type=int, default=5, help="县内查重计时次数，默认 5")
     return parser.parse_args()
 
 
@@ -502,6 +514,13 @@ def main() -> int:
         sections["ballots"] = text
         failures += failed
         connections.close_all()
+    if "voters" in args.only:
+        import bench_voters
+
+        text, failed = bench_voters.run_section(args, ctx)
+        sections["voters"] = text
+        failures += failed
+        connections.close_all()
 
     log(f"\n写入 {output}（本次更新：{'、'.join(SECTION_TITLES[p] for p in args.only)}）")
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -562,6 +581,7 @@ def render_file(sections: dict[str, str], previous: str) -> str:
         ".venv/bin/python bin/bench.py --only units --units 2000 --reps 50",
         ".venv/bin/python bin/bench.py --only candidates --import-reps 5 --export-reps 3",
         ".venv/bin/python bin/bench.py --only ballots --congress-reps 50",
+        ".venv/bin/python bin/bench.py --only voters --voter-rows 500000",
         ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
         "```",
         "",

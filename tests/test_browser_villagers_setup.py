@@ -1,0 +1,72 @@
+"""In a real browser: township staff set up a villagers' election and import its voter register."""
+
+import pytest
+
+from ballots.models import VoterRegistration
+from ballots.tests.villagers_helpers import build_xlsx, voter_id, voter_row
+
+from .browser import log_in, page  # noqa: F401
+from .fixtures import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_create_election_import_register_fix_and_see_it(
+    live_server,
+    page,  # noqa: F811
+    world,
+    personas,
+    settings,
+    tmp_path,
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    bad = tmp_path / "选民名单.xlsx"
+    bad.write_bytes(
+        build_xlsx([voter_row(1), voter_row(2, 公民身份号码="15262219")] + [voter_row(3)])
+    )
+    good = tmp_path / "选民名单-改.xlsx"
+    good.write_bytes(build_xlsx([voter_row(1), voter_row(2), voter_row(3)]))
+
+    log_in(page, live_server, "staff_a", PASSWORD)
+    page.click("nav >> text=村(居)委会选举")
+    page.select_option("#new-election-unit", label="城关镇 · 大红城村")
+    page.click("button:has-text('新建选举')")
+    page.fill("#id_election_day", "2027-01-20")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("h1:has-text('大红城村村民委员会选举')")
+    assert "内蒙古自治区（示例）" in page.content()
+
+    page.click("main a.btn:has-text('从 Excel 导入')")
+    page.set_input_files("#id_file", str(bad))
+    page.click("button:has-text('上传并校验')")
+    problems = page.locator("#import-status table")
+    problems.wait_for()
+    text = problems.inner_text()
+    assert "公民身份号码应为 18 位" in text
+    assert "3" in page.locator("#import-status tbody tr td").first.inner_text()
+    assert not VoterRegistration.objects.exists()
+
+    page.click("text=修改后重新上传")
+    page.set_input_files("#id_file", str(good))
+    page.click("button:has-text('上传并校验')")
+    page.wait_for_selector("text=校验通过")
+    assert "将登记选民 3 人" in page.inner_text("#import-status")
+    page.click("button:has-text('确认导入')")
+    page.wait_for_selector("text=导入完成")
+
+    page.click("text=查看选民名单")
+    page.wait_for_selector("#voter-results")
+    register = page.inner_text("#voter-results")
+    for n in (1, 2, 3):
+        assert f"选民{n}" in register
+    assert voter_id(1) not in register
+    assert voter_id(1)[:6] + "********" + voter_id(1)[-4:] in register
+    assert "有效选民 3 人" in register
+
+    # Filtering by name swaps the results in place (htmx).
+    page.fill("#id_q", "选民2")
+    page.press("#id_q", "Enter")
+    page.wait_for_function(
+        "() => !document.querySelector('#voter-results').innerText.includes('选民3')"
+    )
+    assert "选民2" in page.inner_text("#voter-results")

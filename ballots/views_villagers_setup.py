@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -52,6 +53,20 @@ def _version(post) -> int:
 # --- Elections -----------------------------------------------------------------------------
 
 
+def _count(qs):
+    """Rows of `qs` belonging to the outer election, as an integer subquery."""
+    return Coalesce(
+        Subquery(
+            qs.filter(election=OuterRef("pk"))
+            .order_by()
+            .values("election")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
 @login_required
 def election_list(request):
     access.require_use(request.user)
@@ -59,11 +74,10 @@ def election_list(request):
         access.elections_visible_to(request.user)
         .select_related("unit", "unit__township", "pack")
         .annotate(
-            voters=Count("registrations", filter=Q(registrations__is_active=True)),
-            open_objections=Count(
-                "objections",
-                filter=Q(objections__outcome=VoterObjection.Outcome.OPEN),
-                distinct=True,
+            # Subqueries, not joins: two joined counts would multiply each other.
+            voters=_count(VoterRegistration.objects.filter(is_active=True)),
+            open_objections=_count(
+                VoterObjection.objects.filter(outcome=VoterObjection.Outcome.OPEN)
             ),
         )
     )

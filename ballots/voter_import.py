@@ -335,24 +335,25 @@ def _flag_duplicates(seen: dict[str, list[int]], problems: list) -> None:
             )
 
 
+def county_duplicates_query(election: VillagersElection, hashes):
+    return VoterRegistration.objects.filter(
+        round_id=election.round_id, person__id_number_hash__in=list(hashes)
+    ).values_list(
+        "person__id_number_hash",
+        "election_id",
+        "is_active",
+        "election__unit__township__name",
+        "election__unit__name",
+        "pk",
+    )
+
+
 def county_duplicates(election: VillagersElection, hashes) -> dict[str, tuple]:
     """The round's registrations of these people, anywhere in the county: ONE query.
 
-    {id_number_hash: (election_id, is_active, township name, unit name)}.
+    {id_number_hash: (election_id, is_active, township name, unit name, registration id)}.
     """
-    return {
-        row[0]: row[1:]
-        for row in VoterRegistration.objects.filter(
-            round_id=election.round_id, person__id_number_hash__in=list(hashes)
-        ).values_list(
-            "person__id_number_hash",
-            "election_id",
-            "is_active",
-            "election__unit__township__name",
-            "election__unit__name",
-            "pk",
-        )
-    }
+    return {row[0]: row[1:] for row in county_duplicates_query(election, hashes)}
 
 
 def check_against_county(election, rows: list[VoterRow], problems: list) -> None:

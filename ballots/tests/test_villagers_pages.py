@@ -243,3 +243,36 @@ def test_open_objections_highlight_overdue_answers(staff_a, world, personas):
     assert listing.count('class="overdue"') == 2
     assert listing.count("<tr") == 4
     assert "南街社区" in listing
+
+
+def test_election_list_counts_voters_and_open_objections_in_constant_queries(
+    staff_a, world, personas, election
+):
+    regs = [register(election, personas, n) for n in range(1, 5)]
+    election.refresh_from_db()
+    setup.register_publish(
+        actor=personas["staff_a"],
+        election=election,
+        published_on=datetime.date(2026, 12, 20),
+        version=election.version,
+    )
+    for reg in regs[:2]:
+        setup.objection_receive(
+            actor=personas["staff_a"],
+            election=election,
+            raised_by="李",
+            received_on=datetime.date(2026, 12, 21),
+            reason="迁出",
+            registration=reg,
+        )
+    staff_a.get("/villagers/")  # the session's first request does one-off work
+    with CaptureQueriesContext(connection) as one:
+        page = staff_a.get("/villagers/").content.decode()
+    assert '<td class="num">4</td>' in page
+    assert '<span class="tag late">2</span>' in page
+    other = make_election(world, personas, unit="unit_a2")
+    register(other, personas, 9)
+    with CaptureQueriesContext(connection) as two:
+        staff_a.get("/villagers/")
+    # No growth with more elections (one fewer check once every unit has its election).
+    assert len(two) <= len(one)

@@ -501,6 +501,8 @@ def objection_receive(
     else:
         _check_category(category)
         person = voter_person(id_number=id_number, name=name)
+        if election.registrations.filter(person=person, is_active=True).exists():
+            raise DomainError(f"{person.name}已在本{election.voter_word}选民名单中，无需登记。")
         fields = {
             "kind": VoterObjection.Kind.ADD,
             "person": person,

@@ -367,6 +367,8 @@ def test_an_upheld_addition_registers_the_person_and_a_rejected_one_does_not(per
             answered_on=D(2026, 12, 23),
             answer="已核实",
         )
+    with pytest.raises(DomainError, match="已在本村民选民名单中"):
+        setup.objection_receive(**add, id_number=voter_id(1), name="选民1")
     names = set(published.registrations.values_list("person__name", flat=True))
     assert "漏登甲" in names and "漏登乙" not in names
     assert fresh(upheld).outcome == VoterObjection.Outcome.UPHELD

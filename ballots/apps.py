@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class BallotsConfig(AppConfig):
     name = "ballots"
     verbose_name = "选举与计票"
+
+    def ready(self):
+        from . import figures_vote
+
+        figures_vote.register()

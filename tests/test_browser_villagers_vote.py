@@ -78,7 +78,7 @@ def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, pe
     for name in STAFF[:3]:
         page.select_option("#id_person", label=_label(people[name]))
         page.select_option("#id_role", "scrutineer")
-        page.select_option("#id_box", label="流动票箱一")
+        page.select_option("#id_box", label="流动票箱：流动票箱一")
         page.click("button:has-text('添加')")
         page.wait_for_selector(f".messages li:has-text('已添加{name}')")
 

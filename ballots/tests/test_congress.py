@@ -256,6 +256,11 @@ def test_report_notice_approval_lock_and_reopen(congress, personas):
         actor=personas["reviewer"], congress=congress, reason="选票统计有误，需重新核对"
     )
     assert congress.status == Congress.Status.REPORTED
+    bs.congress_approve(
+        actor=personas["leader_a"], congress=congress, today=datetime.date(2026, 11, 30)
+    )
+    assert Term.objects.filter(unit=congress.unit, body="party").count() == 1
+    assert Term.objects.get(unit=congress.unit, body="party").members.count() == 5
 
 
 def test_notice_in_an_undeclared_year_is_a_clear_error(congress):

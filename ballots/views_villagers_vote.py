@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from .models import (
     VillagersElection,
     VillagersNomination,
     VillagersPost,
+    VillagersRecall,
     VillagersRound,
 )
 
@@ -111,6 +113,11 @@ def vote_detail(request, pk):
             and election.status == VillagersElection.Status.COUNTED,
             boxes=list(election.boxes.all()),
             registered=vv.registered_voters(election).count(),
+            members=_members(election).annotate(
+                recalled=Exists(
+                    VillagersRecall.objects.filter(member=OuterRef("pk"), status="passed")
+                )
+            ),
         ),
     )
 
@@ -488,9 +495,15 @@ def approve(request, pk):
 
 
 def _members(election):
-    return TermMember.objects.filter(
-        term__unit_id=election.unit_id, term__round_id=election.round_id, term__body=Body.VILLAGERS
-    ).select_related("person")
+    return (
+        TermMember.objects.filter(
+            term__unit_id=election.unit_id,
+            term__round_id=election.round_id,
+            term__body=Body.VILLAGERS,
+        )
+        .select_related("person")
+        .order_by("id")
+    )
 
 
 @login_required

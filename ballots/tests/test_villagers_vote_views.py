@@ -1,12 +1,14 @@
 """Villagers' vote pages: typed values kept on errors, lists page with constant queries,
 approval rights, the record download."""
 
+import datetime
 import json
 
 import pytest
 
 from ballots import villagers_vote as vv
 from ballots.models import VillagersElection
+from renewal.models import TermMember
 from tests.factories import villagers_election
 
 from .villagers_helpers import (
@@ -107,6 +109,23 @@ def test_only_approvers_confirm_and_community_says_residents(client, world, pers
     assert "选举结果已确认" in response.content.decode()
     election.refresh_from_db()
     assert election.status == VillagersElection.Status.APPROVED
+    member = TermMember.objects.get(term__body="villagers", person__name="杨帆")
+    recall = vv.recall_propose(
+        election=election,
+        member=member,
+        signatures=25,
+        reason="长期不履职",
+        proposed_on=datetime.date(2027, 3, 1),
+    )
+    client.force_login(personas["staff_a"])
+    response = client.post(
+        f"/villagers-results/recalls/{recall.pk}/vote/",
+        {"voted_on": "2027-03-20", "registered": "100", "voted": "70", "in_favour": "40"},
+        follow=True,
+    )
+    assert "罢免通过，其职务终止" in response.content.decode()
+    page = client.get(f"/villagers-results/{election.pk}/").content.decode()
+    assert '委员：杨帆 <span class="tag key">已罢免' in page
     community, _ = villagers_election(world["unit_a2"], world["round"], voters=3)
     page = client.get(f"/villagers-results/{community.pk}/").content.decode()
     assert "南街社区居民委员会选举" in page and "登记居民选民" in page

@@ -645,3 +645,235 @@ class VoterImportJob(models.Model):
         if self.status in (self.Status.PREVIEW, self.Status.DONE, self.Status.INVALID):
             return 100
         return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0
+
+
+# --- Villagers' election: nominations, polling, counting, results, recall (issue 5 B) -------
+
+
+class VillagersPost(models.TextChoices):
+    """The posts of a 村(居)民委员会 election, in the order they are counted."""
+
+    DIRECTOR = "director", "主任"
+    DEPUTY_DIRECTOR = "deputy_director", "副主任"
+    COMMITTEE_MEMBER = "committee_member", "委员"
+    WOMEN_MEMBER = "women_member", "妇女委员"
+
+
+class VillagersBallotSetup(models.Model):
+    """How one election votes and counts; kept beside the election (part A owns it)."""
+
+    class Mode(models.TextChoices):
+        SEPARATE = "separate", "分职位计票（每个职位单独计算得票）"
+        COMBINED = "combined", "一票多职、合并计算（委员得票含主任、副主任得票）"
+
+    election = models.OneToOneField(
+        VillagersElection, on_delete=models.CASCADE, related_name="ballot_setup"
+    )
+    mode = models.CharField("计票方式", max_length=10, choices=Mode.choices, default=Mode.COMBINED)
+    deputy_seats = models.PositiveSmallIntegerField(
+        "副主任职数", default=1, validators=[MaxValueValidator(3)]
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField("结果确认时间", null=True, blank=True)
+    counted_at = models.DateTimeField("计票时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "投票与计票设置"
+        verbose_name_plural = "投票与计票设置"
+
+
+@audited()
+class VillagersNomination(models.Model):
+    """A nominee for one post; formal once the list of the post is fixed."""
+
+    class Source(models.TextChoices):
+        JOINT = "joint", "选民联名提名"
+        GROUP = "group", "村(居)民小组提名"
+        HOUSEHOLD = "household", "户代表提名"
+        SELF = "self", "本人自荐"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="nominations"
+    )
+    post = models.CharField("职位", max_length=20, choices=VillagersPost.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    nominators = models.PositiveIntegerField("提名人数")
+    source = models.CharField("提名方式", max_length=10, choices=Source.choices)
+    formal = models.BooleanField("正式候选人", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "候选人提名"
+        verbose_name_plural = "候选人提名"
+        ordering = ["post", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "post", "person"],
+                name="villagers_nomination_once",
+                violation_error_message="此人已被提名为该职位的候选人。",
+            )
+        ]
+
+
+class NomineeRelative(models.Model):
+    """A close relative a nominee declared: they may not scrutinise or count."""
+
+    nomination = models.ForeignKey(
+        VillagersNomination, on_delete=models.CASCADE, related_name="relatives"
+    )
+    name = models.CharField("姓名", max_length=40)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class BallotBox(models.Model):
+    """中心会场, 分会场 or 流动票箱, with the count entered for it."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", "中心会场"
+        SUB = "sub", "分会场"
+        MOBILE = "mobile", "流动票箱"
+
+    election = models.ForeignKey(VillagersElection, on_delete=models.CASCADE, related_name="boxes")
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40)
+    ballots_issued = models.PositiveIntegerField("发出选票", null=True, blank=True)
+    ballots_returned = models.PositiveIntegerField("收回选票", null=True, blank=True)
+    ballots_invalid = models.PositiveIntegerField("废票", null=True, blank=True)
+    votes = models.JSONField("各职位得票", default=dict, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "投票点"
+        verbose_name_plural = "投票点"
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "name"],
+                name="ballot_box_name_once",
+                violation_error_message="本次选举已有同名投票点。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.name}"
+
+
+class VoteOfficial(models.Model):
+    """监票人, 计票人 or 记录人; a scrutineer may be sent with a mobile box."""
+
+    class Role(models.TextChoices):
+        SCRUTINEER = "scrutineer", "监票人"
+        TELLER = "teller", "计票人"
+        RECORDER = "recorder", "记录人"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="officials"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("职责", max_length=12, choices=Role.choices)
+    box = models.ForeignKey(
+        BallotBox, null=True, blank=True, on_delete=models.SET_NULL, related_name="officials"
+    )
+
+    class Meta:
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "person"],
+                name="vote_official_once",
+                violation_error_message="此人已是本次选举的工作人员。",
+            )
+        ]
+
+
+@audited()
+class VillagersRound(models.Model):
+    """One count of one post: the first count of the boxes, or a later vote."""
+
+    class RoundType(models.TextChoices):
+        FIRST = "first", "第一次投票"
+        REVOTE = "revote", "重新投票"
+        SUPPLEMENTARY = "supplementary", "另行选举"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待录入"
+        COUNTED = "counted", "已计票"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="vote_rounds"
+    )
+    number = models.PositiveSmallIntegerField("序号")
+    post = models.CharField("职位", max_length=20, choices=VillagersPost.choices)
+    election_kind = models.CharField("计票方式", max_length=24)
+    round_type = models.CharField(
+        "轮次类型", max_length=16, choices=RoundType.choices, default=RoundType.FIRST
+    )
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="following"
+    )
+    seats = models.PositiveSmallIntegerField("应选人数")
+    candidates = models.JSONField("候选人（按姓氏笔画）", default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    expected = models.PositiveIntegerField("登记选民", null=True, blank=True)
+    present = models.PositiveIntegerField("参加投票", null=True, blank=True)
+    ballots_issued = models.PositiveIntegerField("发出选票", null=True, blank=True)
+    totals = models.JSONField("计票汇总", null=True, blank=True)
+    result = models.JSONField("计票结果", null=True, blank=True)
+    rules = models.JSONField("计票规则", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "村(居)委会选举轮次"
+        verbose_name_plural = "村(居)委会选举轮次"
+        ordering = ["election_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "number"],
+                name="villagers_round_number_unique",
+                violation_error_message="轮次序号重复。",
+            )
+        ]
+
+    def __str__(self):
+        return f"第 {self.number} 轮：{self.get_post_display()}（{self.get_round_type_display()}）"
+
+
+@audited()
+class VillagersRecall(models.Model):
+    """罢免: the proposal, the vote and its outcome; a passed recall ends the seat."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "已提出"
+        PASSED = "passed", "罢免通过"
+        FAILED = "failed", "罢免未通过"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.PROTECT, related_name="recalls"
+    )
+    member = models.ForeignKey(
+        "renewal.TermMember", on_delete=models.PROTECT, related_name="recalls"
+    )
+    reason = models.CharField("罢免理由", max_length=300)
+    signatures = models.PositiveIntegerField("联名选民人数")
+    registered = models.PositiveIntegerField("提出时登记选民人数")
+    proposed_on = models.DateField("提出日期")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    voted_on = models.DateField("投票日期", null=True, blank=True)
+    vote_registered = models.PositiveIntegerField("投票时登记选民", null=True, blank=True)
+    voted = models.PositiveIntegerField("参加投票", null=True, blank=True)
+    in_favour = models.PositiveIntegerField("赞成罢免", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "罢免"
+        verbose_name_plural = "罢免"
+        ordering = ["-proposed_on", "-id"]

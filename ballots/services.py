@@ -571,6 +571,9 @@ def congress_approve(*, actor, congress: Congress, today: datetime.date | None =
         timezone.now(),
     )
     congress.save(update_fields=["status", "approved_by", "approved_at"])
+    from .villagers_vote import party_term_write
+
+    party_term_write(congress)
     return congress
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("ballots.urls")),
     path("villagers/", include("ballots.urls_villagers")),
     path("", include("discipline.urls")),
+    path("villagers-results/", include("ballots.urls_villagers_vote")),
 ]

@@ -85,3 +85,34 @@ def add_roster(branch, count: int, *, probationary: int = 0):
             status="full" if i < count else "probationary",
             joined_on=datetime.date(2000, 1, 1) + datetime.timedelta(days=i),
         )
+
+
+# --- Villagers' election: voting, counting and results (issue 5, part B) --------------------
+
+
+def villagers_election(unit, rnd, *, voters=0, names=(), women=(), day=None, **pack_fields):
+    """An election of ``unit`` in ``rnd`` with active registrations: the named persons first
+    (those in ``women`` are female), then anonymous voters up to ``voters`` in all."""
+    from ballots.models import VillagersElection, VillagersRulePack, VoterRegistration
+
+    pack, _ = VillagersRulePack.objects.get_or_create(
+        province_code="",
+        effective_from=datetime.date(2020, 1, 1),
+        defaults={"name": "全国默认", "source": "《村民委员会组织法》", **pack_fields},
+    )
+    election = VillagersElection.objects.create(
+        round=rnd,
+        unit=unit,
+        pack=pack,
+        election_day=day or datetime.date(2026, 12, 6),
+        status=VillagersElection.Status.NOMINATING,
+    )
+    people = {}
+    for name in names:
+        people[name] = PersonFactory(name=name, sex="F" if name in women else "M")
+    extra = [PersonFactory() for _ in range(max(voters - len(people), 0))]
+    VoterRegistration.objects.bulk_create(
+        VoterRegistration(election=election, round=rnd, person=p, category="resident")
+        for p in [*people.values(), *extra]
+    )
+    return election, people

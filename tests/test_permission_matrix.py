@@ -12,6 +12,7 @@ from . import (
     matrix_discipline_cases,
     matrix_discipline_intake,
     matrix_villagers_setup,
+    matrix_villagers_vote,
 )
 
 PERSONAS = [
@@ -163,6 +164,7 @@ MATRIX.update(matrix_ballots.rows(expect))
 MATRIX.update(matrix_discipline_intake.rows(expect))
 MATRIX.update(matrix_discipline_cases.rows(expect))
 MATRIX.update(matrix_villagers_setup.rows(expect))
+MATRIX.update(matrix_villagers_vote.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -204,6 +206,7 @@ def extras(world, personas, pending_change):
         **matrix_discipline_intake.extras(world, personas),
         **matrix_discipline_cases.extras(world, personas),
         **matrix_villagers_setup.extras(world, personas),
+        **matrix_villagers_vote.extras(world, personas),
     }
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from ballots import services as bs
 from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
-from renewal.models import DomainError
+from renewal.models import DomainError, Term
 from tests.factories import PersonFactory, add_roster
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +222,14 @@ def test_two_accounts_saving_at_once_count_once(congress, personas):
     assert ElectionRound.objects.filter(congress=congress).count() == 1
 
 
+def name_roster(congress, names):
+    for a, name in zip(congress.attendance.select_related("member__person"), names, strict=False):
+        a.member.person.name = name
+        a.member.person.save(update_fields=["name"])
+
+
 def test_report_notice_approval_lock_and_reopen(congress, personas):
+    name_roster(congress, NAMES)
     attend(congress, present=10)
     rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
     enter(
@@ -238,6 +245,9 @@ def test_report_notice_approval_lock_and_reopen(congress, personas):
         actor=personas["leader_a"], congress=congress, today=datetime.date(2026, 11, 30)
     )
     assert congress.is_locked
+    term = Term.objects.get(unit=congress.unit, body="party", round=congress.round)
+    assert sorted(term.members.values_list("person__name", flat=True)) == sorted(NAMES[:5])
+    assert set(term.members.values_list("post", flat=True)) == {"party_member"}
     with pytest.raises(DomainError, match="已锁定"):
         bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["王建国"])
     with pytest.raises(DomainError, match="须写明原因"):
@@ -246,6 +256,11 @@ def test_report_notice_approval_lock_and_reopen(congress, personas):
         actor=personas["reviewer"], congress=congress, reason="选票统计有误，需重新核对"
     )
     assert congress.status == Congress.Status.REPORTED
+    bs.congress_approve(
+        actor=personas["leader_a"], congress=congress, today=datetime.date(2026, 11, 30)
+    )
+    assert Term.objects.filter(unit=congress.unit, body="party").count() == 1
+    assert Term.objects.get(unit=congress.unit, body="party").members.count() == 5
 
 
 def test_notice_in_an_undeclared_year_is_a_clear_error(congress):

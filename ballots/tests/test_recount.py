@@ -351,3 +351,14 @@ def test_verify_without_a_stored_result_exits_2(tmp_path):
     assert done.returncode == 2
     assert "result" in done.stderr
     assert_one_chinese_line(done.stderr.strip())
+
+
+def test_combined_villagers_totals_may_sum_beyond_valid_times_seats():
+    """One ballot for several posts: the member tally adds director and deputy votes."""
+    data = changed("ballots", REMOVE)
+    data["totals"] = {"returned": 9, "invalid": 0, "for": {A: 9, B: 9, C: 9}}
+    data["election"] = "villagers-committee"
+    assert parse_record(data).seats == 2
+    data["election"] = "villagers-post"
+    with pytest.raises(RecordError, match="赞成票合计 27"):
+        parse_record(data)

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 
 from ballots.demo_villagers import seed_villagers_setup
+from ballots.demo_vote import seed_villagers_vote
 from renewal import crypto, services
 from renewal.idcard import make_id_number
 from renewal.models import (
@@ -95,6 +96,7 @@ class Command(BaseCommand):
             self._seat_changes(rnd, townships[0], users)
             self._candidates_and_reports(rnd, townships[0], users)
             seed_villagers_setup(rnd=rnd, township=townships[0], staff=users["chengguan"])
+            seed_villagers_vote(rnd, townships[0], users)
             self.stdout.write("重新计算各村(社区)所处阶段…")
             services.units_refresh_stages(county=county)
         self.stdout.write(

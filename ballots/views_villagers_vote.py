@@ -1,0 +1,557 @@
+"""Villagers' election pages: nominations, officials and boxes, entry, counting, result, recall."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from renewal import access as region_access
+from renewal.models import Body, DomainError, TermMember
+
+from . import access_vote as access
+from . import villagers_vote as vv
+from .forms_vote import (
+    BoxForm,
+    NominationForm,
+    OfficialForm,
+    RecallForm,
+    RecallVoteForm,
+)
+from .models import (
+    VillagersElection,
+    VillagersNomination,
+    VillagersPost,
+    VillagersRecall,
+    VillagersRound,
+)
+
+WRITE_IN_ROWS = 3
+SORTS = {
+    "day": ("election_day", "unit__code"),
+    "-day": ("-election_day", "unit__code"),
+    "unit": ("unit__code",),
+    "status": ("status", "unit__code"),
+}
+
+
+def _int(post, key) -> int | None:
+    raw = (post.get(key) or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _version(post) -> int:
+    return _int(post, "version") or -1
+
+
+# --- List and overview ------------------------------------------------------------------------
+
+
+@login_required
+def vote_list(request):
+    if access._barred(request.user):
+        raise Http404
+    region_access.require_region_scope(request.user)
+    qs = access.elections_visible_to(request.user).select_related("unit", "unit__township")
+    status = request.GET.get("status", "")
+    if status in VillagersElection.Status.values:
+        qs = qs.filter(status=status)
+    township = request.GET.get("township", "")
+    if township.isdigit():
+        qs = qs.filter(unit__township_id=int(township))
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(unit__name__contains=q)
+    sort = request.GET.get("sort", "-day")
+    qs = qs.order_by(*SORTS.get(sort, SORTS["-day"]))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ballots/villagers_vote/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": VillagersElection.Status.choices,
+            "townships": region_access.townships_visible_to(request.user).order_by("code"),
+            "township": township,
+            "q": q,
+            "sort": sort,
+        },
+    )
+
+
+def _context(request, election, **extra):
+    return {
+        "election": election,
+        "setup": vv.setup_for(election),
+        "seats": vv.seats_by_post(election),
+        "can_write": access.can_write(request.user, election)
+        and election.status != VillagersElection.Status.APPROVED,
+        **extra,
+    }
+
+
+@login_required
+def vote_detail(request, pk):
+    election = access.election_for_user(request.user, pk)
+    rounds = list(election.vote_rounds.select_related("previous"))
+    elected = vv.elected_by_post(election)
+    return render(
+        request,
+        "ballots/villagers_vote/detail.html",
+        _context(
+            request,
+            election,
+            rounds=rounds,
+            elected=[(VillagersPost(p).label, names) for p, names in elected.items()],
+            roles=vv.dual_roles_detail(election),
+            can_approve=access.can_approve(request.user, election)
+            and election.status == VillagersElection.Status.COUNTED,
+            boxes=list(election.boxes.all()),
+            registered=vv.registered_voters(election).count(),
+            members=_members(election).annotate(
+                recalled=Exists(
+                    VillagersRecall.objects.filter(member=OuterRef("pk"), status="passed")
+                )
+            ),
+        ),
+    )
+
+
+# --- Nominations ------------------------------------------------------------------------------
+
+
+@login_required
+def nominations(request, pk):
+    election = access.election_for_user(request.user, pk, write=request.method == "POST")
+    seats = vv.seats_by_post(election)
+    form = NominationForm(request.POST or None, election=election, posts=list(seats))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            vv.nomination_add(
+                election=election,
+                post=data["post"],
+                person=data["person"],
+                nominators=data["nominators"],
+                source=data["source"],
+                relatives=vv.parse_relatives(data["relatives"]),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"已提名{data['person'].name}为{VillagersPost(data['post']).label}候选人。"
+            )
+            return redirect("villagers_vote:nominations", pk=election.pk)
+    rows = election.nominations.select_related("person").prefetch_related("relatives")
+    by_post = {p: [] for p in seats}
+    for n in rows:
+        by_post.setdefault(n.post, []).append(n)
+    posts = []
+    for post, seat_count in seats.items():
+        noms = sorted(by_post.get(post, []), key=lambda n: vv.stroke_sort_key(n.person.name))
+        posts.append(
+            {
+                "code": post,
+                "label": VillagersPost(post).label,
+                "seats": seat_count,
+                "needed": vv.candidates_needed(seat_count, election.pack.surplus_min_extra),
+                "nominations": noms,
+                "formal": [n.person.name for n in noms if n.formal],
+            }
+        )
+    return render(
+        request,
+        "ballots/villagers_vote/nominations.html",
+        _context(
+            request,
+            election,
+            form=form,
+            posts=posts,
+            women_seat=VillagersPost.WOMEN_MEMBER in seats,
+            counting_started=election.vote_rounds.exists(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def nomination_delete(request, pk, nid):
+    election = access.election_for_user(request.user, pk, write=True)
+    nomination = VillagersNomination.objects.filter(pk=nid, election=election).first()
+    if nomination is None:
+        raise Http404
+    try:
+        vv.nomination_remove(nomination=nomination)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已撤销该提名。")
+    return redirect("villagers_vote:nominations", pk=election.pk)
+
+
+@login_required
+@require_POST
+def candidates_confirm(request, pk, post):
+    election = access.election_for_user(request.user, pk, write=True)
+    if post not in VillagersPost.values:
+        raise Http404
+    ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
+    try:
+        names = vv.candidates_confirm(election=election, post=post, nomination_ids=ids)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"{VillagersPost(post).label}正式候选人（按姓氏笔画）：{'、'.join(names)}。"
+        )
+    return redirect("villagers_vote:nominations", pk=election.pk)
+
+
+# --- Officials and boxes ------------------------------------------------------------------------
+
+
+def _polling_page(request, election, *, official_form=None, box_form=None):
+    boxes = list(election.boxes.prefetch_related("officials__person"))
+    for box in boxes:
+        box.blocker = vv.box_blocker(box, scrutineers=len(box.officials.all()))
+    return render(
+        request,
+        "ballots/villagers_vote/polling.html",
+        _context(
+            request,
+            election,
+            boxes=boxes,
+            officials=election.officials.select_related("person", "box"),
+            official_form=official_form or OfficialForm(election=election),
+            box_form=box_form or BoxForm(),
+            min_scrutineers=election.pack.mobile_box_min_scrutineers,
+            counting_started=election.vote_rounds.exists(),
+        ),
+    )
+
+
+@login_required
+def polling(request, pk):
+    election = access.election_for_user(request.user, pk)
+    return _polling_page(request, election)
+
+
+@login_required
+@require_POST
+def official_add(request, pk):
+    election = access.election_for_user(request.user, pk, write=True)
+    form = OfficialForm(request.POST, election=election)
+    if form.is_valid():
+        try:
+            vv.official_add(election=election, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已添加{form.cleaned_data['person'].name}。")
+            return redirect("villagers_vote:polling", pk=election.pk)
+    return _polling_page(request, election, official_form=form)
+
+
+@login_required
+@require_POST
+def official_delete(request, pk, oid):
+    election = access.election_for_user(request.user, pk, write=True)
+    official = election.officials.filter(pk=oid).select_related("box").first()
+    if official is None:
+        raise Http404
+    try:
+        vv.official_remove(official=official)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已撤换。")
+    return redirect("villagers_vote:polling", pk=election.pk)
+
+
+@login_required
+@require_POST
+def box_add(request, pk):
+    election = access.election_for_user(request.user, pk, write=True)
+    form = BoxForm(request.POST)
+    if form.is_valid():
+        try:
+            vv.box_add(election=election, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已设立{form.cleaned_data['name']}。")
+            return redirect("villagers_vote:polling", pk=election.pk)
+    return _polling_page(request, election, box_form=form)
+
+
+def _tally_rows(post_data, prefix, candidates, stored):
+    """Rows of a per-name tally form; typed values (or the stored ones) and their errors."""
+    rows, votes, errors = [], {}, []
+    for i, name in enumerate(candidates):
+        key = f"{prefix}-c{i}"
+        raw = post_data.get(key, "") if post_data is not None else str(stored.get(name, "") or "")
+        rows.append({"name": name, "key": key, "value": raw, "write_in": False})
+        if post_data is not None and raw.strip():
+            if not raw.strip().isdigit():
+                errors.append(f"{name} 的票数“{raw}”不是整数。")
+            else:
+                votes[name] = int(raw)
+    others = [(n, v) for n, v in stored.items() if n not in candidates]
+    for k in range(max(WRITE_IN_ROWS, len(others))):
+        nkey, vkey = f"{prefix}-w{k}-name", f"{prefix}-w{k}-votes"
+        if post_data is not None:
+            wname, wraw = post_data.get(nkey, "").strip()[:40], post_data.get(vkey, "").strip()
+        else:
+            wname, wraw = (others[k][0], str(others[k][1])) if k < len(others) else ("", "")
+        rows.append({"name": wname, "key": vkey, "name_key": nkey, "value": wraw, "write_in": True})
+        if post_data is not None and (wname or wraw):
+            if not wname or not wraw.isdigit():
+                errors.append("另选他人须同时填写姓名和整数票数。")
+            elif wname in candidates:
+                errors.append(f"{wname}是候选人，请在其姓名行填写票数。")
+            else:
+                votes[wname] = votes.get(wname, 0) + int(wraw)
+    return rows, votes, errors
+
+
+def _counts(post_data, keys):
+    values, errors = {}, []
+    for key, label in keys:
+        raw = (post_data.get(key) or "").strip()
+        if not raw.isdigit():
+            errors.append(f"请填写{label}（整数）。")
+        else:
+            values[key] = int(raw)
+    return values, errors
+
+
+@login_required
+def box_entry(request, bid):
+    box = access.box_for_user(request.user, bid, write=request.method == "POST")
+    election = box.election
+    formal = vv.formal_candidates(election)
+    seats = vv.seats_by_post(election)
+    post_data = request.POST if request.method == "POST" else None
+    sections, votes, errors = [], {}, []
+    for post in seats:
+        rows, tally, errs = _tally_rows(
+            post_data, post, formal.get(post, []), (box.votes or {}).get(post, {})
+        )
+        sections.append({"code": post, "label": VillagersPost(post).label, "rows": rows})
+        votes[post], errors = tally, errors + errs
+    counts = {
+        "ballots_issued": box.ballots_issued,
+        "ballots_returned": box.ballots_returned,
+        "ballots_invalid": box.ballots_invalid,
+    }
+    if post_data is not None:
+        counts = {k: post_data.get(k, "") for k in counts}
+        values, errs = _counts(
+            post_data,
+            [
+                ("ballots_issued", "发出选票数"),
+                ("ballots_returned", "收回选票数"),
+                ("ballots_invalid", "废票数"),
+            ],
+        )
+        errors = errs + errors
+        if not errors:
+            try:
+                vv.box_enter(
+                    box=box, version=_version(post_data), actor=request.user, votes=votes, **values
+                )
+            except DomainError as exc:
+                errors.append(str(exc))
+            else:
+                messages.success(request, f"{box.name}的计票结果已保存。")
+                return redirect("villagers_vote:polling", pk=election.pk)
+    can_write = access.can_write(request.user, election) and not election.vote_rounds.exists()
+    return render(
+        request,
+        "ballots/villagers_vote/box_entry.html",
+        _context(
+            request,
+            election,
+            box=box,
+            sections=sections,
+            counts=counts,
+            errors=errors,
+            blocker=vv.box_blocker(box),
+            can_enter=can_write and election.status != VillagersElection.Status.APPROVED,
+        ),
+        status=400 if errors else 200,
+    )
+
+
+# --- Counting and later rounds --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def count(request, pk):
+    election = access.election_for_user(request.user, pk, write=True)
+    try:
+        vv.election_count(election=election, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已汇总所有票箱并计票。")
+    return redirect("villagers_vote:detail", pk=election.pk)
+
+
+@login_required
+def round_detail(request, rid):
+    rnd = access.round_for_user(request.user, rid, write=request.method == "POST")
+    election = rnd.election
+    post_data = request.POST if request.method == "POST" else None
+    rows, votes, errors = _tally_rows(
+        post_data, "r", rnd.candidates, (rnd.totals or {}).get("for", {})
+    )
+    counts = {
+        "present": rnd.present,
+        "ballots_returned": (rnd.totals or {}).get("returned"),
+        "ballots_invalid": (rnd.totals or {}).get("invalid"),
+    }
+    if post_data is not None:
+        counts = {k: post_data.get(k, "") for k in counts}
+        values, errs = _counts(
+            post_data,
+            [
+                ("present", "参加投票人数"),
+                ("ballots_returned", "收回选票数"),
+                ("ballots_invalid", "废票数"),
+            ],
+        )
+        errors = errs + errors
+        if not errors:
+            try:
+                vv.round_enter(
+                    rnd=rnd, version=_version(post_data), actor=request.user, votes=votes, **values
+                )
+            except DomainError as exc:
+                errors.append(str(exc))
+            else:
+                messages.success(request, "本轮已计票。")
+                return redirect("villagers_vote:round-detail", rid=rnd.pk)
+    return render(
+        request,
+        "ballots/villagers_vote/round.html",
+        _context(
+            request,
+            election,
+            rnd=rnd,
+            rows=rows,
+            counts=counts,
+            errors=errors,
+            can_enter=access.can_write(request.user, election)
+            and rnd.status == VillagersRound.Status.OPEN
+            and election.status != VillagersElection.Status.APPROVED,
+        ),
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def round_record(request, rid):
+    rnd = access.round_for_user(request.user, rid)
+    try:
+        data = vv.round_record_json(rnd)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("villagers_vote:round-detail", rid=rnd.pk)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    filename = f"ballot-record-villagers-{rnd.election_id}-{rnd.number}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Approval ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    election = access.election_for_user(request.user, pk)
+    access.require_approver(request.user, election)
+    try:
+        vv.election_approve(election=election, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"选举结果已确认，新一届{election.committee_name}成员已登记。")
+    return redirect("villagers_vote:detail", pk=election.pk)
+
+
+# --- Recall --------------------------------------------------------------------------------------
+
+
+def _members(election):
+    return (
+        TermMember.objects.filter(
+            term__unit_id=election.unit_id,
+            term__round_id=election.round_id,
+            term__body=Body.VILLAGERS,
+        )
+        .select_related("person")
+        .order_by("id")
+    )
+
+
+@login_required
+def recalls(request, pk):
+    election = access.election_for_user(request.user, pk, write=request.method == "POST")
+    form = RecallForm(request.POST or None, members=_members(election))
+    if request.method == "POST" and form.is_valid():
+        try:
+            vv.recall_propose(election=election, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "罢免要求已登记。")
+            return redirect("villagers_vote:recalls", pk=election.pk)
+    items = list(election.recalls.select_related("member__person"))
+    for r in items:
+        r.verdict = vv.recall_verdict(r)
+    registered = vv.registered_voters(election).count()
+    return render(
+        request,
+        "ballots/villagers_vote/recalls.html",
+        _context(
+            request,
+            election,
+            form=form,
+            recalls=items,
+            vote_form=RecallVoteForm(initial={"registered": registered}),
+            registered=registered,
+            needed=vv.signatures_needed(registered, election.pack.recall_proposal_share_den),
+            can_recall=access.can_write(request.user, election)
+            and election.status == VillagersElection.Status.APPROVED,
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def recall_vote(request, rid):
+    recall = access.recall_for_user(request.user, rid, write=True)
+    form = RecallVoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请完整填写罢免投票情况（日期和整数人数）。")
+    else:
+        try:
+            recall = vv.recall_vote(recall=recall, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, vv.recall_verdict(recall))
+    return redirect("villagers_vote:recalls", pk=recall.election_id)

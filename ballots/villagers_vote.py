@@ -1,0 +1,964 @@
+"""Villagers' / residents' committee election: nominations, polling, counting, results, recall.
+
+domain.md §6. The set-up (rule pack, committee, voter register) is part A's
+``ballots.villagers_setup``; this module starts from a registered electorate. Counting
+is the pure engine (``ballots.counting``) over a ballot record built here from the
+boxes' counts; every round exports as a ballot-record/1 file ``recount`` confirms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from renewal import crypto
+from renewal.idcard import IdNumberError, parse_id_number
+from renewal.models import Body, DomainError, Person, Post, Term, TermMember, UnitSeats
+
+from . import counting
+from .models import (
+    BallotBox,
+    CountyVillagersRules,
+    NomineeRelative,
+    VillagersBallotSetup,
+    VillagersElection,
+    VillagersNomination,
+    VillagersPost,
+    VillagersRecall,
+    VillagersRound,
+    VoteOfficial,
+    VoterRegistration,
+)
+from .record import RecordError, record_to_json_dict, validate_record
+from .strokes import stroke_sort_key
+from .villagers_setup import committee_remove_candidate
+
+POST_ORDER = [
+    VillagersPost.DIRECTOR,
+    VillagersPost.DEPUTY_DIRECTOR,
+    VillagersPost.COMMITTEE_MEMBER,
+    VillagersPost.WOMEN_MEMBER,
+]
+TERM_POST = {
+    VillagersPost.DIRECTOR: Post.DIRECTOR,
+    VillagersPost.DEPUTY_DIRECTOR: Post.DEPUTY_DIRECTOR,
+    VillagersPost.COMMITTEE_MEMBER: Post.COMMITTEE_MEMBER,
+    VillagersPost.WOMEN_MEMBER: Post.WOMEN_MEMBER,
+}
+
+
+# --- Pure rules ----------------------------------------------------------------------------------
+
+
+def combined_tallies(votes: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """One ballot for several posts (domain.md §6): a name's member tally adds its votes for
+    director, deputy and member; its deputy tally adds director and deputy votes. The
+    separately elected women's seat keeps its own votes."""
+    director = dict(votes.get(VillagersPost.DIRECTOR, {}))
+    deputy = _add(director, votes.get(VillagersPost.DEPUTY_DIRECTOR, {}))
+    member = _add(deputy, votes.get(VillagersPost.COMMITTEE_MEMBER, {}))
+    result = {
+        VillagersPost.DIRECTOR.value: director,
+        VillagersPost.DEPUTY_DIRECTOR.value: deputy,
+        VillagersPost.COMMITTEE_MEMBER.value: member,
+    }
+    if VillagersPost.WOMEN_MEMBER in votes:
+        result[VillagersPost.WOMEN_MEMBER.value] = dict(votes[VillagersPost.WOMEN_MEMBER])
+    return result
+
+
+def _add(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    out = dict(a)
+    for name, n in b.items():
+        out[name] = out.get(name, 0) + n
+    return out
+
+
+def candidates_needed(seats: int, extra: int) -> int:
+    """差额: candidates must be at least seats + the pack's extra."""
+    return seats + extra
+
+
+def signatures_needed(registered: int, den: int) -> int:
+    """A recall needs at least 1/den of the registered voters' signatures."""
+    return math.ceil(Fraction(registered, den)) if registered else 1
+
+
+def recall_passes(*, registered: int, voted: int, in_favour: int) -> bool:
+    """More than half of the registered voters vote, and more than half of them agree."""
+    return 2 * voted > registered and 2 * in_favour > voted
+
+
+@dataclass(frozen=True)
+class DualRoles:
+    one_shoulder: bool
+    cross: tuple[int, ...]  # person ids on both committees
+    members_total: int  # distinct persons on the two committees
+
+
+def dual_roles_of(party: Iterable[tuple[int, str]], villagers: Iterable[tuple[int, str]]):
+    """一肩挑 (the party secretary is the committee director) and 交叉任职 (on both)."""
+    party, villagers = list(party), list(villagers)
+    party_ids = {pid for pid, _ in party}
+    villagers_ids = {pid for pid, _ in villagers}
+    secretaries = {pid for pid, post in party if post == Post.SECRETARY}
+    directors = {pid for pid, post in villagers if post == Post.DIRECTOR}
+    return DualRoles(
+        one_shoulder=bool(secretaries & directors),
+        cross=tuple(sorted(party_ids & villagers_ids)),
+        members_total=len(party_ids | villagers_ids),
+    )
+
+
+def sorted_names(names: Iterable[str]) -> list[str]:
+    return sorted(set(names), key=stroke_sort_key)
+
+
+# --- Set-up read helpers ----------------------------------------------------------------------
+
+
+def setup_for(election: VillagersElection) -> VillagersBallotSetup:
+    setup, _ = VillagersBallotSetup.objects.get_or_create(election=election)
+    return setup
+
+
+def women_seat(election: VillagersElection) -> bool:
+    rules = CountyVillagersRules.objects.filter(county_id=election.unit.county_id).first()
+    return bool(rules and rules.women_seat)
+
+
+def seats_by_post(election: VillagersElection) -> dict[str, int]:
+    """Seats of each post: 1 director, the deputies set for the election, a women's seat
+    where the county elects one, and the rest of the committee's seats as members."""
+    row = UnitSeats.objects.filter(round_id=election.round_id, unit_id=election.unit_id).first()
+    total = row.villagers if row else election.round.villagers_seats_default
+    women = 1 if women_seat(election) else 0
+    deputies = setup_for(election).deputy_seats
+    seats = {VillagersPost.DIRECTOR.value: 1}
+    if deputies:
+        seats[VillagersPost.DEPUTY_DIRECTOR.value] = deputies
+    members = total - 1 - deputies - women
+    if members > 0:
+        seats[VillagersPost.COMMITTEE_MEMBER.value] = members
+    if women:
+        seats[VillagersPost.WOMEN_MEMBER.value] = 1
+    return seats
+
+
+def registered_voters(election: VillagersElection):
+    return VoterRegistration.objects.filter(election=election, is_active=True)
+
+
+def _require_open(election: VillagersElection) -> None:
+    if election.status == VillagersElection.Status.APPROVED:
+        raise DomainError("选举结果已确认，已锁定，不能再修改。")
+
+
+def _require_no_rounds(election: VillagersElection, what: str) -> None:
+    if election.vote_rounds.exists():
+        raise DomainError(f"已开始计票，不能再{what}。")
+
+
+def _lock(election: VillagersElection) -> VillagersElection:
+    return (
+        VillagersElection.objects.select_for_update()
+        .select_related("unit", "round", "pack")
+        .get(pk=election.pk)
+    )
+
+
+# --- Nominations -------------------------------------------------------------------------------
+
+
+def _leave_committee(election, person, *, actor) -> None:
+    """A nominee who sits on the election committee leaves it (domain.md §6)."""
+    committee_remove_candidate(election, person, actor=actor)
+
+
+def parse_relatives(text: str) -> list[tuple[str, str]]:
+    """One relative a line: "姓名" or "姓名 身份证号"."""
+    out = []
+    for line in (text or "").splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) > 2:
+            raise DomainError(
+                f"近亲属“{line.strip()}”格式不对：每行写一人，姓名后可空格接身份证号。"
+            )
+        name, id_number = parts[0], ""
+        if len(parts) == 2:
+            try:
+                id_number = parse_id_number(parts[1]).number
+            except IdNumberError as exc:
+                raise DomainError(f"近亲属{name}：{exc}") from None
+        out.append((name[:40], id_number))
+    return out
+
+
+@transaction.atomic
+def nomination_add(
+    *,
+    election: VillagersElection,
+    post: str,
+    person: Person,
+    nominators: int,
+    source: str,
+    relatives: Sequence[tuple[str, str]] = (),
+    actor,
+) -> VillagersNomination:
+    election = _lock(election)
+    _require_open(election)
+    _require_no_rounds(election, "提名候选人")
+    seats = seats_by_post(election)
+    if post not in seats:
+        raise DomainError(f"本次选举不单独选举{VillagersPost(post).label}。")
+    if source not in VillagersNomination.Source.values:
+        raise DomainError("请选择提名方式。")
+    if nominators < 1:
+        raise DomainError("提名人数至少为 1。")
+    if not registered_voters(election).filter(person=person).exists():
+        raise DomainError(f"{person.name}不是本次选举的登记选民，不能被提名。")
+    if post == VillagersPost.WOMEN_MEMBER and person.sex != Person.Sex.FEMALE:
+        raise DomainError("妇女委员职位的候选人须为女性。")
+    if election.nominations.filter(post=post, person=person).exists():
+        raise DomainError(f"{person.name}已被提名为{VillagersPost(post).label}候选人。")
+    official = election.officials.filter(person=person).first()
+    if official:
+        raise DomainError(
+            f"{person.name}是本次选举的{official.get_role_display()}，须先另行推选，再提名为候选人。"
+        )
+    nomination = VillagersNomination.objects.create(
+        election=election,
+        post=post,
+        person=person,
+        nominators=nominators,
+        source=source,
+    )
+    NomineeRelative.objects.bulk_create(
+        NomineeRelative(
+            nomination=nomination,
+            name=name,
+            id_number_hash=crypto.blind_index(id_number, purpose="id") if id_number else "",
+        )
+        for name, id_number in relatives
+    )
+    _leave_committee(election, person, actor=actor)
+    return nomination
+
+
+@transaction.atomic
+def nomination_remove(*, nomination: VillagersNomination) -> None:
+    election = _lock(nomination.election)
+    _require_open(election)
+    _require_no_rounds(election, "修改候选人")
+    nomination.delete()
+
+
+@transaction.atomic
+def candidates_confirm(
+    *, election: VillagersElection, post: str, nomination_ids: Sequence[int]
+) -> list[str]:
+    """Fix the formal candidates of one post, with the pack's surplus and the women's rule."""
+    election = _lock(election)
+    _require_open(election)
+    _require_no_rounds(election, "修改正式候选人")
+    seats = seats_by_post(election)
+    if post not in seats:
+        raise DomainError(f"本次选举不单独选举{VillagersPost(post).label}。")
+    chosen = list(
+        election.nominations.filter(post=post, pk__in=nomination_ids).select_related("person")
+    )
+    label = VillagersPost(post).label
+    needed = candidates_needed(seats[post], election.pack.surplus_min_extra)
+    if len(chosen) < needed:
+        raise DomainError(
+            f"{label}应选 {seats[post]} 名，正式候选人至少 {needed} 名（差额选举），"
+            f"现只有 {len(chosen)} 名，还需 {needed - len(chosen)} 名。"
+        )
+    names = [n.person.name for n in chosen]
+    if len(set(names)) != len(names):
+        raise DomainError(f"{label}正式候选人中有重名，请在姓名后加注区分后再确定。")
+    if (
+        post == VillagersPost.COMMITTEE_MEMBER
+        and VillagersPost.WOMEN_MEMBER not in seats
+        and not any(n.person.sex == Person.Sex.FEMALE for n in chosen)
+    ):
+        raise DomainError(
+            f"{election.committee_name}成员中应有妇女成员：本县不单独选举妇女委员，"
+            "委员正式候选人中至少要有 1 名女性。"
+        )
+    election.nominations.filter(post=post).update(formal=False)
+    election.nominations.filter(pk__in=[n.pk for n in chosen]).update(formal=True)
+    return sorted_names(names)
+
+
+def formal_candidates(election: VillagersElection) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for post, name in election.nominations.filter(formal=True).values_list("post", "person__name"):
+        out.setdefault(post, []).append(name)
+    return {post: sorted_names(names) for post, names in out.items()}
+
+
+# --- Officials and boxes ----------------------------------------------------------------------
+
+
+def _barred_reason(election: VillagersElection, person: Person) -> str | None:
+    if election.nominations.filter(person=person).exists():
+        return f"{person.name}是候选人，不能担任监票人、计票人或记录人。"
+    relative = (
+        NomineeRelative.objects.filter(nomination__election=election)
+        .filter(Q(id_number_hash=person.id_number_hash) | Q(name=person.name, id_number_hash=""))
+        .select_related("nomination__person")
+        .first()
+    )
+    if relative:
+        return (
+            f"{person.name}是候选人{relative.nomination.person.name}的近亲属，"
+            "不能担任监票人、计票人或记录人。"
+        )
+    return None
+
+
+@transaction.atomic
+def official_add(
+    *, election: VillagersElection, person: Person, role: str, box: BallotBox | None = None
+) -> VoteOfficial:
+    election = _lock(election)
+    _require_open(election)
+    if role not in VoteOfficial.Role.values:
+        raise DomainError("请选择职责。")
+    reason = _barred_reason(election, person)
+    if reason:
+        raise DomainError(reason)
+    if election.officials.filter(person=person).exists():
+        raise DomainError(f"{person.name}已是本次选举的工作人员。")
+    if box is not None and box.election_id != election.pk:
+        raise DomainError("投票点不属于本次选举。")
+    if box is not None and role != VoteOfficial.Role.SCRUTINEER:
+        raise DomainError("随流动票箱或分会场的须为监票人。")
+    return VoteOfficial.objects.create(election=election, person=person, role=role, box=box)
+
+
+@transaction.atomic
+def official_remove(*, official: VoteOfficial) -> None:
+    election = _lock(official.election)
+    _require_open(election)
+    if official.box_id and official.box.entered_at:
+        raise DomainError("该投票点已录入计票结果，不能再撤换其监票人。")
+    official.delete()
+
+
+@transaction.atomic
+def box_add(*, election: VillagersElection, kind: str, name: str) -> BallotBox:
+    election = _lock(election)
+    _require_open(election)
+    _require_no_rounds(election, "增设投票点")
+    name = name.strip()
+    if kind not in BallotBox.Kind.values:
+        raise DomainError("请选择投票点类型。")
+    if not name:
+        raise DomainError("请填写投票点名称。")
+    if kind == BallotBox.Kind.MAIN and election.boxes.filter(kind=kind).exists():
+        raise DomainError("中心会场只能有一个。")
+    if election.boxes.filter(name=name).exists():
+        raise DomainError(f"已有名为“{name}”的投票点。")
+    return BallotBox.objects.create(election=election, kind=kind, name=name[:40])
+
+
+def box_blocker(box: BallotBox, *, scrutineers: int | None = None) -> str | None:
+    """Why a box cannot be opened for entry, or None."""
+    if box.kind != BallotBox.Kind.MOBILE:
+        return None
+    need = box.election.pack.mobile_box_min_scrutineers
+    have = scrutineers if scrutineers is not None else box.officials.count()
+    if have < need:
+        return f"流动票箱须有至少 {need} 名监票人随箱，现有 {have} 名，不能录入。"
+    return None
+
+
+def _check_votes(
+    *, votes: Mapping[str, Mapping[str, int]], valid: int, seats: Mapping[str, int], mode: str
+) -> list[str]:
+    problems = []
+    for post, tally in votes.items():
+        label = VillagersPost(post).label
+        for name, n in tally.items():
+            if n < 0:
+                problems.append(f"{label} {name} 的票数不能为负数。")
+            elif n > valid:
+                problems.append(f"{label} {name} 得票 {n}，多于有效票 {valid} 张。")
+        total = sum(tally.values())
+        if total > valid * seats[post]:
+            problems.append(
+                f"{label}得票合计 {total}，多于有效票 {valid} 张 × 应选 {seats[post]} 名。"
+            )
+    if mode == VillagersBallotSetup.Mode.COMBINED:
+        per_name: dict[str, int] = {}
+        for post, tally in votes.items():
+            if post == VillagersPost.WOMEN_MEMBER:
+                continue
+            for name, n in tally.items():
+                per_name[name] = per_name.get(name, 0) + n
+        for name, n in sorted(per_name.items()):
+            if n > valid:
+                problems.append(
+                    f"{name}在主任、副主任、委员栏得票合计 {n}，多于有效票 {valid} 张"
+                    "（同一张选票不能把同一人填在两个职位上）。"
+                )
+    return problems
+
+
+@transaction.atomic
+def box_enter(
+    *,
+    box: BallotBox,
+    version: int,
+    actor,
+    ballots_issued: int,
+    ballots_returned: int,
+    ballots_invalid: int,
+    votes: Mapping[str, Mapping[str, int]],
+) -> BallotBox:
+    """The count of one box: ballots and the votes per name per post (write-ins included)."""
+    box = BallotBox.objects.select_for_update().select_related("election__pack").get(pk=box.pk)
+    election = box.election
+    _require_open(election)
+    _require_no_rounds(election, "修改投票点的计票结果")
+    if box.version != version:
+        raise DomainError("其他人刚刚录入了该投票点的结果，您的录入未保存。请刷新页面后核对。")
+    blocker = box_blocker(box)
+    if blocker:
+        raise DomainError(blocker)
+    formal = formal_candidates(election)
+    seats = seats_by_post(election)
+    missing = [VillagersPost(p).label for p in seats if p not in formal]
+    if missing:
+        raise DomainError(f"尚未确定{'、'.join(missing)}的正式候选人，不能录入。")
+    problems = []
+    if ballots_returned > ballots_issued:
+        problems.append(
+            f"收回选票 {ballots_returned} 张，多于发出 {ballots_issued} 张（全部选票作废须重新投票）。"
+        )
+    if ballots_invalid > ballots_returned:
+        problems.append(f"废票 {ballots_invalid} 张，多于收回选票 {ballots_returned} 张。")
+    clean = {p: {n: int(v) for n, v in votes.get(p, {}).items() if v} for p in seats}
+    problems += _check_votes(
+        votes=clean,
+        valid=ballots_returned - ballots_invalid,
+        seats=seats,
+        mode=setup_for(election).mode,
+    )
+    if problems:
+        raise DomainError(
+            "录入有误，未保存：" + " ".join(f"（{i}）{p}" for i, p in enumerate(problems, 1))
+        )
+    box.ballots_issued, box.ballots_returned, box.ballots_invalid = (
+        ballots_issued,
+        ballots_returned,
+        ballots_invalid,
+    )
+    box.votes = clean
+    box.entered_by, box.entered_at = actor, timezone.now()
+    box.version += 1
+    box.save()
+    return box
+
+
+# --- Counting ----------------------------------------------------------------------------------
+
+
+def _rules(election: VillagersElection, kind: counting.ElectionKind) -> counting.CountingRules:
+    share = Fraction(1, election.pack.supplementary_min_share_den or 3)
+    return counting.rules_for(
+        kind,
+        supplementary_min_share=share,
+        source=f"{counting.VILLAGERS_SOURCE}；{election.pack.name}",
+    )
+
+
+def _kind(election: VillagersElection) -> counting.ElectionKind:
+    if setup_for(election).mode == VillagersBallotSetup.Mode.COMBINED:
+        return counting.ElectionKind.VILLAGERS_COMMITTEE
+    return counting.ElectionKind.VILLAGERS_POST
+
+
+def _record(rnd: VillagersRound, election: VillagersElection) -> counting.BallotRecord:
+    kind = counting.ElectionKind(rnd.election_kind)
+    rules = rnd.rules or {}
+    return counting.BallotRecord(
+        election=kind,
+        seats=rnd.seats,
+        expected=rnd.expected,
+        present=rnd.present,
+        ballots_issued=rnd.ballots_issued,
+        candidates=tuple(rnd.candidates),
+        rules=counting.rules_for(
+            kind,
+            quorum=rules.get("quorum", "more-than-1/2"),
+            majority_base=rules.get("majority_base", "present"),
+            supplementary_min_share=Fraction(rules.get("supplementary_min_share", "1/3")),
+            source=rules.get("source", counting.VILLAGERS_SOURCE),
+        ),
+        totals=counting.Totals(
+            returned=rnd.totals["returned"],
+            invalid=rnd.totals["invalid"],
+            for_=rnd.totals["for"],
+            against={},
+            abstain={},
+        ),
+        round=counting.RoundKind.SUPPLEMENTARY
+        if rnd.round_type == VillagersRound.RoundType.SUPPLEMENTARY
+        else counting.RoundKind.FIRST,
+    )
+
+
+def _count(rnd: VillagersRound, election: VillagersElection) -> counting.CountResult:
+    kind = counting.ElectionKind(rnd.election_kind)
+    rules = _rules(election, kind)
+    share = rules.supplementary_min_share
+    rnd.rules = {
+        "quorum": rules.quorum.value,
+        "majority_base": rules.majority_base.value,
+        "supplementary_min_share": f"{share.numerator}/{share.denominator}",
+        "source": rules.source,
+    }
+    record = _record(rnd, election)
+    try:
+        validate_record(record)
+    except RecordError as exc:
+        raise DomainError(f"计票数据有误：{exc}") from None
+    result = counting.count_round(record)
+    rnd.result = result.to_json_dict()
+    rnd.status, rnd.counted_at = VillagersRound.Status.COUNTED, timezone.now()
+    return result
+
+
+def _next_number(election) -> int:
+    last = election.vote_rounds.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def elected_by_post(election: VillagersElection) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    counted = election.vote_rounds.filter(status=VillagersRound.Status.COUNTED)
+    for rnd in counted.order_by("number"):
+        out.setdefault(rnd.post, []).extend((rnd.result or {}).get("elected", []))
+    return out
+
+
+def _elected_names(election) -> set[str]:
+    return {name for names in elected_by_post(election).values() for name in names}
+
+
+def box_totals(boxes: Sequence[BallotBox]) -> dict:
+    """The boxes summed: all boxes are counted together (domain.md §6)."""
+    votes: dict[str, dict[str, int]] = {}
+    for box in boxes:
+        for post, tally in (box.votes or {}).items():
+            votes[post] = _add(votes.get(post, {}), tally)
+    return {
+        "issued": sum(b.ballots_issued or 0 for b in boxes),
+        "returned": sum(b.ballots_returned or 0 for b in boxes),
+        "invalid": sum(b.ballots_invalid or 0 for b in boxes),
+        "votes": votes,
+    }
+
+
+@transaction.atomic
+def election_count(*, election: VillagersElection, actor) -> list[VillagersRound]:
+    """Sum the boxes and count every post in order; earlier posts' winners leave the later
+    posts' counts. Unfilled seats open the round that follows (re-vote, 另行选举)."""
+    election = _lock(election)
+    _require_open(election)
+    _require_no_rounds(election, "重复计票")
+    boxes = list(election.boxes.all())
+    if not boxes:
+        raise DomainError("尚未设立投票点。")
+    if not any(b.kind == BallotBox.Kind.MAIN for b in boxes):
+        raise DomainError("须设中心会场。")
+    pending = [b.name for b in boxes if b.entered_at is None]
+    if pending:
+        raise DomainError(f"以下投票点尚未录入：{'、'.join(pending)}。所有票箱须一并计票。")
+    expected = registered_voters(election).count()
+    summed = box_totals(boxes)
+    if summed["issued"] > expected:
+        raise DomainError(f"发出选票合计 {summed['issued']} 张，多于登记选民 {expected} 人。")
+    kind = _kind(election)
+    tallies = (
+        combined_tallies(summed["votes"])
+        if kind == counting.ElectionKind.VILLAGERS_COMMITTEE
+        else summed["votes"]
+    )
+    formal = formal_candidates(election)
+    seats = seats_by_post(election)
+    elected: set[str] = set()
+    rounds = []
+    for post in POST_ORDER:
+        if post not in seats:
+            continue
+        tally = {n: v for n, v in tallies.get(post, {}).items() if n not in elected and v}
+        rnd = VillagersRound(
+            election=election,
+            number=_next_number(election),
+            post=post,
+            election_kind=kind.value,
+            seats=seats[post],
+            candidates=[n for n in formal.get(post, []) if n not in elected],
+            expected=expected,
+            present=summed["issued"],
+            ballots_issued=summed["issued"],
+            totals={"returned": summed["returned"], "invalid": summed["invalid"], "for": tally},
+        )
+        result = _count(rnd, election)
+        rnd.save()
+        elected.update(result.elected)
+        rounds.append(rnd)
+        _follow_up(rnd, result, election)
+    setup = setup_for(election)
+    setup.counted_at = timezone.now()
+    setup.save(update_fields=["counted_at"])
+    _refresh_status(election)
+    return rounds
+
+
+def _follow_up(rnd: VillagersRound, result: counting.CountResult, election) -> None:
+    """Void → the post is voted again; tie → re-vote among the tied; shortfall → 另行选举."""
+    if result.outcome == counting.Outcome.ELECTED:
+        return
+    taken = _elected_names(election) | set(result.elected)
+    if result.outcome == counting.Outcome.VOID:
+        seats, names, kind = rnd.seats, rnd.candidates, rnd.round_type
+        if kind == VillagersRound.RoundType.FIRST:
+            kind = VillagersRound.RoundType.REVOTE
+    elif result.outcome == counting.Outcome.TIE:
+        seats, names = result.unfilled, list(result.tied)
+        kind = (
+            VillagersRound.RoundType.SUPPLEMENTARY
+            if rnd.round_type == VillagersRound.RoundType.SUPPLEMENTARY
+            else VillagersRound.RoundType.REVOTE
+        )
+    else:
+        seats = result.unfilled
+        ranked = [r["name"] for r in rnd.result["results"] if r["name"] not in taken]
+        names = [n for n in ranked if n in rnd.candidates or n in rnd.totals["for"]]
+        kind = VillagersRound.RoundType.SUPPLEMENTARY
+    names = [n for n in names if n not in taken]
+    if not names:
+        return
+    VillagersRound.objects.create(
+        election=election,
+        number=_next_number(election),
+        post=rnd.post,
+        election_kind=rnd.election_kind,
+        round_type=kind,
+        previous=rnd,
+        seats=seats,
+        candidates=sorted_names(names),
+    )
+
+
+def _refresh_status(election: VillagersElection) -> None:
+    open_rounds = election.vote_rounds.filter(status=VillagersRound.Status.OPEN).exists()
+    status = VillagersElection.Status.VOTING if open_rounds else VillagersElection.Status.COUNTED
+    VillagersElection.objects.filter(pk=election.pk).update(status=status)
+    election.status = status
+
+
+@transaction.atomic
+def round_enter(
+    *,
+    rnd: VillagersRound,
+    version: int,
+    actor,
+    present: int,
+    ballots_returned: int,
+    ballots_invalid: int,
+    votes: Mapping[str, int],
+) -> VillagersRound:
+    """A later vote (re-vote or 另行选举) of one post, entered as the election's totals."""
+    rnd = VillagersRound.objects.select_for_update().get(pk=rnd.pk)
+    election = _lock(rnd.election)
+    _require_open(election)
+    if rnd.status != VillagersRound.Status.OPEN:
+        raise DomainError("本轮已计票，不能再录入。")
+    if rnd.version != version:
+        raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
+    expected = registered_voters(election).count()
+    clean = {n.strip(): int(v) for n, v in votes.items() if n.strip() and v}
+    taken = _elected_names(election)
+    problems = []
+    if present > expected:
+        problems.append(f"参加投票 {present} 人，多于登记选民 {expected} 人。")
+    if ballots_invalid > ballots_returned:
+        problems.append(f"废票 {ballots_invalid} 张，多于收回选票 {ballots_returned} 张。")
+    for name in sorted(set(clean) & taken):
+        problems.append(f"{name}已当选，不能再计入本轮得票。")
+    problems += _check_votes(
+        votes={rnd.post: clean},
+        valid=ballots_returned - ballots_invalid,
+        seats={rnd.post: rnd.seats},
+        mode=VillagersBallotSetup.Mode.SEPARATE,
+    )
+    if problems:
+        raise DomainError(
+            "录入有误，未保存：" + " ".join(f"（{i}）{p}" for i, p in enumerate(problems, 1))
+        )
+    rnd.expected, rnd.present, rnd.ballots_issued = expected, present, present
+    rnd.totals = {"returned": ballots_returned, "invalid": ballots_invalid, "for": clean}
+    rnd.version += 1
+    result = _count(rnd, election)
+    rnd.save()
+    _follow_up(rnd, result, election)
+    _refresh_status(election)
+    return rnd
+
+
+def round_record_json(rnd: VillagersRound) -> dict:
+    """The round as a ballot-record/1 object, with the stored result."""
+    if rnd.status != VillagersRound.Status.COUNTED:
+        raise DomainError("本轮尚未计票，不能导出选票记录。")
+    record = _record(rnd, rnd.election)
+    data = record_to_json_dict(record)
+    data["result"] = rnd.result
+    return data
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+def _persons_by_name(election: VillagersElection, names: Iterable[str]) -> dict[str, Person]:
+    """Elected names to persons: formal candidates first, then registered voters (write-ins)."""
+    names = set(names)
+    found: dict[str, Person] = {}
+    for n in election.nominations.filter(formal=True, person__name__in=names).select_related(
+        "person"
+    ):
+        found.setdefault(n.person.name, n.person)
+    rest = names - set(found)
+    if rest:
+        voters: dict[str, list[Person]] = {}
+        for reg in (
+            registered_voters(election).filter(person__name__in=rest).select_related("person")
+        ):
+            voters.setdefault(reg.person.name, []).append(reg.person)
+        for name in sorted(rest):
+            people = voters.get(name, [])
+            if len(people) != 1:
+                why = "在选民名单中找不到此人" if not people else "选民名单中有重名"
+                raise DomainError(f"当选人{name}是另选他人，{why}，请核实后再确认结果。")
+            found[name] = people[0]
+    return found
+
+
+@transaction.atomic
+def election_approve(*, election: VillagersElection, actor) -> Term:
+    """Confirm the result and write the new term of the committee with its members."""
+    election = _lock(election)
+    if election.status == VillagersElection.Status.APPROVED:
+        raise DomainError("选举结果已确认。")
+    if election.status != VillagersElection.Status.COUNTED:
+        raise DomainError("尚未完成计票（或还有待进行的重新投票、另行选举），不能确认结果。")
+    elected = elected_by_post(election)
+    if not elected.get(VillagersPost.DIRECTOR):
+        raise DomainError("尚未选出主任，不能确认结果。")
+    persons = _persons_by_name(election, [n for names in elected.values() for n in names])
+    term, _ = Term.objects.update_or_create(
+        unit=election.unit,
+        body=Body.VILLAGERS,
+        elected_on=election.election_day,
+        defaults={"round": election.round},
+    )
+    term.members.all().delete()
+    TermMember.objects.bulk_create(
+        TermMember(term=term, person=persons[name], post=TERM_POST[VillagersPost(post)])
+        for post, names in elected.items()
+        for name in names
+    )
+    setup = setup_for(election)
+    setup.approved_by, setup.approved_at = actor, timezone.now()
+    setup.save(update_fields=["approved_by", "approved_at"])
+    election.status = VillagersElection.Status.APPROVED
+    election.save(update_fields=["status"])
+    return term
+
+
+def round_terms(election: VillagersElection) -> dict[str, Term]:
+    terms = Term.objects.filter(unit_id=election.unit_id, round_id=election.round_id)
+    return {t.body: t for t in terms.order_by("elected_on")}
+
+
+def _seated(term_members):
+    return term_members.exclude(recalls__status=VillagersRecall.Status.PASSED)
+
+
+def dual_roles(round_, unit_ids: Sequence[int]) -> dict[int, tuple[bool, int, int]]:
+    """{unit_id: (一肩挑, 交叉任职人数, 两委成员人数)} from the round's terms, one query."""
+    rows = _seated(
+        TermMember.objects.filter(term__round=round_, term__unit_id__in=list(unit_ids))
+    ).values_list("term__unit_id", "term__body", "person_id", "post")
+    by_unit: dict[int, dict[str, list]] = {}
+    for unit_id, body, person_id, post in rows:
+        by_unit.setdefault(unit_id, {}).setdefault(body, []).append((person_id, post))
+    out = {}
+    for unit_id, bodies in by_unit.items():
+        roles = dual_roles_of(bodies.get(Body.PARTY, []), bodies.get(Body.VILLAGERS, []))
+        out[unit_id] = (roles.one_shoulder, len(roles.cross), roles.members_total)
+    return out
+
+
+def dual_roles_detail(election: VillagersElection) -> dict:
+    """一肩挑 and 交叉任职 of the election's unit, with names, for the result page."""
+    rows = list(
+        _seated(
+            TermMember.objects.filter(
+                term__round_id=election.round_id, term__unit_id=election.unit_id
+            )
+        ).values_list("term__body", "person_id", "post", "person__name")
+    )
+    names = {pid: name for _, pid, _, name in rows}
+    party = [(pid, post) for body, pid, post, _ in rows if body == Body.PARTY]
+    villagers = [(pid, post) for body, pid, post, _ in rows if body == Body.VILLAGERS]
+    roles = dual_roles_of(party, villagers)
+    return {
+        "has_party": bool(party),
+        "has_villagers": bool(villagers),
+        "one_shoulder": roles.one_shoulder,
+        "cross_names": sorted_names(names[pid] for pid in roles.cross),
+        "members_total": roles.members_total,
+    }
+
+
+# --- Party term on congress approval -------------------------------------------------------------
+
+
+def party_term_write(congress) -> Term:
+    """The party committee's term from an approved congress (replaces its members on
+    re-approval, so approving again after a reopen stays idempotent)."""
+    from .models import ElectionRound
+
+    elected: dict[str, str] = {}
+    for rnd in congress.rounds.filter(status=ElectionRound.Status.COUNTED).order_by("number"):
+        post = {
+            ElectionRound.Kind.COMMITTEE: Post.PARTY_MEMBER,
+            ElectionRound.Kind.SECRETARY: Post.SECRETARY,
+            ElectionRound.Kind.DEPUTY_SECRETARY: Post.DEPUTY_SECRETARY,
+        }[rnd.kind]
+        for name in (rnd.result or {}).get("elected", []):
+            if post == Post.PARTY_MEMBER:
+                elected.setdefault(name, post)
+            else:
+                elected[name] = post
+    people: dict[str, list[Person]] = {}
+    for a in congress.attendance.select_related("member__person"):
+        people.setdefault(a.member.person.name, []).append(a.member.person)
+    term, _ = Term.objects.update_or_create(
+        unit=congress.unit,
+        body=Body.PARTY,
+        elected_on=congress.held_on,
+        defaults={"round": congress.round},
+    )
+    term.members.all().delete()
+    members = []
+    for name, post in elected.items():
+        persons = people.get(name, [])
+        if len(persons) != 1:
+            why = "不在党员名册中" if not persons else "在党员名册中有重名"
+            raise DomainError(f"当选人{name}{why}，无法写入班子成员，请核实后再批复。")
+        members.append(TermMember(term=term, person=persons[0], post=post))
+    TermMember.objects.bulk_create(members)
+    return term
+
+
+# --- Recall ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recall_propose(
+    *,
+    election: VillagersElection,
+    member: TermMember,
+    signatures: int,
+    reason: str,
+    proposed_on: datetime.date,
+) -> VillagersRecall:
+    election = _lock(election)
+    if election.status != VillagersElection.Status.APPROVED:
+        raise DomainError("选举结果确认后才能对当选成员提出罢免。")
+    if member.term.body != Body.VILLAGERS or member.term.unit_id != election.unit_id:
+        raise DomainError("只能罢免本村(社区)本届委员会的成员。")
+    if member.recalls.exclude(status=VillagersRecall.Status.FAILED).exists():
+        raise DomainError(f"对{member.person.name}的罢免已在进行或已通过。")
+    if not reason.strip():
+        raise DomainError("请写明罢免理由。")
+    registered = registered_voters(election).count()
+    den = election.pack.recall_proposal_share_den
+    needed = signatures_needed(registered, den)
+    if signatures < needed:
+        raise DomainError(
+            f"罢免须有登记选民 {registered} 人的{den}分之一以上联名，即至少 {needed} 人，"
+            f"现只有 {signatures} 人。"
+        )
+    if signatures > registered:
+        raise DomainError(f"联名人数 {signatures} 多于登记选民 {registered} 人。")
+    return VillagersRecall.objects.create(
+        election=election,
+        member=member,
+        reason=reason.strip()[:300],
+        signatures=signatures,
+        registered=registered,
+        proposed_on=proposed_on,
+    )
+
+
+@transaction.atomic
+def recall_vote(
+    *,
+    recall: VillagersRecall,
+    voted_on: datetime.date,
+    registered: int,
+    voted: int,
+    in_favour: int,
+) -> VillagersRecall:
+    recall = VillagersRecall.objects.select_for_update().get(pk=recall.pk)
+    if recall.status != VillagersRecall.Status.PROPOSED:
+        raise DomainError("该罢免已表决。")
+    if voted > registered:
+        raise DomainError(f"参加投票 {voted} 人，多于登记选民 {registered} 人。")
+    if in_favour > voted:
+        raise DomainError(f"赞成罢免 {in_favour} 票，多于参加投票 {voted} 人。")
+    if voted_on < recall.proposed_on:
+        raise DomainError("投票日期不能早于罢免提出日期。")
+    passed = recall_passes(registered=registered, voted=voted, in_favour=in_favour)
+    recall.status = VillagersRecall.Status.PASSED if passed else VillagersRecall.Status.FAILED
+    recall.voted_on, recall.vote_registered, recall.voted, recall.in_favour = (
+        voted_on,
+        registered,
+        voted,
+        in_favour,
+    )
+    recall.save()
+    return recall
+
+
+def recall_verdict(recall: VillagersRecall) -> str:
+    if recall.status == VillagersRecall.Status.PROPOSED:
+        return "尚未表决。"
+    half_reg = "超过" if 2 * recall.voted > recall.vote_registered else "未超过"
+    half_vote = "超过" if 2 * recall.in_favour > recall.voted else "未超过"
+    outcome = "罢免通过，其职务终止" if recall.status == "passed" else "罢免未通过"
+    return (
+        f"登记选民 {recall.vote_registered} 人，参加投票 {recall.voted} 人，{half_reg}半数；"
+        f"赞成罢免 {recall.in_favour} 票，{half_vote}参加投票人数的半数；{outcome}。"
+    )
+
+
+def member_is_seated(member: TermMember) -> bool:
+    return not member.recalls.filter(status=VillagersRecall.Status.PASSED).exists()

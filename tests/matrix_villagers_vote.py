@@ -1,0 +1,162 @@
+"""Permission-matrix rows for the villagers' vote pages (see test_permission_matrix.py)."""
+
+import datetime
+
+from ballots import villagers_vote as vv
+from ballots.models import (
+    BallotBox,
+    VillagersNomination,
+    VillagersRecall,
+    VillagersRound,
+    VoteOfficial,
+)
+from renewal.models import Term, TermMember
+
+from .factories import villagers_election
+
+
+def extras(world, personas):
+    """Cheap rows made with the ORM: every page needs one object, not a whole election."""
+    election, people = villagers_election(
+        world["unit_a1"], world["round"], names=["王建国", "李秀英", "周一"], women={"李秀英"}
+    )
+    nomination = VillagersNomination.objects.create(
+        election=election, post="director", person=people["王建国"], nominators=5, source="joint"
+    )
+    official = VoteOfficial.objects.create(election=election, person=people["周一"], role="teller")
+    box = BallotBox.objects.create(election=election, kind="main", name="中心会场")
+    rnd = VillagersRound(
+        election=election,
+        number=1,
+        post="director",
+        election_kind="villagers-post",
+        seats=1,
+        candidates=["王建国", "李秀英"],
+        expected=3,
+        present=3,
+        ballots_issued=3,
+        totals={"returned": 3, "invalid": 0, "for": {"王建国": 2, "李秀英": 1}},
+    )
+    vv._count(rnd, election)
+    rnd.save()
+    term = Term.objects.create(
+        unit=world["unit_a1"],
+        body="villagers",
+        elected_on=election.election_day,
+        round=world["round"],
+    )
+    member = TermMember.objects.create(term=term, person=people["王建国"], post="director")
+    recall = VillagersRecall.objects.create(
+        election=election,
+        member=member,
+        reason="长期不履职",
+        signatures=1,
+        registered=3,
+        proposed_on=datetime.date(2027, 3, 1),
+    )
+    return {
+        "v_election": election,
+        "v_nomination": nomination,
+        "v_official": official,
+        "v_box": box,
+        "v_round": rnd,
+        "v_recall": recall,
+    }
+
+
+def rows(expect):
+    E = lambda x: x["v_election"].pk  # noqa: E731
+    page = expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404, discipline=404)
+    write_post = expect(
+        staff_a=302, staff_b=404, reviewer=403, reviewer_other=404, discipline=404, admin=302
+    )
+    write_render = expect(
+        staff_a=200, staff_b=404, reviewer=403, reviewer_other=404, discipline=404, admin=200
+    )
+    prefix = "/villagers-results"
+    return {
+        "villagers_vote:list": (
+            "get",
+            lambda w, x: f"{prefix}/",
+            None,
+            expect(discipline=404, dept=404),
+        ),
+        "villagers_vote:detail": ("get", lambda w, x: f"{prefix}/{E(x)}/", None, page),
+        "villagers_vote:nominations": (
+            "get",
+            lambda w, x: f"{prefix}/{E(x)}/nominations/",
+            None,
+            page,
+        ),
+        "villagers_vote:nomination-delete": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/nominations/{x['v_nomination'].pk}/delete/",
+            {},
+            write_post,
+        ),
+        "villagers_vote:candidates-confirm": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/posts/director/confirm/",
+            {},
+            write_post,
+        ),
+        "villagers_vote:polling": ("get", lambda w, x: f"{prefix}/{E(x)}/polling/", None, page),
+        "villagers_vote:official-add": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/officials/",
+            {},
+            write_render,
+        ),
+        "villagers_vote:official-delete": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/officials/{x['v_official'].pk}/delete/",
+            {},
+            write_post,
+        ),
+        "villagers_vote:box-add": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/boxes/",
+            {},
+            write_render,
+        ),
+        "villagers_vote:box-entry": (
+            "get",
+            lambda w, x: f"{prefix}/boxes/{x['v_box'].pk}/",
+            None,
+            page,
+        ),
+        "villagers_vote:count": ("post", lambda w, x: f"{prefix}/{E(x)}/count/", {}, write_post),
+        "villagers_vote:round-detail": (
+            "get",
+            lambda w, x: f"{prefix}/rounds/{x['v_round'].pk}/",
+            None,
+            page,
+        ),
+        "villagers_vote:round-record": (
+            "get",
+            lambda w, x: f"{prefix}/rounds/{x['v_round'].pk}/record.json",
+            None,
+            page,
+        ),
+        "villagers_vote:approve": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/approve/",
+            {},
+            expect(
+                staff_a=403,
+                leader_a=302,
+                staff_b=404,
+                reviewer=302,
+                reviewer_other=404,
+                discipline=404,
+                admin=302,
+            ),
+        ),
+        "villagers_vote:recalls": ("get", lambda w, x: f"{prefix}/{E(x)}/recalls/", None, page),
+        "villagers_vote:recall-vote": (
+            "post",
+            lambda w, x: f"{prefix}/recalls/{x['v_recall'].pk}/vote/",
+            {},
+            write_post,
+        ),
+    }

@@ -12,13 +12,18 @@ from ballots.models import (
 )
 from renewal.models import Term, TermMember
 
-from .factories import villagers_election
+from .factories import UnitFactory, villagers_election
 
 
 def extras(world, personas):
-    """Cheap rows made with the ORM: every page needs one object, not a whole election."""
+    """Cheap rows made with the ORM: every page needs one object, not a whole election.
+
+    The election is in its own unit of township A: unit A2 must stay without an election
+    (the set-up rows create one there) and unit A1 has the set-up rows' election.
+    """
+    unit = UnitFactory(township=world["unit_a1"].township, name="投票测试村")
     election, people = villagers_election(
-        world["unit_a1"], world["round"], names=["王建国", "李秀英", "周一"], women={"李秀英"}
+        unit, world["round"], names=["王建国", "李秀英", "周一"], women={"李秀英"}
     )
     nomination = VillagersNomination.objects.create(
         election=election, post="director", person=people["王建国"], nominators=5, source="joint"
@@ -40,7 +45,7 @@ def extras(world, personas):
     vv._count(rnd, election)
     rnd.save()
     term = Term.objects.create(
-        unit=world["unit_a1"],
+        unit=unit,
         body="villagers",
         elected_on=election.election_day,
         round=world["round"],

@@ -3,7 +3,7 @@
 import pytest
 
 from ballots.models import VoterRegistration
-from ballots.tests.villagers_helpers import build_xlsx, voter_id, voter_row
+from ballots.tests.villagers_helpers import build_xlsx, ensure_rule_packs, voter_id, voter_row
 
 from .browser import log_in, page  # noqa: F401
 from .fixtures import PASSWORD
@@ -20,6 +20,7 @@ def test_create_election_import_register_fix_and_see_it(
     tmp_path,
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    ensure_rule_packs()
     bad = tmp_path / "选民名单.xlsx"
     bad.write_bytes(
         build_xlsx([voter_row(1), voter_row(2, 公民身份号码="15262219")] + [voter_row(3)])

@@ -1,8 +1,10 @@
 """Shared bits of the villagers' election tests: valid ID numbers, an election, an xlsx."""
 
 import datetime
+import importlib
 from io import BytesIO
 
+from django.apps import apps
 from openpyxl import Workbook
 
 from ballots import villagers_setup as setup
@@ -51,3 +53,9 @@ def build_xlsx(rows: list[dict], headers=HEADERS) -> bytes:
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def ensure_rule_packs() -> None:
+    """Transactional tests flush the migration-seeded packs; put them back the same way."""
+    migration = importlib.import_module("ballots.migrations.0007_villagers_rule_packs_data")
+    migration.add_packs(apps, None)

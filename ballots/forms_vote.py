@@ -2,7 +2,13 @@ from django import forms
 
 from renewal.models import Person
 
-from .models import BallotBox, VillagersNomination, VillagersPost, VoteOfficial
+from .models import (
+    BallotBox,
+    VillagersBallotSetup,
+    VillagersNomination,
+    VillagersPost,
+    VoteOfficial,
+)
 
 
 class VoterChoiceField(forms.ModelChoiceField):
@@ -74,3 +80,8 @@ class RecallVoteForm(forms.Form):
     registered = forms.IntegerField(label="登记选民人数", min_value=0)
     voted = forms.IntegerField(label="参加投票人数", min_value=0)
     in_favour = forms.IntegerField(label="赞成罢免票数", min_value=0)
+
+
+class BallotSetupForm(forms.Form):
+    mode = forms.ChoiceField(label="计票方式", choices=VillagersBallotSetup.Mode.choices)
+    deputy_seats = forms.IntegerField(label="副主任职数", min_value=0, max_value=3)

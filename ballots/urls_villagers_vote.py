@@ -7,6 +7,7 @@ app_name = "villagers_vote"
 urlpatterns = [
     path("", views.vote_list, name="list"),
     path("<int:pk>/", views.vote_detail, name="detail"),
+    path("<int:pk>/setup/", views.ballot_setup, name="setup"),
     path("<int:pk>/nominations/", views.nominations, name="nominations"),
     path(
         "<int:pk>/nominations/<int:nid>/delete/",

@@ -16,6 +16,7 @@ from renewal.models import Body, DomainError, TermMember
 from . import access_vote as access
 from . import villagers_vote as vv
 from .forms_vote import (
+    BallotSetupForm,
     BoxForm,
     NominationForm,
     OfficialForm,
@@ -98,6 +99,7 @@ def _context(request, election, **extra):
 @login_required
 def vote_detail(request, pk):
     election = access.election_for_user(request.user, pk)
+    setup = vv.setup_for(election)
     rounds = list(election.vote_rounds.select_related("previous"))
     elected = vv.elected_by_post(election)
     return render(
@@ -111,6 +113,9 @@ def vote_detail(request, pk):
             roles=vv.dual_roles_detail(election),
             can_approve=access.can_approve(request.user, election)
             and election.status == VillagersElection.Status.COUNTED,
+            setup_form=BallotSetupForm(
+                initial={"mode": setup.mode, "deputy_seats": setup.deputy_seats}
+            ),
             boxes=list(election.boxes.all()),
             registered=vv.registered_voters(election).count(),
             members=_members(election).annotate(
@@ -120,6 +125,23 @@ def vote_detail(request, pk):
             ),
         ),
     )
+
+
+@login_required
+@require_POST
+def ballot_setup(request, pk):
+    election = access.election_for_user(request.user, pk, write=True)
+    form = BallotSetupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择计票方式，副主任职数填 0 到 3 的整数。")
+    else:
+        try:
+            vv.ballot_setup_update(election=election, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "计票方式和职数已保存。")
+    return redirect("villagers_vote:detail", pk=election.pk)
 
 
 # --- Nominations ------------------------------------------------------------------------------

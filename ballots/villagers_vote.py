@@ -152,6 +152,35 @@ def seats_by_post(election: VillagersElection) -> dict[str, int]:
     return seats
 
 
+@transaction.atomic
+def ballot_setup_update(*, election: VillagersElection, mode: str, deputy_seats: int):
+    """Counting mode and deputy seats; fixed once a box has been entered."""
+    election = _lock(election)
+    _require_open(election)
+    if election.boxes.filter(entered_at__isnull=False).exists() or election.vote_rounds.exists():
+        raise DomainError("已有投票点录入了计票结果，不能再修改计票方式或职数。")
+    if mode not in VillagersBallotSetup.Mode.values:
+        raise DomainError("请选择计票方式。")
+    if not 0 <= deputy_seats <= 3:
+        raise DomainError("副主任职数应在 0 到 3 名之间。")
+    setup = setup_for(election)
+    before = setup.deputy_seats
+    setup.mode, setup.deputy_seats = mode, deputy_seats
+    seats = seats_by_post(election)
+    if VillagersPost.COMMITTEE_MEMBER not in seats:
+        raise DomainError(
+            f"{election.committee_name}共 {sum(seats.values())} 个职数，"
+            f"设副主任 {deputy_seats} 名后没有委员职数，请减少副主任职数。"
+        )
+    if deputy_seats != before:
+        # The surplus of the changed posts must be checked again.
+        election.nominations.filter(
+            post__in=[VillagersPost.DEPUTY_DIRECTOR, VillagersPost.COMMITTEE_MEMBER]
+        ).update(formal=False)
+    setup.save(update_fields=["mode", "deputy_seats"])
+    return setup
+
+
 def registered_voters(election: VillagersElection):
     return VoterRegistration.objects.filter(election=election, is_active=True)
 

@@ -87,6 +87,12 @@ def rows(expect):
             expect(discipline=404, dept=404),
         ),
         "villagers_vote:detail": ("get", lambda w, x: f"{prefix}/{E(x)}/", None, page),
+        "villagers_vote:setup": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/setup/",
+            {"mode": "separate", "deputy_seats": "1"},
+            write_post,
+        ),
         "villagers_vote:nominations": (
             "get",
             lambda w, x: f"{prefix}/{E(x)}/nominations/",

@@ -12,7 +12,7 @@ from ballots import villagers_vote as vv
 from ballots.figures_vote import congress_held_units, villagers_approved_units
 from ballots.models import CountyVillagersRules, VillagersElection, VillagersRound
 from renewal import figures
-from renewal.models import DomainError, Term, TermMember
+from renewal.models import DomainError, Term, TermMember, UnitSeats
 from tests.factories import PersonFactory
 
 from .villagers_vote_helpers import (
@@ -419,3 +419,32 @@ def test_recall_needs_a_fifth_and_a_double_majority(world, staff, personas):
         recall=failed, voted_on=datetime.date(2027, 3, 20), registered=100, voted=50, in_favour=50
     )
     assert failed.status == "failed"
+
+
+def test_ballot_setup_changes_seats_until_a_box_is_entered(world, staff):
+    election, people = make_election(world)
+    nominate_all(election, people, staff)
+    vv.ballot_setup_update(election=election, mode="separate", deputy_seats=2)
+    assert vv.seats_by_post(election) == {
+        "director": 1,
+        "deputy_director": 2,
+        "committee_member": 2,
+    }
+    # The changed posts' lists are checked again for the surplus.
+    assert set(election.nominations.filter(formal=True).values_list("post", flat=True)) == {
+        "director"
+    }
+    UnitSeats.objects.filter(unit=world["unit_a1"]).update(villagers=3)
+    with pytest.raises(DomainError, match="共 3 个职数，设副主任 2 名后没有委员职数"):
+        vv.ballot_setup_update(election=election, mode="separate", deputy_seats=2)
+    UnitSeats.objects.filter(unit=world["unit_a1"]).update(villagers=5)
+    vv.ballot_setup_update(election=election, mode="combined", deputy_seats=1)
+    for post, names in (("deputy_director", ["张伟", "刘洋"]), ("committee_member", MEMBERS)):
+        ids = election.nominations.filter(post=post, person__name__in=names).values_list(
+            "pk", flat=True
+        )
+        vv.candidates_confirm(election=election, post=post, nomination_ids=list(ids))
+    main, _ = boxes_with_staff(election, people)
+    enter(main, staff, 50, MAIN_VOTES)
+    with pytest.raises(DomainError, match="不能再修改计票方式"):
+        vv.ballot_setup_update(election=election, mode="separate", deputy_seats=1)

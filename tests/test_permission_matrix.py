@@ -7,6 +7,7 @@ from renewal.exports import export_dir
 from renewal.models import ExportJob
 
 from . import (
+    matrix_aftercare,
     matrix_ballots,
     matrix_candidates,
     matrix_discipline_cases,
@@ -161,6 +162,7 @@ MATRIX.update(matrix_candidates.rows(expect))
 MATRIX.update(matrix_ballots.rows(expect))
 MATRIX.update(matrix_discipline_intake.rows(expect))
 MATRIX.update(matrix_discipline_cases.rows(expect))
+MATRIX.update(matrix_aftercare.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -201,6 +203,7 @@ def extras(world, personas, pending_change):
         **matrix_ballots.ballots_extras(world, personas),
         **matrix_discipline_intake.extras(world, personas),
         **matrix_discipline_cases.extras(world, personas),
+        **matrix_aftercare.extras(world, personas),
     }
 
 
@@ -216,6 +219,8 @@ def test_permission_matrix(client, world, personas, extras, name, persona):
     if user is not None:
         client.force_login(user)
     path = build(world, extras)
+    if callable(data):
+        data = data(world, extras)
     response = getattr(client, method)(path, data or {})
     assert response.status_code == expected[persona], (
         f"{name} as {persona}: {response.status_code} != {expected[persona]}"

@@ -234,3 +234,36 @@ def audit_flags(person):
         )
         for finding in open_findings_naming(person)
     ]
+
+
+@transaction.atomic
+def category_save(
+    *,
+    county_id: int | None,
+    number: int,
+    name: str,
+    source: str,
+    needs_local_check: bool = False,
+    is_active: bool = True,
+    category: AuditCategory | None = None,
+) -> AuditCategory:
+    """Add a category to a county's list (or the shared one), or correct one."""
+    clash = AuditCategory.objects.filter(county_id=county_id, number=number)
+    if category is not None:
+        clash = clash.exclude(pk=category.pk)
+    if clash.exists():
+        raise DomainError(f"该清单中已有序号 {number}。")
+    fields = {
+        "number": number,
+        "name": _text(name, "类别名称", 60),
+        "source": _text(source, "依据", 200),
+        "needs_local_check": bool(needs_local_check),
+        "is_active": bool(is_active),
+    }
+    if category is None:
+        return AuditCategory.objects.create(county_id=county_id, **fields)
+    category = AuditCategory.objects.select_for_update().get(pk=category.pk)
+    for key, value in fields.items():
+        setattr(category, key, value)
+    category.save(update_fields=list(fields))
+    return category

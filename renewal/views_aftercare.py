@@ -31,7 +31,6 @@ from .forms_aftercare import (
     VisitForm,
 )
 from .models import (
-    AuditCategory,
     AuditFinding,
     CommitteePledge,
     DomainError,
@@ -361,12 +360,11 @@ def category_list(request):
     county = acc.reviewer_county(request.user)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        category = form.save(commit=False)
-        category.county = county
-        if AuditCategory.objects.filter(county=county, number=category.number).exists():
-            form.add_error("number", "本县清单中已有这一序号。")
+        try:
+            category = audits.category_save(county_id=county.pk, **form.cleaned_data)
+        except DomainError as exc:
+            _fail(form, exc)
         else:
-            category.save()
             messages.success(request, f"已添加问题类别“{category.name}”。")
             return redirect("aftercare:category-list")
     categories = acc.categories_for_county(county.pk).select_related("county")
@@ -382,9 +380,15 @@ def category_edit(request, pk):
     category = acc.category_for_user(request.user, pk)
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "问题类别已保存。")
-        return redirect("aftercare:category-list")
+        try:
+            audits.category_save(
+                county_id=category.county_id, category=category, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "问题类别已保存。")
+            return redirect("aftercare:category-list")
     return render(
         request, "renewal/aftercare/category_form.html", {"form": form, "category": category}
     )

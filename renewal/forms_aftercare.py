@@ -9,7 +9,10 @@ from .models import (
     Rectification,
 )
 
-DATE = {"type": "date"}
+
+def date_input():
+    # <input type="date"> only takes ISO dates, whatever the locale's display format.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ListFilterForm(forms.Form):
@@ -34,7 +37,7 @@ class AuditForm(forms.ModelForm):
         model = ExitAudit
         fields = ["auditor", "period", "audited_on", "summary"]
         widgets = {
-            "audited_on": forms.DateInput(attrs=DATE),
+            "audited_on": date_input(),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -61,12 +64,12 @@ class RectificationForm(forms.ModelForm):
     class Meta:
         model = Rectification
         fields = ["measure", "responsible", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs=DATE)}
+        widgets = {"due_on": date_input()}
 
 
 class RectificationUpdateForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=Rectification.Status.choices)
-    due_on = forms.DateField(label="整改时限", widget=forms.DateInput(attrs=DATE))
+    due_on = forms.DateField(label="整改时限", widget=date_input())
     evidence = forms.CharField(
         label="整改佐证",
         required=False,
@@ -80,7 +83,7 @@ class RectificationUpdateForm(forms.Form):
     closed_on = forms.DateField(
         label="完成日期",
         required=False,
-        widget=forms.DateInput(attrs=DATE),
+        widget=date_input(),
         help_text="标为“已整改”时填写；留空为今天。",
     )
 
@@ -125,7 +128,7 @@ class GroupForm(forms.Form):
 
 class VisitForm(forms.Form):
     unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
-    visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs=DATE))
+    visited_on = forms.DateField(label="走访日期", widget=date_input())
     findings = forms.CharField(
         label="发现问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -141,7 +144,7 @@ class VisitForm(forms.Form):
 class HandoverOpenForm(forms.Form):
     unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
     body = forms.ChoiceField(label="班子", choices=Body.choices)
-    approved_on = forms.DateField(label="结果批复日期", widget=forms.DateInput(attrs=DATE))
+    approved_on = forms.DateField(label="结果批复日期", widget=date_input())
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +153,7 @@ class HandoverOpenForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    handed_over_on = forms.DateField(label="交接日期", widget=forms.DateInput(attrs=DATE))
+    handed_over_on = forms.DateField(label="交接日期", widget=date_input())
     outgoing_name = forms.CharField(label="移交人(原班子)", max_length=40)
     incoming_name = forms.CharField(label="接收人(新班子)", max_length=40)
     detail = forms.CharField(label="交接明细", required=False, max_length=200)
@@ -159,7 +162,7 @@ class SignForm(forms.Form):
 class RefusalForm(forms.Form):
     item = forms.ModelChoiceField(label="拒不移交的项目", queryset=None)
     refused_by = forms.CharField(label="拒不移交人", max_length=40)
-    refused_on = forms.DateField(label="日期", widget=forms.DateInput(attrs=DATE))
+    refused_on = forms.DateField(label="日期", widget=date_input())
     details = forms.CharField(
         label="情况说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -172,7 +175,7 @@ class RefusalForm(forms.Form):
 
 class TrainingForm(forms.Form):
     title = forms.CharField(label="培训主题", max_length=100)
-    held_on = forms.DateField(label="培训日期", widget=forms.DateInput(attrs=DATE))
+    held_on = forms.DateField(label="培训日期", widget=date_input())
     attendees = forms.MultipleChoiceField(
         label="参训人员", choices=(), widget=forms.CheckboxSelectMultiple
     )
@@ -186,7 +189,7 @@ class PledgeForm(forms.Form):
     person = forms.ChoiceField(label="新班子成员", choices=())
     kind = forms.ChoiceField(label="承诺类别", choices=CommitteePledge.Kind.choices)
     summary = forms.CharField(label="内容摘要", max_length=300)
-    signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(attrs=DATE))
+    signed_on = forms.DateField(label="签订日期", widget=date_input())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,3 +93,13 @@ def build(world, personas):
         "people": people,
         "handover": Handover.objects.get(round=rnd, unit=unit, body="party"),
     }
+
+
+def ensure_catalogues():
+    """Transactional tests flush what the data migration loaded; load it again."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("renewal.migrations.0008_aftercare_catalogues")
+    migration.load(apps, None)

@@ -90,7 +90,7 @@ def test_group_covers_only_units_of_its_county(world):
 
 def test_group_names_are_unique_in_a_round(world):
     group(world)
-    with pytest.raises(DomainError, match="同名|名为"):
+    with pytest.raises(DomainError, match="已有名为"):
         group(world)
 
 

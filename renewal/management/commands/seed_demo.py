@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 
 from renewal import crypto, services
+from renewal.demo_aftercare import seed_aftercare
 from renewal.idcard import make_id_number
 from renewal.models import (
     Body,
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             users = self._users(county, townships)
             self._seat_changes(rnd, townships[0], users)
             self._candidates_and_reports(rnd, townships[0], users)
+            seed_aftercare(rnd, users)
             self.stdout.write("重新计算各村(社区)所处阶段…")
             services.units_refresh_stages(county=county)
         self.stdout.write(

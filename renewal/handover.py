@@ -8,12 +8,14 @@ same transaction, reported to the discipline office (十二严禁: 拒不移交)
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import catalogues_aftercare
 from .models import (
     Body,
     DomainError,
@@ -28,6 +30,8 @@ from .models import (
 )
 from .versioned import effective_row
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -37,8 +41,11 @@ class Deadline:
 
 def deadline_for(county_id: int, day: datetime.date) -> Deadline:
     row = effective_row(HandoverDeadline, county_id=county_id, day=day)
+    if row is None and not HandoverDeadline.objects.filter(county__isnull=True).exists():
+        catalogues_aftercare.load_default_deadline(HandoverDeadline)
+        row = effective_row(HandoverDeadline, county_id=county_id, day=day)
     if row is None:
-        raise DomainError("尚未设置交接时限，请系统管理员在“交接时限”中设置。")
+        raise DomainError("该日期没有生效的交接时限，请系统管理员在“交接时限”中设置。")
     return Deadline(days=row.days, source=row.source)
 
 
@@ -78,6 +85,8 @@ def handover_open(
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     if Handover.objects.filter(round=round_, unit=unit, body=body).exists():
         raise DomainError(f"{unit.name}{Body(body).label}本轮换届已开始交接。")
+    if not HandoverItemKind.objects.exists():
+        catalogues_aftercare.load_handover_items(HandoverItemKind)
     kinds = list(HandoverItemKind.objects.filter(is_active=True))
     if not kinds:
         raise DomainError("交接清单为空，请系统管理员先设置交接清单项目。")
@@ -104,13 +113,18 @@ def handover_open_for_term(*, term: Term) -> Handover | None:
     if existing.exists():
         existing.filter(term__isnull=True).update(term=term)
         return existing.first()
-    return handover_open(
-        round_=term.round,
-        unit=term.unit,
-        body=term.body,
-        approved_on=timezone.localdate(),
-        term=term,
-    )
+    try:
+        return handover_open(
+            round_=term.round,
+            unit=term.unit,
+            body=term.body,
+            approved_on=timezone.localdate(),
+            term=term,
+        )
+    except DomainError as exc:
+        # Never fail the approval that wrote the committee; staff can open it by hand.
+        logger.warning("handover of term %s not opened: %s", term.pk, exc)
+        return None
 
 
 def _refresh_completion(handover: Handover) -> None:
@@ -143,8 +157,10 @@ def handover_item_sign(
         raise DomainError("姓名不能超过 40 个字，交接明细不能超过 200 个字。")
     with transaction.atomic():
         handover = Handover.objects.select_for_update().get(pk=item.handover_id)
-        if handed_over_on < handover.approved_on - datetime.timedelta(days=30):
-            raise DomainError("交接日期早于选举结果批复日期过多，请核对。")
+        if handed_over_on < handover.approved_on:
+            raise DomainError(
+                f"交接日期不能早于选举结果批复日期（{handover.approved_on:%Y-%m-%d}）。"
+            )
         item = HandoverItem.objects.select_for_update().get(pk=item.pk)
         item.handed_over_on = handed_over_on
         item.outgoing_name = outgoing_name

@@ -97,9 +97,9 @@ def build(world, personas):
 
 def ensure_catalogues():
     """Transactional tests flush what the data migration loaded; load it again."""
-    import importlib
+    from renewal import catalogues_aftercare as data
+    from renewal.models import HandoverDeadline, HandoverItemKind
 
-    from django.apps import apps
-
-    migration = importlib.import_module("renewal.migrations.0008_aftercare_catalogues")
-    migration.load(apps, None)
+    data.load_categories(AuditCategory)
+    data.load_handover_items(HandoverItemKind)
+    data.load_default_deadline(HandoverDeadline)

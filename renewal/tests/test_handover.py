@@ -8,7 +8,14 @@ from django.utils import timezone
 from discipline.models import Report, ReporterIdentity
 from renewal import handover as services
 from renewal.figures_aftercare import handover_complete, handovers_overdue
-from renewal.models import DomainError, Handover, HandoverDeadline, HandoverRefusal, Term
+from renewal.models import (
+    DomainError,
+    Handover,
+    HandoverDeadline,
+    HandoverItemKind,
+    HandoverRefusal,
+    Term,
+)
 
 from .aftercare_setup import new_committee
 
@@ -350,3 +357,35 @@ def test_handover_list_query_count_does_not_grow_with_the_page(
         services.handover_open(round_=world["round"], unit=unit, body="party")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/handovers/")
+
+
+def test_missing_catalogues_are_loaded_again_rather_than_failing_the_approval(world):
+    HandoverItemKind.objects.all().delete()
+    HandoverDeadline.objects.all().delete()
+    new_committee(world["unit_a1"], world["round"])
+    handover = Handover.objects.get()
+    assert handover.items.count() == 6
+    assert handover.due_on == handover.approved_on + datetime.timedelta(days=10)
+
+
+def test_a_disabled_checklist_does_not_fail_the_approval(world):
+    HandoverItemKind.objects.update(is_active=False)
+    _old, term, _ = new_committee(world["unit_a1"], world["round"])
+    assert term.pk and not Handover.objects.exists()
+
+
+def test_handed_over_before_approval_is_refused(world, personas):
+    handover = services.handover_open(
+        round_=world["round"],
+        unit=world["unit_a1"],
+        body="party",
+        approved_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    with pytest.raises(DomainError, match="不能早于选举结果批复日期"):
+        services.handover_item_sign(
+            actor=personas["staff_a"],
+            item=handover.items.first(),
+            handed_over_on=handover.approved_on - datetime.timedelta(days=1),
+            outgoing_name="甲",
+            incoming_name="乙",
+        )

@@ -318,11 +318,15 @@ def rectification_attachment(request, pk):
     )
 
 
-LEDGER_STATUSES = {
-    "open": ("未完成", ~Q(status=Rectification.Status.DONE)),
-    "overdue": ("逾期未完成", Q()),  # filled per request (needs today)
-    **{s.value: (s.label, Q(status=s.value)) for s in Rectification.Status},
-}
+def ledger_statuses(today):
+    not_done = ~Q(status=Rectification.Status.DONE)
+    return {
+        "unfinished": ("未完成（未整改或整改中）", not_done),
+        "overdue": ("逾期未完成", not_done & Q(due_on__lt=today)),
+        **{s.value: (s.label, Q(status=s.value)) for s in Rectification.Status},
+    }
+
+
 LEDGER_SORTS = {
     "due_on": ("整改时限（早→晚）", ["due_on"]),
     "unit": ("村(社区)", ["finding__audit__unit__township__code", "finding__audit__unit__code"]),
@@ -335,8 +339,7 @@ def ledger(request):
     """The rectification ledger across every unit the user sees (county-wide for reviewers)."""
     access.require_region_scope(request.user)
     today = timezone.localdate()
-    statuses = dict(LEDGER_STATUSES)
-    statuses["overdue"] = ("逾期未完成", ~Q(status=Rectification.Status.DONE) & Q(due_on__lt=today))
+    statuses = ledger_statuses(today)
     qs = acc.rectifications_visible_to(request.user).select_related(
         "finding__category", "finding__audit__unit__township"
     )

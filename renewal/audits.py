@@ -111,6 +111,21 @@ def audit_record(
     return audit
 
 
+def _finding_fields(audit, category, description, amount, person) -> dict:
+    if category is None or not category.is_active:
+        raise DomainError("请选择启用中的问题类别。")
+    if category.county_id not in (None, audit.unit.county_id):
+        raise DomainError("该问题类别不属于本县的清单。")
+    if person is not None and not person_choices(audit.unit).filter(pk=person.pk).exists():
+        raise DomainError(f"{person.name}不是{audit.unit.name}的班子成员或人选。")
+    return {
+        "category": category,
+        "description": _text(description, "问题描述", 2000),
+        "amount": parse_amount(amount),
+        "person": person,
+    }
+
+
 @transaction.atomic
 def finding_add(
     *,
@@ -120,19 +135,28 @@ def finding_add(
     amount=None,
     person: Person | None = None,
 ) -> AuditFinding:
-    if category is None or not category.is_active:
-        raise DomainError("请选择启用中的问题类别。")
-    if category.county_id not in (None, audit.unit.county_id):
-        raise DomainError("该问题类别不属于本县的清单。")
-    if person is not None and not person_choices(audit.unit).filter(pk=person.pk).exists():
-        raise DomainError(f"{person.name}不是{audit.unit.name}的班子成员或人选。")
-    return AuditFinding.objects.create(
-        audit=audit,
-        category=category,
-        description=_text(description, "问题描述", 2000),
-        amount=parse_amount(amount),
-        person=person,
+    fields = _finding_fields(audit, category, description, amount, person)
+    return AuditFinding.objects.create(audit=audit, **fields)
+
+
+@transaction.atomic
+def finding_update(
+    *,
+    finding: AuditFinding,
+    category: AuditCategory,
+    description: str,
+    amount=None,
+    person: Person | None = None,
+) -> AuditFinding:
+    """Correct a finding (its category, text, amount or the person it names)."""
+    finding = (
+        AuditFinding.objects.select_for_update().select_related("audit__unit").get(pk=finding.pk)
     )
+    fields = _finding_fields(finding.audit, category, description, amount, person)
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    finding.save(update_fields=list(fields))
+    return finding
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audits/categories/<int:pk>/edit/", views.category_edit, name="category-edit"),
     path("audits/units/<int:unit_pk>/", views.unit_audit, name="unit-audit"),
     path("audits/<int:pk>/findings/new/", views.finding_add, name="finding-add"),
+    path("audits/findings/<int:pk>/edit/", views.finding_edit, name="finding-edit"),
     path(
         "audits/findings/<int:pk>/rectifications/new/",
         views.rectification_add,

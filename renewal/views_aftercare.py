@@ -257,6 +257,40 @@ def finding_add(request, pk):
 
 
 @login_required
+def finding_edit(request, pk):
+    finding = acc.finding_for_user(request.user, pk, write=True)
+    unit = finding.audit.unit
+    form = FindingForm(
+        request.POST or None,
+        categories=acc.categories_for_county(unit.county_id).filter(
+            Q(is_active=True) | Q(pk=finding.category_id)
+        ),
+        people=audits.person_choices(unit),
+        initial={
+            "category": finding.category_id,
+            "description": finding.description,
+            "amount": finding.amount,
+            "person": finding.person_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            audits.finding_update(finding=finding, **form.cleaned_data)
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, "审计发现问题已更正。")
+            return redirect(
+                reverse("aftercare:unit-audit", args=[unit.pk]) + f"#finding-{finding.pk}"
+            )
+    return render(
+        request,
+        "renewal/aftercare/finding_form.html",
+        {"form": form, "finding": finding, "unit": unit},
+    )
+
+
+@login_required
 @require_POST
 def rectification_add(request, pk):
     finding = acc.finding_for_user(request.user, pk, write=True)

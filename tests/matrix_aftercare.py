@@ -43,6 +43,12 @@ def rows(expect):
             lambda w, x: {"category": x["ac_category"].pk, "description": "账目不清"},
             write,
         ),
+        "aftercare:finding-edit": (
+            "get",
+            lambda w, x: f"/audits/findings/{x['ac_finding'].pk}/edit/",
+            None,
+            expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404, discipline=403),
+        ),
         "aftercare:rectification-add": (
             "post",
             lambda w, x: f"/audits/findings/{x['ac_finding'].pk}/rectifications/new/",

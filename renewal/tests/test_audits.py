@@ -259,3 +259,33 @@ def test_reviewer_adds_a_county_category(client, world, personas):
         "/audits/categories/", {"number": 9, "name": "重复", "source": "x", "is_active": "on"}
     )
     assert "已有序号 9" in duplicate.content.decode()
+
+
+def test_correcting_a_finding_moves_the_flag(client, personas, setup):
+    finding, gone, staying = (
+        setup["finding"],
+        setup["people"]["leaving"][0],
+        setup["people"]["staying"][0],
+    )
+    client.force_login(personas["staff_a"])
+    response = client.post(
+        f"/audits/findings/{finding.pk}/edit/",
+        {
+            "category": finding.category_id,
+            "description": "部分支出无审批手续（已核实）",
+            "amount": "9000",
+            "person": staying.pk,
+        },
+    )
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.amount == Decimal("9000.00") and finding.person == staying
+    assert not [f for f in flags_for(gone) if f.source == "exit-audit"]
+    assert [f for f in flags_for(staying) if f.source == "exit-audit"]
+    bad = client.post(
+        f"/audits/findings/{finding.pk}/edit/",
+        {"category": finding.category_id, "description": "", "amount": "1"},
+    )
+    assert bad.status_code == 200
+    finding.refresh_from_db()
+    assert finding.amount == Decimal("9000.00")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import access, audits, guidance, handover, onboarding
 from . import access_aftercare as acc
@@ -734,6 +735,15 @@ def handover_create(request):
     return render(request, "renewal/aftercare/handover_create.html", {"form": form})
 
 
+def _sign_initial(item) -> dict:
+    return {
+        "handed_over_on": item.handed_over_on or timezone.localdate(),
+        "outgoing_name": item.outgoing_name,
+        "incoming_name": item.incoming_name,
+        "detail": item.detail,
+    }
+
+
 def _handover_context(request, ho, *, sign_forms=None, refusal_form=None):
     from discipline.services_intake import receipt_display
 
@@ -742,13 +752,7 @@ def _handover_context(request, ho, *, sign_forms=None, refusal_form=None):
     sign_forms = sign_forms or {}
     for item in items:
         item.form = sign_forms.get(item.pk) or SignForm(
-            prefix=f"i{item.pk}",
-            initial={
-                "handed_over_on": item.handed_over_on or today,
-                "outgoing_name": item.outgoing_name,
-                "incoming_name": item.incoming_name,
-                "detail": item.detail,
-            },
+            prefix=f"i{item.pk}", initial=_sign_initial(item)
         )
     refusals = list(ho.refusals.select_related("item__kind", "report"))
     for refusal in refusals:
@@ -770,7 +774,10 @@ def _handover_context(request, ho, *, sign_forms=None, refusal_form=None):
 @login_required
 def handover_detail(request, pk):
     ho = acc.handover_for_user(request.user, pk)
-    return render(request, "renewal/aftercare/handover_detail.html", _handover_context(request, ho))
+    template = "renewal/aftercare/handover_detail.html"
+    if request.htmx and request.GET.get("part") == "status":
+        template = "renewal/aftercare/partials/handover_status.html"
+    return render(request, template, _handover_context(request, ho))
 
 
 @login_required
@@ -792,9 +799,35 @@ def handover_sign(request, pk, item_pk):
                 messages.success(
                     request, f"交接清单已全部签收，交接于 {ho.completed_on:%Y-%m-%d} 完成。"
                 )
-            else:
-                messages.success(request, f"“{item.kind.name}”已记录双方签收。")
+                url = reverse("aftercare:handover-detail", args=[ho.pk])
+                if request.htmx:
+                    return HttpResponseClientRedirect(url)
+                return redirect(url)
+            if request.htmx:
+                # Only this row is swapped, so what is typed in the other rows stays; the
+                # status box reloads itself on the event.
+                item = HandoverItem.objects.select_related("kind", "recorded_by").get(pk=item.pk)
+                item.form = SignForm(prefix=f"i{item.pk}", initial=_sign_initial(item))
+                response = render(
+                    request,
+                    "renewal/aftercare/partials/handover_row.html",
+                    {
+                        "ho": ho,
+                        "item": item,
+                        "can_write": True,
+                    },
+                )
+                response["HX-Trigger"] = "handover-changed"
+                return response
+            messages.success(request, f"“{item.kind.name}”已记录双方签收。")
             return redirect(reverse("aftercare:handover-detail", args=[ho.pk]) + f"#item-{item.pk}")
+    if request.htmx:
+        item.form = form
+        return render(
+            request,
+            "renewal/aftercare/partials/handover_row.html",
+            {"ho": ho, "item": item, "can_write": True},
+        )
     context = _handover_context(request, ho, sign_forms={item.pk: form})
     return render(request, "renewal/aftercare/handover_detail.html", context)
 

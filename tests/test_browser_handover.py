@@ -33,17 +33,27 @@ def test_handover_from_checklist_to_completion(live_server, page, world, persona
     page.wait_for_selector(f"#item-{first.pk} .errorlist")
     assert page.input_value(f"#id_i{first.pk}-outgoing_name") == "王老书记"
 
-    # Every item signed by both sides, from the keyboard.
-    for item in items:
+    # Every item signed by both sides, from the keyboard. Each row is saved on its own
+    # (htmx swaps only that row), so what is typed in the next row is not lost.
+    second = items[1]
+    page.fill(f"#id_i{second.pk}-detail", "办公楼一栋及钥匙")
+    for number, item in enumerate(items, start=1):
         row = page.locator(f"#item-{item.pk}")
-        row.locator(f"#id_i{item.pk}-detail").fill(f"{item.kind.name}清点无误")
+        if item != second:
+            row.locator(f"#id_i{item.pk}-detail").fill(f"{item.kind.name}清点无误")
         row.locator(f"#id_i{item.pk}-outgoing_name").fill("王老书记")
         row.locator(f"#id_i{item.pk}-incoming_name").fill("李新书记")
         row.locator(f"#id_i{item.pk}-incoming_name").press("Enter")
-        page.wait_for_selector(f"#item-{item.pk} .tag.ok")
+        if number < len(items):
+            page.wait_for_selector(f"#item-{item.pk} .tag.ok")
+            page.wait_for_selector(f"#handover-status:has-text('已签收 {number}/6 项')")
+        if number == 1:
+            assert page.input_value(f"#id_i{second.pk}-detail") == "办公楼一栋及钥匙"
 
-    assert "交接完成" in page.inner_text("#handover-state")
+    page.wait_for_selector("#handover-state:has-text('交接完成')")
     assert "已签收 6/6 项" in page.inner_text("#handover-status")
+    assert "交接清单已全部签收" in page.inner_text(".messages")
+    assert "办公楼一栋及钥匙" in page.inner_text(f"#item-{second.pk}")
     handover.refresh_from_db()
     assert handover.completed_on is not None
 

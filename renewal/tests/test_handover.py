@@ -389,3 +389,40 @@ def test_handed_over_before_approval_is_refused(world, personas):
             outgoing_name="甲",
             incoming_name="乙",
         )
+
+
+def test_htmx_sign_swaps_the_row_and_redirects_when_complete(client, world, personas):
+    handover = services.handover_open(round_=world["round"], unit=world["unit_a1"], body="party")
+    items = list(handover.items.all())
+    client.force_login(personas["staff_a"])
+    today = timezone.localdate().isoformat()
+
+    def sign(item, incoming="新书记"):
+        return client.post(
+            f"/handovers/{handover.pk}/items/{item.pk}/sign/",
+            {
+                f"i{item.pk}-handed_over_on": today,
+                f"i{item.pk}-outgoing_name": "老书记",
+                f"i{item.pk}-incoming_name": incoming,
+            },
+            HTTP_HX_REQUEST="true",
+        )
+
+    bad = sign(items[0], incoming="")
+    assert bad.status_code == 200 and "HX-Trigger" not in bad
+    assert bad.content.decode().startswith(f'<tr id="item-{items[0].pk}">')
+    assert "老书记" in bad.content.decode()
+    ok = sign(items[0])
+    assert ok["HX-Trigger"] == "handover-changed"
+    assert "已签收" in ok.content.decode() and "<html" not in ok.content.decode()
+    status = client.get(
+        f"/handovers/{handover.pk}/", {"part": "status"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "已签收 1/6 项" in status and "<html" not in status
+    for item in items[1:]:
+        last = sign(item)
+    assert last["HX-Redirect"] == f"/handovers/{handover.pk}/"
+    # The fragment follows the page's scope.
+    client.force_login(personas["staff_b"])
+    response = client.get(f"/handovers/{handover.pk}/", {"part": "status"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 404

@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class RenewalConfig(AppConfig):
     name = "renewal"
     verbose_name = "换届基础数据"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from candidates.flags import register
+
+        from . import admin_aftercare, figures_aftercare  # noqa: F401
+        from .audits import audit_flags
+        from .models import Term
+        from .signals_aftercare import term_saved
+
+        # An open exit-audit finding naming a person flags them in vetting.
+        register(audit_flags)
+        # The approval of an election result writes the round's Term: open its handover.
+        post_save.connect(term_saved, sender=Term, dispatch_uid="aftercare-handover-open")

@@ -7,6 +7,7 @@ from renewal.exports import export_dir
 from renewal.models import ExportJob
 
 from . import (
+    matrix_aftercare,
     matrix_ballots,
     matrix_candidates,
     matrix_discipline_cases,
@@ -165,6 +166,7 @@ MATRIX.update(matrix_discipline_intake.rows(expect))
 MATRIX.update(matrix_discipline_cases.rows(expect))
 MATRIX.update(matrix_villagers_setup.rows(expect))
 MATRIX.update(matrix_villagers_vote.rows(expect))
+MATRIX.update(matrix_aftercare.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -207,6 +209,7 @@ def extras(world, personas, pending_change):
         **matrix_discipline_cases.extras(world, personas),
         **matrix_villagers_setup.extras(world, personas),
         **matrix_villagers_vote.extras(world, personas),
+        **matrix_aftercare.extras(world, personas),
     }
 
 
@@ -222,6 +225,8 @@ def test_permission_matrix(client, world, personas, extras, name, persona):
     if user is not None:
         client.force_login(user)
     path = build(world, extras)
+    if callable(data):
+        data = data(world, extras)
     response = getattr(client, method)(path, data or {})
     assert response.status_code == expected[persona], (
         f"{name} as {persona}: {response.status_code} != {expected[persona]}"

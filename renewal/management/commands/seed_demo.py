@@ -16,6 +16,7 @@ from django.db import connection, reset_queries, transaction
 from ballots.demo_villagers import seed_villagers_setup
 from ballots.demo_vote import seed_villagers_vote
 from renewal import crypto, services
+from renewal.demo_aftercare import seed_aftercare
 from renewal.idcard import make_id_number
 from renewal.models import (
     Body,
@@ -97,6 +98,7 @@ class Command(BaseCommand):
             self._candidates_and_reports(rnd, townships[0], users)
             seed_villagers_setup(rnd=rnd, township=townships[0], staff=users["chengguan"])
             seed_villagers_vote(rnd, townships[0], users)
+            seed_aftercare(rnd, users)
             self.stdout.write("重新计算各村(社区)所处阶段…")
             services.units_refresh_stages(county=county)
         self.stdout.write(

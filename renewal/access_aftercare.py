@@ -1,0 +1,178 @@
+"""Who reaches audits, key-unit plans, guidance groups, handovers and onboarding records.
+
+Reading follows the unit: whoever sees a unit (township staff of its township, county
+reviewers and discipline officers of its county) reads its records; others get 404.
+Writing: township staff and leaders for their township's units, county reviewers for
+the whole county (they review and correct); discipline officers read only.
+County-only things (the audit catalogue, guidance groups) are written by reviewers.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from . import access
+from .models import (
+    AuditCategory,
+    ExitAudit,
+    GuidanceGroup,
+    Handover,
+    Rectification,
+    Region,
+    RenewalRound,
+    Unit,
+)
+
+READ_ONLY = "您只能查看、不能修改这项记录。"
+
+
+def can_write_unit(user, unit: Unit) -> bool:
+    return access.can_in_region(user, "change_region", unit.township_id) or can_write_county(
+        user, unit.county_id
+    )
+
+
+def can_write_county(user, county_id: int) -> bool:
+    """County reviewers (approve grant on the county itself) and admins."""
+    return user.is_superuser or county_id in access.direct_region_ids(user, "approve_region")
+
+
+def unit_for_user(user, pk, *, write: bool = False) -> Unit:
+    unit = access.unit_for_user(user, pk)
+    if write and not can_write_unit(user, unit):
+        raise PermissionDenied(READ_ONLY)
+    return unit
+
+
+def writable_units(user):
+    """Units the user may record aftercare data for (township or county grants)."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    townships = access.direct_region_ids(user, "change_region")
+    counties = access.direct_region_ids(user, "approve_region")
+    county_ids = Region.objects.filter(pk__in=counties, kind=Region.Kind.COUNTY).values_list(
+        "id", flat=True
+    )
+    from django.db.models import Q
+
+    return Unit.objects.filter(Q(township_id__in=townships) | Q(county_id__in=list(county_ids)))
+
+
+def active_round_for(unit: Unit) -> RenewalRound:
+    rnd = RenewalRound.objects.filter(county_id=unit.county_id, is_active=True).first()
+    if rnd is None:
+        raise Http404
+    return rnd
+
+
+def _by_unit(queryset, user, pk, *, write: bool, unit_path: str):
+    try:
+        obj = queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    unit = obj
+    for part in unit_path.split("."):
+        unit = getattr(unit, part)
+    if not access.can_in_region(user, "view_region", unit.township_id):
+        raise Http404
+    if write and not can_write_unit(user, unit):
+        raise PermissionDenied(READ_ONLY)
+    return obj
+
+
+# --- Exit audits ----------------------------------------------------------------------------
+
+
+def audits_visible_to(user):
+    return ExitAudit.objects.filter(unit__in=access.units_visible_to(user))
+
+
+def audit_for_user(user, pk, *, write: bool = False) -> ExitAudit:
+    qs = ExitAudit.objects.select_related("unit", "unit__township", "round")
+    return _by_unit(qs, user, pk, write=write, unit_path="unit")
+
+
+def rectifications_visible_to(user):
+    return Rectification.objects.filter(finding__audit__unit__in=access.units_visible_to(user))
+
+
+def rectification_for_user(user, pk, *, write: bool = False) -> Rectification:
+    qs = Rectification.objects.select_related(
+        "finding", "finding__category", "finding__audit", "finding__audit__unit__township"
+    )
+    return _by_unit(qs, user, pk, write=write, unit_path="finding.audit.unit")
+
+
+def finding_for_user(user, pk, *, write: bool = False):
+    from .models import AuditFinding
+
+    qs = AuditFinding.objects.select_related("audit", "audit__unit", "audit__unit__township")
+    return _by_unit(qs, user, pk, write=write, unit_path="audit.unit")
+
+
+def categories_for_county(county_id: int):
+    """The county's own categories and the shared ones."""
+    from django.db.models import Q
+
+    return AuditCategory.objects.filter(Q(county_id=county_id) | Q(county__isnull=True))
+
+
+def category_for_user(user, pk) -> AuditCategory:
+    try:
+        category = AuditCategory.objects.get(pk=pk)
+    except (AuditCategory.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if category.county_id is None:
+        if not user.is_superuser:
+            raise PermissionDenied("通用类别由系统管理员维护；区县可添加本县类别。")
+        return category
+    if not access.counties_visible_to(user).filter(pk=category.county_id).exists():
+        raise Http404
+    if not can_write_county(user, category.county_id):
+        raise PermissionDenied("只有县委组织部可以维护审计问题类别。")
+    return category
+
+
+def reviewer_county(user) -> Region:
+    """The county whose catalogue and guidance groups the user manages."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    counties = access.counties_visible_to(user)
+    county = counties.first() if user.is_superuser else None
+    if county is None:
+        ids = access.direct_region_ids(user, "approve_region")
+        county = Region.objects.filter(pk__in=ids, kind=Region.Kind.COUNTY).first()
+    if county is None:
+        raise PermissionDenied("只有县委组织部可以维护这项内容。")
+    return county
+
+
+# --- Guidance groups --------------------------------------------------------------------------
+
+
+def groups_visible_to(user):
+    return GuidanceGroup.objects.filter(county__in=access.counties_visible_to(user))
+
+
+def group_for_user(user, pk, *, write: bool = False) -> GuidanceGroup:
+    group = groups_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    if group is None:
+        raise Http404
+    if write and not can_write_county(user, group.county_id):
+        raise PermissionDenied("只有县委组织部可以修改指导组。")
+    return group
+
+
+def can_log_visit(user, group: GuidanceGroup) -> bool:
+    return can_write_county(user, group.county_id) or group.members.filter(user=user).exists()
+
+
+# --- Handovers --------------------------------------------------------------------------------
+
+
+def handovers_visible_to(user):
+    return Handover.objects.filter(unit__in=access.units_visible_to(user))
+
+
+def handover_for_user(user, pk, *, write: bool = False) -> Handover:
+    qs = Handover.objects.select_related("unit", "unit__township", "round")
+    return _by_unit(qs, user, pk, write=write, unit_path="unit")

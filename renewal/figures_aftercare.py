@@ -1,0 +1,88 @@
+"""Roll-up figures of issue 8 and the handover stage check (see renewal/figures.py).
+
+Each function runs one query whatever the number of units, and reads the state at the
+end of ``day``: rows created later are left out, and a line closed after ``day`` still
+counts as open on ``day``.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .figures import register_stage_check, register_unit_figure
+from .models import CommitteePledge, Handover, KeyUnitPlan, Rectification, Unit
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first instant after ``day`` in the project's time zone."""
+    nxt = day + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime(nxt.year, nxt.month, nxt.day))
+
+
+def rectifications_open(round_, unit_ids, day):
+    rows = (
+        Rectification.objects.filter(
+            finding__audit__round=round_,
+            finding__audit__unit_id__in=list(unit_ids),
+            created_at__lt=_end_of(day),
+        )
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        .values("finding__audit__unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["finding__audit__unit_id"]: r["n"] for r in rows}
+
+
+def handovers_overdue(round_, unit_ids, day):
+    rows = (
+        Handover.objects.filter(
+            round=round_, unit_id__in=list(unit_ids), created_at__lt=_end_of(day), due_on__lt=day
+        )
+        .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day))
+        .values("unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["unit_id"]: r["n"] for r in rows}
+
+
+def key_units_without_plan(round_, unit_ids, day):
+    planned = KeyUnitPlan.objects.filter(round=round_, created_at__lt=_end_of(day))
+    ids = Unit.objects.filter(pk__in=list(unit_ids), is_key=True).exclude(
+        pk__in=planned.values("unit_id")
+    )
+    return {pk: 1 for pk in ids.values_list("pk", flat=True)}
+
+
+def pledges_recorded(round_, unit_ids, day):
+    counts = Counter(
+        CommitteePledge.objects.filter(
+            round=round_, unit_id__in=list(unit_ids), signed_on__lte=day
+        ).values_list("unit_id", flat=True)
+    )
+    return dict(counts)
+
+
+def handover_complete(round_, unit_ids, day):
+    """Units with at least one handover in the round, all of them complete by ``day``."""
+    rows = (
+        Handover.objects.filter(
+            round=round_, unit_id__in=list(unit_ids), created_at__lt=_end_of(day)
+        )
+        .values("unit_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(completed_on__isnull=False, completed_on__lte=day)),
+        )
+    )
+    return {r["unit_id"] for r in rows if r["total"] and r["total"] == r["done"]}
+
+
+register_unit_figure("rectifications_open", "未完成整改事项", rectifications_open, app="renewal")
+register_unit_figure("handovers_overdue", "逾期未完成交接", handovers_overdue, app="renewal")
+register_unit_figure(
+    "key_units_without_plan", "重点难点村未制定方案", key_units_without_plan, app="renewal"
+)
+register_unit_figure("pledges_recorded", "新班子承诺已登记", pledges_recorded, app="renewal")
+register_stage_check("handover", handover_complete)

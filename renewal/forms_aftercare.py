@@ -1,0 +1,196 @@
+from django import forms
+
+from .models import (
+    AuditCategory,
+    Body,
+    CommitteePledge,
+    ExitAudit,
+    KeyUnitPlan,
+    Rectification,
+)
+
+
+def date_input():
+    # <input type="date"> only takes ISO dates, whatever the locale's display format.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ListFilterForm(forms.Form):
+    """Township, search and sort for the aftercare lists; the choices come from the view."""
+
+    q = forms.CharField(label="村(社区)名称", required=False, max_length=40)
+    township = forms.ModelChoiceField(
+        label="乡镇/街道", queryset=None, required=False, empty_label="全部"
+    )
+    status = forms.ChoiceField(label="状态", required=False)
+    sort = forms.ChoiceField(label="排序", required=False)
+
+    def __init__(self, *args, townships, statuses, sorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["status"].choices = [("", "全部")] + list(statuses)
+        self.fields["sort"].choices = list(sorts)
+
+
+class AuditForm(forms.ModelForm):
+    class Meta:
+        model = ExitAudit
+        fields = ["auditor", "period", "audited_on", "summary"]
+        widgets = {
+            "audited_on": date_input(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class FindingForm(forms.Form):
+    category = forms.ModelChoiceField(label="问题类别", queryset=AuditCategory.objects.none())
+    description = forms.CharField(
+        label="问题描述", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    amount = forms.CharField(
+        label="涉及金额(元)", required=False, max_length=20, help_text="可留空；最多两位小数。"
+    )
+    person = forms.ModelChoiceField(
+        label="涉及人员", queryset=None, required=False, empty_label="（不涉及具体人员）"
+    )
+
+    def __init__(self, *args, categories, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["person"].queryset = people
+
+
+class RectificationForm(forms.ModelForm):
+    class Meta:
+        model = Rectification
+        fields = ["measure", "responsible", "due_on"]
+        widgets = {"due_on": date_input()}
+
+
+class RectificationUpdateForm(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=Rectification.Status.choices)
+    due_on = forms.DateField(label="整改时限", widget=date_input())
+    evidence = forms.CharField(
+        label="整改佐证",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="标为“已整改”时须填写佐证或上传附件。",
+    )
+    attachment = forms.FileField(
+        label="佐证附件", required=False, help_text="PDF、JPG 或 PNG，不超过 5 MB。"
+    )
+    closed_on = forms.DateField(
+        label="完成日期",
+        required=False,
+        widget=date_input(),
+        help_text="标为“已整改”时填写；留空为今天。",
+    )
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = AuditCategory
+        fields = ["number", "name", "source", "needs_local_check", "is_active"]
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = KeyUnitPlan
+        fields = ["content", "measures", "status", "leader_name", "leader_post"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label="指导组名称", max_length=40)
+    leader_name = forms.CharField(label="组长", max_length=40)
+    leader_post = forms.CharField(label="组长职务", max_length=60)
+    members = forms.CharField(
+        label="成员",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一人：姓名 单位及职务 [系统账号用户名，可省略]",
+    )
+    units = forms.ModelMultipleChoiceField(
+        label="包联村(社区)",
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+        self.fields["units"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
+
+
+class VisitForm(forms.Form):
+    unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
+    visited_on = forms.DateField(label="走访日期", widget=date_input())
+    findings = forms.CharField(
+        label="发现问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    follow_up = forms.CharField(
+        label="跟进措施", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class HandoverOpenForm(forms.Form):
+    unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
+    body = forms.ChoiceField(label="班子", choices=Body.choices)
+    approved_on = forms.DateField(label="结果批复日期", widget=date_input())
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
+
+
+class SignForm(forms.Form):
+    handed_over_on = forms.DateField(label="交接日期", widget=date_input())
+    outgoing_name = forms.CharField(label="移交人(原班子)", max_length=40)
+    incoming_name = forms.CharField(label="接收人(新班子)", max_length=40)
+    detail = forms.CharField(label="交接明细", required=False, max_length=200)
+
+
+class RefusalForm(forms.Form):
+    item = forms.ModelChoiceField(label="拒不移交的项目", queryset=None)
+    refused_by = forms.CharField(label="拒不移交人", max_length=40)
+    refused_on = forms.DateField(label="日期", widget=date_input())
+    details = forms.CharField(
+        label="情况说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: i.kind.name
+
+
+class TrainingForm(forms.Form):
+    title = forms.CharField(label="培训主题", max_length=100)
+    held_on = forms.DateField(label="培训日期", widget=date_input())
+    attendees = forms.MultipleChoiceField(
+        label="参训人员", choices=(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = [(p.pk, p.name) for p in people]
+
+
+class PledgeForm(forms.Form):
+    person = forms.ChoiceField(label="新班子成员", choices=())
+    kind = forms.ChoiceField(label="承诺类别", choices=CommitteePledge.Kind.choices)
+    summary = forms.CharField(label="内容摘要", max_length=300)
+    signed_on = forms.DateField(label="签订日期", widget=date_input())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]

@@ -1,0 +1,163 @@
+"""Key and difficult units' plans (一村一策) and the county's guidance groups (指导组)."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .models import (
+    DomainError,
+    GuidanceGroup,
+    GuidanceMember,
+    GuidanceVisit,
+    KeyUnitPlan,
+    Region,
+    RenewalRound,
+    Unit,
+)
+
+
+def _text(value, label: str, limit: int, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(f"请填写{label}。")
+    if len(value) > limit:
+        raise DomainError(f"{label}不能超过 {limit} 个字。")
+    return value
+
+
+def with_plan(units, round_: RenewalRound):
+    """Annotate ``has_plan``: the unit has a plan in the round."""
+    return units.annotate(
+        has_plan=Exists(KeyUnitPlan.objects.filter(unit_id=OuterRef("pk"), round=round_))
+    )
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    unit: Unit,
+    round_: RenewalRound,
+    content: str,
+    measures: str,
+    status: str,
+    leader_name: str,
+    leader_post: str,
+) -> KeyUnitPlan:
+    if round_.county_id != unit.county_id:
+        raise DomainError("换届轮次与村(社区)不属于同一区县。")
+    if status not in KeyUnitPlan.Status.values:
+        raise DomainError("请选择方案状态。")
+    if not unit.is_key:
+        raise DomainError(f"{unit.name}未标为重点难点村，请先在村(社区)信息中标注并写明原因。")
+    fields = {
+        "content": _text(content, "主要问题与工作目标", 4000),
+        "measures": _text(measures, "应对措施", 4000),
+        "status": status,
+        "leader_name": _text(leader_name, "包联领导姓名", 40),
+        "leader_post": _text(leader_post, "包联领导职务", 60),
+    }
+    plan = KeyUnitPlan.objects.select_for_update().filter(round=round_, unit=unit).first()
+    if plan is None:
+        return KeyUnitPlan.objects.create(round=round_, unit=unit, **fields)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.save(update_fields=[*fields, "updated_at"])
+    return plan
+
+
+def parse_members(text: str, users_by_name: dict) -> list[tuple[str, str, object]]:
+    """One member a line: "姓名 单位及职务 [账号]" (separated by spaces or commas)."""
+    members, problems = [], []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        parts = [p for p in raw.replace("，", " ").replace(",", " ").split() if p]
+        if not parts:
+            continue
+        if len(parts) < 2:
+            problems.append(f"第 {number} 行请写“姓名 单位及职务”。")
+            continue
+        name, rest = parts[0], parts[1:]
+        user = None
+        if len(rest) > 1 and rest[-1] in users_by_name:
+            user = users_by_name[rest[-1]]
+            rest = rest[:-1]
+        post = " ".join(rest)
+        if len(name) > 40 or len(post) > 60:
+            problems.append(f"第 {number} 行姓名或职务过长。")
+            continue
+        members.append((name, post, user))
+    if problems:
+        raise DomainError(" ".join(problems))
+    return members
+
+
+def group_save(
+    *,
+    county: Region,
+    round_: RenewalRound,
+    name: str,
+    leader_name: str,
+    leader_post: str,
+    members: Sequence[tuple[str, str, object]],
+    units: Iterable[Unit],
+    group: GuidanceGroup | None = None,
+) -> GuidanceGroup:
+    units = list(units)
+    if round_.county_id != county.pk:
+        raise DomainError("换届轮次不属于该区县。")
+    for unit in units:
+        if unit.county_id != county.pk:
+            raise DomainError(f"“{unit.name}”不属于{county.name}。")
+    if not members:
+        raise DomainError("请至少填写一名指导组成员。")
+    fields = {
+        "name": _text(name, "指导组名称", 40),
+        "leader_name": _text(leader_name, "组长姓名", 40),
+        "leader_post": _text(leader_post, "组长职务", 60),
+    }
+    with transaction.atomic():
+        clash = GuidanceGroup.objects.filter(round=round_, name=fields["name"])
+        if group is not None:
+            clash = clash.exclude(pk=group.pk)
+        if clash.exists():
+            raise DomainError(f"本轮换届已有名为“{fields['name']}”的指导组。")
+        if group is None:
+            group = GuidanceGroup.objects.create(county=county, round=round_, **fields)
+        else:
+            group = GuidanceGroup.objects.select_for_update().get(pk=group.pk)
+            for key, value in fields.items():
+                setattr(group, key, value)
+            group.save(update_fields=list(fields))
+            group.members.all().delete()
+        GuidanceMember.objects.bulk_create(
+            [GuidanceMember(group=group, name=n, post=p, user=u) for n, p, u in members]
+        )
+        group.units.set(units)
+    return group
+
+
+def visit_record(
+    *,
+    actor,
+    group: GuidanceGroup,
+    unit: Unit,
+    visited_on: datetime.date | None,
+    findings: str,
+    follow_up: str = "",
+) -> GuidanceVisit:
+    if unit is None or not group.units.filter(pk=unit.pk).exists():
+        raise DomainError("请选择本指导组包联的村(社区)。")
+    if visited_on is None:
+        raise DomainError("请填写走访日期。")
+    if visited_on > timezone.localdate():
+        raise DomainError("走访日期不能晚于今天。")
+    return GuidanceVisit.objects.create(
+        group=group,
+        unit=unit,
+        visited_on=visited_on,
+        findings=_text(findings, "发现问题", 2000),
+        follow_up=_text(follow_up, "跟进措施", 2000, required=False),
+        recorded_by=actor,
+    )

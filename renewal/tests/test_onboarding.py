@@ -1,0 +1,125 @@
+"""Onboarding: who was not re-elected and their talks, training, the four pledges."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from discipline.models import Talk
+from renewal import onboarding
+from renewal.figures_aftercare import pledges_recorded
+from renewal.models import CommitteePledge, DomainError, TrainingSession
+
+from .aftercare_setup import new_committee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "expected"),
+    [
+        pytest.param({1, 2, 3}, {1, 4}, {2, 3}, id="those missing from the new term"),
+        pytest.param({1, 2}, {1, 2, 5}, set(), id="everyone re-elected"),
+        pytest.param(set(), {7}, set(), id="no previous term"),
+    ],
+)
+def test_not_reelected(previous, current, expected):
+    assert onboarding.not_reelected(previous, current) == expected
+
+
+@pytest.fixture
+def committee(world):
+    return new_committee(world["unit_a1"], world["round"], stay=1, leave=2, new=1)
+
+
+def test_committee_changes_compare_with_the_latest_earlier_term(world, committee):
+    _old, term, people = committee
+    (change,) = onboarding.committee_changes(world["round"], world["unit_a1"])
+    assert change.term == term
+    assert {p.pk for p in change.leaving} == {p.pk for p in people["leaving"]}
+    assert {s.person_id for s in change.members} == {
+        p.pk for p in people["staying"] + people["arriving"]
+    }
+
+
+def test_talk_status_of_those_not_reelected(client, world, personas, committee):
+    _old, _term, people = committee
+    gone = people["leaving"][0]
+    Talk.objects.create(
+        unit=world["unit_a1"],
+        round=world["round"],
+        person=gone,
+        phase=Talk.Phase.AFTER,
+        held_on=timezone.localdate(),
+        talked_by="镇党委书记",
+    )
+    client.force_login(personas["staff_a"])
+    page = client.get(f"/onboarding/units/{world['unit_a1'].pk}/").content.decode()
+    assert "已谈话" in page and "镇党委书记" in page
+    assert "未谈话" in page  # the second member who left
+    assert f"/discipline/units/{world['unit_a1'].pk}/" in page
+
+
+def test_pledges_only_for_new_members(world, personas, committee):
+    _old, _term, people = committee
+    kwargs = {
+        "actor": personas["staff_a"],
+        "unit": world["unit_a1"],
+        "round_": world["round"],
+        "kind": "term_goal",
+        "summary": "三年内村集体收入翻番",
+        "signed_on": timezone.localdate(),
+    }
+    with pytest.raises(DomainError, match="新班子成员"):
+        onboarding.pledge_record(person=people["leaving"][0], **kwargs)
+    onboarding.pledge_record(person=people["arriving"][0], **kwargs)
+    onboarding.pledge_record(person=people["arriving"][0], **{**kwargs, "summary": "更正"})
+    assert CommitteePledge.objects.get().summary == "更正"
+    today = timezone.localdate()
+    ids = [world["unit_a1"].pk]
+    assert pledges_recorded(world["round"], ids, today) == {world["unit_a1"].pk: 1}
+    assert pledges_recorded(world["round"], ids, today - datetime.timedelta(days=1)) == {}
+
+
+def test_training_attendees_are_new_members(world, personas, committee):
+    _old, _term, people = committee
+    kwargs = {
+        "actor": personas["staff_a"],
+        "unit": world["unit_a1"],
+        "round_": world["round"],
+        "title": "新任村干部履职能力培训",
+        "held_on": timezone.localdate(),
+    }
+    with pytest.raises(DomainError, match="新班子成员"):
+        onboarding.training_record(attendee_ids=[people["leaving"][0].pk], **kwargs)
+    assert not TrainingSession.objects.exists()
+    session = onboarding.training_record(attendee_ids=[people["arriving"][0].pk], **kwargs)
+    assert list(session.attendees.all()) == [people["arriving"][0]]
+
+
+def test_no_training_before_the_new_committee(world, personas):
+    with pytest.raises(DomainError, match="尚未产生"):
+        onboarding.training_record(
+            actor=personas["staff_a"],
+            unit=world["unit_a2"],
+            round_=world["round"],
+            title="培训",
+            held_on=timezone.localdate(),
+            attendee_ids=[1],
+        )
+
+
+def test_onboarding_page_lists_absentees(client, world, personas, committee):
+    _old, _term, people = committee
+    client.force_login(personas["staff_a"])
+    response = client.post(
+        f"/onboarding/units/{world['unit_a1'].pk}/training/",
+        {
+            "title": "廉政教育",
+            "held_on": timezone.localdate().isoformat(),
+            "attendees": [people["arriving"][0].pk],
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/onboarding/units/{world['unit_a1'].pk}/").content.decode()
+    assert "廉政教育" in page and people["staying"][0].name in page

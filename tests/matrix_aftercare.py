@@ -1,0 +1,172 @@
+"""Permission-matrix rows for exit audits, key-unit plans, guidance groups, handovers and
+onboarding (see test_permission_matrix.py).
+
+Reads follow the unit's region (other township and other county: 404; departments: 403 on
+lists, 404 on objects). Writes: township staff of the unit and county reviewers; discipline
+officers read only (403). The audit catalogue and guidance groups are county-only.
+"""
+
+from django.utils import timezone
+
+from renewal.tests import aftercare_setup
+
+
+def extras(world, personas):
+    return {f"ac_{k}": v for k, v in aftercare_setup.build(world, personas).items()}
+
+
+def rows(expect):
+    today = timezone.localdate().isoformat()
+    lists = expect(dept=403)
+    read = expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404, discipline=200)
+    write = expect(
+        staff_a=302, staff_b=404, reviewer=302, reviewer_other=404, discipline=403, admin=302
+    )
+    county_page = expect(staff_a=403, reviewer=200, reviewer_other=200, discipline=403, dept=403)
+    county_object = expect(staff_a=403, reviewer=200, reviewer_other=404, discipline=403)
+    A1 = lambda w: w["unit_a1"].pk  # noqa: E731
+    return {
+        "aftercare:overview": ("get", lambda w, x: "/aftercare/", None, lists),
+        "aftercare:audit-list": ("get", lambda w, x: "/audits/", None, lists),
+        "aftercare:ledger": ("get", lambda w, x: "/audits/ledger/", None, lists),
+        "aftercare:category-list": ("get", lambda w, x: "/audits/categories/", None, county_page),
+        "aftercare:category-edit": (
+            "get",
+            lambda w, x: f"/audits/categories/{x['ac_category'].pk}/edit/",
+            None,
+            county_object,
+        ),
+        "aftercare:unit-audit": ("get", lambda w, x: f"/audits/units/{A1(w)}/", None, read),
+        "aftercare:finding-add": (
+            "post",
+            lambda w, x: f"/audits/{x['ac_audit'].pk}/findings/new/",
+            lambda w, x: {"category": x["ac_category"].pk, "description": "账目不清"},
+            write,
+        ),
+        "aftercare:finding-edit": (
+            "get",
+            lambda w, x: f"/audits/findings/{x['ac_finding'].pk}/edit/",
+            None,
+            expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404, discipline=403),
+        ),
+        "aftercare:rectification-add": (
+            "post",
+            lambda w, x: f"/audits/findings/{x['ac_finding'].pk}/rectifications/new/",
+            lambda w, x: {
+                f"r{x['ac_finding'].pk}-measure": "清理账目",
+                f"r{x['ac_finding'].pk}-responsible": "王会计",
+                f"r{x['ac_finding'].pk}-due_on": today,
+            },
+            write,
+        ),
+        "aftercare:rectification-edit": (
+            "get",
+            lambda w, x: f"/audits/rectifications/{x['ac_line'].pk}/",
+            None,
+            read,
+        ),
+        "aftercare:rectification-attachment": (
+            "get",
+            lambda w, x: f"/audits/rectifications/{x['ac_line'].pk}/attachment/",
+            None,
+            read,
+        ),
+        "aftercare:plan-list": ("get", lambda w, x: "/plans/", None, lists),
+        "aftercare:unit-plan": (
+            "get",
+            lambda w, x: f"/plans/units/{w['unit_a2'].pk}/",
+            None,
+            read,
+        ),
+        "aftercare:group-list": ("get", lambda w, x: "/guidance/", None, lists),
+        "aftercare:group-create": ("get", lambda w, x: "/guidance/new/", None, county_page),
+        "aftercare:group-detail": (
+            "get",
+            lambda w, x: f"/guidance/{x['ac_group'].pk}/",
+            None,
+            expect(staff_a=200, staff_b=200, reviewer=200, reviewer_other=404),
+        ),
+        "aftercare:group-edit": (
+            "get",
+            lambda w, x: f"/guidance/{x['ac_group'].pk}/edit/",
+            None,
+            county_object,
+        ),
+        "aftercare:visit-add": (
+            "post",
+            lambda w, x: f"/guidance/{x['ac_group'].pk}/visits/new/",
+            lambda w, x: {"unit": w["unit_a1"].pk, "visited_on": today, "findings": "宗族干扰"},
+            expect(
+                staff_a=403,
+                staff_b=403,
+                reviewer=302,
+                reviewer_other=404,
+                discipline=403,
+                admin=302,
+            ),
+        ),
+        "aftercare:handover-list": ("get", lambda w, x: "/handovers/", None, lists),
+        "aftercare:handover-create": (
+            "get",
+            lambda w, x: "/handovers/new/",
+            None,
+            expect(discipline=403, dept=403),
+        ),
+        "aftercare:handover-detail": (
+            "get",
+            lambda w, x: f"/handovers/{x['ac_handover'].pk}/",
+            None,
+            read,
+        ),
+        "aftercare:handover-sign": (
+            "post",
+            lambda w, x: (
+                f"/handovers/{x['ac_handover'].pk}/items/{x['ac_handover'].items.first().pk}/sign/"
+            ),
+            lambda w, x: {
+                f"i{x['ac_handover'].items.first().pk}-handed_over_on": today,
+                f"i{x['ac_handover'].items.first().pk}-outgoing_name": "离任0",
+                f"i{x['ac_handover'].items.first().pk}-incoming_name": "新任0",
+            },
+            write,
+        ),
+        "aftercare:handover-refuse": (
+            "post",
+            lambda w, x: f"/handovers/{x['ac_handover'].pk}/refusals/new/",
+            lambda w, x: {
+                "item": x["ac_handover"].items.first().pk,
+                "refused_by": "离任0",
+                "refused_on": today,
+                "details": "拒不交出公章",
+            },
+            write,
+        ),
+        "aftercare:onboarding-list": ("get", lambda w, x: "/onboarding/", None, lists),
+        "aftercare:unit-onboarding": (
+            "get",
+            lambda w, x: f"/onboarding/units/{A1(w)}/",
+            None,
+            read,
+        ),
+        "aftercare:training-add": (
+            "post",
+            lambda w, x: f"/onboarding/units/{A1(w)}/training/",
+            lambda w, x: {
+                "title": "新班子履职培训",
+                "held_on": today,
+                "attendees": [p.pk for p in x["ac_people"]["arriving"]],
+            },
+            write,
+        ),
+        "aftercare:pledge-add": (
+            "post",
+            lambda w, x: f"/onboarding/units/{A1(w)}/pledges/",
+            lambda w, x: {
+                "person": x["ac_people"]["arriving"][0].pk,
+                "kind": "integrity",
+                "summary": "廉洁履职",
+                "signed_on": today,
+            },
+            write,
+        ),
+    }

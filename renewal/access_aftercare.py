@@ -8,11 +8,13 @@ County-only things (the audit catalogue, guidance groups) are written by reviewe
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from . import access
 from .models import (
     AuditCategory,
+    AuditFinding,
     ExitAudit,
     GuidanceGroup,
     Handover,
@@ -52,8 +54,6 @@ def writable_units(user):
     county_ids = Region.objects.filter(pk__in=counties, kind=Region.Kind.COUNTY).values_list(
         "id", flat=True
     )
-    from django.db.models import Q
-
     return Unit.objects.filter(Q(township_id__in=townships) | Q(county_id__in=list(county_ids)))
 
 
@@ -103,16 +103,12 @@ def rectification_for_user(user, pk, *, write: bool = False) -> Rectification:
 
 
 def finding_for_user(user, pk, *, write: bool = False):
-    from .models import AuditFinding
-
     qs = AuditFinding.objects.select_related("audit", "audit__unit", "audit__unit__township")
     return _by_unit(qs, user, pk, write=write, unit_path="audit.unit")
 
 
 def categories_for_county(county_id: int):
     """The county's own categories and the shared ones."""
-    from django.db.models import Q
-
     return AuditCategory.objects.filter(Q(county_id=county_id) | Q(county__isnull=True))
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("candidates.urls")),
     path("", include("ballots.urls")),
     path("", include("discipline.urls")),
+    path("", include("renewal.urls_rollup")),
 ]

@@ -7,44 +7,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('renewal', '0005_person_current_posts'),
+        ("renewal", "0005_person_current_posts"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='term',
-            name='insert_insert',
+            model_name="term",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='term',
-            name='update_update',
+            model_name="term",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='term',
-            name='delete_delete',
+            model_name="term",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='term',
-            name='round',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='terms', to='renewal.renewalround', verbose_name='换届轮次'),
+            model_name="term",
+            name="round",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="terms",
+                to="renewal.renewalround",
+                verbose_name="换届轮次",
+            ),
         ),
         migrations.AddField(
-            model_name='termevent',
-            name='round',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='renewal.renewalround', verbose_name='换届轮次'),
+            model_name="termevent",
+            name="round",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="renewal.renewalround",
+                verbose_name="换届轮次",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='term',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "renewal_termevent" ("body", "elected_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "round_id", "unit_id") VALUES (NEW."body", NEW."elected_on", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."round_id", NEW."unit_id"); RETURN NULL;', hash='8c124a52bf138abd97a43ab5d8d9f0b9dfe20e50', operation='INSERT', pgid='pgtrigger_insert_insert_42a8b', table='renewal_term', when='AFTER')),
+            model_name="term",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "renewal_termevent" ("body", "elected_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "round_id", "unit_id") VALUES (NEW."body", NEW."elected_on", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."round_id", NEW."unit_id"); RETURN NULL;',
+                    hash="8c124a52bf138abd97a43ab5d8d9f0b9dfe20e50",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_42a8b",
+                    table="renewal_term",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='term',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "renewal_termevent" ("body", "elected_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "round_id", "unit_id") VALUES (NEW."body", NEW."elected_on", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."round_id", NEW."unit_id"); RETURN NULL;', hash='ede5d00552dd8a92966e97fadac1dca25cdf660e', operation='UPDATE', pgid='pgtrigger_update_update_e4571', table='renewal_term', when='AFTER')),
+            model_name="term",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "renewal_termevent" ("body", "elected_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "round_id", "unit_id") VALUES (NEW."body", NEW."elected_on", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."round_id", NEW."unit_id"); RETURN NULL;',
+                    hash="ede5d00552dd8a92966e97fadac1dca25cdf660e",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_e4571",
+                    table="renewal_term",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='term',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "renewal_termevent" ("body", "elected_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "round_id", "unit_id") VALUES (OLD."body", OLD."elected_on", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."round_id", OLD."unit_id"); RETURN NULL;', hash='d3829c25a505b9f7f5231248aa1c7990fd645925', operation='DELETE', pgid='pgtrigger_delete_delete_f30ef', table='renewal_term', when='AFTER')),
+            model_name="term",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "renewal_termevent" ("body", "elected_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "round_id", "unit_id") VALUES (OLD."body", OLD."elected_on", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."round_id", OLD."unit_id"); RETURN NULL;',
+                    hash="d3829c25a505b9f7f5231248aa1c7990fd645925",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_f30ef",
+                    table="renewal_term",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

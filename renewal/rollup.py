@@ -378,8 +378,9 @@ def rollup_run(
             }
             for r in rows
         ]
-        laggards = [r.name for r in rows if not r.submitted]
-        late = [r.name for r in rows if r.late]
+        by_code = sorted(rows, key=lambda r: r.code)
+        laggards = [r.name for r in by_code if not r.submitted]
+        late = [r.name for r in by_code if r.late]
         county_row = {
             "units": total.units,
             "stage_counts": _ordered(total.stage_counts, codes),
@@ -528,7 +529,9 @@ def daily_report_locked(township: Region, day: datetime.date) -> bool:
 
 
 @transaction.atomic
-def daily_report_submit(*, actor, township: Region, day: datetime.date, **values) -> DailyReport:
+def daily_report_submit(
+    *, actor, township: Region, day: datetime.date, now: datetime.datetime | None = None, **values
+) -> DailyReport:
     """Submit or correct a township's report of a day.
 
     Reports can be submitted after the deadline (then marked late, and the mark stays
@@ -537,7 +540,7 @@ def daily_report_submit(*, actor, township: Region, day: datetime.date, **values
     """
     if township.is_county:
         raise DomainError("日报由乡镇(街道)报送。")
-    now = timezone.now()
+    now = now or timezone.now()
     if day > timezone.localdate(now):
         raise DomainError("不能报送今天以后日期的日报。")
     unknown = set(values) - set(REPORT_FIELDS) - {"note"}

@@ -15,7 +15,12 @@ ALL = [code for code, _ in DEFAULT_STAGES]
         (UnitFacts(risk_assessed=True), set(), ALL, "seats"),
         (UnitFacts(risk_assessed=True, seats_set=True), set(), ALL, "recommendation"),
         (UnitFacts(risk_assessed=True, seats_set=True, seat_change_open=True), set(), ALL, "seats"),
-        (UnitFacts(seats_set=True), set(), [c for c in ALL if c != "preparation"], "recommendation"),
+        (
+            UnitFacts(seats_set=True),
+            set(),
+            [c for c in ALL if c != "preparation"],
+            "recommendation",
+        ),
         (UnitFacts(risk_assessed=True, seats_set=True), set(), ["preparation", "seats"], "done"),
         (UnitFacts(), set(), [], "done"),
         (UnitFacts(risk_assessed=True, seats_set=True), {"recommendation"}, ALL, "vetting"),

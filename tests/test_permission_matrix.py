@@ -11,6 +11,7 @@ from . import (
     matrix_candidates,
     matrix_discipline_cases,
     matrix_discipline_intake,
+    matrix_rollup,
 )
 
 PERSONAS = [
@@ -161,6 +162,7 @@ MATRIX.update(matrix_candidates.rows(expect))
 MATRIX.update(matrix_ballots.rows(expect))
 MATRIX.update(matrix_discipline_intake.rows(expect))
 MATRIX.update(matrix_discipline_cases.rows(expect))
+MATRIX.update(matrix_rollup.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -201,6 +203,7 @@ def extras(world, personas, pending_change):
         **matrix_ballots.ballots_extras(world, personas),
         **matrix_discipline_intake.extras(world, personas),
         **matrix_discipline_cases.extras(world, personas),
+        **matrix_rollup.extras(world, personas),
     }
 
 

@@ -17,9 +17,10 @@ from renewal.structure import (
 
 D = datetime.date
 ELECTED = D(2026, 3, 1)
+BORN = D(1980, 1, 1)
 
 
-def m(pid, *, sex="M", born=D(1980, 1, 1), edu="senior", post="party_member", tags=()):
+def m(pid, *, sex="M", born=BORN, edu="senior", post="party_member", tags=()):
     return Member(pid, sex, born, edu, post, tuple(tags))
 
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 
 from renewal import crypto, services
+from renewal.demo import seed_rollup_demo
 from renewal.idcard import make_id_number
 from renewal.models import (
     Body,
@@ -95,6 +96,7 @@ class Command(BaseCommand):
             self._candidates_and_reports(rnd, townships[0], users)
             self.stdout.write("重新计算各村(社区)所处阶段…")
             services.units_refresh_stages(county=county)
+            seed_rollup_demo(county=county, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         )

@@ -26,6 +26,7 @@ from .forms_rollup import DailyReportForm, ReportFilterForm
 from .models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 
 NONCOMPLIANT_PAGE = 20
+SCREEN_TOWNSHIPS = 20  # a meeting-room display shows the leading townships
 
 STRUCTURE_ROWS = [
     ("average_age", "平均年龄（岁）", "age"),
@@ -91,24 +92,57 @@ def _stage_columns(county_snapshot) -> list[tuple[str, str]]:
     return [(code, STAGE_NAMES.get(code, code)) for code in codes]
 
 
-def _chart_data(run, snapshots, columns):
+def _stage_chart(snapshots, columns):
     return {
         "townships": [s.region.name for s in snapshots],
         "stages": [
             {"name": name, "values": [s.stage_counts.get(code, 0) for s in snapshots]}
             for code, name in columns
         ],
-        "done_share": [round(s.done_share * 100, 1) for s in snapshots],
-        "weighted": [round(s.weighted * 100, 1) for s in snapshots],
     }
 
 
-def _township_snapshots(run):
-    return list(
+def _completion_chart(run, limit=None):
+    """Every ranked township's completion (or the first ``limit``), one light query."""
+    rows = (
+        RollupSnapshot.objects.filter(run=run, rank__isnull=False)
+        .order_by("rank", "region__code")
+        .values_list("region__name", "done_share", "weighted")
+    )
+    if limit:
+        rows = rows[:limit]
+    rows = list(rows)
+    return {
+        "townships": [name for name, _, _ in rows],
+        "done_share": [round(done * 100, 1) for _, done, _ in rows],
+        "weighted": [round(weighted * 100, 1) for _, _, weighted in rows],
+    }
+
+
+TABLE_SORTS = {
+    "rank": ["rank", "region__code"],
+    "code": ["region__code"],
+    "-overdue": ["-overdue", "region__code"],
+    "done_share": ["done_share", "weighted", "region__code"],
+    "-units": ["-units", "region__code"],
+}
+TABLE_SORT_LABELS = {
+    "rank": "名次",
+    "code": "区划代码",
+    "-overdue": "逾期（多→少）",
+    "done_share": "完成率（低→高）",
+    "-units": "村(社区)数（多→少）",
+}
+TABLE_PAGE = 50
+
+
+def _township_snapshots(run, *, sort="rank"):
+    return (
         RollupSnapshot.objects.filter(run=run)
         .exclude(region_id=run.county_id)
         .select_related("region")
-        .order_by("rank", "region__code")
+        .defer("structure")
+        .order_by(*TABLE_SORTS.get(sort, TABLE_SORTS["rank"]))
     )
 
 
@@ -134,24 +168,36 @@ def dashboard(request, county_pk):
         "run": run,
         "can_run": access_rollup.can_run_rollup(request.user, county.pk),
     }
-    if run is not None:
-        snapshots = _township_snapshots(run)
-        total = RollupSnapshot.objects.filter(run=run, region_id=county.pk).first()
-        columns = _stage_columns(total)
-        context.update(
-            snapshots=snapshots,
-            total=total,
-            columns=columns,
-            chart=_chart_data(run, snapshots, columns),
-            labels=run.figure_labels,
-            report_labels=rollup.REPORT_LABELS,
-            structure_rows=_structure_table(total.structure if total else {}),
-            structure=total.structure if total else {},
-            recent=RollupRun.objects.filter(county=county)
-            .order_by("-day")
-            .values_list("day", flat=True)[:30],
-            **_noncompliant_page(request, run, total),
-        )
+    if run is None:
+        return render(request, "renewal/rollup/dashboard.html", context)
+    total = RollupSnapshot.objects.filter(run=run, region_id=county.pk).first()
+    columns = _stage_columns(total)
+    sort = request.GET.get("sort") if request.GET.get("sort") in TABLE_SORTS else "rank"
+    page = Paginator(_township_snapshots(run, sort=sort), TABLE_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context.update(
+        total=total,
+        columns=columns,
+        page=page,
+        snapshots=page.object_list,
+        sort=sort,
+        sorts=TABLE_SORT_LABELS,
+        labels=run.figure_labels,
+        report_labels=rollup.REPORT_LABELS,
+    )
+    if request.htmx:
+        return render(request, "renewal/rollup/partials/township_table.html", context)
+    context.update(
+        stage_chart=_stage_chart(page.object_list, columns),
+        completion_chart=_completion_chart(run),
+        structure_rows=_structure_table(total.structure if total else {}),
+        structure=total.structure if total else {},
+        recent=RollupRun.objects.filter(county=county)
+        .order_by("-day")
+        .values_list("day", flat=True)[:30],
+        **_noncompliant_page(request, run, total),
+    )
     return render(request, "renewal/rollup/dashboard.html", context)
 
 
@@ -188,14 +234,14 @@ def screen(request, county_pk):
     run = _run_for(county, None)
     context = {"county": county, "run": run, "refresh_seconds": 300}
     if run is not None:
-        snapshots = _township_snapshots(run)
         total = RollupSnapshot.objects.filter(run=run, region_id=county.pk).first()
         columns = _stage_columns(total)
+        top = list(_township_snapshots(run)[:SCREEN_TOWNSHIPS])
         context.update(
             total=total,
-            snapshots=snapshots[:15],
-            chart=_chart_data(run, snapshots, columns),
-            columns=columns,
+            snapshots=top,
+            stage_chart=_stage_chart(top, columns),
+            completion_chart=_completion_chart(run, limit=SCREEN_TOWNSHIPS),
             labels=run.figure_labels,
             structure_rows=_structure_table(total.structure if total else {}),
             structure=total.structure if total else {},
@@ -253,18 +299,18 @@ def notice_list(request, county_pk):
 @login_required
 def notice_detail(request, pk):
     run = access_rollup.notice_for_user(request.user, pk)
-    county_user = access_rollup.is_county_user(request.user, run.county_id)
     ranked = [r for r in run.ranking if r["rank"] is not None]
     chart = {
         "townships": [r["name"] for r in ranked],
         "done_share": [round(r["done_share"] * 100, 1) for r in ranked],
         "weighted": [round(r["weighted"] * 100, 1) for r in ranked],
     }
-    context = {"run": run, "county_user": county_user, "chart": chart, "tie_rule": rollup.TIE_RULE}
-    if county_user:
-        context["snapshots"] = _township_snapshots(run)
-        context["labels"] = run.figure_labels
-        context["report_labels"] = rollup.REPORT_LABELS
+    context = {
+        "run": run,
+        "county_user": access_rollup.is_county_user(request.user, run.county_id),
+        "chart": chart,
+        "tie_rule": rollup.TIE_RULE,
+    }
     return render(request, "renewal/rollup/notice_detail.html", context)
 
 
@@ -279,7 +325,7 @@ def notice_text(request, pk):
 @login_required
 def notice_xlsx(request, pk):
     run = access_rollup.notice_for_user(request.user, pk, workbook=True)
-    snapshots = _township_snapshots(run)
+    snapshots = list(_township_snapshots(run, sort="rank"))
     total = RollupSnapshot.objects.filter(run=run, region_id=run.county_id).first()
     content = notice_workbook(run, snapshots, total)
     response = HttpResponse(

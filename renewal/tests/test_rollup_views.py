@@ -38,7 +38,7 @@ def test_township_user_sees_the_ranking_but_not_other_townships_figures(
     client.force_login(personas["staff_a"])
     page = client.get(f"/rollup/notices/{run.pk}/").content.decode()
     assert "盛乐镇" in page  # the published ranking names townships
-    assert "分乡镇(街道)数据" not in page and "下载 Excel" not in page
+    assert "查看当日分乡镇(街道)数据" not in page and "下载 Excel" not in page
     assert world["unit_b1"].name not in page
     assert client.get(f"/rollup/townships/{world['township_b'].pk}/").status_code == 404
     own = client.get(f"/rollup/townships/{world['township_a'].pk}/").content.decode()
@@ -48,7 +48,7 @@ def test_township_user_sees_the_ranking_but_not_other_townships_figures(
 def test_county_user_sees_the_figures_and_downloads_the_workbook(client, world, personas, run):
     client.force_login(personas["reviewer"])
     page = client.get(f"/rollup/notices/{run.pk}/").content.decode()
-    assert "分乡镇(街道)数据" in page and "录入人选（人）" in page
+    assert "查看当日分乡镇(街道)数据" in page and "下载 Excel" in page
     response = client.get(f"/rollup/notices/{run.pk}/xlsx/")
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["排名", "数据", "通报文字"]
@@ -195,3 +195,19 @@ def test_dashboard_home_sends_each_user_to_their_region(client, world, personas)
     assert client.get("/dashboard/")["Location"] == f"/dashboard/{world['county_a'].pk}/"
     client.force_login(personas["staff_b"])
     assert client.get("/dashboard/")["Location"] == f"/rollup/townships/{world['township_b'].pk}/"
+
+
+def test_dashboard_table_pages_and_sorts_through_htmx(client, world, personas, run):
+    for i in range(55):
+        township = TownshipFactory(parent=world["county_a"], code=f"150123{i + 200:03d}000")
+        if i % 5 == 0:
+            UnitFactory(township=township)
+    rollup_run(county=world["county_a"], day=DAY)
+    client.force_login(personas["reviewer"])
+    url = f"/dashboard/{world['county_a'].pk}/"
+    page = client.get(url).content.decode()
+    assert "共 57 个乡镇(街道)，第 1/2 页" in page and "录入人选（人）" in page
+    fragment = client.get(url, {"sort": "code", "page": "2"}, HTTP_HX_REQUEST="true")
+    text = fragment.content.decode()
+    assert text.startswith('<div id="township-table">') and "第 2/2 页" in text
+    assert "<html" not in text

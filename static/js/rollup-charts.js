@@ -19,9 +19,10 @@
     return {
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
       legend: { top: 0, textStyle: { color: dark ? "#dfe6ee" : "#1f2328" } },
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 40, bottom: data.townships.length > 30 ? 40 : 8, containLabel: true },
       xAxis: { type: "category", data: data.townships, axisLabel: { interval: 0, rotate: data.townships.length > 8 ? 40 : 0 } },
       yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      dataZoom: data.townships.length > 30 ? [{ type: "slider", bottom: 0, startValue: 0, endValue: 29 }] : [],
       series: [
         { name: "完成率", type: "bar", data: data.done_share, label: { show: data.townships.length <= 20, position: "top", formatter: "{c}%" } },
         { name: "加权进度", type: "line", data: data.weighted },

@@ -211,3 +211,22 @@ def test_dashboard_table_pages_and_sorts_through_htmx(client, world, personas, r
     text = fragment.content.decode()
     assert text.startswith('<div id="township-table">') and "第 2/2 页" in text
     assert "<html" not in text
+
+
+def test_admin_adds_a_county_deadline_version(client, world, personas):
+    from renewal.models import RollupSettings
+    from renewal.rollup import report_deadline
+
+    client.force_login(personas["admin"])
+    assert client.get("/admin/renewal/rollupsettings/").status_code == 200
+    RollupSettings.objects.create(
+        county=world["county_a"],
+        effective_from=D(2026, 3, 1),
+        daily_report_deadline=datetime.time(17, 30),
+        source="县委组织部通知（2026 年第 3 号）",
+    )
+    assert report_deadline(world["county_a"].pk, D(2026, 3, 2)) == at(D(2026, 3, 2), 17).replace(
+        minute=30
+    )
+    assert report_deadline(world["county_a"].pk, D(2026, 2, 28)) == at(D(2026, 2, 28), 18)
+    assert report_deadline(world["county_b"].pk, D(2026, 3, 2)) == at(D(2026, 3, 2), 18)

@@ -214,15 +214,21 @@ def round_for(county: Region) -> RenewalRound:
 
 def _load_terms(rnd: RenewalRound, unit_ids: list[int], day: datetime.date):
     """The round's terms elected by ``day`` and each one's previous term, as TermFacts."""
-    current = list(
-        Term.objects.filter(round=rnd, unit_id__in=unit_ids, elected_on__lte=day).values_list(
+    # The round's latest committee of each unit and body (a by-election replaces it);
+    # the previous term is the latest one from before the round's first election.
+    latest: dict[tuple[int, str], tuple] = {}
+    first_elected: dict[tuple[int, str], datetime.date] = {}
+    for part in progress.chunks(unit_ids):
+        rows = Term.objects.filter(round=rnd, unit_id__in=part, elected_on__lte=day).values_list(
             "id", "unit_id", "body", "elected_on"
         )
-    )
-    elected_units = sorted({unit_id for _, unit_id, _, _ in current})
-    first_elected = {}
-    for _, unit_id, body, elected_on in current:
-        first_elected[(unit_id, body)] = elected_on
+        for row in rows:
+            key = (row[1], row[2])
+            if key not in latest or row[3] > latest[key][3]:
+                latest[key] = row
+            first_elected[key] = min(row[3], first_elected.get(key, row[3]))
+    current = list(latest.values())
+    elected_units = sorted({unit_id for unit_id, _ in latest})
     previous = []
     for part in progress.chunks(elected_units):
         candidates = (

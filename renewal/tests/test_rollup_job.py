@@ -228,3 +228,14 @@ def test_daily_report_deadline_and_lock(world, personas):
     assert DailyReport.objects.get(pk=late.pk).talks_held == 2
     run = RollupRun.objects.get(day=DAY, county=world["county_a"])
     assert run.late == ["盛乐镇"] and "逾时报送：盛乐镇。" in run.notice_text
+
+
+def test_a_by_election_replaces_the_committee_of_the_round(world):
+    rnd = world["round"]
+    term(world["unit_a1"], "party", D(2021, 3, 1), [("secretary", person(born=D(1960, 1, 1)))])
+    term(world["unit_a1"], "party", D(2026, 3, 1), [("secretary", person(born=D(1970, 1, 1)))], rnd)
+    term(world["unit_a1"], "party", D(2026, 3, 9), [("secretary", person(born=D(1990, 1, 1)))], rnd)
+    rollup_run(county=world["county_a"], day=DAY)
+    s = snapshot(world["county_a"]).structure
+    assert s["current"]["members"] == 1 and s["current"]["average_age"] == 36.0
+    assert s["previous"]["average_age"] == 61.0

@@ -739,6 +739,9 @@ class RollupSnapshot(models.Model):
     report = models.JSONField("日报数据", default=dict)
     reports_submitted = models.PositiveIntegerField("已报送日报乡镇数", default=0)
     structure = models.JSONField("班子结构", default=dict)
+    # [[unit id, [shortfall codes]], …] of the units missing a structure target; its own
+    # column so pages that show the figures do not decode the list.
+    noncompliant = models.JSONField("未达标村(社区)", default=list)
     done_share = models.FloatField("完成率", default=0)
     weighted = models.FloatField("加权进度", default=0)
     rank = models.PositiveIntegerField("名次", null=True, blank=True)

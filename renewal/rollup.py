@@ -212,50 +212,52 @@ def round_for(county: Region) -> RenewalRound:
     return rnd
 
 
-def _load_terms(rnd: RenewalRound, unit_ids: list[int], day: datetime.date):
-    """The round's terms elected by ``day`` and each one's previous term, as TermFacts."""
+def _load_terms(rnd: RenewalRound, county_id: int, day: datetime.date):
+    """The round's terms elected by ``day`` and each one's previous term, as TermFacts.
+
+    Filtered by joins on the county rather than by lists of ids: at province scale the
+    lists would cost more to send than the rows they select.
+    """
     # The round's latest committee of each unit and body (a by-election replaces it);
     # the previous term is the latest one from before the round's first election.
     latest: dict[tuple[int, str], tuple] = {}
     first_elected: dict[tuple[int, str], datetime.date] = {}
-    for part in progress.chunks(unit_ids):
-        rows = Term.objects.filter(round=rnd, unit_id__in=part, elected_on__lte=day).values_list(
-            "id", "unit_id", "body", "elected_on"
-        )
-        for row in rows:
-            key = (row[1], row[2])
-            if key not in latest or row[3] > latest[key][3]:
-                latest[key] = row
-            first_elected[key] = min(row[3], first_elected.get(key, row[3]))
+    rows = Term.objects.filter(
+        round=rnd, unit__county_id=county_id, elected_on__lte=day
+    ).values_list("id", "unit_id", "body", "elected_on")
+    for row in rows:
+        key = (row[1], row[2])
+        if key not in latest or row[3] > latest[key][3]:
+            latest[key] = row
+        first_elected[key] = min(row[3], first_elected.get(key, row[3]))
     current = list(latest.values())
-    elected_units = sorted({unit_id for unit_id, _ in latest})
-    previous = []
-    for part in progress.chunks(elected_units):
-        candidates = (
-            Term.objects.filter(unit_id__in=part)
-            .exclude(round=rnd)
-            .order_by("unit_id", "body", "-elected_on")
-            .distinct("unit_id", "body")
-            .values_list("id", "unit_id", "body", "elected_on")
-        )
-        previous += [
-            row
-            for row in candidates
-            if (row[1], row[2]) in first_elected and row[3] < first_elected[(row[1], row[2])]
-        ]
+    previous = [
+        row
+        for row in Term.objects.filter(unit__county_id=county_id, elected_on__lte=day)
+        .exclude(round=rnd)
+        .order_by("unit_id", "body", "-elected_on")
+        .distinct("unit_id", "body")
+        .values_list("id", "unit_id", "body", "elected_on")
+        if (row[1], row[2]) in first_elected and row[3] < first_elected[(row[1], row[2])]
+    ]
+    wanted = {row[0] for row in current + previous}
     members: dict[int, list[structure.Member]] = {}
-    term_ids = [row[0] for row in current + previous]
-    for part in progress.chunks(term_ids):
-        rows = TermMember.objects.filter(term_id__in=part).values_list(
-            "term_id",
-            "person_id",
-            "post",
-            "person__sex",
-            "person__birth_date",
-            "person__education",
-            "person__tags",
-        )
-        for term_id, person_id, post, sex, born, education, tags in rows:
+    fields = (
+        "term_id",
+        "person_id",
+        "post",
+        "person__sex",
+        "person__birth_date",
+        "person__education",
+        "person__tags",
+    )
+    member_rows = TermMember.objects.filter(
+        term__unit__county_id=county_id, term__elected_on__lte=day
+    ).values_list(*fields)
+    for term_id, person_id, post, sex, born, education, tags in member_rows.iterator(
+        chunk_size=20000
+    ):
+        if term_id in wanted:
             members.setdefault(term_id, []).append(
                 structure.Member(person_id, sex, born, education, post, tuple(tags or ()))
             )
@@ -339,7 +341,7 @@ def rollup_run(
                 total.report[code] += row[code]
         total.reports_submitted = len(reports)
 
-        current, previous = _load_terms(rnd, unit_ids, day)
+        current, previous = _load_terms(rnd, county.pk, day)
         targets = targets_for(county.pk, day)
         current_by, previous_by = (
             _by_township(current, township_of),
@@ -443,6 +445,7 @@ def rollup_run(
 
 SNAPSHOT_FIELDS = [
     "county",
+    "noncompliant",
     "run",
     "units",
     "stage_counts",
@@ -486,7 +489,8 @@ def _snapshot(run, county, region_id, totals: _Totals, codes, structure_data, ra
         figures=totals.figures,
         report=totals.report,
         reports_submitted=totals.reports_submitted,
-        structure=structure_data,
+        structure={k: v for k, v in structure_data.items() if k != "noncompliant"},
+        noncompliant=structure_data["noncompliant"],
         done_share=round(totals.done_share, 4),
         weighted=round(totals.weighted, 4),
         rank=rank,

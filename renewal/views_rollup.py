@@ -17,6 +17,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -26,6 +28,11 @@ from .forms_rollup import DailyReportForm, ReportFilterForm
 from .models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 
 NONCOMPLIANT_PAGE = 20
+REPORT_TAGS = {
+    "late": mark_safe('<span class="tag late">逾时报送</span>'),
+    "ok": mark_safe('<span class="tag ok">已报送</span>'),
+    "missing": mark_safe('<span class="tag key">未报送</span>'),
+}
 SCREEN_TOWNSHIPS = 20  # a meeting-room display shows the leading townships
 
 STRUCTURE_ROWS = [
@@ -49,7 +56,9 @@ def _parse_day(value) -> datetime.date | None:
 
 def _run_for(county, day_param):
     """The county's notice for ``?day=`` (404 if none), else its latest one (or None)."""
-    runs = RollupRun.objects.filter(county=county)
+    runs = RollupRun.objects.filter(county=county).defer(
+        "ranking", "notice_text", "laggards", "late"
+    )
     if day_param:
         day = _parse_day(day_param)
         run = runs.filter(day=day).first() if day else None
@@ -136,12 +145,27 @@ TABLE_SORT_LABELS = {
 TABLE_PAGE = 50
 
 
+def _table_rows(snapshots, columns, labels) -> list[dict]:
+    """The table's cells as text, built once here: the template only prints them."""
+    return [
+        {
+            "s": snap,
+            "stages": [str(snap.stage_counts.get(code, 0)) for code, _ in columns],
+            "figures": [str(snap.figures.get(code, 0)) for code in labels],
+            "report": [str(snap.report.get(code, 0)) for code in rollup.REPORT_FIELDS],
+            "done_share": rollup.percent(snap.done_share),
+            "weighted": rollup.percent(snap.weighted),
+        }
+        for snap in snapshots
+    ]
+
+
 def _township_snapshots(run, *, sort="rank"):
     return (
         RollupSnapshot.objects.filter(run=run)
         .exclude(region_id=run.county_id)
         .select_related("region")
-        .defer("structure")
+        .defer("structure", "noncompliant")
         .order_by(*TABLE_SORTS.get(sort, TABLE_SORTS["rank"]))
     )
 
@@ -170,7 +194,7 @@ def dashboard(request, county_pk):
     }
     if run is None:
         return render(request, "renewal/rollup/dashboard.html", context)
-    total = RollupSnapshot.objects.filter(run=run, region_id=county.pk).first()
+    total = _county_total(run)
     columns = _stage_columns(total)
     sort = request.GET.get("sort") if request.GET.get("sort") in TABLE_SORTS else "rank"
     page = Paginator(_township_snapshots(run, sort=sort), TABLE_PAGE).get_page(
@@ -180,7 +204,8 @@ def dashboard(request, county_pk):
         total=total,
         columns=columns,
         page=page,
-        snapshots=page.object_list,
+        rows=_table_rows(page.object_list, columns, run.figure_labels),
+        total_row=_table_rows([total], columns, run.figure_labels)[0] if total else None,
         sort=sort,
         sorts=TABLE_SORT_LABELS,
         labels=run.figure_labels,
@@ -201,8 +226,20 @@ def dashboard(request, county_pk):
     return render(request, "renewal/rollup/dashboard.html", context)
 
 
+def _county_total(run):
+    return (
+        RollupSnapshot.objects.filter(run=run, region_id=run.county_id)
+        .defer("noncompliant")
+        .first()
+    )
+
+
 def _noncompliant_page(request, run, total):
-    rows = (total.structure or {}).get("noncompliant", []) if total else []
+    rows = (
+        RollupSnapshot.objects.filter(pk=total.pk).values_list("noncompliant", flat=True).first()
+        if total
+        else None
+    ) or []
     page = Paginator(rows, NONCOMPLIANT_PAGE).get_page(request.GET.get("page"))
     ids = [unit_id for unit_id, _ in page.object_list]
     units = Unit.objects.filter(pk__in=ids).select_related("township").in_bulk()
@@ -223,7 +260,7 @@ def noncompliant(request, county_pk):
     run = _run_for(county, request.GET.get("day"))
     if run is None:
         raise Http404
-    total = RollupSnapshot.objects.filter(run=run, region_id=county.pk).first()
+    total = _county_total(run)
     context = {"county": county, "run": run, **_noncompliant_page(request, run, total)}
     return render(request, "renewal/rollup/partials/noncompliant.html", context)
 
@@ -234,7 +271,7 @@ def screen(request, county_pk):
     run = _run_for(county, None)
     context = {"county": county, "run": run, "refresh_seconds": 300}
     if run is not None:
-        total = RollupSnapshot.objects.filter(run=run, region_id=county.pk).first()
+        total = _county_total(run)
         columns = _stage_columns(total)
         top = list(_township_snapshots(run)[:SCREEN_TOWNSHIPS])
         context.update(
@@ -255,9 +292,19 @@ def screen(request, county_pk):
 @login_required
 def township_detail(request, pk):
     township = access_rollup.township_for_user(request.user, pk)
-    history = RollupSnapshot.objects.filter(region=township).select_related("run").order_by("-day")
+    history = (
+        RollupSnapshot.objects.filter(region=township)
+        .only("day", "rank", "done_share", "weighted", "overdue", "reports_submitted", "region_id")
+        .order_by("-day")
+    )
     page = Paginator(history, 30).get_page(request.GET.get("page"))
-    latest = page.object_list[0] if page.number == 1 and page.object_list else history.first()
+    latest = (
+        RollupSnapshot.objects.filter(region=township)
+        .select_related("run")
+        .defer("noncompliant", "run__ranking", "run__notice_text", "run__laggards", "run__late")
+        .order_by("-day")
+        .first()
+    )
     columns = [
         (code, STAGE_NAMES.get(code, code)) for code in (latest.stage_counts if latest else {})
     ]
@@ -310,6 +357,24 @@ def notice_detail(request, pk):
         "county_user": access_rollup.is_county_user(request.user, run.county_id),
         "chart": chart,
         "tie_rule": rollup.TIE_RULE,
+        "ranking_rows": format_html_join(
+            "\n",
+            '<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td>'
+            '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>',
+            (
+                (
+                    r["rank"] if r["rank"] is not None else "不参加排名",
+                    r["name"],
+                    r["units"],
+                    r["done"],
+                    rollup.percent(r["done_share"]),
+                    rollup.percent(r["weighted"]),
+                    r["overdue"],
+                    REPORT_TAGS["late" if r["late"] else ("ok" if r["submitted"] else "missing")],
+                )
+                for r in run.ranking
+            ),
+        ),
     }
     return render(request, "renewal/rollup/notice_detail.html", context)
 
@@ -326,7 +391,7 @@ def notice_text(request, pk):
 def notice_xlsx(request, pk):
     run = access_rollup.notice_for_user(request.user, pk, workbook=True)
     snapshots = list(_township_snapshots(run, sort="rank"))
-    total = RollupSnapshot.objects.filter(run=run, region_id=run.county_id).first()
+    total = _county_total(run)
     content = notice_workbook(run, snapshots, total)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import IntegerField, JSONField
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -165,7 +167,7 @@ def _township_snapshots(run, *, sort="rank"):
         RollupSnapshot.objects.filter(run=run)
         .exclude(region_id=run.county_id)
         .select_related("region")
-        .defer("structure", "noncompliant")
+        .defer("structure", "noncompliant", "overdue_by_stage")
         .order_by(*TABLE_SORTS.get(sort, TABLE_SORTS["rank"]))
     )
 
@@ -234,12 +236,39 @@ def _county_total(run):
     )
 
 
+class _StoredList:
+    """A snapshot's ``noncompliant`` JSON array, counted and sliced by PostgreSQL, so a
+    page of 20 does not decode thousands of entries."""
+
+    def __init__(self, snapshot_pk):
+        self.rows = RollupSnapshot.objects.filter(pk=snapshot_pk)
+
+    def count(self):
+        if self.rows.query.is_empty():
+            return 0
+        found = self.rows.annotate(
+            n=RawSQL("jsonb_array_length(noncompliant)", [], output_field=IntegerField())
+        ).values_list("n", flat=True)
+        return found.first() or 0
+
+    def __getitem__(self, bounds):
+        if bounds.stop <= bounds.start:
+            return []
+        path = f"$[{int(bounds.start)} to {int(bounds.stop) - 1}]"
+        part = self.rows.annotate(
+            part=RawSQL(
+                "jsonb_path_query_array(noncompliant, %s::jsonpath)",
+                [path],
+                output_field=JSONField(),
+            )
+        ).values_list("part", flat=True)
+        return part.first() or []
+
+
 def _noncompliant_page(request, run, total):
-    rows = (
-        RollupSnapshot.objects.filter(pk=total.pk).values_list("noncompliant", flat=True).first()
-        if total
-        else None
-    ) or []
+    rows = _StoredList(total.pk if total else None)
+    if total is None:
+        rows.rows = RollupSnapshot.objects.none()
     page = Paginator(rows, NONCOMPLIANT_PAGE).get_page(request.GET.get("page"))
     ids = [unit_id for unit_id, _ in page.object_list]
     units = Unit.objects.filter(pk__in=ids).select_related("township").in_bulk()

@@ -230,3 +230,20 @@ def test_admin_adds_a_county_deadline_version(client, world, personas):
     )
     assert report_deadline(world["county_a"].pk, D(2026, 2, 28)) == at(D(2026, 2, 28), 18)
     assert report_deadline(world["county_b"].pk, D(2026, 3, 2)) == at(D(2026, 3, 2), 18)
+
+
+def test_dashboard_lists_noncompliant_units_page_by_page(client, world, personas):
+    from .histories import person, term
+
+    for i in range(23):
+        unit = UnitFactory(township=world["township_b"])
+        term(unit, "party", D(2026, 3, 5), [("secretary", person())], rnd=world["round"])
+    rollup_run(county=world["county_a"], day=DAY)
+    client.force_login(personas["reviewer"])
+    page = client.get(f"/dashboard/{world['county_a'].pk}/").content.decode()
+    assert "未达标的村(社区)：23 个，第 1/2 页" in page
+    assert "女性成员少于 1 名；35 岁以下成员少于 1 名；大专及以上成员少于 2 名" in page
+    fragment = client.get(
+        f"/dashboard/{world['county_a'].pk}/noncompliant/", {"day": "2026-03-10", "page": "2"}
+    ).content.decode()
+    assert "第 2/2 页" in fragment and fragment.count("<tr><td>") == 3

@@ -235,7 +235,7 @@ def test_admin_adds_a_county_deadline_version(client, world, personas):
 def test_dashboard_lists_noncompliant_units_page_by_page(client, world, personas):
     from .histories import person, term
 
-    for i in range(23):
+    for _ in range(23):
         unit = UnitFactory(township=world["township_b"])
         term(unit, "party", D(2026, 3, 5), [("secretary", person())], rnd=world["round"])
     rollup_run(county=world["county_a"], day=DAY)

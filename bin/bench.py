@@ -1,6 +1,6 @@
 """`make bench`: seed N units into a separate database and run the benchmarks.
 
-Three parts, each written as its own section of docs/benchmarks.md (one file; a run
+Four parts, each written as its own section of docs/benchmarks.md (one file; a run
 rewrites the sections it ran and keeps the others as they were):
 
 - ``units``: for the seeded county reviewer ``zuzhibu``, the unit list (first page, a
@@ -8,6 +8,8 @@ rewrites the sections it ran and keeps the others as they were):
   detail: median / p95 / max server time and query count (in this process);
 - ``candidates`` (bin/bench_candidates.py): a 5,000-row xlsx import, preview and
   confirm, and the 200,000-row roster export, each in a child process (time, peak RSS);
+- ``rollup`` (bin/bench_rollup.py): the nightly roll-up of the county (budget 60 s)
+  and the county dashboard and big screen read from its snapshots (p95 < 200 ms);
 - ``ballots`` (bin/bench_ballots.py): ``manage.py recount`` of a 5,000-ballot file, and
   a 100-member party congress entered and counted through the pages (child process);
 - ``voters`` (bin/bench_voters.py): 500,000 voter registrations in the county's round,
@@ -45,12 +47,13 @@ BENCH_VAR = ROOT / "var" / "bench"
 BUDGET_MS = 150.0
 BENCH_DB_NAME = "renewal_bench"
 REVIEWER = "zuzhibu"
-PARTS = ("units", "candidates", "ballots", "voters")
+PARTS = ("units", "candidates", "ballots", "voters", "rollup")
 SECTION_TITLES = {
     "units": "一、村(社区)列表与详情",
     "candidates": "二、候选人：Excel 导入与花名册导出",
     "ballots": "三、选票：recount 复核与党员大会录入计票",
     "voters": "四、选民登记：Excel 导入与县内查重",
+    "rollup": "五、日报告日通报：每晚汇总与全县看板",
 }
 SECTION = re.compile(r"<!-- bench-section:(\w+) -->\n(.*?)<!-- /bench-section:\1 -->", re.S)
 
@@ -340,7 +343,7 @@ def parse_args() -> argparse.Namespace:
         type=parse_parts,
         default=list(PARTS),
         metavar="PARTS",
-        help="只运行这些部分（units、candidates、ballots、voters，可用逗号组合）；"
+        help="只运行这些部分（units、candidates、ballots、voters、rollup，可用逗号组合）；"
         "结果文件中其余部分保持上次的内容",
     )
     parser.add_argument("--units", type=int, default=20_000, help="村(社区)数量，默认 20000")
@@ -385,6 +388,10 @@ def parse_args() -> argparse.Namespace:
     )
     group.add_argument("--voter-import-reps", type=int, default=3, help="选民导入次数，默认 3")
     group.add_argument("--dup-reps", type=int, default=5, help="县内查重计时次数，默认 5")
+    group = parser.add_argument_group("rollup")
+    group.add_argument(
+        "--rollup-reps", type=int, default=3, help="日通报（每晚汇总）连续运行次数，默认 3"
+    )
     return parser.parse_args()
 
 
@@ -398,7 +405,14 @@ def main() -> int:
         return 2
     if (
         min(args.import_reps, args.export_reps, args.congress_warmup) < 0
-        or min(args.recount_reps, args.congress_reps, args.ballots, args.members, args.roster_rows)
+        or min(
+            args.recount_reps,
+            args.congress_reps,
+            args.ballots,
+            args.members,
+            args.roster_rows,
+            args.rollup_reps,
+        )
         < 1
     ):
         sys.stderr.write("次数与数量参数不能为负（计时次数至少为 1）。\n")
@@ -522,6 +536,14 @@ def main() -> int:
         failures += failed
         connections.close_all()
 
+    if "rollup" in args.only:
+        import bench_rollup
+
+        text, failed = bench_rollup.run_section(args, ctx)
+        sections["rollup"] = text
+        failures += failed
+        connections.close_all()
+
     log(f"\n写入 {output}（本次更新：{'、'.join(SECTION_TITLES[p] for p in args.only)}）")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_file(sections, previous), encoding="utf-8")
@@ -576,12 +598,13 @@ def render_file(sections: dict[str, str], previous: str) -> str:
         "## 如何复现",
         "",
         "```sh",
-        "make bench                                   # 全部三部分（20000 个村(社区)）",
+        "make bench                                   # 全部五部分（20000 个村(社区)）",
         ".venv/bin/python bin/bench.py --only units   # 只测列表页；也可 --only candidates,ballots",
         ".venv/bin/python bin/bench.py --only units --units 2000 --reps 50",
         ".venv/bin/python bin/bench.py --only candidates --import-reps 5 --export-reps 3",
         ".venv/bin/python bin/bench.py --only ballots --congress-reps 50",
         ".venv/bin/python bin/bench.py --only voters --voter-rows 500000",
+        ".venv/bin/python bin/bench.py --only rollup --rollup-reps 3",
         ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
         "```",
         "",

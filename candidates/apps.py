@@ -11,3 +11,7 @@ class CandidatesConfig(AppConfig):
         from .exports import candidates_export
 
         register_exporter("candidates", candidates_export)
+
+        from . import figures
+
+        figures.register()

@@ -163,8 +163,20 @@ CELERY_ENABLE_UTC = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any job, so a late-acknowledged task is not redelivered mid-run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 7200)}
+# The nightly roll-up (日报告日通报): when beat queues it (Asia/Shanghai) and how long it
+# may run. Run exactly ONE beat process (see README): two beats would queue it twice;
+# the advisory lock then makes the second run of a county and date skip.
+ROLLUP_HOUR = env.int("ROLLUP_HOUR", default=21)
+ROLLUP_MINUTE = env.int("ROLLUP_MINUTE", default=0)
+ROLLUP_TIME_LIMIT = env.int("ROLLUP_TIME_LIMIT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(env.int("CELERY_VISIBILITY_TIMEOUT", 7200), 2 * ROLLUP_TIME_LIMIT)
+}
 CELERY_BEAT_SCHEDULE = {
+    "nightly-rollup": {
+        "task": "renewal.tasks.nightly_rollup",
+        "schedule": crontab(hour=ROLLUP_HOUR, minute=ROLLUP_MINUTE),
+    },
     "refresh-unit-stages": {
         "task": "renewal.tasks.refresh_unit_stages",
         "schedule": crontab(hour=env.int("STAGE_REFRESH_HOUR", default=20), minute=30),

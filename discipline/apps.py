@@ -7,4 +7,9 @@ class DisciplineConfig(AppConfig):
 
     def ready(self):
         # Open cases and ledger entries flag people in the candidates' vetting queue.
-        from . import flags  # noqa: F401
+        from . import (
+            figures,
+            flags,  # noqa: F401
+        )
+
+        figures.register()

@@ -3,10 +3,10 @@
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from . import progress
 from .models import (
     DEFAULT_STAGES,
     Body,
@@ -21,7 +21,6 @@ from .models import (
     Unit,
     UnitSeats,
 )
-from .progress import UnitFacts, derive_stage
 
 UNIT_FIELDS = (
     "name",
@@ -106,49 +105,24 @@ def branch_update(*, branch: PartyBranch, name: str, kind: str, voting_members: 
 # --- Stages ----------------------------------------------------------------------------
 
 
-def _facts_queryset(units, rnd: RenewalRound | None):
-    if rnd is None:
-        return units.annotate(
-            has_seats=Exists(UnitSeats.objects.none()),
-            open_change=Exists(SeatChange.objects.none()),
-        )
-    return units.annotate(
-        has_seats=Exists(UnitSeats.objects.filter(round=rnd, unit=OuterRef("pk"))),
-        open_change=Exists(
-            SeatChange.objects.filter(
-                round=rnd,
-                unit=OuterRef("pk"),
-                status__in=[SeatChange.Status.PENDING_TOWNSHIP, SeatChange.Status.PENDING_COUNTY],
-            )
-        ),
-    )
+def units_refresh_stages(*, county: Region, units=None, day: datetime.date | None = None) -> int:
+    """Recompute the derived stage of a county's units (all, or the given queryset).
 
-
-def _enabled_codes(rnd: RenewalRound | None) -> list[str]:
-    if rnd is None:
-        return [code for code, _ in DEFAULT_STAGES]
-    return list(rnd.stages.filter(enabled=True).values_list("code", flat=True))
-
-
-def units_refresh_stages(*, county: Region, units=None) -> int:
-    """Recompute the derived stage of a county's units (all, or the given queryset)."""
+    The stage follows from the recorded facts and the registered stage checks as of the
+    end of ``day`` (today by default); only units whose stage changed are written.
+    """
     rnd = active_round(county.pk)
-    codes = _enabled_codes(rnd)
     qs = units if units is not None else Unit.objects.filter(county=county)
+    current = dict(qs.values_list("pk", "stage"))
+    derived = progress.unit_stages(rnd, list(current), day or timezone.localdate())
     by_stage: dict[str, list[int]] = {}
-    rows = _facts_queryset(qs, rnd).values_list(
-        "pk", "stage", "risk_assessed_on", "has_seats", "open_change"
-    )
-    for pk, current, assessed, has_seats, open_change in rows.iterator(chunk_size=5000):
-        facts = UnitFacts(
-            risk_assessed=assessed is not None, seats_set=has_seats, seat_change_open=open_change
-        )
-        stage = derive_stage(facts, codes)
-        if stage != current:
+    for pk, stage in derived.items():
+        if stage != current[pk]:
             by_stage.setdefault(stage, []).append(pk)
     changed = 0
     for stage, pks in by_stage.items():
-        changed += Unit.objects.filter(pk__in=pks).update(stage=stage)
+        for part in progress.chunks(pks):
+            changed += Unit.objects.filter(pk__in=part).update(stage=stage)
     return changed
 
 

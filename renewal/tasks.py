@@ -37,3 +37,31 @@ def purge_old_exports() -> int:
         if job.file_name:
             (export_dir() / job.file_name).unlink(missing_ok=True)
     return old.delete()[0]
+
+
+@shared_task(
+    name="renewal.tasks.nightly_rollup",
+    acks_late=True,
+    time_limit=settings.ROLLUP_TIME_LIMIT,
+    soft_time_limit=settings.ROLLUP_TIME_LIMIT - 60,
+)
+def nightly_rollup(day: str | None = None, county_code: str | None = None) -> list[int]:
+    """日报告日通报: roll up every county with an active round for the date (default today).
+
+    Idempotent (upserts keyed by region and date); a county already being rolled up for
+    that date by another worker is skipped, not run twice.
+    """
+    from .models import Region as RegionModel
+    from .rollup import RollupBusy, rollup_run
+
+    date = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    counties = RegionModel.objects.filter(kind=RegionModel.Kind.COUNTY, rounds__is_active=True)
+    if county_code:
+        counties = counties.filter(code=county_code)
+    done = []
+    for county in counties.order_by("code"):
+        try:
+            done.append(rollup_run(county=county, day=date).pk)
+        except RollupBusy:
+            continue
+    return done

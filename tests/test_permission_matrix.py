@@ -12,6 +12,7 @@ from . import (
     matrix_candidates,
     matrix_discipline_cases,
     matrix_discipline_intake,
+    matrix_rollup,
     matrix_villagers_setup,
     matrix_villagers_vote,
 )
@@ -167,6 +168,7 @@ MATRIX.update(matrix_discipline_cases.rows(expect))
 MATRIX.update(matrix_villagers_setup.rows(expect))
 MATRIX.update(matrix_villagers_vote.rows(expect))
 MATRIX.update(matrix_aftercare.rows(expect))
+MATRIX.update(matrix_rollup.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -210,6 +212,7 @@ def extras(world, personas, pending_change):
         **matrix_villagers_setup.extras(world, personas),
         **matrix_villagers_vote.extras(world, personas),
         **matrix_aftercare.extras(world, personas),
+        **matrix_rollup.extras(world, personas),
     }
 
 

@@ -16,6 +16,7 @@ from django.db import connection, reset_queries, transaction
 from ballots.demo_villagers import seed_villagers_setup
 from ballots.demo_vote import seed_villagers_vote
 from renewal import crypto, services
+from renewal.demo import seed_rollup_demo
 from renewal.demo_aftercare import seed_aftercare
 from renewal.idcard import make_id_number
 from renewal.models import (
@@ -101,6 +102,7 @@ class Command(BaseCommand):
             seed_aftercare(rnd, users)
             self.stdout.write("重新计算各村(社区)所处阶段…")
             services.units_refresh_stages(county=county)
+            seed_rollup_demo(county=county, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         )

@@ -1,0 +1,48 @@
+"""What the discipline app tells the roll-up: reports received, closed and notified.
+
+A report may name several units (or none): each report is counted once, on the first
+unit it names (lowest id), so township and county totals count every report once.
+Reports that name no unit are not in the per-unit figures (the case list has them).
+Read as of the end of the given day from the report's own timestamps; one query.
+"""
+
+from django.db.models import Min, Q
+
+from renewal.figures import register_unit_figure
+from renewal.progress import end_of_day
+
+from .models import Report
+
+
+def _counts(round_, unit_ids, day, condition: Q) -> dict[int, int]:
+    until = end_of_day(day)
+    wanted = set(unit_ids)
+    first_units = (
+        Report.objects.filter(county_id=round_.county_id, received_at__lt=until)
+        .filter(condition)
+        .annotate(first_unit=Min("units__id"))
+        .values_list("first_unit", flat=True)
+    )
+    counts: dict[int, int] = {}
+    for unit_id in first_units:
+        if unit_id in wanted:
+            counts[unit_id] = counts.get(unit_id, 0) + 1
+    return counts
+
+
+def reports_received(round_, unit_ids, day):
+    return _counts(round_, unit_ids, day, Q())
+
+
+def reports_closed(round_, unit_ids, day):
+    return _counts(round_, unit_ids, day, Q(concluded_at__lt=end_of_day(day)))
+
+
+def reports_notified(round_, unit_ids, day):
+    return _counts(round_, unit_ids, day, Q(notified_on__lte=day))
+
+
+def register() -> None:
+    register_unit_figure("reports_received", "受理举报（件）", reports_received, app="discipline")
+    register_unit_figure("reports_closed", "办结举报（件）", reports_closed, app="discipline")
+    register_unit_figure("reports_notified", "通报案件（件）", reports_notified, app="discipline")

@@ -1,0 +1,93 @@
+"""Who reads the roll-up: county dashboards, township snapshots, notices, daily reports.
+
+- County users (a grant on the county itself: reviewers, discipline officers; and
+  superusers) read everything of their county: dashboard, big screen, notices with
+  the workbook, every township's snapshot and daily report.
+- Township users (staff, leaders) read their own township's snapshot and daily
+  reports, and the published notice of their county (ranking and text, which name
+  townships only); county-only pages of their own county answer 403.
+- Anyone else (another county, departments) gets 404: the object is not theirs.
+- Reviewers and admins (approve on the county) run or rebuild a county's roll-up.
+- Township staff and leaders write their own township's daily report.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .access import can_in_region, direct_region_ids
+from .models import Region, RollupRun
+
+
+def is_county_user(user, county_id: int) -> bool:
+    return user.is_superuser or county_id in direct_region_ids(user, "view_region")
+
+
+def is_township_user_of(user, county_id: int) -> bool:
+    direct = direct_region_ids(user, "view_region")
+    return bool(direct) and Region.objects.filter(pk__in=direct, parent_id=county_id).exists()
+
+
+def county_for_user(user, pk, *, county_page: bool = True) -> Region:
+    """A county the user may read; ``county_page`` pages are refused to township users."""
+    county = Region.objects.filter(pk=pk, kind=Region.Kind.COUNTY).first()
+    if county is None:
+        raise Http404
+    if is_county_user(user, county.pk):
+        return county
+    if is_township_user_of(user, county.pk):
+        if county_page:
+            raise PermissionDenied("全县看板仅供县级用户查看；乡镇(街道)请查看本乡镇的统计。")
+        return county
+    raise Http404
+
+
+def home_region(user) -> Region | None:
+    """The county (county users) or township (township users) the user's pages start at."""
+    if user.is_superuser:
+        return (
+            Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
+            .order_by("code")
+            .first()
+            or Region.objects.filter(kind=Region.Kind.COUNTY).order_by("code").first()
+        )
+    direct = direct_region_ids(user, "view_region")
+    return Region.objects.filter(pk__in=direct).order_by("kind", "code").first()
+
+
+def township_for_user(user, pk, *, write: bool = False) -> Region:
+    township = (
+        Region.objects.exclude(kind=Region.Kind.COUNTY)
+        .select_related("parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if township is None:
+        raise Http404
+    if not (
+        is_county_user(user, township.parent_id)
+        or township.pk in direct_region_ids(user, "view_region")
+    ):
+        raise Http404
+    if write and not (user.is_superuser or township.pk in direct_region_ids(user, "change_region")):
+        raise PermissionDenied("只有本乡镇(街道)的工作人员可以报送日报。")
+    return township
+
+
+def notice_for_user(user, pk, *, workbook: bool = False) -> RollupRun:
+    run = RollupRun.objects.select_related("county").filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    county_for_user(user, run.county_id, county_page=workbook)
+    return run
+
+
+def can_run_rollup(user, county_id: int) -> bool:
+    return can_in_region(user, "approve_region", county_id) and is_county_user(user, county_id)
+
+
+def townships_readable(user, county_id: int):
+    """The townships of a county whose reports and snapshots the user reads."""
+    townships = Region.objects.filter(parent_id=county_id)
+    if is_county_user(user, county_id):
+        return townships
+    return townships.filter(pk__in=direct_region_ids(user, "view_region"))

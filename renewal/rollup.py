@@ -1,0 +1,578 @@
+"""日报告日通报: the nightly roll-up of a county for a date, its ranking and its notice.
+
+``rollup_run(county=…, day=…)`` derives every unit's stage as of the end of the day,
+sums every registered unit figure (``renewal.figures``), the townships' daily reports
+and the structure of the newly elected committees, per township and for the county,
+and writes one ``RollupSnapshot`` per region and date plus the county's ``RollupRun``
+(ranking, laggards, the notice text). Everything is written in one transaction with
+upserts keyed by (region, date), so running it twice gives the same rows, and every
+fact is read "as of the end of the day", so any past date can be rebuilt.
+
+A PostgreSQL advisory lock keyed by (county, date) makes a second run of the same
+county and date that starts while one is under way give up at once (``RollupBusy``).
+
+Ranking rule (also printed under every notice): townships with at least one unit are
+ranked by the share of their units at ``done`` (highest first), then by the weighted
+progress (the mean position of their units along the enabled stages, ``done`` = 100%).
+Townships equal on both (to 0.1 percentage point) share a rank and the next rank is
+skipped (1, 1, 3); within a rank they are listed by division code.
+"""
+
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import figures, progress, structure
+from .models import (
+    STAGE_NAMES,
+    DailyReport,
+    DomainError,
+    Region,
+    RenewalRound,
+    RollupRun,
+    RollupSettings,
+    RollupSnapshot,
+    Stage,
+    Term,
+    TermMember,
+    Unit,
+)
+from .versioned import effective_row
+
+LOCK_NAMESPACE = 0x7011  # high bits of the advisory lock key, so it is ours alone
+REPORT_FIELDS = [code for code, _ in DailyReport.FIGURES]
+REPORT_LABELS = dict(DailyReport.FIGURES)
+TIE_RULE = (
+    "排名规则：按已完成换届的村(社区)占比从高到低排序，占比相同的按加权进度"
+    "（各村所处阶段在时间表中的位置，全部完成计 100%）从高到低排序；两项均相同的并列同一名次"
+    "（其后名次顺延），并列的按区划代码先后列出。没有村(社区)的乡镇(街道)不参加排名。"
+)
+
+
+class RollupBusy(DomainError):
+    """Another roll-up of the same county and date is running."""
+
+
+def rollup_settings(county_id: int, day: datetime.date):
+    row = effective_row(RollupSettings, county_id=county_id, day=day)
+    return row or RollupSettings(daily_report_deadline=datetime.time(18, 0), source="系统默认")
+
+
+def targets_for(county_id: int, day: datetime.date) -> structure.Targets:
+    row = rollup_settings(county_id, day)
+    return structure.Targets(
+        women_min=row.target_women_min,
+        young_age=row.target_young_age,
+        young_min=row.target_young_min,
+        college_min=row.target_college_min,
+    )
+
+
+# --- Ranking (pure) ------------------------------------------------------------------------
+
+
+@dataclass
+class RankRow:
+    region_id: int
+    code: str
+    name: str
+    units: int
+    done_share: float
+    weighted: float
+    submitted: bool = False
+    late: bool = False
+    rank: int | None = None
+
+
+def rank_townships(rows: list[RankRow]) -> list[RankRow]:
+    """Sort and rank (see the module docstring); townships without units get no rank."""
+    ranked = [r for r in rows if r.units > 0]
+
+    def key(r):
+        return (-round(r.done_share, 3), -round(r.weighted, 3))
+
+    ranked.sort(key=lambda r: (*key(r), r.code))
+    previous = None
+    for position, row in enumerate(ranked, start=1):
+        if previous is not None and key(previous) == key(row):
+            row.rank = previous.rank
+        else:
+            row.rank = position
+        previous = row
+    unranked = sorted((r for r in rows if r.units == 0), key=lambda r: r.code)
+    return ranked + unranked
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
+def notice_text(
+    *,
+    county_name: str,
+    day: datetime.date,
+    ranking: list[dict],
+    county: dict,
+    figure_labels: dict[str, str],
+    laggards: list[str],
+    late: list[str],
+) -> str:
+    """The message pasted into the county's work group chat (plain text, Chinese)."""
+    units = county["units"]
+    stage_counts = county["stage_counts"]
+    done = stage_counts.get("done", 0)
+    lines = [
+        f"【{county_name}村(社区)“两委”换届工作日通报】",
+        f"{day.year}年{day.month}月{day.day}日",
+        "",
+        f"截至当日，全县共 {units} 个村(社区)，已完成换届 {done} 个（{percent(county['done_share'])}），"
+        f"加权进度 {percent(county['weighted'])}；逾期未完成本阶段任务的 {county['overdue']} 个。",
+    ]
+    in_progress = [
+        f"{STAGE_NAMES.get(code, code)} {n} 个"
+        for code, n in stage_counts.items()
+        if code != "done" and n
+    ]
+    if in_progress:
+        lines.append("所处阶段：" + "，".join(in_progress) + "。")
+    lines += ["", "一、进度排名"]
+    for row in ranking:
+        if row["rank"] is None:
+            continue
+        lines.append(
+            f"{row['rank']}. {row['name']}：完成 {percent(row['done_share'])}"
+            f"（{row['done']}/{row['units']}），加权进度 {percent(row['weighted'])}"
+        )
+    lines += ["", "二、主要数据"]
+    figure_parts = [
+        f"{label} {county['figures'].get(code, 0)}" for code, label in figure_labels.items()
+    ]
+    lines.append("；".join(figure_parts) + "。" if figure_parts else "暂无登记数据。")
+    report_parts = [
+        f"{REPORT_LABELS[code]} {county['report'].get(code, 0)}" for code in REPORT_FIELDS
+    ]
+    lines.append("乡镇日报：" + "；".join(report_parts) + "。")
+    lines += ["", "三、日报报送情况"]
+    if laggards:
+        lines.append(f"未报送日报的乡镇(街道)（{len(laggards)} 个）：{'、'.join(laggards)}。")
+    else:
+        lines.append("各乡镇(街道)均已报送日报。")
+    if late:
+        lines.append(f"逾时报送：{'、'.join(late)}。")
+    lines += ["", TIE_RULE]
+    return "\n".join(lines)
+
+
+# --- The job -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Totals:
+    units: int = 0
+    stage_counts: dict = field(default_factory=dict)
+    overdue: int = 0
+    overdue_by_stage: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
+    report: dict = field(default_factory=dict)
+    reports_submitted: int = 0
+    position_sum: float = 0.0
+
+    def add_unit(self, stage: str, position: float, overdue: bool) -> None:
+        self.units += 1
+        self.stage_counts[stage] = self.stage_counts.get(stage, 0) + 1
+        self.position_sum += position
+        if overdue:
+            self.overdue += 1
+            self.overdue_by_stage[stage] = self.overdue_by_stage.get(stage, 0) + 1
+
+    @property
+    def done_share(self) -> float:
+        return self.stage_counts.get("done", 0) / self.units if self.units else 0.0
+
+    @property
+    def weighted(self) -> float:
+        return self.position_sum / self.units if self.units else 0.0
+
+
+def _lock(county_id: int, day: datetime.date) -> bool:
+    key = (LOCK_NAMESPACE << 44) | (county_id << 24) | day.toordinal()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return cursor.fetchone()[0]
+
+
+def round_for(county: Region) -> RenewalRound:
+    rnd = RenewalRound.objects.filter(county=county, is_active=True).first()
+    if rnd is None:
+        raise DomainError(f"{county.name}没有进行中的换届轮次，无法生成日通报。")
+    return rnd
+
+
+def _load_terms(rnd: RenewalRound, county_id: int, day: datetime.date):
+    """The round's terms elected by ``day`` and each one's previous term, as TermFacts.
+
+    Filtered by joins on the county rather than by lists of ids: at province scale the
+    lists would cost more to send than the rows they select.
+    """
+    # The round's latest committee of each unit and body (a by-election replaces it);
+    # the previous term is the latest one from before the round's first election.
+    latest: dict[tuple[int, str], tuple] = {}
+    first_elected: dict[tuple[int, str], datetime.date] = {}
+    rows = Term.objects.filter(
+        round=rnd, unit__county_id=county_id, elected_on__lte=day
+    ).values_list("id", "unit_id", "body", "elected_on")
+    for row in rows:
+        key = (row[1], row[2])
+        if key not in latest or row[3] > latest[key][3]:
+            latest[key] = row
+        first_elected[key] = min(row[3], first_elected.get(key, row[3]))
+    current = list(latest.values())
+    previous = [
+        row
+        for row in Term.objects.filter(unit__county_id=county_id, elected_on__lte=day)
+        .exclude(round=rnd)
+        .order_by("unit_id", "body", "-elected_on")
+        .distinct("unit_id", "body")
+        .values_list("id", "unit_id", "body", "elected_on")
+        if (row[1], row[2]) in first_elected and row[3] < first_elected[(row[1], row[2])]
+    ]
+    wanted = {row[0] for row in current + previous}
+    members: dict[int, list[structure.Member]] = {}
+    fields = (
+        "term_id",
+        "person_id",
+        "post",
+        "person__sex",
+        "person__birth_date",
+        "person__education",
+        "person__tags",
+    )
+    member_rows = TermMember.objects.filter(
+        term__unit__county_id=county_id, term__elected_on__lte=day
+    ).values_list(*fields)
+    for term_id, person_id, post, sex, born, education, tags in member_rows.iterator(
+        chunk_size=20000
+    ):
+        if term_id in wanted:
+            members.setdefault(term_id, []).append(
+                structure.Member(person_id, sex, born, education, post, tuple(tags or ()))
+            )
+
+    def facts(rows):
+        return [
+            structure.TermFacts(unit_id, body, elected_on, tuple(members.get(term_id, ())))
+            for term_id, unit_id, body, elected_on in rows
+        ]
+
+    return facts(current), facts(previous)
+
+
+def rollup_run(
+    *, county: Region, day: datetime.date, log: Callable[[str], None] | None = None
+) -> RollupRun:
+    """Roll up one county for one date (idempotent; see the module docstring)."""
+    say = log or (lambda message: None)
+    if not county.is_county:
+        raise DomainError("日通报按区县生成。")
+    if day > timezone.localdate():
+        raise DomainError("不能生成今天以后日期的通报。")
+    started = time.monotonic()
+    rnd = round_for(county)
+    with transaction.atomic():
+        if not _lock(county.pk, day):
+            raise RollupBusy(f"{county.name} {day:%Y-%m-%d} 的日通报正在生成，请稍后再试。")
+        townships = list(
+            Region.objects.filter(parent=county).order_by("code").values_list("id", "code", "name")
+        )
+        units = list(Unit.objects.filter(county=county).values_list("id", "township_id"))
+        unit_ids = [pk for pk, _ in units]
+        say(
+            f"{county.name} {day:%Y-%m-%d}：{len(townships)} 个乡镇(街道)，{len(unit_ids)} 个村(社区)"
+        )
+
+        codes = progress.enabled_codes(rnd)
+        due = dict(
+            Stage.objects.filter(round=rnd, enabled=True, due_date__isnull=False).values_list(
+                "code", "due_date"
+            )
+        )
+        stages = progress.unit_stages(rnd, unit_ids, day)
+        say("  阶段已推算")
+        per_township = {tid: _Totals() for tid, _, _ in townships}
+        total = _Totals()
+        township_of = dict(units)
+        for unit_id, township_id in units:
+            stage = stages[unit_id]
+            position = progress.stage_position(stage, codes)
+            overdue = stage != "done" and stage in due and due[stage] < day
+            per_township[township_id].add_unit(stage, position, overdue)
+            total.add_unit(stage, position, overdue)
+        if day == timezone.localdate():
+            _store_current_stages(stages)
+
+        labels = {}
+        for figure in figures.unit_figures():
+            labels[figure.code] = figure.label
+            for totals in [*per_township.values(), total]:
+                totals.figures[figure.code] = 0
+            for part in progress.chunks(unit_ids):
+                for unit_id, n in figure.count(rnd, part, day).items():
+                    if unit_id in township_of:
+                        per_township[township_of[unit_id]].figures[figure.code] += n
+                        total.figures[figure.code] += n
+        say(f"  {len(labels)} 项登记数据已汇总")
+
+        reports = {
+            r["township_id"]: r
+            for r in DailyReport.objects.filter(township__parent=county, day=day).values(
+                "township_id", "is_late", *REPORT_FIELDS
+            )
+        }
+        for totals in [*per_township.values(), total]:
+            totals.report = dict.fromkeys(REPORT_FIELDS, 0)
+        for township_id, row in reports.items():
+            per_township[township_id].reports_submitted = 1
+            for code in REPORT_FIELDS:
+                per_township[township_id].report[code] = row[code]
+                total.report[code] += row[code]
+        total.reports_submitted = len(reports)
+
+        current, previous = _load_terms(rnd, county.pk, day)
+        targets = targets_for(county.pk, day)
+        current_by, previous_by = (
+            _by_township(current, township_of),
+            _by_township(previous, township_of),
+        )
+        structures = {
+            tid: structure.structure_summary(terms, previous_by.get(tid, []), targets)
+            for tid, terms in current_by.items()
+        }
+        empty = structure.structure_summary([], [], targets)
+        county_structure = structure.structure_summary(current, previous, targets)
+        say(f"  班子结构：{len(current)} 个新一届班子")
+
+        rows = rank_townships(
+            [
+                RankRow(
+                    region_id=tid,
+                    code=code,
+                    name=name,
+                    units=per_township[tid].units,
+                    done_share=per_township[tid].done_share,
+                    weighted=per_township[tid].weighted,
+                    submitted=tid in reports,
+                    late=bool(reports.get(tid, {}).get("is_late")),
+                )
+                for tid, code, name in townships
+            ]
+        )
+        ranking = [
+            {
+                "region_id": r.region_id,
+                "code": r.code,
+                "name": r.name,
+                "rank": r.rank,
+                "units": r.units,
+                "done": per_township[r.region_id].stage_counts.get("done", 0),
+                "done_share": round(r.done_share, 4),
+                "weighted": round(r.weighted, 4),
+                "overdue": per_township[r.region_id].overdue,
+                "submitted": r.submitted,
+                "late": r.late,
+            }
+            for r in rows
+        ]
+        by_code = sorted(rows, key=lambda r: r.code)
+        laggards = [r.name for r in by_code if not r.submitted]
+        late = [r.name for r in by_code if r.late]
+        county_row = {
+            "units": total.units,
+            "stage_counts": _ordered(total.stage_counts, codes),
+            "done_share": total.done_share,
+            "weighted": total.weighted,
+            "overdue": total.overdue,
+            "figures": total.figures,
+            "report": total.report,
+        }
+        text = notice_text(
+            county_name=county.name,
+            day=day,
+            ranking=ranking,
+            county=county_row,
+            figure_labels=labels,
+            laggards=laggards,
+            late=late,
+        )
+        run, _ = RollupRun.objects.update_or_create(
+            county=county,
+            day=day,
+            defaults={
+                "round": rnd,
+                "ran_at": timezone.now(),
+                "duration_ms": 0,
+                "ranking": ranking,
+                "figure_labels": labels,
+                "laggards": laggards,
+                "late": late,
+                "notice_text": text,
+            },
+        )
+        ranks = {r.region_id: r.rank for r in rows}
+        snapshots = [
+            _snapshot(
+                run, county, tid, per_township[tid], codes, structures.get(tid, empty), ranks[tid]
+            )
+            for tid, _, _ in townships
+        ] + [_snapshot(run, county, county.pk, total, codes, county_structure, None)]
+        RollupSnapshot.objects.bulk_create(
+            snapshots,
+            update_conflicts=True,
+            unique_fields=["region", "day"],
+            update_fields=[f for f in SNAPSHOT_FIELDS],
+        )
+        RollupSnapshot.objects.filter(run=run).exclude(
+            region_id__in=[s.region_id for s in snapshots]
+        ).delete()
+        run.duration_ms = int((time.monotonic() - started) * 1000)
+        run.save(update_fields=["duration_ms"])
+    say(f"  完成：{len(snapshots)} 份快照，用时 {run.duration_ms / 1000:.1f} 秒")
+    return run
+
+
+SNAPSHOT_FIELDS = [
+    "county",
+    "noncompliant",
+    "run",
+    "units",
+    "stage_counts",
+    "overdue",
+    "overdue_by_stage",
+    "figures",
+    "report",
+    "reports_submitted",
+    "structure",
+    "done_share",
+    "weighted",
+    "rank",
+]
+
+
+def _by_township(terms, township_of) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for term in terms:
+        grouped.setdefault(township_of[term.unit_id], []).append(term)
+    return grouped
+
+
+def _ordered(counts: dict, codes: list[str]) -> dict:
+    """Stage counts in timetable order, with zeros, so pages and charts line up."""
+    ordered = {code: counts.get(code, 0) for code in [*codes, "done"]}
+    for code, n in counts.items():  # a stage disabled after units reached it
+        ordered.setdefault(code, n)
+    return ordered
+
+
+def _snapshot(run, county, region_id, totals: _Totals, codes, structure_data, rank):
+    return RollupSnapshot(
+        region_id=region_id,
+        county=county,
+        day=run.day,
+        run=run,
+        units=totals.units,
+        stage_counts=_ordered(totals.stage_counts, codes),
+        overdue=totals.overdue,
+        overdue_by_stage=totals.overdue_by_stage,
+        figures=totals.figures,
+        report=totals.report,
+        reports_submitted=totals.reports_submitted,
+        structure={k: v for k, v in structure_data.items() if k != "noncompliant"},
+        noncompliant=structure_data["noncompliant"],
+        done_share=round(totals.done_share, 4),
+        weighted=round(totals.weighted, 4),
+        rank=rank,
+    )
+
+
+def _store_current_stages(stages: dict[int, str]) -> None:
+    """Today's roll-up also brings each unit's stored stage up to date."""
+    current = {}
+    for part in progress.chunks(list(stages)):
+        current.update(Unit.objects.filter(pk__in=part).values_list("pk", "stage"))
+    by_stage: dict[str, list[int]] = {}
+    for pk, stage in stages.items():
+        if current.get(pk) != stage:
+            by_stage.setdefault(stage, []).append(pk)
+    for stage, pks in by_stage.items():
+        for part in progress.chunks(pks):
+            Unit.objects.filter(pk__in=part).update(stage=stage)
+
+
+def rollup_all(*, day: datetime.date, county_code: str | None = None, log=None) -> list[RollupRun]:
+    """Every county with an active round (or the one given), each in its own transaction."""
+    counties = Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
+    if county_code:
+        counties = Region.objects.filter(kind=Region.Kind.COUNTY, code=county_code)
+        if not counties.exists():
+            raise DomainError(f"没有区划代码为 {county_code} 的区县。")
+    runs = []
+    for county in counties.order_by("code"):
+        runs.append(rollup_run(county=county, day=day, log=log))
+    return runs
+
+
+# --- Daily township reports ----------------------------------------------------------------
+
+
+def report_deadline(county_id: int, day: datetime.date) -> datetime.datetime:
+    """The moment a township's report of ``day`` is due (the county's setting that day)."""
+    at = rollup_settings(county_id, day).daily_report_deadline
+    return timezone.make_aware(datetime.datetime.combine(day, at))
+
+
+def daily_report_locked(township: Region, day: datetime.date) -> bool:
+    """A day's reports are final once that day's notice has been generated."""
+    return RollupRun.objects.filter(county_id=township.parent_id, day=day).exists()
+
+
+@transaction.atomic
+def daily_report_submit(
+    *, actor, township: Region, day: datetime.date, now: datetime.datetime | None = None, **values
+) -> DailyReport:
+    """Submit or correct a township's report of a day.
+
+    Reports can be submitted after the deadline (then marked late, and the mark stays
+    when corrected later) and corrected until the roll-up of that date has run; after
+    that the notice has gone out and the report is locked.
+    """
+    if township.is_county:
+        raise DomainError("日报由乡镇(街道)报送。")
+    now = now or timezone.now()
+    if day > timezone.localdate(now):
+        raise DomainError("不能报送今天以后日期的日报。")
+    unknown = set(values) - set(REPORT_FIELDS) - {"note"}
+    if unknown:
+        raise DomainError(f"日报没有这些栏目：{'、'.join(sorted(unknown))}。")
+    Region.objects.select_for_update().get(pk=township.pk)  # one submitter at a time
+    if daily_report_locked(township, day):
+        raise DomainError(f"{day:%Y-%m-%d} 的日通报已生成，当日日报已锁定，不能再报送或修改。")
+    report = DailyReport.objects.filter(township=township, day=day).first()
+    if report is None:
+        deadline = report_deadline(township.parent_id, day)
+        report = DailyReport(
+            township=township,
+            day=day,
+            submitted_by=actor,
+            submitted_at=now,
+            deadline=deadline,
+            is_late=now > deadline,
+        )
+    for name, value in values.items():
+        setattr(report, name, value.strip() if name == "note" else value)
+    report.updated_at = now
+    report.full_clean()
+    report.save()
+    return report

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views_rollup as views
+
+app_name = "rollup"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard_home, name="dashboard-home"),
+    path("dashboard/<int:county_pk>/", views.dashboard, name="dashboard"),
+    path("dashboard/<int:county_pk>/noncompliant/", views.noncompliant, name="noncompliant"),
+    path("screen/<int:county_pk>/", views.screen, name="screen"),
+    path("rollup/townships/<int:pk>/", views.township_detail, name="township"),
+    path("rollup/<int:county_pk>/notices/", views.notice_list, name="notice-list"),
+    path("rollup/<int:county_pk>/run/", views.rollup_start, name="run"),
+    path("rollup/notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    path("rollup/notices/<int:pk>/text/", views.notice_text, name="notice-text"),
+    path("rollup/notices/<int:pk>/xlsx/", views.notice_xlsx, name="notice-xlsx"),
+    path("daily-reports/", views.daily_report_list, name="daily-report-list"),
+    path(
+        "daily-reports/<int:township_pk>/<str:day>/",
+        views.daily_report_edit,
+        name="daily-report-edit",
+    ),
+]

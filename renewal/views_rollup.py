@@ -1,0 +1,610 @@
+"""Pages of the nightly roll-up: dashboards, the big screen, notices and daily reports.
+
+Every page reads stored snapshots (``RollupSnapshot`` / ``RollupRun``), never live
+aggregates, so they cost the same at any scale. Access: ``renewal.access_rollup``.
+"""
+
+import datetime
+import io
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import IntegerField, JSONField
+from django.db.models.expressions import RawSQL
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import access, access_rollup, rollup, structure
+from .forms_rollup import DailyReportForm, ReportFilterForm
+from .models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
+
+NONCOMPLIANT_PAGE = 20
+REPORT_TAGS = {
+    "late": mark_safe('<span class="tag late">逾时报送</span>'),
+    "ok": mark_safe('<span class="tag ok">已报送</span>'),
+    "missing": mark_safe('<span class="tag key">未报送</span>'),
+}
+SCREEN_TOWNSHIPS = 20  # a meeting-room display shows the leading townships
+
+STRUCTURE_ROWS = [
+    ("average_age", "平均年龄（岁）", "age"),
+    ("under35", "35 岁以下占比", "share"),
+    ("under40", "40 岁以下占比", "share"),
+    ("college", "大专及以上占比", "share"),
+    ("women", "女性占比", "share"),
+    ("one_shoulder", "“一肩挑”比例", "share"),
+    ("cross_posts", "交叉任职比例", "share"),
+    ("veterans", "退役军人占比", "share"),
+]
+
+
+def _parse_day(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _run_for(county, day_param):
+    """The county's notice for ``?day=`` (404 if none), else its latest one (or None)."""
+    runs = RollupRun.objects.filter(county=county).defer(
+        "ranking", "notice_text", "laggards", "late"
+    )
+    if day_param:
+        day = _parse_day(day_param)
+        run = runs.filter(day=day).first() if day else None
+        if run is None:
+            raise Http404
+        return run
+    return runs.order_by("-day").first()
+
+
+def _format(value, kind):
+    if value is None:
+        return "—"
+    if kind == "share":
+        return rollup.percent(value)
+    return f"{value:.1f}"
+
+
+def _structure_table(data: dict) -> list[dict]:
+    current, previous = data.get("current", {}), data.get("previous", {})
+    rows = []
+    for key, label, kind in STRUCTURE_ROWS:
+        now, before = current.get(key), previous.get(key)
+        change = None
+        if now is not None and before is not None:
+            diff = now - before
+            change = f"{diff:+.1f} 岁" if kind == "age" else f"{diff * 100:+.1f} 个百分点"
+        rows.append(
+            {
+                "label": label,
+                "current": _format(now, kind),
+                "previous": _format(before, kind),
+                "change": change or "—",
+            }
+        )
+    return rows
+
+
+def _stage_columns(county_snapshot) -> list[tuple[str, str]]:
+    codes = list(county_snapshot.stage_counts) if county_snapshot else []
+    return [(code, STAGE_NAMES.get(code, code)) for code in codes]
+
+
+def _stage_chart(snapshots, columns):
+    return {
+        "townships": [s.region.name for s in snapshots],
+        "stages": [
+            {"name": name, "values": [s.stage_counts.get(code, 0) for s in snapshots]}
+            for code, name in columns
+        ],
+    }
+
+
+def _completion_chart(run, limit=None):
+    """Every ranked township's completion (or the first ``limit``), one light query."""
+    rows = (
+        RollupSnapshot.objects.filter(run=run, rank__isnull=False)
+        .order_by("rank", "region__code")
+        .values_list("region__name", "done_share", "weighted")
+    )
+    if limit:
+        rows = rows[:limit]
+    rows = list(rows)
+    return {
+        "townships": [name for name, _, _ in rows],
+        "done_share": [round(done * 100, 1) for _, done, _ in rows],
+        "weighted": [round(weighted * 100, 1) for _, _, weighted in rows],
+    }
+
+
+TABLE_SORTS = {
+    "rank": ["rank", "region__code"],
+    "code": ["region__code"],
+    "-overdue": ["-overdue", "region__code"],
+    "done_share": ["done_share", "weighted", "region__code"],
+    "-units": ["-units", "region__code"],
+}
+TABLE_SORT_LABELS = {
+    "rank": "名次",
+    "code": "区划代码",
+    "-overdue": "逾期（多→少）",
+    "done_share": "完成率（低→高）",
+    "-units": "村(社区)数（多→少）",
+}
+TABLE_PAGE = 50
+
+
+def _table_rows(snapshots, columns, labels) -> list[dict]:
+    """The table's cells as text, built once here: the template only prints them."""
+    return [
+        {
+            "s": snap,
+            "stages": [str(snap.stage_counts.get(code, 0)) for code, _ in columns],
+            "figures": [str(snap.figures.get(code, 0)) for code in labels],
+            "report": [str(snap.report.get(code, 0)) for code in rollup.REPORT_FIELDS],
+            "done_share": rollup.percent(snap.done_share),
+            "weighted": rollup.percent(snap.weighted),
+        }
+        for snap in snapshots
+    ]
+
+
+def _township_snapshots(run, *, sort="rank"):
+    return (
+        RollupSnapshot.objects.filter(run=run)
+        .exclude(region_id=run.county_id)
+        .select_related("region")
+        .defer("structure", "noncompliant", "overdue_by_stage")
+        .order_by(*TABLE_SORTS.get(sort, TABLE_SORTS["rank"]))
+    )
+
+
+# --- Dashboard --------------------------------------------------------------------------
+
+
+@login_required
+def dashboard_home(request):
+    region = access_rollup.home_region(request.user)
+    if region is None:
+        raise Http404
+    if region.is_county:
+        return redirect("rollup:dashboard", county_pk=region.pk)
+    return redirect("rollup:township", pk=region.pk)
+
+
+@login_required
+def dashboard(request, county_pk):
+    county = access_rollup.county_for_user(request.user, county_pk)
+    run = _run_for(county, request.GET.get("day"))
+    context = {
+        "county": county,
+        "run": run,
+        "can_run": access_rollup.can_run_rollup(request.user, county.pk),
+    }
+    if run is None:
+        return render(request, "renewal/rollup/dashboard.html", context)
+    total = _county_total(run)
+    columns = _stage_columns(total)
+    sort = request.GET.get("sort") if request.GET.get("sort") in TABLE_SORTS else "rank"
+    page = Paginator(_township_snapshots(run, sort=sort), TABLE_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context.update(
+        total=total,
+        columns=columns,
+        page=page,
+        rows=_table_rows(page.object_list, columns, run.figure_labels),
+        total_row=_table_rows([total], columns, run.figure_labels)[0] if total else None,
+        sort=sort,
+        sorts=TABLE_SORT_LABELS,
+        labels=run.figure_labels,
+        report_labels=rollup.REPORT_LABELS,
+    )
+    if request.htmx:
+        return render(request, "renewal/rollup/partials/township_table.html", context)
+    context.update(
+        stage_chart=_stage_chart(page.object_list, columns),
+        completion_chart=_completion_chart(run),
+        structure_rows=_structure_table(total.structure if total else {}),
+        structure=total.structure if total else {},
+        recent=RollupRun.objects.filter(county=county)
+        .order_by("-day")
+        .values_list("day", flat=True)[:30],
+        **_noncompliant_page(request, run, total),
+    )
+    return render(request, "renewal/rollup/dashboard.html", context)
+
+
+def _county_total(run):
+    return (
+        RollupSnapshot.objects.filter(run=run, region_id=run.county_id)
+        .defer("noncompliant")
+        .first()
+    )
+
+
+class _StoredList:
+    """A snapshot's ``noncompliant`` JSON array, counted and sliced by PostgreSQL, so a
+    page of 20 does not decode thousands of entries."""
+
+    def __init__(self, snapshot_pk):
+        self.rows = RollupSnapshot.objects.filter(pk=snapshot_pk)
+
+    def count(self):
+        if self.rows.query.is_empty():
+            return 0
+        found = self.rows.annotate(
+            n=RawSQL("jsonb_array_length(noncompliant)", [], output_field=IntegerField())
+        ).values_list("n", flat=True)
+        return found.first() or 0
+
+    def __getitem__(self, bounds):
+        if bounds.stop <= bounds.start:
+            return []
+        path = f"$[{int(bounds.start)} to {int(bounds.stop) - 1}]"
+        part = self.rows.annotate(
+            part=RawSQL(
+                "jsonb_path_query_array(noncompliant, %s::jsonpath)",
+                [path],
+                output_field=JSONField(),
+            )
+        ).values_list("part", flat=True)
+        return part.first() or []
+
+
+def _noncompliant_page(request, run, total):
+    rows = _StoredList(total.pk if total else None)
+    if total is None:
+        rows.rows = RollupSnapshot.objects.none()
+    page = Paginator(rows, NONCOMPLIANT_PAGE).get_page(request.GET.get("page"))
+    ids = [unit_id for unit_id, _ in page.object_list]
+    units = Unit.objects.filter(pk__in=ids).select_related("township").in_bulk()
+    targets = structure.Targets(**(total.structure or {}).get("targets", {})) if total else None
+    return {
+        "noncompliant": [
+            {"unit": units.get(unit_id), "shortfalls": structure.shortfall_labels(codes, targets)}
+            for unit_id, codes in page.object_list
+            if unit_id in units
+        ],
+        "noncompliant_page": page,
+    }
+
+
+@login_required
+def noncompliant(request, county_pk):
+    county = access_rollup.county_for_user(request.user, county_pk)
+    run = _run_for(county, request.GET.get("day"))
+    if run is None:
+        raise Http404
+    total = _county_total(run)
+    context = {"county": county, "run": run, **_noncompliant_page(request, run, total)}
+    return render(request, "renewal/rollup/partials/noncompliant.html", context)
+
+
+@login_required
+def screen(request, county_pk):
+    county = access_rollup.county_for_user(request.user, county_pk)
+    run = _run_for(county, None)
+    context = {"county": county, "run": run, "refresh_seconds": 300}
+    if run is not None:
+        total = _county_total(run)
+        columns = _stage_columns(total)
+        top = list(_township_snapshots(run)[:SCREEN_TOWNSHIPS])
+        context.update(
+            total=total,
+            snapshots=top,
+            stage_chart=_stage_chart(top, columns),
+            completion_chart=_completion_chart(run, limit=SCREEN_TOWNSHIPS),
+            labels=run.figure_labels,
+            structure_rows=_structure_table(total.structure if total else {}),
+            structure=total.structure if total else {},
+        )
+    return render(request, "renewal/rollup/screen.html", context)
+
+
+# --- Township snapshots ----------------------------------------------------------------------
+
+
+@login_required
+def township_detail(request, pk):
+    township = access_rollup.township_for_user(request.user, pk)
+    history = (
+        RollupSnapshot.objects.filter(region=township)
+        .only("day", "rank", "done_share", "weighted", "overdue", "reports_submitted", "region_id")
+        .order_by("-day")
+    )
+    page = Paginator(history, 30).get_page(request.GET.get("page"))
+    latest = (
+        RollupSnapshot.objects.filter(region=township)
+        .select_related("run")
+        .defer("noncompliant", "run__ranking", "run__notice_text", "run__laggards", "run__late")
+        .order_by("-day")
+        .first()
+    )
+    columns = [
+        (code, STAGE_NAMES.get(code, code)) for code in (latest.stage_counts if latest else {})
+    ]
+    context = {
+        "township": township,
+        "latest": latest,
+        "page": page,
+        "columns": columns,
+        "labels": latest.run.figure_labels if latest else {},
+        "report_labels": rollup.REPORT_LABELS,
+        "structure_rows": _structure_table(latest.structure if latest else {}),
+        "structure": latest.structure if latest else {},
+        "is_county_user": access_rollup.is_county_user(request.user, township.parent_id),
+    }
+    return render(request, "renewal/rollup/township.html", context)
+
+
+# --- Notices ------------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request, county_pk):
+    county = access_rollup.county_for_user(request.user, county_pk, county_page=False)
+    runs = RollupRun.objects.filter(county=county).only(
+        "id", "day", "ran_at", "duration_ms", "laggards", "county_id"
+    )
+    order = "day" if request.GET.get("sort") == "day" else "-day"
+    page = Paginator(runs.order_by(order), 30).get_page(request.GET.get("page"))
+    context = {
+        "county": county,
+        "page": page,
+        "sort": order,
+        "can_run": access_rollup.can_run_rollup(request.user, county.pk),
+        "today": timezone.localdate(),
+    }
+    return render(request, "renewal/rollup/notice_list.html", context)
+
+
+@login_required
+def notice_detail(request, pk):
+    run = access_rollup.notice_for_user(request.user, pk)
+    ranked = [r for r in run.ranking if r["rank"] is not None]
+    chart = {
+        "townships": [r["name"] for r in ranked],
+        "done_share": [round(r["done_share"] * 100, 1) for r in ranked],
+        "weighted": [round(r["weighted"] * 100, 1) for r in ranked],
+    }
+    context = {
+        "run": run,
+        "county_user": access_rollup.is_county_user(request.user, run.county_id),
+        "chart": chart,
+        "tie_rule": rollup.TIE_RULE,
+        "ranking_rows": format_html_join(
+            "\n",
+            '<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td>'
+            '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>',
+            (
+                (
+                    r["rank"] if r["rank"] is not None else "不参加排名",
+                    r["name"],
+                    r["units"],
+                    r["done"],
+                    rollup.percent(r["done_share"]),
+                    rollup.percent(r["weighted"]),
+                    r["overdue"],
+                    REPORT_TAGS["late" if r["late"] else ("ok" if r["submitted"] else "missing")],
+                )
+                for r in run.ranking
+            ),
+        ),
+    }
+    return render(request, "renewal/rollup/notice_detail.html", context)
+
+
+@login_required
+def notice_text(request, pk):
+    run = access_rollup.notice_for_user(request.user, pk)
+    response = HttpResponse(run.notice_text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="notice-{run.day:%Y%m%d}.txt"'
+    return response
+
+
+@login_required
+def notice_xlsx(request, pk):
+    run = access_rollup.notice_for_user(request.user, pk, workbook=True)
+    snapshots = list(_township_snapshots(run, sort="rank"))
+    total = _county_total(run)
+    content = notice_workbook(run, snapshots, total)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="rollup-{run.county.code}-{run.day:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+def notice_workbook(run, snapshots, total) -> bytes:
+    """排名 (ranking) and 数据 (every figure per township) sheets, plus the notice text."""
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="F2DCDB")
+    wb = openpyxl.Workbook()
+    ranking = wb.active
+    ranking.title = "排名"
+    ranking.append([f"{run.county.name}村(社区)“两委”换届工作日通报（{run.day:%Y-%m-%d}）"])
+    ranking["A1"].font = Font(bold=True, size=14)
+    header = [
+        "名次",
+        "乡镇(街道)",
+        "区划代码",
+        "村(社区)数",
+        "已完成",
+        "完成率",
+        "加权进度",
+        "逾期",
+        "日报",
+    ]
+    ranking.append(header)
+    for row in run.ranking:
+        ranking.append(
+            [
+                row["rank"] if row["rank"] is not None else "不参加排名",
+                row["name"],
+                row["code"],
+                row["units"],
+                row["done"],
+                row["done_share"],
+                row["weighted"],
+                row["overdue"],
+                "逾时报送" if row["late"] else ("已报送" if row["submitted"] else "未报送"),
+            ]
+        )
+    for cells in ranking.iter_rows(min_row=3, min_col=6, max_col=7):
+        for cell in cells:
+            cell.number_format = "0.0%"
+    ranking.append([])
+    ranking.append([rollup.TIE_RULE])
+    columns = _stage_columns(total)
+    data = wb.create_sheet("数据")
+    labels = run.figure_labels
+    header = (
+        ["乡镇(街道)", "村(社区)数"]
+        + [name for _, name in columns]
+        + ["逾期"]
+        + list(labels.values())
+        + list(rollup.REPORT_LABELS.values())
+    )
+    data.append(header)
+    for snap in [*snapshots, *([total] if total else [])]:
+        data.append(
+            [snap.region.name if snap.region_id != run.county_id else "全县合计", snap.units]
+            + [snap.stage_counts.get(code, 0) for code, _ in columns]
+            + [snap.overdue]
+            + [snap.figures.get(code, 0) for code in labels]
+            + [snap.report.get(code, 0) for code in rollup.REPORT_FIELDS]
+        )
+    text = wb.create_sheet("通报文字")
+    for line in run.notice_text.splitlines():
+        text.append([line])
+    for sheet, head_row in ((ranking, 2), (data, 1)):
+        for cell in sheet[head_row]:
+            cell.font, cell.fill = bold, head_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for i in range(1, sheet.max_column + 1):
+            sheet.column_dimensions[get_column_letter(i)].width = 14
+    text.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@login_required
+@require_POST
+def rollup_start(request, county_pk):
+    county = access_rollup.county_for_user(request.user, county_pk)
+    if not access_rollup.can_run_rollup(request.user, county.pk):
+        raise PermissionDenied("只有县委组织部可以生成或重建日通报。")
+    day = _parse_day(request.POST.get("day"))
+    if day is None or day > timezone.localdate():
+        messages.error(request, "请填写今天或以前的统计日期（YYYY-MM-DD）。")
+        return redirect("rollup:notice-list", county_pk=county.pk)
+    from .tasks import nightly_rollup
+
+    transaction.on_commit(lambda: nightly_rollup.delay(day.isoformat(), county.code))
+    messages.success(request, f"已提交生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")
+    return redirect("rollup:notice-list", county_pk=county.pk)
+
+
+# --- Daily reports ------------------------------------------------------------------------------
+
+
+@login_required
+def daily_report_list(request):
+    access.require_region_scope(request.user)
+    region = access_rollup.home_region(request.user)
+    county_id = region.pk if region and region.is_county else (region.parent_id if region else None)
+    if "county" in request.GET and request.user.is_superuser:
+        county_id = access_rollup.county_for_user(request.user, request.GET["county"]).pk
+    if county_id is None:
+        raise Http404
+    townships = access_rollup.townships_readable(request.user, county_id).order_by("code")
+    form = ReportFilterForm(request.GET or None, townships=townships)
+    reports = DailyReport.objects.filter(township__in=townships).select_related(
+        "township", "submitted_by"
+    )
+    sort = "-day"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["day_from"]:
+            reports = reports.filter(day__gte=data["day_from"])
+        if data["day_to"]:
+            reports = reports.filter(day__lte=data["day_to"])
+        if data["township"]:
+            reports = reports.filter(township=data["township"])
+        if data["late"]:
+            reports = reports.filter(is_late=data["late"] == "late")
+        sort = data["sort"] or sort
+    order = {"township": ["township__code", "-day"]}.get(sort, [sort, "township__code"])
+    page = Paginator(reports.order_by(*order), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    today = timezone.localdate()
+    writable = [
+        t for t in townships if t.pk in access.direct_region_ids(request.user, "change_region")
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "today": today,
+        "writable": writable,
+        "county_id": county_id,
+        "labels": DailyReport.FIGURES,
+    }
+    template = (
+        "renewal/rollup/partials/report_rows.html"
+        if request.htmx
+        else "renewal/rollup/report_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def daily_report_edit(request, township_pk, day):
+    township = access_rollup.township_for_user(request.user, township_pk, write=True)
+    day = _parse_day(day)
+    if day is None:
+        raise Http404
+    report = DailyReport.objects.filter(township=township, day=day).first()
+    locked = rollup.daily_report_locked(township, day)
+    deadline = rollup.report_deadline(township.parent_id, day)
+    form = DailyReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            saved = rollup.daily_report_submit(
+                actor=request.user, township=township, day=day, **values
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            late = "（已过截止时间，标记为逾时报送）" if saved.is_late else ""
+            messages.success(request, f"{township.name} {day:%Y-%m-%d} 日报已保存{late}。")
+            return redirect(reverse("rollup:daily-report-list"))
+    context = {
+        "township": township,
+        "day": day,
+        "form": form,
+        "report": report,
+        "locked": locked,
+        "deadline": deadline,
+        "future": day > timezone.localdate(),
+    }
+    return render(request, "renewal/rollup/report_form.html", context)

@@ -1,0 +1,94 @@
+"""Permission-matrix rows for the roll-up: dashboards, big screen, notices, daily reports.
+
+County users (reviewer, discipline, admin) read all of their county; township users
+read their own township's snapshot, the published notices of their county (ranking
+and text), and write their own daily report; county-only pages of their own county
+answer 403; another county and departments get 404.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from renewal.rollup import daily_report_submit, rollup_run
+
+DAY = datetime.date(2026, 3, 10)
+
+
+def extras(world, personas):
+    daily_report_submit(
+        actor=personas["staff_a"], township=world["township_a"], day=DAY, talks_held=2
+    )
+    run = rollup_run(county=world["county_a"], day=DAY)
+    return {"rollup_run": run}
+
+
+def rows(expect):
+    county = lambda w, x: w["county_a"].pk  # noqa: E731
+    county_page = expect(staff_a=403, reviewer=200, reviewer_other=404)
+    county_read = expect(staff_a=200, reviewer_other=404)
+    today = timezone.localdate().isoformat()
+    return {
+        "rollup:dashboard-home": (
+            "get",
+            lambda w, x: "/dashboard/",
+            None,
+            expect(staff_a=302, admin=302),
+        ),
+        "rollup:dashboard": ("get", lambda w, x: f"/dashboard/{county(w, x)}/", None, county_page),
+        "rollup:noncompliant": (
+            "get",
+            lambda w, x: f"/dashboard/{county(w, x)}/noncompliant/",
+            None,
+            county_page,
+        ),
+        "rollup:screen": ("get", lambda w, x: f"/screen/{county(w, x)}/", None, county_page),
+        "rollup:township": (
+            "get",
+            lambda w, x: f"/rollup/townships/{w['township_a'].pk}/",
+            None,
+            expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404),
+        ),
+        "rollup:notice-list": (
+            "get",
+            lambda w, x: f"/rollup/{county(w, x)}/notices/",
+            None,
+            county_read,
+        ),
+        "rollup:run": (
+            "post",
+            lambda w, x: f"/rollup/{county(w, x)}/run/",
+            {"day": "2026-03-11"},
+            expect(staff_a=403, reviewer=302, reviewer_other=404, discipline=403, admin=302),
+        ),
+        "rollup:notice-detail": (
+            "get",
+            lambda w, x: f"/rollup/notices/{x['rollup_run'].pk}/",
+            None,
+            county_read,
+        ),
+        "rollup:notice-text": (
+            "get",
+            lambda w, x: f"/rollup/notices/{x['rollup_run'].pk}/text/",
+            None,
+            county_read,
+        ),
+        "rollup:notice-xlsx": (
+            "get",
+            lambda w, x: f"/rollup/notices/{x['rollup_run'].pk}/xlsx/",
+            None,
+            county_page,
+        ),
+        "rollup:daily-report-list": (
+            "get",
+            lambda w, x: "/daily-reports/",
+            None,
+            expect(dept=403),
+        ),
+        "rollup:daily-report-edit": (
+            "get",
+            lambda w, x: f"/daily-reports/{w['township_a'].pk}/{today}/",
+            None,
+            expect(staff_a=200, staff_b=404, reviewer=403, reviewer_other=404),
+        ),
+    }

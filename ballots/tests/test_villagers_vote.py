@@ -448,3 +448,25 @@ def test_ballot_setup_changes_seats_until_a_box_is_entered(world, staff):
     enter(main, staff, 50, MAIN_VOTES)
     with pytest.raises(DomainError, match="不能再修改计票方式"):
         vv.ballot_setup_update(election=election, mode="separate", deputy_seats=1)
+
+
+def test_a_nominee_on_the_election_committee_leaves_it(world, staff):
+    from ballots.models import ElectionCommitteeMember
+    from ballots.villagers_setup import CANDIDATE_LEAVE_REASON, committee_member_add
+
+    election, people = make_election(world)
+    nominee = people[DIRECTORS[0]]
+    committee_member_add(
+        actor=staff, election=election, name=nominee.name, role="member", person=nominee
+    )
+    vv.nomination_add(
+        election=election,
+        post="director",
+        person=nominee,
+        nominators=12,
+        source="joint",
+        actor=staff,
+    )
+    member = ElectionCommitteeMember.objects.get(election=election, person=nominee)
+    assert member.left_on is not None
+    assert member.leave_reason == CANDIDATE_LEAVE_REASON

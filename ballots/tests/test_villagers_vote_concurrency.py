@@ -9,7 +9,7 @@ from ballots import villagers_vote as vv
 from ballots.models import VillagersRound
 from renewal.models import DomainError
 
-from .villagers_helpers import (
+from .villagers_vote_helpers import (
     MAIN_VOTES,
     MOBILE_VOTES,
     boxes_with_staff,

@@ -525,9 +525,14 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
             d.candidacies.append(
                 CandidacyRow(pk, person_id, name, body, post, signed_on, bool(refused))
             )
+    active_rounds = RenewalRound.objects.filter(
+        county_id__in={u.county_id for u in units}, is_active=True
+    )
+    # The committees in office before this renewal: the latest term not elected by it.
     latest_terms = {
         term_id: (unit_id, body)
         for term_id, unit_id, body in Term.objects.filter(unit_id__in=ids)
+        .exclude(round__in=active_rounds)
         .order_by("unit_id", "body", "-elected_on")
         .distinct("unit_id", "body")
         .values_list("id", "unit_id", "body")
@@ -540,8 +545,8 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
         members[unit_id].setdefault(body, set()).add(person_id)
         data[unit_id].names[person_id] = name
     elected: dict[int, dict[str, set[int] | None]] = {pk: {} for pk in ids}
-    # Only the party committee's election is recorded (ballots); the villagers' committee
-    # has no result to read yet, so it stays pending.
+    # The party committee's result is read from its counted rounds (known before approval);
+    # the villagers' committee's once its approved result wrote the round's term.
     for unit_id, result in ElectionRound.objects.filter(
         congress__unit_id__in=ids,
         congress__round__is_active=True,
@@ -552,9 +557,10 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
         won = elected[unit_id].setdefault(Body.PARTY, set())
         for name in (result or {}).get("elected", []):
             won |= party_names.get(unit_id, {}).get(name, set())
-    active_rounds = RenewalRound.objects.filter(
-        county_id__in={u.county_id for u in units}, is_active=True
-    )
+    for unit_id, person_id in TermMember.objects.filter(
+        term__unit_id__in=ids, term__round__in=active_rounds, term__body=Body.VILLAGERS
+    ).values_list("term__unit_id", "person_id"):
+        elected[unit_id].setdefault(Body.VILLAGERS, set()).add(person_id)
     talks = Talk.objects.filter(unit_id__in=ids, round__in=active_rounds)
     for unit_id, person_id, phase in talks.values_list("unit_id", "person_id", "phase"):
         d = data[unit_id]

@@ -135,6 +135,24 @@ def test_after_covers_members_not_re_elected_once_the_result_is_in(world, unit_p
     assert d.pending_labels == ["村民委员会"]
 
 
+def test_the_new_terms_of_the_round_are_results_not_the_baseline(world, unit_people):
+    """Approved results write the round's terms: the party one does not become the
+    committee in office, and the villagers' one resolves that committee's pending talks."""
+    congress_result(world, ["老甲", "新丁"])
+    unit = world["unit_a1"]
+    day = datetime.date(2026, 12, 20)
+    party = Term.objects.create(unit=unit, body="party", elected_on=day, round=world["round"])
+    TermMember.objects.create(term=party, person=unit_people["老甲"], post="secretary")
+    TermMember.objects.create(term=party, person=unit_people["新丁"], post="party_member")
+    villagers = Term.objects.create(
+        unit=unit, body="villagers", elected_on=day, round=world["round"]
+    )
+    TermMember.objects.create(term=villagers, person=unit_people["新丁"], post="director")
+    (d,) = services.unit_discipline([unit])
+    assert d.after == ids(unit_people, "老乙", "老丙")
+    assert d.pending == []
+
+
 def test_a_congress_still_being_counted_is_no_result(world, unit_people):
     congress_result(world, ["老甲"], status=Congress.Status.HELD)
     (d,) = services.unit_discipline([world["unit_a1"]])

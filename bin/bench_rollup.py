@@ -355,7 +355,7 @@ def run_section(args, ctx) -> tuple[str, list[str]]:
         ],
     )
     if result is None:
-        return "## 四、日报告日通报：每晚汇总与全县看板\n\n子进程失败，见终端输出。\n", [
+        return "## 五、日报告日通报：每晚汇总与全县看板\n\n子进程失败，见终端输出。\n", [
             "日通报：子进程失败"
         ]
     walls = [r["wall_s"] for r in result["rollup"]["runs"]]
@@ -375,7 +375,7 @@ def render(args, ctx, result, load) -> str:
     prep = result["prepare"]
     structure = rollup["structure"]
     lines = [
-        "## 四、日报告日通报：每晚汇总与全县看板",
+        "## 五、日报告日通报：每晚汇总与全县看板",
         "",
         "### 方法",
         "",

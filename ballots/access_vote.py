@@ -7,39 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from renewal import access as region_access
-from renewal.models import Profile
 
+from . import villagers_access
 from .models import BallotBox, VillagersElection, VillagersRecall, VillagersRound
 
-
-def _barred(user) -> bool:
-    if user.is_superuser:
-        return False
-    profile = getattr(user, "profile", None)
-    return profile is None or profile.role in (
-        Profile.Role.DISCIPLINE_OFFICER,
-        Profile.Role.DEPARTMENT_USER,
-    )
-
-
-def elections_visible_to(user):
-    if _barred(user):
-        return VillagersElection.objects.none()
-    return VillagersElection.objects.filter(unit__in=region_access.units_visible_to(user))
+# Who may see an election at all is decided once, by the set-up side's helper; the vote only
+# narrows who may write: the township enters the vote, the county reads and approves it.
+elections_visible_to = villagers_access.elections_visible_to
 
 
 def election_for_user(user, pk, *, write=False) -> VillagersElection:
-    try:
-        election = VillagersElection.objects.select_related(
-            "unit", "unit__township", "round", "pack"
-        ).get(pk=pk)
-    except (VillagersElection.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if _barred(user) or not region_access.can_in_region(
-        user, "view_region", election.unit.township_id
-    ):
-        raise Http404
-    if write and not region_access.can_write_unit(user, election.unit):
+    election = villagers_access.election_for_user(user, pk)
+    if write and not can_write(user, election):
         raise PermissionDenied("您只能查看、不能修改本次选举的数据。")
     return election
 

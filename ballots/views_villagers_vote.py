@@ -54,7 +54,7 @@ def _version(post) -> int:
 
 @login_required
 def vote_list(request):
-    if access._barred(request.user):
+    if access.villagers_access.excluded(request.user):
         raise Http404
     region_access.require_region_scope(request.user)
     qs = access.elections_visible_to(request.user).select_related("unit", "unit__township")

@@ -23,7 +23,7 @@ from .models import (
 EXCLUDED_ROLES = (Profile.Role.DISCIPLINE_OFFICER, Profile.Role.DEPARTMENT_USER)
 
 
-def _excluded(user) -> bool:
+def excluded(user) -> bool:
     if not user.is_authenticated:
         return True
     if user.is_superuser:
@@ -33,7 +33,7 @@ def _excluded(user) -> bool:
 
 
 def may_use(user) -> bool:
-    return not _excluded(user) and region_access.has_region_scope(user)
+    return not excluded(user) and region_access.has_region_scope(user)
 
 
 def require_use(user) -> None:
@@ -42,13 +42,11 @@ def require_use(user) -> None:
 
 
 def can_read_unit(user, unit: Unit) -> bool:
-    return not _excluded(user) and region_access.can_in_region(
-        user, "view_region", unit.township_id
-    )
+    return not excluded(user) and region_access.can_in_region(user, "view_region", unit.township_id)
 
 
 def can_write_unit(user, unit: Unit) -> bool:
-    if _excluded(user):
+    if excluded(user):
         return False
     return region_access.can_write_unit(user, unit) or (
         unit.county_id in region_access.direct_region_ids(user, "approve_region")
@@ -65,7 +63,7 @@ def unit_for_user(user, pk, *, write=False) -> Unit:
 
 
 def elections_visible_to(user):
-    if _excluded(user):
+    if excluded(user):
         return VillagersElection.objects.none()
     return VillagersElection.objects.filter(unit__in=region_access.units_visible_to(user))
 

@@ -3,9 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from ballots.models import Congress, ElectionRound
 from renewal import access as region_access
-
-from .models import Congress, ElectionRound
 
 
 def congresses_visible_to(user):

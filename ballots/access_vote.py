@@ -6,10 +6,9 @@ Discipline officers and vetting departments have no business with the vote: 404.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from ballots import villagers_access
+from ballots.models import BallotBox, VillagersElection, VillagersRecall, VillagersRound
 from renewal import access as region_access
-
-from . import villagers_access
-from .models import BallotBox, VillagersElection, VillagersRecall, VillagersRound
 
 # Who may see an election at all is decided once, by the set-up side's helper; the vote only
 # narrows who may write: the township enters the vote, the county reads and approves it.

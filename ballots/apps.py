@@ -6,7 +6,7 @@ class BallotsConfig(AppConfig):
     verbose_name = "选举与计票"
 
     def ready(self):
-        from . import figures, figures_vote
+        from ballots import figures, figures_vote
 
         figures.register()
         figures_vote.register()

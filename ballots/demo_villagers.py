@@ -8,11 +8,10 @@ import datetime
 
 from django.db import transaction
 
+from ballots import villagers_setup as setup
+from ballots.models import VillagersElection, VoterRegistration
 from renewal.idcard import make_id_number
 from renewal.models import Unit
-
-from . import villagers_setup as setup
-from .models import VillagersElection, VoterRegistration
 
 # (election day, publication date or None): one published register, one still being built.
 PLAN = [

@@ -5,10 +5,9 @@ import datetime
 
 from django.db.models import Q
 
+from ballots import villagers_vote as vv
+from ballots.models import VillagersElection, VillagersRulePack, VoterRegistration
 from renewal.models import Person, Unit
-
-from . import villagers_vote as vv
-from .models import VillagersElection, VillagersRulePack, VoterRegistration
 
 DEMO_DAY = datetime.date(2026, 12, 6)
 

@@ -5,9 +5,8 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from ballots.models import VoterRegistration
 from renewal.figures import register_unit_figure
-
-from .models import VoterRegistration
 
 
 def voters_registered(round_, unit_ids, day: datetime.date) -> dict[int, int]:

@@ -9,9 +9,8 @@ import datetime
 
 from django.utils import timezone
 
+from ballots.models import Congress, ElectionRound, VillagersBallotSetup
 from renewal.figures import register_stage_check, register_unit_figure
-
-from .models import Congress, ElectionRound, VillagersBallotSetup
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Attendance, ElectionRound, Scrutineer
+from ballots.models import Attendance, ElectionRound, Scrutineer
 
 
 class CongressForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import (
+from ballots.models import (
     ElectionCommitteeMember,
     VoterObjection,
     VoterProxy,

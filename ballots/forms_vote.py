@@ -1,14 +1,13 @@
 from django import forms
 
-from renewal.models import Person
-
-from .models import (
+from ballots.models import (
     BallotBox,
     VillagersBallotSetup,
     VillagersNomination,
     VillagersPost,
     VoteOfficial,
 )
+from renewal.models import Person
 
 
 class VoterChoiceField(forms.ModelChoiceField):

@@ -14,14 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from candidates.models import Candidacy
-from renewal.models import Body, DomainError, Unit
-from renewal.services import active_round
-from renewal.versioned import effective_row
-from renewal.workdays import CalendarGap, nth_working_day
-
-from . import counting
-from .models import (
+from ballots import counting
+from ballots.models import (
     Attendance,
     CalendarDay,
     Congress,
@@ -30,13 +24,18 @@ from .models import (
     Scrutineer,
     TallyEntry,
 )
+from candidates.models import Candidacy
+from renewal.models import Body, DomainError, Unit
+from renewal.services import active_round
+from renewal.versioned import effective_row
+from renewal.workdays import CalendarGap, nth_working_day
 
 NOTICE_WORKING_DAYS = 5  # seed 003: 公示不少于 5 个工作日
 
 
 def _sorted_names(names):
     try:
-        from .strokes import stroke_sort_key
+        from ballots.strokes import stroke_sort_key
     except ImportError:  # pragma: no cover - the stroke table ships with the app
         return sorted(names)
     return sorted(names, key=stroke_sort_key)
@@ -497,7 +496,7 @@ def round_reduce_seats(*, rnd: ElectionRound, agreed: int, reason: str) -> Elect
 
 def round_record_json(rnd: ElectionRound) -> dict:
     """The round as a ballot record (ballot-record/1), with the stored result."""
-    from .record import record_to_json_dict
+    from ballots.record import record_to_json_dict
 
     if rnd.status != ElectionRound.Status.COUNTED:
         raise DomainError("本轮尚未计票，不能导出选票记录。")
@@ -526,7 +525,7 @@ def _declared_calendar() -> dict:
     declared: dict = {}
     for day in CalendarDay.objects.select_related("year"):
         declared.setdefault(day.year.year, {})[day.date] = day.is_workday
-    from .models import CalendarYear
+    from ballots.models import CalendarYear
 
     for year in CalendarYear.objects.values_list("year", flat=True):
         declared.setdefault(year, {})
@@ -571,7 +570,7 @@ def congress_approve(*, actor, congress: Congress, today: datetime.date | None =
         timezone.now(),
     )
     congress.save(update_fields=["status", "approved_by", "approved_at"])
-    from .villagers_vote import party_term_write
+    from ballots.villagers_vote import party_term_write
 
     party_term_write(congress)
     return congress

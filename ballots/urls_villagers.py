@@ -5,7 +5,7 @@ Included under ``villagers/``; the results side (part B) lives under ``villagers
 
 from django.urls import path
 
-from . import views_villagers_setup as views
+from ballots import views_villagers_setup as views
 
 app_name = "villagers"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_villagers_vote as views
+from ballots import views_villagers_vote as views
 
 app_name = "villagers_vote"
 

@@ -8,12 +8,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ballots import access, services
+from ballots.forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
+from ballots.models import Attendance, Congress, ElectionRound
 from renewal import access as region_access
 from renewal.models import DomainError
-
-from . import access, services
-from .forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
-from .models import Attendance, Congress, ElectionRound
 
 MAX_WRITE_INS = 5
 
@@ -370,7 +369,7 @@ def round_record(request, pk):
 
 @login_required
 def round_pdf(request, pk, what):
-    from . import printing
+    from ballots import printing
 
     rnd = access.round_for_user(request.user, pk)
     congress = rnd.congress
@@ -468,7 +467,7 @@ def congress_reopen(request, pk):
 
 @login_required
 def congress_report_pdf(request, pk):
-    from . import printing
+    from ballots import printing
 
     congress = access.congress_for_user(request.user, pk)
     lines = [f"{congress.unit.township.name}党(工)委：", ""]

@@ -16,13 +16,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from renewal import access as region_access
-from renewal.models import AccessLog, DomainError
-
-from . import villagers_access as access
-from . import villagers_setup as setup
-from . import voter_import
-from .forms_villagers import (
+from ballots import villagers_access as access
+from ballots import villagers_setup as setup
+from ballots import voter_import
+from ballots.forms_villagers import (
     CommitteeMemberForm,
     ElectionForm,
     ImportUploadForm,
@@ -35,12 +32,14 @@ from .forms_villagers import (
     VoterFilterForm,
     VoterForm,
 )
-from .models import (
+from ballots.models import (
     VillagersElection,
     VoterImportJob,
     VoterObjection,
     VoterRegistration,
 )
+from renewal import access as region_access
+from renewal.models import AccessLog, DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -10,12 +10,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from renewal import access as region_access
-from renewal.models import Body, DomainError, TermMember
-
-from . import access_vote as access
-from . import villagers_vote as vv
-from .forms_vote import (
+from ballots import access_vote as access
+from ballots import villagers_vote as vv
+from ballots.forms_vote import (
     BallotSetupForm,
     BoxForm,
     NominationForm,
@@ -23,13 +20,15 @@ from .forms_vote import (
     RecallForm,
     RecallVoteForm,
 )
-from .models import (
+from ballots.models import (
     VillagersElection,
     VillagersNomination,
     VillagersPost,
     VillagersRecall,
     VillagersRound,
 )
+from renewal import access as region_access
+from renewal.models import Body, DomainError, TermMember
 
 WRITE_IN_ROWS = 3
 SORTS = {

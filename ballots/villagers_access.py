@@ -8,10 +8,7 @@ do not see registers (personal data they do not need): 404, like anything outsid
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from renewal import access as region_access
-from renewal.models import Profile, Unit
-
-from .models import (
+from ballots.models import (
     ElectionCommitteeMember,
     VillagersElection,
     VoterImportJob,
@@ -19,6 +16,8 @@ from .models import (
     VoterProxy,
     VoterRegistration,
 )
+from renewal import access as region_access
+from renewal.models import Profile, Unit
 
 EXCLUDED_ROLES = (Profile.Role.DISCIPLINE_OFFICER, Profile.Role.DEPARTMENT_USER)
 

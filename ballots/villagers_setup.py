@@ -12,11 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from renewal import crypto
-from renewal.idcard import IdNumberError, parse_id_number
-from renewal.models import DomainError, Person, RenewalRound, Unit
-
-from .models import (
+from ballots.models import (
     CountyVillagersRules,
     ElectionCommitteeMember,
     VillagersElection,
@@ -25,6 +21,9 @@ from .models import (
     VoterProxy,
     VoterRegistration,
 )
+from renewal import crypto
+from renewal.idcard import IdNumberError, parse_id_number
+from renewal.models import DomainError, Person, RenewalRound, Unit
 
 CANDIDATE_LEAVE_REASON = "本人被提名为候选人，依法退出选举委员会"
 

@@ -18,12 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from renewal import crypto
-from renewal.idcard import IdNumberError, parse_id_number
-from renewal.models import Body, DomainError, Person, Post, Term, TermMember, UnitSeats
-
-from . import counting
-from .models import (
+from ballots import counting
+from ballots.models import (
     BallotBox,
     CountyVillagersRules,
     NomineeRelative,
@@ -36,9 +32,12 @@ from .models import (
     VoteOfficial,
     VoterRegistration,
 )
-from .record import RecordError, record_to_json_dict, validate_record
-from .strokes import stroke_sort_key
-from .villagers_setup import committee_remove_candidate
+from ballots.record import RecordError, record_to_json_dict, validate_record
+from ballots.strokes import stroke_sort_key
+from ballots.villagers_setup import committee_remove_candidate
+from renewal import crypto
+from renewal.idcard import IdNumberError, parse_id_number
+from renewal.models import Body, DomainError, Person, Post, Term, TermMember, UnitSeats
 
 POST_ORDER = [
     VillagersPost.DIRECTOR,
@@ -871,7 +870,7 @@ def dual_roles_detail(election: VillagersElection) -> dict:
 def party_term_write(congress) -> Term:
     """The party committee's term from an approved congress (replaces its members on
     re-approval, so approving again after a reopen stays idempotent)."""
-    from .models import ElectionRound
+    from ballots.models import ElectionRound
 
     elected: dict[str, str] = {}
     for rnd in congress.rounds.filter(status=ElectionRound.Status.COUNTED).order_by("number"):

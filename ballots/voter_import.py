@@ -27,6 +27,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
+from ballots.villagers_setup import age_on
 from candidates.imports import (
     CHUNK,
     ID_AS_NUMBER,
@@ -45,9 +47,6 @@ from candidates.imports import (
 from renewal import crypto
 from renewal.idcard import IdNumberError, make_id_number, parse_id_number
 from renewal.models import DomainError, Person
-
-from .models import VillagersElection, VoterImportJob, VoterRegistration
-from .villagers_setup import age_on
 
 log = logging.getLogger(__name__)
 
@@ -509,7 +508,7 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
 
 
 def import_start(*, user, election: VillagersElection, upload) -> VoterImportJob:
-    from .tasks import check_voter_import
+    from ballots.tasks import check_voter_import
 
     relative = save_upload(upload)
     job = VoterImportJob.objects.create(
@@ -583,7 +582,7 @@ def import_check(*, job_id: int) -> None:
 
 @transaction.atomic
 def import_confirm(*, job: VoterImportJob) -> VoterImportJob:
-    from .tasks import run_voter_import
+    from ballots.tasks import run_voter_import
 
     job = VoterImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != VoterImportJob.Status.PREVIEW:

@@ -8,10 +8,9 @@ them only a person's name, sex, date of birth, ID number and unit.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from candidates.models import Candidacy, ImportJob, ReserveCadre, VettingRequest
 from renewal import access as region_access
 from renewal.models import Profile
-
-from .models import Candidacy, ImportJob, ReserveCadre, VettingRequest
 
 
 def _department_id(user):

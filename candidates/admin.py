@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EligibilityRules, NegativeList, NegativeListItem
+from candidates.models import EligibilityRules, NegativeList, NegativeListItem
 
 
 class ItemInline(admin.TabularInline):

@@ -6,12 +6,11 @@ class CandidatesConfig(AppConfig):
     verbose_name = "候选人"
 
     def ready(self):
+        from candidates.exports import candidates_export
         from renewal.exports import register_exporter
-
-        from .exports import candidates_export
 
         register_exporter("candidates", candidates_export)
 
-        from . import figures
+        from candidates import figures
 
         figures.register()

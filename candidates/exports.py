@@ -2,11 +2,10 @@
 
 from django.db.models import Q, Sum
 
+from candidates.models import Candidacy
 from renewal.exports import Export, _params_querydict
 from renewal.idcard import mask_id_number, mask_phone
 from renewal.models import Body, Education, Person, Post, Profile
-
-from .models import Candidacy
 
 ROSTER_HEADER = [
     "序号",
@@ -130,7 +129,7 @@ def roster_rows(candidacies, *, unmasked: bool):
 
 
 def candidates_export(job) -> Export:
-    from .selectors import filtered_candidacies
+    from candidates.selectors import filtered_candidacies
 
     _form, qs = filtered_candidacies(job.user, _params_querydict(job.params))
     unmasked = may_export_unmasked(job.user)

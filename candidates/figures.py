@@ -12,10 +12,9 @@ Stage rules (a unit's stage is complete when, by the end of the day):
 
 from django.db.models import Count
 
+from candidates.models import Candidacy, CandidacyLog
 from renewal.figures import register_stage_check, register_unit_figure
 from renewal.progress import end_of_day
-
-from .models import Candidacy, CandidacyLog
 
 
 def _units_with_candidacies(round_, unit_ids, day) -> set[int]:

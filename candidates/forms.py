@@ -1,8 +1,7 @@
 from django import forms
 
+from candidates.models import Candidacy, NegativeListItem, Recommendation
 from renewal.models import Body, Department, Person, PersonTag, Post
-
-from .models import Candidacy, NegativeListItem, Recommendation
 
 
 class PersonForm(forms.ModelForm):

@@ -33,13 +33,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from candidates import services
+from candidates.models import Candidacy, ImportJob, Recommendation
 from renewal import crypto
 from renewal.access import writable_townships
 from renewal.idcard import IdNumberError, check_id_number_matches, make_id_number, parse_id_number
 from renewal.models import Body, DomainError, Education, Person, PersonTag, Post, RenewalRound, Unit
-
-from . import services
-from .models import Candidacy, ImportJob, Recommendation
 
 log = logging.getLogger(__name__)
 
@@ -799,7 +798,7 @@ def commit_rows(user, rows: list[ImportRow], on_progress=None) -> dict:
 
 def import_start(*, user, upload) -> ImportJob:
     """Store and check the upload, create the job and queue the row check."""
-    from .tasks import check_import
+    from candidates.tasks import check_import
 
     relative = save_upload(upload)
     job = ImportJob.objects.create(
@@ -869,7 +868,7 @@ def import_check(*, job_id: int) -> None:
 @transaction.atomic
 def import_confirm(*, job: ImportJob) -> ImportJob:
     """The user accepts the preview: queue the import."""
-    from .tasks import run_import
+    from candidates.tasks import run_import
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportJob.Status.PREVIEW:

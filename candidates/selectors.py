@@ -2,10 +2,9 @@
 
 from django.http import Http404
 
+from candidates import access
+from candidates.forms import CandidacyFilterForm
 from renewal import access as region_access
-
-from . import access
-from .forms import CandidacyFilterForm
 
 FILTER_KEYS = ("q", "township", "body", "post", "status")
 

@@ -11,14 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from renewal import crypto
-from renewal.idcard import IdNumberError, check_id_number_matches, parse_id_number
-from renewal.models import Body, DomainError, Person, Post, Profile, RenewalRound, Unit
-from renewal.services import active_round
-from renewal.versioned import effective_row
-
-from . import eligibility, flags
-from .models import (
+from candidates import eligibility, flags
+from candidates.models import (
     Candidacy,
     CandidacyLog,
     EligibilityRules,
@@ -28,6 +22,11 @@ from .models import (
     VettingBatch,
     VettingRequest,
 )
+from renewal import crypto
+from renewal.idcard import IdNumberError, check_id_number_matches, parse_id_number
+from renewal.models import Body, DomainError, Person, Post, Profile, RenewalRound, Unit
+from renewal.services import active_round
+from renewal.versioned import effective_row
 
 PARTY_POSTS = {Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.PARTY_MEMBER}
 VILLAGERS_POSTS = {Post.DIRECTOR, Post.DEPUTY_DIRECTOR, Post.COMMITTEE_MEMBER, Post.WOMEN_MEMBER}

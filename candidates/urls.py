@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import
+from candidates import views, views_import
 
 app_name = "candidates"
 

@@ -10,14 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from renewal import access as region_access
-from renewal.exports import export_start
-from renewal.models import AccessLog, Body, DomainError, Unit
-from renewal.services import active_round
-from renewal.views import township_options
-
-from . import access, services
-from .forms import (
+from candidates import access, services
+from candidates.forms import (
     CandidacyForm,
     InspectionForm,
     PersonForm,
@@ -26,8 +20,19 @@ from .forms import (
     VettingAnswerForm,
     VettingSendForm,
 )
-from .models import Candidacy, NegativeList, NegativeListItem, ReserveCadre, VettingRequest
-from .selectors import FILTER_KEYS, filtered_candidacies
+from candidates.models import (
+    Candidacy,
+    NegativeList,
+    NegativeListItem,
+    ReserveCadre,
+    VettingRequest,
+)
+from candidates.selectors import FILTER_KEYS, filtered_candidacies
+from renewal import access as region_access
+from renewal.exports import export_start
+from renewal.models import AccessLog, Body, DomainError, Unit
+from renewal.services import active_round
+from renewal.views import township_options
 
 
 def _error(form, exc, field=None):

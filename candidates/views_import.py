@@ -9,11 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from candidates import access, imports
+from candidates.models import ImportJob
 from renewal.access import writable_townships
 from renewal.models import DomainError
-
-from . import access, imports
-from .models import ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,10 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
+from discipline.models import Informant, Report
 from renewal import access as region_access
 from renewal.models import Profile, Region, Unit
-
-from .models import Informant, Report
 
 IDENTITY_PERM = "view_reporter_identity"
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ProhibitionCatalogue, ProhibitionItem
+from discipline.models import ProhibitionCatalogue, ProhibitionItem
 
 
 class ProhibitionItemInline(admin.TabularInline):

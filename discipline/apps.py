@@ -7,7 +7,7 @@ class DisciplineConfig(AppConfig):
 
     def ready(self):
         # Open cases and ledger entries flag people in the candidates' vetting queue.
-        from . import (
+        from discipline import (
             figures,
             flags,  # noqa: F401
         )

@@ -6,8 +6,7 @@ and vetting departments read it too.
 """
 
 from candidates.flags import Flag, register
-
-from .models import DisciplinedCadre, Report
+from discipline.models import DisciplinedCadre, Report
 
 OPEN_CASE = "该人员有正在核查的换届纪律举报"
 

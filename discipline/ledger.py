@@ -44,11 +44,10 @@ from candidates.imports import (
     save_upload,
 )
 from candidates.models import Candidacy
+from discipline import access
+from discipline.models import DisciplinedCadre
 from renewal import crypto
 from renewal.idcard import IdNumberError, make_id_number, parse_id_number
-
-from . import access
-from .models import DisciplinedCadre
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,8 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from ballots.models import Congress, ElectionRound
 from candidates.models import Candidacy
 from candidates.services import candidacy_disqualify
+from discipline import access
+from discipline.models import Pledge, ProhibitionItem, Report, Talk
 from renewal.models import (
     Body,
     DomainError,
@@ -39,9 +41,6 @@ from renewal.models import (
     Unit,
 )
 from renewal.services import active_round
-
-from . import access
-from .models import Pledge, ProhibitionItem, Report, Talk
 
 Status = Report.Status
 

@@ -18,18 +18,17 @@ from django.db.models import Count
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from renewal.idcard import IdNumberError, parse_id_number
-from renewal.models import AccessLog, DomainError, Region, Unit
-
-from . import access, crypto
-from .models import (
+from discipline import access, crypto
+from discipline.models import (
     IdentityRead,
     Informant,
     Report,
     ReportAttachment,
     ReporterIdentity,
 )
-from .services_cases import received_due
+from discipline.services_cases import received_due
+from renewal.idcard import IdNumberError, parse_id_number
+from renewal.models import AccessLog, DomainError, Region, Unit
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_cases as views
+from discipline import views_cases as views
 
 urlpatterns = [
     path("discipline/cases/", views.case_list, name="case-list"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_intake, views_public
+from discipline import views_intake, views_public
 
 urlpatterns = [
     # Public: no login, no JavaScript needed.

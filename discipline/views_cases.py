@@ -19,13 +19,12 @@ from django.views.decorators.http import require_POST
 
 from candidates.imports import MAX_UPLOAD_BYTES, TOO_BIG
 from candidates.models import Candidacy
+from discipline import access, ledger
+from discipline import services_cases as services
+from discipline.models import ProhibitionItem, Report, Talk
 from renewal import access as region_access
 from renewal.idcard import mask_id_number
 from renewal.models import DomainError, Person, Region, Unit
-
-from . import access, ledger
-from . import services_cases as services
-from .models import ProhibitionItem, Report, Talk
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE = forms.DateInput(attrs={"type": "date"})

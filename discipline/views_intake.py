@@ -12,13 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from discipline import access
+from discipline import services_intake as services
+from discipline.models import Report
+from discipline.views_public import IDENTITY_POST_FIELDS, ReportFieldsForm
 from renewal.idcard import mask_phone
 from renewal.models import DomainError, Region, Unit
-
-from . import access
-from . import services_intake as services
-from .models import Report
-from .views_public import IDENTITY_POST_FIELDS, ReportFieldsForm
 
 STAFF_CHANNELS = [(v, label) for v, label in Report.Channel.choices if v != Report.Channel.WEB]
 

@@ -12,11 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from discipline import ratelimit
+from discipline import services_intake as services
+from discipline.models import Report
 from renewal.models import DomainError, Region
-
-from . import ratelimit
-from . import services_intake as services
-from .models import Report
 
 IDENTITY_POST_FIELDS = services.IDENTITY_FIELDS
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"

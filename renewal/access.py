@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from .models import ExportJob, Region, RenewalRound, SeatChange, Unit
+from renewal.models import ExportJob, Region, RenewalRound, SeatChange, Unit
 
 
 def _granted_ids(user, perm: str) -> frozenset[int]:

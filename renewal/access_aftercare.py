@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from . import access
-from .models import (
+from renewal import access
+from renewal.models import (
     AuditCategory,
     AuditFinding,
     ExitAudit,

@@ -14,8 +14,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .access import can_in_region, direct_region_ids
-from .models import Region, RollupRun
+from renewal.access import can_in_region, direct_region_ids
+from renewal.models import Region, RollupRun
 
 
 def is_county_user(user, county_id: int) -> bool:

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 
-from . import services
-from .models import (
+from renewal import services
+from renewal.models import (
     Department,
     DomainError,
     Profile,

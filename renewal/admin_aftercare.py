@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AuditCategory, HandoverDeadline, HandoverItemKind
+from renewal.models import AuditCategory, HandoverDeadline, HandoverItemKind
 
 
 @admin.register(AuditCategory)

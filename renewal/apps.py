@@ -9,11 +9,10 @@ class RenewalConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from candidates.flags import register
-
-        from . import admin_aftercare, figures_aftercare  # noqa: F401
-        from .audits import audit_flags
-        from .models import Term
-        from .signals_aftercare import term_saved
+        from renewal import admin_aftercare, figures_aftercare  # noqa: F401
+        from renewal.audits import audit_flags
+        from renewal.models import Term
+        from renewal.signals_aftercare import term_saved
 
         # An open exit-audit finding naming a person flags them in vetting.
         register(audit_flags)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import (
+from renewal.models import (
     AuditCategory,
     AuditFinding,
     DomainError,

@@ -6,8 +6,8 @@ import datetime
 
 from django.utils import timezone
 
-from . import audits, guidance
-from .models import (
+from renewal import audits, guidance
+from renewal.models import (
     AuditCategory,
     ExitAudit,
     GuidanceGroup,

@@ -102,7 +102,7 @@ def _params_querydict(params: dict):
 
 
 def _units_export(job) -> Export:
-    from .selectors import filtered_units, stage_choices
+    from renewal.selectors import filtered_units, stage_choices
 
     _form, units, _due = filtered_units(job.user, _params_querydict(job.params))
     county_ids = set(units.values_list("county_id", flat=True).distinct())
@@ -117,8 +117,8 @@ def export_start(*, user, params: dict, kind: str = "units"):
     """Queue an export of what the user sees under `params` (the list's filters)."""
     from django.db import transaction
 
-    from .models import ExportJob
-    from .tasks import run_export
+    from renewal.models import ExportJob
+    from renewal.tasks import run_export
 
     if kind not in EXPORTERS:
         raise ValueError(f"unknown export kind {kind}")
@@ -131,7 +131,7 @@ def export_run(*, job_id: int) -> None:
     """Build the file; progress is saved as it goes so the page can show it."""
     from django.utils import timezone
 
-    from .models import AccessLog, ExportJob
+    from renewal.models import AccessLog, ExportJob
 
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if job.status == ExportJob.Status.DONE:

@@ -11,8 +11,8 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .figures import register_stage_check, register_unit_figure
-from .models import CommitteePledge, Handover, KeyUnitPlan, Rectification, Unit
+from renewal.figures import register_stage_check, register_unit_figure
+from renewal.models import CommitteePledge, Handover, KeyUnitPlan, Rectification, Unit
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Body, PartyBranch, RiskPoint, Stage, Unit
+from renewal.models import Body, PartyBranch, RiskPoint, Stage, Unit
 
 SORTS = {
     "code": ("code", "区划代码"),

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import (
+from renewal.models import (
     AuditCategory,
     Body,
     CommitteePledge,

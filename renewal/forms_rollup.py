@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import DailyReport
+from renewal.models import DailyReport
 
 
 class DailyReportForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import (
+from renewal.models import (
     DomainError,
     GuidanceGroup,
     GuidanceMember,

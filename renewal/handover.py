@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import catalogues_aftercare
-from .models import (
+from renewal import catalogues_aftercare
+from renewal.models import (
     Body,
     DomainError,
     Handover,
@@ -28,7 +28,7 @@ from .models import (
     Term,
     Unit,
 )
-from .versioned import effective_row
+from renewal.versioned import effective_row
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from renewal.models import (
     Body,
     CommitteePledge,
     DomainError,

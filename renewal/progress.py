@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from . import figures
+from renewal import figures
 
 # Registered checks are called with at most this many unit ids at a time, so a
 # province-size county keeps its IN lists (and the queries' memory) bounded.
@@ -77,7 +77,7 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def enabled_codes(rnd) -> list[str]:
-    from .models import DEFAULT_STAGES
+    from renewal.models import DEFAULT_STAGES
 
     if rnd is None:
         return [code for code, _ in DEFAULT_STAGES]
@@ -101,7 +101,7 @@ def _open_at(status, requested_at, township_at, county_at, until) -> bool:
 
 def _builtin_completion(rnd, unit_ids: Sequence[int], day: datetime.date) -> dict[str, set[int]]:
     """preparation / seats as of the end of ``day``: three queries per chunk."""
-    from .models import SeatChange, Unit, UnitSeats
+    from renewal.models import SeatChange, Unit, UnitSeats
 
     until = end_of_day(day)
     done: dict[str, set[int]] = {"preparation": set(), "seats": set()}

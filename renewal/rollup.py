@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import figures, progress, structure
-from .models import (
+from renewal import figures, progress, structure
+from renewal.models import (
     STAGE_NAMES,
     DailyReport,
     DomainError,
@@ -41,7 +41,7 @@ from .models import (
     TermMember,
     Unit,
 )
-from .versioned import effective_row
+from renewal.versioned import effective_row
 
 LOCK_NAMESPACE = 0x7011  # high bits of the advisory lock key, so it is ours alone
 REPORT_FIELDS = [code for code, _ in DailyReport.FIGURES]

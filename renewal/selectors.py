@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from . import access
-from .forms import SORTS, UnitFilterForm
-from .models import STAGE_NAMES, Stage
+from renewal import access
+from renewal.forms import SORTS, UnitFilterForm
+from renewal.models import STAGE_NAMES, Stage
 
 
 def stage_due_dates(county_ids) -> dict[tuple[int, str], datetime.date]:

@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from . import progress
-from .models import (
+from renewal import progress
+from renewal.models import (
     DEFAULT_STAGES,
     Body,
     DomainError,

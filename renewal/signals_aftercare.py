@@ -3,7 +3,7 @@
 The receiver only forwards to the service; the rule lives in renewal.handover.
 """
 
-from .handover import handover_open_for_term
+from renewal.handover import handover_open_for_term
 
 
 def term_saved(sender, instance, created, raw=False, **kwargs):

@@ -6,12 +6,12 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .models import ExportJob, Region
+from renewal.models import ExportJob, Region
 
 
 @shared_task(name="renewal.tasks.run_export")
 def run_export(job_id: int) -> None:
-    from .exports import export_run
+    from renewal.exports import export_run
 
     export_run(job_id=job_id)
 
@@ -19,7 +19,7 @@ def run_export(job_id: int) -> None:
 @shared_task(name="renewal.tasks.refresh_unit_stages")
 def refresh_unit_stages() -> int:
     """Nightly safety net: re-derive every unit's stage (services keep it current too)."""
-    from .services import units_refresh_stages
+    from renewal.services import units_refresh_stages
 
     return sum(
         units_refresh_stages(county=county)
@@ -29,7 +29,7 @@ def refresh_unit_stages() -> int:
 
 @shared_task(name="renewal.tasks.purge_old_exports")
 def purge_old_exports() -> int:
-    from .exports import export_dir
+    from renewal.exports import export_dir
 
     cutoff = timezone.now() - datetime.timedelta(days=settings.EXPORT_RETENTION_DAYS)
     old = ExportJob.objects.filter(created_at__lt=cutoff)
@@ -51,8 +51,8 @@ def nightly_rollup(day: str | None = None, county_code: str | None = None) -> li
     Idempotent (upserts keyed by region and date); a county already being rolled up for
     that date by another worker is skipped, not run twice.
     """
-    from .models import Region as RegionModel
-    from .rollup import RollupBusy, rollup_run
+    from renewal.models import Region as RegionModel
+    from renewal.rollup import RollupBusy, rollup_run
 
     date = datetime.date.fromisoformat(day) if day else timezone.localdate()
     counties = RegionModel.objects.filter(kind=RegionModel.Kind.COUNTY, rounds__is_active=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_aftercare as views
+from renewal import views_aftercare as views
 
 app_name = "aftercare"
 

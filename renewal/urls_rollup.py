@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_rollup as views
+from renewal import views_rollup as views
 
 app_name = "rollup"
 

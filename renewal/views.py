@@ -11,9 +11,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from . import access, services
-from .exports import export_dir, export_start
-from .forms import (
+from renewal import access, services
+from renewal.exports import export_dir, export_start
+from renewal.forms import (
     BranchForm,
     DecisionForm,
     RiskPointForm,
@@ -23,8 +23,8 @@ from .forms import (
     UnitFilterForm,
     UnitForm,
 )
-from .history import events_for
-from .models import (
+from renewal.history import events_for
+from renewal.models import (
     STAGE_NAMES,
     AccessLog,
     DomainError,
@@ -36,8 +36,8 @@ from .models import (
     SeatChange,
     Unit,
 )
-from .paging import DeepPaginator
-from .selectors import check_filter_scope, filtered_units, stage_due_dates
+from renewal.paging import DeepPaginator
+from renewal.selectors import check_filter_scope, filtered_units, stage_due_dates
 
 
 def _apply_domain_error(form, exc):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import access, audits, guidance, handover, onboarding
-from . import access_aftercare as acc
-from .forms_aftercare import (
+from renewal import access, audits, guidance, handover, onboarding
+from renewal import access_aftercare as acc
+from renewal.forms_aftercare import (
     AuditForm,
     CategoryForm,
     FindingForm,
@@ -31,7 +31,7 @@ from .forms_aftercare import (
     TrainingForm,
     VisitForm,
 )
-from .models import (
+from renewal.models import (
     AuditFinding,
     CommitteePledge,
     DomainError,
@@ -47,7 +47,7 @@ from .models import (
     TrainingSession,
     Unit,
 )
-from .paging import DeepPaginator
+from renewal.paging import DeepPaginator
 
 PAGE_SIZE = 50
 

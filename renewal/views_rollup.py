@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import access, access_rollup, rollup, structure
-from .forms_rollup import DailyReportForm, ReportFilterForm
-from .models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
+from renewal import access, access_rollup, rollup, structure
+from renewal.forms_rollup import DailyReportForm, ReportFilterForm
+from renewal.models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 
 NONCOMPLIANT_PAGE = 20
 REPORT_TAGS = {
@@ -515,7 +515,7 @@ def rollup_start(request, county_pk):
     if day is None or day > timezone.localdate():
         messages.error(request, "请填写今天或以前的统计日期（YYYY-MM-DD）。")
         return redirect("rollup:notice-list", county_pk=county.pk)
-    from .tasks import nightly_rollup
+    from renewal.tasks import nightly_rollup
 
     transaction.on_commit(lambda: nightly_rollup.delay(day.isoformat(), county.code))
     messages.success(request, f"已提交生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")

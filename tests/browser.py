@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from .fixtures import REQUIRE_SERVICES
+from tests.fixtures import REQUIRE_SERVICES
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [

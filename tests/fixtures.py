@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 
 from renewal import services
 from renewal.models import Department, Profile, SeatChange
-
-from .factories import CountyFactory, RiskPointFactory, TownshipFactory, UnitFactory
+from tests.factories import CountyFactory, RiskPointFactory, TownshipFactory, UnitFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 PASSWORD = "pw-for-tests-1"

@@ -3,8 +3,7 @@
 import datetime
 
 from ballots import services as bs
-
-from .factories import add_roster
+from tests.factories import add_roster
 
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 

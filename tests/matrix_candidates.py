@@ -7,8 +7,7 @@ from django.core.files.base import ContentFile
 from candidates import services as cs
 from candidates.models import ImportJob
 from renewal.models import Department
-
-from .factories import PersonFactory
+from tests.factories import PersonFactory
 
 
 def candidate_extras(world, personas):

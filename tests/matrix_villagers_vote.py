@@ -11,8 +11,7 @@ from ballots.models import (
     VoteOfficial,
 )
 from renewal.models import Term, TermMember
-
-from .factories import UnitFactory, villagers_election
+from tests.factories import UnitFactory, villagers_election
 
 
 def extras(world, personas):

@@ -5,10 +5,9 @@ import datetime
 import pytest
 
 from ballots import services as bs
-
-from .browser import log_in, page  # noqa: F401
-from .factories import add_roster
-from .fixtures import PASSWORD
+from tests.browser import log_in, page  # noqa: F401
+from tests.factories import add_roster
+from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]

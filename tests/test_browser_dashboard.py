@@ -7,9 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from renewal.models import DailyReport
-
-from .browser import log_in, page  # noqa: F401
-from .fixtures import PASSWORD
+from tests.browser import log_in, page  # noqa: F401
+from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,8 @@ import pytest
 
 from renewal.models import Handover
 from renewal.tests.aftercare_setup import ensure_catalogues, new_committee
-
-from .browser import log_in, page  # noqa: F401
-from .fixtures import PASSWORD
+from tests.browser import log_in, page  # noqa: F401
+from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from discipline.models import Report
-
-from .browser import CHROMIUM, FLAGS
-from .fixtures import REQUIRE_SERVICES
+from tests.browser import CHROMIUM, FLAGS
+from tests.fixtures import REQUIRE_SERVICES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from .browser import log_in, page  # noqa: F401
-from .fixtures import PASSWORD
+from tests.browser import log_in, page  # noqa: F401
+from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,8 @@ import pytest
 
 from ballots.models import VoterRegistration
 from ballots.tests.villagers_helpers import build_xlsx, ensure_rule_packs, voter_id, voter_row
-
-from .browser import log_in, page  # noqa: F401
-from .fixtures import PASSWORD
+from tests.browser import log_in, page  # noqa: F401
+from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

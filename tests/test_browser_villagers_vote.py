@@ -14,9 +14,8 @@ from ballots.tests.villagers_vote_helpers import (
     make_election,
 )
 from renewal.models import Term, TermMember
-
-from .browser import log_in, page  # noqa: F401
-from .fixtures import PASSWORD
+from tests.browser import log_in, page  # noqa: F401
+from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

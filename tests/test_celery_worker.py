@@ -16,8 +16,7 @@ from django.db import connection, transaction
 from config.celery import app as celery_app
 from renewal.exports import export_dir, export_start
 from renewal.models import AccessLog, ExportJob
-
-from .fixtures import REQUIRE_SERVICES
+from tests.fixtures import REQUIRE_SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]

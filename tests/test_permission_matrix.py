@@ -5,8 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from renewal.exports import export_dir
 from renewal.models import ExportJob
-
-from . import (
+from tests import (
     matrix_aftercare,
     matrix_ballots,
     matrix_candidates,

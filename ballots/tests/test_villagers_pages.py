@@ -8,9 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from ballots import villagers_setup as setup
 from ballots.models import VillagersElection, VoterProxy, VoterRegistration
+from ballots.tests.villagers_helpers import make_election, register, voter_id
 from renewal.models import AccessLog
-
-from .villagers_helpers import make_election, register, voter_id
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,10 @@ from ballots.models import (
     VoterProxy,
     VoterRegistration,
 )
+from ballots.tests.villagers_helpers import ELECTION_DAY, make_election, register, voter_id
 from renewal.figures import unit_figures
 from renewal.idcard import make_id_number
 from renewal.models import DomainError, Person
-
-from .villagers_helpers import ELECTION_DAY, make_election, register, voter_id
 
 pytestmark = pytest.mark.django_db
 

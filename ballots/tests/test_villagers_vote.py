@@ -11,11 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from ballots import villagers_vote as vv
 from ballots.figures_vote import congress_held_units, villagers_approved_units
 from ballots.models import CountyVillagersRules, VillagersElection, VillagersRound
-from renewal import figures
-from renewal.models import DomainError, Term, TermMember, UnitSeats
-from tests.factories import PersonFactory
-
-from .villagers_vote_helpers import (
+from ballots.tests.villagers_vote_helpers import (
     DIRECTORS,
     MAIN_VOTES,
     MEMBERS,
@@ -27,6 +23,9 @@ from .villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
+from renewal import figures
+from renewal.models import DomainError, Term, TermMember, UnitSeats
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,7 @@ from django.db import connection
 
 from ballots import villagers_vote as vv
 from ballots.models import VillagersRound
-from renewal.models import DomainError
-
-from .villagers_vote_helpers import (
+from ballots.tests.villagers_vote_helpers import (
     MAIN_VOTES,
     MOBILE_VOTES,
     boxes_with_staff,
@@ -17,6 +15,7 @@ from .villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
+from renewal.models import DomainError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

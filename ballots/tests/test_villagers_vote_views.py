@@ -8,16 +8,15 @@ import pytest
 
 from ballots import villagers_vote as vv
 from ballots.models import VillagersElection
-from renewal.models import TermMember
-from tests.factories import villagers_election
-
-from .villagers_vote_helpers import (
+from ballots.tests.villagers_vote_helpers import (
     MAIN_VOTES,
     boxes_with_staff,
     counted_election,
     make_election,
     nominate_all,
 )
+from renewal.models import TermMember
+from tests.factories import villagers_election
 
 pytestmark = pytest.mark.django_db
 

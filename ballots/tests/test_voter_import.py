@@ -11,11 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ballots import villagers_setup as setup
 from ballots import voter_import
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
+from ballots.tests.villagers_helpers import (
+    HEADERS,
+    build_xlsx,
+    make_election,
+    register,
+    voter_id,
+    voter_row,
+)
 from renewal import crypto
 from renewal.idcard import make_id_number
 from renewal.models import Person
-
-from .villagers_helpers import HEADERS, build_xlsx, make_election, register, voter_id, voter_row
 
 pytestmark = pytest.mark.django_db
 

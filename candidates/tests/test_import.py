@@ -11,9 +11,7 @@ from pghistory.models import Events
 
 from candidates import imports, services
 from candidates.models import Candidacy, CandidacyLog, ImportJob, Recommendation
-from renewal.models import Person, RenewalRound
-
-from .xlsx_helpers import (
+from candidates.tests.xlsx_helpers import (
     HEADERS,
     build_xlsx,
     many_entries,
@@ -22,6 +20,7 @@ from .xlsx_helpers import (
     zip_bomb,
     zip_bytes,
 )
+from renewal.models import Person, RenewalRound
 
 pytestmark = pytest.mark.django_db
 

@@ -16,11 +16,10 @@ from discipline import access, crypto
 from discipline import services_cases as services
 from discipline.flags import OPEN_CASE
 from discipline.models import ProhibitionCatalogue, ProhibitionItem, Report, ReporterIdentity
+from discipline.tests import REPORTER, leaks
 from renewal.models import Department, DomainError, Profile
 from tests.factories import PersonFactory
 from tests.fixtures import make_user
-
-from . import REPORTER, leaks
 
 pytestmark = pytest.mark.django_db
 S = Report.Status

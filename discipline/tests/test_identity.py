@@ -12,11 +12,10 @@ from pghistory.models import Events
 from discipline import crypto
 from discipline import services_intake as services
 from discipline.models import IdentityRead, Report, ReporterIdentity
+from discipline.tests import REPORTER, database_leaks, leaks
 from renewal import crypto as field_crypto
 from renewal.models import AccessLog
 from tests.fixtures import make_user
-
-from . import REPORTER, database_leaks, leaks
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from pghistory.models import Events
 from discipline import access, catalogues
 from discipline import services_intake as services
 from discipline.models import Informant, ProhibitionCatalogue, Report, ReporterIdentity
+from discipline.tests import REPORTER, database_leaks, leaks
 from renewal.models import AccessLog, DomainError
 from tests.fixtures import make_user
-
-from . import REPORTER, database_leaks, leaks
 
 pytestmark = pytest.mark.django_db
 

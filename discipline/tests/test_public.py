@@ -10,8 +10,7 @@ from django.test import Client
 
 from discipline import ratelimit
 from discipline.models import Report, ReportAttachment, ReporterIdentity
-
-from . import JPG, PDF, PNG, REPORTER, leaks
+from discipline.tests import JPG, PDF, PNG, REPORTER, leaks
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from renewal import audits, guidance
 from renewal.models import AuditCategory, Handover
+from renewal.tests.aftercare_setup import build, new_committee
 from tests.factories import UnitFactory
-
-from .aftercare_setup import build, new_committee
 
 pytestmark = pytest.mark.django_db
 

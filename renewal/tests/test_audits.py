@@ -11,8 +11,7 @@ from candidates.flags import flags_for
 from renewal import audits
 from renewal.figures_aftercare import rectifications_open
 from renewal.models import AuditCategory, AuditFinding, DomainError, Rectification
-
-from .aftercare_setup import build, png
+from renewal.tests.aftercare_setup import build, png
 
 pytestmark = pytest.mark.django_db
 

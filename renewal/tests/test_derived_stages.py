@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from renewal import figures, progress, services
 from renewal.models import SeatChange, Unit
+from renewal.tests.histories import at, candidacy
 from tests.factories import UnitFactory
-
-from .histories import at, candidacy
 
 D = datetime.date
 LATER = ["congress", "approval", "villagers_election", "handover"]

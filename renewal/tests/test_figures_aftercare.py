@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from renewal.figures import stage_checks, unit_figures
 from renewal.models import Unit
+from renewal.tests.aftercare_setup import build
 from tests.factories import UnitFactory
-
-from .aftercare_setup import build
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from renewal.models import (
     HandoverRefusal,
     Term,
 )
-
-from .aftercare_setup import new_committee
+from renewal.tests.aftercare_setup import new_committee
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from discipline.models import Talk
 from renewal import onboarding
 from renewal.figures_aftercare import pledges_recorded
 from renewal.models import CommitteePledge, DomainError, TrainingSession
-
-from .aftercare_setup import new_committee
+from renewal.tests.aftercare_setup import new_committee
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from discipline.models import Report
 from renewal import figures
 from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 from renewal.rollup import RollupBusy, daily_report_submit, rollup_run
-
-from .histories import at, candidacy, person, term
+from renewal.tests.histories import at, candidacy, person, term
 
 D = datetime.date
 DAY = D(2026, 3, 10)

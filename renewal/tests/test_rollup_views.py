@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from renewal.models import DailyReport, RollupRun
 from renewal.rollup import daily_report_submit, rollup_run
+from renewal.tests.histories import at
 from tests.factories import TownshipFactory, UnitFactory
-
-from .histories import at
 
 D = datetime.date
 DAY = D(2026, 3, 10)
@@ -233,7 +232,7 @@ def test_admin_adds_a_county_deadline_version(client, world, personas):
 
 
 def test_dashboard_lists_noncompliant_units_page_by_page(client, world, personas):
-    from .histories import person, term
+    from renewal.tests.histories import person, term
 
     for _ in range(23):
         unit = UnitFactory(township=world["township_b"])

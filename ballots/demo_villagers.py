@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ballots import villagers_setup as setup
 from ballots.models import VillagersElection, VoterRegistration
-from renewal.idcard import make_id_number
+from renewal.kit.idcard import make_id_number
 from renewal.models import Unit
 
 # (election day, publication date or None): one published register, one still being built.

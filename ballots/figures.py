@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ballots.models import VoterRegistration
-from renewal.figures import register_unit_figure
+from renewal.kit.figures import register_unit_figure
 
 
 def voters_registered(round_, unit_ids, day: datetime.date) -> dict[int, int]:

@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from ballots.models import Congress, ElectionRound, VillagersBallotSetup
-from renewal.figures import register_stage_check, register_unit_figure
+from renewal.kit.figures import register_stage_check, register_unit_figure
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:

@@ -25,10 +25,10 @@ from ballots.models import (
     TallyEntry,
 )
 from candidates.models import Candidacy
+from renewal.kit.versioned import effective_row
+from renewal.kit.workdays import CalendarGap, nth_working_day
 from renewal.models import Body, DomainError, Unit
 from renewal.services import active_round
-from renewal.versioned import effective_row
-from renewal.workdays import CalendarGap, nth_working_day
 
 NOTICE_WORKING_DAYS = 5  # seed 003: 公示不少于 5 个工作日
 

@@ -21,8 +21,8 @@ from ballots.models import (
     VoterProxy,
     VoterRegistration,
 )
-from renewal import crypto
-from renewal.idcard import IdNumberError, parse_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import IdNumberError, parse_id_number
 from renewal.models import DomainError, Person, RenewalRound, Unit
 
 CANDIDATE_LEAVE_REASON = "本人被提名为候选人，依法退出选举委员会"

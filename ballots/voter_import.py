@@ -44,8 +44,8 @@ from candidates.imports import (
     save_upload,
     stored_file,
 )
-from renewal import crypto
-from renewal.idcard import IdNumberError, make_id_number, parse_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import IdNumberError, make_id_number, parse_id_number
 from renewal.models import DomainError, Person
 
 log = logging.getLogger(__name__)

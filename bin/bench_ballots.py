@@ -163,8 +163,8 @@ def bench_unit(user, members: int):
 
 def top_up_roster(unit, members: int) -> dict:
     """Add full members (new people) until the branch has `members`; idempotent."""
-    from renewal import crypto
-    from renewal.idcard import make_id_number
+    from renewal.kit import crypto
+    from renewal.kit.idcard import make_id_number
     from renewal.models import PartyMember, Person
 
     branch = unit.branch

@@ -85,7 +85,7 @@ def import_person(n: int) -> tuple[str, datetime.date, str]:
     born = datetime.date(1966, 1, 1) + datetime.timedelta(days=n // (3 * len(ID_REGIONS)) * 3)
     slot = SLOTS[n % len(SLOTS)]
     sex = "F" if slot[1] == "妇女委员" or n % 7 in (2, 5) else "M"
-    from renewal.idcard import make_id_number
+    from renewal.kit.idcard import make_id_number
 
     return make_id_number(region, born, seq, sex), born, sex
 
@@ -181,7 +181,7 @@ def import_cleanup(user, count: int) -> dict:
     from django.db import transaction
 
     from candidates.models import Candidacy, ImportJob
-    from renewal import crypto
+    from renewal.kit import crypto
     from renewal.models import Person
 
     hashes = [crypto.blind_index(import_person(n)[0], purpose="id") for n in range(count)]
@@ -435,7 +435,7 @@ def step_export(args) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from renewal.exports import export_dir, export_run
+    from renewal.kit.exports import export_dir, export_run
     from renewal.models import ExportJob
 
     user = get_user_model().objects.get(username=EXPORT_USER)
@@ -471,7 +471,7 @@ def step_rows(args) -> dict:
     from django.db import connection
 
     from candidates.exports import candidates_export
-    from renewal.exports import safe_cell
+    from renewal.kit.exports import safe_cell
     from renewal.models import ExportJob
 
     user = get_user_model().objects.get(username=EXPORT_USER)

@@ -49,7 +49,7 @@ def log(message: str = "") -> None:
 def register_ballots_stand_ins() -> list[str]:
     """Stage checks and figures the ballots app registers after issue 5 (if it has not)."""
     from ballots.models import Congress
-    from renewal import figures
+    from renewal.kit import figures
     from renewal.progress import end_of_day
 
     added = []
@@ -197,7 +197,7 @@ def timed_rollup(reps: int) -> dict:
     from django.utils import timezone
 
     from renewal.models import Region, RollupSnapshot
-    from renewal.rollup import rollup_run
+    from renewal.rollup.services import rollup_run
 
     county = Region.objects.get(code=COUNTY_CODE)
     day = timezone.localdate()

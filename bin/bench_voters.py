@@ -58,7 +58,7 @@ def log(message: str = "") -> None:
 
 def seed_person(i: int) -> tuple[str, datetime.date, str, str]:
     """(ID number, birth date, sex, name) of seeded voter number i: unique per i < ~2.5M."""
-    from renewal.idcard import make_id_number
+    from renewal.kit.idcard import make_id_number
 
     region = SEED_REGIONS[i % len(SEED_REGIONS)]
     rest = i // len(SEED_REGIONS)
@@ -70,7 +70,7 @@ def seed_person(i: int) -> tuple[str, datetime.date, str, str]:
 
 
 def import_person(n: int) -> tuple[str, datetime.date, str, str]:
-    from renewal.idcard import make_id_number
+    from renewal.kit.idcard import make_id_number
 
     region = IMPORT_REGIONS[n % len(IMPORT_REGIONS)]
     rest = n // len(IMPORT_REGIONS)
@@ -118,7 +118,7 @@ def step_seed(args) -> dict:
     from psycopg2.extras import execute_values
 
     from ballots.models import VoterRegistration
-    from renewal import crypto
+    from renewal.kit import crypto
 
     county, rnd = _county_and_round()
     t0 = time.perf_counter()
@@ -221,7 +221,7 @@ def import_cleanup(count: int) -> dict:
     from django.db import transaction
 
     from ballots.models import VoterImportJob, VoterRegistration
-    from renewal import crypto
+    from renewal.kit import crypto
     from renewal.models import Person
 
     hashes = [crypto.blind_index(import_person(n)[0], purpose="id") for n in range(count)]
@@ -310,7 +310,7 @@ def step_dupcheck(args) -> dict:
         county_duplicates,
         county_duplicates_query,
     )
-    from renewal import crypto
+    from renewal.kit import crypto
 
     election = _target_election()
     registered = connection.cursor()

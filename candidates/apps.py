@@ -7,7 +7,7 @@ class CandidatesConfig(AppConfig):
 
     def ready(self):
         from candidates.exports import candidates_export
-        from renewal.exports import register_exporter
+        from renewal.kit.exports import register_exporter
 
         register_exporter("candidates", candidates_export)
 

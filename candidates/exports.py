@@ -3,8 +3,8 @@
 from django.db.models import Q, Sum
 
 from candidates.models import Candidacy
-from renewal.exports import Export, _params_querydict
-from renewal.idcard import mask_id_number, mask_phone
+from renewal.kit.exports import Export, params_querydict
+from renewal.kit.idcard import mask_id_number, mask_phone
 from renewal.models import Body, Education, Person, Post, Profile
 
 ROSTER_HEADER = [
@@ -131,7 +131,7 @@ def roster_rows(candidacies, *, unmasked: bool):
 def candidates_export(job) -> Export:
     from candidates.selectors import filtered_candidacies
 
-    _form, qs = filtered_candidacies(job.user, _params_querydict(job.params))
+    _form, qs = filtered_candidacies(job.user, params_querydict(job.params))
     unmasked = may_export_unmasked(job.user)
     title = "候选人花名册"
     return Export(

@@ -13,7 +13,7 @@ Stage rules (a unit's stage is complete when, by the end of the day):
 from django.db.models import Count
 
 from candidates.models import Candidacy, CandidacyLog
-from renewal.figures import register_stage_check, register_unit_figure
+from renewal.kit.figures import register_stage_check, register_unit_figure
 from renewal.progress import end_of_day
 
 

@@ -35,9 +35,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from candidates import services
 from candidates.models import Candidacy, ImportJob, Recommendation
-from renewal import crypto
 from renewal.access import writable_townships
-from renewal.idcard import IdNumberError, check_id_number_matches, make_id_number, parse_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import (
+    IdNumberError,
+    check_id_number_matches,
+    make_id_number,
+    parse_id_number,
+)
 from renewal.models import Body, DomainError, Education, Person, PersonTag, Post, RenewalRound, Unit
 
 log = logging.getLogger(__name__)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "candidates",
     "ballots",
     "discipline",
+    "renewal.rollup",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +175,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "nightly-rollup": {
-        "task": "renewal.tasks.nightly_rollup",
+        "task": "renewal.rollup.tasks.nightly_rollup",
         "schedule": crontab(hour=ROLLUP_HOUR, minute=ROLLUP_MINUTE),
     },
     "refresh-unit-stages": {
@@ -194,7 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
     "purge-old-exports": {
-        "task": "renewal.tasks.purge_old_exports",
+        "task": "renewal.kit.exports.purge_old_exports",
         "schedule": crontab(hour=3, minute=15),
     },
 }

@@ -16,5 +16,5 @@ urlpatterns = [
     path("villagers/", include("ballots.urls_villagers")),
     path("", include("discipline.urls")),
     path("villagers-results/", include("ballots.urls_villagers_vote")),
-    path("", include("renewal.urls_rollup")),
+    path("", include("renewal.rollup.urls")),
 ]

@@ -6,7 +6,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
-from renewal import crypto as field_crypto
+from renewal.kit import crypto as field_crypto
 
 
 @lru_cache(maxsize=4)

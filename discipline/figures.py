@@ -9,7 +9,7 @@ Read as of the end of the given day from the report's own timestamps; one query.
 from django.db.models import Min, Q
 
 from discipline.models import Report
-from renewal.figures import register_unit_figure
+from renewal.kit.figures import register_unit_figure
 from renewal.progress import end_of_day
 
 

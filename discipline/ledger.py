@@ -46,8 +46,8 @@ from candidates.imports import (
 from candidates.models import Candidacy
 from discipline import access
 from discipline.models import DisciplinedCadre
-from renewal import crypto
-from renewal.idcard import IdNumberError, make_id_number, parse_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import IdNumberError, make_id_number, parse_id_number
 
 log = logging.getLogger(__name__)
 

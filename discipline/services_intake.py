@@ -27,7 +27,7 @@ from discipline.models import (
     ReporterIdentity,
 )
 from discipline.services_cases import received_due
-from renewal.idcard import IdNumberError, parse_id_number
+from renewal.kit.idcard import IdNumberError, parse_id_number
 from renewal.models import AccessLog, DomainError, Region, Unit
 
 logger = logging.getLogger(__name__)

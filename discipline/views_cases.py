@@ -23,7 +23,7 @@ from discipline import access, ledger
 from discipline import services_cases as services
 from discipline.models import ProhibitionItem, Report, Talk
 from renewal import access as region_access
-from renewal.idcard import mask_id_number
+from renewal.kit.idcard import mask_id_number
 from renewal.models import DomainError, Person, Region, Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

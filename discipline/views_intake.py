@@ -16,7 +16,7 @@ from discipline import access
 from discipline import services_intake as services
 from discipline.models import Report
 from discipline.views_public import IDENTITY_POST_FIELDS, ReportFieldsForm
-from renewal.idcard import mask_phone
+from renewal.kit.idcard import mask_phone
 from renewal.models import DomainError, Region, Unit
 
 STAFF_CHANNELS = [(v, label) for v, label in Report.Channel.choices if v != Report.Channel.WEB]

@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.utils import timezone
 
 from renewal import services
 from renewal.models import (
@@ -11,7 +10,6 @@ from renewal.models import (
     Profile,
     Region,
     RenewalRound,
-    RollupSettings,
     Stage,
     Unit,
 )
@@ -124,23 +122,3 @@ admin.site.unregister(User)
 @admin.register(User)
 class RenewalUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name"]
-
-
-@admin.register(RollupSettings)
-class RollupSettingsAdmin(admin.ModelAdmin):
-    """The daily report deadline and structure targets, per county, by effective date."""
-
-    list_display = [
-        "county",
-        "effective_from",
-        "daily_report_deadline",
-        "target_women_min",
-        "target_young_age",
-        "target_college_min",
-        "source",
-    ]
-    list_filter = ["county"]
-
-    def has_change_permission(self, request, obj=None):
-        # A version in force is history: add a new row with a later effective date.
-        return obj is None or obj.effective_from > timezone.localdate()

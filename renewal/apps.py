@@ -8,6 +8,11 @@ class RenewalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from renewal.exports import units_export
+        from renewal.kit.exports import register_exporter
+
+        register_exporter("units", units_export)
+
         from candidates.flags import register
         from renewal import admin_aftercare, figures_aftercare  # noqa: F401
         from renewal.audits import audit_flags

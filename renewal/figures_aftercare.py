@@ -11,7 +11,7 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from renewal.figures import register_stage_check, register_unit_figure
+from renewal.kit.figures import register_stage_check, register_unit_figure
 from renewal.models import CommitteePledge, Handover, KeyUnitPlan, Rectification, Unit
 
 

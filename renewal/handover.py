@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from renewal import catalogues_aftercare
+from renewal.kit.versioned import effective_row
 from renewal.models import (
     Body,
     DomainError,
@@ -28,7 +29,6 @@ from renewal.models import (
     Term,
     Unit,
 )
-from renewal.versioned import effective_row
 
 logger = logging.getLogger(__name__)
 

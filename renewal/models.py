@@ -15,8 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
-from renewal import crypto
-from renewal.idcard import mask_id_number, mask_phone
+from renewal.kit import crypto
+from renewal.kit.idcard import mask_id_number, mask_phone
 
 division_code_validator = RegexValidator(
     r"^\d{12}$", "统计用区划代码应为 12 位数字（例如 150123101201）。"

@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from renewal import figures
+from renewal.kit import figures
 
 # Registered checks are called with at most this many unit ids at a time, so a
 # province-size county keeps its IN lists (and the queries' memory) bounded.

@@ -12,7 +12,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from renewal import access, services
-from renewal.exports import export_dir, export_start
 from renewal.forms import (
     BranchForm,
     DecisionForm,
@@ -23,7 +22,9 @@ from renewal.forms import (
     UnitFilterForm,
     UnitForm,
 )
-from renewal.history import events_for
+from renewal.kit.exports import export_dir, export_start
+from renewal.kit.history import events_for
+from renewal.kit.paging import DeepPaginator
 from renewal.models import (
     STAGE_NAMES,
     AccessLog,
@@ -36,7 +37,6 @@ from renewal.models import (
     SeatChange,
     Unit,
 )
-from renewal.paging import DeepPaginator
 from renewal.selectors import check_filter_scope, filtered_units, stage_due_dates
 
 

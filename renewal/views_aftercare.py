@@ -31,6 +31,7 @@ from renewal.forms_aftercare import (
     TrainingForm,
     VisitForm,
 )
+from renewal.kit.paging import DeepPaginator
 from renewal.models import (
     AuditFinding,
     CommitteePledge,
@@ -47,7 +48,6 @@ from renewal.models import (
     TrainingSession,
     Unit,
 )
-from renewal.paging import DeepPaginator
 
 PAGE_SIZE = 50
 

@@ -2,8 +2,8 @@ import datetime
 
 import factory
 
-from renewal import crypto
-from renewal.idcard import make_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import make_id_number
 from renewal.models import PartyBranch, Person, Region, RiskPoint, Unit
 
 

@@ -10,7 +10,7 @@ import uuid
 
 from discipline import ledger
 from discipline.models import Report
-from renewal.idcard import make_id_number
+from renewal.kit.idcard import make_id_number
 
 
 def _ledger_file(user) -> str:

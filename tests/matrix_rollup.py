@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from renewal.rollup import daily_report_submit, rollup_run
+from renewal.rollup.services import daily_report_submit, rollup_run
 
 DAY = datetime.date(2026, 3, 10)
 

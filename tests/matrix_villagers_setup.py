@@ -4,7 +4,7 @@ import datetime
 
 from ballots import villagers_setup as setup
 from ballots.models import VoterImportJob
-from renewal.idcard import make_id_number
+from renewal.kit.idcard import make_id_number
 
 ELECTION_DAY = datetime.date(2027, 1, 20)
 

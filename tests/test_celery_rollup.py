@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from renewal.models import RollupRun, RollupSnapshot
-from renewal.tasks import nightly_rollup
+from renewal.rollup.tasks import nightly_rollup
 from tests.test_celery_worker import worker  # noqa: F401  (the real worker fixture)
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from config.celery import app as celery_app
-from renewal.exports import export_dir, export_start
+from renewal.kit.exports import export_dir, export_start
 from renewal.models import AccessLog, ExportJob
 from tests.fixtures import REQUIRE_SERVICES
 

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from renewal import crypto
-from renewal.idcard import (
+from renewal.kit import crypto
+from renewal.kit.idcard import (
     IdNumberError,
     check_id_number_matches,
     make_id_number,

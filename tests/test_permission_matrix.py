@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from renewal.exports import export_dir
+from renewal.kit.exports import export_dir
 from renewal.models import ExportJob
 from tests import (
     matrix_aftercare,

@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 from django.db import transaction
 
-from renewal.exports import export_dir
+from renewal.kit.exports import export_dir
 from renewal.models import ExportJob
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from renewal.idcard import parse_id_number
+from renewal.kit.idcard import parse_id_number
 from renewal.models import (
     PartyMember,
     Person,

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from renewal.workdays import CalendarGap, is_workday, nth_working_day
+from renewal.kit.workdays import CalendarGap, is_workday, nth_working_day
 
 D = datetime.date
 

@@ -16,8 +16,8 @@ from ballots.models import (
     VoterRegistration,
 )
 from ballots.tests.villagers_helpers import ELECTION_DAY, make_election, register, voter_id
-from renewal.figures import unit_figures
-from renewal.idcard import make_id_number
+from renewal.kit.figures import unit_figures
+from renewal.kit.idcard import make_id_number
 from renewal.models import DomainError, Person
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from ballots.tests.villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
-from renewal import figures
+from renewal.kit import figures
 from renewal.models import DomainError, Term, TermMember, UnitSeats
 from tests.factories import PersonFactory
 

@@ -109,7 +109,7 @@ def test_dual_roles_of(party, villagers, one_shoulder, cross, total):
 def test_relatives_parse_names_and_optional_id_numbers():
     import datetime
 
-    from renewal.idcard import make_id_number
+    from renewal.kit.idcard import make_id_number
 
     number = make_id_number("152622", datetime.date(1970, 1, 2), 3, "F")
     assert vv.parse_relatives(f"张三\n李四 {number}\n\n") == [("张三", ""), ("李四", number)]

@@ -19,8 +19,8 @@ from ballots.tests.villagers_helpers import (
     voter_id,
     voter_row,
 )
-from renewal import crypto
-from renewal.idcard import make_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import make_id_number
 from renewal.models import Person
 
 pytestmark = pytest.mark.django_db

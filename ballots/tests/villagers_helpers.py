@@ -8,7 +8,7 @@ from django.apps import apps
 from openpyxl import Workbook
 
 from ballots import villagers_setup as setup
-from renewal.idcard import make_id_number
+from renewal.kit.idcard import make_id_number
 
 ELECTION_DAY = datetime.date(2027, 1, 20)
 HEADERS = ["姓名", "公民身份号码", "性别", "登记类别", "村(居)民小组"]

@@ -7,7 +7,7 @@ import pytest
 
 from candidates import services as cs
 from candidates.models import Candidacy
-from renewal.exports import export_dir, export_start, safe_cell
+from renewal.kit.exports import export_dir, export_start, safe_cell
 from renewal.models import AccessLog, Department, ExportJob
 from tests.factories import PersonFactory
 

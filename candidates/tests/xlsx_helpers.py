@@ -7,7 +7,7 @@ from io import BytesIO
 from openpyxl import Workbook
 
 from candidates.imports import COLUMNS
-from renewal.idcard import make_id_number
+from renewal.kit.idcard import make_id_number
 
 HEADERS = [header for _key, header in COLUMNS]
 

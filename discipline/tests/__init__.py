@@ -4,7 +4,7 @@ import datetime
 
 from django.db import connection
 
-from renewal.idcard import make_id_number
+from renewal.kit.idcard import make_id_number
 
 REPORTER = {
     "name": "举报人甲乙丙",

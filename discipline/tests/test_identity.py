@@ -13,7 +13,7 @@ from discipline import crypto
 from discipline import services_intake as services
 from discipline.models import IdentityRead, Report, ReporterIdentity
 from discipline.tests import REPORTER, database_leaks, leaks
-from renewal import crypto as field_crypto
+from renewal.kit import crypto as field_crypto
 from renewal.models import AccessLog
 from tests.fixtures import make_user
 

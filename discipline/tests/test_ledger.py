@@ -17,8 +17,8 @@ from candidates import services as cs
 from candidates.tests.xlsx_helpers import zip_bomb
 from discipline import ledger
 from discipline.models import DisciplinedCadre
-from renewal import crypto
-from renewal.idcard import make_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import make_id_number
 from renewal.models import Department, Profile
 from tests.factories import PersonFactory
 from tests.fixtures import make_user

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from renewal import figures, progress, services
+from renewal import progress, services
+from renewal.kit import figures
 from renewal.models import SeatChange, Unit
 from renewal.tests.histories import at, candidacy
 from tests.factories import UnitFactory

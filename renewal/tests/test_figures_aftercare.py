@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from renewal.figures import stage_checks, unit_figures
+from renewal.kit.figures import stage_checks, unit_figures
 from renewal.models import Unit
 from renewal.tests.aftercare_setup import build
 from tests.factories import UnitFactory

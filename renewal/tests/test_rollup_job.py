@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from discipline import services_intake
 from discipline.models import Report
-from renewal import figures
+from renewal.kit import figures
 from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
-from renewal.rollup import RollupBusy, daily_report_submit, rollup_run
+from renewal.rollup.services import RollupBusy, daily_report_submit, rollup_run
 from renewal.tests.histories import at, candidacy, person, term
 
 D = datetime.date
@@ -180,7 +180,7 @@ def test_refuses_future_dates_and_counties_without_a_round(world):
 
 
 def test_a_second_run_of_the_same_county_and_date_gives_up_while_one_runs(world):
-    from renewal.rollup import LOCK_NAMESPACE
+    from renewal.rollup.services import LOCK_NAMESPACE
 
     key = (LOCK_NAMESPACE << 44) | (world["county_a"].pk << 24) | DAY.toordinal()
     other = connections.create_connection("default")

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from renewal.rollup import TIE_RULE, RankRow, notice_text, rank_townships
+from renewal.rollup.services import TIE_RULE, RankRow, notice_text, rank_townships
 
 
 def row(code, done, weighted, units=10, name=None):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from renewal.models import DailyReport, RollupRun
-from renewal.rollup import daily_report_submit, rollup_run
+from renewal.rollup.services import daily_report_submit, rollup_run
 from renewal.tests.histories import at
 from tests.factories import TownshipFactory, UnitFactory
 
@@ -214,7 +214,7 @@ def test_dashboard_table_pages_and_sorts_through_htmx(client, world, personas, r
 
 def test_admin_adds_a_county_deadline_version(client, world, personas):
     from renewal.models import RollupSettings
-    from renewal.rollup import report_deadline
+    from renewal.rollup.services import report_deadline
 
     client.force_login(personas["admin"])
     assert client.get("/admin/renewal/rollupsettings/").status_code == 200

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from renewal.structure import (
+from renewal.rollup.structure import (
     Member,
     Targets,
     TermFacts,

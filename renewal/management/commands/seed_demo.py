@@ -15,10 +15,10 @@ from django.db import connection, reset_queries, transaction
 
 from ballots.demo_villagers import seed_villagers_setup
 from ballots.demo_vote import seed_villagers_vote
-from renewal import crypto, services
-from renewal.demo import seed_rollup_demo
+from renewal import services
 from renewal.demo_aftercare import seed_aftercare
-from renewal.idcard import make_id_number
+from renewal.kit import crypto
+from renewal.kit.idcard import make_id_number
 from renewal.models import (
     Body,
     Department,
@@ -38,6 +38,7 @@ from renewal.models import (
     Unit,
     UnitSeats,
 )
+from renewal.rollup.demo import seed_rollup_demo
 
 COUNTY_CODE = "150123000000"
 COUNTY_NAME = "和林格尔县"

@@ -5,9 +5,7 @@ aggregates, so they cost the same at any scale. Access: ``renewal.access_rollup`
 """
 
 import datetime
-import io
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,12 +20,15 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from renewal import access, access_rollup, rollup, structure
-from renewal.forms_rollup import DailyReportForm, ReportFilterForm
+from renewal import access
 from renewal.models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
+from renewal.rollup import access as access_rollup
+from renewal.rollup import services as rollup
+from renewal.rollup import structure
+from renewal.rollup.exports import notice_workbook, stage_columns
+from renewal.rollup.forms import DailyReportForm, ReportFilterForm
+from renewal.rollup.tasks import nightly_rollup
 
 NONCOMPLIANT_PAGE = 20
 REPORT_TAGS = {
@@ -96,11 +97,6 @@ def _structure_table(data: dict) -> list[dict]:
             }
         )
     return rows
-
-
-def _stage_columns(county_snapshot) -> list[tuple[str, str]]:
-    codes = list(county_snapshot.stage_counts) if county_snapshot else []
-    return [(code, STAGE_NAMES.get(code, code)) for code in codes]
 
 
 def _stage_chart(snapshots, columns):
@@ -197,7 +193,7 @@ def dashboard(request, county_pk):
     if run is None:
         return render(request, "renewal/rollup/dashboard.html", context)
     total = _county_total(run)
-    columns = _stage_columns(total)
+    columns = stage_columns(total)
     sort = request.GET.get("sort") if request.GET.get("sort") in TABLE_SORTS else "rank"
     page = Paginator(_township_snapshots(run, sort=sort), TABLE_PAGE).get_page(
         request.GET.get("page")
@@ -301,7 +297,7 @@ def screen(request, county_pk):
     context = {"county": county, "run": run, "refresh_seconds": 300}
     if run is not None:
         total = _county_total(run)
-        columns = _stage_columns(total)
+        columns = stage_columns(total)
         top = list(_township_snapshots(run)[:SCREEN_TOWNSHIPS])
         context.update(
             total=total,
@@ -431,80 +427,6 @@ def notice_xlsx(request, pk):
     return response
 
 
-def notice_workbook(run, snapshots, total) -> bytes:
-    """排名 (ranking) and 数据 (every figure per township) sheets, plus the notice text."""
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="F2DCDB")
-    wb = openpyxl.Workbook()
-    ranking = wb.active
-    ranking.title = "排名"
-    ranking.append([f"{run.county.name}村(社区)“两委”换届工作日通报（{run.day:%Y-%m-%d}）"])
-    ranking["A1"].font = Font(bold=True, size=14)
-    header = [
-        "名次",
-        "乡镇(街道)",
-        "区划代码",
-        "村(社区)数",
-        "已完成",
-        "完成率",
-        "加权进度",
-        "逾期",
-        "日报",
-    ]
-    ranking.append(header)
-    for row in run.ranking:
-        ranking.append(
-            [
-                row["rank"] if row["rank"] is not None else "不参加排名",
-                row["name"],
-                row["code"],
-                row["units"],
-                row["done"],
-                row["done_share"],
-                row["weighted"],
-                row["overdue"],
-                "逾时报送" if row["late"] else ("已报送" if row["submitted"] else "未报送"),
-            ]
-        )
-    for cells in ranking.iter_rows(min_row=3, min_col=6, max_col=7):
-        for cell in cells:
-            cell.number_format = "0.0%"
-    ranking.append([])
-    ranking.append([rollup.TIE_RULE])
-    columns = _stage_columns(total)
-    data = wb.create_sheet("数据")
-    labels = run.figure_labels
-    header = (
-        ["乡镇(街道)", "村(社区)数"]
-        + [name for _, name in columns]
-        + ["逾期"]
-        + list(labels.values())
-        + list(rollup.REPORT_LABELS.values())
-    )
-    data.append(header)
-    for snap in [*snapshots, *([total] if total else [])]:
-        data.append(
-            [snap.region.name if snap.region_id != run.county_id else "全县合计", snap.units]
-            + [snap.stage_counts.get(code, 0) for code, _ in columns]
-            + [snap.overdue]
-            + [snap.figures.get(code, 0) for code in labels]
-            + [snap.report.get(code, 0) for code in rollup.REPORT_FIELDS]
-        )
-    text = wb.create_sheet("通报文字")
-    for line in run.notice_text.splitlines():
-        text.append([line])
-    for sheet, head_row in ((ranking, 2), (data, 1)):
-        for cell in sheet[head_row]:
-            cell.font, cell.fill = bold, head_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for i in range(1, sheet.max_column + 1):
-            sheet.column_dimensions[get_column_letter(i)].width = 14
-    text.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 @login_required
 @require_POST
 def rollup_start(request, county_pk):
@@ -515,8 +437,6 @@ def rollup_start(request, county_pk):
     if day is None or day > timezone.localdate():
         messages.error(request, "请填写今天或以前的统计日期（YYYY-MM-DD）。")
         return redirect("rollup:notice-list", county_pk=county.pk)
-    from renewal.tasks import nightly_rollup
-
     transaction.on_commit(lambda: nightly_rollup.delay(day.isoformat(), county.code))
     messages.success(request, f"已提交生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")
     return redirect("rollup:notice-list", county_pk=county.pk)

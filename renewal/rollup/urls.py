@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renewal import views_rollup as views
+from renewal.rollup import views
 
 app_name = "rollup"
 

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from renewal import figures, progress, structure
+from renewal import progress
+from renewal.kit import figures
+from renewal.kit.versioned import effective_row
 from renewal.models import (
     STAGE_NAMES,
     DailyReport,
@@ -41,7 +43,7 @@ from renewal.models import (
     TermMember,
     Unit,
 )
-from renewal.versioned import effective_row
+from renewal.rollup import structure
 
 LOCK_NAMESPACE = 0x7011  # high bits of the advisory lock key, so it is ours alone
 REPORT_FIELDS = [code for code, _ in DailyReport.FIGURES]

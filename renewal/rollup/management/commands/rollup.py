@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from renewal.models import DomainError
-from renewal.rollup import rollup_all
+from renewal.rollup.services import rollup_all
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from renewal.models import DailyReport, Region, RollupRun
-from renewal.rollup import REPORT_FIELDS, report_deadline, rollup_run
+from renewal.rollup.services import REPORT_FIELDS, report_deadline, rollup_run
 
 PAST_DAYS = 3
 YESTERDAY_TOTALS = {"disputes_mediated": 156, "problems_solved": 218}

@@ -1,6 +1,6 @@
 from django import template
 
-from renewal.rollup import percent
+from renewal.rollup.services import percent
 
 register = template.Library()
 

@@ -1,0 +1,143 @@
+"""Excel exports in the background: a registry of exporters, the job that runs one, the file.
+
+An app registers a builder for its kind (``register_exporter``); the builder turns a job
+(its user and the list's filters) into an ``Export``. The job streams the rows into an
+xlsx with openpyxl's write-only mode, formulas neutralised, and logs the export.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+from openpyxl import Workbook
+
+from renewal.models import AccessLog, ExportJob
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that Excel would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def export_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_xlsx(path: Path, title: str, header: list[str], rows, *, on_progress=None, every=500):
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title)
+    ws.append(header)
+    count = 0
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+        count += 1
+        if on_progress and count % every == 0:
+            on_progress(count)
+    wb.save(path)
+    return count
+
+
+@dataclass(frozen=True)
+class Export:
+    title: str
+    header: list[str]
+    rows: Iterable
+    total: int
+    target: str
+
+
+# kind -> function(job) -> Export; each app registers its rosters here.
+EXPORTERS: dict[str, Callable] = {}
+
+
+def register_exporter(kind: str, builder: Callable) -> None:
+    EXPORTERS[kind] = builder
+
+
+def params_querydict(params: dict) -> QueryDict:
+    """A job's stored list filters, as the QueryDict the list's filter form reads."""
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data[key] = value
+    return data
+
+
+def export_start(*, user, params: dict, kind: str = "units"):
+    """Queue an export of what the user sees under `params` (the list's filters)."""
+    if kind not in EXPORTERS:
+        raise ValueError(f"unknown export kind {kind}")
+    job = ExportJob.objects.create(user=user, kind=kind, params=params)
+    transaction.on_commit(lambda: run_export.delay(job.pk))
+    return job
+
+
+def export_run(*, job_id: int) -> None:
+    """Build the file; progress is saved as it goes so the page can show it."""
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return  # idempotent: a redelivered task does nothing
+    job.status = ExportJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        export = EXPORTERS[job.kind](job)
+        job.total_rows = export.total
+        job.save(update_fields=["total_rows"])
+        file_name = f"{job.kind}-{job.pk}-{timezone.localtime():%Y%m%d%H%M%S}.xlsx"
+
+        def progress(n):
+            ExportJob.objects.filter(pk=job.pk).update(done_rows=n)
+
+        count = write_xlsx(
+            export_dir() / file_name,
+            export.title,
+            export.header,
+            export.rows,
+            on_progress=progress,
+        )
+        job.status, job.done_rows, job.file_name = ExportJob.Status.DONE, count, file_name
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "done_rows", "file_name", "finished_at"])
+        AccessLog.objects.create(
+            user=job.user,
+            action=AccessLog.Action.EXPORT,
+            target=export.target,
+            detail={"filters": job.params, "job": job.pk, "kind": job.kind},
+            row_count=count,
+        )
+    except Exception as exc:
+        job.status, job.error = ExportJob.Status.FAILED, f"导出失败：{exc}"[:300]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        raise
+
+
+def purge_old_exports() -> int:
+    """Delete export files and jobs older than EXPORT_RETENTION_DAYS."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    old = ExportJob.objects.filter(created_at__lt=cutoff)
+    for job in old:
+        if job.file_name:
+            (export_dir() / job.file_name).unlink(missing_ok=True)
+    return old.delete()[0]
+
+
+@shared_task(name="renewal.kit.exports.run_export")
+def run_export(job_id: int) -> None:
+    export_run(job_id=job_id)
+
+
+@shared_task(name="renewal.kit.exports.purge_old_exports")
+def purge_old_exports_task() -> int:
+    return purge_old_exports()

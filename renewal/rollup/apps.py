@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RollupConfig(AppConfig):
+    """日报告日通报: the nightly roll-up, its notices, dashboards and daily reports.
+
+    Its models live in ``renewal.models`` (app label ``renewal``); this app holds the
+    pages, the task and the command that read and write them.
+    """
+
+    name = "renewal.rollup"
+    label = "rollup"
+    verbose_name = "日报告日通报"

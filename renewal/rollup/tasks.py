@@ -1,0 +1,35 @@
+"""The nightly roll-up task: loads the counties and calls the roll-up service."""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from renewal.models import Region
+from renewal.rollup.services import RollupBusy, rollup_run
+
+
+@shared_task(
+    name="renewal.rollup.tasks.nightly_rollup",
+    acks_late=True,
+    time_limit=settings.ROLLUP_TIME_LIMIT,
+    soft_time_limit=settings.ROLLUP_TIME_LIMIT - 60,
+)
+def nightly_rollup(day: str | None = None, county_code: str | None = None) -> list[int]:
+    """日报告日通报: roll up every county with an active round for the date (default today).
+
+    Idempotent (upserts keyed by region and date); a county already being rolled up for
+    that date by another worker is skipped, not run twice.
+    """
+    date = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    counties = Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
+    if county_code:
+        counties = counties.filter(code=county_code)
+    done = []
+    for county in counties.order_by("code"):
+        try:
+            done.append(rollup_run(county=county, day=date).pk)
+        except RollupBusy:
+            continue
+    return done

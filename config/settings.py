@@ -35,10 +35,13 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "django_htmx",
     "renewal",
+    # Both sit above the other apps (they read everything); listed here so that their
+    # figures come first in the roll-up, in the order of the cycle (audits before votes).
+    "renewal.aftercare",
+    "renewal.rollup",
     "candidates",
     "ballots",
     "discipline",
-    "renewal.rollup",
 ]
 
 MIDDLEWARE = [

@@ -10,7 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("renewal.urls")),
-    path("", include("renewal.urls_aftercare")),
+    path("", include("renewal.aftercare.urls")),
     path("", include("candidates.urls")),
     path("", include("ballots.urls")),
     path("villagers/", include("ballots.urls_villagers")),

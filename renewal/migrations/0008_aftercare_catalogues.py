@@ -3,7 +3,7 @@ categories, the handover checklist and the default handover deadline."""
 
 from django.db import migrations
 
-from renewal import catalogues_aftercare as data
+from renewal.aftercare import catalogues as data
 
 
 def load(apps, schema_editor):

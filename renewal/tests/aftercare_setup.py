@@ -6,7 +6,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from renewal import audits, guidance
+from renewal.aftercare import audits, guidance
 from renewal.models import AuditCategory, Handover, Term, TermMember
 from tests.factories import PersonFactory
 
@@ -97,7 +97,7 @@ def build(world, personas):
 
 def ensure_catalogues():
     """Transactional tests flush what the data migration loaded; load it again."""
-    from renewal import catalogues_aftercare as data
+    from renewal.aftercare import catalogues as data
     from renewal.models import HandoverDeadline, HandoverItemKind
 
     data.load_categories(AuditCategory)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from renewal import audits, guidance
+from renewal.aftercare import audits, guidance
 from renewal.models import AuditCategory, Handover
 from renewal.tests.aftercare_setup import build, new_committee
 from tests.factories import UnitFactory

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from candidates.flags import flags_for
-from renewal import audits
-from renewal.figures_aftercare import rectifications_open
+from renewal.aftercare import audits
+from renewal.aftercare.figures import rectifications_open
 from renewal.models import AuditCategory, AuditFinding, DomainError, Rectification
 from renewal.tests.aftercare_setup import build, png
 

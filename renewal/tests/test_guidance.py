@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from renewal import guidance
-from renewal.figures_aftercare import key_units_without_plan
+from renewal.aftercare import guidance
+from renewal.aftercare.figures import key_units_without_plan
 from renewal.models import DomainError, GuidanceVisit, KeyUnitPlan
 
 pytestmark = pytest.mark.django_db

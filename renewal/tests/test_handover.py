@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from discipline.models import Report, ReporterIdentity
-from renewal import handover as services
-from renewal.figures_aftercare import handover_complete, handovers_overdue
+from renewal.aftercare import handover as services
+from renewal.aftercare.figures import handover_complete, handovers_overdue
 from renewal.models import (
     DomainError,
     Handover,

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from discipline.models import Talk
-from renewal import onboarding
-from renewal.figures_aftercare import pledges_recorded
+from renewal.aftercare import onboarding
+from renewal.aftercare.figures import pledges_recorded
 from renewal.models import CommitteePledge, DomainError, TrainingSession
 from renewal.tests.aftercare_setup import new_committee
 

@@ -16,7 +16,7 @@ from django.db import connection, reset_queries, transaction
 from ballots.demo_villagers import seed_villagers_setup
 from ballots.demo_vote import seed_villagers_vote
 from renewal import services
-from renewal.demo_aftercare import seed_aftercare
+from renewal.aftercare.demo import seed_aftercare
 from renewal.kit import crypto
 from renewal.kit.idcard import make_id_number
 from renewal.models import (

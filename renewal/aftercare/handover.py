@@ -15,7 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from renewal import catalogues_aftercare
+from discipline import services_intake
+from discipline.models import ProhibitionItem, Report
+from renewal.aftercare import catalogues as catalogues_aftercare
 from renewal.kit.versioned import effective_row
 from renewal.models import (
     Body,
@@ -184,8 +186,6 @@ def handover_item_sign(
 
 def refusal_prohibition(county_id: int):
     """The prohibition item about refusing to hand over (十二严禁), if the catalogue has it."""
-    from discipline.models import ProhibitionItem
-
     return (
         ProhibitionItem.objects.filter(
             Q(catalogue__county_id=county_id) | Q(catalogue__county__isnull=True),
@@ -208,9 +208,6 @@ def handover_refusal_record(
     details: str,
 ) -> HandoverRefusal:
     """Record a refusal and open the discipline report in the same transaction."""
-    from discipline import services_intake
-    from discipline.models import Report
-
     refused_by, details = (refused_by or "").strip(), (details or "").strip()
     if item.handover_id != handover.pk:
         raise DomainError("请选择本次交接清单中的项目。")

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from candidates.flags import Flag
+from discipline.services_intake import attachments_check
 from renewal.models import (
     AuditCategory,
     AuditFinding,
@@ -185,8 +187,6 @@ def rectification_update(
     due_on: datetime.date | None = None,
 ) -> Rectification:
     """Move a ledger line on: in progress, done (with evidence and a date), or reopened."""
-    from discipline.services_intake import attachments_check
-
     if status not in Rectification.Status.values:
         raise DomainError("请选择整改状态。")
     evidence = _text(evidence, "整改佐证", 2000, required=False)
@@ -247,8 +247,6 @@ def open_findings_naming(person: Person):
 
 def audit_flags(person):
     """Vetting flags: each open exit-audit finding that names the person."""
-    from candidates.flags import Flag
-
     if person is None or person.pk is None:
         return []
     return [

@@ -1,4 +1,4 @@
-"""Admin for the catalogues and settings of issue 8 (imported from RenewalConfig.ready())."""
+"""Admin for the aftercare catalogues and settings: audit categories, handover items and deadlines."""
 
 from django.contrib import admin
 

@@ -1,4 +1,4 @@
-"""Roll-up figures of issue 8 and the handover stage check (see renewal/figures.py).
+"""Roll-up figures of the aftercare work and the handover stage check (renewal.kit.figures).
 
 Each function runs one query whatever the number of units, and reads the state at the
 end of ``day``: rows created later are left out, and a line closed after ``day`` still
@@ -79,10 +79,13 @@ def handover_complete(round_, unit_ids, day):
     return {r["unit_id"] for r in rows if r["total"] and r["total"] == r["done"]}
 
 
-register_unit_figure("rectifications_open", "未完成整改事项", rectifications_open, app="renewal")
-register_unit_figure("handovers_overdue", "逾期未完成交接", handovers_overdue, app="renewal")
-register_unit_figure(
-    "key_units_without_plan", "重点难点村未制定方案", key_units_without_plan, app="renewal"
-)
-register_unit_figure("pledges_recorded", "新班子承诺已登记", pledges_recorded, app="renewal")
-register_stage_check("handover", handover_complete)
+def register() -> None:
+    register_unit_figure(
+        "rectifications_open", "未完成整改事项", rectifications_open, app="renewal"
+    )
+    register_unit_figure("handovers_overdue", "逾期未完成交接", handovers_overdue, app="renewal")
+    register_unit_figure(
+        "key_units_without_plan", "重点难点村未制定方案", key_units_without_plan, app="renewal"
+    )
+    register_unit_figure("pledges_recorded", "新班子承诺已登记", pledges_recorded, app="renewal")
+    register_stage_check("handover", handover_complete)

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from renewal import audits, guidance
+from renewal.aftercare import audits, guidance
 from renewal.models import (
     AuditCategory,
     ExitAudit,

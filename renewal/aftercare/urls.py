@@ -1,0 +1,49 @@
+from django.urls import path
+
+from renewal.aftercare.views import audits, guidance, handover, onboarding, overview, plans
+
+app_name = "aftercare"
+
+urlpatterns = [
+    path("aftercare/", overview.overview, name="overview"),
+    # Exit audits and the rectification ledger.
+    path("audits/", audits.audit_list, name="audit-list"),
+    path("audits/ledger/", audits.ledger, name="ledger"),
+    path("audits/categories/", audits.category_list, name="category-list"),
+    path("audits/categories/<int:pk>/edit/", audits.category_edit, name="category-edit"),
+    path("audits/units/<int:unit_pk>/", audits.unit_audit, name="unit-audit"),
+    path("audits/<int:pk>/findings/new/", audits.finding_add, name="finding-add"),
+    path("audits/findings/<int:pk>/edit/", audits.finding_edit, name="finding-edit"),
+    path(
+        "audits/findings/<int:pk>/rectifications/new/",
+        audits.rectification_add,
+        name="rectification-add",
+    ),
+    path("audits/rectifications/<int:pk>/", audits.rectification_edit, name="rectification-edit"),
+    path(
+        "audits/rectifications/<int:pk>/attachment/",
+        audits.rectification_attachment,
+        name="rectification-attachment",
+    ),
+    # Key units' plans and the guidance groups.
+    path("plans/", plans.plan_list, name="plan-list"),
+    path("plans/units/<int:unit_pk>/", plans.unit_plan, name="unit-plan"),
+    path("guidance/", guidance.group_list, name="group-list"),
+    path("guidance/new/", guidance.group_create, name="group-create"),
+    path("guidance/<int:pk>/", guidance.group_detail, name="group-detail"),
+    path("guidance/<int:pk>/edit/", guidance.group_edit, name="group-edit"),
+    path("guidance/<int:pk>/visits/new/", guidance.visit_add, name="visit-add"),
+    # Handovers.
+    path("handovers/", handover.handover_list, name="handover-list"),
+    path("handovers/new/", handover.handover_create, name="handover-create"),
+    path("handovers/<int:pk>/", handover.handover_detail, name="handover-detail"),
+    path(
+        "handovers/<int:pk>/items/<int:item_pk>/sign/", handover.handover_sign, name="handover-sign"
+    ),
+    path("handovers/<int:pk>/refusals/new/", handover.handover_refuse, name="handover-refuse"),
+    # Onboarding of the new committee.
+    path("onboarding/", onboarding.onboarding_list, name="onboarding-list"),
+    path("onboarding/units/<int:unit_pk>/", onboarding.unit_onboarding, name="unit-onboarding"),
+    path("onboarding/units/<int:unit_pk>/training/", onboarding.training_add, name="training-add"),
+    path("onboarding/units/<int:unit_pk>/pledges/", onboarding.pledge_add, name="pledge-add"),
+]

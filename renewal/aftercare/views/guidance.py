@@ -1,0 +1,153 @@
+"""The county's guidance groups (指导组) and their visits."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from renewal import access
+from renewal.aftercare import access as acc
+from renewal.aftercare import guidance
+from renewal.aftercare.forms import (
+    GroupForm,
+    VisitForm,
+)
+from renewal.aftercare.views.common import PAGE_SIZE, fail
+from renewal.kit.paging import DeepPaginator
+from renewal.models import (
+    DomainError,
+    GuidanceMember,
+    RenewalRound,
+    Unit,
+)
+
+# --- Guidance groups ------------------------------------------------------------------------------
+
+
+@login_required
+def group_list(request):
+    access.require_region_scope(request.user)
+    groups = (
+        acc.groups_visible_to(request.user)
+        .select_related("county")
+        .annotate(n_units=Count("units", distinct=True), n_visits=Count("visits", distinct=True))
+        .prefetch_related("members")
+        .order_by("county__code", "name")
+    )
+    page = DeepPaginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_create = any(
+        acc.can_write_county(request.user, c.pk) for c in access.counties_visible_to(request.user)
+    )
+    return render(
+        request, "renewal/aftercare/group_list.html", {"page": page, "can_create": can_create}
+    )
+
+
+def _users_by_name(county):
+    users = get_user_model().objects.filter(
+        Q(profile__region=county) | Q(profile__region__parent=county)
+    )
+    return {u.username: u for u in users}
+
+
+def _group_form_view(request, county, rnd, group=None):
+    units = (
+        Unit.objects.filter(county=county)
+        .select_related("township")
+        .order_by("township__code", "code")
+    )
+    initial = {}
+    if group is not None:
+        initial = {
+            "name": group.name,
+            "leader_name": group.leader_name,
+            "leader_post": group.leader_post,
+            "members": "\n".join(
+                " ".join(filter(None, [m.name, m.post, m.user.username if m.user else ""]))
+                for m in group.members.select_related("user")
+            ),
+            "units": list(group.units.values_list("pk", flat=True)),
+        }
+    form = GroupForm(request.POST or None, initial=initial, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            members = guidance.parse_members(data["members"], _users_by_name(county))
+            group = guidance.group_save(
+                county=county,
+                round_=rnd,
+                name=data["name"],
+                leader_name=data["leader_name"],
+                leader_post=data["leader_post"],
+                members=members,
+                units=data["units"],
+                group=group,
+            )
+        except DomainError as exc:
+            fail(form, exc)
+        else:
+            messages.success(request, f"指导组“{group.name}”已保存。")
+            return redirect("aftercare:group-detail", group.pk)
+    return render(
+        request,
+        "renewal/aftercare/group_form.html",
+        {"form": form, "group": group, "county": county},
+    )
+
+
+@login_required
+def group_create(request):
+    county = acc.reviewer_county(request.user)
+    rnd = RenewalRound.objects.filter(county=county, is_active=True).first()
+    if rnd is None:
+        raise Http404
+    return _group_form_view(request, county, rnd)
+
+
+@login_required
+def group_edit(request, pk):
+    group = acc.group_for_user(request.user, pk, write=True)
+    return _group_form_view(request, group.county, group.round, group)
+
+
+def _group_context(request, group, visit_form=None):
+    units = group.units.select_related("township").order_by("township__code", "code")
+    return {
+        "group": group,
+        "members": GuidanceMember.objects.filter(group=group).select_related("user"),
+        "units": units,
+        "visits": group.visits.select_related("unit", "recorded_by")[:100],
+        "can_edit": acc.can_write_county(request.user, group.county_id),
+        "can_log": acc.can_log_visit(request.user, group),
+        "visit_form": visit_form or VisitForm(units=units),
+    }
+
+
+@login_required
+def group_detail(request, pk):
+    group = acc.group_for_user(request.user, pk)
+    return render(request, "renewal/aftercare/group_detail.html", _group_context(request, group))
+
+
+@login_required
+@require_POST
+def visit_add(request, pk):
+    group = acc.group_for_user(request.user, pk)
+    if not acc.can_log_visit(request.user, group):
+        raise PermissionDenied("只有县委组织部或本指导组成员可以登记走访。")
+    form = VisitForm(request.POST, units=group.units.all())
+    if form.is_valid():
+        try:
+            guidance.visit_record(actor=request.user, group=group, **form.cleaned_data)
+        except DomainError as exc:
+            fail(form, exc)
+        else:
+            messages.success(request, "走访情况已登记。")
+            return redirect("aftercare:group-detail", group.pk)
+    return render(
+        request, "renewal/aftercare/group_detail.html", _group_context(request, group, form)
+    )

@@ -1,0 +1,90 @@
+"""The ground floor's models: regions, units, people, terms, rounds, accounts, and the
+roll-up and aftercare records (one app label, ``renewal``, split by topic).
+
+Every model holding domain data is tracked by django-pghistory: each insert, update and
+delete (bulk ones included, since these are database triggers) lands in an event table
+with the request's user in its context.
+"""
+
+from renewal.models.accounts import AccessLog, Department, ExportJob, Profile
+from renewal.models.aftercare import (
+    AuditCategory,
+    AuditFinding,
+    CommitteePledge,
+    ExitAudit,
+    GuidanceGroup,
+    GuidanceMember,
+    GuidanceVisit,
+    Handover,
+    HandoverDeadline,
+    HandoverItem,
+    HandoverItemKind,
+    HandoverRefusal,
+    KeyUnitPlan,
+    Rectification,
+    TrainingSession,
+)
+from renewal.models.base import DomainError, EncryptedTextField, audited, division_code_validator
+from renewal.models.people import EDUCATION_RANK, Education, PartyMember, Person, PersonTag
+from renewal.models.regions import PartyBranch, Region, RiskPoint, Unit
+from renewal.models.rollup import DailyReport, RollupRun, RollupSettings, RollupSnapshot
+from renewal.models.rounds import (
+    DEFAULT_STAGES,
+    STAGE_CODES,
+    STAGE_NAMES,
+    RenewalRound,
+    SeatChange,
+    Stage,
+    UnitSeats,
+)
+from renewal.models.terms import Body, Post, Term, TermMember
+
+__all__ = [
+    "DEFAULT_STAGES",
+    "EDUCATION_RANK",
+    "STAGE_CODES",
+    "STAGE_NAMES",
+    "AccessLog",
+    "AuditCategory",
+    "AuditFinding",
+    "Body",
+    "CommitteePledge",
+    "DailyReport",
+    "Department",
+    "DomainError",
+    "Education",
+    "EncryptedTextField",
+    "ExitAudit",
+    "ExportJob",
+    "GuidanceGroup",
+    "GuidanceMember",
+    "GuidanceVisit",
+    "Handover",
+    "HandoverDeadline",
+    "HandoverItem",
+    "HandoverItemKind",
+    "HandoverRefusal",
+    "KeyUnitPlan",
+    "PartyBranch",
+    "PartyMember",
+    "Person",
+    "PersonTag",
+    "Post",
+    "Profile",
+    "Rectification",
+    "Region",
+    "RenewalRound",
+    "RiskPoint",
+    "RollupRun",
+    "RollupSettings",
+    "RollupSnapshot",
+    "SeatChange",
+    "Stage",
+    "Term",
+    "TermMember",
+    "TrainingSession",
+    "Unit",
+    "UnitSeats",
+    "audited",
+    "division_code_validator",
+]

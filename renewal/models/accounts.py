@@ -1,0 +1,114 @@
+"""Accounts: departments, users' roles and regions, the log of sensitive reads, export jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from renewal.models.base import audited
+from renewal.models.regions import Region
+
+
+class Department(models.Model):
+    """A joint-review department (联审部门)."""
+
+    code = models.SlugField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = "联审部门"
+        verbose_name_plural = "联审部门"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+@audited()
+class Profile(models.Model):
+    """A user's role and home region; grants themselves are guardian rows on regions."""
+
+    class Role(models.TextChoices):
+        TOWNSHIP_STAFF = "township_staff", "乡镇(街道)工作人员"
+        TOWNSHIP_LEADER = "township_leader", "乡镇(街道)党(工)委负责人"
+        COUNTY_REVIEWER = "county_reviewer", "县委组织部审核人员"
+        DISCIPLINE_OFFICER = "discipline_officer", "纪检监察人员"
+        DEPARTMENT_USER = "department_user", "联审部门人员"
+        ADMIN = "admin", "系统管理员"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    role = models.CharField("角色", max_length=24, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区域", null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Signoff(models.TextChoices):
+        MINISTER = "minister", "组织部长"
+        COUNTY_SECRETARY = "county_secretary", "区(县)委书记"
+
+    signoff = models.CharField(
+        "备案签字身份",
+        max_length=20,
+        choices=Signoff.choices,
+        blank=True,
+        help_text="村(社区)党组织书记人选报县备案须由组织部长和区(县)委书记两人分别签字。",
+    )
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+
+    def __str__(self):
+        return f"{self.user.username}（{self.get_role_display()}）"
+
+
+class AccessLog(models.Model):
+    """Sensitive reads: unmasked personal data and exports (who, when, what, how many)."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", "导出"
+        UNMASK = "unmask", "查看完整个人信息"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    target = models.CharField("对象", max_length=200)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    row_count = models.PositiveIntegerField("行数", null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "敏感操作日志"
+        verbose_name_plural = "敏感操作日志"
+        ordering = ["-at"]
+
+
+class ExportJob(models.Model):
+    """A background export; the user polls its progress and downloads the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, default="units")
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done_rows = models.PositiveIntegerField(default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0

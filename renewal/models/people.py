@@ -1,0 +1,132 @@
+"""People (one row per citizen ID number) and party members on a branch's roster."""
+
+import datetime
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from renewal.kit import crypto
+from renewal.kit.idcard import mask_id_number, mask_phone
+from renewal.models.base import EncryptedTextField, audited
+from renewal.models.regions import PartyBranch
+
+
+class Education(models.TextChoices):
+    """The ladder of domain.md §4, in order."""
+
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "高中/中专"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科"
+    POSTGRADUATE = "postgraduate", "研究生"
+
+
+EDUCATION_RANK = {value: rank for rank, value in enumerate(Education.values)}
+
+
+class PersonTag(models.TextChoices):
+    VETERAN = "veteran", "退役军人"
+    RETURNED_MIGRANT = "returned_migrant", "返乡农民工"
+    COLLEGE_GRADUATE = "college_graduate", "高校毕业生"
+    ENTREPRENEUR = "entrepreneur", "本土企业家"
+    COOPERATIVE = "cooperative", "合作社负责人"
+    DOCTOR_TEACHER = "doctor_teacher", "乡村医生/教师"
+
+
+@audited(exclude=["id_number_hash", "phone_hash"])
+class Person(models.Model):
+    """A natural person: party member, previous-term cadre, later candidate or voter."""
+
+    class Sex(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    class PoliticalStatus(models.TextChoices):
+        FULL_MEMBER = "full_member", "中共党员"
+        PROBATIONARY = "probationary", "中共预备党员"
+        LEAGUE = "league", "共青团员"
+        OTHER_PARTY = "other_party", "民主党派"
+        MASSES = "masses", "群众"
+
+    name = models.CharField("姓名", max_length=40)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_date = models.DateField("出生日期")
+    id_number = EncryptedTextField("公民身份号码")
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone = EncryptedTextField("联系电话", blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    education = models.CharField("学历", max_length=16, choices=Education.choices)
+    political_status = models.CharField(
+        "政治面貌", max_length=16, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    current_posts = models.CharField("现任职务", max_length=100, blank=True)
+    tags = ArrayField(
+        models.CharField(max_length=24, choices=PersonTag.choices),
+        verbose_name="人员类别",
+        default=list,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+
+    def __str__(self):
+        return self.name
+
+    def set_id_number(self, value: str) -> None:
+        self.id_number = value
+        self.id_number_hash = crypto.blind_index(value, purpose="id")
+
+    def set_phone(self, value: str) -> None:
+        self.phone = value
+        self.phone_hash = crypto.blind_index(value, purpose="phone") if value else ""
+
+    @property
+    def tag_labels(self):
+        return [PersonTag(t).label for t in self.tags if t in PersonTag.values]
+
+    @property
+    def id_number_masked(self):
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self):
+        return mask_phone(self.phone)
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@audited()
+class PartyMember(models.Model):
+    """A member on a branch's roster."""
+
+    class Status(models.TextChoices):
+        FULL = "full", "正式党员"
+        PROBATIONARY = "probationary", "预备党员"
+
+    branch = models.ForeignKey(PartyBranch, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField("党员类别", max_length=16, choices=Status.choices)
+    on_probation = models.BooleanField("留党察看期间", default=False)
+    joined_on = models.DateField("入党时间")
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员名册"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "person"],
+                name="member_once_per_branch",
+                violation_error_message="此人已在该党组织的名册中。",
+            )
+        ]
+
+    @property
+    def can_vote(self):
+        return self.status == self.Status.FULL and not self.on_probation

@@ -1,0 +1,187 @@
+"""Regions (county, township), the units that elect, their risk points and party branches."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+
+from renewal.models.base import audited, division_code_validator
+
+
+@audited()
+class Region(models.Model):
+    """A county (区县) or a township / subdistrict (乡镇/街道) under it."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", "区县"
+        TOWNSHIP = "township", "乡镇"
+        SUBDISTRICT = "subdistrict", "街道"
+
+    code = models.CharField(
+        "统计用区划代码", max_length=12, unique=True, validators=[division_code_validator]
+    )
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "行政区域"
+        verbose_name_plural = "行政区域"
+        ordering = ["code"]
+        permissions = [("approve_region", "审批本区域事项")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="county", parent__isnull=True)
+                | (~models.Q(kind="county") & models.Q(parent__isnull=False)),
+                name="region_county_is_root",
+                violation_error_message="区县不能有上级，乡镇/街道必须有上级区县。",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_county(self):
+        return self.kind == self.Kind.COUNTY
+
+    @property
+    def county(self):
+        return self if self.is_county else self.parent
+
+    def clean(self):
+        if self.parent_id and self.parent.kind != self.Kind.COUNTY:
+            raise ValidationError({"parent": "乡镇/街道的上级必须是区县。"})
+        if self.parent_id and self.code[:6] != self.parent.code[:6]:
+            raise ValidationError({"code": "乡镇/街道的区划代码前 6 位应与所属区县一致。"})
+
+
+@audited()
+class Unit(models.Model):
+    """A village (村) or community (社区): the unit that elects its two committees."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", "村"
+        COMMUNITY = "community", "社区"
+
+    code = models.CharField(
+        "统计用区划代码", max_length=12, unique=True, validators=[division_code_validator]
+    )
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.VILLAGE)
+    township = models.ForeignKey(
+        Region, verbose_name="乡镇/街道", on_delete=models.PROTECT, related_name="units"
+    )
+    # Denormalised from township.parent so county-wide lists filter on one index.
+    county = models.ForeignKey(
+        Region, verbose_name="区县", on_delete=models.PROTECT, related_name="county_units"
+    )
+    population = models.PositiveIntegerField(
+        "户籍人口", default=0, validators=[MaxValueValidator(200_000)]
+    )
+    households = models.PositiveIntegerField(
+        "户数", default=0, validators=[MaxValueValidator(100_000)]
+    )
+    groups = models.PositiveSmallIntegerField(
+        "村(居)民小组数", default=0, validators=[MaxValueValidator(200)]
+    )
+    is_key = models.BooleanField("重点难点村", default=False)
+    key_reasons = models.TextField("重点难点原因", blank=True)
+    risk_assessed_on = models.DateField("风险研判完成日期", null=True, blank=True)
+    # Derived from recorded facts by renewal.services.unit_refresh_stage; never edited.
+    stage = models.CharField("当前阶段", max_length=24, default="preparation", db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "村(社区)"
+        verbose_name_plural = "村(社区)"
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["county", "code"]),
+            models.Index(fields=["county", "stage", "code"]),
+            models.Index(fields=["township", "code"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(households__lte=models.F("population")),
+                name="unit_households_not_above_population",
+                violation_error_message="户数不能多于户籍人口。",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_community(self):
+        return self.kind == self.Kind.COMMUNITY
+
+    @property
+    def committee_label(self):
+        return "居民委员会" if self.is_community else "村民委员会"
+
+    @property
+    def group_label(self):
+        return "居民小组" if self.is_community else "村民小组"
+
+    def clean(self):
+        errors = {}
+        if self.households and self.population and self.households > self.population:
+            errors["households"] = "户数不能多于户籍人口。"
+        if self.township_id and self.code and self.code[:9] != self.township.code[:9]:
+            errors["code"] = f"区划代码前 9 位应与所属乡镇/街道 {self.township.code[:9]} 一致。"
+        if self.is_key and not self.key_reasons.strip():
+            errors["key_reasons"] = "标为重点难点村时须写明原因。"
+        if errors:
+            raise ValidationError(errors)
+
+
+@audited()
+class RiskPoint(models.Model):
+    class Category(models.TextChoices):
+        COMPLEX = "complex", "选情复杂"
+        CLAN = "clan", "宗族宗教"
+        DISPUTE = "dispute", "矛盾纠纷"
+        LEGACY = "legacy", "历史遗留问题"
+        OTHER = "other", "其他"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="risk_points")
+    category = models.CharField("类别", max_length=12, choices=Category.choices)
+    description = models.CharField("情况说明", max_length=300)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "风险点"
+        verbose_name_plural = "风险点"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}：{self.description}"
+
+
+@audited()
+class PartyBranch(models.Model):
+    class Kind(models.TextChoices):
+        BRANCH = "branch", "党支部"
+        GENERAL_BRANCH = "general_branch", "党总支"
+        COMMITTEE = "committee", "党委"
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="branch")
+    name = models.CharField("党组织名称", max_length=80)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.BRANCH)
+    voting_members = models.PositiveIntegerField(
+        "有表决权党员数", default=0, validators=[MaxValueValidator(5000)]
+    )
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+
+    def __str__(self):
+        return self.name

@@ -6,7 +6,8 @@ class BallotsConfig(AppConfig):
     verbose_name = "选举与计票"
 
     def ready(self):
-        from ballots import figures, figures_vote
+        from ballots.congress import figures as figures_vote
+        from ballots.villagers import figures
 
         figures.register()
         figures_vote.register()

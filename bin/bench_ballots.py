@@ -320,7 +320,7 @@ def step_congress(args) -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from renewal.services import active_round
+    from renewal.selectors import active_round
 
     user = get_user_model().objects.get(username=STAFF)
     unit = bench_unit(user, args.members)

@@ -50,7 +50,7 @@ def register_ballots_stand_ins() -> list[str]:
     """Stage checks and figures the ballots app registers after issue 5 (if it has not)."""
     from ballots.models import Congress
     from renewal.kit import figures
-    from renewal.progress import end_of_day
+    from renewal.kit.dates import end_of_day
 
     added = []
     if "congress" not in figures.stage_checks():

@@ -93,7 +93,7 @@ def _county_and_round():
 def _elections(county, rnd) -> list[int]:
     """One election per unit of the county (created where missing); their ids by unit code."""
     from ballots.models import VillagersElection
-    from ballots.villagers_setup import pack_for
+    from ballots.villagers.setup import pack_for
     from renewal.models import Unit
 
     day = datetime.date(2027, 5, 20)
@@ -202,7 +202,7 @@ def step_seed(args) -> dict:
 def write_import_file(path: Path, count: int) -> None:
     from openpyxl import Workbook
 
-    from ballots.voter_import import COLUMNS
+    from ballots.villagers.voter_import import COLUMNS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("选民名单")
@@ -249,7 +249,7 @@ def step_import(args) -> dict:
     from django.db import connection
 
     from ballots.models import VoterImportJob
-    from ballots.voter_import import import_confirm, import_start
+    from ballots.villagers.voter_import import import_confirm, import_start
 
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         raise SystemExit("Celery 未以 eager 模式运行（REDIS_URL 未能移除），无法在进程内计时。")
@@ -304,7 +304,7 @@ def step_import(args) -> dict:
 def step_dupcheck(args) -> dict:
     from django.db import connection
 
-    from ballots.voter_import import (
+    from ballots.villagers.voter_import import (
         VoterRow,
         check_against_county,
         county_duplicates,

@@ -18,6 +18,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from renewal.kit.dates import age_on
+
 # Mirrors of the TextChoices in renewal.models; kept here so this module imports no Django.
 EDUCATION_LABELS = {
     "primary": "小学",
@@ -153,12 +155,6 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.level == ERROR
-
-
-def age_on(birth: date, day: date) -> int:
-    """Whole years (周岁) reached on ``day``."""
-    before_birthday = (day.month, day.day) < (birth.month, birth.day)
-    return day.year - birth.year - before_birthday
 
 
 def education_label(value: str) -> str:

@@ -13,8 +13,8 @@ Stage rules (a unit's stage is complete when, by the end of the day):
 from django.db.models import Count
 
 from candidates.models import Candidacy, CandidacyLog
+from renewal.kit.dates import end_of_day
 from renewal.kit.figures import register_stage_check, register_unit_figure
-from renewal.progress import end_of_day
 
 
 def _units_with_candidacies(round_, unit_ids, day) -> set[int]:

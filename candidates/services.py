@@ -26,7 +26,7 @@ from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
 from renewal.kit.versioned import effective_row
 from renewal.models import Body, DomainError, Person, Post, Profile, RenewalRound, Unit
-from renewal.services import active_round
+from renewal.selectors import active_round
 
 PARTY_POSTS = {Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.PARTY_MEMBER}
 VILLAGERS_POSTS = {Post.DIRECTOR, Post.DEPUTY_DIRECTOR, Post.COMMITTEE_MEMBER, Post.WOMEN_MEMBER}

@@ -31,7 +31,7 @@ from candidates.selectors import FILTER_KEYS, filtered_candidacies
 from renewal import access as region_access
 from renewal.kit.exports import export_start
 from renewal.models import AccessLog, Body, DomainError, Unit
-from renewal.services import active_round
+from renewal.selectors import active_round
 from renewal.views import township_options
 
 

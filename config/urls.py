@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ballots.villagers.views import legacy as villagers_legacy
+
 admin.site.site_header = "换届通 系统管理"
 admin.site.site_title = "换届通"
 
@@ -12,9 +14,14 @@ urlpatterns = [
     path("", include("renewal.urls")),
     path("", include("renewal.aftercare.urls")),
     path("", include("candidates.urls")),
-    path("", include("ballots.urls")),
-    path("villagers/", include("ballots.urls_villagers")),
+    path("", include("ballots.congress.urls")),
+    path("villagers/", include("ballots.villagers.urls")),
     path("", include("discipline.urls")),
-    path("villagers-results/", include("ballots.urls_villagers_vote")),
+    path("villagers-results/", villagers_legacy.results_redirect, name="villagers-results"),
+    path(
+        "villagers-results/<path:rest>",
+        villagers_legacy.results_redirect,
+        name="villagers-results-page",
+    ),
     path("", include("renewal.rollup.urls")),
 ]

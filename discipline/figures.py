@@ -9,8 +9,8 @@ Read as of the end of the given day from the report's own timestamps; one query.
 from django.db.models import Min, Q
 
 from discipline.models import Report
+from renewal.kit.dates import end_of_day
 from renewal.kit.figures import register_unit_figure
-from renewal.progress import end_of_day
 
 
 def _counts(round_, unit_ids, day, condition: Q) -> dict[int, int]:

@@ -28,6 +28,7 @@ from candidates.models import Candidacy
 from candidates.services import candidacy_disqualify
 from discipline import access
 from discipline.models import Pledge, ProhibitionItem, Report, Talk
+from renewal.kit.dates import start_of_day
 from renewal.models import (
     Body,
     DomainError,
@@ -40,7 +41,7 @@ from renewal.models import (
     TermMember,
     Unit,
 )
-from renewal.services import active_round
+from renewal.selectors import active_round
 
 Status = Report.Status
 
@@ -115,10 +116,6 @@ def received_due(received_at: datetime.datetime) -> datetime.date:
     return due_after(timezone.localdate(received_at), "assign", stage_limits())
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def unfinished_q() -> Q:
     return Q(status__in=OPEN_STATUSES) | Q(status=Status.CONCLUDED, substantiated=True)
 
@@ -129,7 +126,7 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     assign_cutoff = today - datetime.timedelta(days=stage_limits()["assign"])
     late = Q(stage_due__lt=today) | Q(
-        stage_due__isnull=True, status=Status.RECEIVED, received_at__lt=_midnight(assign_cutoff)
+        stage_due__isnull=True, status=Status.RECEIVED, received_at__lt=start_of_day(assign_cutoff)
     )
     return unfinished_q() & late
 
@@ -349,9 +346,9 @@ def _figure_annotations(today: datetime.date) -> dict:
         "notified": Count("id", filter=Q(status=Status.NOTIFIED)),
     }
     for index, (low, high, _label) in enumerate(AGE_BUCKETS):
-        window = Q(received_at__lt=_midnight(today - datetime.timedelta(days=low - 1)))
+        window = Q(received_at__lt=start_of_day(today - datetime.timedelta(days=low - 1)))
         if high is not None:
-            window &= Q(received_at__gte=_midnight(today - datetime.timedelta(days=high)))
+            window &= Q(received_at__gte=start_of_day(today - datetime.timedelta(days=high)))
         annotations[f"age{index}"] = Count("id", filter=open_q & window)
     return annotations
 

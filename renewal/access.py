@@ -108,8 +108,21 @@ def unit_for_user(user, pk, *, write: bool = False, queryset=None) -> Unit:
     return unit
 
 
-def can_write_unit(user, unit: Unit) -> bool:
-    return can_in_region(user, "change_region", unit.township_id)
+def can_write_unit(user, unit: Unit, *, county_reviewer: bool = False) -> bool:
+    """Whether the user may change the unit's records.
+
+    The township's staff and leaders enter their units' data. Where the county reviews
+    and corrects (voter registers on appeal, audits, handovers), ``county_reviewer``
+    lets the county's reviewers (an approve grant on the county itself) write too.
+    """
+    if can_in_region(user, "change_region", unit.township_id):
+        return True
+    return county_reviewer and can_write_county(user, unit.county_id)
+
+
+def can_write_county(user, county_id: int) -> bool:
+    """County reviewers (an approve grant on the county itself) and admins."""
+    return user.is_superuser or county_id in direct_region_ids(user, "approve_region")
 
 
 # --- Rounds and the timetable ---------------------------------------------------------

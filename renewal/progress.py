@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from renewal.kit import figures
+from renewal.kit.dates import end_of_day
 
 # Registered checks are called with at most this many unit ids at a time, so a
 # province-size county keeps its IN lists (and the queries' memory) bounded.
@@ -65,15 +66,6 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
 
 
 # --- Loading the facts -------------------------------------------------------------------
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after ``day`` in the project's time zone (aware)."""
-    from django.utils import timezone
-
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    )
 
 
 def enabled_codes(rnd) -> list[str]:

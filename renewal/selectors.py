@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from renewal import access
 from renewal.forms import SORTS, UnitFilterForm
-from renewal.models import STAGE_NAMES, Stage
+from renewal.models import STAGE_NAMES, RenewalRound, Stage
 
 
 def stage_due_dates(county_ids) -> dict[tuple[int, str], datetime.date]:
@@ -80,3 +80,8 @@ def filtered_units(user, data, *, today=None):
         order = "code"
     qs = qs.order_by(order, "code") if order != "code" else qs.order_by("code")
     return form, qs, due
+
+
+def active_round(county_id: int) -> RenewalRound | None:
+    """The county's renewal round in progress, or None (at most one: a unique index)."""
+    return RenewalRound.objects.filter(county_id=county_id, is_active=True).first()

@@ -21,6 +21,7 @@ from renewal.models import (
     Unit,
     UnitSeats,
 )
+from renewal.selectors import active_round
 
 UNIT_FIELDS = (
     "name",
@@ -32,10 +33,6 @@ UNIT_FIELDS = (
     "key_reasons",
     "risk_assessed_on",
 )
-
-
-def active_round(county_id: int) -> RenewalRound | None:
-    return RenewalRound.objects.filter(county_id=county_id, is_active=True).first()
 
 
 # --- Units ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from renewal import access, services
+from renewal import access, selectors, services
 from renewal.forms import (
     BranchForm,
     DecisionForm,
@@ -170,7 +170,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, pk):
     unit = access.unit_for_user(request.user, pk)
-    rnd = services.active_round(unit.county_id)
+    rnd = selectors.active_round(unit.county_id)
     seats = unit.seats.filter(round=rnd).first() if rnd else None
     branch = getattr(unit, "branch", None)
     members = (
@@ -333,7 +333,7 @@ def seat_change_create(request, pk):
             else:
                 messages.success(request, "职数调整申请已提交，待乡镇(街道)党(工)委审批。")
             return redirect("renewal:unit-detail", pk=unit.pk)
-    rnd = services.active_round(unit.county_id)
+    rnd = selectors.active_round(unit.county_id)
     return render(
         request, "renewal/seat_change_form.html", {"form": form, "unit": unit, "round": rnd}
     )

@@ -2,7 +2,7 @@
 
 import datetime
 
-from ballots import services as bs
+from ballots.congress import services as bs
 from tests.factories import add_roster
 
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]

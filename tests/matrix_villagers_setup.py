@@ -2,8 +2,8 @@
 
 import datetime
 
-from ballots import villagers_setup as setup
 from ballots.models import VoterImportJob
+from ballots.villagers import setup
 from renewal.kit.idcard import make_id_number
 
 ELECTION_DAY = datetime.date(2027, 1, 20)

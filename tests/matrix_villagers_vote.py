@@ -2,7 +2,6 @@
 
 import datetime
 
-from ballots import villagers_vote as vv
 from ballots.models import (
     BallotBox,
     VillagersNomination,
@@ -10,6 +9,7 @@ from ballots.models import (
     VillagersRound,
     VoteOfficial,
 )
+from ballots.villagers import vote as vv
 from renewal.models import Term, TermMember
 from tests.factories import UnitFactory, villagers_election
 
@@ -77,78 +77,88 @@ def rows(expect):
     write_render = expect(
         staff_a=200, staff_b=404, reviewer=403, reviewer_other=404, discipline=404, admin=200
     )
-    prefix = "/villagers-results"
+    moved = expect(
+        anon=301,
+        staff_a=301,
+        staff_b=301,
+        reviewer=301,
+        reviewer_other=301,
+        discipline=301,
+        dept=301,
+        admin=301,
+    )
+    prefix = "/villagers"
     return {
-        "villagers_vote:list": (
+        "villagers:vote-list": (
             "get",
-            lambda w, x: f"{prefix}/",
+            lambda w, x: f"{prefix}/vote/",
             None,
             expect(discipline=404, dept=404),
         ),
-        "villagers_vote:detail": ("get", lambda w, x: f"{prefix}/{E(x)}/", None, page),
-        "villagers_vote:setup": (
+        "villagers:vote-detail": ("get", lambda w, x: f"{prefix}/{E(x)}/vote/", None, page),
+        "villagers:ballot-setup": (
             "post",
-            lambda w, x: f"{prefix}/{E(x)}/setup/",
+            lambda w, x: f"{prefix}/{E(x)}/ballot-setup/",
             {"mode": "separate", "deputy_seats": "1"},
             write_post,
         ),
-        "villagers_vote:nominations": (
+        "villagers:nominations": (
             "get",
             lambda w, x: f"{prefix}/{E(x)}/nominations/",
             None,
             page,
         ),
-        "villagers_vote:nomination-delete": (
+        "villagers:nomination-delete": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/nominations/{x['v_nomination'].pk}/delete/",
             {},
             write_post,
         ),
-        "villagers_vote:candidates-confirm": (
+        "villagers:candidates-confirm": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/posts/director/confirm/",
             {},
             write_post,
         ),
-        "villagers_vote:polling": ("get", lambda w, x: f"{prefix}/{E(x)}/polling/", None, page),
-        "villagers_vote:official-add": (
+        "villagers:polling": ("get", lambda w, x: f"{prefix}/{E(x)}/polling/", None, page),
+        "villagers:official-add": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/officials/",
             {},
             write_render,
         ),
-        "villagers_vote:official-delete": (
+        "villagers:official-delete": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/officials/{x['v_official'].pk}/delete/",
             {},
             write_post,
         ),
-        "villagers_vote:box-add": (
+        "villagers:box-add": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/boxes/",
             {},
             write_render,
         ),
-        "villagers_vote:box-entry": (
+        "villagers:box-entry": (
             "get",
             lambda w, x: f"{prefix}/boxes/{x['v_box'].pk}/",
             None,
             page,
         ),
-        "villagers_vote:count": ("post", lambda w, x: f"{prefix}/{E(x)}/count/", {}, write_post),
-        "villagers_vote:round-detail": (
+        "villagers:count": ("post", lambda w, x: f"{prefix}/{E(x)}/count/", {}, write_post),
+        "villagers:round-detail": (
             "get",
             lambda w, x: f"{prefix}/rounds/{x['v_round'].pk}/",
             None,
             page,
         ),
-        "villagers_vote:round-record": (
+        "villagers:round-record": (
             "get",
             lambda w, x: f"{prefix}/rounds/{x['v_round'].pk}/record.json",
             None,
             page,
         ),
-        "villagers_vote:approve": (
+        "villagers:approve": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/approve/",
             {},
@@ -162,11 +172,20 @@ def rows(expect):
                 admin=302,
             ),
         ),
-        "villagers_vote:recalls": ("get", lambda w, x: f"{prefix}/{E(x)}/recalls/", None, page),
-        "villagers_vote:recall-vote": (
+        "villagers:recalls": ("get", lambda w, x: f"{prefix}/{E(x)}/recalls/", None, page),
+        "villagers:recall-vote": (
             "post",
             lambda w, x: f"{prefix}/recalls/{x['v_recall'].pk}/vote/",
             {},
             write_post,
+        ),
+        # Addresses from before the vote shared the set-up's namespace: a permanent redirect
+        # for everyone (the new address checks access).
+        "villagers-results": ("get", lambda w, x: "/villagers-results/", None, moved),
+        "villagers-results-page": (
+            "get",
+            lambda w, x: f"/villagers-results/{E(x)}/setup/",
+            None,
+            moved,
         ),
     }

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ballots import services as bs
+from ballots.congress import services as bs
 from tests.browser import log_in, page  # noqa: F401
 from tests.factories import add_roster
 from tests.fixtures import PASSWORD

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from ballots import villagers_vote as vv
 from ballots.tests.villagers_vote_helpers import (
     DEPUTIES,
     MAIN_VOTES,
@@ -13,6 +12,7 @@ from ballots.tests.villagers_vote_helpers import (
     STAFF,
     make_election,
 )
+from ballots.villagers import vote as vv
 from renewal.models import Term, TermMember
 from tests.browser import log_in, page  # noqa: F401
 from tests.fixtures import PASSWORD
@@ -47,7 +47,7 @@ def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, pe
         round=world["round"],
     )
     TermMember.objects.create(term=party, person=people["王建国"], post="secretary")
-    base = f"{live_server.url}/villagers-results/{election.pk}"
+    base = f"{live_server.url}/villagers/{election.pk}"
 
     log_in(page, live_server, "staff_a", PASSWORD)
     page.goto(f"{base}/nominations/")
@@ -98,7 +98,7 @@ def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, pe
         page.click("button:has-text('保存本投票点结果')")
         page.wait_for_selector(f".messages li:has-text('{box}的计票结果已保存')")
 
-    page.goto(f"{base}/")
+    page.goto(f"{base}/vote/")
     page.click("button:has-text('汇总所有票箱并计票')")
     page.wait_for_selector(".messages li:has-text('已汇总所有票箱并计票')")
     assert "主任：王建国" in page.inner_text("#result")
@@ -119,7 +119,7 @@ def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, pe
     assert "赵磊 当选" in page.inner_text("#verdict")
 
     log_in(page, live_server, "leader_a", PASSWORD)
-    page.goto(f"{base}/")
+    page.goto(f"{base}/vote/")
     page.click("button:has-text('确认选举结果')")
     page.wait_for_selector(".messages li:has-text('选举结果已确认')")
     assert "一肩挑" in page.inner_text("#one-shoulder")

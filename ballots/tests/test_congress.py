@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from ballots import services as bs
+from ballots.congress import services as bs
 from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
 from renewal.models import DomainError, Term
 from tests.factories import PersonFactory, add_roster

@@ -10,8 +10,8 @@ from functools import partial
 import pytest
 from pypdf import PdfReader
 
-from ballots import printing
-from ballots.printing import (
+from ballots.congress import printing
+from ballots.congress.printing import (
     BallotSpec,
     MissingGlyphError,
     TallySpec,

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ballots import villagers_setup as setup
 from ballots.models import VillagersElection, VoterProxy, VoterRegistration
 from ballots.tests.villagers_helpers import make_election, register, voter_id
+from ballots.villagers import setup
 from renewal.models import AccessLog
 
 pytestmark = pytest.mark.django_db

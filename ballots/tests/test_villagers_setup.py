@@ -4,8 +4,6 @@ import datetime
 
 import pytest
 
-from ballots import villagers_setup as setup
-from ballots.figures import voters_registered
 from ballots.models import (
     CountyVillagersRules,
     ElectionCommitteeMember,
@@ -16,6 +14,8 @@ from ballots.models import (
     VoterRegistration,
 )
 from ballots.tests.villagers_helpers import ELECTION_DAY, make_election, register, voter_id
+from ballots.villagers import setup
+from ballots.villagers.figures import voters_registered
 from renewal.kit.figures import unit_figures
 from renewal.kit.idcard import make_id_number
 from renewal.models import DomainError, Person

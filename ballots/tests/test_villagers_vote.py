@@ -8,8 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ballots import villagers_vote as vv
-from ballots.figures_vote import congress_held_units, villagers_approved_units
+from ballots.congress.figures import congress_held_units, villagers_approved_units
 from ballots.models import CountyVillagersRules, VillagersElection, VillagersRound
 from ballots.tests.villagers_vote_helpers import (
     DIRECTORS,
@@ -23,6 +22,7 @@ from ballots.tests.villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
+from ballots.villagers import vote as vv
 from renewal.kit import figures
 from renewal.models import DomainError, Term, TermMember, UnitSeats
 from tests.factories import PersonFactory
@@ -451,7 +451,7 @@ def test_ballot_setup_changes_seats_until_a_box_is_entered(world, staff):
 
 def test_a_nominee_on_the_election_committee_leaves_it(world, staff):
     from ballots.models import ElectionCommitteeMember
-    from ballots.villagers_setup import CANDIDATE_LEAVE_REASON, committee_member_add
+    from ballots.villagers.setup import CANDIDATE_LEAVE_REASON, committee_member_add
 
     election, people = make_election(world)
     nominee = people[DIRECTORS[0]]

@@ -5,7 +5,6 @@ import threading
 import pytest
 from django.db import connection
 
-from ballots import villagers_vote as vv
 from ballots.models import VillagersRound
 from ballots.tests.villagers_vote_helpers import (
     MAIN_VOTES,
@@ -15,6 +14,7 @@ from ballots.tests.villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
+from ballots.villagers import vote as vv
 from renewal.models import DomainError
 
 pytestmark = pytest.mark.django_db(transaction=True)

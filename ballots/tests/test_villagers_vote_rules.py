@@ -2,7 +2,7 @@
 
 import pytest
 
-from ballots import villagers_vote as vv
+from ballots.villagers import vote as vv
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from ballots import villagers_vote as vv
 from ballots.models import VillagersElection
 from ballots.tests.villagers_vote_helpers import (
     MAIN_VOTES,
@@ -15,6 +14,7 @@ from ballots.tests.villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
+from ballots.villagers import vote as vv
 from renewal.models import TermMember
 from tests.factories import villagers_election
 
@@ -27,7 +27,7 @@ def test_box_entry_error_keeps_what_was_typed(client, world, personas):
     main, _ = boxes_with_staff(election, people)
     client.force_login(personas["staff_a"])
     response = client.post(
-        f"/villagers-results/boxes/{main.pk}/",
+        f"/villagers/boxes/{main.pk}/",
         {
             "version": main.version,
             "ballots_issued": "50",
@@ -60,7 +60,7 @@ def test_box_entry_saves_write_ins(client, world, personas):
             data[f"{post}-c{i}"] = str(tally.get(name, 0))
     data["committee_member-w0-name"] = "钱多"
     data["committee_member-w0-votes"] = "3"
-    response = client.post(f"/villagers-results/boxes/{main.pk}/", data)
+    response = client.post(f"/villagers/boxes/{main.pk}/", data)
     assert response.status_code == 302
     main.refresh_from_db()
     assert main.votes["committee_member"]["钱多"] == 3
@@ -75,14 +75,14 @@ def test_list_filters_and_runs_constant_queries(
     villagers_election(world["unit_b1"], world["round"], voters=2)
     client.force_login(personas["staff_a"])
     with django_assert_max_num_queries(12):
-        response = client.get("/villagers-results/?sort=unit")
+        response = client.get("/villagers/vote/?sort=unit")
     body = response.content.decode()
     assert "大红城村" in body and "南街社区" in body and "居民委员会" in body
     assert "盛乐村" not in body  # township B is not staff A's
-    response = client.get("/villagers-results/?q=南街")
+    response = client.get("/villagers/vote/?q=南街")
     assert "大红城村" not in response.content.decode()
     client.force_login(personas["reviewer"])
-    response = client.get(f"/villagers-results/?township={world['township_b'].pk}")
+    response = client.get(f"/villagers/vote/?township={world['township_b'].pk}")
     assert "盛乐村" in response.content.decode()
     assert "大红城村" not in response.content.decode()
 
@@ -100,11 +100,11 @@ def test_only_approvers_confirm_and_community_says_residents(client, world, pers
         votes={"赵磊": 30},
     )
     client.force_login(personas["staff_a"])
-    assert client.post(f"/villagers-results/{election.pk}/approve/").status_code == 403
+    assert client.post(f"/villagers/{election.pk}/approve/").status_code == 403
     client.force_login(personas["reviewer"])
-    page = client.get(f"/villagers-results/{election.pk}/").content.decode()
+    page = client.get(f"/villagers/{election.pk}/vote/").content.decode()
     assert "确认选举结果并登记新一届班子" in page
-    response = client.post(f"/villagers-results/{election.pk}/approve/", follow=True)
+    response = client.post(f"/villagers/{election.pk}/approve/", follow=True)
     assert "选举结果已确认" in response.content.decode()
     election.refresh_from_db()
     assert election.status == VillagersElection.Status.APPROVED
@@ -118,15 +118,15 @@ def test_only_approvers_confirm_and_community_says_residents(client, world, pers
     )
     client.force_login(personas["staff_a"])
     response = client.post(
-        f"/villagers-results/recalls/{recall.pk}/vote/",
+        f"/villagers/recalls/{recall.pk}/vote/",
         {"voted_on": "2027-03-20", "registered": "100", "voted": "70", "in_favour": "40"},
         follow=True,
     )
     assert "罢免通过，其职务终止" in response.content.decode()
-    page = client.get(f"/villagers-results/{election.pk}/").content.decode()
+    page = client.get(f"/villagers/{election.pk}/vote/").content.decode()
     assert '委员：杨帆 <span class="tag key">已罢免' in page
     community, _ = villagers_election(world["unit_a2"], world["round"], voters=3)
-    page = client.get(f"/villagers-results/{community.pk}/").content.decode()
+    page = client.get(f"/villagers/{community.pk}/vote/").content.decode()
     assert "南街社区居民委员会选举" in page and "登记居民选民" in page
 
 
@@ -134,13 +134,13 @@ def test_record_download_is_a_ballot_record(client, world, personas):
     election, _ = counted_election(world, personas["staff_a"])
     rnd = election.vote_rounds.get(post="director", round_type="first")
     client.force_login(personas["reviewer"])
-    response = client.get(f"/villagers-results/rounds/{rnd.pk}/record.json")
+    response = client.get(f"/villagers/rounds/{rnd.pk}/record.json")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
     assert data["format"] == "ballot-record/1" and data["result"]["elected"] == ["王建国"]
     open_round = election.vote_rounds.get(status="open")
-    response = client.get(f"/villagers-results/rounds/{open_round.pk}/record.json")
+    response = client.get(f"/villagers/rounds/{open_round.pk}/record.json")
     assert response.status_code == 302
 
 
@@ -148,7 +148,7 @@ def test_nomination_form_keeps_input_on_refusal(client, world, personas):
     election, people = make_election(world)
     client.force_login(personas["staff_a"])
     response = client.post(
-        f"/villagers-results/{election.pk}/nominations/",
+        f"/villagers/{election.pk}/nominations/",
         {
             "post": "director",
             "person": people["王建国"].pk,

@@ -8,8 +8,6 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ballots import villagers_setup as setup
-from ballots import voter_import
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
 from ballots.tests.villagers_helpers import (
     HEADERS,
@@ -19,6 +17,7 @@ from ballots.tests.villagers_helpers import (
     voter_id,
     voter_row,
 )
+from ballots.villagers import setup, voter_import
 from renewal.kit import crypto
 from renewal.kit.idcard import make_id_number
 from renewal.models import Person

@@ -7,7 +7,7 @@ from io import BytesIO
 from django.apps import apps
 from openpyxl import Workbook
 
-from ballots import villagers_setup as setup
+from ballots.villagers import setup
 from renewal.kit.idcard import make_id_number
 
 ELECTION_DAY = datetime.date(2027, 1, 20)

@@ -1,7 +1,7 @@
 """A villagers' election ready for the vote, shared by the voting tests."""
 
-from ballots import villagers_vote as vv
 from ballots.models import VillagersBallotSetup
+from ballots.villagers import vote as vv
 from tests.factories import villagers_election
 
 DIRECTORS = ["王建国", "李秀英"]

@@ -23,6 +23,7 @@ from renewal.models import (
     RenewalRound,
     Unit,
 )
+from renewal.selectors import active_round
 
 READ_ONLY = "您只能查看、不能修改这项记录。"
 
@@ -58,7 +59,7 @@ def writable_units(user):
 
 
 def active_round_for(unit: Unit) -> RenewalRound:
-    rnd = RenewalRound.objects.filter(county_id=unit.county_id, is_active=True).first()
+    rnd = active_round(unit.county_id)
     if rnd is None:
         raise Http404
     return rnd

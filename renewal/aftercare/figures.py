@@ -5,20 +5,13 @@ end of ``day``: rows created later are left out, and a line closed after ``day``
 counts as open on ``day``.
 """
 
-import datetime
 from collections import Counter
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from renewal.kit.dates import end_of_day
 from renewal.kit.figures import register_stage_check, register_unit_figure
 from renewal.models import CommitteePledge, Handover, KeyUnitPlan, Rectification, Unit
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    """The first instant after ``day`` in the project's time zone."""
-    nxt = day + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime(nxt.year, nxt.month, nxt.day))
 
 
 def rectifications_open(round_, unit_ids, day):
@@ -26,7 +19,7 @@ def rectifications_open(round_, unit_ids, day):
         Rectification.objects.filter(
             finding__audit__round=round_,
             finding__audit__unit_id__in=list(unit_ids),
-            created_at__lt=_end_of(day),
+            created_at__lt=end_of_day(day),
         )
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
         .values("finding__audit__unit_id")
@@ -38,7 +31,7 @@ def rectifications_open(round_, unit_ids, day):
 def handovers_overdue(round_, unit_ids, day):
     rows = (
         Handover.objects.filter(
-            round=round_, unit_id__in=list(unit_ids), created_at__lt=_end_of(day), due_on__lt=day
+            round=round_, unit_id__in=list(unit_ids), created_at__lt=end_of_day(day), due_on__lt=day
         )
         .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day))
         .values("unit_id")
@@ -48,7 +41,7 @@ def handovers_overdue(round_, unit_ids, day):
 
 
 def key_units_without_plan(round_, unit_ids, day):
-    planned = KeyUnitPlan.objects.filter(round=round_, created_at__lt=_end_of(day))
+    planned = KeyUnitPlan.objects.filter(round=round_, created_at__lt=end_of_day(day))
     ids = Unit.objects.filter(pk__in=list(unit_ids), is_key=True).exclude(
         pk__in=planned.values("unit_id")
     )
@@ -68,7 +61,7 @@ def handover_complete(round_, unit_ids, day):
     """Units with at least one handover in the round, all of them complete by ``day``."""
     rows = (
         Handover.objects.filter(
-            round=round_, unit_id__in=list(unit_ids), created_at__lt=_end_of(day)
+            round=round_, unit_id__in=list(unit_ids), created_at__lt=end_of_day(day)
         )
         .values("unit_id")
         .annotate(

@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from renewal.kit import crypto
+from renewal.kit.dates import age_on
 from renewal.kit.idcard import mask_id_number, mask_phone
 from renewal.models.base import EncryptedTextField, audited
 from renewal.models.regions import PartyBranch
@@ -98,8 +99,7 @@ class Person(models.Model):
         return mask_phone(self.phone)
 
     def age_on(self, day: datetime.date) -> int:
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.birth_date, day)
 
 
 @audited()

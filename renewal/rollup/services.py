@@ -44,6 +44,7 @@ from renewal.models import (
     Unit,
 )
 from renewal.rollup import structure
+from renewal.selectors import active_round
 
 LOCK_NAMESPACE = 0x7011  # high bits of the advisory lock key, so it is ours alone
 REPORT_FIELDS = [code for code, _ in DailyReport.FIGURES]
@@ -208,7 +209,7 @@ def _lock(county_id: int, day: datetime.date) -> bool:
 
 
 def round_for(county: Region) -> RenewalRound:
-    rnd = RenewalRound.objects.filter(county=county, is_active=True).first()
+    rnd = active_round(county.pk)
     if rnd is None:
         raise DomainError(f"{county.name}没有进行中的换届轮次，无法生成日通报。")
     return rnd

@@ -20,6 +20,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
+from renewal.kit.dates import age_on
+
 COLLEGE_OR_ABOVE = frozenset({"college", "bachelor", "postgraduate"})
 VETERAN = "veteran"
 PARTY, VILLAGERS = "party", "villagers"
@@ -80,10 +82,6 @@ class UnitCompliance:
     @property
     def compliant(self) -> bool:
         return not self.shortfalls
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -13,8 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 
-from ballots.demo_villagers import seed_villagers_setup
-from ballots.demo_vote import seed_villagers_vote
+from ballots.villagers.demo import seed_villagers_setup, seed_villagers_vote
 from renewal import services
 from renewal.aftercare.demo import seed_aftercare
 from renewal.kit import crypto

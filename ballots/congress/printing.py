@@ -20,18 +20,14 @@ from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
+from django.conf import settings
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TextMode, WrapMode
 
 from ballots.strokes import stroke_sort_key
 
-FONT_PATH = (
-    Path(__file__).resolve().parent.parent
-    / "static"
-    / "fonts"
-    / "NotoSansCJKsc-Regular-subset-GB2312.ttf"
-)
+FONT_PATH = Path(settings.BASE_DIR) / "static" / "fonts" / "NotoSansCJKsc-Regular-subset-GB2312.ttf"
 FONT = "NotoSansCJKsc"
 
 PT = 25.4 / 72  # mm per point

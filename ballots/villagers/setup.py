@@ -22,8 +22,10 @@ from ballots.models import (
     VoterRegistration,
 )
 from renewal.kit import crypto
+from renewal.kit.dates import age_on
 from renewal.kit.idcard import IdNumberError, parse_id_number
 from renewal.models import DomainError, Person, RenewalRound, Unit
+from renewal.selectors import active_round
 
 CANDIDATE_LEAVE_REASON = "本人被提名为候选人，依法退出选举委员会"
 
@@ -52,15 +54,11 @@ def latest_publication_day(election: VillagersElection) -> datetime.date:
     return election.election_day - datetime.timedelta(days=election.pack.publication_days)
 
 
-def age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 # --- The election ---------------------------------------------------------------------------
 
 
 def _active_round(unit: Unit) -> RenewalRound:
-    rnd = RenewalRound.objects.filter(county_id=unit.county_id, is_active=True).first()
+    rnd = active_round(unit.county_id)
     if rnd is None:
         raise DomainError(f"{unit.name}所在区县尚未设立进行中的换届轮次。")
     return rnd

@@ -28,7 +28,7 @@ from candidates.models import Candidacy
 from renewal.kit.versioned import effective_row
 from renewal.kit.workdays import CalendarGap, nth_working_day
 from renewal.models import Body, DomainError, Unit
-from renewal.services import active_round
+from renewal.selectors import active_round
 
 NOTICE_WORKING_DAYS = 5  # seed 003: 公示不少于 5 个工作日
 
@@ -570,7 +570,7 @@ def congress_approve(*, actor, congress: Congress, today: datetime.date | None =
         timezone.now(),
     )
     congress.save(update_fields=["status", "approved_by", "approved_at"])
-    from ballots.villagers_vote import party_term_write
+    from ballots.villagers.vote import party_term_write
 
     party_term_write(congress)
     return congress

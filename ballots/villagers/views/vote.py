@@ -10,22 +10,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ballots import access_vote as access
-from ballots import villagers_vote as vv
-from ballots.forms_vote import (
-    BallotSetupForm,
-    BoxForm,
-    NominationForm,
-    OfficialForm,
-    RecallForm,
-    RecallVoteForm,
-)
 from ballots.models import (
     VillagersElection,
     VillagersNomination,
     VillagersPost,
     VillagersRecall,
     VillagersRound,
+)
+from ballots.villagers import access
+from ballots.villagers import vote as vv
+from ballots.villagers.forms import (
+    BallotSetupForm,
+    BoxForm,
+    NominationForm,
+    OfficialForm,
+    RecallForm,
+    RecallVoteForm,
 )
 from renewal import access as region_access
 from renewal.models import Body, DomainError, TermMember
@@ -53,7 +53,7 @@ def _version(post) -> int:
 
 @login_required
 def vote_list(request):
-    if access.villagers_access.excluded(request.user):
+    if access.excluded(request.user):
         raise Http404
     region_access.require_region_scope(request.user)
     qs = access.elections_visible_to(request.user).select_related("unit", "unit__township")
@@ -89,7 +89,7 @@ def _context(request, election, **extra):
         "election": election,
         "setup": vv.setup_for(election),
         "seats": vv.seats_by_post(election),
-        "can_write": access.can_write(request.user, election)
+        "can_write": access.can_enter_vote(request.user, election)
         and election.status != VillagersElection.Status.APPROVED,
         **extra,
     }
@@ -129,7 +129,7 @@ def vote_detail(request, pk):
 @login_required
 @require_POST
 def ballot_setup(request, pk):
-    election = access.election_for_user(request.user, pk, write=True)
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
     form = BallotSetupForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择计票方式，副主任职数填 0 到 3 的整数。")
@@ -140,7 +140,7 @@ def ballot_setup(request, pk):
             messages.error(request, str(exc))
         else:
             messages.success(request, "计票方式和职数已保存。")
-    return redirect("villagers_vote:detail", pk=election.pk)
+    return redirect("villagers:vote-detail", pk=election.pk)
 
 
 # --- Nominations ------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def ballot_setup(request, pk):
 
 @login_required
 def nominations(request, pk):
-    election = access.election_for_user(request.user, pk, write=request.method == "POST")
+    election = access.election_for_user(request.user, pk, write=request.method == "POST", vote=True)
     seats = vv.seats_by_post(election)
     form = NominationForm(request.POST or None, election=election, posts=list(seats))
     if request.method == "POST" and form.is_valid():
@@ -169,7 +169,7 @@ def nominations(request, pk):
             messages.success(
                 request, f"已提名{data['person'].name}为{VillagersPost(data['post']).label}候选人。"
             )
-            return redirect("villagers_vote:nominations", pk=election.pk)
+            return redirect("villagers:nominations", pk=election.pk)
     rows = election.nominations.select_related("person").prefetch_related("relatives")
     by_post = {p: [] for p in seats}
     for n in rows:
@@ -204,7 +204,7 @@ def nominations(request, pk):
 @login_required
 @require_POST
 def nomination_delete(request, pk, nid):
-    election = access.election_for_user(request.user, pk, write=True)
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
     nomination = VillagersNomination.objects.filter(pk=nid, election=election).first()
     if nomination is None:
         raise Http404
@@ -214,13 +214,13 @@ def nomination_delete(request, pk, nid):
         messages.error(request, str(exc))
     else:
         messages.success(request, "已撤销该提名。")
-    return redirect("villagers_vote:nominations", pk=election.pk)
+    return redirect("villagers:nominations", pk=election.pk)
 
 
 @login_required
 @require_POST
 def candidates_confirm(request, pk, post):
-    election = access.election_for_user(request.user, pk, write=True)
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
     if post not in VillagersPost.values:
         raise Http404
     ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
@@ -232,7 +232,7 @@ def candidates_confirm(request, pk, post):
         messages.success(
             request, f"{VillagersPost(post).label}正式候选人（按姓氏笔画）：{'、'.join(names)}。"
         )
-    return redirect("villagers_vote:nominations", pk=election.pk)
+    return redirect("villagers:nominations", pk=election.pk)
 
 
 # --- Officials and boxes ------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def polling(request, pk):
 @login_required
 @require_POST
 def official_add(request, pk):
-    election = access.election_for_user(request.user, pk, write=True)
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
     form = OfficialForm(request.POST, election=election)
     if form.is_valid():
         try:
@@ -276,14 +276,14 @@ def official_add(request, pk):
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"已添加{form.cleaned_data['person'].name}。")
-            return redirect("villagers_vote:polling", pk=election.pk)
+            return redirect("villagers:polling", pk=election.pk)
     return _polling_page(request, election, official_form=form)
 
 
 @login_required
 @require_POST
 def official_delete(request, pk, oid):
-    election = access.election_for_user(request.user, pk, write=True)
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
     official = election.officials.filter(pk=oid).select_related("box").first()
     if official is None:
         raise Http404
@@ -293,13 +293,13 @@ def official_delete(request, pk, oid):
         messages.error(request, str(exc))
     else:
         messages.success(request, "已撤换。")
-    return redirect("villagers_vote:polling", pk=election.pk)
+    return redirect("villagers:polling", pk=election.pk)
 
 
 @login_required
 @require_POST
 def box_add(request, pk):
-    election = access.election_for_user(request.user, pk, write=True)
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
     form = BoxForm(request.POST)
     if form.is_valid():
         try:
@@ -308,7 +308,7 @@ def box_add(request, pk):
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"已设立{form.cleaned_data['name']}。")
-            return redirect("villagers_vote:polling", pk=election.pk)
+            return redirect("villagers:polling", pk=election.pk)
     return _polling_page(request, election, box_form=form)
 
 
@@ -392,8 +392,8 @@ def box_entry(request, bid):
                 errors.append(str(exc))
             else:
                 messages.success(request, f"{box.name}的计票结果已保存。")
-                return redirect("villagers_vote:polling", pk=election.pk)
-    can_write = access.can_write(request.user, election) and not election.vote_rounds.exists()
+                return redirect("villagers:polling", pk=election.pk)
+    can_write = access.can_enter_vote(request.user, election) and not election.vote_rounds.exists()
     return render(
         request,
         "ballots/villagers_vote/box_entry.html",
@@ -417,14 +417,14 @@ def box_entry(request, bid):
 @login_required
 @require_POST
 def count(request, pk):
-    election = access.election_for_user(request.user, pk, write=True)
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
     try:
         vv.election_count(election=election, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "已汇总所有票箱并计票。")
-    return redirect("villagers_vote:detail", pk=election.pk)
+    return redirect("villagers:vote-detail", pk=election.pk)
 
 
 @login_required
@@ -460,7 +460,7 @@ def round_detail(request, rid):
                 errors.append(str(exc))
             else:
                 messages.success(request, "本轮已计票。")
-                return redirect("villagers_vote:round-detail", rid=rnd.pk)
+                return redirect("villagers:round-detail", rid=rnd.pk)
     return render(
         request,
         "ballots/villagers_vote/round.html",
@@ -471,7 +471,7 @@ def round_detail(request, rid):
             rows=rows,
             counts=counts,
             errors=errors,
-            can_enter=access.can_write(request.user, election)
+            can_enter=access.can_enter_vote(request.user, election)
             and rnd.status == VillagersRound.Status.OPEN
             and election.status != VillagersElection.Status.APPROVED,
         ),
@@ -486,7 +486,7 @@ def round_record(request, rid):
         data = vv.round_record_json(rnd)
     except DomainError as exc:
         messages.error(request, str(exc))
-        return redirect("villagers_vote:round-detail", rid=rnd.pk)
+        return redirect("villagers:round-detail", rid=rnd.pk)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
@@ -509,7 +509,7 @@ def approve(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"选举结果已确认，新一届{election.committee_name}成员已登记。")
-    return redirect("villagers_vote:detail", pk=election.pk)
+    return redirect("villagers:vote-detail", pk=election.pk)
 
 
 # --- Recall --------------------------------------------------------------------------------------
@@ -529,7 +529,7 @@ def _members(election):
 
 @login_required
 def recalls(request, pk):
-    election = access.election_for_user(request.user, pk, write=request.method == "POST")
+    election = access.election_for_user(request.user, pk, write=request.method == "POST", vote=True)
     form = RecallForm(request.POST or None, members=_members(election))
     if request.method == "POST" and form.is_valid():
         try:
@@ -538,7 +538,7 @@ def recalls(request, pk):
             form.add_error(None, str(exc))
         else:
             messages.success(request, "罢免要求已登记。")
-            return redirect("villagers_vote:recalls", pk=election.pk)
+            return redirect("villagers:recalls", pk=election.pk)
     items = list(election.recalls.select_related("member__person"))
     for r in items:
         r.verdict = vv.recall_verdict(r)
@@ -554,7 +554,7 @@ def recalls(request, pk):
             vote_form=RecallVoteForm(initial={"registered": registered}),
             registered=registered,
             needed=vv.signatures_needed(registered, election.pack.recall_proposal_share_den),
-            can_recall=access.can_write(request.user, election)
+            can_recall=access.can_enter_vote(request.user, election)
             and election.status == VillagersElection.Status.APPROVED,
         ),
         status=400 if form.errors else 200,
@@ -575,4 +575,4 @@ def recall_vote(request, rid):
             messages.error(request, str(exc))
         else:
             messages.success(request, vv.recall_verdict(recall))
-    return redirect("villagers_vote:recalls", pk=recall.election_id)
+    return redirect("villagers:recalls", pk=recall.election_id)

@@ -8,8 +8,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ballots import access, services
-from ballots.forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
+from ballots.congress import access, services
+from ballots.congress.forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
 from ballots.models import Attendance, Congress, ElectionRound
 from renewal import access as region_access
 from renewal.models import DomainError
@@ -369,7 +369,7 @@ def round_record(request, pk):
 
 @login_required
 def round_pdf(request, pk, what):
-    from ballots import printing
+    from ballots.congress import printing
 
     rnd = access.round_for_user(request.user, pk)
     congress = rnd.congress
@@ -467,7 +467,7 @@ def congress_reopen(request, pk):
 
 @login_required
 def congress_report_pdf(request, pk):
-    from ballots import printing
+    from ballots.congress import printing
 
     congress = access.congress_for_user(request.user, pk)
     lines = [f"{congress.unit.township.name}党(工)委：", ""]

@@ -16,10 +16,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from ballots import villagers_access as access
-from ballots import villagers_setup as setup
-from ballots import voter_import
-from ballots.forms_villagers import (
+from ballots.models import (
+    VillagersElection,
+    VoterImportJob,
+    VoterObjection,
+    VoterRegistration,
+)
+from ballots.villagers import access, setup, voter_import
+from ballots.villagers.forms import (
     CommitteeMemberForm,
     ElectionForm,
     ImportUploadForm,
@@ -31,12 +35,6 @@ from ballots.forms_villagers import (
     VoterEditForm,
     VoterFilterForm,
     VoterForm,
-)
-from ballots.models import (
-    VillagersElection,
-    VoterImportJob,
-    VoterObjection,
-    VoterRegistration,
 )
 from renewal import access as region_access
 from renewal.models import AccessLog, DomainError
@@ -103,7 +101,7 @@ def election_list(request):
     writable = [
         u
         for u in writable.select_related("township").order_by("code")[:500]
-        if access.can_write_unit(request.user, u)
+        if access.can_prepare(request.user, u)
     ]
     return render(
         request,
@@ -174,7 +172,7 @@ def election_edit(request, pk):
 @login_required
 def election_detail(request, pk):
     election = access.election_for_user(request.user, pk)
-    can_write = access.can_write_unit(request.user, election.unit)
+    can_write = access.can_prepare(request.user, election.unit)
     members = list(
         election.committee_members.select_related("replaced_by").order_by(
             "left_on", "role", "joined_on", "pk"
@@ -316,7 +314,7 @@ def voter_list(request, pk):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_write": access.can_write_unit(request.user, election.unit),
+        "can_write": access.can_prepare(request.user, election.unit),
         "counts": _category_rows(election),
     }
     template = (
@@ -438,7 +436,7 @@ def register_publish(request, pk):
 @login_required
 def objection_list(request, pk):
     election = access.election_for_user(request.user, pk)
-    can_write = access.can_write_unit(request.user, election.unit)
+    can_write = access.can_prepare(request.user, election.unit)
     form = ObjectionForm(
         request.POST or None, election=election, initial={"received_on": timezone.localdate()}
     )
@@ -539,7 +537,7 @@ def _proxies(election):
 @login_required
 def proxy_list(request, pk):
     election = access.election_for_user(request.user, pk)
-    can_write = access.can_write_unit(request.user, election.unit)
+    can_write = access.can_prepare(request.user, election.unit)
     form = ProxyForm(request.POST or None, election=election)
     if request.method == "POST":
         election = access.election_for_user(request.user, pk, write=True)

@@ -28,7 +28,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
-from ballots.villagers_setup import age_on
 from candidates.imports import (
     CHUNK,
     ID_AS_NUMBER,
@@ -45,6 +44,7 @@ from candidates.imports import (
     stored_file,
 )
 from renewal.kit import crypto
+from renewal.kit.dates import age_on
 from renewal.kit.idcard import IdNumberError, make_id_number, parse_id_number
 from renewal.models import DomainError, Person
 

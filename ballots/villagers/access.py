@@ -1,16 +1,25 @@
-"""Who sees and changes villagers' elections, their registers, objections, proxies and imports.
+"""Who sees and changes villagers' elections: set-up, register, objections, proxies, imports,
+and the vote (nominations, boxes, rounds, result, recall).
 
-Township staff and leaders of the unit's township read and write; the county's reviewers
-read and write (they correct registers on appeal); discipline officers and department users
-do not see registers (personal data they do not need): 404, like anything outside a region.
+Reading follows the unit's region. Discipline officers and vetting departments have no
+business with an election (registers are personal data they do not need): 404, like
+anything outside a region.
+
+Writing has two rules, both ``renewal.access.can_write_unit``:
+- the set-up and the register: the township's staff and leaders, and the county's
+  reviewers, who correct registers on appeal (``county_reviewer=True``);
+- the vote: the township enters it; the county reads it and confirms the result.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ballots.models import (
+    BallotBox,
     ElectionCommitteeMember,
     VillagersElection,
+    VillagersRecall,
+    VillagersRound,
     VoterImportJob,
     VoterObjection,
     VoterProxy,
@@ -20,6 +29,7 @@ from renewal import access as region_access
 from renewal.models import Profile, Unit
 
 EXCLUDED_ROLES = (Profile.Role.DISCIPLINE_OFFICER, Profile.Role.DEPARTMENT_USER)
+READ_ONLY = "您只能查看、不能修改本次选举的数据。"
 
 
 def excluded(user) -> bool:
@@ -44,19 +54,34 @@ def can_read_unit(user, unit: Unit) -> bool:
     return not excluded(user) and region_access.can_in_region(user, "view_region", unit.township_id)
 
 
-def can_write_unit(user, unit: Unit) -> bool:
-    if excluded(user):
-        return False
-    return region_access.can_write_unit(user, unit) or (
-        unit.county_id in region_access.direct_region_ids(user, "approve_region")
-    )
+def can_prepare(user, unit: Unit) -> bool:
+    """The set-up and the register of the unit's election."""
+    return not excluded(user) and region_access.can_write_unit(user, unit, county_reviewer=True)
+
+
+def can_enter_vote(user, election: VillagersElection) -> bool:
+    """The vote of the election: the township enters it."""
+    return not excluded(user) and region_access.can_write_unit(user, election.unit)
+
+
+def can_approve(user, election: VillagersElection) -> bool:
+    """The township leader (批复) or the county reviewer confirms the result."""
+    if user.is_superuser:
+        return True
+    approvers = region_access.direct_region_ids(user, "approve_region")
+    return election.unit.township_id in approvers or election.unit.county_id in approvers
+
+
+def require_approver(user, election: VillagersElection) -> None:
+    if not can_approve(user, election):
+        raise PermissionDenied("只有乡镇(街道)党(工)委负责人或县委组织部可以确认选举结果。")
 
 
 def unit_for_user(user, pk, *, write=False) -> Unit:
     unit = region_access.unit_for_user(user, pk)
     if not can_read_unit(user, unit):
         raise Http404
-    if write and not can_write_unit(user, unit):
+    if write and not can_prepare(user, unit):
         raise PermissionDenied("您只能查看、不能修改该村(社区)的选举。")
     return unit
 
@@ -67,7 +92,8 @@ def elections_visible_to(user):
     return VillagersElection.objects.filter(unit__in=region_access.units_visible_to(user))
 
 
-def election_for_user(user, pk, *, write=False) -> VillagersElection:
+def election_for_user(user, pk, *, write=False, vote=False) -> VillagersElection:
+    """The election, or 404; ``write`` asks for the set-up rule, or the vote's with ``vote``."""
     try:
         election = VillagersElection.objects.select_related(
             "unit", "unit__township", "unit__county", "pack", "round"
@@ -76,18 +102,23 @@ def election_for_user(user, pk, *, write=False) -> VillagersElection:
         raise Http404 from None
     if not can_read_unit(user, election.unit):
         raise Http404
-    if write and not can_write_unit(user, election.unit):
-        raise PermissionDenied("您只能查看、不能修改本次选举的数据。")
+    if write:
+        allowed = can_enter_vote(user, election) if vote else can_prepare(user, election.unit)
+        if not allowed:
+            raise PermissionDenied(READ_ONLY)
     return election
 
 
-def _child(model, user, pk, *, write, related=()):
+def _child(model, user, pk, *, write, vote=False, related=()):
     try:
         obj = model.objects.select_related("election", *related).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    obj.election = election_for_user(user, obj.election_id, write=write)
+    obj.election = election_for_user(user, obj.election_id, write=write, vote=vote)
     return obj
+
+
+# --- Set-up and register --------------------------------------------------------------------
 
 
 def registration_for_user(user, pk, *, write=False) -> VoterRegistration:
@@ -114,3 +145,18 @@ def import_job_for_user(user, pk) -> VoterImportJob:
         raise Http404 from None
     job.election = election_for_user(user, job.election_id, write=True)
     return job
+
+
+# --- The vote ---------------------------------------------------------------------------------
+
+
+def box_for_user(user, pk, *, write=False) -> BallotBox:
+    return _child(BallotBox, user, pk, write=write, vote=True)
+
+
+def round_for_user(user, pk, *, write=False) -> VillagersRound:
+    return _child(VillagersRound, user, pk, write=write, vote=True)
+
+
+def recall_for_user(user, pk, *, write=False) -> VillagersRecall:
+    return _child(VillagersRecall, user, pk, write=write, vote=True, related=("member__person",))

@@ -34,7 +34,7 @@ from ballots.models import (
 )
 from ballots.record import RecordError, record_to_json_dict, validate_record
 from ballots.strokes import stroke_sort_key
-from ballots.villagers_setup import committee_remove_candidate
+from ballots.villagers.setup import committee_remove_candidate
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, parse_id_number
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember, UnitSeats

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots import views
+from ballots.congress import views
 
 app_name = "ballots"
 

@@ -5,18 +5,9 @@ the timestamps the services write (counted_at, approved_at), taken at the end of
 day in the project's time zone.
 """
 
-import datetime
-
-from django.utils import timezone
-
 from ballots.models import Congress, ElectionRound, VillagersBallotSetup
+from renewal.kit.dates import end_of_day
 from renewal.kit.figures import register_stage_check, register_unit_figure
-
-
-def _end_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    )
 
 
 def congress_held_units(round_, unit_ids, day) -> set[int]:
@@ -26,7 +17,7 @@ def congress_held_units(round_, unit_ids, day) -> set[int]:
         congress__unit_id__in=list(unit_ids),
         kind=ElectionRound.Kind.COMMITTEE,
         status=ElectionRound.Status.COUNTED,
-        counted_at__lt=_end_of(day),
+        counted_at__lt=end_of_day(day),
     ).values_list("congress__unit_id", flat=True)
     return set(rows)
 
@@ -36,7 +27,7 @@ def congress_approved_units(round_, unit_ids, day) -> set[int]:
         round=round_,
         unit_id__in=list(unit_ids),
         status=Congress.Status.APPROVED,
-        approved_at__lt=_end_of(day),
+        approved_at__lt=end_of_day(day),
     ).values_list("unit_id", flat=True)
     return set(rows)
 
@@ -46,7 +37,7 @@ def villagers_approved_units(round_, unit_ids, day) -> set[int]:
         election__round=round_,
         election__unit_id__in=list(unit_ids),
         election__status="approved",
-        approved_at__lt=_end_of(day),
+        approved_at__lt=end_of_day(day),
     ).values_list("election__unit_id", flat=True)
     return set(rows)
 

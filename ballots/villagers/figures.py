@@ -3,9 +3,9 @@
 import datetime
 
 from django.db.models import Count
-from django.utils import timezone
 
 from ballots.models import VoterRegistration
+from renewal.kit.dates import end_of_day
 from renewal.kit.figures import register_unit_figure
 
 
@@ -16,9 +16,7 @@ def voters_registered(round_, unit_ids, day: datetime.date) -> dict[int, int]:
     no dated history of deactivations outside pghistory, and the roll-up of past days is
     rebuilt from the current register.
     """
-    end = timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-    )
+    end = end_of_day(day)
     rows = (
         VoterRegistration.objects.filter(
             round=round_,

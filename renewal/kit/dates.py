@@ -1,0 +1,25 @@
+"""Dates the whole product counts with: ages in whole years and the bounds of a day.
+
+Everything that reads "as of the end of day D" (the nightly roll-up, stage checks, the
+discipline dashboard) compares timestamps with ``end_of_day(D)``, so a row written at
+23:59 Beijing time counts for D and one written at 00:00 for the next day.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    """Whole years (周岁) reached on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the project's time zone (aware)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after ``day`` in the project's time zone (aware)."""
+    return start_of_day(day + datetime.timedelta(days=1))

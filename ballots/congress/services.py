@@ -18,26 +18,25 @@ from ballots import counting
 from ballots.models import (
     Attendance,
     CalendarDay,
+    CalendarYear,
     Congress,
     CountingRuleSet,
     ElectionRound,
     Scrutineer,
     TallyEntry,
 )
+from ballots.record import record_to_json_dict
+from ballots.strokes import stroke_sort_key
 from candidates.models import Candidacy
 from renewal.kit.versioned import effective_row
 from renewal.kit.workdays import CalendarGap, nth_working_day
-from renewal.models import Body, DomainError, Unit
+from renewal.models import Body, DomainError, Person, Post, Term, TermMember, Unit
 from renewal.selectors import active_round
 
 NOTICE_WORKING_DAYS = 5  # seed 003: 公示不少于 5 个工作日
 
 
 def _sorted_names(names):
-    try:
-        from ballots.strokes import stroke_sort_key
-    except ImportError:  # pragma: no cover - the stroke table ships with the app
-        return sorted(names)
     return sorted(names, key=stroke_sort_key)
 
 
@@ -496,8 +495,6 @@ def round_reduce_seats(*, rnd: ElectionRound, agreed: int, reason: str) -> Elect
 
 def round_record_json(rnd: ElectionRound) -> dict:
     """The round as a ballot record (ballot-record/1), with the stored result."""
-    from ballots.record import record_to_json_dict
-
     if rnd.status != ElectionRound.Status.COUNTED:
         raise DomainError("本轮尚未计票，不能导出选票记录。")
     record = _record(
@@ -525,8 +522,6 @@ def _declared_calendar() -> dict:
     declared: dict = {}
     for day in CalendarDay.objects.select_related("year"):
         declared.setdefault(day.year.year, {})[day.date] = day.is_workday
-    from ballots.models import CalendarYear
-
     for year in CalendarYear.objects.values_list("year", flat=True):
         declared.setdefault(year, {})
     return declared
@@ -570,10 +565,44 @@ def congress_approve(*, actor, congress: Congress, today: datetime.date | None =
         timezone.now(),
     )
     congress.save(update_fields=["status", "approved_by", "approved_at"])
-    from ballots.villagers.vote import party_term_write
-
     party_term_write(congress)
     return congress
+
+
+def party_term_write(congress) -> Term:
+    """The party committee's term from an approved congress (replaces its members on
+    re-approval, so approving again after a reopen stays idempotent)."""
+    elected: dict[str, str] = {}
+    for rnd in congress.rounds.filter(status=ElectionRound.Status.COUNTED).order_by("number"):
+        post = {
+            ElectionRound.Kind.COMMITTEE: Post.PARTY_MEMBER,
+            ElectionRound.Kind.SECRETARY: Post.SECRETARY,
+            ElectionRound.Kind.DEPUTY_SECRETARY: Post.DEPUTY_SECRETARY,
+        }[rnd.kind]
+        for name in (rnd.result or {}).get("elected", []):
+            if post == Post.PARTY_MEMBER:
+                elected.setdefault(name, post)
+            else:
+                elected[name] = post
+    people: dict[str, list[Person]] = {}
+    for a in congress.attendance.select_related("member__person"):
+        people.setdefault(a.member.person.name, []).append(a.member.person)
+    term, _ = Term.objects.update_or_create(
+        unit=congress.unit,
+        body=Body.PARTY,
+        elected_on=congress.held_on,
+        defaults={"round": congress.round},
+    )
+    term.members.all().delete()
+    members = []
+    for name, post in elected.items():
+        persons = people.get(name, [])
+        if len(persons) != 1:
+            why = "不在党员名册中" if not persons else "在党员名册中有重名"
+            raise DomainError(f"当选人{name}{why}，无法写入班子成员，请核实后再批复。")
+        members.append(TermMember(term=term, person=persons[0], post=post))
+    TermMember.objects.bulk_create(members)
+    return term
 
 
 @transaction.atomic

@@ -8,13 +8,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ballots.congress import access, services
+from ballots.congress import access, printing, services
+from ballots.congress.entry import MAX_WRITE_INS, parse_ballot_lines, parse_totals
 from ballots.congress.forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
 from ballots.models import Attendance, Congress, ElectionRound
 from renewal import access as region_access
 from renewal.models import DomainError
-
-MAX_WRITE_INS = 5
 
 
 def _version(post) -> int:
@@ -205,95 +204,18 @@ def round_create(request, pk):
     return redirect("ballots:congress-detail", pk=congress.pk)
 
 
-def _int(value, label, problems):
-    value = (value or "").strip()
-    if value == "":
-        return 0
-    if not value.isdigit():
-        problems.append(f"{label}应为非负整数，当前填写为“{value}”。")
-        return 0
-    return int(value)
-
-
-def parse_totals(rnd, post):
-    """The paper-count form → (ballots_issued, totals, problems)."""
-    problems = []
-    issued = _int(post.get("ballots_issued"), "发出选票", problems)
-    totals = {
-        "returned": _int(post.get("returned"), "收回选票", problems),
-        "invalid": _int(post.get("invalid"), "废票", problems),
-        "for": {},
-        "against": {},
-        "abstain": {},
-    }
-    for i, name in enumerate(rnd.candidates):
-        for key, label in (("for", "赞成"), ("against", "反对"), ("abstain", "弃权")):
-            n = _int(post.get(f"{key}-{i}"), f"{name}的{label}票", problems)
-            if n:
-                totals[key][name] = n
-    for k in range(MAX_WRITE_INS):
-        name = (post.get(f"wi-name-{k}") or "").strip()
-        votes = _int(post.get(f"wi-for-{k}"), f"另选他人第 {k + 1} 行的票数", problems)
-        if name and name in rnd.candidates:
-            problems.append(f"另选他人“{name}”是正式候选人，请在候选人一栏登记。")
-        elif name and votes:
-            totals["for"][name] = totals["for"].get(name, 0) + votes
-        elif votes and not name:
-            problems.append(f"另选他人第 {k + 1} 行填写了票数，但没有填写姓名。")
-    return issued, totals, problems
-
-
-FOR_MARKS, AGAINST_MARKS, ABSTAIN_MARKS = set("○oO〇0"), set("×xX"), set("-－空_")
-
-
-def parse_ballot_lines(rnd, text):
-    """逐张录入: one line per ballot, one mark per printed candidate (in printed order):
-    ○/o = 赞成, ×/x = 反对, -/空 = 弃权; then optional 另选:姓名[、姓名]. → (ballots, problems)."""
-    ballots, problems = [], []
-    for n, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        marks, _, write = line.partition("另选")
-        marks = marks.replace(" ", "").replace("\t", "")
-        if len(marks) != len(rnd.candidates):
-            problems.append(
-                f"第 {n} 张选票标记了 {len(marks)} 个符号，应为 {len(rnd.candidates)} 个"
-                f"（每位候选人一个）。"
-            )
-            continue
-        ballot = {"for": [], "against": [], "abstain": [], "write_in": []}
-        for name, mark in zip(rnd.candidates, marks, strict=True):
-            if mark in FOR_MARKS:
-                ballot["for"].append(name)
-            elif mark in AGAINST_MARKS:
-                ballot["against"].append(name)
-            elif mark in ABSTAIN_MARKS:
-                ballot["abstain"].append(name)
-            else:
-                problems.append(f"第 {n} 张选票有无法识别的符号“{mark}”（可用 ○ o × x - 空）。")
-        names = [w.strip() for w in write.lstrip(":：").replace(",", "、").split("、") if w.strip()]
-        for name in names:
-            if name in rnd.candidates:
-                problems.append(f"第 {n} 张选票的另选他人“{name}”是候选人。")
-            else:
-                ballot["write_in"].append(name)
-        ballots.append(ballot)
-    if not ballots and not problems:
-        problems.append("没有录入任何选票。")
-    return ballots, problems
-
-
 @login_required
 def round_detail(request, pk):
     rnd = access.round_for_user(request.user, pk, write=request.method == "POST")
     congress = rnd.congress
     problems = []
     if request.method == "POST":
-        issued, totals, problems = parse_totals(rnd, request.POST)
+        issued, totals, problems = parse_totals(rnd.candidates, request.POST)
         ballots = None
         if request.POST.get("mode") == "ballots":
-            ballots, ballot_problems = parse_ballot_lines(rnd, request.POST.get("ballot_lines", ""))
+            ballots, ballot_problems = parse_ballot_lines(
+                rnd.candidates, request.POST.get("ballot_lines", "")
+            )
             problems = [p for p in problems if p.startswith("发出选票")] + ballot_problems
             totals = None
         if not problems:
@@ -369,8 +291,6 @@ def round_record(request, pk):
 
 @login_required
 def round_pdf(request, pk, what):
-    from ballots.congress import printing
-
     rnd = access.round_for_user(request.user, pk)
     congress = rnd.congress
     expected, present = services.head_count(congress)
@@ -467,8 +387,6 @@ def congress_reopen(request, pk):
 
 @login_required
 def congress_report_pdf(request, pk):
-    from ballots.congress import printing
-
     congress = access.congress_for_user(request.user, pk)
     lines = [f"{congress.unit.township.name}党(工)委：", ""]
     expected, present = services.head_count(congress)

@@ -867,44 +867,6 @@ def dual_roles_detail(election: VillagersElection) -> dict:
 # --- Party term on congress approval -------------------------------------------------------------
 
 
-def party_term_write(congress) -> Term:
-    """The party committee's term from an approved congress (replaces its members on
-    re-approval, so approving again after a reopen stays idempotent)."""
-    from ballots.models import ElectionRound
-
-    elected: dict[str, str] = {}
-    for rnd in congress.rounds.filter(status=ElectionRound.Status.COUNTED).order_by("number"):
-        post = {
-            ElectionRound.Kind.COMMITTEE: Post.PARTY_MEMBER,
-            ElectionRound.Kind.SECRETARY: Post.SECRETARY,
-            ElectionRound.Kind.DEPUTY_SECRETARY: Post.DEPUTY_SECRETARY,
-        }[rnd.kind]
-        for name in (rnd.result or {}).get("elected", []):
-            if post == Post.PARTY_MEMBER:
-                elected.setdefault(name, post)
-            else:
-                elected[name] = post
-    people: dict[str, list[Person]] = {}
-    for a in congress.attendance.select_related("member__person"):
-        people.setdefault(a.member.person.name, []).append(a.member.person)
-    term, _ = Term.objects.update_or_create(
-        unit=congress.unit,
-        body=Body.PARTY,
-        elected_on=congress.held_on,
-        defaults={"round": congress.round},
-    )
-    term.members.all().delete()
-    members = []
-    for name, post in elected.items():
-        persons = people.get(name, [])
-        if len(persons) != 1:
-            why = "不在党员名册中" if not persons else "在党员名册中有重名"
-            raise DomainError(f"当选人{name}{why}，无法写入班子成员，请核实后再批复。")
-        members.append(TermMember(term=term, person=persons[0], post=post))
-    TermMember.objects.bulk_create(members)
-    return term
-
-
 # --- Recall ---------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ Case pages are for county A's discipline officer only: other users get 403 on li
 import datetime
 import uuid
 
-from discipline import ledger
+from discipline.ledger import services as ledger
 from discipline.models import Report
 from renewal.kit.idcard import make_id_number
 

@@ -6,7 +6,7 @@ discipline objects answer 404 outside the officer's county, and to everyone else
 matrix's discipline persona is not assigned to the report, so the identity gives 403.
 """
 
-from discipline import services_intake as services
+from discipline.intake import services
 from discipline.models import Report
 
 

@@ -12,9 +12,10 @@ from guardian.models import UserObjectPermission
 from candidates import services as cs
 from candidates.flags import flags_for
 from candidates.models import Candidacy, CandidacyLog
-from discipline import access, crypto
-from discipline import services_cases as services
+from discipline import access
+from discipline.cases import services
 from discipline.flags import OPEN_CASE
+from discipline.intake import crypto
 from discipline.models import ProhibitionCatalogue, ProhibitionItem, Report, ReporterIdentity
 from discipline.tests import REPORTER, leaks
 from renewal.models import Department, DomainError, Profile

@@ -9,8 +9,7 @@ from django.core.cache import cache
 from guardian.shortcuts import assign_perm
 from pghistory.models import Events
 
-from discipline import crypto
-from discipline import services_intake as services
+from discipline.intake import crypto, services
 from discipline.models import IdentityRead, Report, ReporterIdentity
 from discipline.tests import REPORTER, database_leaks, leaks
 from renewal.kit import crypto as field_crypto

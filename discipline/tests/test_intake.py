@@ -7,7 +7,7 @@ from django.core.cache import cache
 from pghistory.models import Events
 
 from discipline import access, catalogues
-from discipline import services_intake as services
+from discipline.intake import services
 from discipline.models import Informant, ProhibitionCatalogue, Report, ReporterIdentity
 from discipline.tests import REPORTER, database_leaks, leaks
 from renewal.models import AccessLog, DomainError

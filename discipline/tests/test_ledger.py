@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from candidates import services as cs
 from candidates.tests.xlsx_helpers import zip_bomb
-from discipline import ledger
+from discipline.ledger import services as ledger
 from discipline.models import DisciplinedCadre
 from renewal.kit import crypto
 from renewal.kit.idcard import make_id_number

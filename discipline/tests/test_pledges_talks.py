@@ -10,8 +10,8 @@ from django.utils import timezone
 from ballots.models import Congress, ElectionRound
 from candidates import services as cs
 from candidates.models import Candidacy, CandidacyLog
-from discipline import services_cases as services
 from discipline.models import Pledge, Talk
+from discipline.pledges import services
 from renewal.models import DomainError, Term, TermMember
 from tests.factories import PersonFactory, UnitFactory
 

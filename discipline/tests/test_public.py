@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from discipline import ratelimit
+from discipline.intake import ratelimit
 from discipline.models import Report, ReportAttachment, ReporterIdentity
 from discipline.tests import JPG, PDF, PNG, REPORTER, leaks
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from discipline import services_intake
+from discipline.intake import services as services_intake
 from discipline.models import ProhibitionItem, Report
 from renewal.aftercare import catalogues as catalogues_aftercare
 from renewal.kit.versioned import effective_row

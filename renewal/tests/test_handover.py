@@ -234,7 +234,7 @@ def test_refusal_opens_a_discipline_report_linked_to_the_handover(world, persona
 
 
 def test_a_failed_report_leaves_nothing_behind(world, personas, monkeypatch):
-    from discipline import services_intake
+    from discipline.intake import services as services_intake
 
     handover = services.handover_open(round_=world["round"], unit=world["unit_a1"], body="party")
 

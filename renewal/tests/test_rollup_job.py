@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
-from discipline import services_intake
+from discipline.intake import services as services_intake
 from discipline.models import Report
 from renewal.kit import figures
 from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit

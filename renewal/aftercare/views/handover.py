@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from discipline.services_intake import receipt_display
+from discipline.intake.services import receipt_display
 from renewal import access
 from renewal.aftercare import access as acc
 from renewal.aftercare import handover

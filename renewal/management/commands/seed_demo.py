@@ -408,8 +408,8 @@ class Command(BaseCommand):
         reports, so every role's pages have something to show."""
         from candidates import services as cs
         from candidates.models import Candidacy
+        from discipline.intake.services import report_record
         from discipline.models import Report
-        from discipline.services_intake import report_record
 
         if Candidacy.objects.filter(round=rnd).exists():
             return

@@ -18,7 +18,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from discipline import access, crypto
+from discipline import access
+from discipline.cases.services import received_due
+from discipline.intake import crypto
 from discipline.models import (
     IdentityRead,
     Informant,
@@ -26,7 +28,6 @@ from discipline.models import (
     ReportAttachment,
     ReporterIdentity,
 )
-from discipline.services_cases import received_due
 from renewal.kit.idcard import IdNumberError, parse_id_number
 from renewal.models import AccessLog, DomainError, Region, Unit
 

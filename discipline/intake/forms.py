@@ -1,22 +1,14 @@
-"""The public report page and the receipt-code status page: no login, no JavaScript needed.
-
-Both are rate-limited per client address (discipline.ratelimit). The receipt code is
-only ever POSTed, so it never lands in a URL or an access log. The status page shows
-the public stage and the received date, nothing of the investigation.
-"""
+"""Forms of a report: the public page's and the officers' intake, informants, the status lookup."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
-from discipline import ratelimit
-from discipline import services_intake as services
+from discipline import access
+from discipline.intake import services
 from discipline.models import Report
-from renewal.models import DomainError, Region
+from renewal.models import DomainError, Region, Unit
 
+# The reporter's identity: never in error reports or logs (sensitive_post_parameters).
 IDENTITY_POST_FIELDS = services.IDENTITY_FIELDS
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
@@ -152,75 +144,73 @@ class StatusForm(forms.Form):
     )
 
 
-def _county(value):
-    value = str(value or "")
-    if not value.isdigit():
-        return None
-    return Region.objects.filter(kind=Region.Kind.COUNTY, pk=value).first()
+# --- Officers' intake and informants ----------------------------------------------------------
+STAFF_CHANNELS = [(v, label) for v, label in Report.Channel.choices if v != Report.Channel.WEB]
 
 
-@never_cache
-@sensitive_post_parameters(*IDENTITY_POST_FIELDS)
-@require_http_methods(["GET", "POST"])
-def report(request):
-    """Step 1 picks the county (a plain GET form); step 2 is the report form for it."""
-    county = _county(request.POST.get("county") or request.GET.get("county"))
-    if county is None:
-        counties = Region.objects.filter(kind=Region.Kind.COUNTY).order_by("code")
-        return render(request, "discipline/public/county.html", {"counties": counties})
-    if request.method != "POST":
-        return _report_page(request, PublicReportForm(county=county))
-    if ratelimit.exceeded(request, "report") or not ratelimit.hit(request, "report_post"):
-        return ratelimit.too_many(request, "report")
-    form = PublicReportForm(request.POST, request.FILES, county=county)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.report_record(
-                channel=Report.Channel.WEB,
-                county=county,
-                township=data["township"],
-                units=data["units"],
-                subject=data["subject"],
-                content=data["content"],
-                anonymous=data["anonymous"],
-                identity=data["identity"],
-                attachments=data["attachments"],
-            )
-        except (DomainError, ValidationError) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-        else:
-            ratelimit.count(request, "report")
-            return render(
-                request,
-                "discipline/public/receipt.html",
-                {
-                    "code": services.receipt_display(created.receipt_code),
-                    "report": created,
-                    "county": county,
-                },
-            )
-    return _report_page(request, form)
-
-
-def _report_page(request, form):
-    return render(
-        request, "discipline/public/report.html", {"form": form, "county": form.county_obj}
+class IntakeForm(ReportFieldsForm):
+    channel = forms.ChoiceField(label="来源", choices=STAFF_CHANNELS)
+    county = forms.ModelChoiceField(label="区县", queryset=Region.objects.none())
+    township = forms.ModelChoiceField(
+        label="乡镇(街道)", queryset=Region.objects.none(), required=False
+    )
+    units = forms.MultipleChoiceField(
+        label="涉及村(社区)",
+        required=False,
+        error_messages={"invalid_choice": "所选村(社区)不在您负责的区县内。"},
+        help_text="可多选（按住 Ctrl 键）；不选乡镇时，所选村(社区)同属一个乡镇则自动带出。",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
+    matter_fields = ("channel", "county", "township", "units", "subject", "content")
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def status(request):
-    form = StatusForm(request.POST or None)
-    context = {"form": form}
-    if request.method == "POST":
-        if not ratelimit.hit(request, "status"):
-            return ratelimit.too_many(request, "status")
-        if form.is_valid():
-            found = services.report_status_lookup(code=form.cleaned_data["code"])
-            context["result"] = found
-            context["not_found"] = found is None
-            # Never echo the code back into the form.
-            context["form"] = StatusForm()
-    return render(request, "discipline/public/status.html", context)
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        county_ids = access.discipline_counties(user)
+        counties = Region.objects.filter(pk__in=county_ids).order_by("code")
+        self.fields["county"].queryset = counties
+        if len(county_ids) == 1:
+            self.fields["county"].initial = county_ids[0]
+        self.fields["township"].queryset = Region.objects.filter(parent_id__in=county_ids).order_by(
+            "code"
+        )
+        self.fields["units"].choices = self._unit_choices(county_ids)
+        self.fields[
+            "anonymous"
+        ].help_text = (
+            "举报人不愿留名时勾选。实名举报的身份信息加密保存，仅承办本案并经授权的人员可以查看。"
+        )
+
+    @staticmethod
+    def _unit_choices(county_ids):
+        groups = {}
+        units = (
+            Unit.objects.filter(county_id__in=county_ids)
+            .select_related("township")
+            .order_by("township__code", "code")
+        )
+        for unit in units:
+            groups.setdefault(unit.township.name, []).append((str(unit.pk), unit.name))
+        return list(groups.items())
+
+    def clean(self):
+        data = super().clean()
+        ids = [int(pk) for pk in data.get("units") or []]
+        data["unit_objects"] = list(Unit.objects.filter(pk__in=ids)) if ids else []
+        return data
+
+
+# --- Informants (民情直报员) -----------------------------------------------------------------
+
+
+class InformantForm(forms.Form):
+    group_number = forms.TypedChoiceField(label="村(居)民小组", coerce=int)
+    name = forms.CharField(label="姓名", max_length=40)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group_number"].label = unit.group_label
+        self.fields["group_number"].choices = [
+            (n, f"第 {n} {unit.group_label}") for n in range(1, unit.groups + 1)
+        ]

@@ -40,7 +40,7 @@ def client_ip(request) -> str:
 
 
 def _key(request, scope: str, window: int) -> str:
-    client = salted_hmac("discipline.ratelimit", client_ip(request)).hexdigest()[:32]
+    client = salted_hmac("discipline.intake.ratelimit", client_ip(request)).hexdigest()[:32]
     return f"rl:{scope}:{client}:{int(time.time()) // window}"
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from discipline import views_intake, views_public
+from discipline.intake import public as views_public
+from discipline.intake import views as views_intake
 
 urlpatterns = [
     # Public: no login, no JavaScript needed.

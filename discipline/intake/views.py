@@ -1,7 +1,6 @@
 """Staff intake (reports by phone, letter, visit or informant), the logged read of a
 reporter's identity, and the registry of informants (民情直报员) with its coverage."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,66 +12,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from discipline import access
-from discipline import services_intake as services
-from discipline.models import Report
-from discipline.views_public import IDENTITY_POST_FIELDS, ReportFieldsForm
+from discipline.intake import services
+from discipline.intake.forms import IDENTITY_POST_FIELDS, InformantForm, IntakeForm
 from renewal.kit.idcard import mask_phone
-from renewal.models import DomainError, Region, Unit
-
-STAFF_CHANNELS = [(v, label) for v, label in Report.Channel.choices if v != Report.Channel.WEB]
-
-
-class IntakeForm(ReportFieldsForm):
-    channel = forms.ChoiceField(label="来源", choices=STAFF_CHANNELS)
-    county = forms.ModelChoiceField(label="区县", queryset=Region.objects.none())
-    township = forms.ModelChoiceField(
-        label="乡镇(街道)", queryset=Region.objects.none(), required=False
-    )
-    units = forms.MultipleChoiceField(
-        label="涉及村(社区)",
-        required=False,
-        error_messages={"invalid_choice": "所选村(社区)不在您负责的区县内。"},
-        help_text="可多选（按住 Ctrl 键）；不选乡镇时，所选村(社区)同属一个乡镇则自动带出。",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-
-    matter_fields = ("channel", "county", "township", "units", "subject", "content")
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        county_ids = access.discipline_counties(user)
-        counties = Region.objects.filter(pk__in=county_ids).order_by("code")
-        self.fields["county"].queryset = counties
-        if len(county_ids) == 1:
-            self.fields["county"].initial = county_ids[0]
-        self.fields["township"].queryset = Region.objects.filter(parent_id__in=county_ids).order_by(
-            "code"
-        )
-        self.fields["units"].choices = self._unit_choices(county_ids)
-        self.fields[
-            "anonymous"
-        ].help_text = (
-            "举报人不愿留名时勾选。实名举报的身份信息加密保存，仅承办本案并经授权的人员可以查看。"
-        )
-
-    @staticmethod
-    def _unit_choices(county_ids):
-        groups = {}
-        units = (
-            Unit.objects.filter(county_id__in=county_ids)
-            .select_related("township")
-            .order_by("township__code", "code")
-        )
-        for unit in units:
-            groups.setdefault(unit.township.name, []).append((str(unit.pk), unit.name))
-        return list(groups.items())
-
-    def clean(self):
-        data = super().clean()
-        ids = [int(pk) for pk in data.get("units") or []]
-        data["unit_objects"] = list(Unit.objects.filter(pk__in=ids)) if ids else []
-        return data
-
+from renewal.models import DomainError, Region
 
 # --- Intake --------------------------------------------------------------------------------------
 
@@ -133,22 +76,6 @@ def report_identity(request, pk):
         else "discipline/intake/identity_page.html"
     )
     return render(request, template, context)
-
-
-# --- Informants (民情直报员) -----------------------------------------------------------------
-
-
-class InformantForm(forms.Form):
-    group_number = forms.TypedChoiceField(label="村(居)民小组", coerce=int)
-    name = forms.CharField(label="姓名", max_length=40)
-    phone = forms.CharField(label="联系电话", max_length=20, required=False)
-
-    def __init__(self, *args, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["group_number"].label = unit.group_label
-        self.fields["group_number"].choices = [
-            (n, f"第 {n} {unit.group_label}") for n in range(1, unit.groups + 1)
-        ]
 
 
 @login_required

@@ -1,0 +1,125 @@
+"""Pledges and talks of a unit, entered by its township's staff, and their coverage."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from candidates.models import Candidacy
+from discipline.forms import form_errors
+from discipline.pledges import services
+from discipline.pledges.forms import PledgeForm, TalkForm
+from renewal import access as region_access
+from renewal.models import DomainError, Person
+
+# --- Pledges and talks -----------------------------------------------------------------------
+
+
+@login_required
+def coverage(request):
+    region_access.require_region_scope(request.user)
+    units = region_access.units_visible_to(request.user).select_related("township")
+    townships = region_access.townships_visible_to(request.user).order_by("code")
+    township = request.GET.get("township", "")
+    if township.isdigit():
+        units = units.filter(township_id=int(township))
+    page = Paginator(units.order_by("code"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "discipline/pledges/coverage.html",
+        {
+            "page": page,
+            "rows": services.unit_discipline(list(page.object_list)),
+            "townships": townships,
+            "township": township,
+        },
+    )
+
+
+@login_required
+def unit_pledges_talks(request, unit_pk):
+    unit = region_access.unit_for_user(request.user, unit_pk)
+    (d,) = services.unit_discipline([unit])
+    people = d.people(d.before | d.after)
+    return render(
+        request,
+        "discipline/pledges/unit_pledges_talks.html",
+        {
+            "unit": unit,
+            "d": d,
+            "before": d.people(d.before),
+            "after": d.people(d.after),
+            "can_write": region_access.can_write_unit(request.user, unit),
+            "talk_form": TalkForm(
+                people=people, initial={"held_on": timezone.localdate(), "phase": "before"}
+            ),
+            "talks": unit.talks.select_related("person").order_by("-held_on", "-id")[:100],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pledge_record(request, unit_pk):
+    unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+    form = PledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "承诺书未登记：" + form_errors(form))
+        return redirect("discipline:unit-pledges-talks", unit_pk=unit.pk)
+    d = form.cleaned_data
+    candidacy = (
+        Candidacy.objects.filter(pk=d["candidacy"], unit=unit).select_related("person").first()
+    )
+    if candidacy is None:
+        raise Http404
+    refused = d["decision"] == "refuse"
+    try:
+        services.pledge_record(
+            actor=request.user,
+            candidacy=candidacy,
+            signed_on=None if refused else d["signed_on"],
+            refused=refused,
+            note=d["note"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{candidacy.person.name}拒签承诺书，已取消其人选资格。"
+            if refused
+            else f"已登记{candidacy.person.name}签订承诺书。",
+        )
+    return redirect("discipline:unit-pledges-talks", unit_pk=unit.pk)
+
+
+@login_required
+@require_POST
+def talk_record(request, unit_pk):
+    unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+    (d,) = services.unit_discipline([unit])
+    form = TalkForm(request.POST, people=d.people(d.before | d.after))
+    if not form.is_valid():
+        messages.error(request, "谈话未登记：" + form_errors(form))
+        return redirect("discipline:unit-pledges-talks", unit_pk=unit.pk)
+    f = form.cleaned_data
+    person = Person.objects.get(pk=f["person"])
+    try:
+        services.talk_record(
+            actor=request.user,
+            unit=unit,
+            person=person,
+            phase=f["phase"],
+            held_on=f["held_on"],
+            talked_by=f["talked_by"],
+            summary=f["summary"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已登记与{person.name}的谈心谈话。")
+    return redirect("discipline:unit-pledges-talks", unit_pk=unit.pk)

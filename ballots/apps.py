@@ -6,8 +6,11 @@ class BallotsConfig(AppConfig):
     verbose_name = "选举与计票"
 
     def ready(self):
-        from ballots.congress import figures as figures_vote
-        from ballots.villagers import figures
+        from ballots.congress import figures as congress_figures
+        from ballots.villagers import figures as villagers_figures
+        from ballots.villagers import voter_import
+        from renewal.kit import uploads
 
-        figures.register()
-        figures_vote.register()
+        congress_figures.register()
+        villagers_figures.register()
+        uploads.register(voter_import.IMPORTER)

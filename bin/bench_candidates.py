@@ -373,8 +373,9 @@ def step_import(args) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
-    from candidates.imports import import_confirm, import_start
+    from candidates.imports import IMPORTER
     from candidates.models import Candidacy, ImportJob
+    from renewal.kit.uploads import import_confirm, import_start
 
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         raise SystemExit("Celery 未以 eager 模式运行（REDIS_URL 未能移除），无法在进程内计时。")
@@ -387,6 +388,7 @@ def step_import(args) -> dict:
     with connection.execute_wrapper(timer):
         t0 = time.perf_counter()
         job = import_start(
+            IMPORTER,
             user=user,
             upload=SimpleUploadedFile(
                 IMPORT_FILE_NAME,

@@ -249,7 +249,8 @@ def step_import(args) -> dict:
     from django.db import connection
 
     from ballots.models import VoterImportJob
-    from ballots.villagers.voter_import import import_confirm, import_start
+    from ballots.villagers.voter_import import IMPORTER
+    from renewal.kit.uploads import import_confirm, import_start
 
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         raise SystemExit("Celery 未以 eager 模式运行（REDIS_URL 未能移除），无法在进程内计时。")
@@ -263,6 +264,7 @@ def step_import(args) -> dict:
     with connection.execute_wrapper(timer):
         t0 = time.perf_counter()
         job = import_start(
+            IMPORTER,
             user=user,
             election=election,
             upload=SimpleUploadedFile(IMPORT_FILE_NAME, data),

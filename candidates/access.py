@@ -105,6 +105,11 @@ def can_answer(user, request: VettingRequest) -> bool:
     return _department_id(user) == request.department_id
 
 
+def may_import(user) -> bool:
+    """Whoever may write some township's units may import candidates into them."""
+    return region_access.writable_townships(user).exists()
+
+
 def import_job_for_user(user, pk) -> ImportJob:
     """An import belongs to whoever uploaded it; nobody else may see it (404)."""
     job = (

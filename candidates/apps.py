@@ -6,11 +6,11 @@ class CandidatesConfig(AppConfig):
     verbose_name = "候选人"
 
     def ready(self):
+        from candidates import figures, imports
         from candidates.exports import candidates_export
+        from renewal.kit import uploads
         from renewal.kit.exports import register_exporter
 
         register_exporter("candidates", candidates_export)
-
-        from candidates import figures
-
+        uploads.register(imports.IMPORTER)
         figures.register()

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from renewal.kit import uploads
 from renewal.models import Body, Department, DomainError, Education, Person, Post, audited
 
 
@@ -382,35 +383,9 @@ class VettingRequest(models.Model):
         ]
 
 
-class ImportJob(models.Model):
-    """An xlsx upload: checked in the background, previewed, then saved all at once or not at all."""
+class ImportJob(uploads.ImportJob):
+    """An xlsx of preliminary candidates (the rows: candidates.imports)."""
 
-    class Status(models.TextChoices):
-        CHECKING = "checking", "校验中"
-        PREVIEW = "preview", "待确认"
-        INVALID = "invalid", "有错误"
-        IMPORTING = "importing", "导入中"
-        DONE = "done", "已导入"
-        FAILED = "failed", "导入失败"
-        CANCELLED = "cancelled", "已取消"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    original_name = models.CharField("文件名", max_length=200)
-    stored_path = models.CharField(max_length=300, blank=True)  # emptied once the file is deleted
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
-    total_rows = models.PositiveIntegerField(default=0)
-    done_rows = models.PositiveIntegerField(default=0)
-    problems = models.JSONField("问题", default=list, blank=True)  # [{"row", "column", "message"}]
-    summary = models.JSONField(default=dict, blank=True)  # {"created": n, "updated": n, ...}
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    @property
-    def percent(self):
-        if self.status in (self.Status.PREVIEW, self.Status.DONE, self.Status.INVALID):
-            return 100
-        return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0
+    class Meta(uploads.ImportJob.Meta):
+        verbose_name = "人选导入"
+        verbose_name_plural = "人选导入"

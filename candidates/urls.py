@@ -36,8 +36,8 @@ urlpatterns = [
     path("candidates/reserves/", views.reserve_list, name="reserve-list"),
     path("candidates/reserves/<int:pk>/propose/", views.reserve_propose, name="reserve-propose"),
     path("candidates/import/", views_import.import_upload, name="import"),
-    path("candidates/import/template.xlsx", views_import.import_template, name="import-template"),
-    path("candidates/import/<int:pk>/", views_import.import_job, name="import-job"),
-    path("candidates/import/<int:pk>/confirm/", views_import.import_confirm, name="import-confirm"),
-    path("candidates/import/<int:pk>/cancel/", views_import.import_cancel, name="import-cancel"),
+    path("candidates/import/template.xlsx", views_import.PAGES.template, name="import-template"),
+    path("candidates/import/<int:pk>/", views_import.PAGES.job, name="import-job"),
+    path("candidates/import/<int:pk>/confirm/", views_import.PAGES.confirm, name="import-confirm"),
+    path("candidates/import/<int:pk>/cancel/", views_import.PAGES.cancel, name="import-cancel"),
 ]

@@ -185,17 +185,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "renewal.tasks.refresh_unit_stages",
         "schedule": crontab(hour=env.int("STAGE_REFRESH_HOUR", default=20), minute=30),
     },
+    # Every import's unconfirmed previews and their files (candidates, voters, ledger).
     "purge-stale-imports": {
-        "task": "candidates.tasks.purge_stale_imports",
+        "task": "renewal.kit.uploads.purge_stale_imports",
         "schedule": crontab(hour=3, minute=30),
-    },
-    "purge-stale-voter-imports": {
-        "task": "ballots.tasks.purge_stale_voter_imports",
-        "schedule": crontab(hour=3, minute=35),
-    },
-    "purge-stale-ledger-uploads": {
-        "task": "discipline.tasks.purge_stale_ledger_uploads",
-        "schedule": crontab(hour=3, minute=45),
     },
     "purge-old-exports": {
         "task": "renewal.kit.exports.purge_old_exports",

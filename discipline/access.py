@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from guardian.models import UserObjectPermission
 
-from discipline.models import Informant, Report
+from discipline.models import Informant, LedgerImportJob, Report
 from renewal import access as region_access
 from renewal.models import Profile, Region, Unit
 
@@ -87,3 +87,15 @@ def informant_for_officer(user, pk) -> Informant:
     if informant is None:
         raise Http404
     return informant
+
+
+def ledger_job_for_user(user, pk) -> LedgerImportJob:
+    """A ledger import belongs to the officer who uploaded it; nobody else may see it (404)."""
+    job = (
+        LedgerImportJob.objects.filter(pk=pk, user_id=user.pk).first()
+        if is_discipline_officer(user)
+        else None
+    )
+    if job is None:
+        raise Http404
+    return job

@@ -6,10 +6,11 @@ class DisciplineConfig(AppConfig):
     verbose_name = "换届纪律"
 
     def ready(self):
-        # Open cases and ledger entries flag people in the candidates' vetting queue.
-        from discipline import (
-            figures,
-            flags,  # noqa: F401
-        )
+        from discipline import figures, flags
+        from discipline.ledger import services as ledger
+        from renewal.kit import uploads
 
         figures.register()
+        # Open cases and ledger entries flag people in the candidates' vetting queue.
+        flags.register()
+        uploads.register(ledger.IMPORTER)

@@ -5,13 +5,13 @@ open-case message names neither the reporter nor anything about the case: townsh
 and vetting departments read it too.
 """
 
-from candidates.flags import Flag, register
+from candidates.flags import Flag
+from candidates.flags import register as register_flag
 from discipline.models import DisciplinedCadre, Report
 
 OPEN_CASE = "该人员有正在核查的换届纪律举报"
 
 
-@register
 def open_case_flags(person) -> list[Flag]:
     """A candidacy of this person is named in a case not yet concluded."""
     open_case = Report.objects.filter(
@@ -21,7 +21,6 @@ def open_case_flags(person) -> list[Flag]:
     return [Flag("discipline-case", OPEN_CASE)] if open_case else []
 
 
-@register
 def ledger_flags(person) -> list[Flag]:
     """The person's ID number is in the disciplined-cadres ledger (matched by blind index)."""
     if not person.id_number_hash:
@@ -33,3 +32,8 @@ def ledger_flags(person) -> list[Flag]:
         Flag("disciplined-ledger", f"列入受处分干部台账：{penalty}（{decided_on:%Y-%m-%d}）")
         for penalty, decided_on in entries
     ]
+
+
+def register() -> None:
+    register_flag(open_case_flags)
+    register_flag(ledger_flags)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from renewal.kit import uploads
 from renewal.models import DomainError, EncryptedTextField, audited
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -292,3 +293,13 @@ class DisciplinedCadre(models.Model):
                 violation_error_message="台账中已有此人同一日期的同一处分。",
             )
         ]
+
+
+class LedgerImportJob(uploads.ImportJob):
+    """An xlsx of the county's disciplined cadres (the rows: discipline.ledger.services)."""
+
+    county = models.ForeignKey("renewal.Region", on_delete=models.PROTECT, related_name="+")
+
+    class Meta(uploads.ImportJob.Meta):
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"

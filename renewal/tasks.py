@@ -7,10 +7,18 @@ The worker discovers tasks through each app's ``tasks`` module; the kit's machin
 from celery import shared_task
 
 from renewal.kit.exports import purge_old_exports_task, run_export
+from renewal.kit.uploads import check_import, purge_stale_imports_task, run_import
 from renewal.models import Region
 from renewal.services import units_refresh_stages
 
-__all__ = ["purge_old_exports_task", "refresh_unit_stages", "run_export"]
+__all__ = [
+    "check_import",
+    "purge_old_exports_task",
+    "purge_stale_imports_task",
+    "refresh_unit_stages",
+    "run_export",
+    "run_import",
+]
 
 
 @shared_task(name="renewal.tasks.refresh_unit_stages")

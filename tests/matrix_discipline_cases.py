@@ -6,32 +6,19 @@ Case pages are for county A's discipline officer only: other users get 403 on li
 """
 
 import datetime
-import uuid
 
-from discipline.ledger import services as ledger
-from discipline.models import Report
-from renewal.kit.idcard import make_id_number
+from discipline.models import LedgerImportJob, Report
 
 
-def _ledger_file(user) -> str:
-    """A clean stored upload of `user`, as ledger_upload leaves it; returns its token."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.append([header for _key, header in ledger.COLUMNS])
-    wb.active.append(
-        [
-            "矩阵测试",
-            make_id_number("152622", datetime.date(1970, 1, 1), 5, "M"),
-            "某村会计",
-            "党内警告",
-            "2023-06-15",
-            "县纪委",
-        ]
+def _ledger_job(world, user) -> LedgerImportJob:
+    """A ledger import of `user` waiting for confirmation."""
+    return LedgerImportJob.objects.create(
+        user=user,
+        county=world["county_a"],
+        original_name="台账.xlsx",
+        status=LedgerImportJob.Status.PREVIEW,
+        summary={"rows": 1, "created": 1, "existing": 0, "matched": 0, "marked": []},
     )
-    token = uuid.uuid4().hex
-    wb.save(ledger._path(user, token))
-    return token
 
 
 def extras(world, personas):
@@ -42,12 +29,12 @@ def extras(world, personas):
         subject="矩阵测试案件",
         content="反映拉票。",
     )
-    return {"case": report, "ledger_token": _ledger_file(personas["discipline"])}
+    return {"case": report, "ledger_job": _ledger_job(world, personas["discipline"])}
 
 
 def rows(expect):
     R = lambda x: x["case"].pk  # noqa: E731
-    T = lambda x: x["ledger_token"]  # noqa: E731
+    J = lambda x: x["ledger_job"].pk  # noqa: E731
     A1 = lambda w: w["unit_a1"].pk  # noqa: E731
     today = datetime.date.today().isoformat()
     officers_page = expect(staff_a=403, reviewer=403, discipline=200, dept=403, admin=403)
@@ -107,21 +94,21 @@ def rows(expect):
             None,
             officers_page,
         ),
-        "discipline:ledger-preview": (
+        "discipline:ledger-import-job": (
             "get",
-            lambda w, x: f"/discipline/ledger/uploads/{T(x)}/",
+            lambda w, x: f"/discipline/ledger/imports/{J(x)}/",
             None,
             officers_object,
         ),
-        "discipline:ledger-confirm": (
+        "discipline:ledger-import-confirm": (
             "post",
-            lambda w, x: f"/discipline/ledger/uploads/{T(x)}/confirm/",
+            lambda w, x: f"/discipline/ledger/imports/{J(x)}/confirm/",
             {},
             officers_post,
         ),
-        "discipline:ledger-cancel": (
+        "discipline:ledger-import-cancel": (
             "post",
-            lambda w, x: f"/discipline/ledger/uploads/{T(x)}/cancel/",
+            lambda w, x: f"/discipline/ledger/imports/{J(x)}/cancel/",
             {},
             officers_post,
         ),

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from ballots.models.rules import VillagersRulePack
+from renewal.kit import uploads
 from renewal.models import Person, audited
 
 
@@ -277,43 +278,16 @@ class VoterProxy(models.Model):
         return f"{self.principal.person.name} 委托 {self.holder.person.name}"
 
 
-class VoterImportJob(models.Model):
-    """An xlsx of voters for one election: checked in the background, previewed, saved at once."""
-
-    class Status(models.TextChoices):
-        CHECKING = "checking", "校验中"
-        PREVIEW = "preview", "待确认"
-        INVALID = "invalid", "有错误"
-        IMPORTING = "importing", "导入中"
-        DONE = "done", "已导入"
-        FAILED = "failed", "导入失败"
-        CANCELLED = "cancelled", "已取消"
+class VoterImportJob(uploads.ImportJob):
+    """An xlsx of voters for one election (the rows: ballots.villagers.voter_import)."""
 
     election = models.ForeignKey(
         VillagersElection, on_delete=models.CASCADE, related_name="import_jobs"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    original_name = models.CharField("文件名", max_length=200)
-    stored_path = models.CharField(max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
-    total_rows = models.PositiveIntegerField(default=0)
-    done_rows = models.PositiveIntegerField(default=0)
-    problems = models.JSONField("问题", default=list, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(uploads.ImportJob.Meta):
         verbose_name = "选民导入"
         verbose_name_plural = "选民导入"
-        ordering = ["-created_at"]
-
-    @property
-    def percent(self):
-        if self.status in (self.Status.PREVIEW, self.Status.DONE, self.Status.INVALID):
-            return 100
-        return int(100 * self.done_rows / self.total_rows) if self.total_rows else 0
 
 
 # --- Villagers' election: nominations, polling, counting, results, recall (issue 5 B) -------

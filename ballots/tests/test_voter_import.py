@@ -45,7 +45,7 @@ def staff_a(client, personas):
 def check(election, rows, tmp_path, headers=HEADERS):
     path = tmp_path / "voters.xlsx"
     path.write_bytes(build_xlsx(rows, headers))
-    return voter_import.validate_rows(election, path)
+    return voter_import.IMPORTER.read(election, path)
 
 
 def messages_by_row(problems):

@@ -185,35 +185,6 @@ class ProxyForm(forms.Form):
             )
 
 
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Excel 文件",
-        error_messages={
-            "required": "请选择要导入的 Excel 文件。",
-            "empty": "上传的文件是空的。",
-            "invalid": "没有收到文件，请重新选择。",
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def __init__(self, *args, max_bytes, too_big, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.max_bytes, self.too_big = max_bytes, too_big
-        self.fields[
-            "file"
-        ].help_text = f"请使用导入模板填写，.xlsx 格式，不超过 {max_bytes // 2**20} MB。"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                "只能导入 .xlsx 格式的 Excel 文件（.xls、.csv 请先用 Excel 或 WPS 另存为 .xlsx）。"
-            )
-        if upload.size > self.max_bytes:
-            raise forms.ValidationError(self.too_big)
-        return upload
-
-
 # --- The vote: nominations, officials and boxes, recall -----------------------------------------
 
 

@@ -1,56 +1,32 @@
-"""Excel import of a voter register: template, row checks, a set-based county check, commit.
+"""Excel import of a voter register: the columns, the row checks, a set-based county check
+and the save.
 
-The same flow as the candidates' import (candidates/imports.py, whose upload checks this
-reuses): the upload is checked as a zip before parsing, a background check reads every
-row and lists every problem by row and column, the user confirms a clean preview, the
-rows are checked again and saved in one transaction, and the stored file is deleted as
-soon as it is no longer needed.
+The upload, the background check, the preview, the all-or-nothing save and the clean-up
+are the upload machine's (renewal.kit.uploads); this module says what a row is.
 
-The county-wide duplicate check is one query for the whole file: the registrations of
-the round whose person's blind index is among the file's (unique indexes on both sides).
+The county-wide duplicate check is one query for the whole file: the registrations of the
+round whose person's blind index is among the file's (unique indexes on both sides).
 """
 
 import datetime
-import logging
-import re
-import zipfile
 from dataclasses import dataclass
-from io import BytesIO
-from xml.etree import ElementTree
 
-import openpyxl
-import pghistory
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
-from candidates.imports import (
-    CHUNK,
-    ID_AS_NUMBER,
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    PROGRESS_EVERY,
-    TOO_BIG,
-    UNREADABLE,
-    UploadRejected,
-    _norm,
-    _text,
-    check_upload,
-    save_upload,
-    stored_file,
-)
 from renewal.kit import crypto
 from renewal.kit.dates import age_on
-from renewal.kit.idcard import IdNumberError, make_id_number, parse_id_number
+from renewal.kit.idcard import make_id_number
+from renewal.kit.uploads import (
+    CHUNK,
+    Importer,
+    RowProblems,
+    cell_id_number,
+    cell_label,
+    cell_text,
+)
 from renewal.models import DomainError, Person
-
-log = logging.getLogger(__name__)
-
-__all__ = ["MAX_UPLOAD_BYTES", "TOO_BIG", "UploadRejected"]
 
 COLUMNS = [
     ("name", "姓名"),
@@ -68,8 +44,8 @@ CATEGORY_CHOICES = {
     "居住一年以上（会议同意）": Category.LIVING,
 }
 CATEGORIES = (
-    {_norm(k): v for k, v in CATEGORY_CHOICES.items()}
-    | {_norm(label): value for value, label in Category.choices}
+    {cell_label(k): v for k, v in CATEGORY_CHOICES.items()}
+    | {cell_label(label): value for value, label in Category.choices}
     | {
         "户籍并居住": Category.RESIDENT,
         "户籍居住": Category.RESIDENT,
@@ -98,57 +74,6 @@ GUIDE = {
 HEADER_ALIASES = {"村民小组": "group_name", "居民小组": "group_name", "小组": "group_name"}
 
 
-def template_workbook() -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "选民名单"
-    ws.append([header for _key, header in COLUMNS])
-    ws.append([EXAMPLE[key] for key, _header in COLUMNS])
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF1F4")
-    for index, (key, _header) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        head = ws.cell(row=1, column=index)
-        head.font = Font(bold=True, color="B3261E") if key in REQUIRED else bold
-        head.fill = fill
-        ws.column_dimensions[letter].width = {"id_number": 22, "category": 28}.get(key, 14)
-        if key == "id_number":
-            ws.column_dimensions[letter].number_format = "@"
-            ws.cell(row=2, column=index).number_format = "@"
-    for key, values in (("sex", list(SEXES)), ("category", list(CATEGORY_CHOICES))):
-        letter = get_column_letter([k for k, _h in COLUMNS].index(key) + 1)
-        choice = DataValidation(
-            type="list",
-            formula1='"{}"'.format(",".join(values)),
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="填写有误",
-            error="请从下拉列表中选择。",
-        )
-        choice.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        ws.add_data_validation(choice)
-    ws.freeze_panes = "A2"
-    guide = wb.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写说明"])
-    for cell in guide[1]:
-        cell.font, cell.fill = bold, fill
-    for key, header in COLUMNS:
-        guide.append([header, "必填" if key in REQUIRED else "选填", GUIDE[key]])
-    guide.append([])
-    guide.append(
-        ["说明", "", "第 1 行为表头，请勿修改；从第 2 行起每行一名选民，同一人只能出现一次。"]
-    )
-    guide.append(
-        ["", "", "第 2 行为示例，导入前请删除。年龄按选举日计算，由身份证号码中的出生日期得出。"]
-    )
-    guide.append(["", "", "同一人在本县只能登记一处；已在其他村(社区)登记的，系统会指出登记地。"])
-    guide.column_dimensions["A"].width = 16
-    guide.column_dimensions["B"].width = 10
-    guide.column_dimensions["C"].width = 90
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 # --- Checking rows ----------------------------------------------------------------------------
 
 
@@ -166,57 +91,16 @@ class VoterRow:
     registration_id: int | None = None  # an inactive registration of this election, reactivated
 
 
-class _RowProblems:
-    def __init__(self, row: int, problems: list):
-        self.row, self.problems, self.count = row, problems, 0
-
-    def add(self, key: str, message: str) -> None:
-        self.problems.append({"row": self.row, "column": HEADER[key], "message": message})
-        self.count += 1
-
-
-def _header_map(header_row):
-    by_header = {header: key for key, header in COLUMNS} | HEADER_ALIASES
-    positions, problems = {}, []
-    for index, value in enumerate(header_row):
-        key = by_header.get(_norm(value))
-        if key and key not in positions:
-            positions[key] = index
-    for key in REQUIRED:
-        if key not in positions:
-            problems.append(
-                {
-                    "row": 1,
-                    "column": HEADER[key],
-                    "message": f"表头缺少“{HEADER[key]}”列，请使用导入模板。",
-                }
-            )
-    return positions, problems
-
-
-def _check_row(cells, problems: _RowProblems, election: VillagersElection) -> VoterRow | None:
-    for key in REQUIRED:
-        if _text(cells.get(key)) == "":
-            problems.add(key, f"{HEADER[key]}为必填项，不能为空。")
-    name = _text(cells.get("name"))
+def _check_row(cells, problems: RowProblems, election: VillagersElection) -> VoterRow | None:
+    name = cell_text(cells.get("name"))
     if len(name) > 40:
         problems.add("name", "姓名不能超过 40 个字。")
-    info = None
-    raw = cells.get("id_number")
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        problems.add("id_number", ID_AS_NUMBER)
-    elif _text(raw):
-        number = _text(raw).replace(" ", "").upper()
-        if re.fullmatch(r"\d(\.\d+)?E\+\d+", number):
-            problems.add("id_number", ID_AS_NUMBER)
-        else:
-            try:
-                info = parse_id_number(number)
-            except IdNumberError as exc:
-                problems.add("id_number", str(exc))
+    info = (
+        cell_id_number(cells["id_number"], problems) if cell_text(cells.get("id_number")) else None
+    )
     if info is not None and info.number == EXAMPLE_ID:
         problems.add("id_number", "这是模板中的示例行，请删除后再导入。")
-    sex_raw = _norm(cells.get("sex"))
+    sex_raw = cell_label(cells.get("sex"))
     if sex_raw:
         if sex_raw not in SEXES:
             problems.add("sex", f"性别“{sex_raw}”无法识别，应为：男、女。")
@@ -232,14 +116,14 @@ def _check_row(cells, problems: _RowProblems, election: VillagersElection) -> Vo
                 f"（出生于 {info.birth_date:%Y-%m-%d}，届时 {age} 岁），不能登记为选民。",
             )
     category = None
-    cat_raw = _norm(cells.get("category"))
+    cat_raw = cell_label(cells.get("category"))
     if cat_raw:
         category = CATEGORIES.get(cat_raw)
         if category is None:
             problems.add(
                 "category", f"登记类别“{cat_raw}”无法识别，应为：{'、'.join(CATEGORY_CHOICES)}。"
             )
-    group_name = _text(cells.get("group_name"))
+    group_name = cell_text(cells.get("group_name"))
     if len(group_name) > 40:
         problems.add("group_name", "小组名称不能超过 40 个字。")
     if problems.count:
@@ -254,84 +138,6 @@ def _check_row(cells, problems: _RowProblems, election: VillagersElection) -> Vo
         category=category,
         group_name=group_name,
     )
-
-
-def validate_rows(election: VillagersElection, path, on_progress=None):
-    """Every clean row and every problem ({"row", "column", "message"}) of the file."""
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
-        log.info("unreadable voter import %s: %r", path, exc)
-        raise UploadRejected(UNREADABLE) from None
-    try:
-        return _validate_sheet(wb.worksheets[0], election, on_progress)
-    except (ElementTree.ParseError, zipfile.BadZipFile, EOFError) as exc:
-        log.info("malformed sheet in voter import %s: %r", path, exc)
-        raise UploadRejected(UNREADABLE) from None
-    finally:
-        wb.close()
-
-
-def _validate_sheet(ws, election, on_progress):
-    rows_iter = ws.iter_rows(values_only=True)
-    header = next(rows_iter, None)
-    if header is None:
-        return [], [{"row": 1, "column": "", "message": "文件中没有数据，请使用导入模板填写。"}]
-    positions, problems = _header_map(header)
-    if problems:
-        return [], problems
-    rows: list[VoterRow] = []
-    seen: dict[str, list[int]] = {}
-    count = 0
-    for number, values in enumerate(rows_iter, start=2):
-        cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            problems.append(
-                {"row": number, "column": "", "message": f"文件超过 {MAX_ROWS} 行，请分批导入。"}
-            )
-            break
-        checked = _RowProblems(number, problems)
-        row = _check_row(cells, checked, election)
-        if row is not None:
-            rows.append(row)
-        raw_id = _norm(cells.get("id_number")).upper()
-        if raw_id and not isinstance(cells.get("id_number"), (int, float)):
-            seen.setdefault(raw_id, []).append(number)
-        if on_progress and count % PROGRESS_EVERY == 0:
-            on_progress(count)
-    if count == 0 and not problems:
-        problems.append({"row": 2, "column": "", "message": "文件中没有选民数据。"})
-    _flag_duplicates(seen, problems)
-    check_against_county(election, rows, problems)
-    if problems:
-        problems.sort(key=lambda p: (p["row"], _column_order(p["column"])))
-        bad = {p["row"] for p in problems}
-        rows = [r for r in rows if r.row not in bad]
-    if on_progress:
-        on_progress(count)
-    return rows, problems
-
-
-def _column_order(header: str) -> int:
-    return next((i for i, (_k, h) in enumerate(COLUMNS) if h == header), -1)
-
-
-def _flag_duplicates(seen: dict[str, list[int]], problems: list) -> None:
-    for numbers in seen.values():
-        if len(numbers) < 2:
-            continue
-        for number in numbers:
-            others = "、".join(str(n) for n in numbers if n != number)
-            problems.append(
-                {
-                    "row": number,
-                    "column": HEADER["id_number"],
-                    "message": f"同一人在文件中出现了多次（另见第 {others} 行），每人只能登记一次。",
-                }
-            )
 
 
 def county_duplicates_query(election: VillagersElection, hashes):
@@ -504,151 +310,66 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
     )
 
 
-# --- Jobs -------------------------------------------------------------------------------------
+# --- The importer -----------------------------------------------------------------------------
 
 
-def import_start(*, user, election: VillagersElection, upload) -> VoterImportJob:
-    from ballots.tasks import check_voter_import
+class VoterImporter(Importer):
+    job_model = VoterImportJob
+    noun = "选民"
+    title = "导入选民"
+    template_file = "选民名单导入模板.xlsx"
+    sheet_title = "选民名单"
+    columns = COLUMNS
+    required = REQUIRED
+    header_aliases = HEADER_ALIASES
+    guide = GUIDE
+    notes = [
+        "第 1 行为表头，请勿修改；从第 2 行起每行一名选民，同一人只能出现一次。",
+        "第 2 行为示例，导入前请删除。年龄按选举日计算，由身份证号码中的出生日期得出。",
+        "同一人在本县只能登记一处；已在其他村(社区)登记的，系统会指出登记地。",
+    ]
+    example = EXAMPLE
+    dropdowns = {"sex": list(SEXES), "category": list(CATEGORY_CHOICES)}
+    widths = {"id_number": 22, "category": 28}
+    duplicate_message = "同一人在文件中出现了多次（另见第 {others} 行），每人只能登记一次。"
 
-    relative = save_upload(upload)
-    job = VoterImportJob.objects.create(
-        election=election,
-        user=user,
-        original_name=(upload.name or "")[-200:],
-        stored_path=relative,
-    )
-    transaction.on_commit(lambda: check_voter_import.delay(job.pk))
-    return job
-
-
-def _progress_key(job_id: int) -> str:
-    return f"ballots:voter-import-progress:{job_id}"
-
-
-def live_progress(job: VoterImportJob) -> VoterImportJob:
-    if job.status == VoterImportJob.Status.IMPORTING:
-        job.done_rows = cache.get(_progress_key(job.pk), job.done_rows)
-    return job
-
-
-def _finish(job: VoterImportJob, status: str, **fields) -> None:
-    path = stored_file(job)
-    if path is not None:
-        path.unlink(missing_ok=True)
-    job.stored_path = ""
-    job.status, job.finished_at = status, timezone.now()
-    for name, value in fields.items():
-        setattr(job, name, value)
-    job.save(update_fields=["status", "finished_at", "stored_path", *fields])
-
-
-def import_check(*, job_id: int) -> None:
-    job = VoterImportJob.objects.select_related("election__pack", "election__unit").get(pk=job_id)
-    if job.status != VoterImportJob.Status.CHECKING:
-        return
-    path = stored_file(job)
-    try:
-        if path is None or not path.exists():
-            raise UploadRejected("上传的文件已不存在，请重新上传。")
-        check_upload(path)
-
-        def progress(n):
-            VoterImportJob.objects.filter(pk=job.pk).update(done_rows=n)
-
-        rows, problems = validate_rows(job.election, path, on_progress=progress)
-    except UploadRejected as exc:
-        _finish(job, VoterImportJob.Status.INVALID, error=str(exc)[:300])
-        return
-    except Exception:
-        log.exception("voter import check %s failed", job.pk)
-        _finish(
-            job, VoterImportJob.Status.FAILED, error="校验时发生系统错误，请稍后重试或联系管理员。"
+    def context(self, job):
+        return VillagersElection.objects.select_related("pack", "unit", "unit__township").get(
+            pk=job.election_id
         )
-        return
-    total = len(rows) + len({p["row"] for p in problems if p["row"] > 1})
-    if problems:
-        _finish(
-            job,
-            VoterImportJob.Status.INVALID,
-            problems=problems,
-            total_rows=total,
-            done_rows=total,
-        )
-        return
-    job.status, job.summary = VoterImportJob.Status.PREVIEW, preview_summary(rows)
-    job.total_rows = job.done_rows = total
-    job.save(update_fields=["status", "summary", "total_rows", "done_rows"])
 
+    def prepare(self, election):
+        return {"election": election}
 
-@transaction.atomic
-def import_confirm(*, job: VoterImportJob) -> VoterImportJob:
-    from ballots.tasks import run_voter_import
+    def check_row(self, cells, problems, lookups):
+        return _check_row(cells, problems, lookups["election"])
 
-    job = VoterImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != VoterImportJob.Status.PREVIEW:
-        raise DomainError(f"该导入当前为“{job.get_status_display()}”，不能确认导入。")
-    job.status, job.done_rows = VoterImportJob.Status.IMPORTING, 0
-    job.save(update_fields=["status", "done_rows"])
-    transaction.on_commit(lambda: run_voter_import.delay(job.pk))
-    return job
+    def check_rows(self, election, rows, problems):
+        check_against_county(election, rows, problems)
 
+    def summary(self, rows):
+        return preview_summary(rows)
 
-@transaction.atomic
-def import_cancel(*, job: VoterImportJob) -> VoterImportJob:
-    job = VoterImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != VoterImportJob.Status.PREVIEW:
-        raise DomainError(f"该导入当前为“{job.get_status_display()}”，不能取消。")
-    _finish(job, VoterImportJob.Status.CANCELLED)
-    return job
+    def commit(self, election, rows, on_progress):
+        return commit_rows(election, rows, on_progress)
 
-
-def import_run(*, job_id: int) -> None:
-    """Check the file again (the register may have changed), then save all or nothing."""
-    job = VoterImportJob.objects.select_related("election__pack", "election__unit").get(pk=job_id)
-    if job.status != VoterImportJob.Status.IMPORTING:
-        return
-    path = stored_file(job)
-    try:
-        if path is None or not path.exists():
-            raise UploadRejected("上传的文件已不存在，请重新上传。")
-        rows, problems = validate_rows(job.election, path)
-        if problems:
-            _finish(
-                job,
-                VoterImportJob.Status.INVALID,
-                problems=problems,
-                error="确认导入时重新校验发现问题，未保存任何数据。",
+    def preview_text(self, s):
+        return (
+            f"校验通过：共 {s['rows']} 行，将登记选民 {s['voters_added']} 人"
+            + (
+                f"、恢复此前移出的 {s['voters_reactivated']} 人"
+                if s.get("voters_reactivated")
+                else ""
             )
-            return
-        job.total_rows = len(rows)
-        job.save(update_fields=["total_rows"])
+            + f"；其中新建人员档案 {s['people_created']} 人，已有档案 {s['people_existing']} 人。"
+        )
 
-        def progress(n):
-            cache.set(_progress_key(job.pk), n, 3600)
-
-        with pghistory.context(user=job.user_id, voter_import_job=job.pk):
-            summary = commit_rows(job.election, rows, on_progress=progress)
-    except DomainError as exc:
-        _finish(job, VoterImportJob.Status.FAILED, error=f"导入失败，未保存任何数据：{exc}"[:300])
-        return
-    except Exception:
-        log.exception("voter import run %s failed", job.pk)
-        _finish(job, VoterImportJob.Status.FAILED, error="导入时发生系统错误，未保存任何数据。")
-        return
-    finally:
-        cache.delete(_progress_key(job.pk))
-        if path is not None:
-            path.unlink(missing_ok=True)
-    _finish(job, VoterImportJob.Status.DONE, summary=summary, done_rows=len(rows))
+    def done_text(self, s):
+        return (
+            f"导入完成：共 {s['rows']} 行，登记选民 {s['voters_added']} 人"
+            + (f"，恢复 {s['voters_reactivated']} 人" if s.get("voters_reactivated") else "")
+            + "。"
+        )
 
 
-def purge_stale_imports(*, older_than_hours: int = 24) -> int:
-    cutoff = timezone.now() - datetime.timedelta(hours=older_than_hours)
-    count = 0
-    for job in VoterImportJob.objects.filter(
-        created_at__lt=cutoff,
-        status__in=[VoterImportJob.Status.PREVIEW, VoterImportJob.Status.CHECKING],
-    ):
-        _finish(job, VoterImportJob.Status.CANCELLED)
-        count += 1
-    return count
+IMPORTER = VoterImporter()

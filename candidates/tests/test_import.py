@@ -20,7 +20,8 @@ from candidates.tests.xlsx_helpers import (
     zip_bomb,
     zip_bytes,
 )
-from renewal.models import Person, RenewalRound
+from renewal.kit import uploads
+from renewal.models import DomainError, Person, RenewalRound
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def stored(media) -> list[Path]:
 def check(user, rows, tmp_path, headers=HEADERS):
     path = tmp_path / "upload.xlsx"
     path.write_bytes(build_xlsx(rows, headers))
-    return imports.validate_rows(user, path)
+    return imports.IMPORTER.read(user, path)
 
 
 def upload(client, data: bytes, capture, name="名单.xlsx"):
@@ -91,7 +92,7 @@ def test_filled_in_template_passes_the_check(staff_a, personas, world, tmp_path)
         sheet.append([row.get(header) for header in HEADERS])
     path = tmp_path / "filled.xlsx"
     wb.save(path)
-    clean, problems = imports.validate_rows(personas["staff_a"], path)
+    clean, problems = imports.IMPORTER.read(personas["staff_a"], path)
     assert problems == [] and [r.row for r in clean] == [2, 3]
 
 
@@ -156,8 +157,8 @@ def test_id_number_stored_as_number(personas, world, tmp_path):
     number = person_row("", 7)["公民身份号码"]
     for value in (int(number[:17] + "0"), float(number[:17] + "0")):
         found = problems_for(personas, world, tmp_path, 公民身份号码=value)
-        assert found == [(2, "公民身份号码", imports.ID_AS_NUMBER)]
-    assert imports.ID_AS_NUMBER.startswith("公民身份号码被 Excel 存成了数字，后几位已丢失")
+        assert found == [(2, "公民身份号码", uploads.ID_AS_NUMBER)]
+    assert uploads.ID_AS_NUMBER.startswith("公民身份号码被 Excel 存成了数字，后几位已丢失")
 
 
 def test_missing_required_fields_each_reported(personas, world, tmp_path):
@@ -326,7 +327,7 @@ def test_a_failure_while_saving_rolls_back_every_row(
     def fail_on_second_chunk(objs, **kwargs):
         calls.append(1)
         if len(calls) == 2:
-            raise imports.DomainError("模拟失败")
+            raise DomainError("模拟失败")
         return real(objs, **kwargs)
 
     monkeypatch.setattr(CandidacyLog.objects, "bulk_create", fail_on_second_chunk)
@@ -445,11 +446,11 @@ def test_bad_uploads_are_refused_in_chinese_and_nothing_kept(
 
 
 def test_uncompressed_size_limit(media, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 1000)
     path = media / "big.xlsx"
     path.write_bytes(zip_bytes({"xl/workbook.xml": b"<workbook/>", "xl/a.xml": b"x" * 2000}))
-    with pytest.raises(imports.UploadRejected, match="解压后过大"):
-        imports.check_upload(path)
+    with pytest.raises(uploads.UploadRejected, match="解压后过大"):
+        uploads.check_upload(path)
 
 
 def test_workbook_openpyxl_cannot_read_is_invalid_and_deleted(
@@ -496,8 +497,8 @@ def test_stale_previews_are_purged(personas):
 
     from django.utils import timezone as _tz
 
-    from candidates.imports import purge_stale_imports
     from candidates.models import ImportJob as _Job
+    from renewal.kit.uploads import purge_stale_imports
 
     old = _Job.objects.create(
         user=personas["staff_a"],

@@ -1,55 +1,30 @@
-"""The disciplined-cadres ledger (受处分干部台账): xlsx template, upload, preview, save.
+"""The disciplined-cadres ledger (受处分干部台账): the entries an officer sees, and its import.
 
-The same flow as the candidates' import: the upload is stored under a random name and
-checked as a zip before parsing (candidates.imports.save_upload / check_upload); every
-row's problems are listed by row and column before anything is written; the officer
-confirms a clean preview; the file is read and checked again and every row is saved in
-one transaction, or none is. The file is deleted on confirm, on cancel and when the check
-finds problems; uploads nobody confirms are swept after a day.
-
-A 1,000-row ledger checks and saves in well under a second, so this runs in the request
-(no Celery task). The stored file's name carries the uploader's id and an unguessable
-token: only that officer reaches the preview.
+The upload, the check, the preview, the all-or-nothing save and the clean-up are the upload
+machine's (renewal.kit.uploads); this module says what a row is. Rows already in the
+county's ledger are skipped on save, and rows whose person stands for election now are
+named in the preview: once saved they flag that person in joint vetting.
 """
 
-from __future__ import annotations
-
 import datetime
-import logging
-import re
-import time
-import uuid
-import zipfile
 from dataclasses import dataclass
-from io import BytesIO
-from pathlib import Path
-from xml.etree import ElementTree
 
-import openpyxl
-from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404
-from django.utils import timezone
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from candidates.access import candidacies_visible_to
-from candidates.imports import (
-    DATE_TEXT,
-    ID_AS_NUMBER,
-    UNREADABLE,
-    UploadRejected,
-    check_upload,
-    import_dir,
-    save_upload,
-)
 from candidates.models import Candidacy
 from discipline import access
-from discipline.models import DisciplinedCadre
+from discipline.models import DisciplinedCadre, LedgerImportJob
 from renewal.kit import crypto
-from renewal.kit.idcard import IdNumberError, make_id_number, parse_id_number
-
-log = logging.getLogger(__name__)
+from renewal.kit.idcard import make_id_number
+from renewal.kit.uploads import (
+    Importer,
+    RowProblems,
+    cell_date,
+    cell_id_number,
+    cell_text,
+)
+from renewal.models import DomainError
 
 COLUMNS = [
     ("name", "姓名"),
@@ -62,105 +37,24 @@ COLUMNS = [
 HEADER = dict(COLUMNS)
 REQUIRED = ("name", "id_number", "penalty", "decided_on")
 MAX_LENGTH = {"name": 40, "workplace": 100, "penalty": 60, "authority": 60}
-MAX_ROWS = 10_000
 EARLIEST = datetime.date(1949, 10, 1)
-STALE_AFTER = 24 * 3600  # seconds an unconfirmed upload is kept
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
-EXAMPLE = [
-    "李示例",
-    make_id_number("110101", datetime.date(1975, 3, 8), 7, "M"),
-    "某某镇某某村党支部书记",
-    "党内警告",
-    "2023-06-15",
-    "中共某某县纪律检查委员会",
-]
-
-
-# --- Template ----------------------------------------------------------------------------------
-
-
-def template_workbook() -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "受处分干部台账"
-    ws.append([header for _key, header in COLUMNS])
-    ws.append(EXAMPLE)
-    for index, (key, _header) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        head = ws.cell(row=1, column=index)
-        head.font = Font(bold=True, color="B3261E" if key in REQUIRED else "000000")
-        head.fill = PatternFill("solid", fgColor="EEF1F4")
-        ws.column_dimensions[letter].width = 22 if key != "penalty" else 14
-        if key == "id_number":
-            # Text, so Excel keeps all 18 digits (and a trailing X).
-            ws.column_dimensions[letter].number_format = "@"
-            ws.cell(row=2, column=index).number_format = "@"
-    ws.freeze_panes = "A2"
-    guide = wb.create_sheet("填写说明")
-    for line in (
-        "第 1 行为表头，请勿修改；第 2 行为示例，导入前请删除。红色表头为必填列。",
-        "公民身份号码须为 18 位，该列为文本格式，请勿改为数字。",
-        "处分决定日期如 2023-06-15（也可写 2023/06/15、2023年6月15日）。",
-        "同一人的同一处分决定只能填写一行。",
-    ):
-        guide.append([line])
-    guide.column_dimensions["A"].width = 80
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-# --- Stored uploads --------------------------------------------------------------------------
-
-
-def _path(user, token: str) -> Path:
-    return import_dir() / f"ledger-{user.pk}-{token}.xlsx"
-
-
-def upload_for_user(user, token: str) -> Path:
-    """The officer's own stored upload; 404 for anyone else, a bad token or a deleted file."""
-    if not access.is_discipline_officer(user) or not TOKEN.match(token or ""):
-        raise Http404
-    path = _path(user, token)
-    if not path.exists():
-        raise Http404
-    return path
-
-
-def ledger_upload(*, user, upload) -> tuple[str | None, Preview]:
-    """Store and check the upload. A clean file is kept for its preview (its token is
-    returned); a file with problems is deleted at once and only its problems come back."""
-    county_id = ledger_county(user)
-    purge_stale_uploads()
-    relative = save_upload(upload)  # size, zip and DTD checks; deletes the file on refusal
-    token = uuid.uuid4().hex
-    path = _path(user, token)
-    (import_dir() / Path(relative).name).rename(path)
-    try:
-        preview = read_ledger(path, county_id)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    if preview.problems:
-        path.unlink(missing_ok=True)
-        return None, preview
-    return token, preview
-
-
-def ledger_cancel(*, user, token: str) -> None:
-    upload_for_user(user, token).unlink(missing_ok=True)
-
-
-def purge_stale_uploads(*, older_than: int = STALE_AFTER) -> int:
-    cutoff, count = time.time() - older_than, 0
-    for path in import_dir().glob("ledger-*.xlsx"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                count += 1
-        except FileNotFoundError:
-            continue
-    return count
+EXAMPLE = {
+    "name": "李示例",
+    "id_number": make_id_number("110101", datetime.date(1975, 3, 8), 7, "M"),
+    "workplace": "某某镇某某村党支部书记",
+    "penalty": "党内警告",
+    "decided_on": "2023-06-15",
+    "authority": "中共某某县纪律检查委员会",
+}
+GUIDE = {
+    "name": "必填。",
+    "id_number": "必填。18 位，末位可为 X。该列已设为文本格式，请勿改为数字，否则后几位会丢失。",
+    "workplace": "选填，如 某某镇某某村党支部书记。",
+    "penalty": "必填，如 党内警告、政务记过。",
+    "decided_on": "必填。如 2023-06-15（也可写 2023/06/15、2023年6月15日），不能晚于今天。",
+    "authority": "选填，如 中共某某县纪律检查委员会。",
+}
+PREVIEW_ROWS = 200
 
 
 # --- The ledger page ----------------------------------------------------------------------------
@@ -212,95 +106,22 @@ class LedgerRow:
     matched: bool = False  # the person stands for election now
 
 
-@dataclass
-class Preview:
-    rows: list[LedgerRow]
-    problems: list[dict]  # {"row", "column", "message"}
-
-    @property
-    def new_rows(self) -> list[LedgerRow]:
-        return [r for r in self.rows if not r.exists]
-
-    @property
-    def existing(self) -> int:
-        return sum(1 for r in self.rows if r.exists)
-
-    @property
-    def matched(self) -> list[LedgerRow]:
-        return [r for r in self.rows if r.matched]
-
-
-class _Problems:
-    def __init__(self, row: int, problems: list):
-        self.row, self.problems, self.count = row, problems, 0
-
-    def add(self, key: str, message: str) -> None:
-        self.problems.append({"row": self.row, "column": HEADER.get(key, ""), "message": message})
-        self.count += 1
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def _date(value, problems: _Problems):
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    else:
-        match = DATE_TEXT.match(_text(value).replace(" ", ""))
-        day = None
-        if match:
-            try:
-                day = datetime.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                day = None
-        if day is None:
-            problems.add(
-                "decided_on",
-                f"处分决定日期“{_text(value)}”不是有效日期，请填写如 2023-06-15 的日期。",
-            )
-            return None
-    if not EARLIEST <= day <= timezone.localdate():
-        problems.add("decided_on", f"处分决定日期 {day:%Y-%m-%d} 不在合理范围内（不能晚于今天）。")
-        return None
-    return day
-
-
-def _id_number(value, problems: _Problems):
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        problems.add("id_number", ID_AS_NUMBER)
-        return None
-    raw = _text(value).replace(" ", "").upper()
-    if re.fullmatch(r"\d(\.\d+)?E\+\d+", raw):
-        problems.add("id_number", ID_AS_NUMBER)
-        return None
-    try:
-        return parse_id_number(raw).number
-    except IdNumberError as exc:
-        problems.add("id_number", str(exc))
-        return None
-
-
-def _check_row(cells: dict, problems: _Problems) -> LedgerRow | None:
-    for key in REQUIRED:
-        if _text(cells.get(key)) == "":
-            problems.add(key, f"{HEADER[key]}为必填项，不能为空。")
-    texts = {key: _text(cells.get(key)) for key in MAX_LENGTH}
+def _check_row(cells: dict, problems: RowProblems) -> LedgerRow | None:
+    texts = {key: cell_text(cells.get(key)) for key in MAX_LENGTH}
     for key, limit in MAX_LENGTH.items():
         if len(texts[key]) > limit:
-            problems.add(key, f"{HEADER[key]}不能超过 {limit} 个字。")
-    number = _id_number(cells["id_number"], problems) if _text(cells.get("id_number")) else None
-    if number == EXAMPLE[1]:
+            problems.add(key, f"{problems.headers[key]}不能超过 {limit} 个字。")
+    info = (
+        cell_id_number(cells["id_number"], problems) if cell_text(cells.get("id_number")) else None
+    )
+    number = info.number if info else None
+    if number == EXAMPLE["id_number"]:
         problems.add("id_number", "这是模板中的示例行，请删除后再导入。")
-    day = _date(cells["decided_on"], problems) if _text(cells.get("decided_on")) else None
+    day = None
+    if cell_text(cells.get("decided_on")):
+        day = cell_date(
+            cells["decided_on"], "decided_on", problems, earliest=EARLIEST, example="2023-06-15"
+        )
     if problems.count:
         return None
     return LedgerRow(
@@ -313,72 +134,6 @@ def _check_row(cells: dict, problems: _Problems) -> LedgerRow | None:
         decided_on=day,
         authority=texts["authority"],
     )
-
-
-def _header_map(header) -> tuple[dict[str, int], list[dict]]:
-    by_header = {h: key for key, h in COLUMNS}
-    positions = {}
-    for index, value in enumerate(header):
-        key = by_header.get(re.sub(r"\s+", "", _text(value)))
-        if key and key not in positions:
-            positions[key] = index
-    problems = [
-        {"row": 1, "column": HEADER[key], "message": f"表头缺少“{HEADER[key]}”列，请使用台账模板。"}
-        for key in REQUIRED
-        if key not in positions
-    ]
-    return positions, problems
-
-
-def _flag_duplicates(seen: dict[tuple, list[int]], problems: list) -> None:
-    for numbers in seen.values():
-        if len(numbers) < 2:
-            continue
-        for number in numbers:
-            others = "、".join(str(n) for n in numbers if n != number)
-            problems.append(
-                {
-                    "row": number,
-                    "column": HEADER["id_number"],
-                    "message": f"同一人的同一处分决定在文件中出现了多次（另见第 {others} 行）。",
-                }
-            )
-
-
-def _read_sheet(ws) -> tuple[list[LedgerRow], list[dict]]:
-    values = ws.iter_rows(values_only=True)
-    header = next(values, None)
-    if header is None:
-        return [], [{"row": 1, "column": "", "message": "文件中没有数据，请使用台账模板填写。"}]
-    positions, problems = _header_map(header)
-    if problems:
-        return [], problems
-    rows: list[LedgerRow] = []
-    seen: dict[tuple, list[int]] = {}  # (ID number, decision date) -> its rows
-    count = 0
-    for number, line in enumerate(values, start=2):
-        cells = {key: line[i] if i < len(line) else None for key, i in positions.items()}
-        if all(_text(v) == "" for v in cells.values()):
-            continue
-        count += 1
-        if count > MAX_ROWS:
-            problems.append(
-                {"row": number, "column": "", "message": f"文件超过 {MAX_ROWS} 行，请分批导入。"}
-            )
-            break
-        row = _check_row(cells, _Problems(number, problems))
-        if row is not None:
-            rows.append(row)
-            seen.setdefault((row.id_hash, row.decided_on), []).append(number)
-    if count == 0 and not problems:
-        problems.append({"row": 2, "column": "", "message": "文件中没有台账数据。"})
-    _flag_duplicates(seen, problems)
-    problems.sort(key=lambda p: (p["row"], _column_order(p["column"])))
-    return rows, problems
-
-
-def _column_order(header: str) -> int:
-    return next((i for i, (_k, h) in enumerate(COLUMNS) if h == header), -1)
 
 
 def _match(rows: list[LedgerRow], county_id: int) -> None:
@@ -399,73 +154,111 @@ def _match(rows: list[LedgerRow], county_id: int) -> None:
         r.matched = r.id_hash in standing
 
 
-def read_ledger(path, county_id: int) -> Preview:
-    """Every clean row and every problem; nothing is written."""
-    check_upload(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
-        log.info("unreadable ledger %s: %r", path, exc)
-        raise UploadRejected(UNREADABLE) from None
-    try:
-        rows, problems = _read_sheet(wb.worksheets[0])
-    except (ElementTree.ParseError, zipfile.BadZipFile, EOFError) as exc:
-        log.info("malformed sheet in ledger %s: %r", path, exc)
-        raise UploadRejected(UNREADABLE) from None
-    finally:
-        wb.close()
-    if problems:
-        bad = {p["row"] for p in problems}
-        rows = [r for r in rows if r.row not in bad]
-    _match(rows, county_id)
-    return Preview(rows=rows, problems=problems)
-
-
 def ledger_county(user) -> int:
     """The officer's county: the profile's region when it is one of theirs."""
     access.require_discipline(user)
     counties = access.discipline_counties(user)
     if not counties:
-        raise UploadRejected("您的账号没有所属区县，不能导入台账。")
+        raise DomainError("您的账号没有所属区县，不能导入台账。")
     region_id = getattr(user.profile, "region_id", None)
     return region_id if region_id in counties else counties[0]
 
 
-def ledger_preview(*, user, token: str) -> Preview:
-    return read_ledger(upload_for_user(user, token), ledger_county(user))
+# --- The importer -----------------------------------------------------------------------------
 
 
-def ledger_confirm(*, user, token: str) -> dict:
-    """Check the file again and save every new row in one transaction; delete the file."""
-    path = upload_for_user(user, token)
-    county_id = ledger_county(user)
-    try:
-        preview = read_ledger(path, county_id)
-        if preview.problems:
-            raise UploadRejected("确认导入时重新校验发现问题，未保存任何数据，请重新上传。")
-        new = preview.new_rows
-        with transaction.atomic():
-            DisciplinedCadre.objects.bulk_create(
-                (
-                    DisciplinedCadre(
-                        name=r.name,
-                        id_number=r.id_number,
-                        id_number_hash=r.id_hash,
-                        workplace=r.workplace,
-                        penalty=r.penalty,
-                        decided_on=r.decided_on,
-                        authority=r.authority,
-                        county_id=county_id,
-                    )
-                    for r in new
-                ),
-                # Two officers confirming the same file at once must not duplicate rows.
-                ignore_conflicts=True,
+class LedgerImporter(Importer):
+    job_model = LedgerImportJob
+    noun = "台账记录"
+    title = "导入受处分干部台账"
+    template_word = "台账模板"
+    template_file = "受处分干部台账模板.xlsx"
+    sheet_title = "受处分干部台账"
+    columns = COLUMNS
+    required = REQUIRED
+    guide = GUIDE
+    notes = [
+        "第 1 行为表头，请勿修改；第 2 行为示例，导入前请删除。红色表头为必填列。",
+        "同一人的同一处分决定只能填写一行；已在本县台账中的记录不会重复导入。",
+    ]
+    example = EXAMPLE
+    widths = {"name": 12, "id_number": 22, "workplace": 28, "decided_on": 14, "authority": 28}
+    duplicate_message = "同一人的同一处分决定在文件中出现了多次（另见第 {others} 行）。"
+    preview_template = "discipline/ledger/partials/import_rows.html"
+
+    def context(self, job):
+        return job.county_id
+
+    def check_row(self, cells, problems, lookups):
+        return _check_row(cells, problems)
+
+    def duplicate_key(self, cells, row):
+        return (row.id_hash, row.decided_on) if row else None
+
+    def check_rows(self, county_id, rows, problems):
+        _match(rows, county_id)
+
+    def summary(self, rows):
+        shown = [r for r in rows if r.exists or r.matched][:PREVIEW_ROWS]
+        return {
+            "rows": len(rows),
+            "created": sum(1 for r in rows if not r.exists),
+            "existing": sum(1 for r in rows if r.exists),
+            "matched": sum(1 for r in rows if r.matched),
+            "marked_total": sum(1 for r in rows if r.exists or r.matched),
+            "marked": [
+                {
+                    "row": r.row,
+                    "name": r.name,
+                    "penalty": r.penalty,
+                    "decided_on": r.decided_on.isoformat(),
+                    "exists": r.exists,
+                    "matched": r.matched,
+                }
+                for r in shown
+            ],
+        }
+
+    def commit(self, county_id, rows, on_progress):
+        new = [r for r in rows if not r.exists]
+        DisciplinedCadre.objects.bulk_create(
+            (
+                DisciplinedCadre(
+                    name=r.name,
+                    id_number=r.id_number,
+                    id_number_hash=r.id_hash,
+                    workplace=r.workplace,
+                    penalty=r.penalty,
+                    decided_on=r.decided_on,
+                    authority=r.authority,
+                    county_id=county_id,
+                )
+                for r in new
+            ),
+            # Two officers confirming the same file at once must not duplicate rows.
+            ignore_conflicts=True,
+        )
+        on_progress(len(rows))
+        return self.summary(rows)
+
+    def preview_text(self, s):
+        return (
+            f"校验通过：共 {s['rows']} 行，将新增 {s['created']} 条"
+            + (f"，{s['existing']} 条已在台账中（不重复导入）" if s.get("existing") else "")
+            + f"；其中 {s['matched']} 人是在审人选，导入后在资格联审中提示。"
+        )
+
+    def done_text(self, s):
+        return (
+            f"已导入 {s['created']} 条台账记录"
+            + (f"，{s['existing']} 条已在台账中未重复导入" if s.get("existing") else "")
+            + (
+                f"；其中 {s['matched']} 人是在审人选，已在资格联审中提示"
+                if s.get("matched")
+                else ""
             )
-    finally:
-        path.unlink(missing_ok=True)
-    return {
-        "created": len(new),
-        "existing": preview.existing,
-        "matched": len(preview.matched),
-    }
+            + "。上传的文件已删除。"
+        )
+
+
+IMPORTER = LedgerImporter()

@@ -4,14 +4,16 @@ from discipline.ledger import views
 
 urlpatterns = [
     path("discipline/ledger/", views.ledger_list, name="ledger"),
-    path("discipline/ledger/template.xlsx", views.ledger_template, name="ledger-template"),
-    path("discipline/ledger/uploads/<str:token>/", views.ledger_preview, name="ledger-preview"),
+    path("discipline/ledger/template.xlsx", views.PAGES.template, name="ledger-template"),
+    path("discipline/ledger/imports/<int:pk>/", views.PAGES.job, name="ledger-import-job"),
     path(
-        "discipline/ledger/uploads/<str:token>/confirm/",
-        views.ledger_confirm,
-        name="ledger-confirm",
+        "discipline/ledger/imports/<int:pk>/confirm/",
+        views.PAGES.confirm,
+        name="ledger-import-confirm",
     ),
     path(
-        "discipline/ledger/uploads/<str:token>/cancel/", views.ledger_cancel, name="ledger-cancel"
+        "discipline/ledger/imports/<int:pk>/cancel/",
+        views.PAGES.cancel,
+        name="ledger-import-cancel",
     ),
 ]

@@ -2,7 +2,6 @@
 save, files never kept, and matched people flagged in vetting."""
 
 import datetime
-import os
 import time
 from io import BytesIO
 from pathlib import Path
@@ -16,9 +15,10 @@ from openpyxl import Workbook
 from candidates import services as cs
 from candidates.tests.xlsx_helpers import zip_bomb
 from discipline.ledger import services as ledger
-from discipline.models import DisciplinedCadre
+from discipline.models import DisciplinedCadre, LedgerImportJob
 from renewal.kit import crypto
 from renewal.kit.idcard import make_id_number
+from renewal.kit.uploads import STALE_AFTER_HOURS, purge_stale_imports
 from renewal.models import Department, Profile
 from tests.factories import PersonFactory
 from tests.fixtures import make_user
@@ -71,13 +71,38 @@ def build(rows, headers=HEADERS) -> bytes:
     return out.getvalue()
 
 
-def upload(client, data: bytes, name="台账.xlsx"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, data)})
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """Post a file to the ledger page and run the check it queues."""
+
+    def post(client, data: bytes, name="台账.xlsx"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, {"file": SimpleUploadedFile(name, data)})
+
+    return post
 
 
-def token_of(response) -> str:
+@pytest.fixture
+def confirm(django_capture_on_commit_callbacks):
+    """Confirm a previewed import and run the save it queues; the job page afterwards."""
+
+    def post(client, job):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"{URL}imports/{job.pk}/confirm/")
+        return client.get(f"{URL}imports/{job.pk}/")
+
+    return post
+
+
+def job_of(response) -> LedgerImportJob:
     assert response.status_code == 302, response.content.decode()[:500]
-    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return LedgerImportJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+
+
+def problems_of(response) -> list[dict]:
+    job = job_of(response)
+    assert job.status == LedgerImportJob.Status.INVALID
+    return job.problems
 
 
 # --- Template ----------------------------------------------------------------------------------
@@ -109,53 +134,57 @@ PROBLEMS = [
     ("impossible date", {"处分决定日期": "2023-02-30"}, "处分决定日期", "不是有效日期"),
     ("date in the future", {"处分决定日期": "2999-01-01"}, "处分决定日期", "不在合理范围内"),
     ("penalty too long", {"处分种类": "警" * 61}, "处分种类", "不能超过 60 个字"),
-    ("the template's example row", {"公民身份号码": ledger.EXAMPLE[1]}, "公民身份号码", "示例行"),
+    (
+        "the template's example row",
+        {"公民身份号码": ledger.EXAMPLE["id_number"]},
+        "公民身份号码",
+        "示例行",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("rule", "bad", "column", "message"), PROBLEMS)
 def test_each_row_problem_is_listed_and_nothing_is_written(
-    officer, media, rule, bad, column, message
+    officer, upload, media, rule, bad, column, message
 ):
     rows = [ledger_row(1), ledger_row(2, **bad), ledger_row(3)]
     response = upload(officer, build(rows))
-    assert response.status_code == 200
-    problems = response.context["problems"]
+    problems = problems_of(response)
     assert [(p["row"], p["column"]) for p in problems] == [(3, column)], problems
     assert message in problems[0]["message"]
-    assert message in response.content.decode()
+    assert message in officer.get(response["Location"]).content.decode()
     assert not DisciplinedCadre.objects.exists()
     assert stored(media) == []
 
 
-def test_duplicates_in_the_file_name_each_other(officer, media):
+def test_duplicates_in_the_file_name_each_other(officer, upload, media):
     rows = [ledger_row(1), ledger_row(2), ledger_row(1, 姓名="重复"), ledger_row(4)]
-    problems = upload(officer, build(rows)).context["problems"]
+    problems = problems_of(upload(officer, build(rows)))
     assert [(p["row"], p["column"]) for p in problems] == [(2, "公民身份号码"), (4, "公民身份号码")]
     assert "另见第 4 行" in problems[0]["message"] and "另见第 2 行" in problems[1]["message"]
     assert not DisciplinedCadre.objects.exists()
 
 
-def test_same_person_with_two_decisions_is_not_a_duplicate(officer):
+def test_same_person_with_two_decisions_is_not_a_duplicate(officer, upload):
     rows = [ledger_row(1), ledger_row(1, 处分决定日期="2024-01-10", 处分种类="严重警告")]
-    assert upload(officer, build(rows)).status_code == 302
+    assert job_of(upload(officer, build(rows))).status == LedgerImportJob.Status.PREVIEW
 
 
-def test_missing_header_column(officer, media):
+def test_missing_header_column(officer, upload, media):
     headers = [h for h in HEADERS if h != "处分种类"]
-    problems = upload(officer, build([ledger_row(1)], headers)).context["problems"]
+    problems = problems_of(upload(officer, build([ledger_row(1)], headers)))
     assert problems == [
         {"row": 1, "column": "处分种类", "message": "表头缺少“处分种类”列，请使用台账模板。"}
     ]
 
 
-def test_zip_bomb_is_refused_before_parsing(officer, media):
+def test_zip_bomb_is_refused_before_parsing(officer, upload, media):
     response = upload(officer, zip_bomb())
     assert "压缩炸弹" in response.content.decode()
     assert stored(media) == []
 
 
-def test_not_xlsx_is_refused(officer):
+def test_not_xlsx_is_refused(officer, upload):
     response = upload(officer, b"a,b\n", name="台账.csv")
     assert ".xlsx" in response.content.decode()
 
@@ -163,15 +192,16 @@ def test_not_xlsx_is_refused(officer):
 # --- Preview and save --------------------------------------------------------------------------
 
 
-def test_clean_file_previews_then_saves_all_rows_and_deletes_the_file(officer, media, personas):
+def test_clean_file_previews_then_saves_all_rows_and_deletes_the_file(
+    officer, upload, confirm, media, personas
+):
     rows = [ledger_row(n) for n in range(1, 6)]
-    token = token_of(upload(officer, build(rows)))
+    job = job_of(upload(officer, build(rows)))
     assert len(stored(media)) == 1
-    preview = officer.get(f"{URL}uploads/{token}/")
+    preview = officer.get(f"{URL}imports/{job.pk}/")
     assert preview.status_code == 200 and "将新增 5 条" in preview.content.decode()
     assert not DisciplinedCadre.objects.exists()
-    response = officer.post(f"{URL}uploads/{token}/confirm/", follow=True)
-    assert "已导入 5 条" in response.content.decode()
+    assert "已导入 5 条" in confirm(officer, job).content.decode()
     assert stored(media) == []
     saved = DisciplinedCadre.objects.get(name="处分3")
     assert saved.county == personas["discipline"].profile.region
@@ -180,26 +210,25 @@ def test_clean_file_previews_then_saves_all_rows_and_deletes_the_file(officer, m
     assert (saved.penalty, saved.decided_on) == ("党内警告", datetime.date(2023, 6, 15))
 
 
-def test_reimport_skips_rows_already_in_the_ledger(officer):
-    officer.post(f"{URL}uploads/{token_of(upload(officer, build([ledger_row(1)])))}/confirm/")
-    token = token_of(upload(officer, build([ledger_row(1), ledger_row(2)])))
-    assert "1 条已在台账中" in officer.get(f"{URL}uploads/{token}/").content.decode()
-    officer.post(f"{URL}uploads/{token}/confirm/")
+def test_reimport_skips_rows_already_in_the_ledger(officer, upload, confirm):
+    confirm(officer, job_of(upload(officer, build([ledger_row(1)]))))
+    job = job_of(upload(officer, build([ledger_row(1), ledger_row(2)])))
+    assert "1 条已在台账中" in officer.get(f"{URL}imports/{job.pk}/").content.decode()
+    confirm(officer, job)
     assert DisciplinedCadre.objects.count() == 2
 
 
-def test_confirm_rechecks_and_saves_nothing_when_the_file_went_bad(officer, media):
-    token = token_of(upload(officer, build([ledger_row(n) for n in range(1, 4)])))
+def test_confirm_rechecks_and_saves_nothing_when_the_file_went_bad(officer, upload, confirm, media):
+    job = job_of(upload(officer, build([ledger_row(n) for n in range(1, 4)])))
     (path,) = stored(media)
     path.write_bytes(build([ledger_row(1), ledger_row(2, 处分决定日期="不详"), ledger_row(3)]))
-    response = officer.post(f"{URL}uploads/{token}/confirm/", follow=True)
-    assert "未保存任何数据" in response.content.decode()
+    assert "未保存任何数据" in confirm(officer, job).content.decode()
     assert not DisciplinedCadre.objects.exists()
     assert stored(media) == []
 
 
-def test_a_failing_save_writes_nothing(officer, personas, media, monkeypatch):
-    token = token_of(upload(officer, build([ledger_row(n) for n in range(1, 4)])))
+def test_a_failing_save_writes_nothing(officer, upload, confirm, media, monkeypatch):
+    job = job_of(upload(officer, build([ledger_row(n) for n in range(1, 4)])))
     real = DisciplinedCadre.objects.bulk_create
 
     def half_then_fail(objs, **kwargs):
@@ -208,43 +237,45 @@ def test_a_failing_save_writes_nothing(officer, personas, media, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(DisciplinedCadre.objects, "bulk_create", half_then_fail)
-    with pytest.raises(RuntimeError):
-        ledger.ledger_confirm(user=personas["discipline"], token=token)
+    assert "未保存任何数据" in confirm(officer, job).content.decode()
+    job.refresh_from_db()
+    assert job.status == LedgerImportJob.Status.FAILED
     assert not DisciplinedCadre.objects.exists()
     assert stored(media) == []
 
 
-def test_cancel_deletes_the_file(officer, media):
-    token = token_of(upload(officer, build([ledger_row(1)])))
-    officer.post(f"{URL}uploads/{token}/cancel/")
+def test_cancel_deletes_the_file(officer, upload, media):
+    job = job_of(upload(officer, build([ledger_row(1)])))
+    officer.post(f"{URL}imports/{job.pk}/cancel/")
     assert stored(media) == [] and not DisciplinedCadre.objects.exists()
-    assert officer.get(f"{URL}uploads/{token}/").status_code == 404
+    assert "已取消" in officer.get(f"{URL}imports/{job.pk}/").content.decode()
+    assert officer.post(f"{URL}imports/{job.pk}/confirm/", follow=True).status_code == 200
+    assert not DisciplinedCadre.objects.exists()
 
 
-def test_only_the_uploader_reaches_the_preview(client, world, personas, media):
+def test_only_the_uploader_reaches_the_job(client, upload, world, personas, media):
     client.force_login(personas["discipline"])
-    token = token_of(upload(client, build([ledger_row(1)])))
+    job = job_of(upload(client, build([ledger_row(1)])))
     other = make_user("discipline2", Profile.Role.DISCIPLINE_OFFICER, world["county_a"])
     for user in (other, personas["reviewer"], personas["admin"]):
         client.force_login(user)
-        assert client.get(f"{URL}uploads/{token}/").status_code == 404
-        assert client.post(f"{URL}uploads/{token}/confirm/").status_code == 404
+        assert client.get(f"{URL}imports/{job.pk}/").status_code == 404
+        assert client.post(f"{URL}imports/{job.pk}/confirm/").status_code == 404
     assert len(stored(media)) == 1
 
 
-def test_stale_uploads_are_swept(officer, media):
-    token_of(upload(officer, build([ledger_row(1)])))
-    (path,) = stored(media)
-    old = time.time() - 2 * ledger.STALE_AFTER
-    os.utime(path, (old, old))
-    assert ledger.purge_stale_uploads() == 1 and stored(media) == []
+def test_stale_uploads_are_swept(officer, upload, media):
+    job = job_of(upload(officer, build([ledger_row(1)])))
+    LedgerImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2 * STALE_AFTER_HOURS)
+    )
+    assert purge_stale_imports() == 1 and stored(media) == []
 
 
-def test_a_thousand_rows_check_and_save_within_the_request(officer):
+def test_a_thousand_rows_check_and_save_quickly(officer, upload, confirm):
     data = build([ledger_row(n) for n in range(1, 1001)])
     started = time.monotonic()
-    token = token_of(upload(officer, data))
-    officer.post(f"{URL}uploads/{token}/confirm/")
+    confirm(officer, job_of(upload(officer, data)))
     assert DisciplinedCadre.objects.count() == 1000
     assert time.monotonic() - started < 5
 
@@ -271,14 +302,14 @@ def candidate(world, personas):
     return candidacy
 
 
-def test_matched_person_is_flagged_in_vetting_and_shown_in_the_ledger(officer, candidate):
+def test_matched_person_is_flagged_in_vetting_and_shown_in_the_ledger(
+    officer, upload, confirm, candidate
+):
     number = candidate.person.id_number
-    token = token_of(upload(officer, build([ledger_row(1), ledger_row(2, 公民身份号码=number)])))
-    assert (
-        "其中 <strong>1</strong> 人是在审人选"
-        in officer.get(f"{URL}uploads/{token}/").content.decode()
-    )
-    officer.post(f"{URL}uploads/{token}/confirm/")
+    job = job_of(upload(officer, build([ledger_row(1), ledger_row(2, 公民身份号码=number)])))
+    preview = officer.get(f"{URL}imports/{job.pk}/").content.decode()
+    assert "其中 1 人是在审人选" in preview and "在审人选</span>" in preview
+    confirm(officer, job)
     flag = "列入受处分干部台账：党内警告（2023-06-15）"
     assert flag in cs.vetting_blockers(candidate)
     page = officer.get(f"{URL}?matched=1").content.decode()
@@ -287,11 +318,9 @@ def test_matched_person_is_flagged_in_vetting_and_shown_in_the_ledger(officer, c
     assert number not in page  # the ledger shows masked numbers
 
 
-def test_flagged_candidate_cannot_pass_vetting(officer, personas, candidate):
+def test_flagged_candidate_cannot_pass_vetting(officer, upload, confirm, personas, candidate):
     number = candidate.person.id_number
-    officer.post(
-        f"{URL}uploads/{token_of(upload(officer, build([ledger_row(2, 公民身份号码=number)])))}/confirm/"
-    )
+    confirm(officer, job_of(upload(officer, build([ledger_row(2, 公民身份号码=number)]))))
     cs.candidacy_record_inspection(
         actor=personas["staff_a"],
         candidacy=candidate,

@@ -7,8 +7,6 @@ discipline dashboard) compares timestamps with ``end_of_day(D)``, so a row writt
 
 import datetime
 
-from django.utils import timezone
-
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
     """Whole years (周岁) reached on ``day``."""
@@ -17,6 +15,9 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of ``day`` in the project's time zone (aware)."""
+    # Imported here so that the pure rules (age_on, used by eligibility) need no Django.
+    from django.utils import timezone
+
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 

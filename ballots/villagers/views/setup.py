@@ -10,10 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from ballots.models import (
@@ -26,7 +25,6 @@ from ballots.villagers import access, setup, voter_import
 from ballots.villagers.forms import (
     CommitteeMemberForm,
     ElectionForm,
-    ImportUploadForm,
     MemberLeaveForm,
     ObjectionAnswerForm,
     ObjectionForm,
@@ -37,6 +35,7 @@ from ballots.villagers.forms import (
     VoterForm,
 )
 from renewal import access as region_access
+from renewal.kit.import_pages import ImportPages
 from renewal.models import AccessLog, DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -586,73 +585,38 @@ def proxy_withdraw(request, pk):
 # --- Import ---------------------------------------------------------------------------------
 
 
-def _upload_form(data=None, files=None):
-    return ImportUploadForm(
-        data, files, max_bytes=voter_import.MAX_UPLOAD_BYTES, too_big=voter_import.TOO_BIG
-    )
+def _require_template(user) -> None:
+    access.require_use(user)
+
+
+PAGES = ImportPages(
+    importer=voter_import.IMPORTER,
+    namespace="villagers",
+    job_for_user=access.import_job_for_user,
+    upload_url=lambda job: reverse("villagers:import", args=[job.election_id]),
+    done_link=lambda job: (reverse("villagers:voter-list", args=[job.election_id]), "查看选民名单"),
+    may_download_template=_require_template,
+)
 
 
 @login_required
 def import_upload(request, pk):
     election = access.election_for_user(request.user, pk, write=True)
-    form = _upload_form(request.POST or None, request.FILES or None)
+    form = PAGES.form(request)
     if request.method == "POST" and form.is_valid():
-        try:
-            job = voter_import.import_start(
-                user=request.user, election=election, upload=form.cleaned_data["file"]
-            )
-        except DomainError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("villagers:import-job", pk=job.pk)
-    recent = VoterImportJob.objects.filter(user=request.user, election=election)[:10]
+        started = PAGES.start(request, form, election=election)
+        if started:
+            return started
     return render(
         request,
         "ballots/villagers/import_form.html",
-        {"form": form, "recent": recent, "election": election},
+        {
+            "form": form,
+            "recent": PAGES.recent(
+                VoterImportJob.objects.filter(user=request.user, election=election)
+            ),
+            "election": election,
+            "back_url": reverse("villagers:voter-list", args=[election.pk]),
+            "back_label": "返回选民名单",
+        },
     )
-
-
-@login_required
-def import_template(request):
-    access.require_use(request.user)
-    response = HttpResponse(voter_import.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename="选民名单导入模板.xlsx"
-    )
-    return response
-
-
-@login_required
-def import_job(request, pk):
-    job = voter_import.live_progress(access.import_job_for_user(request.user, pk))
-    template = (
-        "ballots/villagers/partials/import_status.html"
-        if request.htmx
-        else "ballots/villagers/import_job.html"
-    )
-    return render(request, template, {"job": job, "election": job.election})
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk):
-    job = access.import_job_for_user(request.user, pk)
-    try:
-        voter_import.import_confirm(job=job)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("villagers:import-job", pk=job.pk)
-
-
-@login_required
-@require_POST
-def import_cancel(request, pk):
-    job = access.import_job_for_user(request.user, pk)
-    try:
-        voter_import.import_cancel(job=job)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已取消导入，上传的文件已删除。")
-    return redirect("villagers:import-job", pk=job.pk)

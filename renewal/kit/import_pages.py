@@ -1,0 +1,118 @@
+"""The pages of an Excel import, the same for every import: upload, template, the job with
+its progress (an htmx fragment that polls while the job runs), confirm and cancel.
+
+An app builds one ``ImportPages`` for its importer, saying how a job is reached (its access
+helper: 404 for anyone but the uploader) and where the user goes back to; its URLconf points
+at the bound methods. The rows and their checks are the importer's; the lifecycle is in
+``renewal.kit.uploads``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from renewal.kit import uploads
+from renewal.models import DomainError
+
+
+@dataclass
+class ImportPages:
+    importer: uploads.Importer
+    namespace: str  # the URLs <namespace>:<name_prefix>-job, -confirm, -cancel
+    job_for_user: Callable  # (user, pk) -> job, 404 for anyone but its uploader
+    upload_url: Callable  # (job) -> the upload page to start again from
+    done_link: Callable  # (job) -> (href, label) shown once the rows are saved
+    may_download_template: Callable = field(default=lambda user: None)  # raises if not
+    name_prefix: str = "import"
+
+    def url(self, name: str, job) -> str:
+        return reverse(f"{self.namespace}:{self.name_prefix}-{name}", args=[job.pk])
+
+    def start(self, request, form, **fields):
+        """Store the uploaded file and start its check; the job page, or None with the
+        refusal added to the form."""
+        try:
+            job = uploads.import_start(
+                self.importer, user=request.user, upload=form.cleaned_data["file"], **fields
+            )
+        except DomainError as exc:
+            form.add_error("file", str(exc))
+            return None
+        return redirect(self.url("job", job))
+
+    def form(self, request):
+        return uploads.XlsxUploadForm(
+            request.POST or None,
+            request.FILES or None,
+            template_word=self.importer.template_word,
+        )
+
+    def context(self, job) -> dict:
+        done_href, done_label = self.done_link(job)
+        importer = self.importer
+        return {
+            "job": job,
+            "importer": importer,
+            "job_url": self.url("job", job),
+            "confirm_url": self.url("confirm", job),
+            "cancel_url": self.url("cancel", job),
+            "upload_url": self.upload_url(job),
+            "done_url": done_href,
+            "done_label": done_label,
+            "preview_text": importer.preview_text(job.summary) if job.summary else "",
+            "done_text": importer.done_text(job.summary) if job.summary else "",
+        }
+
+    def recent(self, jobs) -> list[dict]:
+        return [{"job": job, "url": self.url("job", job)} for job in jobs[:10]]
+
+    # Views -------------------------------------------------------------------------------------
+
+    @method_decorator(login_required)
+    def template(self, request):
+        self.may_download_template(request.user)
+        response = HttpResponse(self.importer.template_workbook(), content_type=uploads.XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=self.importer.template_file
+        )
+        return response
+
+    @method_decorator(login_required)
+    def job(self, request, pk):
+        job = uploads.live_progress(self.job_for_user(request.user, pk))
+        template = (
+            "renewal/imports/partials/status.html" if request.htmx else "renewal/imports/job.html"
+        )
+        return render(request, template, self.context(job))
+
+    @method_decorator(login_required)
+    @method_decorator(require_POST)
+    def confirm(self, request, pk):
+        job = self.job_for_user(request.user, pk)
+        try:
+            uploads.import_confirm(job=job)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        return redirect(self.url("job", job))
+
+    @method_decorator(login_required)
+    @method_decorator(require_POST)
+    def cancel(self, request, pk):
+        job = self.job_for_user(request.user, pk)
+        try:
+            uploads.import_cancel(job=job)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已取消导入，上传的文件已删除。")
+        return redirect(self.url("job", job))

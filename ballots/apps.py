@@ -7,10 +7,13 @@ class BallotsConfig(AppConfig):
 
     def ready(self):
         from ballots.congress import figures as congress_figures
+        from ballots.villagers import demo as villagers_demo
         from ballots.villagers import figures as villagers_figures
         from ballots.villagers import voter_import
-        from renewal.kit import uploads
+        from renewal.kit import demo, uploads
 
         congress_figures.register()
         villagers_figures.register()
         uploads.register(voter_import.IMPORTER)
+        demo.register(demo.VILLAGERS_SETUP, "villagers-setup", villagers_demo.seed_setup)
+        demo.register(demo.VILLAGERS_VOTE, "villagers-vote", villagers_demo.seed_vote)

@@ -7,10 +7,14 @@ class CandidatesConfig(AppConfig):
 
     def ready(self):
         from candidates import figures, imports
+        from candidates.demo import seed_candidates
         from candidates.exports import candidates_export
-        from renewal.kit import uploads
+        from candidates.selectors import department_home
+        from renewal.kit import demo, home, uploads
         from renewal.kit.exports import register_exporter
 
         register_exporter("candidates", candidates_export)
         uploads.register(imports.IMPORTER)
         figures.register()
+        demo.register(demo.CANDIDATES, "candidates", seed_candidates)
+        home.register("department_user", department_home)

@@ -32,3 +32,13 @@ def filtered_candidacies(user, data):
             if f[key]:
                 qs = qs.filter(**{key: f[key]})
     return form, qs.order_by("unit__code", "body", "post", "id")
+
+
+def department_home(user, today) -> dict:
+    """A vetting department's home page: the requests waiting for its answer."""
+    pending = access.vetting_requests_visible_to(user).filter(status="pending")
+    return {
+        "department": user.profile.department,
+        "vetting_pending": pending.count(),
+        "vetting_overdue": pending.filter(batch__due_date__lt=today).count(),
+    }

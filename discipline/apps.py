@@ -7,10 +7,12 @@ class DisciplineConfig(AppConfig):
 
     def ready(self):
         from discipline import figures, flags
+        from discipline.demo import seed_reports
         from discipline.ledger import services as ledger
-        from renewal.kit import uploads
+        from renewal.kit import demo, uploads
 
         figures.register()
         # Open cases and ledger entries flag people in the candidates' vetting queue.
         flags.register()
         uploads.register(ledger.IMPORTER)
+        demo.register(demo.REPORTS, "discipline-reports", seed_reports)

@@ -6,7 +6,10 @@ class RenewalConfig(AppConfig):
     verbose_name = "换届基础数据"
 
     def ready(self):
+        from renewal import demo as renewal_demo
         from renewal.exports import units_export
+        from renewal.kit import demo
         from renewal.kit.exports import register_exporter
 
         register_exporter("units", units_export)
+        demo.register(demo.STAGES, "stages", renewal_demo.refresh_stages)

@@ -22,6 +22,7 @@ from renewal.forms import (
     UnitFilterForm,
     UnitForm,
 )
+from renewal.kit import home as home_sections
 from renewal.kit.exports import export_dir, export_start
 from renewal.kit.history import events_for
 from renewal.kit.paging import DeepPaginator
@@ -89,13 +90,7 @@ def home(request):
         context["recent_logs"] = AccessLog.objects.select_related("user")[:10]
         context["region_count"] = Region.objects.count()
         context["unit_count"] = Unit.objects.count()
-    if role == "department_user":
-        from candidates.access import vetting_requests_visible_to
-
-        pending = vetting_requests_visible_to(request.user).filter(status="pending")
-        context["department"] = profile.department
-        context["vetting_pending"] = pending.count()
-        context["vetting_overdue"] = pending.filter(batch__due_date__lt=context["today"]).count()
+    context.update(home_sections.context_for(role, request.user, context["today"]))
     return render(request, "renewal/home.html", context)
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from ballots.models import VillagersElection, VillagersRulePack, VoterRegistration
 from ballots.villagers import setup
 from ballots.villagers import vote as vv
+from renewal.kit.demo import DemoCounty
 from renewal.kit.idcard import make_id_number
 from renewal.models import Person, Unit
 
@@ -235,3 +236,11 @@ def seed_villagers_vote(rnd, township, users) -> None:
     election.refresh_from_db()
     if election.status == VillagersElection.Status.COUNTED:
         vv.election_approve(election=election, actor=leader)
+
+
+def seed_setup(demo: DemoCounty) -> None:
+    seed_villagers_setup(rnd=demo.round, township=demo.township, staff=demo.users["chengguan"])
+
+
+def seed_vote(demo: DemoCounty) -> None:
+    seed_villagers_vote(demo.round, demo.township, demo.users)

@@ -17,9 +17,11 @@ class AftercareConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from candidates.flags import register as register_flag
+        from renewal.aftercare import demo as aftercare_demo
         from renewal.aftercare import figures
         from renewal.aftercare.audits import audit_flags
         from renewal.aftercare.signals import term_saved
+        from renewal.kit import demo
         from renewal.models import Term
 
         figures.register()
@@ -27,3 +29,4 @@ class AftercareConfig(AppConfig):
         register_flag(audit_flags)
         # The approval of an election result writes the round's Term: open its handover.
         post_save.connect(term_saved, sender=Term, dispatch_uid="aftercare-handover-open")
+        demo.register(demo.AFTERCARE, "aftercare", aftercare_demo.seed)

@@ -1,4 +1,4 @@
-"""Demo data of issue 8: an exit audit with findings and its rectification ledger, a plan
+"""Demo data of the aftercare work: an exit audit with findings and its rectification ledger, a plan
 for a key unit, and a guidance group with a visit. Deterministic and idempotent: every row
 is looked up by its natural key before it is written. Called by seed_demo."""
 
@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from renewal.aftercare import audits, guidance
+from renewal.kit.demo import DemoCounty
 from renewal.models import (
     AuditCategory,
     ExitAudit,
@@ -122,3 +123,7 @@ def _audit(rnd, unit, staff):
         evidence="2026年11月3日村民代表会议表决通过，公示 5 天无异议。",
         closed_on=_day(2026, 11, 3),
     )
+
+
+def seed(demo: DemoCounty) -> None:
+    seed_aftercare(demo.round, demo.users)

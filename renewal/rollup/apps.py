@@ -11,3 +11,9 @@ class RollupConfig(AppConfig):
     name = "renewal.rollup"
     label = "rollup"
     verbose_name = "日报告日通报"
+
+    def ready(self):
+        from renewal.kit import demo
+        from renewal.rollup import demo as rollup_demo
+
+        demo.register(demo.ROLLUP, "rollup", rollup_demo.seed)

@@ -1,4 +1,4 @@
-"""Demo data of the daily report and notice (日报告日通报), called from seed_demo.
+"""Demo data of the daily report and notice (日报告日通报), seeded by seed_demo.
 
 Deterministic and idempotent: the townships' reports of the last few days (one
 township never reports, one reports late; yesterday's county totals are those of
@@ -13,6 +13,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from renewal.kit.demo import DemoCounty
 from renewal.models import DailyReport, Region, RollupRun
 from renewal.rollup.services import REPORT_FIELDS, report_deadline, rollup_run
 
@@ -65,3 +66,7 @@ def seed_rollup_demo(*, county: Region, stdout) -> None:
         if not RollupRun.objects.filter(county=county, day=day).exists():
             rollup_run(county=county, day=day)
     stdout.write(f"日报告日通报：近 {PAST_DAYS} 天的乡镇日报与日通报。")
+
+
+def seed(demo: DemoCounty) -> None:
+    seed_rollup_demo(county=demo.county, stdout=demo.stdout)

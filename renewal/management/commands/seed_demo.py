@@ -13,10 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 
-from ballots.villagers.demo import seed_villagers_setup, seed_villagers_vote
 from renewal import services
-from renewal.aftercare.demo import seed_aftercare
-from renewal.kit import crypto
+from renewal.kit import crypto, demo
 from renewal.kit.idcard import make_id_number
 from renewal.models import (
     Body,
@@ -37,7 +35,6 @@ from renewal.models import (
     Unit,
     UnitSeats,
 )
-from renewal.rollup.demo import seed_rollup_demo
 
 COUNTY_CODE = "150123000000"
 COUNTY_NAME = "和林格尔县"
@@ -96,13 +93,9 @@ class Command(BaseCommand):
             self._seat_defaults(rnd)
             users = self._users(county, townships)
             self._seat_changes(rnd, townships[0], users)
-            self._candidates_and_reports(rnd, townships[0], users)
-            seed_villagers_setup(rnd=rnd, township=townships[0], staff=users["chengguan"])
-            seed_villagers_vote(rnd, townships[0], users)
-            seed_aftercare(rnd, users)
-            self.stdout.write("重新计算各村(社区)所处阶段…")
-            services.units_refresh_stages(county=county)
-            seed_rollup_demo(county=county, stdout=self.stdout)
+            demo_county = demo.DemoCounty(county, townships, rnd, users, self.stdout)
+            for _name, seeder in demo.seeders():
+                seeder(demo_county)
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         )
@@ -402,69 +395,6 @@ class Command(BaseCommand):
             requested=3,
             reason="人口较少，按三名配备。",
         )
-
-    def _candidates_and_reports(self, rnd, township, users):
-        """A few units of the first township well into recommendation and vetting, and two
-        reports, so every role's pages have something to show."""
-        from candidates import services as cs
-        from candidates.models import Candidacy
-        from discipline.intake.services import report_record
-        from discipline.models import Report
-
-        if Candidacy.objects.filter(round=rnd).exists():
-            return
-        staff = users["chengguan"]
-        police = Department.objects.get(code="police")
-        units = list(Unit.objects.filter(township=township).order_by("code")[:6])
-        inspected = []
-        for n, unit in enumerate(units):
-            members = list(
-                unit.branch.members.filter(status="full", on_probation=False)
-                .select_related("person")
-                .order_by("joined_on")[:9]
-            )
-            posts = ["secretary"] + ["party_member"] * 5
-            for k, (member, post) in enumerate(zip(members, posts, strict=False)):
-                c = cs.candidacy_create(
-                    actor=staff,
-                    unit=unit,
-                    person=member.person,
-                    body=Body.PARTY,
-                    post=post,
-                    is_continuing=k == 0,
-                    recommendations={"party_members": 30 - k, "masses": 120 - 7 * k},
-                )
-                if n < 3:
-                    cs.candidacy_record_inspection(
-                        actor=staff,
-                        candidacy=c,
-                        passed=True,
-                        score=85 + k,
-                        inspected_on=datetime.date(2026, 11, 18),
-                    )
-                    inspected.append(c)
-        if inspected:
-            cs.vetting_send(
-                actor=staff,
-                candidacies=inspected,
-                departments=[police],
-                due_date=datetime.date(2026, 12, 10),
-                note="第一批资格联审",
-            )
-        if not Report.objects.filter(county=township.parent).exists():
-            report_record(
-                channel=Report.Channel.PHONE,
-                county=township.parent,
-                township=township,
-                units=units[:1],
-                subject="有人请客吃饭拉票",
-                content="听说有人在村里请客吃饭，为自己拉票。",
-                anonymous=True,
-                identity=None,
-                attachments=[],
-                received_by=users["jiwei"],
-            )
-        self.stdout.write(f"候选人：{Candidacy.objects.filter(round=rnd).count()} 名初步人选。")
 
     def _users(self, county, townships):
         User = get_user_model()

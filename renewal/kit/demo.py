@@ -1,0 +1,49 @@
+"""The demo's seeders: each app adds the data of its stage of the cycle.
+
+``manage.py seed_demo`` builds the county (regions, units, people, the round, the accounts)
+and then calls every registered seeder in order, so the demo can show every stage without
+the ground floor importing the apps above it. An app registers its seeders in its
+AppConfig.ready(); each must be idempotent (a second run inserts nothing) and
+deterministic.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoCounty:
+    county: object  # renewal.Region
+    townships: list  # the county's townships, the first one with the demo accounts
+    round: object  # renewal.RenewalRound in progress
+    users: dict  # demo username -> User
+    stdout: object  # the command's output, for progress lines
+
+    @property
+    def township(self):
+        return self.townships[0]
+
+
+Seeder = Callable[[DemoCounty], None]
+_seeders: list[tuple[int, str, Seeder]] = []
+
+# Orders of the cycle: people and candidates first, the vote, then the aftercare, the
+# stages derived from all of it, and last the roll-up that reads the stages.
+CANDIDATES, REPORTS, VILLAGERS_SETUP, VILLAGERS_VOTE, AFTERCARE, STAGES, ROLLUP = (
+    10,
+    15,
+    20,
+    30,
+    40,
+    50,
+    60,
+)
+
+
+def register(order: int, name: str, seeder: Seeder) -> None:
+    if all(existing != name for _o, existing, _s in _seeders):
+        _seeders.append((order, name, seeder))
+
+
+def seeders() -> list[tuple[str, Seeder]]:
+    return [(name, seeder) for _order, name, seeder in sorted(_seeders, key=lambda s: s[0])]

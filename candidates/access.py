@@ -10,6 +10,13 @@ from django.http import Http404
 
 from candidates.models import Candidacy, ImportJob, ReserveCadre, VettingRequest
 from renewal import access as region_access
+
+# The ground floor's helpers that this area's pages use as they are.
+from renewal.access import can_write_unit as can_write_unit
+from renewal.access import counties_visible_to as counties_visible_to
+from renewal.access import require_region_scope as require_region_scope
+from renewal.access import unit_for_user as unit_for_user
+from renewal.access import writable_townships as writable_townships
 from renewal.models import Profile
 
 
@@ -54,6 +61,24 @@ def can_act_for_county(user, unit) -> bool:
     return user.is_superuser or unit.county_id in region_access.direct_region_ids(
         user, "approve_region"
     )
+
+
+def township_approval_queue(user, candidacies):
+    """Vetted candidacies waiting for the approval of a township the user leads."""
+    queue = candidacies.filter(status=Candidacy.Status.VETTED)
+    if user.is_superuser:
+        return queue
+    return queue.filter(
+        unit__township_id__in=region_access.direct_region_ids(user, "approve_region")
+    )
+
+
+def county_signing_queue(user, candidacies):
+    """Secretary candidacies approved by their township, waiting for the county's 双签."""
+    queue = candidacies.filter(status=Candidacy.Status.TOWNSHIP_APPROVED, post="secretary")
+    if user.is_superuser:
+        return queue
+    return queue.filter(unit__county_id__in=region_access.direct_region_ids(user, "approve_region"))
 
 
 def can_unmask(user, candidacy) -> bool:

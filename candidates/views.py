@@ -28,7 +28,6 @@ from candidates.models import (
     VettingRequest,
 )
 from candidates.selectors import FILTER_KEYS, filtered_candidacies
-from renewal import access as region_access
 from renewal.kit.exports import export_start
 from renewal.models import AccessLog, Body, DomainError, Unit
 from renewal.selectors import active_round
@@ -45,7 +44,7 @@ def _error(form, exc, field=None):
 
 @login_required
 def candidacy_list(request):
-    region_access.require_region_scope(request.user)
+    access.require_region_scope(request.user)
     form, qs = filtered_candidacies(request.user, request.GET)
     page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -57,7 +56,7 @@ def candidacy_list(request):
         "township_options": ""
         if request.htmx
         else township_options(form, request.GET.get("township", "")),
-        "can_write": region_access.writable_townships(request.user).exists(),
+        "can_write": access.writable_townships(request.user).exists(),
     }
     template = (
         "candidates/partials/candidacy_results.html" if request.htmx else "candidates/list.html"
@@ -68,7 +67,7 @@ def candidacy_list(request):
 @login_required
 @require_POST
 def candidacy_export(request):
-    region_access.require_region_scope(request.user)
+    access.require_region_scope(request.user)
     params = {k: v for k, v in request.POST.items() if k in FILTER_KEYS}
     filtered_candidacies(request.user, params)  # 404 on a township outside the user's scope
     job = export_start(user=request.user, params=params, kind="candidates")
@@ -107,7 +106,7 @@ def _save_person(person_form):
 
 @login_required
 def candidacy_create(request):
-    unit = region_access.unit_for_user(
+    unit = access.unit_for_user(
         request.user, request.GET.get("unit") or request.POST.get("unit"), write=True
     )
     person_form = PersonForm(request.POST or None, prefix="p")
@@ -220,7 +219,7 @@ def candidacy_detail(request, pk):
     candidacy = access.candidacy_for_user(request.user, pk)
     user = request.user
     unit = candidacy.unit
-    can_write = region_access.can_write_unit(user, unit)
+    can_write = access.can_write_unit(user, unit)
     requests = candidacy.vetting.select_related("department", "batch").prefetch_related("items")
     context = {
         "c": candidacy,
@@ -316,10 +315,9 @@ def candidacy_action(request, pk, action):
     user, unit = request.user, candidacy.unit
     reason = request.POST.get("reason", "")
     allowed = {
-        "withdraw": region_access.can_write_unit(user, unit),
-        "disqualify": region_access.can_write_unit(user, unit)
-        or access.can_act_for_county(user, unit),
-        "reopen": region_access.can_write_unit(user, unit) or access.can_act_for_county(user, unit),
+        "withdraw": access.can_write_unit(user, unit),
+        "disqualify": access.can_write_unit(user, unit) or access.can_act_for_county(user, unit),
+        "reopen": access.can_write_unit(user, unit) or access.can_act_for_county(user, unit),
         "approve": access.can_approve_township(user, unit),
         "sign": access.can_act_for_county(user, unit),
     }[action]
@@ -348,7 +346,7 @@ def candidacy_action(request, pk, action):
 
 @login_required
 def unit_candidates(request, unit_pk):
-    unit = region_access.unit_for_user(request.user, unit_pk)
+    unit = access.unit_for_user(request.user, unit_pk)
     rnd = active_round(unit.county_id)
     bodies = []
     for body, label in Body.choices:
@@ -371,7 +369,7 @@ def unit_candidates(request, unit_pk):
         {
             "unit": unit,
             "bodies": bodies,
-            "can_write": region_access.can_write_unit(request.user, unit),
+            "can_write": access.can_write_unit(request.user, unit),
             "can_confirm": access.can_approve_township(request.user, unit),
         },
     )
@@ -380,7 +378,7 @@ def unit_candidates(request, unit_pk):
 @login_required
 @require_POST
 def unit_formal_confirm(request, unit_pk, body):
-    unit = region_access.unit_for_user(request.user, unit_pk)
+    unit = access.unit_for_user(request.user, unit_pk)
     if body not in Body.values:
         raise Http404
     if not access.can_approve_township(request.user, unit):
@@ -399,17 +397,13 @@ def unit_formal_confirm(request, unit_pk, body):
 
 @login_required
 def approvals(request):
-    region_access.require_region_scope(request.user)
+    access.require_region_scope(request.user)
     visible = access.candidacies_visible_to(request.user).select_related(
         "person", "unit", "unit__township"
     )
-    direct_ids = region_access.direct_region_ids(request.user, "approve_region")
-    to_approve = visible.filter(status=Candidacy.Status.VETTED)
-    to_sign = visible.filter(status=Candidacy.Status.TOWNSHIP_APPROVED, post="secretary")
-    if not request.user.is_superuser:
-        to_approve = to_approve.filter(unit__township_id__in=direct_ids)
-        to_sign = to_sign.filter(unit__county_id__in=direct_ids)
-    rnd_counties = region_access.counties_visible_to(request.user)
+    to_approve = access.township_approval_queue(request.user, visible)
+    to_sign = access.county_signing_queue(request.user, visible)
+    rnd_counties = access.counties_visible_to(request.user)
     indicators = []
     for county in rnd_counties:
         rnd = active_round(county.pk)
@@ -450,7 +444,7 @@ def approvals(request):
 
 @login_required
 def vetting_send(request):
-    townships = region_access.writable_townships(request.user)
+    townships = access.writable_townships(request.user)
     if not townships.exists():
         raise PermissionDenied("只有乡镇(街道)工作人员可以发送联审。")
     eligible = (
@@ -493,7 +487,7 @@ def _vetting_url():
 def vetting_queue(request):
     user = request.user
     if not access.is_department_user(user):
-        region_access.require_region_scope(user)
+        access.require_region_scope(user)
     qs = access.vetting_requests_visible_to(user)
     status = request.GET.get("status", "pending")
     if status in VettingRequest.Status.values:
@@ -574,7 +568,7 @@ def vetting_attachment(request, pk):
 @require_POST
 def vetting_caution(request, pk):
     req = access.vetting_request_for_user(request.user, pk)
-    if not region_access.can_write_unit(request.user, req.candidacy.unit):
+    if not access.can_write_unit(request.user, req.candidacy.unit):
         raise PermissionDenied("书面说明由乡镇(街道)填写。")
     try:
         services.vetting_caution_explain(
@@ -609,7 +603,7 @@ def vetting_overturn(request, pk):
 
 @login_required
 def reserve_list(request):
-    region_access.require_region_scope(request.user)
+    access.require_region_scope(request.user)
     qs = access.reserves_visible_to(request.user).select_related("person", "unit", "unit__township")
     q = request.GET.get("q", "").strip()
     if q:
@@ -619,11 +613,11 @@ def reserve_list(request):
     status = request.GET.get("status", "active")
     if status in ReserveCadre.Status.values:
         qs = qs.filter(status=status)
-    writable = Unit.objects.filter(township__in=region_access.writable_townships(request.user))
+    writable = Unit.objects.filter(township__in=access.writable_townships(request.user))
     form = PersonForm(request.POST or None, prefix="p")
     unit_pk = request.POST.get("unit") or request.GET.get("unit")
     if request.method == "POST":
-        unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+        unit = access.unit_for_user(request.user, unit_pk, write=True)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -679,7 +673,7 @@ def reserve_propose(request, pk):
 @login_required
 def status_counts(request):
     """Counts per status for the county dashboard widget (htmx fragment)."""
-    region_access.require_region_scope(request.user)
+    access.require_region_scope(request.user)
     counts = (
         access.candidacies_visible_to(request.user)
         .values("status")

@@ -13,6 +13,13 @@ from guardian.models import UserObjectPermission
 
 from discipline.models import Informant, LedgerImportJob, Report
 from renewal import access as region_access
+
+# The ground floor's helpers that this area's pages use as they are.
+from renewal.access import can_write_unit as can_write_unit
+from renewal.access import require_region_scope as require_region_scope
+from renewal.access import townships_visible_to as townships_visible_to
+from renewal.access import unit_for_user as unit_for_user
+from renewal.access import units_visible_to as units_visible_to
 from renewal.models import Profile, Region, Unit
 
 IDENTITY_PERM = "view_reporter_identity"

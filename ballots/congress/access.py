@@ -6,6 +6,11 @@ from django.http import Http404
 from ballots.models import Congress, ElectionRound
 from renewal import access as region_access
 
+# The ground floor's helpers that this area's pages use as they are.
+from renewal.access import can_write_unit as can_write_unit
+from renewal.access import require_region_scope as require_region_scope
+from renewal.access import unit_for_user as unit_for_user
+
 
 def congresses_visible_to(user):
     return Congress.objects.filter(unit__in=region_access.units_visible_to(user))

@@ -12,7 +12,6 @@ from ballots.congress import access, printing, services
 from ballots.congress.entry import MAX_WRITE_INS, parse_ballot_lines, parse_totals
 from ballots.congress.forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
 from ballots.models import Attendance, Congress, ElectionRound
-from renewal import access as region_access
 from renewal.models import DomainError
 
 
@@ -24,7 +23,7 @@ def _version(post) -> int:
 
 @login_required
 def congress_list(request):
-    region_access.require_region_scope(request.user)
+    access.require_region_scope(request.user)
     qs = access.congresses_visible_to(request.user).select_related("unit", "unit__township")
     status = request.GET.get("status", "")
     if status in Congress.Status.values:
@@ -39,7 +38,7 @@ def congress_list(request):
 
 @login_required
 def congress_create(request, unit_pk):
-    unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+    unit = access.unit_for_user(request.user, unit_pk, write=True)
     form = CongressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +55,7 @@ def congress_create(request, unit_pk):
 def congress_detail(request, pk):
     congress = access.congress_for_user(request.user, pk)
     met, verdict = services.quorum_verdict(congress)
-    can_write = region_access.can_write_unit(request.user, congress.unit)
+    can_write = access.can_write_unit(request.user, congress.unit)
     return render(
         request,
         "ballots/congress_detail.html",
@@ -133,7 +132,7 @@ def congress_attendance(request, pk):
             "verdict": verdict,
             "quorum_met": met,
             "exclusions": Attendance.Exclusion.choices,
-            "can_write": region_access.can_write_unit(request.user, congress.unit)
+            "can_write": access.can_write_unit(request.user, congress.unit)
             and not congress.is_locked,
         },
     )
@@ -269,7 +268,7 @@ def round_detail(request, pk):
             "problems": problems,
             "post": request.POST,
             "following": rnd.following.all(),
-            "can_write": region_access.can_write_unit(request.user, congress.unit)
+            "can_write": access.can_write_unit(request.user, congress.unit)
             and not congress.is_locked,
         },
     )

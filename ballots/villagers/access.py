@@ -26,6 +26,11 @@ from ballots.models import (
     VoterRegistration,
 )
 from renewal import access as region_access
+
+# The ground floor's helpers that this area's pages use as they are.
+from renewal.access import require_region_scope as require_region_scope
+from renewal.access import townships_visible_to as townships_visible_to
+from renewal.access import units_visible_to as units_visible_to
 from renewal.models import Profile, Unit
 
 EXCLUDED_ROLES = (Profile.Role.DISCIPLINE_OFFICER, Profile.Role.DEPARTMENT_USER)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidacy
+from discipline import access
 from discipline.forms import form_errors
 from discipline.pledges import services
 from discipline.pledges.forms import PledgeForm, TalkForm
-from renewal import access as region_access
 from renewal.models import DomainError, Person
 
 # --- Pledges and talks -----------------------------------------------------------------------
@@ -20,9 +20,9 @@ from renewal.models import DomainError, Person
 
 @login_required
 def coverage(request):
-    region_access.require_region_scope(request.user)
-    units = region_access.units_visible_to(request.user).select_related("township")
-    townships = region_access.townships_visible_to(request.user).order_by("code")
+    access.require_region_scope(request.user)
+    units = access.units_visible_to(request.user).select_related("township")
+    townships = access.townships_visible_to(request.user).order_by("code")
     township = request.GET.get("township", "")
     if township.isdigit():
         units = units.filter(township_id=int(township))
@@ -41,7 +41,7 @@ def coverage(request):
 
 @login_required
 def unit_pledges_talks(request, unit_pk):
-    unit = region_access.unit_for_user(request.user, unit_pk)
+    unit = access.unit_for_user(request.user, unit_pk)
     (d,) = services.unit_discipline([unit])
     people = d.people(d.before | d.after)
     return render(
@@ -52,7 +52,7 @@ def unit_pledges_talks(request, unit_pk):
             "d": d,
             "before": d.people(d.before),
             "after": d.people(d.after),
-            "can_write": region_access.can_write_unit(request.user, unit),
+            "can_write": access.can_write_unit(request.user, unit),
             "talk_form": TalkForm(
                 people=people, initial={"held_on": timezone.localdate(), "phase": "before"}
             ),
@@ -65,7 +65,7 @@ def unit_pledges_talks(request, unit_pk):
 @login_required
 @require_POST
 def pledge_record(request, unit_pk):
-    unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+    unit = access.unit_for_user(request.user, unit_pk, write=True)
     form = PledgeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "承诺书未登记：" + form_errors(form))
@@ -100,7 +100,7 @@ def pledge_record(request, unit_pk):
 @login_required
 @require_POST
 def talk_record(request, unit_pk):
-    unit = region_access.unit_for_user(request.user, unit_pk, write=True)
+    unit = access.unit_for_user(request.user, unit_pk, write=True)
     (d,) = services.unit_discipline([unit])
     form = TalkForm(request.POST, people=d.people(d.before | d.after))
     if not form.is_valid():

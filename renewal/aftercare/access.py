@@ -12,6 +12,14 @@ from django.db.models import Q
 from django.http import Http404
 
 from renewal import access
+
+# The ground floor's helpers that this area's pages use as they are.
+from renewal.access import can_write_county as can_write_county
+from renewal.access import counties_visible_to as counties_visible_to
+from renewal.access import require_region_scope as require_region_scope
+from renewal.access import rounds_visible_to as rounds_visible_to
+from renewal.access import townships_visible_to as townships_visible_to
+from renewal.access import units_visible_to as units_visible_to
 from renewal.models import (
     AuditCategory,
     AuditFinding,
@@ -28,20 +36,14 @@ from renewal.selectors import active_round
 READ_ONLY = "您只能查看、不能修改这项记录。"
 
 
-def can_write_unit(user, unit: Unit) -> bool:
-    return access.can_in_region(user, "change_region", unit.township_id) or can_write_county(
-        user, unit.county_id
-    )
-
-
-def can_write_county(user, county_id: int) -> bool:
-    """County reviewers (approve grant on the county itself) and admins."""
-    return user.is_superuser or county_id in access.direct_region_ids(user, "approve_region")
+def can_write(user, unit: Unit) -> bool:
+    """Aftercare records of a unit: its township, and the county that reviews and corrects."""
+    return access.can_write_unit(user, unit, county_reviewer=True)
 
 
 def unit_for_user(user, pk, *, write: bool = False) -> Unit:
     unit = access.unit_for_user(user, pk)
-    if write and not can_write_unit(user, unit):
+    if write and not can_write(user, unit):
         raise PermissionDenied(READ_ONLY)
     return unit
 
@@ -75,7 +77,7 @@ def _by_unit(queryset, user, pk, *, write: bool, unit_path: str):
         unit = getattr(unit, part)
     if not access.can_in_region(user, "view_region", unit.township_id):
         raise Http404
-    if write and not can_write_unit(user, unit):
+    if write and not can_write(user, unit):
         raise PermissionDenied(READ_ONLY)
     return obj
 
@@ -124,7 +126,7 @@ def category_for_user(user, pk) -> AuditCategory:
         return category
     if not access.counties_visible_to(user).filter(pk=category.county_id).exists():
         raise Http404
-    if not can_write_county(user, category.county_id):
+    if not access.can_write_county(user, category.county_id):
         raise PermissionDenied("只有县委组织部可以维护审计问题类别。")
     return category
 
@@ -154,13 +156,15 @@ def group_for_user(user, pk, *, write: bool = False) -> GuidanceGroup:
     group = groups_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if group is None:
         raise Http404
-    if write and not can_write_county(user, group.county_id):
+    if write and not access.can_write_county(user, group.county_id):
         raise PermissionDenied("只有县委组织部可以修改指导组。")
     return group
 
 
 def can_log_visit(user, group: GuidanceGroup) -> bool:
-    return can_write_county(user, group.county_id) or group.members.filter(user=user).exists()
+    return (
+        access.can_write_county(user, group.county_id) or group.members.filter(user=user).exists()
+    )
 
 
 # --- Handovers --------------------------------------------------------------------------------

@@ -21,11 +21,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from renewal import access
 from renewal.models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
-from renewal.rollup import access as access_rollup
+from renewal.rollup import access, structure
 from renewal.rollup import services as rollup
-from renewal.rollup import structure
 from renewal.rollup.exports import notice_workbook, stage_columns
 from renewal.rollup.forms import DailyReportForm, ReportFilterForm
 from renewal.rollup.tasks import nightly_rollup
@@ -173,7 +171,7 @@ def _township_snapshots(run, *, sort="rank"):
 
 @login_required
 def dashboard_home(request):
-    region = access_rollup.home_region(request.user)
+    region = access.home_region(request.user)
     if region is None:
         raise Http404
     if region.is_county:
@@ -183,12 +181,12 @@ def dashboard_home(request):
 
 @login_required
 def dashboard(request, county_pk):
-    county = access_rollup.county_for_user(request.user, county_pk)
+    county = access.county_for_user(request.user, county_pk)
     run = _run_for(county, request.GET.get("day"))
     context = {
         "county": county,
         "run": run,
-        "can_run": access_rollup.can_run_rollup(request.user, county.pk),
+        "can_run": access.can_run_rollup(request.user, county.pk),
     }
     if run is None:
         return render(request, "renewal/rollup/dashboard.html", context)
@@ -281,7 +279,7 @@ def _noncompliant_page(request, run, total):
 
 @login_required
 def noncompliant(request, county_pk):
-    county = access_rollup.county_for_user(request.user, county_pk)
+    county = access.county_for_user(request.user, county_pk)
     run = _run_for(county, request.GET.get("day"))
     if run is None:
         raise Http404
@@ -292,7 +290,7 @@ def noncompliant(request, county_pk):
 
 @login_required
 def screen(request, county_pk):
-    county = access_rollup.county_for_user(request.user, county_pk)
+    county = access.county_for_user(request.user, county_pk)
     run = _run_for(county, None)
     context = {"county": county, "run": run, "refresh_seconds": 300}
     if run is not None:
@@ -316,7 +314,7 @@ def screen(request, county_pk):
 
 @login_required
 def township_detail(request, pk):
-    township = access_rollup.township_for_user(request.user, pk)
+    township = access.township_for_user(request.user, pk)
     history = (
         RollupSnapshot.objects.filter(region=township)
         .only("day", "rank", "done_share", "weighted", "overdue", "reports_submitted", "region_id")
@@ -342,7 +340,7 @@ def township_detail(request, pk):
         "report_labels": rollup.REPORT_LABELS,
         "structure_rows": _structure_table(latest.structure if latest else {}),
         "structure": latest.structure if latest else {},
-        "is_county_user": access_rollup.is_county_user(request.user, township.parent_id),
+        "is_county_user": access.is_county_user(request.user, township.parent_id),
     }
     return render(request, "renewal/rollup/township.html", context)
 
@@ -352,7 +350,7 @@ def township_detail(request, pk):
 
 @login_required
 def notice_list(request, county_pk):
-    county = access_rollup.county_for_user(request.user, county_pk, county_page=False)
+    county = access.county_for_user(request.user, county_pk, county_page=False)
     runs = RollupRun.objects.filter(county=county).only(
         "id", "day", "ran_at", "duration_ms", "laggards", "county_id"
     )
@@ -362,7 +360,7 @@ def notice_list(request, county_pk):
         "county": county,
         "page": page,
         "sort": order,
-        "can_run": access_rollup.can_run_rollup(request.user, county.pk),
+        "can_run": access.can_run_rollup(request.user, county.pk),
         "today": timezone.localdate(),
     }
     return render(request, "renewal/rollup/notice_list.html", context)
@@ -370,7 +368,7 @@ def notice_list(request, county_pk):
 
 @login_required
 def notice_detail(request, pk):
-    run = access_rollup.notice_for_user(request.user, pk)
+    run = access.notice_for_user(request.user, pk)
     ranked = [r for r in run.ranking if r["rank"] is not None]
     chart = {
         "townships": [r["name"] for r in ranked],
@@ -379,7 +377,7 @@ def notice_detail(request, pk):
     }
     context = {
         "run": run,
-        "county_user": access_rollup.is_county_user(request.user, run.county_id),
+        "county_user": access.is_county_user(request.user, run.county_id),
         "chart": chart,
         "tie_rule": rollup.TIE_RULE,
         "ranking_rows": format_html_join(
@@ -406,7 +404,7 @@ def notice_detail(request, pk):
 
 @login_required
 def notice_text(request, pk):
-    run = access_rollup.notice_for_user(request.user, pk)
+    run = access.notice_for_user(request.user, pk)
     response = HttpResponse(run.notice_text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="notice-{run.day:%Y%m%d}.txt"'
     return response
@@ -414,7 +412,7 @@ def notice_text(request, pk):
 
 @login_required
 def notice_xlsx(request, pk):
-    run = access_rollup.notice_for_user(request.user, pk, workbook=True)
+    run = access.notice_for_user(request.user, pk, workbook=True)
     snapshots = list(_township_snapshots(run, sort="rank"))
     total = _county_total(run)
     content = notice_workbook(run, snapshots, total)
@@ -430,8 +428,8 @@ def notice_xlsx(request, pk):
 @login_required
 @require_POST
 def rollup_start(request, county_pk):
-    county = access_rollup.county_for_user(request.user, county_pk)
-    if not access_rollup.can_run_rollup(request.user, county.pk):
+    county = access.county_for_user(request.user, county_pk)
+    if not access.can_run_rollup(request.user, county.pk):
         raise PermissionDenied("只有县委组织部可以生成或重建日通报。")
     day = _parse_day(request.POST.get("day"))
     if day is None or day > timezone.localdate():
@@ -448,13 +446,13 @@ def rollup_start(request, county_pk):
 @login_required
 def daily_report_list(request):
     access.require_region_scope(request.user)
-    region = access_rollup.home_region(request.user)
+    region = access.home_region(request.user)
     county_id = region.pk if region and region.is_county else (region.parent_id if region else None)
     if "county" in request.GET and request.user.is_superuser:
-        county_id = access_rollup.county_for_user(request.user, request.GET["county"]).pk
+        county_id = access.county_for_user(request.user, request.GET["county"]).pk
     if county_id is None:
         raise Http404
-    townships = access_rollup.townships_readable(request.user, county_id).order_by("code")
+    townships = access.townships_readable(request.user, county_id).order_by("code")
     form = ReportFilterForm(request.GET or None, townships=townships)
     reports = DailyReport.objects.filter(township__in=townships).select_related(
         "township", "submitted_by"
@@ -476,9 +474,7 @@ def daily_report_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
-    writable = [
-        t for t in townships if t.pk in access.direct_region_ids(request.user, "change_region")
-    ]
+    writable = [t for t in townships if access.reports_for(request.user, t)]
     context = {
         "form": form,
         "page": page,
@@ -498,7 +494,7 @@ def daily_report_list(request):
 
 @login_required
 def daily_report_edit(request, township_pk, day):
-    township = access_rollup.township_for_user(request.user, township_pk, write=True)
+    township = access.township_for_user(request.user, township_pk, write=True)
     day = _parse_day(day)
     if day is None:
         raise Http404

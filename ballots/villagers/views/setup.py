@@ -34,7 +34,6 @@ from ballots.villagers.forms import (
     VoterFilterForm,
     VoterForm,
 )
-from renewal import access as region_access
 from renewal.kit.import_pages import ImportPages
 from renewal.models import AccessLog, DomainError
 
@@ -93,7 +92,7 @@ def election_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     writable = (
-        region_access.units_visible_to(request.user)
+        access.units_visible_to(request.user)
         .filter(county__rounds__is_active=True)
         .exclude(villagers_elections__round__is_active=True)
     )

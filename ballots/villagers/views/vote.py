@@ -27,7 +27,6 @@ from ballots.villagers.forms import (
     RecallForm,
     RecallVoteForm,
 )
-from renewal import access as region_access
 from renewal.models import Body, DomainError, TermMember
 
 WRITE_IN_ROWS = 3
@@ -55,7 +54,7 @@ def _version(post) -> int:
 def vote_list(request):
     if access.excluded(request.user):
         raise Http404
-    region_access.require_region_scope(request.user)
+    access.require_region_scope(request.user)
     qs = access.elections_visible_to(request.user).select_related("unit", "unit__township")
     status = request.GET.get("status", "")
     if status in VillagersElection.Status.values:
@@ -76,7 +75,7 @@ def vote_list(request):
             "page": page,
             "status": status,
             "statuses": VillagersElection.Status.choices,
-            "townships": region_access.townships_visible_to(request.user).order_by("code"),
+            "townships": access.townships_visible_to(request.user).order_by("code"),
             "township": township,
             "q": q,
             "sort": sort,

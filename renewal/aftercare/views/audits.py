@@ -9,9 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from renewal import access
-from renewal.aftercare import access as acc
-from renewal.aftercare import audits
+from renewal.aftercare import access, audits
 from renewal.aftercare.forms import (
     AuditForm,
     CategoryForm,
@@ -65,7 +63,7 @@ def audit_list(request):
     if request.GET.get("open", "").isdigit():
         return redirect("aftercare:unit-audit", int(request.GET["open"]))
     qs = (
-        acc.audits_visible_to(request.user)
+        access.audits_visible_to(request.user)
         .select_related("unit", "unit__township")
         .annotate(
             n_findings=Count("findings", distinct=True),
@@ -80,7 +78,7 @@ def audit_list(request):
         request, qs, unit_path="unit", statuses=AUDIT_STATUSES, sorts=AUDIT_SORTS
     )
     units = (
-        acc.writable_units(request.user)
+        access.writable_units(request.user)
         .select_related("township")
         .order_by("township__code", "code")
     )
@@ -92,7 +90,7 @@ def audit_list(request):
 
 
 def _audit_context(request, unit, rnd, audit, **forms):
-    can_write = acc.can_write_unit(request.user, unit)
+    can_write = access.can_write(request.user, unit)
     today = timezone.localdate()
     findings = []
     if audit is not None:
@@ -119,7 +117,7 @@ def _audit_context(request, unit, rnd, audit, **forms):
         "audit_form": forms.get("audit_form") or AuditForm(instance=audit),
         "finding_form": forms.get("finding_form")
         or FindingForm(
-            categories=acc.categories_for_county(unit.county_id).filter(is_active=True),
+            categories=access.categories_for_county(unit.county_id).filter(is_active=True),
             people=audits.person_choices(unit),
         ),
     }
@@ -127,8 +125,8 @@ def _audit_context(request, unit, rnd, audit, **forms):
 
 @login_required
 def unit_audit(request, unit_pk):
-    unit = acc.unit_for_user(request.user, unit_pk, write=request.method == "POST")
-    rnd = acc.active_round_for(unit)
+    unit = access.unit_for_user(request.user, unit_pk, write=request.method == "POST")
+    rnd = access.active_round_for(unit)
     audit = ExitAudit.objects.filter(round=rnd, unit=unit).first()
     forms = {}
     if request.method == "POST":
@@ -152,11 +150,11 @@ def unit_audit(request, unit_pk):
 @login_required
 @require_POST
 def finding_add(request, pk):
-    audit = acc.audit_for_user(request.user, pk, write=True)
+    audit = access.audit_for_user(request.user, pk, write=True)
     unit = audit.unit
     form = FindingForm(
         request.POST,
-        categories=acc.categories_for_county(unit.county_id).filter(is_active=True),
+        categories=access.categories_for_county(unit.county_id).filter(is_active=True),
         people=audits.person_choices(unit),
     )
     if form.is_valid():
@@ -173,11 +171,11 @@ def finding_add(request, pk):
 
 @login_required
 def finding_edit(request, pk):
-    finding = acc.finding_for_user(request.user, pk, write=True)
+    finding = access.finding_for_user(request.user, pk, write=True)
     unit = finding.audit.unit
     form = FindingForm(
         request.POST or None,
-        categories=acc.categories_for_county(unit.county_id).filter(
+        categories=access.categories_for_county(unit.county_id).filter(
             Q(is_active=True) | Q(pk=finding.category_id)
         ),
         people=audits.person_choices(unit),
@@ -208,7 +206,7 @@ def finding_edit(request, pk):
 @login_required
 @require_POST
 def rectification_add(request, pk):
-    finding = acc.finding_for_user(request.user, pk, write=True)
+    finding = access.finding_for_user(request.user, pk, write=True)
     audit = finding.audit
     form = RectificationForm(request.POST, prefix=f"r{finding.pk}")
     if form.is_valid():
@@ -227,7 +225,7 @@ def rectification_add(request, pk):
 
 @login_required
 def rectification_edit(request, pk):
-    line = acc.rectification_for_user(request.user, pk, write=request.method == "POST")
+    line = access.rectification_for_user(request.user, pk, write=request.method == "POST")
     unit = line.finding.audit.unit
     initial = {
         "status": line.status,
@@ -251,7 +249,7 @@ def rectification_edit(request, pk):
             "line": line,
             "unit": unit,
             "form": form,
-            "can_write": acc.can_write_unit(request.user, unit),
+            "can_write": access.can_write(request.user, unit),
             "overdue": line.is_overdue(timezone.localdate()),
         },
     )
@@ -259,7 +257,7 @@ def rectification_edit(request, pk):
 
 @login_required
 def rectification_attachment(request, pk):
-    line = acc.rectification_for_user(request.user, pk)
+    line = access.rectification_for_user(request.user, pk)
     if not line.attachment:
         raise Http404
     return FileResponse(
@@ -289,7 +287,7 @@ def ledger(request):
     access.require_region_scope(request.user)
     today = timezone.localdate()
     statuses = ledger_statuses(today)
-    qs = acc.rectifications_visible_to(request.user).select_related(
+    qs = access.rectifications_visible_to(request.user).select_related(
         "finding__category", "finding__audit__unit__township"
     )
     form, page, query = filtered_list(
@@ -309,7 +307,7 @@ def ledger(request):
 
 @login_required
 def category_list(request):
-    county = acc.reviewer_county(request.user)
+    county = access.reviewer_county(request.user)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,7 +317,7 @@ def category_list(request):
         else:
             messages.success(request, f"已添加问题类别“{category.name}”。")
             return redirect("aftercare:category-list")
-    categories = acc.categories_for_county(county.pk).select_related("county")
+    categories = access.categories_for_county(county.pk).select_related("county")
     return render(
         request,
         "renewal/aftercare/category_list.html",
@@ -329,7 +327,7 @@ def category_list(request):
 
 @login_required
 def category_edit(request, pk):
-    category = acc.category_for_user(request.user, pk)
+    category = access.category_for_user(request.user, pk)
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         try:

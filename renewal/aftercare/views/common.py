@@ -1,6 +1,6 @@
 """What every aftercare page shares: the list recipe (filter, sort, page) and form errors."""
 
-from renewal import access
+from renewal.aftercare import access
 from renewal.aftercare.forms import (
     ListFilterForm,
 )

@@ -9,9 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from renewal import access
-from renewal.aftercare import access as acc
-from renewal.aftercare import guidance
+from renewal.aftercare import access, guidance
 from renewal.aftercare.forms import (
     GroupForm,
     VisitForm,
@@ -32,7 +30,7 @@ from renewal.models import (
 def group_list(request):
     access.require_region_scope(request.user)
     groups = (
-        acc.groups_visible_to(request.user)
+        access.groups_visible_to(request.user)
         .select_related("county")
         .annotate(n_units=Count("units", distinct=True), n_visits=Count("visits", distinct=True))
         .prefetch_related("members")
@@ -40,7 +38,8 @@ def group_list(request):
     )
     page = DeepPaginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
     can_create = any(
-        acc.can_write_county(request.user, c.pk) for c in access.counties_visible_to(request.user)
+        access.can_write_county(request.user, c.pk)
+        for c in access.counties_visible_to(request.user)
     )
     return render(
         request, "renewal/aftercare/group_list.html", {"page": page, "can_create": can_create}
@@ -101,7 +100,7 @@ def _group_form_view(request, county, rnd, group=None):
 
 @login_required
 def group_create(request):
-    county = acc.reviewer_county(request.user)
+    county = access.reviewer_county(request.user)
     rnd = RenewalRound.objects.filter(county=county, is_active=True).first()
     if rnd is None:
         raise Http404
@@ -110,7 +109,7 @@ def group_create(request):
 
 @login_required
 def group_edit(request, pk):
-    group = acc.group_for_user(request.user, pk, write=True)
+    group = access.group_for_user(request.user, pk, write=True)
     return _group_form_view(request, group.county, group.round, group)
 
 
@@ -121,23 +120,23 @@ def _group_context(request, group, visit_form=None):
         "members": GuidanceMember.objects.filter(group=group).select_related("user"),
         "units": units,
         "visits": group.visits.select_related("unit", "recorded_by")[:100],
-        "can_edit": acc.can_write_county(request.user, group.county_id),
-        "can_log": acc.can_log_visit(request.user, group),
+        "can_edit": access.can_write_county(request.user, group.county_id),
+        "can_log": access.can_log_visit(request.user, group),
         "visit_form": visit_form or VisitForm(units=units),
     }
 
 
 @login_required
 def group_detail(request, pk):
-    group = acc.group_for_user(request.user, pk)
+    group = access.group_for_user(request.user, pk)
     return render(request, "renewal/aftercare/group_detail.html", _group_context(request, group))
 
 
 @login_required
 @require_POST
 def visit_add(request, pk):
-    group = acc.group_for_user(request.user, pk)
-    if not acc.can_log_visit(request.user, group):
+    group = access.group_for_user(request.user, pk)
+    if not access.can_log_visit(request.user, group):
         raise PermissionDenied("只有县委组织部或本指导组成员可以登记走访。")
     form = VisitForm(request.POST, units=group.units.all())
     if form.is_valid():

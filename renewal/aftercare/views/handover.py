@@ -12,9 +12,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from discipline.intake.services import receipt_display
-from renewal import access
-from renewal.aftercare import access as acc
-from renewal.aftercare import handover
+from renewal.aftercare import access, handover
 from renewal.aftercare.forms import (
     HandoverOpenForm,
     RefusalForm,
@@ -46,7 +44,7 @@ def handover_list(request):
         "complete": ("已完成", Q(completed_on__isnull=False)),
     }
     qs = (
-        acc.handovers_visible_to(request.user)
+        access.handovers_visible_to(request.user)
         .select_related("unit", "unit__township")
         .annotate(
             n_items=Count("items", distinct=True),
@@ -65,7 +63,7 @@ def handover_list(request):
     )
     for h in page:
         h.overdue = h.is_overdue(today)
-    can_open = acc.writable_units(request.user).exists()
+    can_open = access.writable_units(request.user).exists()
     return render(
         request,
         "renewal/aftercare/handover_list.html",
@@ -76,7 +74,7 @@ def handover_list(request):
 @login_required
 def handover_create(request):
     units = (
-        acc.writable_units(request.user)
+        access.writable_units(request.user)
         .select_related("township")
         .order_by("township__code", "code")
     )
@@ -90,7 +88,7 @@ def handover_create(request):
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
         try:
-            rnd = acc.active_round_for(unit)
+            rnd = access.active_round_for(unit)
             created = handover.handover_open(
                 round_=rnd,
                 unit=unit,
@@ -137,7 +135,7 @@ def _handover_context(request, ho, *, sign_forms=None, refusal_form=None):
         "signed": sum(1 for i in items if i.signed),
         "refusals": refusals,
         "overdue": ho.is_overdue(today),
-        "can_write": acc.can_write_unit(request.user, ho.unit),
+        "can_write": access.can_write(request.user, ho.unit),
         "refusal_form": refusal_form
         or RefusalForm(items=ho.items.select_related("kind"), initial={"refused_on": today}),
     }
@@ -145,7 +143,7 @@ def _handover_context(request, ho, *, sign_forms=None, refusal_form=None):
 
 @login_required
 def handover_detail(request, pk):
-    ho = acc.handover_for_user(request.user, pk)
+    ho = access.handover_for_user(request.user, pk)
     template = "renewal/aftercare/handover_detail.html"
     if request.htmx and request.GET.get("part") == "status":
         template = "renewal/aftercare/partials/handover_status.html"
@@ -155,7 +153,7 @@ def handover_detail(request, pk):
 @login_required
 @require_POST
 def handover_sign(request, pk, item_pk):
-    ho = acc.handover_for_user(request.user, pk, write=True)
+    ho = access.handover_for_user(request.user, pk, write=True)
     item = HandoverItem.objects.filter(handover=ho, pk=item_pk).first()
     if item is None:
         raise Http404
@@ -207,7 +205,7 @@ def handover_sign(request, pk, item_pk):
 @login_required
 @require_POST
 def handover_refuse(request, pk):
-    ho = acc.handover_for_user(request.user, pk, write=True)
+    ho = access.handover_for_user(request.user, pk, write=True)
     form = RefusalForm(request.POST, items=ho.items.select_related("kind"))
     if form.is_valid():
         try:

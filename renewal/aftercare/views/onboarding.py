@@ -8,9 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from discipline.models import Talk
-from renewal import access
-from renewal.aftercare import access as acc
-from renewal.aftercare import onboarding
+from renewal.aftercare import access, onboarding
 from renewal.aftercare.forms import (
     PledgeForm,
     TrainingForm,
@@ -110,7 +108,7 @@ def _onboarding_context(request, unit, rnd, *, training_form=None, pledge_form=N
         "kinds": kinds,
         "pledge_rows": pledge_rows,
         "training_rows": training_rows,
-        "can_write": acc.can_write_unit(request.user, unit),
+        "can_write": access.can_write(request.user, unit),
         "training_form": training_form
         or TrainingForm(
             people=people, initial={"held_on": today, "attendees": [p.pk for p in people]}
@@ -121,8 +119,8 @@ def _onboarding_context(request, unit, rnd, *, training_form=None, pledge_form=N
 
 @login_required
 def unit_onboarding(request, unit_pk):
-    unit = acc.unit_for_user(request.user, unit_pk)
-    rnd = acc.active_round_for(unit)
+    unit = access.unit_for_user(request.user, unit_pk)
+    rnd = access.active_round_for(unit)
     return render(
         request, "renewal/aftercare/unit_onboarding.html", _onboarding_context(request, unit, rnd)
     )
@@ -131,8 +129,8 @@ def unit_onboarding(request, unit_pk):
 @login_required
 @require_POST
 def training_add(request, unit_pk):
-    unit = acc.unit_for_user(request.user, unit_pk, write=True)
-    rnd = acc.active_round_for(unit)
+    unit = access.unit_for_user(request.user, unit_pk, write=True)
+    rnd = access.active_round_for(unit)
     people = Person.objects.filter(pk__in=onboarding.new_member_ids(rnd, unit))
     form = TrainingForm(request.POST, people=people)
     if form.is_valid():
@@ -157,8 +155,8 @@ def training_add(request, unit_pk):
 @login_required
 @require_POST
 def pledge_add(request, unit_pk):
-    unit = acc.unit_for_user(request.user, unit_pk, write=True)
-    rnd = acc.active_round_for(unit)
+    unit = access.unit_for_user(request.user, unit_pk, write=True)
+    rnd = access.active_round_for(unit)
     people = Person.objects.filter(pk__in=onboarding.new_member_ids(rnd, unit))
     form = PledgeForm(request.POST, people=people)
     if form.is_valid():

@@ -5,9 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
-from renewal import access
-from renewal.aftercare import access as acc
-from renewal.aftercare import handover
+from renewal.aftercare import access, handover
 from renewal.models import (
     KeyUnitPlan,
     Rectification,
@@ -21,8 +19,8 @@ def overview(request):
     access.require_region_scope(request.user)
     today = timezone.localdate()
     units = access.units_visible_to(request.user)
-    rectifications = acc.rectifications_visible_to(request.user)
-    handovers = acc.handovers_visible_to(request.user)
+    rectifications = access.rectifications_visible_to(request.user)
+    handovers = access.handovers_visible_to(request.user)
     rounds = access.rounds_visible_to(request.user).filter(is_active=True)
     key_without = (
         units.filter(is_key=True)
@@ -30,16 +28,16 @@ def overview(request):
         .count()
     )
     context = {
-        "audits": acc.audits_visible_to(request.user).count(),
+        "audits": access.audits_visible_to(request.user).count(),
         "open_lines": rectifications.exclude(status=Rectification.Status.DONE).count(),
         "overdue_lines": rectifications.exclude(status=Rectification.Status.DONE)
         .filter(due_on__lt=today)
         .count(),
         "key_units": units.filter(is_key=True).count(),
         "key_without": key_without,
-        "groups": acc.groups_visible_to(request.user).count(),
+        "groups": access.groups_visible_to(request.user).count(),
         "handovers_open": handovers.filter(completed_on__isnull=True).count(),
         "handovers_overdue": handovers.filter(handover.overdue_q(today)).count(),
-        "can_write_county": any(acc.can_write_county(request.user, r.county_id) for r in rounds),
+        "can_write_county": any(access.can_write_county(request.user, r.county_id) for r in rounds),
     }
     return render(request, "renewal/aftercare/overview.html", context)

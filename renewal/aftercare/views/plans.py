@@ -5,9 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 
-from renewal import access
-from renewal.aftercare import access as acc
-from renewal.aftercare import guidance
+from renewal.aftercare import access, guidance
 from renewal.aftercare.forms import (
     PlanForm,
 )
@@ -60,8 +58,8 @@ def plan_list(request):
 
 @login_required
 def unit_plan(request, unit_pk):
-    unit = acc.unit_for_user(request.user, unit_pk, write=request.method == "POST")
-    rnd = acc.active_round_for(unit)
+    unit = access.unit_for_user(request.user, unit_pk, write=request.method == "POST")
+    rnd = access.active_round_for(unit)
     plan = KeyUnitPlan.objects.filter(round=rnd, unit=unit).first()
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -82,6 +80,6 @@ def unit_plan(request, unit_pk):
             "form": form,
             "risks": unit.risk_points.all(),
             "visits": GuidanceVisit.objects.filter(unit=unit).select_related("group")[:20],
-            "can_write": acc.can_write_unit(request.user, unit),
+            "can_write": access.can_write(request.user, unit),
         },
     )

@@ -1,4 +1,5 @@
-"""Counting one election round: the rules of domain.md §5 (party) and §6 (villagers).
+"""Counting one election round: the party congress rules (中国共产党基层组织选举工作条例) and the
+villagers' committee rules (村民委员会组织法 and the provincial 办法).
 
 Pure functions over frozen dataclasses: no ORM, no settings. The JSON file format
 (ballot-record/1) is parsed and validated in ``ballots.record``; a DB-backed service can

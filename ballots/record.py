@@ -362,7 +362,7 @@ def _check_totals(record: BallotRecord, candidates: set[str]) -> None:
                 f"totals 中 {name} 的赞成、反对、弃权票合计 {marks}，多于有效票数 {valid}。"
             )
     votes = sum(totals.for_.values())
-    # One ballot for several posts (domain.md §6) counts a villagers-committee post with
+    # One ballot for several posts counts a villagers-committee post with
     # combined tallies: a name's member tally adds its director and deputy votes, so the
     # sum over names may exceed valid × seats of that post. Each name's bound above holds.
     if record.election != ElectionKind.VILLAGERS_COMMITTEE and votes > valid * record.seats:

@@ -6,11 +6,8 @@ Run by bin/bench.py (``--only rollup``) on the data set ``seed_demo --units N`` 
   villagers' committees (``Term`` with the round, and their ``TermMember``s drawn from
   the unit's roster: younger members, a woman in most units, the secretary often also
   the director), so the structure statistics have real work. Idempotent.
-- ``rollup`` (child process): the nightly job ``renewal.rollup.rollup_run`` for the
+- ``rollup`` (child process): the nightly job ``renewal.rollup.services.rollup_run`` for the
   county and today, N times; wall time, SQL statements and their time, peak RSS.
-  Issue 5 registers the congress / approval stage checks and congress figures in the
-  ballots app; until that lands, this step registers equivalent ones (one query each,
-  over ``ballots.Congress``) so the measured job does the work it will do.
 - ``pages`` (same child): as the county reviewer, the dashboard (first page, an htmx
   page sorted by overdue units, the non-compliant units fragment), the big screen,
   the notice and a township page: median / p95 / max server time and query count.
@@ -44,53 +41,6 @@ def log(message: str = "") -> None:
 
 
 # --- Child steps ------------------------------------------------------------------------
-
-
-def register_ballots_stand_ins() -> list[str]:
-    """Stage checks and figures the ballots app registers after issue 5 (if it has not)."""
-    from ballots.models import Congress
-    from renewal.kit import figures
-    from renewal.kit.dates import end_of_day
-
-    added = []
-    if "congress" not in figures.stage_checks():
-
-        def held(round_, unit_ids, day):
-            return set(
-                Congress.objects.filter(
-                    round=round_,
-                    unit_id__in=unit_ids,
-                    held_on__lte=day,
-                    status__in=["held", "reported", "approved"],
-                ).values_list("unit_id", flat=True)
-            )
-
-        def approved(round_, unit_ids, day):
-            return set(
-                Congress.objects.filter(
-                    round=round_,
-                    unit_id__in=unit_ids,
-                    status="approved",
-                    approved_at__lt=end_of_day(day),
-                ).values_list("unit_id", flat=True)
-            )
-
-        def count(check):
-            def counter(round_, unit_ids, day):
-                return dict.fromkeys(check(round_, unit_ids, day), 1)
-
-            return counter
-
-        figures.register_stage_check("congress", held)
-        figures.register_stage_check("approval", approved)
-        figures.register_unit_figure(
-            "congresses_held", "召开党员大会（个）", count(held), "ballots"
-        )
-        figures.register_unit_figure(
-            "congress_results_approved", "选举结果已批复（个）", count(approved), "ballots"
-        )
-        added = ["congress", "approval", "congresses_held", "congress_results_approved"]
-    return added
 
 
 def prepare() -> dict:
@@ -316,7 +266,6 @@ def child_main() -> int:
     parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()
     bench.child_setup()
-    stand_ins = register_ballots_stand_ins()
     log("  准备新一届班子与已批复的党员大会 …")
     prep = prepare()
     log(f"  新建 {prep['created_terms']} 个届次（{prep['seconds']:.1f} 秒），共 {prep['terms']} 个")
@@ -325,7 +274,6 @@ def child_main() -> int:
     log(f"  页面：预热 {args.warmup} 次、计时 {args.page_reps} 轮 …")
     pages = time_pages(args.page_reps, args.warmup, rollup["run_pk"])
     result = {
-        "stand_ins": stand_ins,
         "prepare": prep,
         "rollup": rollup,
         "pages": pages,
@@ -387,15 +335,9 @@ def render(args, ctx, result, load) -> str:
         "Celery 任务同一函数），连续运行 "
         f"{len(runs)} 次（第一次之后为覆盖写入同一批快照，即幂等重跑）。SQL 条数与耗时用 "
         "`connection.execute_wrapper` 统计。",
-        "- 推算阶段与汇总数据项时调用各应用登记的检查与计数（`renewal.figures`）："
+        "- 推算阶段与汇总数据项时调用各应用登记的检查与计数（`renewal.kit.figures`）："
         + "、".join(rollup["labels"].values())
-        + "。"
-        + (
-            "其中党员大会的阶段检查（congress、approval）与两个计数由本基准按同样的写法临时登记"
-            "（选举应用的登记随 issue 5 合并后即由其提供）。"
-            if result["stand_ins"]
-            else ""
-        ),
+        + "。",
         "- 页面：县委组织部审核员 `zuzhibu`，`django.test.Client` 进程内请求，先预热 "
         f"{args.warmup} 次，再轮流计时 {args.reps} 轮，`DEBUG=False`；看板只读快照，不做实时汇总。",
         f"- 预算：日通报 < {ROLLUP_BUDGET_S:.0f} 秒；全县看板 p95 < {PAGE_BUDGET_MS:.0f} ms。",

@@ -1,4 +1,4 @@
-"""The negative lists shipped with the product (domain.md §4), as plain data.
+"""The negative lists shipped with the product (十不推, 十不能, 七不宜), as plain data.
 
 A data migration or management command loads them into ``NegativeList`` and
 ``NegativeListItem``; a county then edits them, or adds its own, in the admin.
@@ -47,14 +47,14 @@ def _item(number, text, severity, lookback_years=None, department=None):
     }
 
 
-# 十不推: the township plan's text verbatim (seed 003, 二(二)). It governs who the party
+# 十不推: the township plan's text verbatim (X镇村(社区)组织换届工作实施方案, 二(二)). It governs who the party
 # organisation recommends, hence scope "party". The plan gives no windows.
 SHI_BU_TUI = {
     "code": "shi-bu-tui",
     "name": "十不推",
     "scope": "party",
     "version": "2021",
-    "source": "X镇村(社区)组织换届工作实施方案（seed 003）",
+    "source": "X镇村(社区)组织换届工作实施方案",
     "items": [
         # Judged from inspection and mass appraisal; no department holds a record.
         _item(1, "政治品质和道德品行差的", "caution"),
@@ -78,14 +78,14 @@ SHI_BU_TUI = {
     ],
 }
 
-# 十不能 / 七不宜: seed 004 names them; provincial texts vary, so this is the representative
-# version of domain.md §4. They apply to candidates for both committees.
+# 十不能 / 七不宜: the 郑东新区 report names them; provincial texts vary, so this is a
+# representative version. They apply to candidates for both committees.
 SHI_BU_NENG = {
     "code": "shi-bu-neng",
     "name": "十不能",
     "scope": "both",
     "version": "2021",
-    "source": "村(社区)“两委”成员候选人资格“十不能”（名称见 seed 004，条文取 domain.md §4 代表性版本）",
+    "source": "村(社区)“两委”成员候选人资格“十不能”（名称见郑东新区换届工作报道，条文为代表性版本，请按本省文件核对）",
     "items": [
         _item(1, "受过刑事处罚，刑满释放或缓刑期满未满5年的", "bar", 5, "court"),
         _item(2, "涉黑涉恶、存在“村霸”问题的", "bar", department="police"),
@@ -113,7 +113,7 @@ QI_BU_YI = {
     "name": "七不宜",
     "scope": "both",
     "version": "2021",
-    "source": "村(社区)“两委”成员候选人资格“七不宜”（名称见 seed 004，条文取 domain.md §4 代表性版本）",
+    "source": "村(社区)“两委”成员候选人资格“七不宜”（名称见郑东新区换届工作报道，条文为代表性版本，请按本省文件核对）",
     "items": [
         _item(1, "受过行政拘留未满5年的", "caution", 5, "police"),
         _item(2, "违反规定信访（越级上访、缠访闹访）未满5年的", "caution", 5, "petition"),

@@ -1,4 +1,4 @@
-"""Candidate eligibility and formal-list surplus rules (domain.md §4), as pure functions.
+"""Candidate eligibility and formal-list surplus rules, as pure functions.
 
 Plain dataclasses in, plain dataclasses out: no ORM, no Django, no settings. The
 service loads a county's ``EligibilityRules`` row and the people, turns them into
@@ -61,21 +61,19 @@ WARNING = "warning"
 
 PARTY_MEMBERSHIP_SOURCE = (
     "中国共产党基层组织选举工作条例（2020）：预备党员、受留党察看处分的党员没有表决权、"
-    "选举权和被选举权；domain.md §4"
+    "选举权和被选举权"
 )
 VOTING_AGE_SOURCE = "村民委员会组织法第十三条：年满十八周岁的村民有选举权和被选举权"
 VILLAGERS_SIZE_SOURCE = "村民委员会组织法第六条：村民委员会由主任、副主任和委员共三至七人组成"
-VILLAGERS_SURPLUS_SOURCE = (
-    "村民委员会组织法第十五条（候选人名额应当多于应选名额）及省实施办法；domain.md §4"
-)
+VILLAGERS_SURPLUS_SOURCE = "村民委员会组织法第十五条（候选人名额应当多于应选名额）及省实施办法"
 POSTS_SOURCE = "党组织委员会设书记、副书记、委员；村(居)民委员会设主任、副主任、委员（含妇女委员）"
-WOMAN_SOURCE = "村民委员会组织法第六条（村民委员会成员中应当有妇女成员）；domain.md §6–7"
+WOMAN_SOURCE = "村民委员会组织法第六条（村民委员会成员中应当有妇女成员）"
 VOTING_AGE = 18
 
 
 @dataclass(frozen=True)
 class Rules:
-    """Mirrors ``candidates.models.EligibilityRules``; the defaults are domain.md §4."""
+    """Mirrors ``candidates.models.EligibilityRules``; the defaults are the township plan's."""
 
     secretary_continuing_max_age: int = 50
     secretary_continuing_min_education: str = "junior"
@@ -89,7 +87,7 @@ class Rules:
     villagers_member_surplus_min: int = 1
     villagers_member_surplus_max: int = 3
     require_woman: bool = True
-    source: str = "X镇村(社区)组织换届工作实施方案（十不推、书记人选条件）；domain.md §4"
+    source: str = "X镇村(社区)组织换届工作实施方案（十不推、书记人选条件）"
 
     def __post_init__(self):
         for name in ("young_secretary_min_share", "party_surplus_ratio"):
@@ -294,7 +292,7 @@ def check_formal_list(
                 "seats-missing",
                 ERROR,
                 f"{BODY_LABELS[body]}职数尚未核定，无法核对正式候选人差额。",
-                "domain.md §3（先核定职数，再确定正式候选人）",
+                "换届工作程序：先核定职数，再确定正式候选人",
             )
         )
         required, counts = {}, {"candidates": len({c.identity for c in own})}

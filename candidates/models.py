@@ -80,7 +80,7 @@ class NegativeListItem(models.Model):
 
 
 class EligibilityRules(models.Model):
-    """The per-county, dated eligibility settings (domain.md §4); county blank = default."""
+    """The per-county, dated eligibility settings; county blank = default."""
 
     county = models.ForeignKey(
         "renewal.Region",

@@ -1,4 +1,4 @@
-"""The prohibition catalogues shipped with the product (domain.md §8), as plain data.
+"""The prohibition catalogues shipped with the product (换届纪律), as plain data.
 
 Migration 0002 loads them into ``ProhibitionCatalogue`` and ``ProhibitionItem``; an
 admin then edits them, or adds a county's own, in the admin site. A concluded case
@@ -6,20 +6,20 @@ records which items it hit, so item numbers are stable once shipped.
 
 Where the texts come from:
 
-- 十二严禁: items 1–8 are seed 000 (the city's notice 《关于严肃村(社区)“两委”换届纪律
-  加强换届风气监督的通知》) verbatim; the seed ends its list with "等等", so items 9–12
+- 十二严禁: items 1–8 are from the city's notice 《关于严肃村(社区)“两委”换届纪律
+  加强换届风气监督的通知》, verbatim; the notice ends its list with "等等", so items 9–12
   are representative texts of the same notice family, to be checked against the local
   document by an admin.
-- 十严禁 and 十不准: seed 004 names them (the pledge makes candidates keep both) without
+- 十严禁 and 十不准: the 郑东新区 report names them (the pledge makes candidates keep both) without
   listing them; the texts are representative of the 2021 renewal notices.
-- 六不准: seed 000 names the city's "六不准" without listing it; representative texts.
+- 六不准: the city's notice names its "六不准" without listing it; representative texts.
 """
 
 SHIER_YANJIN = {
     "code": "shi-er-yan-jin",
     "name": "十二严禁",
     "version": "2021",
-    "source": "市纪委机关、市委组织部《关于严肃村(社区)“两委”换届纪律 加强换届风气监督的通知》（seed 000）",
+    "source": "市纪委机关、市委组织部《关于严肃村(社区)“两委”换届纪律 加强换届风气监督的通知》",
     "items": [
         "严禁以赠送礼品、礼金、消费卡、网上转账、电子红包等财物和安排吃请等方式进行拉票贿选",
         "严禁通过打电话、发微信短信、私下拜访等方式搞非组织活动",
@@ -40,7 +40,7 @@ SHI_YANJIN = {
     "code": "shi-yan-jin",
     "name": "十严禁",
     "version": "2021",
-    "source": "换届纪律承诺书所列“十严禁”（seed 004）；代表性文本，请按本地文件核对",
+    "source": "换届纪律承诺书所列“十严禁”；代表性文本，请按本地文件核对",
     "items": [
         "严禁拉帮结派、搞团团伙伙",
         "严禁拉票贿选",
@@ -59,7 +59,7 @@ SHI_BUZHUN = {
     "code": "shi-bu-zhun",
     "name": "十不准",
     "version": "2021",
-    "source": "换届纪律承诺书所列“十不准”（seed 004）；代表性文本，请按本地文件核对",
+    "source": "换届纪律承诺书所列“十不准”；代表性文本，请按本地文件核对",
     "items": [
         "不准以任何形式拉票贿选",
         "不准利用家族、宗族、派性势力干扰选举",
@@ -78,7 +78,7 @@ LIU_BUZHUN = {
     "code": "liu-bu-zhun",
     "name": "六不准",
     "version": "2021",
-    "source": "市委村(社区)“两委”换届“六不准”纪律要求（seed 000）；代表性文本，请按本地文件核对",
+    "source": "市委村(社区)“两委”换届“六不准”纪律要求；代表性文本，请按本地文件核对",
     "items": [
         "不准拉帮结派、拉票贿选",
         "不准搞非组织活动",

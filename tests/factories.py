@@ -87,7 +87,7 @@ def add_roster(branch, count: int, *, probationary: int = 0):
         )
 
 
-# --- Villagers' election: voting, counting and results (issue 5, part B) --------------------
+# --- Villagers' election: voting, counting and results ----------------------------------
 
 
 def villagers_election(unit, rnd, *, voters=0, names=(), women=(), day=None, **pack_fields):

@@ -1,4 +1,4 @@
-"""Permission-matrix rows for the villagers' election set-up (issue 5 part A)."""
+"""Permission-matrix rows for the villagers' election set-up and register."""
 
 import datetime
 

@@ -33,7 +33,7 @@ from renewal.kit.workdays import CalendarGap, nth_working_day
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember, Unit
 from renewal.selectors import active_round
 
-NOTICE_WORKING_DAYS = 5  # seed 003: 公示不少于 5 个工作日
+NOTICE_WORKING_DAYS = 5  # 乡镇实施方案：公示不少于 5 个工作日
 
 
 def _sorted_names(names):
@@ -473,7 +473,7 @@ def _follow_up(rnd: ElectionRound, result: counting.CountResult) -> None:
 @transaction.atomic
 def round_reduce_seats(*, rnd: ElectionRound, agreed: int, reason: str) -> ElectionRound:
     """Instead of a supplementary round: reduce the seats to those elected, when more than
-    half of the electors present agree and the committee keeps its minimum size (§5)."""
+    half of the electors present agree and the committee keeps its minimum size."""
     rnd = ElectionRound.objects.select_for_update().get(pk=rnd.pk)
     rnd.congress.require_unlocked()
     if rnd.round_type != ElectionRound.RoundType.SUPPLEMENTARY or rnd.status != "open":

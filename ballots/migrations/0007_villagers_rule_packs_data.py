@@ -1,4 +1,4 @@
-"""The national default 村(居)委会 election rules and one example provincial pack (domain.md §6)."""
+"""The national default 村(居)委会 election rules and one example provincial pack."""
 
 import datetime
 

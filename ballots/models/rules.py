@@ -5,7 +5,7 @@ from django.db import models
 
 
 class CountingRuleSet(models.Model):
-    """Versioned counting settings with their source (domain.md §5); county blank = default."""
+    """Versioned counting settings with their source; county blank = default."""
 
     class Quorum(models.TextChoices):
         MORE_THAN_4_5 = "more-than-4/5", "超过应到会人数的五分之四"
@@ -84,11 +84,11 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
 
-# --- Villagers' and residents' committee elections (domain.md §6) ---------------------------
+# --- Villagers' and residents' committee elections -------------------------------------------
 
 
 class VillagersRulePack(models.Model):
-    """A province's 选举办法 as data, dated; blank province = the national defaults (§6)."""
+    """A province's 选举办法 as data, dated; blank province = the national defaults."""
 
     province_code = models.CharField(
         "省级区划代码前两位",

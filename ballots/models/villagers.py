@@ -55,7 +55,7 @@ class VillagersElection(models.Model):
 
     @property
     def committee_name(self) -> str:
-        """居民委员会 for communities, 村民委员会 for villages (issue 5 item 9)."""
+        """居民委员会 for communities, 村民委员会 for villages."""
         return "居民委员会" if self.is_community else "村民委员会"
 
     @property
@@ -290,7 +290,7 @@ class VoterImportJob(uploads.ImportJob):
         verbose_name_plural = "选民导入"
 
 
-# --- Villagers' election: nominations, polling, counting, results, recall (issue 5 B) -------
+# --- Villagers' election: nominations, polling, counting, results, recall ---------------------
 
 
 class VillagersPost(models.TextChoices):
@@ -303,7 +303,7 @@ class VillagersPost(models.TextChoices):
 
 
 class VillagersBallotSetup(models.Model):
-    """How one election votes and counts; kept beside the election (part A owns it)."""
+    """How one election votes and counts; kept beside the election."""
 
     class Mode(models.TextChoices):
         SEPARATE = "separate", "分职位计票（每个职位单独计算得票）"

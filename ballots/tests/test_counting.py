@@ -1,4 +1,5 @@
-"""The counting rules of domain.md §5 and §6, one row per rule. No database."""
+"""The counting rules of the party congress and the villagers' election, one row per rule.
+No database."""
 
 from fractions import Fraction
 

@@ -1,8 +1,8 @@
-"""Villagers' / residents' committee elections, before nominations (domain.md §6).
+"""Villagers' / residents' committee elections, before nominations.
 
 The rule pack of the county, the election and its election committee (选举委员会), the
 voter register with its publication and objections (异议), and proxies (委托投票).
-Every service is keyword-only (except the two part B calls), runs in one transaction,
+Every service is keyword-only (except the two the vote calls), runs in one transaction,
 locks what it changes and refuses a bad request with a Chinese ``DomainError``.
 """
 
@@ -242,8 +242,8 @@ def committee_member_replace(
 
 
 def committee_remove_candidate(election, person, *, actor) -> ElectionCommitteeMember | None:
-    """Part B calls this when a person is nominated: a sitting member who is now a candidate
-    leaves the election committee (domain.md §6). Returns the member who left, or None when
+    """The vote calls this when a person is nominated: a sitting member who is now a candidate
+    leaves the election committee. Returns the member who left, or None when
     the person does not sit on it. The replacement is recorded later on the election page."""
     with transaction.atomic():
         member = (

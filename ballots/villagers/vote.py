@@ -1,7 +1,6 @@
 """Villagers' / residents' committee election: nominations, polling, counting, results, recall.
 
-domain.md §6. The set-up (rule pack, committee, voter register) is part A's
-``ballots.villagers_setup``; this module starts from a registered electorate. Counting
+The set-up (rule pack, committee, voter register) is ``ballots.villagers.setup``; this module starts from a registered electorate. Counting
 is the pure engine (``ballots.counting``) over a ballot record built here from the
 boxes' counts; every round exports as a ballot-record/1 file ``recount`` confirms.
 """
@@ -57,7 +56,7 @@ TERM_POST = {
 
 
 def combined_tallies(votes: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
-    """One ballot for several posts (domain.md §6): a name's member tally adds its votes for
+    """One ballot for several posts: a name's member tally adds its votes for
     director, deputy and member; its deputy tally adds director and deputy votes. The
     separately elected women's seat keeps its own votes."""
     director = dict(votes.get(VillagersPost.DIRECTOR, {}))
@@ -206,7 +205,7 @@ def _lock(election: VillagersElection) -> VillagersElection:
 
 
 def _leave_committee(election, person, *, actor) -> None:
-    """A nominee who sits on the election committee leaves it (domain.md §6)."""
+    """A nominee who sits on the election committee leaves it."""
     committee_remove_candidate(election, person, actor=actor)
 
 
@@ -587,7 +586,7 @@ def _elected_names(election) -> set[str]:
 
 
 def box_totals(boxes: Sequence[BallotBox]) -> dict:
-    """The boxes summed: all boxes are counted together (domain.md §6)."""
+    """The boxes summed: all boxes are counted together."""
     votes: dict[str, dict[str, int]] = {}
     for box in boxes:
         for post, tally in (box.votes or {}).items():

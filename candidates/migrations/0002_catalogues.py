@@ -1,4 +1,4 @@
-"""Ship 十不推, 十不能 and 七不宜 and the default eligibility settings (domain.md §4)."""
+"""Ship 十不推, 十不能 and 七不宜 and the default eligibility settings."""
 
 import datetime
 

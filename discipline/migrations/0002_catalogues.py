@@ -1,4 +1,4 @@
-"""Ship 十二严禁, 十严禁, 十不准 and 六不准 (domain.md §8); admins edit them afterwards."""
+"""Ship 十二严禁, 十严禁, 十不准 and 六不准; admins edit them afterwards."""
 
 from django.db import migrations
 

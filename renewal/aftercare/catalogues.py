@@ -1,4 +1,4 @@
-"""The catalogues shipped with issue 8, as plain data: exit-audit finding categories, the
+"""The aftercare catalogues shipped with the product, as plain data: exit-audit finding categories, the
 handover checklist and the default handover deadline.
 
 Migration 0008 loads them; admins and county reviewers edit them afterwards. The handover
@@ -9,8 +9,8 @@ approved committee never fails for want of them.
 
 import datetime
 
-SOURCE = "和林格尔县村级财务离任审计“8个方面12项具体问题”（seed 002）"
-# Seed 002 names the first category only; the others are representative of county audit
+SOURCE = "和林格尔县村级财务离任审计“8个方面12项具体问题”"
+# The 和林格尔县 report names the first category only; the others are representative of county audit
 # notices and marked for checking against the local document.
 CATEGORIES = [
     ("财务管理制度执行不规范", False),
@@ -32,9 +32,7 @@ HANDOVER_ITEMS = [
 ]
 DEFAULT_DEADLINE_FROM = datetime.date(2000, 1, 1)
 DEFAULT_DEADLINE_DAYS = 10
-DEFAULT_DEADLINE_SOURCE = (
-    "新老班子在选举结果批复后10日内完成交接（domain.md §3；县委组织部换届工作方案）"
-)
+DEFAULT_DEADLINE_SOURCE = "新老班子在选举结果批复后10日内完成交接（县委组织部换届工作方案）"
 
 
 def load_categories(AuditCategory) -> None:

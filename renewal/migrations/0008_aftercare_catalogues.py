@@ -1,4 +1,4 @@
-"""The shipped catalogues of issue 8 (renewal/catalogues_aftercare.py): exit-audit finding
+"""The shipped aftercare catalogues (renewal/aftercare/catalogues.py): exit-audit finding
 categories, the handover checklist and the default handover deadline."""
 
 from django.db import migrations

@@ -14,7 +14,7 @@ from renewal.models.regions import Region, Unit
 from renewal.models.rounds import RenewalRound
 from renewal.models.terms import Body, Term
 
-# --- Before and after the vote (issue 8): exit audits and rectification, key-unit plans,
+# --- Before and after the vote: exit audits and rectification, key-unit plans,
 # guidance groups, handover and onboarding of the new committee. ------------------------------
 
 

@@ -13,7 +13,7 @@ from renewal.models.regions import PartyBranch
 
 
 class Education(models.TextChoices):
-    """The ladder of domain.md §4, in order."""
+    """The education ladder used by the eligibility rules, in order."""
 
     PRIMARY = "primary", "小学"
     JUNIOR = "junior", "初中"

@@ -26,7 +26,7 @@ class RollupSettings(models.Model):
     daily_report_deadline = models.TimeField(
         "日报截止时间（北京时间）", default=datetime.time(18, 0)
     )
-    # Structure targets per unit (domain.md §7): checked on the newly elected committees.
+    # Structure targets per unit (班子结构): checked on the newly elected committees.
     target_women_min = models.PositiveSmallIntegerField("每村至少女性成员（名）", default=1)
     target_young_age = models.PositiveSmallIntegerField("年轻成员年龄线（岁以下）", default=35)
     target_young_min = models.PositiveSmallIntegerField("每村至少年轻成员（名）", default=1)

@@ -2,7 +2,7 @@
 
 Deterministic and idempotent: the townships' reports of the last few days (one
 township never reports, one reports late; yesterday's county totals are those of
-seed 004: 156 disputes mediated and 218 problems solved for residents), today's
+the 郑东新区 report: 156 disputes mediated and 218 problems solved for residents), today's
 reports of the first two townships (still open for editing), and the roll-up of
 each past day, so the dashboard, the notices and their history have content.
 """

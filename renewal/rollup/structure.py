@@ -1,4 +1,4 @@
-"""班子结构: the structure of elected committees, and the targets per unit (domain.md §7).
+"""班子结构: the structure of elected committees, and the targets per unit.
 
 Pure: plain data in, plain data out; no ORM and no settings. The roll-up loads the
 terms and members and stores what these functions return.

@@ -47,7 +47,7 @@ def test_shipped_catalogue_has_eight_categories_with_their_source():
     shared = AuditCategory.objects.filter(county__isnull=True)
     assert shared.count() == 8
     assert shared.get(number=1).name == "财务管理制度执行不规范"
-    assert all("seed 002" in c.source for c in shared)
+    assert all("和林格尔县" in c.source for c in shared)
     assert shared.filter(needs_local_check=True).count() == 7
 
 

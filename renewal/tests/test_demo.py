@@ -1,4 +1,4 @@
-"""The demo's daily reports and notices: seed 004's figures, a laggard, idempotent."""
+"""The demo's daily reports and notices: the 郑东新区 figures, a laggard, idempotent."""
 
 import datetime
 from io import StringIO

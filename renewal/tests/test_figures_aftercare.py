@@ -1,4 +1,4 @@
-"""The roll-up feed of issue 8: registered codes, and one query whatever the units."""
+"""The roll-up feed of the aftercare work: registered codes, and one query whatever the units."""
 
 import pytest
 from django.db import connection

@@ -1,6 +1,6 @@
 """Build a realistic demo county: deterministic, idempotent, bulk-inserted.
 
-The county is 和林格尔县 (seed 002). Every value comes from a seeded random
+The county is 和林格尔县 (from its 2021 renewal report). Every value comes from a seeded random
 generator, so two runs produce the same rows; a second run inserts nothing.
 """
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from candidates.models import Candidacy, NegativeListItem, Recommendation
+from renewal.kit.widgets import DateInput
 from renewal.models import Body, Department, Person, PersonTag, Post
 
 
@@ -32,8 +33,8 @@ class PersonForm(forms.ModelForm):
             "tags",
         ]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
-            "party_joined_on": forms.DateInput(attrs={"type": "date"}),
+            "birth_date": DateInput(),
+            "party_joined_on": DateInput(),
         }
 
 
@@ -63,7 +64,7 @@ class InspectionForm(forms.Form):
     score = forms.DecimalField(
         label="群众测评得分", min_value=0, max_value=100, decimal_places=2, required=False
     )
-    inspected_on = forms.DateField(label="考察日期", widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(label="考察日期", widget=DateInput())
     notes = forms.CharField(label="说明", required=False, max_length=300)
 
 
@@ -78,7 +79,7 @@ class VettingSendForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(
         label="联审部门", queryset=Department.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    due_date = forms.DateField(label="答复时限", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label="答复时限", widget=DateInput())
     note = forms.CharField(label="说明", required=False, max_length=200)
 
     def __init__(self, *args, candidacies, **kwargs):

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from renewal.kit import uploads
+from renewal.kit.versioned import VersionedSetting
 from renewal.models import Body, Department, DomainError, Education, Person, Post, audited
 
 
@@ -79,19 +80,9 @@ class NegativeListItem(models.Model):
         return f"{self.catalogue.name}第{self.number}条：{self.text}"
 
 
-class EligibilityRules(models.Model):
+class EligibilityRules(VersionedSetting):
     """The per-county, dated eligibility settings; county blank = default."""
 
-    county = models.ForeignKey(
-        "renewal.Region",
-        verbose_name="区县",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        limit_choices_to={"kind": "county"},
-    )
-    effective_from = models.DateField("生效日期")
-    source = models.CharField("依据", max_length=200)
     secretary_continuing_max_age = models.PositiveSmallIntegerField("继任书记年龄上限", default=50)
     secretary_continuing_min_education = models.CharField(
         "继任书记最低学历", max_length=16, choices=Education.choices, default=Education.JUNIOR

@@ -24,7 +24,6 @@ from candidates.models import (
 )
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
-from renewal.kit.versioned import effective_row
 from renewal.models import Body, DomainError, Person, Post, Profile, RenewalRound, Unit
 from renewal.selectors import active_round
 
@@ -127,7 +126,7 @@ def _locked(candidacy: Candidacy) -> Candidacy:
 
 
 def rules_for_county(county_id: int, day: datetime.date | None = None) -> eligibility.Rules:
-    row = effective_row(EligibilityRules, county_id=county_id, day=day or timezone.localdate())
+    row = EligibilityRules.in_force(county_id=county_id, day=day or timezone.localdate())
     return eligibility.rules_from_settings(row)
 
 

@@ -1,8 +1,8 @@
 """What the discipline pages share: the date input and one line of a form's errors."""
 
-from django import forms
+from renewal.kit.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def form_errors(form) -> str:

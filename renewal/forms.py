@@ -1,5 +1,6 @@
 from django import forms
 
+from renewal.kit.widgets import DateInput
 from renewal.models import Body, PartyBranch, RiskPoint, Stage, Unit
 
 SORTS = {
@@ -51,7 +52,7 @@ class UnitForm(forms.ModelForm):
         ]
         widgets = {
             "key_reasons": forms.Textarea(attrs={"rows": 2}),
-            "risk_assessed_on": forms.DateInput(attrs={"type": "date"}),
+            "risk_assessed_on": DateInput(),
         }
 
 
@@ -107,7 +108,7 @@ class StageForm(forms.ModelForm):
     class Meta:
         model = Stage
         fields = ["name", "due_date", "enabled"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_date": DateInput()}
 
 
 StageFormSet = forms.modelformset_factory(Stage, form=StageForm, extra=0)

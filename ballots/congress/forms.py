@@ -1,10 +1,11 @@
 from django import forms
 
 from ballots.models import Attendance, ElectionRound, Scrutineer
+from renewal.kit.widgets import DateInput
 
 
 class CongressForm(forms.Form):
-    held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label="会议日期", widget=DateInput())
     place = forms.CharField(label="会议地点", max_length=100)
     chair = forms.CharField(label="主持人", max_length=40)
 
@@ -37,9 +38,7 @@ class ScrutineerForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    notice_start = forms.DateField(
-        label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    notice_start = forms.DateField(label="公示开始日期", widget=DateInput())
 
 
 class ReasonForm(forms.Form):

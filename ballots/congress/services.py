@@ -28,7 +28,6 @@ from ballots.models import (
 from ballots.record import record_to_json_dict
 from ballots.strokes import stroke_sort_key
 from candidates.models import Candidacy
-from renewal.kit.versioned import effective_row
 from renewal.kit.workdays import CalendarGap, nth_working_day
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember, Unit
 from renewal.selectors import active_round
@@ -44,7 +43,7 @@ def _sorted_names(names):
 
 
 def rule_set_for(county_id: int, day: datetime.date) -> CountingRuleSet | None:
-    return effective_row(CountingRuleSet, county_id=county_id, day=day)
+    return CountingRuleSet.in_force(county_id=county_id, day=day)
 
 
 def by_plenary(congress: Congress) -> bool:

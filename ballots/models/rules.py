@@ -3,8 +3,10 @@ calendar that working days are counted on, and the villagers' election rule pack
 
 from django.db import models
 
+from renewal.kit.versioned import VersionedSetting
 
-class CountingRuleSet(models.Model):
+
+class CountingRuleSet(VersionedSetting):
     """Versioned counting settings with their source; county blank = default."""
 
     class Quorum(models.TextChoices):
@@ -16,15 +18,6 @@ class CountingRuleSet(models.Model):
         PRESENT = "present", "实到会有选举权人数"
         EXPECTED = "expected", "应到会有选举权人数"
 
-    county = models.ForeignKey(
-        "renewal.Region",
-        verbose_name="区县",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        limit_choices_to={"kind": "county"},
-    )
-    effective_from = models.DateField("生效日期")
     quorum = models.CharField(
         "到会人数要求", max_length=16, choices=Quorum.choices, default=Quorum.MORE_THAN_4_5
     )

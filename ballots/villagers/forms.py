@@ -16,9 +16,10 @@ from ballots.models import (
     VoterProxy,
     VoterRegistration,
 )
+from renewal.kit.widgets import DateInput
 from renewal.models import Person
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _version_field():
@@ -242,7 +243,7 @@ class RecallForm(forms.Form):
     member = forms.ModelChoiceField(label="被罢免成员", queryset=None)
     signatures = forms.IntegerField(label="联名选民人数", min_value=0)
     reason = forms.CharField(label="罢免理由", max_length=300)
-    proposed_on = forms.DateField(label="提出日期", widget=forms.DateInput(attrs={"type": "date"}))
+    proposed_on = forms.DateField(label="提出日期", widget=DateInput())
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +254,7 @@ class RecallForm(forms.Form):
 
 
 class RecallVoteForm(forms.Form):
-    voted_on = forms.DateField(label="投票日期", widget=forms.DateInput(attrs={"type": "date"}))
+    voted_on = forms.DateField(label="投票日期", widget=DateInput())
     registered = forms.IntegerField(label="登记选民人数", min_value=0)
     voted = forms.IntegerField(label="参加投票人数", min_value=0)
     in_favour = forms.IntegerField(label="赞成罢免票数", min_value=0)

@@ -1,5 +1,6 @@
 from django import forms
 
+from renewal.kit.widgets import DateInput
 from renewal.models import (
     AuditCategory,
     Body,
@@ -8,11 +9,6 @@ from renewal.models import (
     KeyUnitPlan,
     Rectification,
 )
-
-
-def date_input():
-    # <input type="date"> only takes ISO dates, whatever the locale's display format.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ListFilterForm(forms.Form):
@@ -37,7 +33,7 @@ class AuditForm(forms.ModelForm):
         model = ExitAudit
         fields = ["auditor", "period", "audited_on", "summary"]
         widgets = {
-            "audited_on": date_input(),
+            "audited_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -64,12 +60,12 @@ class RectificationForm(forms.ModelForm):
     class Meta:
         model = Rectification
         fields = ["measure", "responsible", "due_on"]
-        widgets = {"due_on": date_input()}
+        widgets = {"due_on": DateInput()}
 
 
 class RectificationUpdateForm(forms.Form):
     status = forms.ChoiceField(label="状态", choices=Rectification.Status.choices)
-    due_on = forms.DateField(label="整改时限", widget=date_input())
+    due_on = forms.DateField(label="整改时限", widget=DateInput())
     evidence = forms.CharField(
         label="整改佐证",
         required=False,
@@ -83,7 +79,7 @@ class RectificationUpdateForm(forms.Form):
     closed_on = forms.DateField(
         label="完成日期",
         required=False,
-        widget=date_input(),
+        widget=DateInput(),
         help_text="标为“已整改”时填写；留空为今天。",
     )
 
@@ -128,7 +124,7 @@ class GroupForm(forms.Form):
 
 class VisitForm(forms.Form):
     unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
-    visited_on = forms.DateField(label="走访日期", widget=date_input())
+    visited_on = forms.DateField(label="走访日期", widget=DateInput())
     findings = forms.CharField(
         label="发现问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -144,7 +140,7 @@ class VisitForm(forms.Form):
 class HandoverOpenForm(forms.Form):
     unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
     body = forms.ChoiceField(label="班子", choices=Body.choices)
-    approved_on = forms.DateField(label="结果批复日期", widget=date_input())
+    approved_on = forms.DateField(label="结果批复日期", widget=DateInput())
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +149,7 @@ class HandoverOpenForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    handed_over_on = forms.DateField(label="交接日期", widget=date_input())
+    handed_over_on = forms.DateField(label="交接日期", widget=DateInput())
     outgoing_name = forms.CharField(label="移交人(原班子)", max_length=40)
     incoming_name = forms.CharField(label="接收人(新班子)", max_length=40)
     detail = forms.CharField(label="交接明细", required=False, max_length=200)
@@ -162,7 +158,7 @@ class SignForm(forms.Form):
 class RefusalForm(forms.Form):
     item = forms.ModelChoiceField(label="拒不移交的项目", queryset=None)
     refused_by = forms.CharField(label="拒不移交人", max_length=40)
-    refused_on = forms.DateField(label="日期", widget=date_input())
+    refused_on = forms.DateField(label="日期", widget=DateInput())
     details = forms.CharField(
         label="情况说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -175,7 +171,7 @@ class RefusalForm(forms.Form):
 
 class TrainingForm(forms.Form):
     title = forms.CharField(label="培训主题", max_length=100)
-    held_on = forms.DateField(label="培训日期", widget=date_input())
+    held_on = forms.DateField(label="培训日期", widget=DateInput())
     attendees = forms.MultipleChoiceField(
         label="参训人员", choices=(), widget=forms.CheckboxSelectMultiple
     )
@@ -189,7 +185,7 @@ class PledgeForm(forms.Form):
     person = forms.ChoiceField(label="新班子成员", choices=())
     kind = forms.ChoiceField(label="承诺类别", choices=CommitteePledge.Kind.choices)
     summary = forms.CharField(label="内容摘要", max_length=300)
-    signed_on = forms.DateField(label="签订日期", widget=date_input())
+    signed_on = forms.DateField(label="签订日期", widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

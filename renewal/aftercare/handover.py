@@ -18,7 +18,6 @@ from django.utils import timezone
 from discipline.intake import services as services_intake
 from discipline.models import ProhibitionItem, Report
 from renewal.aftercare import catalogues as catalogues_aftercare
-from renewal.kit.versioned import effective_row
 from renewal.models import (
     Body,
     DomainError,
@@ -42,10 +41,10 @@ class Deadline:
 
 
 def deadline_for(county_id: int, day: datetime.date) -> Deadline:
-    row = effective_row(HandoverDeadline, county_id=county_id, day=day)
+    row = HandoverDeadline.in_force(county_id=county_id, day=day)
     if row is None and not HandoverDeadline.objects.filter(county__isnull=True).exists():
         catalogues_aftercare.load_default_deadline(HandoverDeadline)
-        row = effective_row(HandoverDeadline, county_id=county_id, day=day)
+        row = HandoverDeadline.in_force(county_id=county_id, day=day)
     if row is None:
         raise DomainError("该日期没有生效的交接时限，请系统管理员在“交接时限”中设置。")
     return Deadline(days=row.days, source=row.source)

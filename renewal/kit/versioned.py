@@ -1,7 +1,38 @@
-"""Versioned settings rows (eligibility rules, counting rules …): a county's own row in
-force on a day, else the default row (county blank) in force on that day."""
+"""Versioned settings (eligibility rules, counting rules, roll-up settings, handover
+deadlines …): rules are data, each row a county's setting from a date on, with the
+document it follows; a row with a blank county is the default for every county.
+
+A row in force is history: a change is a new row with a later effective date, so that any
+past day is judged by the rules of that day.
+"""
 
 import datetime
+
+from django.db import models
+
+
+class VersionedSetting(models.Model):
+    county = models.ForeignKey(
+        "renewal.Region",
+        verbose_name="区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": "county"},
+        related_name="+",
+        help_text="留空为默认规则。",
+    )
+    effective_from = models.DateField("生效日期")
+    source = models.CharField("依据", max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["county_id", "-effective_from"]
+
+    @classmethod
+    def in_force(cls, *, county_id: int, day: datetime.date):
+        """The county's own row in force on ``day``, else the default row in force then."""
+        return effective_row(cls, county_id=county_id, day=day)
 
 
 def effective_row(model, *, county_id: int, day: datetime.date):

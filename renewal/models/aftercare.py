@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from renewal.kit.versioned import VersionedSetting
 from renewal.models.base import DomainError, audited
 from renewal.models.people import Person
 from renewal.models.regions import Region, Unit
@@ -275,24 +276,12 @@ class GuidanceVisit(models.Model):
         ordering = ["-visited_on", "-id"]
 
 
-class HandoverDeadline(models.Model):
+class HandoverDeadline(VersionedSetting):
     """How many days after approval the handover must be complete (a dated setting)."""
 
-    county = models.ForeignKey(
-        Region,
-        verbose_name="区县",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        limit_choices_to={"kind": "county"},
-        related_name="+",
-        help_text="留空为默认规则。",
-    )
-    effective_from = models.DateField("生效日期")
     days = models.PositiveSmallIntegerField(
         "交接时限(天)", validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
-    source = models.CharField("依据", max_length=200)
 
     class Meta:
         verbose_name = "交接时限"

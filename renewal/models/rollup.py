@@ -6,23 +6,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from renewal.kit.versioned import VersionedSetting
 from renewal.models.base import audited
 from renewal.models.regions import Region
 from renewal.models.rounds import RenewalRound
 
 
-class RollupSettings(models.Model):
+class RollupSettings(VersionedSetting):
     """The daily report deadline of a county (versioned: the row in force on a day)."""
 
-    county = models.ForeignKey(
-        Region,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="区县（空为默认）",
-    )
-    effective_from = models.DateField("生效日期")
     daily_report_deadline = models.TimeField(
         "日报截止时间（北京时间）", default=datetime.time(18, 0)
     )
@@ -31,7 +23,6 @@ class RollupSettings(models.Model):
     target_young_age = models.PositiveSmallIntegerField("年轻成员年龄线（岁以下）", default=35)
     target_young_min = models.PositiveSmallIntegerField("每村至少年轻成员（名）", default=1)
     target_college_min = models.PositiveSmallIntegerField("每村至少大专及以上成员（名）", default=2)
-    source = models.CharField("依据", max_length=200)
 
     class Meta:
         verbose_name = "日报告日通报设置"

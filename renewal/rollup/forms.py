@@ -1,5 +1,6 @@
 from django import forms
 
+from renewal.kit.widgets import DateInput
 from renewal.models import DailyReport
 
 
@@ -33,12 +34,8 @@ class ReportFilterForm(forms.Form):
         ("-disputes_mediated", "化解矛盾纠纷（多→少）"),
         ("-problems_solved", "为群众办实事（多→少）"),
     ]
-    day_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    day_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day_from = forms.DateField(label="起始日期", required=False, widget=DateInput())
+    day_to = forms.DateField(label="截止日期", required=False, widget=DateInput())
     township = forms.ModelChoiceField(
         label="乡镇(街道)", queryset=None, required=False, empty_label="全部"
     )

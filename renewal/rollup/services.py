@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from renewal import progress
 from renewal.kit import figures
-from renewal.kit.versioned import effective_row
 from renewal.models import (
     STAGE_NAMES,
     DailyReport,
@@ -61,7 +60,7 @@ class RollupBusy(DomainError):
 
 
 def rollup_settings(county_id: int, day: datetime.date):
-    row = effective_row(RollupSettings, county_id=county_id, day=day)
+    row = RollupSettings.in_force(county_id=county_id, day=day)
     return row or RollupSettings(daily_report_deadline=datetime.time(18, 0), source="系统默认")
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from candidates.models import Candidacy, NegativeListItem, Recommendation
+from renewal.kit.uploads import ATTACHMENT_ACCEPT, attachments_check
 from renewal.kit.widgets import DateInput
 from renewal.models import Body, Department, Person, PersonTag, Post
 
@@ -90,15 +91,6 @@ class VettingSendForm(forms.Form):
         )
 
 
-ATTACHMENT_TYPES = {
-    ".pdf": b"%PDF",
-    ".png": b"\x89PNG",
-    ".jpg": b"\xff\xd8\xff",
-    ".jpeg": b"\xff\xd8\xff",
-}
-ATTACHMENT_MAX = 5 * 1024 * 1024
-
-
 class VettingAnswerForm(forms.Form):
     passed = forms.TypedChoiceField(
         label="结论",
@@ -116,7 +108,11 @@ class VettingAnswerForm(forms.Form):
     comment = forms.CharField(
         label="意见", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
-    attachment = forms.FileField(label="附件（PDF 或图片，5 MB 以内）", required=False)
+    attachment = forms.FileField(
+        label="附件（PDF 或图片，5 MB 以内）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
+    )
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,18 +120,8 @@ class VettingAnswerForm(forms.Form):
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
-        if not upload:
-            return upload
-        name = upload.name.lower()
-        suffix = name[name.rfind(".") :] if "." in name else ""
-        if suffix not in ATTACHMENT_TYPES:
-            raise forms.ValidationError("附件只能是 PDF、PNG 或 JPG 文件。")
-        if upload.size > ATTACHMENT_MAX:
-            raise forms.ValidationError("附件不能超过 5 MB。")
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(ATTACHMENT_TYPES[suffix]):
-            raise forms.ValidationError("附件内容与文件类型不符。")
+        if upload:
+            attachments_check([upload], max_count=1)
         return upload
 
 

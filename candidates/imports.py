@@ -28,6 +28,7 @@ from renewal.kit.uploads import (
     cell_id_number,
     cell_label,
     cell_text,
+    split_count,
 )
 from renewal.models import Body, DomainError, Education, Person, PersonTag, Post, RenewalRound, Unit
 
@@ -231,8 +232,6 @@ def _check_row(cells, problems: RowProblems, units, rounds) -> ImportRow | None:
     unit = _check_unit(cells, problems, units, rounds)
     info, phone, person = _check_person(cells, problems)
     candidacy = _check_candidacy(cells, problems)
-    if cell_label(cells.get("id_number")).upper() == EXAMPLE["id_number"]:
-        problems.add("id_number", "这是模板中的示例行，请删除后再导入。")
     if problems.count:
         return None
     return ImportRow(
@@ -408,13 +407,11 @@ def _match_existing(rows: list[ImportRow]) -> None:
 
 
 def preview_summary(rows: list[ImportRow]) -> dict:
-    return {
-        "rows": len(rows),
-        "people_created": sum(1 for r in rows if not r.person_id),
-        "people_updated": sum(1 for r in rows if r.person_id),
-        "candidacies_created": sum(1 for r in rows if not r.candidacy_id),
-        "candidacies_unchanged": sum(1 for r in rows if r.candidacy_id),
-    }
+    return (
+        {"rows": len(rows)}
+        | split_count(rows, "person_id", "people_created", "people_updated")
+        | split_count(rows, "candidacy_id", "candidacies_created", "candidacies_unchanged")
+    )
 
 
 # --- Saving -----------------------------------------------------------------------------------
@@ -463,6 +460,9 @@ class CandidateImporter(Importer):
     dropdowns = DROPDOWNS
     text_columns = TEXT_COLUMNS
     widths = WIDTHS
+    upload_url_name = "candidates:import"
+    done_url_name = "candidates:candidacy-list"
+    done_label = "查看候选人名单"
 
     def prepare(self, user) -> dict:
         units, rounds = _scope(user)
@@ -481,22 +481,22 @@ class CandidateImporter(Importer):
         return commit_rows(user, rows, on_progress)
 
     def preview_text(self, s):
-        unchanged = s.get("candidacies_unchanged")
-        return (
-            f"校验通过：共 {s['rows']} 行，将新增 {s['people_created']} 人、"
-            f"更新 {s['people_updated']} 人；新增人选 {s['candidacies_created']} 条"
-            + (f"，已有人选 {unchanged} 条（只更新推荐票数）" if unchanged else "")
-            + "。"
-        )
+        return _counts_sentence("校验通过", "将新增", "已有人选 {} 条（只更新推荐票数）", s)
 
     def done_text(self, s):
-        unchanged = s.get("candidacies_unchanged")
-        return (
-            f"导入完成：共 {s['rows']} 行，新增 {s['people_created']} 人、"
-            f"更新 {s['people_updated']} 人；新增人选 {s['candidacies_created']} 条"
-            + (f"，已有人选 {unchanged} 条未重复录入" if unchanged else "")
-            + "。"
-        )
+        return _counts_sentence("导入完成", "新增", "已有人选 {} 条未重复录入", s)
+
+
+def _counts_sentence(head: str, verb: str, unchanged: str, s: dict) -> str:
+    tail = (
+        "，" + unchanged.format(s["candidacies_unchanged"])
+        if s.get("candidacies_unchanged")
+        else ""
+    )
+    return (
+        f"{head}：共 {s['rows']} 行，{verb} {s['people_created']} 人、更新 {s['people_updated']} 人；"
+        f"新增人选 {s['candidacies_created']} 条{tail}。"
+    )
 
 
 IMPORTER = CandidateImporter()

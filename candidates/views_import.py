@@ -16,14 +16,7 @@ def _require_importer(user) -> None:
         raise PermissionDenied("您没有导入人选的权限。")
 
 
-PAGES = ImportPages(
-    importer=IMPORTER,
-    namespace="candidates",
-    job_for_user=access.import_job_for_user,
-    upload_url=lambda job: reverse("candidates:import"),
-    done_link=lambda job: (reverse("candidates:candidacy-list"), "查看候选人名单"),
-    may_download_template=_require_importer,
-)
+PAGES = ImportPages(IMPORTER, "candidates", access.import_job_for_user, _require_importer)
 
 
 @login_required

@@ -25,6 +25,7 @@ from renewal.kit.uploads import (
     cell_id_number,
     cell_label,
     cell_text,
+    split_count,
 )
 from renewal.models import DomainError, Person
 
@@ -98,8 +99,6 @@ def _check_row(cells, problems: RowProblems, election: VillagersElection) -> Vot
     info = (
         cell_id_number(cells["id_number"], problems) if cell_text(cells.get("id_number")) else None
     )
-    if info is not None and info.number == EXAMPLE_ID:
-        problems.add("id_number", "这是模板中的示例行，请删除后再导入。")
     sex_raw = cell_label(cells.get("sex"))
     if sex_raw:
         if sex_raw not in SEXES:
@@ -211,13 +210,11 @@ def check_against_county(election, rows: list[VoterRow], problems: list) -> None
 
 
 def preview_summary(rows: list[VoterRow]) -> dict:
-    return {
-        "rows": len(rows),
-        "people_created": sum(1 for r in rows if not r.person_id),
-        "people_existing": sum(1 for r in rows if r.person_id),
-        "voters_added": sum(1 for r in rows if not r.registration_id),
-        "voters_reactivated": sum(1 for r in rows if r.registration_id),
-    }
+    return (
+        {"rows": len(rows)}
+        | split_count(rows, "person_id", "people_created", "people_existing")
+        | split_count(rows, "registration_id", "voters_added", "voters_reactivated")
+    )
 
 
 # --- Saving -----------------------------------------------------------------------------------
@@ -332,6 +329,12 @@ class VoterImporter(Importer):
     dropdowns = {"sex": list(SEXES), "category": list(CATEGORY_CHOICES)}
     widths = {"id_number": 22, "category": 28}
     duplicate_message = "同一人在文件中出现了多次（另见第 {others} 行），每人只能登记一次。"
+    upload_url_name = "villagers:import"
+    done_url_name = "villagers:voter-list"
+    done_label = "查看选民名单"
+
+    def url_args(self, job):
+        return [job.election_id]
 
     def context(self, job):
         return VillagersElection.objects.select_related("pack", "unit", "unit__township").get(

@@ -6,28 +6,17 @@ from django.core.exceptions import ValidationError
 from discipline import access
 from discipline.intake import services
 from discipline.models import Report
+from renewal.kit.uploads import (
+    ATTACHMENT_ACCEPT,
+    MAX_ATTACHMENT_BYTES,
+    MultipleFileField,
+    MultipleFileInput,
+    attachments_check,
+)
 from renewal.models import DomainError, Region, Unit
 
 # The reporter's identity: never in error reports or logs (sensitive_post_parameters).
 IDENTITY_POST_FIELDS = services.IDENTITY_FIELDS
-ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class ReportFieldsForm(forms.Form):
@@ -60,10 +49,10 @@ class ReportFieldsForm(forms.Form):
     address = forms.CharField(label="住址", max_length=100, required=False)
     attachments = MultipleFileField(
         label="附件",
-        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+        widget=MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}),
         help_text=(
             f"可选，最多 {services.MAX_ATTACHMENTS} 个，每个不超过 "
-            f"{services.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，仅限 PDF、JPG、PNG。"
+            f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB，仅限 PDF、JPG、PNG。"
         ),
     )
 
@@ -86,7 +75,7 @@ class ReportFieldsForm(forms.Form):
                 self.add_error("name", "实名举报请填写姓名和联系电话；不愿留名请勾选“匿名举报”。")
             data["identity"] = identity
         try:
-            services.attachments_check(data.get("attachments") or [])
+            attachments_check(data.get("attachments") or [], max_count=services.MAX_ATTACHMENTS)
         except ValidationError as exc:
             self.add_error("attachments", exc.messages)
         return data

@@ -29,54 +29,14 @@ from discipline.models import (
     ReporterIdentity,
 )
 from renewal.kit.idcard import IdNumberError, parse_id_number
+from renewal.kit.uploads import attachments_check
 from renewal.models import AccessLog, DomainError, Region, Unit
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS = 3
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 # Checked on the file's first bytes, never on its name or the browser's content type.
-MAGIC = [
-    (b"%PDF-", "pdf"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-]
 IDENTITY_FIELDS = ("name", "phone", "id_number", "address")
-
-
-# --- Attachments -----------------------------------------------------------------------------
-
-
-def attachment_kind(head: bytes) -> str | None:
-    """The file type named by the leading bytes: "pdf", "jpg", "png", or None."""
-    for magic, kind in MAGIC:
-        if head.startswith(magic):
-            return kind
-    return None
-
-
-def attachments_check(files: Iterable) -> list[tuple[object, str]]:
-    """Each upload with its sniffed type; ValidationError listing every problem."""
-    files = [f for f in files if f]
-    if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError(f"最多上传 {MAX_ATTACHMENTS} 个附件，您选择了 {len(files)} 个。")
-    checked, problems = [], []
-    limit_mb = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-    for upload in files:
-        label = (getattr(upload, "name", "") or "附件")[:60]
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            problems.append(f"附件“{label}”超过 {limit_mb} MB，请压缩后重新上传。")
-            continue
-        upload.seek(0)
-        kind = attachment_kind(upload.read(8))
-        upload.seek(0)
-        if kind is None:
-            problems.append(f"附件“{label}”不是 PDF、JPG 或 PNG 文件，不能上传。")
-            continue
-        checked.append((upload, kind))
-    if problems:
-        raise ValidationError(problems)
-    return checked
 
 
 # --- The reporter's identity -------------------------------------------------------------------
@@ -170,7 +130,7 @@ def report_record(
         raise DomainError("实名举报请填写举报人身份信息；不愿留名请选择匿名举报。")
     units = list(units)
     township = _place_check(county, township, units)
-    checked = attachments_check(attachments)
+    checked = attachments_check(attachments, max_count=MAX_ATTACHMENTS)
 
     saved = []
     try:

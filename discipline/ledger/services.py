@@ -36,6 +36,7 @@ COLUMNS = [
 ]
 HEADER = dict(COLUMNS)
 REQUIRED = ("name", "id_number", "penalty", "decided_on")
+SAVED_FIELDS = ("name", "id_number", "workplace", "penalty", "decided_on", "authority")
 MAX_LENGTH = {"name": 40, "workplace": 100, "penalty": 60, "authority": 60}
 EARLIEST = datetime.date(1949, 10, 1)
 EXAMPLE = {
@@ -105,6 +106,10 @@ class LedgerRow:
     exists: bool = False  # already in the county's ledger: skipped on save
     matched: bool = False  # the person stands for election now
 
+    def entry(self, county_id: int) -> DisciplinedCadre:
+        fields = {name: getattr(self, name) for name in SAVED_FIELDS}
+        return DisciplinedCadre(county_id=county_id, id_number_hash=self.id_hash, **fields)
+
 
 def _check_row(cells: dict, problems: RowProblems) -> LedgerRow | None:
     texts = {key: cell_text(cells.get(key)) for key in MAX_LENGTH}
@@ -115,8 +120,6 @@ def _check_row(cells: dict, problems: RowProblems) -> LedgerRow | None:
         cell_id_number(cells["id_number"], problems) if cell_text(cells.get("id_number")) else None
     )
     number = info.number if info else None
-    if number == EXAMPLE["id_number"]:
-        problems.add("id_number", "这是模板中的示例行，请删除后再导入。")
     day = None
     if cell_text(cells.get("decided_on")):
         day = cell_date(
@@ -185,6 +188,9 @@ class LedgerImporter(Importer):
     widths = {"name": 12, "id_number": 22, "workplace": 28, "decided_on": 14, "authority": 28}
     duplicate_message = "同一人的同一处分决定在文件中出现了多次（另见第 {others} 行）。"
     preview_template = "discipline/ledger/partials/import_rows.html"
+    url_prefix = "ledger-import"
+    upload_url_name = done_url_name = "discipline:ledger"
+    done_label = "查看台账"
 
     def context(self, job):
         return job.county_id
@@ -220,21 +226,8 @@ class LedgerImporter(Importer):
         }
 
     def commit(self, county_id, rows, on_progress):
-        new = [r for r in rows if not r.exists]
         DisciplinedCadre.objects.bulk_create(
-            (
-                DisciplinedCadre(
-                    name=r.name,
-                    id_number=r.id_number,
-                    id_number_hash=r.id_hash,
-                    workplace=r.workplace,
-                    penalty=r.penalty,
-                    decided_on=r.decided_on,
-                    authority=r.authority,
-                    county_id=county_id,
-                )
-                for r in new
-            ),
+            (r.entry(county_id) for r in rows if not r.exists),
             # Two officers confirming the same file at once must not duplicate rows.
             ignore_conflicts=True,
         )

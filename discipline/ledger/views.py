@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
-from django.urls import reverse
 
 from discipline import access
 from discipline.ledger import services as ledger
@@ -17,18 +16,8 @@ from renewal.models import DomainError
 # --- The disciplined-cadres ledger -------------------------------------------------------------
 
 
-def _require_officer(user) -> None:
-    access.require_discipline(user)
-
-
 PAGES = ImportPages(
-    importer=ledger.IMPORTER,
-    namespace="discipline",
-    name_prefix="ledger-import",
-    job_for_user=access.ledger_job_for_user,
-    upload_url=lambda job: reverse("discipline:ledger"),
-    done_link=lambda job: (reverse("discipline:ledger"), "查看台账"),
-    may_download_template=_require_officer,
+    ledger.IMPORTER, "discipline", access.ledger_job_for_user, access.require_discipline
 )
 
 

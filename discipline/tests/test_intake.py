@@ -10,6 +10,7 @@ from discipline import access, catalogues
 from discipline.intake import services
 from discipline.models import Informant, ProhibitionCatalogue, Report, ReporterIdentity
 from discipline.tests import REPORTER, database_leaks, leaks
+from renewal.kit import uploads
 from renewal.models import AccessLog, DomainError
 from tests.fixtures import make_user
 
@@ -190,7 +191,7 @@ def test_receipt_code_is_shown_in_groups_of_four():
     ],
 )
 def test_attachment_type_comes_from_the_magic_bytes(head, kind):
-    assert services.attachment_kind(head) == kind
+    assert uploads.attachment_kind(head) == kind
 
 
 # --- Informants ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from candidates.flags import Flag
-from discipline.intake.services import attachments_check
+from renewal.kit.uploads import attachments_check
 from renewal.models import (
     AuditCategory,
     AuditFinding,

@@ -1,16 +1,13 @@
 """The pages of an Excel import, the same for every import: upload, template, the job with
 its progress (an htmx fragment that polls while the job runs), confirm and cancel.
 
-An app builds one ``ImportPages`` for its importer, saying how a job is reached (its access
-helper: 404 for anyone but the uploader) and where the user goes back to; its URLconf points
-at the bound methods. The rows and their checks are the importer's; the lifecycle is in
+An app builds one ``ImportPages`` for its importer, saying who may import and how a job is
+reached (its access helper: 404 for anyone but the uploader); its URLconf points at the
+bound methods. The rows and their checks are the importer's; the lifecycle is in
 ``renewal.kit.uploads``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,18 +22,20 @@ from renewal.kit import uploads
 from renewal.models import DomainError
 
 
-@dataclass
 class ImportPages:
-    importer: uploads.Importer
-    namespace: str  # the URLs <namespace>:<name_prefix>-job, -confirm, -cancel
-    job_for_user: Callable  # (user, pk) -> job, 404 for anyone but its uploader
-    upload_url: Callable  # (job) -> the upload page to start again from
-    done_link: Callable  # (job) -> (href, label) shown once the rows are saved
-    may_download_template: Callable = field(default=lambda user: None)  # raises if not
-    name_prefix: str = "import"
+    """The views of one import. ``job_for_user(user, pk)`` returns the user's own job or
+    raises 404; ``require(user)`` raises PermissionDenied for whoever may not import."""
+
+    def __init__(self, importer: uploads.Importer, namespace: str, job_for_user, require):
+        self.importer, self.namespace = importer, namespace
+        self.job_for_user, self.require = job_for_user, require
 
     def url(self, name: str, job) -> str:
-        return reverse(f"{self.namespace}:{self.name_prefix}-{name}", args=[job.pk])
+        prefix = self.importer.url_prefix
+        return reverse(f"{self.namespace}:{prefix}-{name}", args=[job.pk])
+
+    def upload_url(self, job) -> str:
+        return reverse(self.importer.upload_url_name, args=self.importer.url_args(job))
 
     def start(self, request, form, **fields):
         """Store the uploaded file and start its check; the job page, or None with the
@@ -58,7 +57,6 @@ class ImportPages:
         )
 
     def context(self, job) -> dict:
-        done_href, done_label = self.done_link(job)
         importer = self.importer
         return {
             "job": job,
@@ -67,8 +65,8 @@ class ImportPages:
             "confirm_url": self.url("confirm", job),
             "cancel_url": self.url("cancel", job),
             "upload_url": self.upload_url(job),
-            "done_url": done_href,
-            "done_label": done_label,
+            "done_url": reverse(importer.done_url_name, args=importer.url_args(job)),
+            "done_label": importer.done_label,
             "preview_text": importer.preview_text(job.summary) if job.summary else "",
             "done_text": importer.done_text(job.summary) if job.summary else "",
         }
@@ -80,7 +78,7 @@ class ImportPages:
 
     @method_decorator(login_required)
     def template(self, request):
-        self.may_download_template(request.user)
+        self.require(request.user)
         response = HttpResponse(self.importer.template_workbook(), content_type=uploads.XLSX)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=self.importer.template_file

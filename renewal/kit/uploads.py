@@ -287,6 +287,12 @@ def id_number_key(cells: dict, key: str = "id_number") -> str | None:
     return cell_label(value).upper() or None
 
 
+def split_count(rows: list, attribute: str, without: str, with_: str) -> dict:
+    """How many rows have ``attribute`` unset (new) and set (already known), for a summary."""
+    known = sum(1 for r in rows if getattr(r, attribute))
+    return {without: len(rows) - known, with_: known}
+
+
 # --- Jobs -------------------------------------------------------------------------------------
 
 
@@ -360,6 +366,12 @@ class Importer:
     duplicate_column = "id_number"
     max_rows = MAX_ROWS
     preview_template = ""  # an optional partial listing rows of the summary
+    # The pages: the import's own URLs are <namespace>:<url_prefix>-job, -confirm, -cancel;
+    # the user uploads again at ``upload_url_name`` and sees the saved rows at ``done_url_name``.
+    url_prefix = "import"
+    upload_url_name = ""
+    done_url_name = ""
+    done_label = ""
     run_lock = ""  # run the save under this advisory lock name (one at a time per context)
 
     @property
@@ -396,6 +408,10 @@ class Importer:
     def commit(self, context, rows: list, on_progress: Callable[[int], None]) -> dict:
         """Save every row in one transaction (the machine opens it); the summary to show."""
         raise NotImplementedError
+
+    def url_args(self, job) -> list:
+        """The arguments of the upload and done pages (e.g. the election of a voter import)."""
+        return []
 
     def preview_text(self, summary: dict) -> str:
         return f"校验通过：共 {summary.get('rows', 0)} 行。"
@@ -510,6 +526,8 @@ class Importer:
         if problems:
             return [], problems, 0
         headers = self.headers
+        example = self.example.get(self.duplicate_column)
+        example_key = cell_label(example).upper() if isinstance(example, str) else None
         rows: list = []
         seen: dict[object, list[int]] = {}
         count = 0
@@ -531,6 +549,8 @@ class Importer:
             for key in self.required:
                 if cell_text(cells.get(key)) == "":
                     checked.add(key, f"{headers[key]}为必填项，不能为空。")
+            if example_key and id_number_key(cells, self.duplicate_column) == example_key:
+                checked.add(self.duplicate_column, "这是模板中的示例行，请删除后再导入。")
             row = self.check_row(cells, checked, lookups)
             if row is not None and checked.count == 0:
                 rows.append(row)

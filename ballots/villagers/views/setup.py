@@ -584,17 +584,8 @@ def proxy_withdraw(request, pk):
 # --- Import ---------------------------------------------------------------------------------
 
 
-def _require_template(user) -> None:
-    access.require_use(user)
-
-
 PAGES = ImportPages(
-    importer=voter_import.IMPORTER,
-    namespace="villagers",
-    job_for_user=access.import_job_for_user,
-    upload_url=lambda job: reverse("villagers:import", args=[job.election_id]),
-    done_link=lambda job: (reverse("villagers:voter-list", args=[job.election_id]), "查看选民名单"),
-    may_download_template=_require_template,
+    voter_import.IMPORTER, "villagers", access.import_job_for_user, access.require_use
 )
 
 

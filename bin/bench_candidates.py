@@ -16,7 +16,7 @@ Steps:
   creates is deleted again (candidacies, recommendations, logs, people, the job), found
   by the blind index of the file's ID numbers: the import commits its own transaction,
   so it cannot be rolled back from outside.
-- ``export``: ``renewal.exports.export_run`` for a ``candidates`` job of the county
+- ``export``: ``renewal.kit.exports.export_run`` for a ``candidates`` job of the county
   reviewer (all units, unmasked); ``rows``: the same rows without openpyxl, to split the
   cost between the query/decryption and the xlsx writer.
 """
@@ -645,7 +645,7 @@ def render(*, args, ctx, prep, imports, exports, rows_only, expected_rows, load,
         f"- **导入**：以城关镇工作人员 `{IMPORT_USER}` 身份（可写城关镇 {prep['import_units']} 个村(社区)）"
         f"导入一个 {args.import_rows} 行的 xlsx（`{IMPORT_FILE_NAME}`，"
         f"{prep['import_file_bytes'] / 1024:.0f} KB，每村约 {args.import_rows // max(prep['import_units'], 1)} 行）："
-        "全部是新人员，身份证号由 `renewal.idcard.make_id_number` 生成且互不重复，"
+        "全部是新人员，身份证号由 `renewal.kit.idcard.make_id_number` 生成且互不重复，"
         "出生日期/入党时间是真正的日期单元格，拟任职务按班子分配（两委各职务都有），"
         "政治面貌、学历、人员类别、推荐票按常见比例随机（固定种子，每次相同）。",
         "- 计时的两步都走作业接口：`import_start`（保存上传、上传检查、逐行校验 → 预览）与 "
@@ -660,7 +660,7 @@ def render(*, args, ctx, prep, imports, exports, rows_only, expected_rows, load,
         "取该村党员名册中的人员，状态、考察结果、测评得分、党员/群众/上级推荐票按比例随机；"
         f"`notes={ROSTER_MARKER}` 标记，只在数量不符时补建，各次运行复用）。"
         f"以县委组织部审核员 `{EXPORT_USER}`（可见全县、不脱敏）建一个 `kind=candidates` 的导出作业，"
-        "在子进程中调用 `renewal.exports.export_run`，报告用时、行/秒、峰值 RSS 与 xlsx 大小（测完删除文件）。",
+        "在子进程中调用 `renewal.kit.exports.export_run`，报告用时、行/秒、峰值 RSS 与 xlsx 大小（测完删除文件）。",
         f"- {bench.RSS_NOTE}",
         "- 对照行“只生成行”：同样的查询、解密与格式化（`candidates_export(job).rows` + `safe_cell`），"
         "但不交给 openpyxl，用来区分数据库/解密与 xlsx 写入各自的开销。",

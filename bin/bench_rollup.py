@@ -331,7 +331,7 @@ def render(args, ctx, result, load) -> str:
         f"{rollup['units']} 个村(社区)，上届两委班子、候选人与举报），再为约 60% 的村(社区)批量写入"
         "已批复的党员大会（`ballots.Congress`，status=approved）和新一届党组织、村(居)委会班子"
         f"（`Term`+`TermMember`，成员取自本村党员名册）：{prep['congresses']} 次大会、{prep['terms']} 个届次。",
-        "- 日通报：子进程中直接调用 `renewal.rollup.rollup_run(county, today)`（与 `manage.py rollup`、"
+        "- 日通报：子进程中直接调用 `renewal.rollup.services.rollup_run(county, today)`（与 `manage.py rollup`、"
         "Celery 任务同一函数），连续运行 "
         f"{len(runs)} 次（第一次之后为覆盖写入同一批快照，即幂等重跑）。SQL 条数与耗时用 "
         "`connection.execute_wrapper` 统计。",

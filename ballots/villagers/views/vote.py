@@ -70,7 +70,7 @@ def vote_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "ballots/villagers_vote/list.html",
+        "ballots/villagers/vote/list.html",
         {
             "page": page,
             "status": status,
@@ -102,7 +102,7 @@ def vote_detail(request, pk):
     elected = vv.elected_by_post(election)
     return render(
         request,
-        "ballots/villagers_vote/detail.html",
+        "ballots/villagers/vote/detail.html",
         _context(
             request,
             election,
@@ -188,7 +188,7 @@ def nominations(request, pk):
         )
     return render(
         request,
-        "ballots/villagers_vote/nominations.html",
+        "ballots/villagers/vote/nominations.html",
         _context(
             request,
             election,
@@ -243,7 +243,7 @@ def _polling_page(request, election, *, official_form=None, box_form=None):
         box.blocker = vv.box_blocker(box, scrutineers=len(box.officials.all()))
     return render(
         request,
-        "ballots/villagers_vote/polling.html",
+        "ballots/villagers/vote/polling.html",
         _context(
             request,
             election,
@@ -395,7 +395,7 @@ def box_entry(request, bid):
     can_write = access.can_enter_vote(request.user, election) and not election.vote_rounds.exists()
     return render(
         request,
-        "ballots/villagers_vote/box_entry.html",
+        "ballots/villagers/vote/box_entry.html",
         _context(
             request,
             election,
@@ -462,7 +462,7 @@ def round_detail(request, rid):
                 return redirect("villagers:round-detail", rid=rnd.pk)
     return render(
         request,
-        "ballots/villagers_vote/round.html",
+        "ballots/villagers/vote/round.html",
         _context(
             request,
             election,
@@ -544,7 +544,7 @@ def recalls(request, pk):
     registered = vv.registered_voters(election).count()
     return render(
         request,
-        "ballots/villagers_vote/recalls.html",
+        "ballots/villagers/vote/recalls.html",
         _context(
             request,
             election,

@@ -3,7 +3,7 @@
 A unit's stage is the first enabled stage of its round's timetable that is not complete.
 Completion of ``preparation`` and ``seats`` follows from the renewal app's own facts
 (risk assessment, settled seats); every later stage is completed by the check another
-app registered in ``renewal.figures`` (candidates: recommendation, vetting, formal list;
+app registered in ``renewal.kit.figures`` (candidates: recommendation, vetting, formal list;
 ballots: congress, approval, villagers' election; handover). A stage nobody registered a
 check for is never passed, so the pipeline cannot run ahead of the data.
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from renewal.kit import figures
 from renewal.kit.dates import end_of_day
+from renewal.models import DEFAULT_STAGES, SeatChange, Unit, UnitSeats
 
 # Registered checks are called with at most this many unit ids at a time, so a
 # province-size county keeps its IN lists (and the queries' memory) bounded.
@@ -69,8 +70,6 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
 
 
 def enabled_codes(rnd) -> list[str]:
-    from renewal.models import DEFAULT_STAGES
-
     if rnd is None:
         return [code for code, _ in DEFAULT_STAGES]
     return list(rnd.stages.filter(enabled=True).order_by("order").values_list("code", flat=True))
@@ -93,8 +92,6 @@ def _open_at(status, requested_at, township_at, county_at, until) -> bool:
 
 def _builtin_completion(rnd, unit_ids: Sequence[int], day: datetime.date) -> dict[str, set[int]]:
     """preparation / seats as of the end of ``day``: three queries per chunk."""
-    from renewal.models import SeatChange, Unit, UnitSeats
-
     until = end_of_day(day)
     done: dict[str, set[int]] = {"preparation": set(), "seats": set()}
     for part in chunks(list(unit_ids)):

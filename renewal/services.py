@@ -4,6 +4,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
 from renewal import progress
@@ -315,8 +316,6 @@ def account_assign_role(*, user, role: str, region: Region | None = None, depart
 
 
 def _regions_with_grants(user):
-    from guardian.models import UserObjectPermission
-
     ids = UserObjectPermission.objects.filter(
         user=user, content_type__app_label="renewal", content_type__model="region"
     ).values_list("object_pk", flat=True)

@@ -1,4 +1,4 @@
-"""Stage checks and roll-up figures of congresses and villagers' elections (renewal.figures).
+"""Stage checks and roll-up figures of congresses and villagers' elections (renewal.kit.figures).
 
 Each function runs one query whatever the number of units; ``day`` is respected through
 the timestamps the services write (counted_at, approved_at), taken at the end of that

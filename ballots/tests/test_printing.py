@@ -1,4 +1,4 @@
-"""Ballot and tally-sheet PDFs (ballots.printing) and the 姓氏笔画 order they print in
+"""Ballot and tally-sheet PDFs (ballots.congress.printing) and the 姓氏笔画 order they print in
 (ballots.strokes). Pure: no database."""
 
 import io

@@ -1,4 +1,4 @@
-"""Roll-up figures the ballots app owns (renewal.figures registries)."""
+"""Roll-up figures the ballots app owns (renewal.kit.figures registries)."""
 
 import datetime
 

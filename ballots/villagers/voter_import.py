@@ -223,7 +223,7 @@ def preview_summary(rows: list[VoterRow]) -> dict:
 def commit_rows(election: VillagersElection, rows: list[VoterRow], on_progress=None) -> dict:
     """Save every row in one transaction, a chunk at a time; any error saves nothing.
 
-    The same outcome as villagers_setup.voter_register row by row (test_import_matches_
+    The same outcome as ballots.villagers.setup.voter_register row by row (test_import_matches_
     the_service keeps them in step), in a few queries a chunk instead of ~10 a row.
     """
     with transaction.atomic():

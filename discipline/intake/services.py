@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from candidates.services import normalize_phone
 from discipline import access
 from discipline.cases.services import received_due
 from discipline.intake import crypto
@@ -45,8 +46,6 @@ IDENTITY_FIELDS = ("name", "phone", "id_number", "address")
 @sensitive_variables("name", "phone", "id_number", "address", "identity")
 def identity_clean(*, name="", phone="", id_number="", address="") -> dict:
     """A normalised identity; ValidationError keyed by field. Empty fields are dropped."""
-    from candidates.services import normalize_phone
-
     identity, errors = {}, {}
     name, address = (name or "").strip(), (address or "").strip()
     if name:
@@ -292,8 +291,6 @@ def informant_coverage(units) -> list[tuple[Unit, Coverage, int]]:
 
 
 def informant_add(*, unit: Unit, group_number: int, name: str, phone: str = "") -> Informant:
-    from candidates.services import normalize_phone
-
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写民情直报员姓名。")

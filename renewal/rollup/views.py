@@ -1,7 +1,7 @@
 """Pages of the nightly roll-up: dashboards, the big screen, notices and daily reports.
 
 Every page reads stored snapshots (``RollupSnapshot`` / ``RollupRun``), never live
-aggregates, so they cost the same at any scale. Access: ``renewal.access_rollup``.
+aggregates, so they cost the same at any scale. Access: ``renewal.rollup.access``.
 """
 
 import datetime

@@ -1,7 +1,7 @@
 """Villagers' / residents' committee elections: set-up, register, objections, proxies, import.
 
-Thin views: the access helper (villagers_access), a form, a service (villagers_setup or
-voter_import), a message, a redirect.
+Thin views: the access helper (ballots.villagers.access), a form, a service
+(ballots.villagers.setup; the import's pages are the upload machine's), a message, a redirect.
 """
 
 from django.conf import settings

@@ -1,12 +1,13 @@
 from django import forms
 
 from candidates.models import Candidacy, NegativeListItem, Recommendation
+from renewal.kit.forms import Form, ModelForm
 from renewal.kit.uploads import ATTACHMENT_ACCEPT, attachments_check
 from renewal.kit.widgets import DateInput
 from renewal.models import Body, Department, Person, PersonTag, Post
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     id_number = forms.CharField(
         label="公民身份号码",
         max_length=18,
@@ -39,7 +40,7 @@ class PersonForm(forms.ModelForm):
         }
 
 
-class CandidacyForm(forms.Form):
+class CandidacyForm(Form):
     body = forms.ChoiceField(label="拟任班子", choices=Body.choices)
     post = forms.ChoiceField(label="拟任职务", choices=Post.choices)
     is_continuing = forms.TypedChoiceField(
@@ -60,7 +61,7 @@ class CandidacyForm(forms.Form):
         }
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(Form):
     result = forms.ChoiceField(label="考察结果", choices=[("passed", "合格"), ("failed", "不合格")])
     score = forms.DecimalField(
         label="群众测评得分", min_value=0, max_value=100, decimal_places=2, required=False
@@ -69,11 +70,11 @@ class InspectionForm(forms.Form):
     notes = forms.CharField(label="说明", required=False, max_length=300)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class VettingSendForm(forms.Form):
+class VettingSendForm(Form):
     candidacies = forms.ModelMultipleChoiceField(
         label="人选", queryset=Candidacy.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -91,7 +92,7 @@ class VettingSendForm(forms.Form):
         )
 
 
-class VettingAnswerForm(forms.Form):
+class VettingAnswerForm(Form):
     passed = forms.TypedChoiceField(
         label="结论",
         choices=[("1", "无问题"), ("0", "有问题")],
@@ -125,12 +126,12 @@ class VettingAnswerForm(forms.Form):
         return upload
 
 
-class ReserveForm(forms.Form):
+class ReserveForm(Form):
     person_id_number = forms.CharField(label="公民身份号码", max_length=18)
     note = forms.CharField(label="培养方向/说明", required=False, max_length=200)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(Form):
     body = forms.ChoiceField(label="拟任班子", choices=Body.choices)
     post = forms.ChoiceField(label="拟任职务", choices=Post.choices)
     is_continuing = forms.TypedChoiceField(
@@ -140,7 +141,7 @@ class ProposeForm(forms.Form):
     )
 
 
-class CandidacyFilterForm(forms.Form):
+class CandidacyFilterForm(Form):
     q = forms.CharField(label="姓名", required=False, max_length=20)
     township = forms.ModelChoiceField(
         label="乡镇/街道", queryset=None, required=False, empty_label="全部"

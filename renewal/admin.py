@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from renewal import services
+from renewal.kit.forms import ModelForm
 from renewal.models import (
     Department,
     DomainError,
@@ -84,7 +85,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     class Meta:
         model = Profile
         fields = ["user", "role", "region", "department"]

@@ -1,5 +1,6 @@
 from django import forms
 
+from renewal.kit.forms import Form, ModelForm
 from renewal.kit.widgets import DateInput
 from renewal.models import Body, PartyBranch, RiskPoint, Stage, Unit
 
@@ -12,7 +13,7 @@ SORTS = {
 }
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(Form):
     q = forms.CharField(label="名称或代码", required=False, max_length=40)
     township = forms.ModelChoiceField(
         label="乡镇/街道", queryset=None, required=False, empty_label="全部"
@@ -37,7 +38,7 @@ class UnitFilterForm(forms.Form):
         self.fields["stage"].choices = [("", "全部")] + stage_choices
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(ModelForm):
     class Meta:
         model = Unit
         fields = [
@@ -79,19 +80,19 @@ class UnitCreateForm(UnitForm):
         super()._post_clean()
 
 
-class RiskPointForm(forms.ModelForm):
+class RiskPointForm(ModelForm):
     class Meta:
         model = RiskPoint
         fields = ["category", "description"]
 
 
-class BranchForm(forms.ModelForm):
+class BranchForm(ModelForm):
     class Meta:
         model = PartyBranch
         fields = ["name", "kind", "voting_members"]
 
 
-class SeatChangeForm(forms.Form):
+class SeatChangeForm(Form):
     body = forms.ChoiceField(label="班子", choices=Body.choices)
     requested = forms.IntegerField(label="申请职数", min_value=1, max_value=99)
     reason = forms.CharField(
@@ -99,12 +100,12 @@ class SeatChangeForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(choices=[("approve", "同意"), ("reject", "不同意")])
     comment = forms.CharField(label="意见", required=False, max_length=300)
 
 
-class StageForm(forms.ModelForm):
+class StageForm(ModelForm):
     class Meta:
         model = Stage
         fields = ["name", "due_date", "enabled"]

@@ -1,16 +1,17 @@
 from django import forms
 
 from ballots.models import Attendance, ElectionRound, Scrutineer
+from renewal.kit.forms import Form
 from renewal.kit.widgets import DateInput
 
 
-class CongressForm(forms.Form):
+class CongressForm(Form):
     held_on = forms.DateField(label="会议日期", widget=DateInput())
     place = forms.CharField(label="会议地点", max_length=100)
     chair = forms.CharField(label="主持人", max_length=40)
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     kind = forms.ChoiceField(label="选举事项", choices=ElectionRound.Kind.choices)
     seats = forms.IntegerField(label="应选人数", min_value=1, max_value=15)
     candidates = forms.CharField(
@@ -27,7 +28,7 @@ class RoundForm(forms.Form):
         return [n.strip() for n in raw.splitlines() if n.strip()]
 
 
-class ScrutineerForm(forms.Form):
+class ScrutineerForm(Form):
     member = forms.ModelChoiceField(label="人员", queryset=Attendance.objects.none())
     role = forms.ChoiceField(label="职责", choices=Scrutineer.Role.choices)
 
@@ -37,9 +38,9 @@ class ScrutineerForm(forms.Form):
         self.fields["member"].label_from_instance = lambda a: a.member.person.name
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     notice_start = forms.DateField(label="公示开始日期", widget=DateInput())
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="原因", max_length=300)

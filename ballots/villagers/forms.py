@@ -16,6 +16,7 @@ from ballots.models import (
     VoterProxy,
     VoterRegistration,
 )
+from renewal.kit.forms import Form
 from renewal.kit.widgets import DateInput
 from renewal.models import Person
 
@@ -26,7 +27,7 @@ def _version_field():
     return forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(Form):
     election_day = forms.DateField(
         label="选举日",
         widget=DATE,
@@ -36,7 +37,7 @@ class ElectionForm(forms.Form):
     version = _version_field()
 
 
-class CommitteeMemberForm(forms.Form):
+class CommitteeMemberForm(Form):
     name = forms.CharField(label="姓名", max_length=40)
     role = forms.ChoiceField(label="职务", choices=ElectionCommitteeMember.Role.choices)
     id_number = forms.CharField(
@@ -47,7 +48,7 @@ class CommitteeMemberForm(forms.Form):
     )
 
 
-class MemberLeaveForm(forms.Form):
+class MemberLeaveForm(Form):
     reason = forms.CharField(label="退出原因", max_length=200)
     replacement_name = forms.CharField(label="递补人姓名", max_length=40, required=False)
     replacement_id_number = forms.CharField(
@@ -55,7 +56,7 @@ class MemberLeaveForm(forms.Form):
     )
 
 
-class VoterForm(forms.Form):
+class VoterForm(Form):
     name = forms.CharField(label="姓名", max_length=40)
     id_number = forms.CharField(
         label="公民身份号码",
@@ -69,12 +70,12 @@ class VoterForm(forms.Form):
     group_name = forms.CharField(label="村(居)民小组", max_length=40, required=False)
 
 
-class VoterEditForm(forms.Form):
+class VoterEditForm(Form):
     category = forms.ChoiceField(label="登记类别", choices=VoterRegistration.Category.choices)
     group_name = forms.CharField(label="村(居)民小组", max_length=40, required=False)
 
 
-class VoterFilterForm(forms.Form):
+class VoterFilterForm(Form):
     SORTS = [
         ("name", "按姓名"),
         ("group", "按小组"),
@@ -96,12 +97,12 @@ class VoterFilterForm(forms.Form):
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     published_on = forms.DateField(label="公布日期", widget=DATE)
     version = _version_field()
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(Form):
     raised_by = forms.CharField(label="提出人", max_length=40)
     received_on = forms.DateField(label="受理日期", widget=DATE)
     kind = forms.ChoiceField(label="异议类型", choices=VoterObjection.Kind.choices)
@@ -146,7 +147,7 @@ class ObjectionForm(forms.Form):
         return data
 
 
-class ObjectionAnswerForm(forms.Form):
+class ObjectionAnswerForm(Form):
     outcome = forms.ChoiceField(
         label="处理结果",
         choices=[
@@ -159,7 +160,7 @@ class ObjectionAnswerForm(forms.Form):
     answer = forms.CharField(label="答复意见", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ProxyForm(forms.Form):
+class ProxyForm(Form):
     principal = forms.ModelChoiceField(
         label="委托人", queryset=VoterRegistration.objects.none(), empty_label="请选择"
     )
@@ -200,7 +201,7 @@ def _voters(election):
     ).order_by("name", "id")
 
 
-class NominationForm(forms.Form):
+class NominationForm(Form):
     post = forms.ChoiceField(label="职位")
     person = VoterChoiceField(label="被提名人（登记选民）", queryset=Person.objects.none())
     nominators = forms.IntegerField(label="提名人数", min_value=1, max_value=100000)
@@ -218,7 +219,7 @@ class NominationForm(forms.Form):
         self.fields["person"].queryset = _voters(election)
 
 
-class OfficialForm(forms.Form):
+class OfficialForm(Form):
     person = VoterChoiceField(label="人员", queryset=Person.objects.none())
     role = forms.ChoiceField(label="职责", choices=VoteOfficial.Role.choices)
     box = forms.ModelChoiceField(
@@ -234,12 +235,12 @@ class OfficialForm(forms.Form):
         self.fields["box"].queryset = election.boxes.exclude(kind=BallotBox.Kind.MAIN)
 
 
-class BoxForm(forms.Form):
+class BoxForm(Form):
     kind = forms.ChoiceField(label="类型", choices=BallotBox.Kind.choices)
     name = forms.CharField(label="名称", max_length=40)
 
 
-class RecallForm(forms.Form):
+class RecallForm(Form):
     member = forms.ModelChoiceField(label="被罢免成员", queryset=None)
     signatures = forms.IntegerField(label="联名选民人数", min_value=0)
     reason = forms.CharField(label="罢免理由", max_length=300)
@@ -253,13 +254,13 @@ class RecallForm(forms.Form):
         )
 
 
-class RecallVoteForm(forms.Form):
+class RecallVoteForm(Form):
     voted_on = forms.DateField(label="投票日期", widget=DateInput())
     registered = forms.IntegerField(label="登记选民人数", min_value=0)
     voted = forms.IntegerField(label="参加投票人数", min_value=0)
     in_favour = forms.IntegerField(label="赞成罢免票数", min_value=0)
 
 
-class BallotSetupForm(forms.Form):
+class BallotSetupForm(Form):
     mode = forms.ChoiceField(label="计票方式", choices=VillagersBallotSetup.Mode.choices)
     deputy_seats = forms.IntegerField(label="副主任职数", min_value=0, max_value=3)

@@ -8,12 +8,13 @@ from candidates.models import Candidacy
 from discipline.cases import services
 from discipline.forms import DATE
 from discipline.models import ProhibitionItem
+from renewal.kit.forms import Form
 from renewal.models import Unit
 
 # --- Case forms: one per stage, each built for its report --------------------------------------
 
 
-class LinkForm(forms.Form):
+class LinkForm(Form):
     units = forms.ModelMultipleChoiceField(
         label="涉及村(社区)",
         queryset=Unit.objects.none(),
@@ -42,7 +43,7 @@ class LinkForm(forms.Form):
         return "已保存涉及的村(社区)和候选人。"
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     officers = forms.ModelMultipleChoiceField(
         label="承办人员",
         queryset=get_user_model().objects.none(),
@@ -64,7 +65,7 @@ class AssignForm(forms.Form):
         return "已交办核查组。"
 
 
-class CheckForm(forms.Form):
+class CheckForm(Form):
     findings = forms.CharField(label="核查情况", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, report, **kwargs):
@@ -75,7 +76,7 @@ class CheckForm(forms.Form):
         return "核查情况已登记。"
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(Form):
     substantiated = forms.TypedChoiceField(
         label="核查结论",
         choices=[("1", "属实"), ("0", "不属实")],
@@ -108,7 +109,7 @@ class ConcludeForm(forms.Form):
         return "案件已办结。" + ("请按期通报。" if d["substantiated"] else "")
 
 
-class NotifyForm(forms.Form):
+class NotifyForm(Form):
     notified_on = forms.DateField(label="通报日期", widget=DATE)
     scope = forms.CharField(label="通报范围", max_length=100)
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from discipline import access
 from discipline.intake import services
 from discipline.models import Report
+from renewal.kit.forms import Form
 from renewal.kit.uploads import (
     ATTACHMENT_ACCEPT,
     MAX_ATTACHMENT_BYTES,
@@ -19,7 +20,7 @@ from renewal.models import DomainError, Region, Unit
 IDENTITY_POST_FIELDS = services.IDENTITY_FIELDS
 
 
-class ReportFieldsForm(forms.Form):
+class ReportFieldsForm(Form):
     """What every report carries: the matter, the reporter (or anonymity), attachments."""
 
     subject = forms.CharField(
@@ -123,7 +124,7 @@ class PublicReportForm(ReportFieldsForm):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     code = forms.CharField(
         label="查询码",
         max_length=20,
@@ -192,7 +193,7 @@ class IntakeForm(ReportFieldsForm):
 # --- Informants (民情直报员) -----------------------------------------------------------------
 
 
-class InformantForm(forms.Form):
+class InformantForm(Form):
     group_number = forms.TypedChoiceField(label="村(居)民小组", coerce=int)
     name = forms.CharField(label="姓名", max_length=40)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)

@@ -4,16 +4,17 @@ from django import forms
 
 from discipline.forms import DATE
 from discipline.models import Talk
+from renewal.kit.forms import Form
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(Form):
     candidacy = forms.IntegerField()
     decision = forms.ChoiceField(choices=[("sign", "签订"), ("refuse", "拒签")])
     signed_on = forms.DateField(label="签订日期", required=False, widget=DATE)
     note = forms.CharField(label="说明", required=False, max_length=200)
 
 
-class TalkForm(forms.Form):
+class TalkForm(Form):
     person = forms.TypedChoiceField(label="谈话对象", coerce=int)
     phase = forms.ChoiceField(label="阶段", choices=Talk.Phase.choices)
     held_on = forms.DateField(label="谈话日期", widget=DATE)

@@ -1,5 +1,6 @@
 from django import forms
 
+from renewal.kit.forms import Form, ModelForm
 from renewal.kit.widgets import DateInput
 from renewal.models import (
     AuditCategory,
@@ -11,7 +12,7 @@ from renewal.models import (
 )
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(Form):
     """Township, search and sort for the aftercare lists; the choices come from the view."""
 
     q = forms.CharField(label="村(社区)名称", required=False, max_length=40)
@@ -28,7 +29,7 @@ class ListFilterForm(forms.Form):
         self.fields["sort"].choices = list(sorts)
 
 
-class AuditForm(forms.ModelForm):
+class AuditForm(ModelForm):
     class Meta:
         model = ExitAudit
         fields = ["auditor", "period", "audited_on", "summary"]
@@ -38,7 +39,7 @@ class AuditForm(forms.ModelForm):
         }
 
 
-class FindingForm(forms.Form):
+class FindingForm(Form):
     category = forms.ModelChoiceField(label="问题类别", queryset=AuditCategory.objects.none())
     description = forms.CharField(
         label="问题描述", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -56,14 +57,14 @@ class FindingForm(forms.Form):
         self.fields["person"].queryset = people
 
 
-class RectificationForm(forms.ModelForm):
+class RectificationForm(ModelForm):
     class Meta:
         model = Rectification
         fields = ["measure", "responsible", "due_on"]
         widgets = {"due_on": DateInput()}
 
 
-class RectificationUpdateForm(forms.Form):
+class RectificationUpdateForm(Form):
     status = forms.ChoiceField(label="状态", choices=Rectification.Status.choices)
     due_on = forms.DateField(label="整改时限", widget=DateInput())
     evidence = forms.CharField(
@@ -84,13 +85,13 @@ class RectificationUpdateForm(forms.Form):
     )
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(ModelForm):
     class Meta:
         model = AuditCategory
         fields = ["number", "name", "source", "needs_local_check", "is_active"]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ModelForm):
     class Meta:
         model = KeyUnitPlan
         fields = ["content", "measures", "status", "leader_name", "leader_post"]
@@ -100,7 +101,7 @@ class PlanForm(forms.ModelForm):
         }
 
 
-class GroupForm(forms.Form):
+class GroupForm(Form):
     name = forms.CharField(label="指导组名称", max_length=40)
     leader_name = forms.CharField(label="组长", max_length=40)
     leader_post = forms.CharField(label="组长职务", max_length=60)
@@ -122,7 +123,7 @@ class GroupForm(forms.Form):
         self.fields["units"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
     visited_on = forms.DateField(label="走访日期", widget=DateInput())
     findings = forms.CharField(
@@ -137,7 +138,7 @@ class VisitForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
-class HandoverOpenForm(forms.Form):
+class HandoverOpenForm(Form):
     unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
     body = forms.ChoiceField(label="班子", choices=Body.choices)
     approved_on = forms.DateField(label="结果批复日期", widget=DateInput())
@@ -148,14 +149,14 @@ class HandoverOpenForm(forms.Form):
         self.fields["unit"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
 
 
-class SignForm(forms.Form):
+class SignForm(Form):
     handed_over_on = forms.DateField(label="交接日期", widget=DateInput())
     outgoing_name = forms.CharField(label="移交人(原班子)", max_length=40)
     incoming_name = forms.CharField(label="接收人(新班子)", max_length=40)
     detail = forms.CharField(label="交接明细", required=False, max_length=200)
 
 
-class RefusalForm(forms.Form):
+class RefusalForm(Form):
     item = forms.ModelChoiceField(label="拒不移交的项目", queryset=None)
     refused_by = forms.CharField(label="拒不移交人", max_length=40)
     refused_on = forms.DateField(label="日期", widget=DateInput())
@@ -169,7 +170,7 @@ class RefusalForm(forms.Form):
         self.fields["item"].label_from_instance = lambda i: i.kind.name
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(Form):
     title = forms.CharField(label="培训主题", max_length=100)
     held_on = forms.DateField(label="培训日期", widget=DateInput())
     attendees = forms.MultipleChoiceField(
@@ -181,7 +182,7 @@ class TrainingForm(forms.Form):
         self.fields["attendees"].choices = [(p.pk, p.name) for p in people]
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(Form):
     person = forms.ChoiceField(label="新班子成员", choices=())
     kind = forms.ChoiceField(label="承诺类别", choices=CommitteePledge.Kind.choices)
     summary = forms.CharField(label="内容摘要", max_length=300)

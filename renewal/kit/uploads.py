@@ -51,6 +51,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from renewal.kit.forms import Form
 from renewal.kit.idcard import IdNumberError, IdNumberInfo, parse_id_number
 from renewal.models import DomainError
 
@@ -167,7 +168,7 @@ def save_upload(upload) -> str:
     return relative
 
 
-class XlsxUploadForm(forms.Form):
+class XlsxUploadForm(Form):
     """The upload form of every import: one .xlsx file, refused early when it cannot be one."""
 
     file = forms.FileField(

@@ -1,10 +1,11 @@
 from django import forms
 
+from renewal.kit.forms import Form, ModelForm
 from renewal.kit.widgets import DateInput
 from renewal.models import DailyReport
 
 
-class DailyReportForm(forms.ModelForm):
+class DailyReportForm(ModelForm):
     class Meta:
         model = DailyReport
         fields = ["talks_held", "disputes_mediated", "problems_solved", "petitions_handled", "note"]
@@ -26,7 +27,7 @@ class DailyReportForm(forms.ModelForm):
         }
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(Form):
     SORTS = [
         ("-day", "日期（新→旧）"),
         ("day", "日期（旧→新）"),

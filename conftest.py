@@ -1,3 +1,3 @@
 """Shared personas and fixtures for every app's tests live in tests/fixtures.py."""
 
-pytest_plugins = ["tests.fixtures", "tests.browser"]
+pytest_plugins = ["tests.database", "tests.fixtures", "tests.browser"]

@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.fixtures import REQUIRE_SERVICES
 
@@ -65,6 +66,10 @@ def _browser_test(_chromium):
     try:
         yield browser
     finally:
+        # While a loop runs, Django keeps this thread's connections apart from the ones it
+        # uses without a loop: close those the test opened, or they would stay open (and
+        # keep the test database from being dropped) once the loop is unmarked.
+        connections.close_all()
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         asyncio._set_running_loop(None)
 

@@ -55,3 +55,15 @@ def restore_seeded_rows(sender, app_config, using, apps=global_apps, plan=None, 
 
 
 post_migrate.connect(restore_seeded_rows, dispatch_uid="tests.database.restore_seeded_rows")
+
+
+def pytest_configure(config):
+    """Without DATABASE_URL, start the embedded PostgreSQL once, in the pytest-xdist
+    controller, before the workers connect: they would otherwise set it up (its system
+    user, data directory, database) at the same moment."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    if settings.DATABASES["default"]["ENGINE"] == "config.embedded_db":
+        from config.embedded_db.base import embedded_address
+
+        embedded_address()

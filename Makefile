@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 
-.PHONY: run test lint fmt bench migrate seed worker beat
+.PHONY: run test test-fast lint fmt bench migrate seed worker beat
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -33,8 +33,18 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# pytest-xdist: one process per CPU core, each with a test database of its own; a module's
+# tests stay in one process. PYTEST_ARGS="-n 0" runs everything in a single process.
+PYTEST_PARALLEL ?= -n auto --dist loadscope
+
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# For local runs: keep the test databases from one run to the next (--reuse-db: new migrations
+# are applied; after editing an existing one, add PYTEST_ARGS=--create-db once). `make test`
+# and CI always build them afresh.
+test-fast: lint
+	$(PY) -m pytest $(PYTEST_PARALLEL) --reuse-db $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) bin/bench.py

@@ -14,7 +14,9 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-MEDIA_ROOT = str(VAR_DIR / "test-media")  # noqa: F405
+# Each pytest-xdist worker keeps its files apart: file names made from primary keys repeat
+# across the workers' databases. The real-worker tests' Celery worker inherits the variable.
+MEDIA_ROOT = str(VAR_DIR / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", ""))  # noqa: F405
 
 # Tests run tasks in-process; the real-worker test switches this off for itself.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,9 +1,16 @@
-"""Playwright for Python driving Debian's chromium (never a downloaded browser)."""
+"""Playwright for Python driving Debian's chromium (never a downloaded browser).
 
+One chromium for the whole session (per xdist worker); each test gets a context of its own
+(cookies, storage and cache are per context), through `page` or `new_context`.
+Loaded as a plugin by the root conftest.py, so that every test module shares the one browser.
+"""
+
+import asyncio
 import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.fixtures import REQUIRE_SERVICES
 
@@ -17,34 +24,76 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+CONTEXT = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
+TIMEOUT_MS = 15_000
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="session")
+def _chromium():
+    """The session's chromium, and the event loop Playwright's sync API runs it from.
+
+    Playwright marks its loop as running in this thread after every call, and Django then
+    refuses synchronous ORM calls. Between browser tests the loop is unmarked, so that the
+    other tests run exactly as without a browser; `_browser_test` marks it again.
+    """
     if not os.path.exists(CHROMIUM):
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but no chromium at {CHROMIUM}")
         pytest.skip("chromium is not installed (REQUIRE_SERVICES unset)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
-    # the test itself are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    playwright = sync_playwright().start()
     try:
-        yield from _browse(sync_playwright)
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _browse(sync_playwright):
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        loop = asyncio._get_running_loop()
+        asyncio._set_running_loop(None)
+        yield browser, loop
+        asyncio._set_running_loop(loop)
         browser.close()
+    finally:
+        playwright.stop()
+        asyncio._set_running_loop(None)
+
+
+@pytest.fixture
+def _browser_test(_chromium):
+    """For the length of one test: Playwright's loop marked as running, and the ORM allowed
+    next to it (Playwright's sync API runs an event loop in this thread; the ORM calls made
+    by the test itself are still synchronous and safe)."""
+    browser, loop = _chromium
+    asyncio._set_running_loop(loop)
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield browser
+    finally:
+        # While a loop runs, Django keeps this thread's connections apart from the ones it
+        # uses without a loop: close those the test opened, or they would stay open (and
+        # keep the test database from being dropped) once the loop is unmarked.
+        connections.close_all()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        asyncio._set_running_loop(None)
+
+
+@pytest.fixture
+def new_context(_browser_test):
+    """A factory of browser contexts (1366×768, zh-CN, 15 s timeout), closed after the test;
+    keyword arguments go to `browser.new_context` (e.g. `java_script_enabled=False`)."""
+    contexts = []
+
+    def make(**options):
+        context = _browser_test.new_context(**{**CONTEXT, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
 
 
 def log_in(page, live_server, username, password):

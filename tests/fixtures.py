@@ -20,8 +20,7 @@ def make_user(username, role, region=None, department=None):
     return get_user_model().objects.get(pk=user.pk)
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     """Two counties; county A has townships A and B; county B has township C."""
     county_a = CountyFactory(code="150123000000", name="和林格尔县")
     county_b = CountyFactory(code="150124000000", name="清水河县")
@@ -59,7 +58,11 @@ def world(db):
 
 
 @pytest.fixture
-def personas(world):
+def world(db):
+    return build_world()
+
+
+def build_personas(world):
     # Transactional tests flush the migration-seeded catalogue, so make sure it is there.
     police, _ = Department.objects.get_or_create(code="police", defaults={"name": "公安"})
     return {
@@ -78,7 +81,11 @@ def personas(world):
 
 
 @pytest.fixture
-def pending_change(world, personas):
+def personas(world):
+    return build_personas(world)
+
+
+def build_pending_change(world, personas):
     return services.seat_change_request(
         actor=personas["staff_a"],
         unit=world["unit_a1"],
@@ -86,6 +93,11 @@ def pending_change(world, personas):
         requested=7,
         reason="人口多、党员多，工作任务重",
     )
+
+
+@pytest.fixture
+def pending_change(world, personas):
+    return build_pending_change(world, personas)
 
 
 @pytest.fixture

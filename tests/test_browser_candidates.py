@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.browser import log_in, page  # noqa: F401
+from tests.browser import log_in
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_enter_candidate_with_wrong_id_then_correct(live_server, page, world, personas):  # noqa: F811
+def test_enter_candidate_with_wrong_id_then_correct(live_server, page, world, personas):
     log_in(page, live_server, "staff_a", PASSWORD)
 
     unit = world["unit_a1"]

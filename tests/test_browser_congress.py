@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from ballots.congress import services as bs
-from tests.browser import log_in, page  # noqa: F401
+from tests.browser import log_in
 from tests.factories import add_roster
 from tests.fixtures import PASSWORD
 
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 
-def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):  # noqa: F811
+def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):
     add_roster(world["unit_a1"].branch, 10)
     congress = bs.congress_create(
         unit=world["unit_a1"],

@@ -7,13 +7,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from renewal.models import DailyReport
-from tests.browser import log_in, page  # noqa: F401
+from tests.browser import log_in
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_daily_report_to_dashboard(live_server, page, world, personas):  # noqa: F811
+def test_daily_report_to_dashboard(live_server, page, world, personas):
     hosts = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
 

@@ -4,13 +4,13 @@ import pytest
 
 from renewal.models import Handover
 from renewal.tests.aftercare_setup import ensure_catalogues, new_committee
-from tests.browser import log_in, page  # noqa: F401
+from tests.browser import log_in
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_handover_from_checklist_to_completion(live_server, page, world, personas):  # noqa: F811
+def test_handover_from_checklist_to_completion(live_server, page, world, personas):
     ensure_catalogues()
     new_committee(world["unit_a1"], world["round"])  # the approved result writes the Term
     handover = Handover.objects.get(unit=world["unit_a1"], body="party")

@@ -1,49 +1,23 @@
 """In a real browser, with and without JavaScript: an anonymous report through the public
 page, its receipt code, and its status seen with that code."""
 
-import os
-
 import pytest
 from django.core.cache import cache
 
 from discipline.models import Report
-from tests.browser import CHROMIUM, FLAGS
-from tests.fixtures import REQUIRE_SERVICES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if REQUIRE_SERVICES:
-            pytest.fail(f"REQUIRE_SERVICES=1 but no chromium at {CHROMIUM}")
-        pytest.skip("chromium is not installed (REQUIRE_SERVICES unset)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_anonymous_report_and_its_status(
-    live_server, browser, world, settings, tmp_path, javascript
+    live_server, new_context, world, settings, tmp_path, javascript
 ):
     cache.clear()
     settings.MEDIA_ROOT = str(tmp_path)
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, locale="zh-CN", java_script_enabled=javascript
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = new_context(java_script_enabled=javascript).new_page()
 
     page.goto(f"{live_server.url}/report/")
     page.select_option("#county", label="和林格尔县")
@@ -79,4 +53,3 @@ def test_anonymous_report_and_its_status(
     page.fill("#id_code", "AAAA-BBBB-CCCC")
     page.click("button:has-text('查询')")
     assert "未找到与该查询码对应的举报" in page.locator("#status-result").inner_text()
-    context.close()

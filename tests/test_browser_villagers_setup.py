@@ -4,7 +4,7 @@ import pytest
 
 from ballots.models import VoterRegistration
 from ballots.tests.villagers_helpers import build_xlsx, ensure_rule_packs, voter_id, voter_row
-from tests.browser import log_in, page  # noqa: F401
+from tests.browser import log_in
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_create_election_import_register_fix_and_see_it(
     live_server,
-    page,  # noqa: F811
+    page,
     world,
     personas,
     settings,

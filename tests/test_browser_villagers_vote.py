@@ -14,7 +14,7 @@ from ballots.tests.villagers_vote_helpers import (
 )
 from ballots.villagers import vote as vv
 from renewal.models import Term, TermMember
-from tests.browser import log_in, page  # noqa: F401
+from tests.browser import log_in
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def _label(person):
     return f"{person.name}（{person.get_sex_display()}，{person.birth_date:%Y}年生）"
 
 
-def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, personas):  # noqa: F811
+def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, personas):
     election, people = make_election(world)
     staff = personas["staff_a"]
     for post, names in (("deputy_director", DEPUTIES), ("committee_member", MEMBERS)):

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -53,8 +54,11 @@ def _worker_env(redis_url):
 
 @pytest.fixture
 def worker():
+    """A solo Celery worker on a queue of its own: pytest-xdist workers share the Redis
+    database, and each one's tasks must reach only the worker it started (which uses its
+    database). Nothing is routed elsewhere; the tasks go to the default queue."""
     redis_url = _redis_url()
-    queue = f"test-{os.getpid()}"
+    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{uuid.uuid4().hex}"
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -97,6 +101,7 @@ def worker():
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        redis.Redis.from_url(redis_url).delete(queue)
 
 
 def test_worker_runs_export(worker, world, personas):

@@ -1,6 +1,12 @@
 """Every URL × every persona → the expected status. A URL without a row fails."""
 
+import shutil
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from renewal.kit.exports import export_dir
@@ -15,6 +21,7 @@ from tests import (
     matrix_villagers_setup,
     matrix_villagers_vote,
 )
+from tests.fixtures import build_pending_change, build_personas, build_world
 
 PERSONAS = [
     "anon",
@@ -195,14 +202,13 @@ def test_every_url_has_a_row():
     assert not missing, f"URLs without a permission-matrix row: {sorted(missing)}"
 
 
-@pytest.fixture
-def extras(world, personas, pending_change):
+def build_extras(world, personas):
     job = ExportJob.objects.create(
         user=personas["staff_a"], status=ExportJob.Status.DONE, file_name="matrix-test.xlsx"
     )
     (export_dir() / job.file_name).write_bytes(b"PK test")
     return {
-        "pending_change": pending_change,
+        "pending_change": build_pending_change(world, personas),
         "job": job,
         **matrix_candidates.candidate_extras(world, personas),
         **matrix_ballots.ballots_extras(world, personas),
@@ -215,17 +221,62 @@ def extras(world, personas, pending_change):
     }
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """world, personas and extras, built once for this module.
+
+    They are written inside a transaction that stays open until the module ends and is then
+    rolled back. Each test runs in a savepoint of it (the `db` fixture nests in the open
+    transaction), so whatever a request changes is undone before the next test, and every
+    request sees the same world. on_commit callbacks never run, as in any `db` test.
+    Files the extras write go to a media directory of their own, copied for each test.
+    """
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world()
+            personas = build_personas(world)
+            extras = build_extras(world, personas)
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield world, personas, extras, media
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def matrix(shared_world, db, settings, tmp_path):
+    """The shared world for one test: a savepoint (`db`), its own copy of the media files,
+    an empty cache (the public report pages count requests per address in it)."""
+    world, personas, extras, media = shared_world
+    settings.MEDIA_ROOT = str(shutil.copytree(media, tmp_path / "media"))
+    cache.clear()
+    return world, personas, extras
+
+
+def log_in(client, personas, persona):
+    """Log in as a fresh copy of the persona: nothing cached on a user object carries over."""
+    if personas[persona] is not None:
+        client.force_login(get_user_model().objects.get(pk=personas[persona].pk))
+
+
 CASES = [(name, persona) for name in MATRIX for persona in PERSONAS] + [
     ("admin", persona) for persona in PERSONAS
 ]
 
 
 @pytest.mark.parametrize(("name", "persona"), CASES)
-def test_permission_matrix(client, world, personas, extras, name, persona):
+def test_permission_matrix(client, matrix, name, persona):
+    world, personas, extras = matrix
     method, build, data, expected = ADMIN_ROW if name == "admin" else MATRIX[name]
-    user = personas[persona]
-    if user is not None:
-        client.force_login(user)
+    log_in(client, personas, persona)
     path = build(world, extras)
     if callable(data):
         data = data(world, extras)
@@ -238,10 +289,9 @@ def test_permission_matrix(client, world, personas, extras, name, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_fragments_follow_the_matrix(client, world, personas, persona):
+def test_fragments_follow_the_matrix(client, matrix, persona):
     """htmx fragments answer exactly like their pages."""
-    user = personas[persona]
-    if user is not None:
-        client.force_login(user)
+    _world, personas, _extras = matrix
+    log_in(client, personas, persona)
     response = client.get("/units/", HTTP_HX_REQUEST="true")
     assert response.status_code == MATRIX["renewal:unit-list"][3][persona]

@@ -13,7 +13,8 @@ rewrites the sections it ran and keeps the others as they were):
 - ``ballots`` (bin/bench_ballots.py): ``manage.py recount`` of a 5,000-ballot file, and
   a 100-member party congress entered and counted through the pages (child process);
 - ``voters`` (bin/bench_voters.py): 500,000 voter registrations in the county's round,
-  a 5,000-row voter import (preview + confirm) and the county-wide duplicate check.
+  a 5,000-row voter import (preview + confirm) and the county-wide duplicate check;
+- ``suite`` (bin/bench_suite.py): ``make test`` from a clean clone (budget 5 minutes).
 
 ``--only units,ballots`` runs some of them. This is a benchmark, not a test: going over
 budget does not fail the run; a failed step or an unexpected response does (exit 1).
@@ -47,13 +48,14 @@ BENCH_VAR = ROOT / "var" / "bench"
 BUDGET_MS = 150.0
 BENCH_DB_NAME = "renewal_bench"
 REVIEWER = "zuzhibu"
-PARTS = ("units", "candidates", "ballots", "voters", "rollup")
+PARTS = ("units", "candidates", "ballots", "voters", "rollup", "suite")
 SECTION_TITLES = {
     "units": "一、村(社区)列表与详情",
     "candidates": "二、候选人：Excel 导入与花名册导出",
     "ballots": "三、选票：recount 复核与党员大会录入计票",
     "voters": "四、选民登记：Excel 导入与县内查重",
     "rollup": "五、日报告日通报：每晚汇总与全县看板",
+    "suite": "六、测试套件：从干净克隆运行 make test",
 }
 SECTION = re.compile(r"<!-- bench-section:(\w+) -->\n(.*?)<!-- /bench-section:\1 -->", re.S)
 
@@ -343,7 +345,7 @@ def parse_args() -> argparse.Namespace:
         type=parse_parts,
         default=list(PARTS),
         metavar="PARTS",
-        help="只运行这些部分（units、candidates、ballots、voters、rollup，可用逗号组合）；"
+        help="只运行这些部分（units、candidates、ballots、voters、rollup、suite，可用逗号组合）；"
         "结果文件中其余部分保持上次的内容",
     )
     parser.add_argument("--units", type=int, default=20_000, help="村(社区)数量，默认 20000")
@@ -419,6 +421,8 @@ def main() -> int:
         return 2
     sys.path.insert(0, str(ROOT))
     target = configure_environment()
+    if args.only == ["suite"]:
+        return run_suite_only(args)
     started_at = datetime.datetime.now().astimezone()
     log(f"== 换届通基准测试：{', '.join(args.only)}；{args.units} 个村(社区) ==")
     log(f"数据库：{target}")
@@ -544,9 +548,32 @@ def main() -> int:
         failures += failed
         connections.close_all()
 
+    if "suite" in args.only:
+        import bench_suite
+
+        text, failed = bench_suite.run_section(args)
+        sections["suite"] = text
+        failures += failed
+
     log(f"\n写入 {output}（本次更新：{'、'.join(SECTION_TITLES[p] for p in args.only)}）")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_file(sections, previous), encoding="utf-8")
+    if failures:
+        log("失败：\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+def run_suite_only(args) -> int:
+    """The suite's budget needs no seeded county: clone, time make test, write the section."""
+    import bench_suite
+
+    text, failures = bench_suite.run_section(args)
+    output = Path(args.output)
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_file({"suite": text}, previous), encoding="utf-8")
+    log(f"\n写入 {output}（本次更新：{SECTION_TITLES['suite']}）")
     if failures:
         log("失败：\n  " + "\n  ".join(failures))
         return 1
@@ -605,6 +632,7 @@ def render_file(sections: dict[str, str], previous: str) -> str:
         ".venv/bin/python bin/bench.py --only ballots --congress-reps 50",
         ".venv/bin/python bin/bench.py --only voters --voter-rows 500000",
         ".venv/bin/python bin/bench.py --only rollup --rollup-reps 3",
+        ".venv/bin/python bin/bench.py --only suite   # make test 从干净克隆运行的用时（预算 5 分钟）",
         ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
         "```",
         "",

@@ -37,11 +37,15 @@ def _suite_database(url: str) -> str:
 
 
 def _environment() -> tuple[dict, list[str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BENCH_", "DJANGO_"))}
+    # What bench.configure_environment set for the benchmark's own Django is not CI's.
+    own = ("DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "EMBEDDED_DB_NAME", "PYTHONUNBUFFERED")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BENCH_", "DJANGO_")) and k not in own
+    }
     notes = []
-    database = os.environ.get("BENCH_SUITE_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
-    if os.environ.get("BENCH_CHILD") == "1":
-        database = os.environ.get("BENCH_SUITE_DATABASE_URL", "")
+    database = os.environ.get("DATABASE_URL", "")
     if database:
         env["DATABASE_URL"] = _suite_database(database)
         notes.append(f"PostgreSQL：`{bench._redact(env['DATABASE_URL'])}` 的测试库（每个进程一个）")
@@ -56,8 +60,6 @@ def _environment() -> tuple[dict, list[str]]:
     else:
         env.pop("REQUIRE_SERVICES", None)
         notes.append("缺少 PostgreSQL、Redis 或 chromium：浏览器或 Celery 测试被跳过，用时偏短")
-    env.pop("MEDIA_ROOT", None)
-    env.pop("EMBEDDED_DB_NAME", None)
     return env, notes
 
 

@@ -89,9 +89,12 @@ def congress_create(*, unit: Unit, held_on, place: str, chair: str) -> Congress:
     congress = Congress.objects.create(
         round=rnd, unit=unit, held_on=held_on, place=place.strip(), chair=chair.strip()
     )
+    # The roster as of the meeting: members transferred out are not on it; the rest come
+    # with their entitlement on that day (应到会 is counted from it, never typed).
     Attendance.objects.bulk_create(
-        Attendance(congress=congress, member=m, can_vote=m.can_vote)
+        Attendance(congress=congress, member=m, can_vote=m.entitled_on(held_on))
         for m in branch.members.select_related("person").order_by("joined_on", "id")
+        if m.on_roster(held_on)
     )
     return congress
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from renewal.kit import crypto
 from renewal.kit.dates import age_on
@@ -104,7 +105,13 @@ class Person(models.Model):
 
 @audited()
 class PartyMember(models.Model):
-    """A member on a branch's roster."""
+    """A member on a branch's roster.
+
+    Entitlement follows the party status (党章): a 预备党员 has no vote and can be neither
+    elected nor elect; a member under 留党察看 has none of these rights during the sanction;
+    a member transferred out is no longer on this branch's roster. ``entitled_on`` is the one
+    place that says so; 应到会, candidates and scrutineers all ask it.
+    """
 
     class Status(models.TextChoices):
         FULL = "full", "正式党员"
@@ -114,7 +121,14 @@ class PartyMember(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     status = models.CharField("党员类别", max_length=16, choices=Status.choices)
     on_probation = models.BooleanField("留党察看期间", default=False)
+    probation_until = models.DateField(
+        "留党察看期满日期", null=True, blank=True, help_text="留党察看期间填写；期满后恢复权利。"
+    )
     joined_on = models.DateField("入党时间")
+    regularized_on = models.DateField("转正时间", null=True, blank=True)
+    left_on = models.DateField(
+        "组织关系转出日期", null=True, blank=True, help_text="转出后不再计入本党组织名册。"
+    )
 
     class Meta:
         verbose_name = "党员"
@@ -127,6 +141,31 @@ class PartyMember(models.Model):
             )
         ]
 
+    def on_roster(self, day: datetime.date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or self.left_on > day)
+
+    def sanctioned_on(self, day: datetime.date) -> bool:
+        return self.on_probation and (self.probation_until is None or day <= self.probation_until)
+
+    def entitled_on(self, day: datetime.date) -> bool:
+        """Has the vote, and may elect and be elected, on ``day``."""
+        return (
+            self.on_roster(day) and self.status == self.Status.FULL and not self.sanctioned_on(day)
+        )
+
+    def entitlement(self, day: datetime.date) -> str:
+        """Why the member has the rights on ``day`` or not, in the roster's words."""
+        if self.left_on is not None and self.left_on <= day:
+            return f"组织关系已于 {self.left_on:%Y-%m-%d} 转出，不在本党组织名册中"
+        if self.joined_on > day:
+            return f"{self.joined_on:%Y-%m-%d} 入党，当日尚未入党"
+        if self.status == self.Status.PROBATIONARY:
+            return "预备党员，没有表决权、选举权和被选举权"
+        if self.sanctioned_on(day):
+            until = f"（至 {self.probation_until:%Y-%m-%d}）" if self.probation_until else ""
+            return f"留党察看期间{until}，没有表决权、选举权和被选举权"
+        return "正式党员，有表决权、选举权和被选举权"
+
     @property
     def can_vote(self):
-        return self.status == self.Status.FULL and not self.on_probation
+        return self.entitled_on(timezone.localdate())

@@ -441,7 +441,12 @@ def _share_words(share: Fraction) -> str:
 
 
 def _quorum_sentence(record: BallotRecord, met: bool) -> str:
-    if record.election.is_party:
+    if record.election == ElectionKind.PARTY_SECRETARY:
+        # The new committee's plenary (or, where the county lets it, the congress) elects.
+        counts = f"应参加选举的有选举权人员 {record.expected} 人，实到会 {record.present} 人"
+        whole = "应参加选举人数"
+        verdict = "会议有效" if met else "不得进行选举"
+    elif record.election.is_party:
         counts = f"应到会有选举权的党员 {record.expected} 人，实到会 {record.present} 人"
         whole = "应到会人数"
         verdict = "会议有效" if met else "不得进行选举"

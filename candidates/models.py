@@ -179,6 +179,10 @@ class Candidacy(models.Model):
         Status.DISQUALIFIED: {Status.PRELIMINARY},
     }
 
+    class Outcome(models.TextChoices):
+        ELECTED = "elected", "当选"
+        NOT_ELECTED = "not_elected", "未当选"
+
     class Inspection(models.TextChoices):
         PENDING = "pending", "未考察"
         PASSED = "passed", "考察合格"
@@ -196,6 +200,8 @@ class Candidacy(models.Model):
         "状态", max_length=20, choices=Status.choices, default=Status.PRELIMINARY, db_index=True
     )
     status_reason = models.CharField("退出/取消/重新启用原因", max_length=300, blank=True)
+    # Learned from the election once its result is approved; emptied if it is reopened.
+    outcome = models.CharField("选举结果", max_length=12, choices=Outcome.choices, blank=True)
     inspection = models.CharField(
         "考察结果", max_length=10, choices=Inspection.choices, default=Inspection.PENDING
     )

@@ -712,3 +712,63 @@ def reserve_propose(*, actor, reserve: ReserveCadre, body: str, post: str, is_co
 def reserve_remove(*, reserve: ReserveCadre) -> None:
     reserve.status = ReserveCadre.Status.REMOVED
     reserve.save(update_fields=["status"])
+
+
+# --- Outcome of the election -------------------------------------------------------------------
+
+OUTCOME_ACTION = {
+    Candidacy.Outcome.ELECTED: "选举结果批复：当选",
+    Candidacy.Outcome.NOT_ELECTED: "选举结果批复：未当选",
+}
+
+
+@transaction.atomic
+def candidacies_learn_outcome(*, actor, round_id: int, unit_id: int, body: str, posts) -> int:
+    """The approved result reaches the candidacies of the unit's committee: ``posts`` maps each
+    elected person's id to the post of the new term. A candidacy for the committee's ordinary
+    post is elected when its person sits on the committee; one for a named post (书记, 主任 …)
+    when its person holds that post. Logged on each candidacy's history."""
+    rows = Candidacy.objects.select_for_update().filter(
+        round_id=round_id, unit_id=unit_id, body=body, status=Candidacy.Status.FORMAL
+    )
+    ordinary = {Post.PARTY_MEMBER, Post.COMMITTEE_MEMBER}
+    changed = 0
+    for candidacy in rows:
+        held = posts.get(candidacy.person_id)
+        won = held is not None and (candidacy.post in ordinary or held == candidacy.post)
+        outcome = Candidacy.Outcome.ELECTED if won else Candidacy.Outcome.NOT_ELECTED
+        if candidacy.outcome == outcome:
+            continue
+        candidacy.outcome = outcome
+        candidacy.save(update_fields=["outcome"])
+        CandidacyLog.objects.create(
+            candidacy=candidacy,
+            from_status=candidacy.status,
+            to_status=candidacy.status,
+            action=OUTCOME_ACTION[outcome],
+            reason=f"任{Post(held).label}" if won and held != candidacy.post else "",
+            by=actor,
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def candidacies_forget_outcome(*, actor, round_id: int, unit_id: int, body: str, reason: str):
+    """A reopened result: the outcome waits for the next approval."""
+    rows = (
+        Candidacy.objects.select_for_update()
+        .filter(round_id=round_id, unit_id=unit_id, body=body)
+        .exclude(outcome="")
+    )
+    for candidacy in rows:
+        candidacy.outcome = ""
+        candidacy.save(update_fields=["outcome"])
+        CandidacyLog.objects.create(
+            candidacy=candidacy,
+            from_status=candidacy.status,
+            to_status=candidacy.status,
+            action="选举结果重新打开，当选情况待重新批复",
+            reason=reason[:300],
+            by=actor,
+        )

@@ -118,3 +118,44 @@ def villagers_election(unit, rnd, *, voters=0, names=(), women=(), day=None, **p
         for p in [*people.values(), *extra]
     )
     return election, people
+
+
+def make_formal(unit, people, *, secretary=None) -> None:
+    """Formal candidacies for the party committee of ``people`` (the ``secretary`` person
+    also for the secretary's post)."""
+    from django.contrib.auth import get_user_model
+
+    from candidates.models import Candidacy
+    from renewal.models import RenewalRound
+
+    rnd = RenewalRound.objects.get(county_id=unit.county_id, is_active=True)
+    clerk, _ = get_user_model().objects.get_or_create(username="factory-clerk")
+    for person in people:
+        posts = ["party_member"] + (["secretary"] if person == secretary else [])
+        for post in posts:
+            Candidacy.objects.create(
+                round=rnd,
+                unit=unit,
+                person=person,
+                body="party",
+                post=post,
+                status="formal",
+                created_by=clerk,
+            )
+
+
+def formal_party_candidates(unit, names, *, secretary: str = "") -> list:
+    """New people named ``names`` on the unit's roster (full members), each with a formal
+    candidacy for the party committee (``secretary`` also for the secretary's post)."""
+    from renewal.models import PartyMember
+
+    people = []
+    for name in names:
+        person = PersonFactory(name=name, political_status="full_member")
+        PartyMember.objects.create(
+            branch=unit.branch, person=person, status="full", joined_on=datetime.date(2000, 1, 1)
+        )
+        people.append(person)
+    chosen = next((p for p in people if p.name == secretary), None)
+    make_formal(unit, people, secretary=chosen)
+    return people

@@ -3,13 +3,13 @@
 import datetime
 
 from ballots.congress import services as bs
-from tests.factories import add_roster
+from tests.factories import formal_party_candidates
 
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 
 def ballots_extras(world, personas):
-    add_roster(world["unit_a1"].branch, 5)
+    people = formal_party_candidates(world["unit_a1"], NAMES)
     congress = bs.congress_create(
         unit=world["unit_a1"], held_on=datetime.date(2026, 11, 20), place="会议室", chair="王"
     )
@@ -21,7 +21,7 @@ def ballots_extras(world, personas):
             for a in congress.attendance.all()
         ],
     )
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=people)
     rnd = bs.round_enter(
         actor=personas["staff_a"],
         rnd=rnd,
@@ -30,12 +30,13 @@ def ballots_extras(world, personas):
         totals={
             "returned": 5,
             "invalid": 0,
-            "for": dict.fromkeys(NAMES[:5], 5),
+            "for": dict.fromkeys(NAMES[:4], 5) | {NAMES[4]: 4, "赵另选": 1},
             "against": {},
             "abstain": {},
         },
     )
-    return {"congress": congress, "election_round": rnd}
+    write_in = rnd.entrants.get(name="赵另选")
+    return {"congress": congress, "election_round": rnd, "write_in": write_in, "member": people[5]}
 
 
 def rows(expect):
@@ -131,6 +132,12 @@ def rows(expect):
             "post",
             lambda w, x: f"/congress-rounds/{R(x)}/reduce/",
             {"agreed": "1"},
+            write_post,
+        ),
+        "ballots:write-in-resolve": (
+            "post",
+            lambda w, x: f"/congress-rounds/{R(x)}/write-ins/{x['write_in'].pk}/",
+            lambda w, x: {"person": x["member"].pk},
             write_post,
         ),
         "ballots:round-record": (

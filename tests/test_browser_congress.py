@@ -6,7 +6,7 @@ import pytest
 
 from ballots.congress import services as bs
 from tests.browser import log_in
-from tests.factories import add_roster
+from tests.factories import add_roster, formal_party_candidates
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,8 @@ NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 
 def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):
-    add_roster(world["unit_a1"].branch, 10)
+    add_roster(world["unit_a1"].branch, 4)
+    formal_party_candidates(world["unit_a1"], NAMES)
     congress = bs.congress_create(
         unit=world["unit_a1"],
         held_on=datetime.date(2026, 11, 20),
@@ -36,8 +37,9 @@ def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):
     page.click("button:has-text('保存到会情况')")
     page.wait_for_selector("h1:has-text('党员大会')")
 
-    page.fill("#id_candidates", "\n".join(NAMES))
-    page.click("button:has-text('建立轮次')")
+    for name in NAMES:  # the formal candidates are offered, all ticked; none is typed
+        assert page.is_checked(f"label:has-text('{name}') input")
+    page.click("button:has-text('建立委员会选举轮次')")
     page.wait_for_selector("input[name=returned]")
     page.fill("#ballots_issued", "9")
     page.fill("#returned", "9")

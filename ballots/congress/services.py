@@ -8,6 +8,7 @@ number and lock their row, so a stale form is refused instead of overwriting.
 
 import datetime
 import math
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,12 +23,15 @@ from ballots.models import (
     Congress,
     CountingRuleSet,
     ElectionRound,
+    RoundCandidate,
     Scrutineer,
     TallyEntry,
 )
+from ballots.naming import ballot_names, standing
 from ballots.record import record_to_json_dict
 from ballots.strokes import stroke_sort_key
 from candidates.models import Candidacy
+from candidates.services import candidacies_forget_outcome, candidacies_learn_outcome
 from renewal.kit.workdays import CalendarGap, nth_working_day
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember, Unit
 from renewal.selectors import active_round
@@ -175,11 +179,13 @@ def verdict_for(congress: Congress, *, expected: int, present: int) -> tuple[boo
 # --- Scrutineers ------------------------------------------------------------------------------
 
 
-def _candidate_names(congress: Congress) -> set[str]:
-    names = set()
-    for r in congress.rounds.all():
-        names.update(r.candidates)
-    return names
+def _standing_people(congress: Congress) -> set[int]:
+    """Everyone on a ballot of the congress, by id."""
+    return set(
+        RoundCandidate.objects.filter(round__congress=congress, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
 
 
 @transaction.atomic
@@ -188,7 +194,7 @@ def scrutineer_add(*, congress: Congress, person, role: str) -> Scrutineer:
     standing = Candidacy.objects.filter(
         round=congress.round, unit=congress.unit, person=person, body=Body.PARTY
     ).exclude(status__in=Candidacy.CLOSED)
-    if standing.exists() or person.name in _candidate_names(congress):
+    if standing.exists() or person.pk in _standing_people(congress):
         raise DomainError(f"{person.name}是候选人，不能担任监票人或计票人。")
     if Scrutineer.objects.filter(congress=congress, person=person).exists():
         raise DomainError(f"{person.name}已是本次大会的监票或计票人员。")
@@ -198,11 +204,43 @@ def scrutineer_add(*, congress: Congress, person, role: str) -> Scrutineer:
 # --- Rounds -----------------------------------------------------------------------------------
 
 
-def formal_committee_candidates(congress: Congress) -> list[str]:
-    names = Candidacy.objects.filter(
-        round=congress.round, unit=congress.unit, body=Body.PARTY, status=Candidacy.Status.FORMAL
-    ).values_list("person__name", flat=True)
-    return _sorted_names(set(names))
+def formal_committee_candidates(congress: Congress) -> list[Candidacy]:
+    """The unit's formal candidacies for the party committee, one per person (the ordinary
+    member's post when a person stands for two posts)."""
+    rows = (
+        Candidacy.objects.filter(
+            round=congress.round,
+            unit=congress.unit,
+            body=Body.PARTY,
+            status=Candidacy.Status.FORMAL,
+        )
+        .select_related("person")
+        .order_by("person_id", "id")
+    )
+    chosen: dict[int, Candidacy] = {}
+    for c in rows:
+        if c.person_id not in chosen or c.post == Post.PARTY_MEMBER:
+            chosen[c.person_id] = c
+    return sorted(chosen.values(), key=lambda c: stroke_sort_key(c.person.name))
+
+
+KIND_POST = {
+    ElectionRound.Kind.COMMITTEE: Post.PARTY_MEMBER,
+    ElectionRound.Kind.SECRETARY: Post.SECRETARY,
+    ElectionRound.Kind.DEPUTY_SECRETARY: Post.DEPUTY_SECRETARY,
+}
+
+
+def _party_candidacies(congress: Congress, people: Sequence[Person]) -> dict[int, list[Candidacy]]:
+    found: dict[int, list[Candidacy]] = {}
+    for c in Candidacy.objects.filter(
+        round=congress.round,
+        unit=congress.unit,
+        body=Body.PARTY,
+        person__in=list(people),
+    ).exclude(status__in=Candidacy.CLOSED):
+        found.setdefault(c.person_id, []).append(c)
+    return found
 
 
 @transaction.atomic
@@ -211,46 +249,97 @@ def round_open(
     congress: Congress,
     kind: str,
     seats: int,
-    candidates: list[str],
+    people: Sequence[Person],
     round_type: str = ElectionRound.RoundType.FIRST,
     previous: ElectionRound | None = None,
     double_entry: bool = False,
+    names: Mapping[int, str] | None = None,
 ) -> ElectionRound:
+    """Open a vote among ``people``: the ballot is built from them, never from typed names.
+
+    A first committee vote takes the unit's formal candidates; a secretary or deputy vote
+    one newly elected member (or, where the congress elects them directly, the formal
+    candidate for that post); a re-vote or supplementary round people from the round it
+    follows. ``names`` keeps the printed names of a round that follows another.
+    """
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     congress.require_unlocked()
-    names = [n.strip() for n in candidates if n and n.strip()]
-    if len(set(names)) != len(names):
-        raise DomainError("候选人名单中有重复的姓名。")
+    if congress.status == Congress.Status.REPORTED:
+        raise DomainError("选举结果已报批，不能再建立选举轮次。")
+    people = list({p.pk: p for p in people}.values())
     if seats < 1:
         raise DomainError("应选人数至少为 1。")
-    if not names:
-        raise DomainError("候选人名单为空。")
-    if kind == ElectionRound.Kind.COMMITTEE and round_type == ElectionRound.RoundType.FIRST:
+    if not people:
+        raise DomainError("请选择候选人。")
+    candidacies = _party_candidacies(congress, people)
+    if round_type != ElectionRound.RoundType.FIRST:
+        before = set(previous.entrants.values_list("person_id", flat=True)) if previous else set()
+        strangers = [p.name for p in people if p.pk not in before]
+        if strangers:
+            raise DomainError(f"{'、'.join(strangers)}不是上一轮的候选人。")
+    elif kind == ElectionRound.Kind.COMMITTEE:
+        formal = {c.person_id for c in formal_committee_candidates(congress)}
+        outside = [p.name for p in people if p.pk not in formal]
+        if outside:
+            raise DomainError(
+                f"{'、'.join(outside)}不是{congress.unit.name}党组织委员会的正式候选人，"
+                "不能列入选票。"
+            )
         needed = math.ceil(Decimal(seats) * Decimal("1.2"))
-        if len(names) < needed:
+        if len(people) < needed:
             raise DomainError(
-                f"委员会应选 {seats} 名，差额选举候选人至少 {needed} 名，现只有 {len(names)} 名。"
+                f"委员会应选 {seats} 名，差额选举候选人至少 {needed} 名，现只有 {len(people)} 名。"
             )
-    if kind != ElectionRound.Kind.COMMITTEE and (seats != 1 or len(names) != 1):
-        raise DomainError("书记、副书记实行等额选举：应选 1 名，候选人 1 名。")
-    if kind != ElectionRound.Kind.COMMITTEE and by_plenary(congress):
-        members = elected_members(congress)
-        if names[0] not in members:
+    if kind != ElectionRound.Kind.COMMITTEE:
+        if seats != 1 or len(people) != 1:
+            raise DomainError("书记、副书记实行等额选举：应选 1 名，候选人 1 名。")
+        (person,) = people
+        if by_plenary(congress):
+            members = elected_members(congress)
+            if person.pk not in {m.person_id for m in members}:
+                shown = "、".join(m.name for m in members) or "尚未选出委员"
+                raise DomainError(
+                    f"书记、副书记由新当选的委员会全体会议选举，{person.name}不是新当选的委员"
+                    f"（{shown}）。"
+                )
+        elif round_type == ElectionRound.RoundType.FIRST and not any(
+            c.post == KIND_POST[kind] and c.status == Candidacy.Status.FORMAL
+            for c in candidacies.get(person.pk, [])
+        ):
             raise DomainError(
-                f"书记、副书记由新当选的委员会全体会议选举，{names[0]}不是新当选的委员"
-                f"（{'、'.join(members) or '尚未选出委员'}）。"
+                f"{person.name}不是{ElectionRound.Kind(kind).label}的正式候选人，不能列入选票。"
             )
+    printed = dict(names or {}) or ballot_names(standing(p) for p in people)
+    order = sorted(people, key=lambda p: stroke_sort_key(printed[p.pk]))
     number = (congress.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    return ElectionRound.objects.create(
+    rnd = ElectionRound.objects.create(
         congress=congress,
         number=number,
         kind=kind,
         round_type=round_type,
         previous=previous,
         seats=seats,
-        candidates=_sorted_names(names),
+        candidates=[printed[p.pk] for p in order],
         double_entry=double_entry,
     )
+    RoundCandidate.objects.bulk_create(
+        RoundCandidate(
+            round=rnd,
+            person=p,
+            candidacy=_post_candidacy(candidacies.get(p.pk, []), KIND_POST[kind]),
+            name=printed[p.pk],
+            order=i,
+        )
+        for i, p in enumerate(order)
+    )
+    return rnd
+
+
+def _post_candidacy(candidacies: list[Candidacy], post: str) -> Candidacy | None:
+    for c in candidacies:
+        if c.post == post:
+            return c
+    return candidacies[0] if candidacies else None
 
 
 # --- Entry and counting --------------------------------------------------------------------------
@@ -372,6 +461,12 @@ def round_enter(
     if rnd.version != version:
         raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
     expected, present = electorate(rnd, ballots_issued=ballots_issued)
+    if rnd.kind != ElectionRound.Kind.COMMITTEE and by_plenary(rnd.congress):
+        if ballots_issued > expected:
+            raise DomainError(
+                f"录入有误，未保存：（1）书记、副书记由委员会全体会议选举，新当选委员共 {expected} 名，"
+                f"发出选票 {ballots_issued} 张多于委员人数。"
+            )
     shown = totals if totals is not None else ballots_to_totals(rnd, ballots or [])
     problems = validate_totals(rnd, ballots_issued=ballots_issued, present=present, totals=shown)
     if problems:
@@ -413,11 +508,26 @@ def round_enter(
     }
     rnd.status, rnd.counted_at = ElectionRound.Status.COUNTED, timezone.now()
     rnd.save()
+    _record_entrants(rnd, totals=totals, ballots=ballots, elected=result.elected)
     Congress.objects.filter(pk=rnd.congress_id, status=Congress.Status.SETUP).update(
         status=Congress.Status.HELD
     )
     _follow_up(rnd, result)
     return rnd
+
+
+def _record_entrants(rnd: ElectionRound, *, totals, ballots, elected) -> None:
+    """Mark who was elected, and keep the names written in (resolved to a member later)."""
+    written: set[str] = set()
+    if totals is not None:
+        written |= set(totals["for"])
+    for ballot in ballots or []:
+        written |= set(ballot.get("write_in", ()))
+    written -= set(rnd.candidates)
+    RoundCandidate.objects.bulk_create(
+        RoundCandidate(round=rnd, name=name, order=999, write_in=True) for name in sorted(written)
+    )
+    rnd.entrants.filter(name__in=list(elected)).update(elected=True)
 
 
 def _differences(first: TallyEntry, ballots_issued, totals, ballots) -> list[str]:
@@ -444,32 +554,32 @@ def _differences(first: TallyEntry, ballots_issued, totals, ballots) -> list[str
 
 
 def _follow_up(rnd: ElectionRound, result: counting.CountResult) -> None:
-    """Void → vote again; tie → re-vote among the tied; shortfall → supplementary round."""
-    kw = {
-        "congress": rnd.congress,
-        "kind": rnd.kind,
-        "previous": rnd,
-        "double_entry": rnd.double_entry,
-    }
-    if result.outcome == counting.Outcome.VOID:
-        round_open(seats=rnd.seats, candidates=rnd.candidates, round_type=rnd.round_type, **kw)
-    elif result.outcome == counting.Outcome.TIE:
+    """Void → vote again; tie → re-vote among the tied; shortfall → supplementary round.
+    The people are those printed on this round's ballot, under the same printed names."""
+    printed = {e.name: e.person for e in rnd.entrants.filter(write_in=False)}
+
+    def follow(names, seats, round_type):
+        people = [printed[n] for n in names if n in printed]
         round_open(
-            seats=result.unfilled,
-            candidates=list(result.tied),
-            round_type=ElectionRound.RoundType.REVOTE,
-            **kw,
+            congress=rnd.congress,
+            kind=rnd.kind,
+            previous=rnd,
+            double_entry=rnd.double_entry,
+            seats=seats,
+            people=people,
+            round_type=round_type,
+            names={printed[n].pk: n for n in names if n in printed},
         )
+
+    if result.outcome == counting.Outcome.VOID:
+        follow(rnd.candidates, rnd.seats, rnd.round_type)
+    elif result.outcome == counting.Outcome.TIE:
+        follow(list(result.tied), result.unfilled, ElectionRound.RoundType.REVOTE)
     elif result.outcome == counting.Outcome.SHORTFALL:
         elected = set(result.elected)
         others = [n for n in rnd.candidates if n not in elected]
         if len(others) >= result.unfilled and rnd.kind == ElectionRound.Kind.COMMITTEE:
-            round_open(
-                seats=result.unfilled,
-                candidates=others,
-                round_type=ElectionRound.RoundType.SUPPLEMENTARY,
-                **kw,
-            )
+            follow(others, result.unfilled, ElectionRound.RoundType.SUPPLEMENTARY)
 
 
 @transaction.atomic
@@ -510,11 +620,77 @@ def round_record_json(rnd: ElectionRound) -> dict:
     return record_to_json_dict(record, counting.count_round(record))
 
 
-def elected_members(congress: Congress) -> list[str]:
-    names = []
-    for r in congress.rounds.filter(kind=ElectionRound.Kind.COMMITTEE, status="counted"):
-        names.extend((r.result or {}).get("elected", []))
-    return names
+def elected_members(congress: Congress) -> list[RoundCandidate]:
+    """The committee's elected members, in the order of the rounds that elected them."""
+    return list(
+        RoundCandidate.objects.filter(
+            round__congress=congress,
+            round__kind=ElectionRound.Kind.COMMITTEE,
+            round__status=ElectionRound.Status.COUNTED,
+            elected=True,
+        )
+        .select_related("person")
+        .order_by("round__number", "order", "id")
+    )
+
+
+def formal_officer_candidates(congress: Congress) -> list[Candidacy]:
+    """Formal candidates for 书记 and 副书记, where the congress elects them directly."""
+    return list(
+        Candidacy.objects.filter(
+            round=congress.round,
+            unit=congress.unit,
+            body=Body.PARTY,
+            status=Candidacy.Status.FORMAL,
+            post__in=[Post.SECRETARY, Post.DEPUTY_SECRETARY],
+        ).select_related("person")
+    )
+
+
+def write_in_choices(congress: Congress) -> list[Person]:
+    """Members a write-in may be: on the congress's roster and entitled on its day."""
+    return [
+        a.member.person
+        for a in congress.attendance.select_related("member__person")
+        if a.member.entitled_on(congress.held_on)
+    ]
+
+
+def unresolved_write_ins(congress: Congress) -> list[RoundCandidate]:
+    """Names written in and elected that are not yet tied to a member on the roster."""
+    return list(
+        RoundCandidate.objects.filter(
+            round__congress=congress, write_in=True, elected=True, person__isnull=True
+        ).select_related("round")
+    )
+
+
+@transaction.atomic
+def write_in_resolve(*, entrant: RoundCandidate, person: Person) -> RoundCandidate:
+    """Say which member on the roster an elected write-in is: an entitled member, once."""
+    entrant = (
+        RoundCandidate.objects.select_for_update()
+        .select_related("round__congress")
+        .get(pk=entrant.pk)
+    )
+    congress = entrant.round.congress
+    congress.require_unlocked()
+    if not entrant.write_in:
+        raise DomainError("只有另选他人的姓名需要确认对应的党员。")
+    if congress.status == Congress.Status.REPORTED:
+        raise DomainError("选举结果已报批，不能再修改。")
+    member = congress.attendance.filter(member__person=person).select_related("member").first()
+    if member is None:
+        raise DomainError(f"{person.name}不在本次大会的党员名册中。")
+    if not member.member.entitled_on(congress.held_on):
+        raise DomainError(
+            f"{person.name}：{member.member.entitlement(congress.held_on)}，不能当选。"
+        )
+    if entrant.round.entrants.filter(person=person).exclude(pk=entrant.pk).exists():
+        raise DomainError(f"{person.name}已在本轮选票上，不能再对应另选他人的“{entrant.name}”。")
+    entrant.person = person
+    entrant.save(update_fields=["person"])
+    return entrant
 
 
 # --- Report, public notice, approval -----------------------------------------------------------
@@ -547,6 +723,10 @@ def congress_report(*, congress: Congress, notice_start: datetime.date) -> Congr
         raise DomainError("还有未完成计票的轮次，不能报批。")
     if not elected_members(congress):
         raise DomainError("尚未选出委员会委员，不能报批。")
+    pending = unresolved_write_ins(congress)
+    if pending:
+        names = "、".join(f"“{e.name}”" for e in pending)
+        raise DomainError(f"另选他人当选的{names}尚未确认是名册中的哪位党员，不能报批。")
     congress.notice_start, congress.notice_end = notice_start, notice_end_for(notice_start)
     congress.status = Congress.Status.REPORTED
     congress.save(update_fields=["notice_start", "notice_end", "status"])
@@ -567,28 +747,32 @@ def congress_approve(*, actor, congress: Congress, today: datetime.date | None =
         timezone.now(),
     )
     congress.save(update_fields=["status", "approved_by", "approved_at"])
-    party_term_write(congress)
+    term = party_term_write(congress)
+    candidacies_learn_outcome(
+        actor=actor,
+        round_id=congress.round_id,
+        unit_id=congress.unit_id,
+        body=Body.PARTY,
+        posts=dict(term.members.values_list("person_id", "post")),
+    )
     return congress
 
 
 def party_term_write(congress) -> Term:
-    """The party committee's term from an approved congress (replaces its members on
-    re-approval, so approving again after a reopen stays idempotent)."""
-    elected: dict[str, str] = {}
-    for rnd in congress.rounds.filter(status=ElectionRound.Status.COUNTED).order_by("number"):
-        post = {
-            ElectionRound.Kind.COMMITTEE: Post.PARTY_MEMBER,
-            ElectionRound.Kind.SECRETARY: Post.SECRETARY,
-            ElectionRound.Kind.DEPUTY_SECRETARY: Post.DEPUTY_SECRETARY,
-        }[rnd.kind]
-        for name in (rnd.result or {}).get("elected", []):
-            if post == Post.PARTY_MEMBER:
-                elected.setdefault(name, post)
-            else:
-                elected[name] = post
-    people: dict[str, list[Person]] = {}
-    for a in congress.attendance.select_related("member__person"):
-        people.setdefault(a.member.person.name, []).append(a.member.person)
+    """The party committee's term from an approved congress, by the people elected (replaces
+    its members on re-approval, so approving again after a reopen stays idempotent)."""
+    elected: dict[int, str] = {}
+    entrants = RoundCandidate.objects.filter(
+        round__congress=congress, round__status=ElectionRound.Status.COUNTED, elected=True
+    ).select_related("round")
+    for e in entrants.order_by("round__number", "order", "id"):
+        if e.person_id is None:
+            raise DomainError(f"另选他人当选的“{e.name}”尚未确认是名册中的哪位党员，不能批复。")
+        post = KIND_POST[e.round.kind]
+        if post == Post.PARTY_MEMBER:
+            elected.setdefault(e.person_id, post)
+        else:
+            elected[e.person_id] = post
     term, _ = Term.objects.update_or_create(
         unit=congress.unit,
         body=Body.PARTY,
@@ -596,14 +780,9 @@ def party_term_write(congress) -> Term:
         defaults={"round": congress.round},
     )
     term.members.all().delete()
-    members = []
-    for name, post in elected.items():
-        persons = people.get(name, [])
-        if len(persons) != 1:
-            why = "不在党员名册中" if not persons else "在党员名册中有重名"
-            raise DomainError(f"当选人{name}{why}，无法写入班子成员，请核实后再批复。")
-        members.append(TermMember(term=term, person=persons[0], post=post))
-    TermMember.objects.bulk_create(members)
+    TermMember.objects.bulk_create(
+        TermMember(term=term, person_id=person_id, post=post) for person_id, post in elected.items()
+    )
     return term
 
 
@@ -615,6 +794,13 @@ def congress_reopen(*, actor, congress: Congress, reason: str) -> Congress:
     if not congress.is_locked:
         raise DomainError("该结果未批复锁定，无需重新打开。")
     congress.status, congress.reopen_reason = Congress.Status.REPORTED, reason.strip()[:300]
+    candidacies_forget_outcome(
+        actor=actor,
+        round_id=congress.round_id,
+        unit_id=congress.unit_id,
+        body=Body.PARTY,
+        reason=congress.reopen_reason,
+    )
     congress.approved_by, congress.approved_at = None, None
     congress.secretary_filed_by, congress.secretary_filed_at = None, None
     congress.save(
@@ -630,12 +816,18 @@ def congress_reopen(*, actor, congress: Congress, reason: str) -> Congress:
     return congress
 
 
-def elected_secretary(congress: Congress) -> str | None:
-    counted = congress.rounds.filter(kind=ElectionRound.Kind.SECRETARY, status="counted")
-    for rnd in counted.order_by("-number"):
-        if (rnd.result or {}).get("elected"):
-            return rnd.result["elected"][0]
-    return None
+def elected_secretary(congress: Congress) -> RoundCandidate | None:
+    return (
+        RoundCandidate.objects.filter(
+            round__congress=congress,
+            round__kind=ElectionRound.Kind.SECRETARY,
+            round__status=ElectionRound.Status.COUNTED,
+            elected=True,
+        )
+        .select_related("person")
+        .order_by("-round__number")
+        .first()
+    )
 
 
 @transaction.atomic

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("congress-rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("congress-rounds/<int:pk>/reduce/", views.round_reduce, name="round-reduce"),
+    path(
+        "congress-rounds/<int:pk>/write-ins/<int:entrant_pk>/",
+        views.write_in_resolve,
+        name="write-in-resolve",
+    ),
     path("congress-rounds/<int:pk>/record.json", views.round_record, name="round-record"),
     path("congress-rounds/<int:pk>/<str:what>.pdf", views.round_pdf, name="round-pdf"),
 ]

@@ -5,13 +5,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ballots.congress import access, printing, services
 from ballots.congress.entry import MAX_WRITE_INS, parse_ballot_lines, parse_totals
-from ballots.congress.forms import CongressForm, ReasonForm, ReportForm, RoundForm, ScrutineerForm
+from ballots.congress.forms import (
+    CongressForm,
+    ReasonForm,
+    ReportForm,
+    RoundForm,
+    ScrutineerForm,
+    WriteInForm,
+)
 from ballots.models import Attendance, Congress, ElectionRound
+from ballots.naming import ballot_names, standing
 from renewal.models import DomainError
 
 
@@ -66,22 +74,56 @@ def congress_detail(request, pk):
             "rounds": congress.rounds.all(),
             "scrutineers": congress.scrutineers.select_related("person"),
             "elected": services.elected_members(congress),
+            "write_ins": services.unresolved_write_ins(congress),
+            "write_in_members": services.write_in_choices(congress),
             "can_write": can_write and not congress.is_locked,
             "can_approve": access.can_approve(request.user, congress),
             "can_reopen": access.can_reopen(request.user, congress) and congress.is_locked,
             "secretary": services.elected_secretary(congress),
-            "round_form": RoundForm(
-                initial={
-                    "kind": "committee",
-                    "seats": _party_seats(congress),
-                    "candidates": "\n".join(services.formal_committee_candidates(congress)),
-                }
-            ),
+            **_round_forms(congress),
             "scrutineer_form": ScrutineerForm(congress=congress),
             "report_form": ReportForm(),
             "reason_form": ReasonForm(),
         },
     )
+
+
+def _round_choices(congress):
+    """Who may be put on a ballot now: the formal committee candidates, and for the secretary
+    and deputy the newly elected members (or, where the congress elects them directly, the
+    formal candidates for those posts); with the names as they would be printed."""
+    formal = [c.person for c in services.formal_committee_candidates(congress)]
+    elected = services.elected_members(congress)
+    if services.by_plenary(congress):
+        officers = [e.person for e in elected if e.person_id]
+        names = {e.person_id: e.name for e in elected if e.person_id}
+    else:
+        officers = [c.person for c in services.formal_officer_candidates(congress)]
+        names = {}
+    names = ballot_names(standing(p) for p in formal) | names
+    return formal, officers, names
+
+
+def _round_forms(congress, data=None):
+    formal, officers, names = _round_choices(congress)
+    return {
+        "round_form": RoundForm(
+            data,
+            people=formal,
+            names=names,
+            initial={"kind": "committee", "seats": _party_seats(congress), "people": formal},
+            prefix="committee",
+        ),
+        "officer_form": RoundForm(
+            data,
+            people=officers,
+            names=names,
+            initial={"kind": "secretary", "seats": 1},
+            prefix="officer",
+        )
+        if officers
+        else None,
+    }
 
 
 def _party_seats(congress):
@@ -190,16 +232,28 @@ def scrutineer_add(request, pk):
 @require_POST
 def round_create(request, pk):
     congress = access.congress_for_user(request.user, pk, write=True)
-    form = RoundForm(request.POST)
+    prefix = "officer" if request.POST.get("which") == "officer" else "committee"
+    formal, officers, names = _round_choices(congress)
+    form = RoundForm(
+        request.POST, people=officers if prefix == "officer" else formal, names=names, prefix=prefix
+    )
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            rnd = services.round_open(congress=congress, **form.cleaned_data)
+            rnd = services.round_open(
+                congress=congress,
+                kind=data["kind"],
+                seats=data["seats"],
+                people=list(data["people"]),
+                double_entry=data["double_entry"],
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             return redirect("ballots:round-detail", pk=rnd.pk)
     else:
-        messages.error(request, "轮次未建立：请填写选举事项、应选人数和候选人。")
+        errors = "；".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"轮次未建立：{errors}")
     return redirect("ballots:congress-detail", pk=congress.pk)
 
 
@@ -396,7 +450,7 @@ def congress_report_pdf(request, pk):
     for r in congress.rounds.all():
         if r.result:
             lines.append(f"{r}：" + "".join(r.result.get("explanation", [])))
-    lines.append("当选委员：" + "、".join(services.elected_members(congress)))
+    lines.append("当选委员：" + "、".join(e.name for e in services.elected_members(congress)))
     if congress.notice_start:
         lines.append(
             f"公示期：{congress.notice_start:%Y-%m-%d} 至 {congress.notice_end:%Y-%m-%d}。"
@@ -455,3 +509,24 @@ def congress_file_secretary(request, pk):
     else:
         messages.success(request, "书记已报县备案。")
     return redirect("ballots:congress-detail", pk=congress.pk)
+
+
+@login_required
+@require_POST
+def write_in_resolve(request, pk, entrant_pk):
+    """Say which member on the roster an elected write-in is (before the result is reported)."""
+    rnd = access.round_for_user(request.user, pk, write=True)
+    entrant = get_object_or_404(rnd.entrants, pk=entrant_pk, write_in=True)
+    form = WriteInForm(request.POST, members=services.write_in_choices(rnd.congress))
+    if not form.is_valid():
+        messages.error(request, "请选择名册中的党员。")
+    else:
+        try:
+            services.write_in_resolve(entrant=entrant, person=form.cleaned_data["person"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"已确认另选他人“{entrant.name}”为{form.cleaned_data['person'].name}。"
+            )
+    return redirect("ballots:congress-detail", pk=rnd.congress_id)

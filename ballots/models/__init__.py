@@ -1,6 +1,13 @@
 """The ballots app's models (app label ``ballots``), by topic."""
 
-from ballots.models.congress import Attendance, Congress, ElectionRound, Scrutineer, TallyEntry
+from ballots.models.congress import (
+    Attendance,
+    Congress,
+    ElectionRound,
+    RoundCandidate,
+    Scrutineer,
+    TallyEntry,
+)
 from ballots.models.rules import (
     CalendarDay,
     CalendarYear,
@@ -36,6 +43,7 @@ __all__ = [
     "ElectionCommitteeMember",
     "ElectionRound",
     "NomineeRelative",
+    "RoundCandidate",
     "Scrutineer",
     "TallyEntry",
     "VillagersBallotSetup",

@@ -181,6 +181,53 @@ class ElectionRound(models.Model):
         return "party-committee" if self.kind == self.Kind.COMMITTEE else "party-secretary"
 
 
+class RoundCandidate(models.Model):
+    """A name on one round's ballot, or a name voters wrote in, and the person it stands for.
+
+    The ballot, the count and the ballot record work with ``name`` (unique in the round, same-
+    name candidates told apart, see ballots.naming); every step after the count reads the
+    person. A printed name comes from a formal candidacy (or, for the secretary, a newly
+    elected member); a write-in (另选他人) is recorded as written and, when elected, must be
+    resolved to an entitled member on the roster before the result can be reported.
+    """
+
+    round = models.ForeignKey(ElectionRound, on_delete=models.CASCADE, related_name="entrants")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    candidacy = models.ForeignKey(
+        "candidates.Candidacy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="round_entries",
+    )
+    name = models.CharField("选票上的姓名", max_length=60)
+    order = models.PositiveSmallIntegerField("排列顺序", default=0)
+    write_in = models.BooleanField("另选他人", default=False)
+    elected = models.BooleanField("当选", default=False)
+
+    class Meta:
+        verbose_name = "轮次候选人"
+        verbose_name_plural = "轮次候选人"
+        ordering = ["round_id", "write_in", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "name"],
+                name="round_candidate_name_once",
+                violation_error_message="本轮选票上已有这个姓名。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(write_in=True) | models.Q(person__isnull=False),
+                name="round_candidate_printed_has_person",
+                violation_error_message="选票上印制的候选人须对应具体人员。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class TallyEntry(models.Model):
     """Totals from the paper count, as one account typed them (double entry keeps two)."""
 

@@ -8,8 +8,8 @@ from django.db import connection
 
 from ballots.congress import services as bs
 from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
-from renewal.models import DomainError, Term
-from tests.factories import PersonFactory, add_roster
+from renewal.models import DomainError, Person, Term
+from tests.factories import PersonFactory, add_roster, formal_party_candidates, make_formal
 
 pytestmark = pytest.mark.django_db
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
@@ -17,7 +17,14 @@ NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 @pytest.fixture
 def congress(world):
-    add_roster(world["unit_a1"].branch, 10, probationary=1)
+    unit = world["unit_a1"]
+    add_roster(unit.branch, 10, probationary=1)
+    # Six of the full members are the formal candidates for the committee.
+    members = unit.branch.members.filter(status="full").select_related("person").order_by("id")
+    for member, name in zip(members, NAMES, strict=False):
+        member.person.name = name
+        member.person.save(update_fields=["name"])
+    make_formal(unit, [m.person for m in members[: len(NAMES)]])
     return bs.congress_create(
         unit=world["unit_a1"],
         held_on=datetime.date(2026, 11, 20),
@@ -42,6 +49,15 @@ def attend(congress, present: int, excluded: int = 0):
     congress.refresh_from_db()
     bs.attendance_update(congress=congress, version=congress.version, rows=rows)
     congress.refresh_from_db()
+
+
+def P(congress, *names):
+    """The congress's roster members of these names, in this order (test data: names unique)."""
+    by_name = {
+        a.member.person.name: a.member.person
+        for a in congress.attendance.select_related("member__person")
+    }
+    return [by_name.get(n) or Person.objects.get(name=n) for n in names]
 
 
 def totals(returned, invalid=0, **votes):
@@ -77,23 +93,28 @@ def test_stale_attendance_form_is_refused(congress):
 
 
 def test_candidate_cannot_be_scrutineer(congress, personas):
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
-    person = PersonFactory(name="王建国")
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
+    (candidate,) = P(congress, "王建国")
     with pytest.raises(DomainError, match="是候选人，不能担任监票人"):
-        bs.scrutineer_add(congress=congress, person=person, role="teller")
+        bs.scrutineer_add(congress=congress, person=candidate, role="teller")
     assert rnd.candidates[0] == "王建国"  # stroke order: 王 (4) first
     ok = bs.scrutineer_add(congress=congress, person=PersonFactory(name="赵监票"), role="chief")
     assert ok.role == "chief"
+    # Another person of the same name is not the candidate: people are told apart by id.
+    namesake = bs.scrutineer_add(
+        congress=congress, person=PersonFactory(name="王建国"), role="teller"
+    )
+    assert namesake.person != candidate
 
 
 def test_surplus_is_rechecked_when_opening_the_first_round(congress):
     with pytest.raises(DomainError, match="候选人至少 6 名"):
-        bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES[:5])
+        bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES[:5]))
 
 
 def test_secretary_round_is_single_candidate(congress):
     with pytest.raises(DomainError, match="等额选举"):
-        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=NAMES[:2])
+        bs.round_open(congress=congress, kind="secretary", seats=1, people=P(congress, *NAMES[:2]))
 
 
 def enter(rnd, user, issued, t):
@@ -103,7 +124,7 @@ def enter(rnd, user, issued, t):
 
 def test_elected_round(congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     rnd = enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
     )
@@ -114,7 +135,7 @@ def test_elected_round(congress, personas):
 
 def test_tie_at_cut_off_opens_a_revote(congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     rnd = enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=6)
     )
@@ -126,7 +147,7 @@ def test_tie_at_cut_off_opens_a_revote(congress, personas):
 
 def test_shortfall_opens_a_supplementary_round(congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     rnd = enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=5, 陈静=4, 杨帆=2)
     )
@@ -138,7 +159,7 @@ def test_shortfall_opens_a_supplementary_round(congress, personas):
 
 def test_more_returned_than_issued_voids_and_reruns(congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     rnd = enter(rnd, personas["staff_a"], 9, totals(10, 王建国=9))
     assert rnd.result["outcome"] == "void"
     assert rnd.following.get().round_type == "first"
@@ -169,7 +190,7 @@ def test_more_returned_than_issued_voids_and_reruns(congress, personas):
 )
 def test_numbered_validation_messages(congress, personas, issued, t, message):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     with pytest.raises(DomainError, match="（1）" + message):
         enter(rnd, personas["staff_a"], issued, t)
     rnd.refresh_from_db()
@@ -179,7 +200,7 @@ def test_numbered_validation_messages(congress, personas, issued, t, message):
 def test_double_entry_must_agree_between_two_accounts(congress, personas):
     attend(congress, present=10)
     rnd = bs.round_open(
-        congress=congress, kind="committee", seats=5, candidates=NAMES, double_entry=True
+        congress=congress, kind="committee", seats=5, people=P(congress, *NAMES), double_entry=True
     )
     first = totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
     rnd = enter(rnd, personas["staff_a"], 10, first)
@@ -196,7 +217,7 @@ def test_double_entry_must_agree_between_two_accounts(congress, personas):
 @pytest.mark.django_db(transaction=True)
 def test_two_accounts_saving_at_once_count_once(congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     t = totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
     barrier, outcomes = threading.Barrier(2), []
 
@@ -222,16 +243,9 @@ def test_two_accounts_saving_at_once_count_once(congress, personas):
     assert ElectionRound.objects.filter(congress=congress).count() == 1
 
 
-def name_roster(congress, names):
-    for a, name in zip(congress.attendance.select_related("member__person"), names, strict=False):
-        a.member.person.name = name
-        a.member.person.save(update_fields=["name"])
-
-
 def test_report_notice_approval_lock_and_reopen(congress, personas):
-    name_roster(congress, NAMES)
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
     )
@@ -249,7 +263,7 @@ def test_report_notice_approval_lock_and_reopen(congress, personas):
     assert sorted(term.members.values_list("person__name", flat=True)) == sorted(NAMES[:5])
     assert set(term.members.values_list("post", flat=True)) == {"party_member"}
     with pytest.raises(DomainError, match="已锁定"):
-        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["王建国"])
+        bs.round_open(congress=congress, kind="secretary", seats=1, people=P(congress, "王建国"))
     with pytest.raises(DomainError, match="须写明原因"):
         bs.congress_reopen(actor=personas["reviewer"], congress=congress, reason="")
     congress = bs.congress_reopen(
@@ -278,7 +292,7 @@ def test_exported_record_recounts_the_same(congress, personas, tmp_path):
     from pathlib import Path
 
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     rnd = enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
     )
@@ -299,7 +313,7 @@ def test_exported_record_recounts_the_same(congress, personas, tmp_path):
 
 def test_election_report_pdf(client, congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
     )
@@ -316,7 +330,7 @@ def test_election_report_pdf(client, congress, personas):
 
 def test_ballot_by_ballot_entry_through_the_page(client, congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     client.force_login(personas["staff_a"])
     assert rnd.candidates[0] == "王建国"  # printed in stroke order
     lines = ["○○○-○○"] * 6 + ["○○○○○×"] * 2 + ["○○○○○○", "○-○-○- 另选:赵磊"]
@@ -343,14 +357,14 @@ def test_ballot_by_ballot_entry_through_the_page(client, congress, personas):
 def test_secretary_elected_by_the_new_committee_plenary(congress, personas):
     attend(congress, present=10)
     with pytest.raises(DomainError, match="尚未选出委员"):
-        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["王建国"])
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+        bs.round_open(congress=congress, kind="secretary", seats=1, people=P(congress, "王建国"))
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
     )
     with pytest.raises(DomainError, match="杨帆不是新当选的委员"):
-        bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["杨帆"])
-    sec = bs.round_open(congress=congress, kind="secretary", seats=1, candidates=["王建国"])
+        bs.round_open(congress=congress, kind="secretary", seats=1, people=P(congress, "杨帆"))
+    sec = bs.round_open(congress=congress, kind="secretary", seats=1, people=P(congress, "王建国"))
     sec = enter(sec, personas["staff_a"], 5, totals(5, 王建国=5))
     assert (sec.expected, sec.present) == (5, 5)  # the committee, not the congress
     assert sec.result["elected"] == ["王建国"]
@@ -358,7 +372,7 @@ def test_secretary_elected_by_the_new_committee_plenary(congress, personas):
 
 def test_shortfall_may_reduce_seats_with_majority_consent(congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     rnd = enter(
         rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=4, 杨帆=2)
     )
@@ -383,7 +397,7 @@ def test_live_preview_and_saved_verdict_use_the_same_words(client, congress, per
 
 def test_tampered_version_is_refused_not_a_server_error(client, congress, personas):
     attend(congress, present=10)
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=NAMES)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
     client.force_login(personas["staff_a"])
     response = client.post(
         f"/congress-rounds/{rnd.pk}/",
@@ -397,7 +411,9 @@ def test_tampered_version_is_refused_not_a_server_error(client, congress, person
 
 
 def test_name_the_font_cannot_print_gives_a_message(client, congress, personas):
-    rnd = bs.round_open(congress=congress, kind="committee", seats=5, candidates=[*NAMES, "𠮷大"])
+    formal_party_candidates(congress.unit, ["𠮷大"])
+    people = [*P(congress, *NAMES), Person.objects.get(name="𠮷大")]
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=people)
     client.force_login(personas["staff_a"])
     response = client.get(f"/congress-rounds/{rnd.pk}/ballots.pdf", follow=True)
     assert response.status_code == 200

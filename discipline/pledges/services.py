@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from ballots.models import Congress, ElectionRound
+from ballots.models import Congress, ElectionRound, RoundCandidate
 from candidates.models import Candidacy
 from candidates.services import candidacy_disqualify
 from discipline.cases.services import REASON_MAX
@@ -168,7 +168,6 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
     """Pledges and talk coverage for a page of units in five queries."""
     data = {u.pk: UnitDiscipline(unit=u) for u in units}
     ids = list(data)
-    party_names: dict[int, dict[str, set[int]]] = {}  # unit -> name -> people
     for pk, unit_id, person_id, name, body, post, status, signed_on, refused in (
         Candidacy.objects.filter(unit_id__in=ids, round__is_active=True)
         .order_by("body", "post", "id")
@@ -188,8 +187,6 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
         d.names[person_id] = name
         if refused:
             d.refused += 1
-        if body == Body.PARTY:
-            party_names.setdefault(unit_id, {}).setdefault(name, set()).add(person_id)
         if status not in Candidacy.CLOSED:
             d.candidacies.append(
                 CandidacyRow(pk, person_id, name, body, post, signed_on, bool(refused))
@@ -214,18 +211,24 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
         members[unit_id].setdefault(body, set()).add(person_id)
         data[unit_id].names[person_id] = name
     elected: dict[int, dict[str, set[int] | None]] = {pk: {} for pk in ids}
-    # The party committee's result is read from its counted rounds (known before approval);
-    # the villagers' committee's once its approved result wrote the round's term.
-    for unit_id, result in ElectionRound.objects.filter(
+    # The party committee's result is read from its counted rounds (known before approval),
+    # by the people elected; the villagers' committee's once its approved result wrote the
+    # round's term.
+    counted = ElectionRound.objects.filter(
         congress__unit_id__in=ids,
         congress__round__is_active=True,
         congress__status__in=[Congress.Status.REPORTED, Congress.Status.APPROVED],
         kind=ElectionRound.Kind.COMMITTEE,
         status=ElectionRound.Status.COUNTED,
-    ).values_list("congress__unit_id", "result"):
-        won = elected[unit_id].setdefault(Body.PARTY, set())
-        for name in (result or {}).get("elected", []):
-            won |= party_names.get(unit_id, {}).get(name, set())
+    )
+    for unit_id in counted.values_list("congress__unit_id", flat=True).distinct():
+        elected[unit_id].setdefault(Body.PARTY, set())
+    for unit_id, person_id in RoundCandidate.objects.filter(
+        round__in=counted,
+        elected=True,
+        person__isnull=False,
+    ).values_list("round__congress__unit_id", "person_id"):
+        elected[unit_id].setdefault(Body.PARTY, set()).add(person_id)
     for unit_id, person_id in TermMember.objects.filter(
         term__unit_id__in=ids, term__round__in=active_rounds, term__body=Body.VILLAGERS
     ).values_list("term__unit_id", "person_id"):

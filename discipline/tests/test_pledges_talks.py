@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ballots.models import Congress, ElectionRound
+from ballots.models import Congress, ElectionRound, RoundCandidate
 from candidates import services as cs
 from candidates.models import Candidacy, CandidacyLog
 from discipline.models import Pledge, Talk
@@ -92,7 +92,7 @@ def unit_people(world, personas):
     return people
 
 
-def congress_result(world, elected: list[str], status=Congress.Status.REPORTED):
+def congress_result(world, people, elected: list[str], status=Congress.Status.REPORTED):
     congress = Congress.objects.create(
         round=world["round"],
         unit=world["unit_a1"],
@@ -101,7 +101,7 @@ def congress_result(world, elected: list[str], status=Congress.Status.REPORTED):
         chair="主持人",
         status=status,
     )
-    ElectionRound.objects.create(
+    rnd = ElectionRound.objects.create(
         congress=congress,
         number=1,
         kind=ElectionRound.Kind.COMMITTEE,
@@ -110,6 +110,10 @@ def congress_result(world, elected: list[str], status=Congress.Status.REPORTED):
         status=ElectionRound.Status.COUNTED,
         result={"outcome": "elected", "elected": elected},
     )
+    for order, name in enumerate(elected):
+        RoundCandidate.objects.create(
+            round=rnd, person=people[name], name=name, order=order, elected=True
+        )
     return congress
 
 
@@ -128,7 +132,7 @@ def test_before_covers_candidates_and_current_members(world, unit_people):
 
 
 def test_after_covers_members_not_re_elected_once_the_result_is_in(world, unit_people):
-    congress_result(world, ["老甲", "新丁"])
+    congress_result(world, unit_people, ["老甲", "新丁"])
     (d,) = services.unit_discipline([world["unit_a1"]])
     assert d.after == ids(unit_people, "老乙")
     assert d.pending == ["villagers"] and not d.election_unfinished
@@ -138,7 +142,7 @@ def test_after_covers_members_not_re_elected_once_the_result_is_in(world, unit_p
 def test_the_new_terms_of_the_round_are_results_not_the_baseline(world, unit_people):
     """Approved results write the round's terms: the party one does not become the
     committee in office, and the villagers' one resolves that committee's pending talks."""
-    congress_result(world, ["老甲", "新丁"])
+    congress_result(world, unit_people, ["老甲", "新丁"])
     unit = world["unit_a1"]
     day = datetime.date(2026, 12, 20)
     party = Term.objects.create(unit=unit, body="party", elected_on=day, round=world["round"])
@@ -154,7 +158,7 @@ def test_the_new_terms_of_the_round_are_results_not_the_baseline(world, unit_peo
 
 
 def test_a_congress_still_being_counted_is_no_result(world, unit_people):
-    congress_result(world, ["老甲"], status=Congress.Status.HELD)
+    congress_result(world, unit_people, ["老甲"], status=Congress.Status.HELD)
     (d,) = services.unit_discipline([world["unit_a1"]])
     assert d.election_unfinished
 
@@ -175,7 +179,7 @@ def test_talks_and_pledges_count_towards_coverage(world, personas, unit_people):
     (d,) = services.unit_discipline([unit])
     assert (d.before_done, len(d.before)) == (2, 4)
     assert (d.pledged, len(d.candidacies)) == (1, 2)
-    congress_result(world, ["老甲", "新丁"])
+    congress_result(world, unit_people, ["老甲", "新丁"])
     services.talk_record(
         actor=staff,
         unit=unit,
@@ -209,7 +213,7 @@ def test_talk_outside_the_list_is_refused(world, personas, unit_people, rule, na
 
 
 def test_re_elected_member_is_not_talked_with_after(world, personas, unit_people):
-    congress_result(world, ["老甲", "新丁"])
+    congress_result(world, unit_people, ["老甲", "新丁"])
     with pytest.raises(DomainError, match="未连任"):
         services.talk_record(
             actor=personas["staff_a"],

@@ -260,6 +260,24 @@ class Candidacy(models.Model):
     def is_closed(self):
         return self.status in self.CLOSED
 
+    # A villagers' committee candidate is made formal by the election committee's list, from
+    # wherever vetting has got to (the law fixes that list by the voters' nominations).
+    FORMAL_BY_ELECTION_FROM = {
+        Status.PRELIMINARY,
+        Status.INSPECTED,
+        Status.VETTED,
+        Status.TOWNSHIP_APPROVED,
+        Status.COUNTY_FILED,
+    }
+
+    def set_formal_by_election(self) -> None:
+        if self.body != Body.VILLAGERS or self.status not in self.FORMAL_BY_ELECTION_FROM:
+            raise DomainError(
+                f"{self.person.name}当前为“{self.get_status_display()}”，"
+                "不能由选举委员会确定为正式候选人。"
+            )
+        self.status = self.Status.FORMAL
+
     def set_status(self, new_status: str) -> None:
         """Forward one step; withdraw or disqualify from any open state; reopen a closed one."""
         allowed = set(self.TRANSITIONS[self.status])

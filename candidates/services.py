@@ -772,3 +772,46 @@ def candidacies_forget_outcome(*, actor, round_id: int, unit_id: int, body: str,
             reason=reason[:300],
             by=actor,
         )
+
+
+# --- Villagers' committee nominations ---------------------------------------------------------
+
+
+@transaction.atomic
+def candidacy_for_nomination(
+    *, actor, unit: Unit, person: Person, post: str, reason: str
+) -> Candidacy:
+    """The person's open candidacy for a villagers' committee post, created on their first
+    nomination; every nomination is written on its history, so the candidate has one record
+    from nomination through vetting to the result."""
+    rnd = active_round(unit.county_id)
+    candidacy = (
+        Candidacy.objects.select_for_update()
+        .filter(round=rnd, unit=unit, person=person, body=Body.VILLAGERS, post=post)
+        .exclude(status__in=Candidacy.CLOSED)
+        .first()
+    )
+    if candidacy is None:
+        candidacy = candidacy_create(
+            actor=actor, unit=unit, person=person, body=Body.VILLAGERS, post=post
+        )
+    _log(candidacy, action="选民提名为候选人", actor=actor, before=candidacy.status, reason=reason)
+    return candidacy
+
+
+@transaction.atomic
+def candidacies_formal_by_election(*, actor, candidacies, reason: str) -> None:
+    """The election committee fixed its formal list: those candidacies become formal."""
+    for candidacy in candidacies:
+        candidacy = _locked(candidacy)
+        if candidacy.status == Candidacy.Status.FORMAL:
+            continue
+        if candidacy.is_closed:
+            raise DomainError(
+                f"{candidacy.person.name}当前为“{candidacy.get_status_display()}”，"
+                "不能确定为正式候选人。"
+            )
+        before = candidacy.status
+        candidacy.set_formal_by_election()
+        candidacy.save(update_fields=["status"])
+        _log(candidacy, action="确定为正式候选人", actor=actor, before=before, reason=reason)

@@ -7,6 +7,7 @@ from ballots.models import (
     VillagersNomination,
     VillagersRecall,
     VillagersRound,
+    VillagersWriteIn,
     VoteOfficial,
 )
 from ballots.villagers import vote as vv
@@ -58,7 +59,9 @@ def extras(world, personas):
         registered=3,
         proposed_on=datetime.date(2027, 3, 1),
     )
+    write_in = VillagersWriteIn.objects.create(election=election, name="另选某")
     return {
+        "v_write_in": write_in,
         "v_election": election,
         "v_nomination": nomination,
         "v_official": official,
@@ -171,6 +174,12 @@ def rows(expect):
                 discipline=404,
                 admin=302,
             ),
+        ),
+        "villagers:write-in-resolve": (
+            "post",
+            lambda w, x: f"{prefix}/{E(x)}/write-ins/{x['v_write_in'].pk}/",
+            {"id_number": ""},
+            write_post,
         ),
         "villagers:recalls": ("get", lambda w, x: f"{prefix}/{E(x)}/recalls/", None, page),
         "villagers:recall-vote": (

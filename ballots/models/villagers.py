@@ -342,6 +342,17 @@ class VillagersNomination(models.Model):
     )
     post = models.CharField("职位", max_length=20, choices=VillagersPost.choices)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # The person's candidacy for this post: one record, one history, with the candidates
+    # module (vetting, pledges, talks); the nomination adds the voters' nominators to it.
+    candidacy = models.ForeignKey(
+        "candidates.Candidacy",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="villagers_nominations",
+    )
+    # The name printed on the ballot once the formal list is fixed (same names told apart).
+    ballot_name = models.CharField("选票上的姓名", max_length=60, blank=True)
     nominators = models.PositiveIntegerField("提名人数")
     source = models.CharField("提名方式", max_length=10, choices=Source.choices)
     formal = models.BooleanField("正式候选人", default=False)
@@ -358,6 +369,34 @@ class VillagersNomination(models.Model):
                 violation_error_message="此人已被提名为该职位的候选人。",
             )
         ]
+
+
+class VillagersWriteIn(models.Model):
+    """A name voters wrote in (另选他人) that was elected: tied to a registered voter before the
+    result can be confirmed, so the new committee is people, not names."""
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="write_ins"
+    )
+    name = models.CharField("选票上写的姓名", max_length=60)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "另选他人"
+        verbose_name_plural = "另选他人"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "name"],
+                name="villagers_write_in_once",
+                violation_error_message="该姓名已登记。",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class NomineeRelative(models.Model):

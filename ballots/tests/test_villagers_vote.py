@@ -320,13 +320,27 @@ def test_approval_writes_the_term_and_dual_roles(world, staff, personas):
     assert roles == {world["unit_a1"].pk: (True, 2, 5)}
 
 
-def test_write_in_winner_must_be_found_among_voters(world, staff, personas):
+def test_write_in_winner_must_be_tied_to_a_voter_before_the_result(world, staff, personas):
     election, _ = counted_election(world, staff)
     _finish(election, staff, 赵磊=5, 无名氏=40)
     election.refresh_from_db()
-    with pytest.raises(DomainError, match="无名氏是另选他人，在选民名单中找不到此人"):
+    (write_in,) = vv.unresolved_write_ins(election)
+    assert write_in.name == "无名氏"
+    with pytest.raises(DomainError, match="另选他人当选的“无名氏”尚未确认是哪位登记选民"):
         vv.election_approve(election=election, actor=personas["leader_a"])
     assert not Term.objects.filter(body="villagers").exists()
+    stranger = PersonFactory(name="无名氏")
+    with pytest.raises(DomainError, match="不是本次选举的登记选民"):
+        vv.write_in_resolve(write_in=write_in, person=stranger)
+    voter = (
+        vv.registered_voters(election)
+        .exclude(person__in=election.nominations.values("person"))
+        .first()
+        .person
+    )
+    vv.write_in_resolve(write_in=write_in, person=voter)
+    term = vv.election_approve(election=election, actor=personas["leader_a"])
+    assert term.members.filter(person=voter).exists()
 
 
 @pytest.mark.parametrize(

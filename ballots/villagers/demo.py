@@ -207,7 +207,7 @@ def seed_villagers_vote(rnd, township, users) -> None:
             ).pk
             for k, p in enumerate(chosen)
         ]
-        vv.candidates_confirm(election=election, post=post, nomination_ids=ids)
+        vv.candidates_confirm(election=election, post=post, nomination_ids=ids, actor=staff)
     main = vv.box_add(election=election, kind="main", name=f"{unit.name}村委会中心会场")
     mobile = vv.box_add(election=election, kind="mobile", name="流动票箱（行动不便选民）")
     for p in men[-3:]:

@@ -57,6 +57,7 @@ urlpatterns = [
     path("rounds/<int:rid>/", vote.round_detail, name="round-detail"),
     path("rounds/<int:rid>/record.json", vote.round_record, name="round-record"),
     path("<int:pk>/approve/", vote.approve, name="approve"),
+    path("<int:pk>/write-ins/<int:wid>/", vote.write_in_resolve, name="write-in-resolve"),
     path("<int:pk>/recalls/", vote.recalls, name="recalls"),
     path("recalls/<int:rid>/vote/", vote.recall_vote, name="recall-vote"),
 ]

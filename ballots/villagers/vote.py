@@ -28,12 +28,19 @@ from ballots.models import (
     VillagersPost,
     VillagersRecall,
     VillagersRound,
+    VillagersWriteIn,
     VoteOfficial,
     VoterRegistration,
 )
+from ballots.naming import ballot_names, standing
 from ballots.record import RecordError, record_to_json_dict, validate_record
 from ballots.strokes import stroke_sort_key
 from ballots.villagers.setup import committee_remove_candidate
+from candidates.services import (
+    candidacies_formal_by_election,
+    candidacies_learn_outcome,
+    candidacy_for_nomination,
+)
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, parse_id_number
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember, UnitSeats
@@ -262,10 +269,19 @@ def nomination_add(
         raise DomainError(
             f"{person.name}是本次选举的{official.get_role_display()}，须先另行推选，再提名为候选人。"
         )
+    label = VillagersPost(post).label
+    candidacy = candidacy_for_nomination(
+        actor=actor,
+        unit=election.unit,
+        person=person,
+        post=TERM_POST[VillagersPost(post)],
+        reason=f"{VillagersNomination.Source(source).label}为{label}候选人，提名人数 {nominators}",
+    )
     nomination = VillagersNomination.objects.create(
         election=election,
         post=post,
         person=person,
+        candidacy=candidacy,
         nominators=nominators,
         source=source,
     )
@@ -291,17 +307,21 @@ def nomination_remove(*, nomination: VillagersNomination) -> None:
 
 @transaction.atomic
 def candidates_confirm(
-    *, election: VillagersElection, post: str, nomination_ids: Sequence[int]
+    *, election: VillagersElection, post: str, nomination_ids: Sequence[int], actor=None
 ) -> list[str]:
     """Fix the formal candidates of one post, with the pack's surplus and the women's rule."""
     election = _lock(election)
     _require_open(election)
     _require_no_rounds(election, "修改正式候选人")
+    if election.boxes.filter(entered_at__isnull=False).exists():
+        raise DomainError("已有投票点录入了计票结果，不能再修改正式候选人。")
     seats = seats_by_post(election)
     if post not in seats:
         raise DomainError(f"本次选举不单独选举{VillagersPost(post).label}。")
     chosen = list(
-        election.nominations.filter(post=post, pk__in=nomination_ids).select_related("person")
+        election.nominations.filter(post=post, pk__in=nomination_ids).select_related(
+            "person", "candidacy"
+        )
     )
     label = VillagersPost(post).label
     needed = candidates_needed(seats[post], election.pack.surplus_min_extra)
@@ -310,9 +330,9 @@ def candidates_confirm(
             f"{label}应选 {seats[post]} 名，正式候选人至少 {needed} 名（差额选举），"
             f"现只有 {len(chosen)} 名，还需 {needed - len(chosen)} 名。"
         )
-    names = [n.person.name for n in chosen]
-    if len(set(names)) != len(names):
-        raise DomainError(f"{label}正式候选人中有重名，请在姓名后加注区分后再确定。")
+    closed = [n.person.name for n in chosen if n.candidacy_id and n.candidacy.is_closed]
+    if closed:
+        raise DomainError(f"{'、'.join(closed)}的候选人资格已取消或已退出，不能确定为正式候选人。")
     if (
         post == VillagersPost.COMMITTEE_MEMBER
         and VillagersPost.WOMEN_MEMBER not in seats
@@ -324,13 +344,36 @@ def candidates_confirm(
         )
     election.nominations.filter(post=post).update(formal=False)
     election.nominations.filter(pk__in=[n.pk for n in chosen]).update(formal=True)
-    return sorted_names(names)
+    candidacies_formal_by_election(
+        actor=actor,
+        candidacies=[n.candidacy for n in chosen if n.candidacy_id],
+        reason=f"{election.committee_name}选举委员会确定{label}正式候选人",
+    )
+    printed = _print_names(election)
+    return sorted_names(printed[n.person_id] for n in chosen)
+
+
+def _print_names(election: VillagersElection) -> dict[int, str]:
+    """The printed name of every formal candidate of the election: one name per person
+    across posts, same names told apart; stored on the nominations."""
+    formal = list(election.nominations.filter(formal=True).select_related("person"))
+    people = {n.person_id: n.person for n in formal}
+    printed = ballot_names(standing(p) for p in people.values())
+    for n in formal:
+        if n.ballot_name != printed[n.person_id]:
+            n.ballot_name = printed[n.person_id]
+            n.save(update_fields=["ballot_name"])
+    return printed
 
 
 def formal_candidates(election: VillagersElection) -> dict[str, list[str]]:
+    """Each post's formal candidates, by the names printed on the ballot."""
     out: dict[str, list[str]] = {}
-    for post, name in election.nominations.filter(formal=True).values_list("post", "person__name"):
-        out.setdefault(post, []).append(name)
+    rows = election.nominations.filter(formal=True).values_list(
+        "post", "ballot_name", "person__name"
+    )
+    for post, printed, name in rows:
+        out.setdefault(post, []).append(printed or name)
     return {post: sorted_names(names) for post, names in out.items()}
 
 
@@ -652,8 +695,24 @@ def election_count(*, election: VillagersElection, actor) -> list[VillagersRound
     setup = setup_for(election)
     setup.counted_at = timezone.now()
     setup.save(update_fields=["counted_at"])
+    _note_write_ins(election)
     _refresh_status(election)
     return rounds
+
+
+def _note_write_ins(election: VillagersElection) -> None:
+    """Elected names that are not printed on the ballot: to be tied to a voter."""
+    printed = set(
+        election.nominations.filter(formal=True)
+        .exclude(ballot_name="")
+        .values_list("ballot_name", flat=True)
+    ) | set(
+        election.nominations.filter(formal=True, ballot_name="").values_list(
+            "person__name", flat=True
+        )
+    )
+    for name in sorted(_elected_names(election) - printed):
+        VillagersWriteIn.objects.get_or_create(election=election, name=name)
 
 
 def _follow_up(rnd: VillagersRound, result: counting.CountResult, election) -> None:
@@ -744,6 +803,7 @@ def round_enter(
     result = _count(rnd, election)
     rnd.save()
     _follow_up(rnd, result, election)
+    _note_write_ins(election)
     _refresh_status(election)
     return rnd
 
@@ -761,28 +821,57 @@ def round_record_json(rnd: VillagersRound) -> dict:
 # --- Results -------------------------------------------------------------------------------------
 
 
-def _persons_by_name(election: VillagersElection, names: Iterable[str]) -> dict[str, Person]:
-    """Elected names to persons: formal candidates first, then registered voters (write-ins)."""
-    names = set(names)
+def elected_people(election: VillagersElection) -> dict[str, Person]:
+    """Each elected name to its person: a formal candidate by the name printed for them, or a
+    write-in by the voter it was tied to. Refuses while a write-in is not yet tied."""
+    names = _elected_names(election)
     found: dict[str, Person] = {}
-    for n in election.nominations.filter(formal=True, person__name__in=names).select_related(
-        "person"
-    ):
-        found.setdefault(n.person.name, n.person)
-    rest = names - set(found)
-    if rest:
-        voters: dict[str, list[Person]] = {}
-        for reg in (
-            registered_voters(election).filter(person__name__in=rest).select_related("person")
-        ):
-            voters.setdefault(reg.person.name, []).append(reg.person)
-        for name in sorted(rest):
-            people = voters.get(name, [])
-            if len(people) != 1:
-                why = "在选民名单中找不到此人" if not people else "选民名单中有重名"
-                raise DomainError(f"当选人{name}是另选他人，{why}，请核实后再确认结果。")
-            found[name] = people[0]
-    return found
+    for n in election.nominations.filter(formal=True).select_related("person"):
+        found.setdefault(n.ballot_name or n.person.name, n.person)
+    for w in election.write_ins.select_related("person"):
+        if w.person is not None:
+            found.setdefault(w.name, w.person)
+    missing = sorted(names - set(found))
+    if missing:
+        shown = "、".join(f"“{n}”" for n in missing)
+        raise DomainError(f"另选他人当选的{shown}尚未确认是哪位登记选民，不能确认结果。")
+    return {name: found[name] for name in names}
+
+
+def voter_by_id_number(election: VillagersElection, number: str) -> VoterRegistration | None:
+    """The election's active registration of the person with this ID number, if any."""
+    number = (number or "").strip().upper()
+    if not number:
+        return None
+    return (
+        registered_voters(election)
+        .filter(person__id_number_hash=crypto.blind_index(number, purpose="id"))
+        .select_related("person")
+        .first()
+    )
+
+
+def unresolved_write_ins(election: VillagersElection) -> list[VillagersWriteIn]:
+    elected = _elected_names(election)
+    return [w for w in election.write_ins.filter(person__isnull=True) if w.name in elected]
+
+
+@transaction.atomic
+def write_in_resolve(*, write_in: VillagersWriteIn, person: Person) -> VillagersWriteIn:
+    """Say which registered voter an elected write-in is."""
+    write_in = VillagersWriteIn.objects.select_for_update().get(pk=write_in.pk)
+    election = _lock(write_in.election)
+    if election.status == VillagersElection.Status.APPROVED:
+        raise DomainError("选举结果已确认，不能再修改。")
+    if not registered_voters(election).filter(person=person).exists():
+        raise DomainError(f"{person.name}不是本次选举的登记选民，不能当选。")
+    if election.nominations.filter(formal=True, person=person).exists():
+        raise DomainError(f"{person.name}是正式候选人，其得票已按选票上的姓名计算。")
+    if election.write_ins.filter(person=person).exclude(pk=write_in.pk).exists():
+        raise DomainError(f"{person.name}已对应另一个另选他人的姓名。")
+    write_in.person = person
+    write_in.save(update_fields=["person"])
+    return write_in
 
 
 @transaction.atomic
@@ -796,7 +885,7 @@ def election_approve(*, election: VillagersElection, actor) -> Term:
     elected = elected_by_post(election)
     if not elected.get(VillagersPost.DIRECTOR):
         raise DomainError("尚未选出主任，不能确认结果。")
-    persons = _persons_by_name(election, [n for names in elected.values() for n in names])
+    persons = elected_people(election)
     term, _ = Term.objects.update_or_create(
         unit=election.unit,
         body=Body.VILLAGERS,
@@ -814,6 +903,13 @@ def election_approve(*, election: VillagersElection, actor) -> Term:
     setup.save(update_fields=["approved_by", "approved_at"])
     election.status = VillagersElection.Status.APPROVED
     election.save(update_fields=["status"])
+    candidacies_learn_outcome(
+        actor=actor,
+        round_id=election.round_id,
+        unit_id=election.unit_id,
+        body=Body.VILLAGERS,
+        posts=dict(term.members.values_list("person_id", "post")),
+    )
     return term
 
 

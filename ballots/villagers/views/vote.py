@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ballots.models import (
@@ -116,6 +116,7 @@ def vote_detail(request, pk):
             ),
             boxes=list(election.boxes.all()),
             registered=vv.registered_voters(election).count(),
+            write_ins=vv.unresolved_write_ins(election),
             members=_members(election).annotate(
                 recalled=Exists(
                     VillagersRecall.objects.filter(member=OuterRef("pk"), status="passed")
@@ -224,7 +225,9 @@ def candidates_confirm(request, pk, post):
         raise Http404
     ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
     try:
-        names = vv.candidates_confirm(election=election, post=post, nomination_ids=ids)
+        names = vv.candidates_confirm(
+            election=election, post=post, nomination_ids=ids, actor=request.user
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -575,3 +578,24 @@ def recall_vote(request, rid):
         else:
             messages.success(request, vv.recall_verdict(recall))
     return redirect("villagers:recalls", pk=recall.election_id)
+
+
+@login_required
+@require_POST
+def write_in_resolve(request, pk, wid):
+    """Say which registered voter an elected write-in is (before the result is confirmed)."""
+    election = access.election_for_user(request.user, pk, write=True, vote=True)
+    write_in = get_object_or_404(election.write_ins, pk=wid)
+    registration = vv.voter_by_id_number(election, request.POST.get("id_number", ""))
+    if registration is None:
+        messages.error(request, "请填写该当选人的公民身份号码：须是本次选举的登记选民。")
+    else:
+        try:
+            vv.write_in_resolve(write_in=write_in, person=registration.person)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"已确认另选他人“{write_in.name}”为登记选民{registration.person.name}。"
+            )
+    return redirect("villagers:vote-detail", pk=election.pk)

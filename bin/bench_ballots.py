@@ -219,11 +219,41 @@ def delete_congress(unit) -> int:
     return deleted
 
 
+def formal_candidates(unit, user) -> list:
+    """The unit's formal candidates for the committee: nine entitled members of the roster
+    (made formal directly: the candidates' workflow is measured by its own benchmark)."""
+    from django.utils import timezone
+
+    from candidates.models import Candidacy
+    from renewal.selectors import active_round
+
+    rnd = active_round(unit.county_id)
+    today = timezone.localdate()
+    members = [
+        m
+        for m in unit.branch.members.select_related("person").order_by("joined_on", "id")
+        if m.entitled_on(today)
+    ]
+    people = [m.person for m in members[: len(CANDIDATES)]]
+    for person in people:
+        Candidacy.objects.get_or_create(
+            round=rnd,
+            unit=unit,
+            person=person,
+            body="party",
+            post="party_member",
+            status="formal",
+            defaults={"created_by": user},
+        )
+    scrutineers = [m.person for m in members[len(CANDIDATES) : len(CANDIDATES) + 2]]
+    return people, scrutineers
+
+
 def vote_plan(names: list[str], present: int) -> tuple[dict, int]:
     """The paper count for the round's candidates (in their printed order)."""
     invalid = 2
     valid = present - invalid
-    shares = dict(zip(CANDIDATES, [0.95, 0.9, 0.86, 0.8, 0.74, 0.68, 0.6, 0.38, 0.25], strict=True))
+    shares = dict(zip(names, [0.95, 0.9, 0.86, 0.8, 0.74, 0.68, 0.6, 0.38, 0.25], strict=False))
     data = {
         "ballots_issued": present,
         "returned": present,
@@ -240,10 +270,12 @@ def vote_plan(names: list[str], present: int) -> tuple[dict, int]:
     return data, valid
 
 
-def run_flow(client, unit, active_round) -> tuple[dict, dict]:
+def run_flow(client, unit, active_round, people, scrutineers) -> tuple[dict, dict]:
     """One congress from creation to the counted result: per-step numbers, and checks."""
     from django.db import connection
+    from django.utils import timezone
 
+    from ballots.congress import services
     from ballots.models import Congress, ElectionRound
 
     out: dict[str, dict] = {}
@@ -273,9 +305,11 @@ def run_flow(client, unit, active_round) -> tuple[dict, dict]:
     call(
         "create",
         f"/units/{unit.pk}/congress/new/",
-        {"held_on": "2027-03-15", "place": "村委会会议室", "chair": "王书记"},
+        {"held_on": timezone.localdate().isoformat(), "place": "村委会会议室", "chair": "王书记"},
     )
     congress = Congress.objects.get(round=active_round, unit=unit)
+    for person, role in zip(scrutineers, ("chief", "teller"), strict=True):
+        services.scrutineer_add(congress=congress, person=person, role=role)
     call("attendance_get", f"/congresses/{congress.pk}/attendance/")
     rows = list(congress.attendance.order_by("id"))
     voting = [a for a in rows if a.can_vote]
@@ -293,7 +327,12 @@ def run_flow(client, unit, active_round) -> tuple[dict, dict]:
     call(
         "round_create",
         f"/congresses/{congress.pk}/rounds/",
-        {"kind": "committee", "seats": SEATS, "candidates": "\n".join(CANDIDATES)},
+        {
+            "which": "committee",
+            "committee-kind": "committee",
+            "committee-seats": SEATS,
+            "committee-people": [p.pk for p in people],
+        },
     )
     rnd = congress.rounds.order_by("number").first()
     if rnd is None:
@@ -326,13 +365,14 @@ def step_congress(args) -> dict:
     unit = bench_unit(user, args.members)
     roster = top_up_roster(unit, args.members)
     rnd = active_round(unit.county_id)
+    people, scrutineers = formal_candidates(unit, user)
     client = Client()
     client.force_login(user)
     baseline = rss_now()
     runs, checks, failures = [], [], []
     for rep in range(args.warmup + args.reps):
         delete_congress(unit)
-        steps, check = run_flow(client, unit, rnd)
+        steps, check = run_flow(client, unit, rnd, people, scrutineers)
         bad = [f"{k}: HTTP {v['status']}" for k, v in steps.items() if not v["ok"]]
         if len(steps) != len(STEPS):
             bad.append(check.get("error", "流程未走完"))

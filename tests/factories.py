@@ -106,7 +106,7 @@ def villagers_election(unit, rnd, *, voters=0, names=(), women=(), day=None, **p
         round=rnd,
         unit=unit,
         pack=pack,
-        election_day=day or datetime.date(2026, 12, 6),
+        election_day=day or datetime.date(2026, 11, 29),
         status=VillagersElection.Status.NOMINATING,
     )
     people = {}
@@ -144,9 +144,8 @@ def make_formal(unit, people, *, secretary=None) -> None:
             )
 
 
-def formal_party_candidates(unit, names, *, secretary: str = "") -> list:
-    """New people named ``names`` on the unit's roster (full members), each with a formal
-    candidacy for the party committee (``secretary`` also for the secretary's post)."""
+def roster_members(unit, names) -> list:
+    """New people named ``names``, full members on the unit's roster."""
     from renewal.models import PartyMember
 
     people = []
@@ -156,6 +155,13 @@ def formal_party_candidates(unit, names, *, secretary: str = "") -> list:
             branch=unit.branch, person=person, status="full", joined_on=datetime.date(2000, 1, 1)
         )
         people.append(person)
+    return people
+
+
+def formal_party_candidates(unit, names, *, secretary: str = "") -> list:
+    """New people named ``names`` on the unit's roster (full members), each with a formal
+    candidacy for the party committee (``secretary`` also for the secretary's post)."""
+    people = roster_members(unit, names)
     chosen = next((p for p in people if p.name == secretary), None)
     make_formal(unit, people, secretary=chosen)
     return people

@@ -3,13 +3,14 @@
 import datetime
 
 from ballots.congress import services as bs
-from tests.factories import formal_party_candidates
+from tests.factories import formal_party_candidates, roster_members
 
 NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 
 def ballots_extras(world, personas):
     people = formal_party_candidates(world["unit_a1"], NAMES)
+    scrutineers = roster_members(world["unit_a1"], ["监票甲", "计票乙"])
     congress = bs.congress_create(
         unit=world["unit_a1"], held_on=datetime.date(2026, 11, 20), place="会议室", chair="王"
     )
@@ -21,8 +22,11 @@ def ballots_extras(world, personas):
             for a in congress.attendance.all()
         ],
     )
+    bs.scrutineer_add(congress=congress, person=scrutineers[0], role="chief")
+    bs.scrutineer_add(congress=congress, person=scrutineers[1], role="teller")
     rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=people)
     rnd = bs.round_enter(
+        acknowledged=True,
         actor=personas["staff_a"],
         rnd=rnd,
         version=rnd.version,
@@ -66,6 +70,14 @@ def rows(expect):
         "ballots:scrutineer-add": (
             "post",
             lambda w, x: f"/congresses/{K(x)}/scrutineers/",
+            {},
+            write_post,
+        ),
+        "ballots:scrutineer-remove": (
+            "post",
+            lambda w, x: (
+                f"/congresses/{K(x)}/scrutineers/{x['congress'].scrutineers.first().pk}/remove/"
+            ),
             {},
             write_post,
         ),

@@ -6,7 +6,7 @@ import pytest
 
 from ballots.congress import services as bs
 from tests.browser import log_in
-from tests.factories import add_roster, formal_party_candidates
+from tests.factories import add_roster, formal_party_candidates, roster_members
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,14 +14,18 @@ NAMES = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆"]
 
 
 def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):
-    add_roster(world["unit_a1"].branch, 4)
+    add_roster(world["unit_a1"].branch, 2)
     formal_party_candidates(world["unit_a1"], NAMES)
+    scrutineers = roster_members(world["unit_a1"], ["监票甲", "计票乙"])
     congress = bs.congress_create(
         unit=world["unit_a1"],
         held_on=datetime.date(2026, 11, 20),
         place="村委会会议室",
         chair="王书记",
     )
+
+    bs.scrutineer_add(congress=congress, person=scrutineers[0], role="chief")
+    bs.scrutineer_add(congress=congress, person=scrutineers[1], role="teller")
 
     log_in(page, live_server, "staff_a", PASSWORD)
 
@@ -54,6 +58,12 @@ def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):
     assert page.input_value("input[aria-label='王建国赞成']") == "9"  # typed values kept
 
     page.fill("input[aria-label='张伟反对']", "1")
+    page.click("button:has-text('保存并计票')")
+    # Only the for votes (and one against) were typed: the page asks the clerk to confirm.
+    page.wait_for_selector("#tally-warnings")
+    assert "少于有效票 9 张" in page.inner_text("#tally-warnings")
+    assert page.input_value("input[aria-label='王建国赞成']") == "9"
+    page.check("#acknowledge")
     page.click("button:has-text('保存并计票')")
     page.wait_for_selector("#verdict")
     verdict = page.inner_text("#verdict")

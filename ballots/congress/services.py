@@ -188,9 +188,27 @@ def _standing_people(congress: Congress) -> set[int]:
     )
 
 
+def _require_setup_open(congress: Congress) -> None:
+    """Set-up (rounds, scrutineers) is the meeting's own business until it reports."""
+    congress.require_unlocked()
+    if congress.status == Congress.Status.REPORTED:
+        raise DomainError("选举结果已报批，大会的选举设置已锁定。")
+
+
+def counting_started(congress: Congress) -> bool:
+    return TallyEntry.objects.filter(round__congress=congress).exists()
+
+
 @transaction.atomic
 def scrutineer_add(*, congress: Congress, person, role: str) -> Scrutineer:
-    congress.require_unlocked()
+    congress = Congress.objects.select_for_update().get(pk=congress.pk)
+    _require_setup_open(congress)
+    member = congress.attendance.filter(member__person=person).select_related("member").first()
+    if member is not None and not member.member.entitled_on(congress.held_on):
+        raise DomainError(
+            f"{person.name}：{member.member.entitlement(congress.held_on)}，"
+            "不能担任监票人或计票人。"
+        )
     standing = Candidacy.objects.filter(
         round=congress.round, unit=congress.unit, person=person, body=Body.PARTY
     ).exclude(status__in=Candidacy.CLOSED)
@@ -199,6 +217,26 @@ def scrutineer_add(*, congress: Congress, person, role: str) -> Scrutineer:
     if Scrutineer.objects.filter(congress=congress, person=person).exists():
         raise DomainError(f"{person.name}已是本次大会的监票或计票人员。")
     return Scrutineer.objects.create(congress=congress, person=person, role=role)
+
+
+@transaction.atomic
+def scrutineer_remove(*, scrutineer: Scrutineer) -> None:
+    """A scrutineer or teller may be replaced until the first count is entered."""
+    congress = Congress.objects.select_for_update().get(pk=scrutineer.congress_id)
+    _require_setup_open(congress)
+    if counting_started(congress):
+        raise DomainError("已开始录入计票结果，监票人、计票人不能再更换。")
+    scrutineer.delete()
+
+
+def scrutiny_missing(congress: Congress) -> str | None:
+    """Why the votes of the congress may not be counted yet, or None."""
+    roles = set(congress.scrutineers.values_list("role", flat=True))
+    if not roles & {Scrutineer.Role.CHIEF, Scrutineer.Role.SCRUTINEER}:
+        return "尚未推选监票人，不能计票。"
+    if Scrutineer.Role.TELLER not in roles:
+        return "尚未推选计票人，不能计票。"
+    return None
 
 
 # --- Rounds -----------------------------------------------------------------------------------
@@ -345,6 +383,29 @@ def _post_candidacy(candidacies: list[Candidacy], post: str) -> Candidacy | None
 # --- Entry and counting --------------------------------------------------------------------------
 
 
+class TallyWarnings(DomainError):
+    """Figures that may be right but look wrong: the clerk checks the tally sheet and says so."""
+
+    def __init__(self, warnings: list[str]):
+        super().__init__("请核对以下数字：" + " ".join(warnings))
+        self.warnings = warnings
+
+
+def tally_warnings(rnd: ElectionRound, totals: dict) -> list[str]:
+    """A printed name whose for + against + abstain is below the valid ballots: every valid
+    ballot marks every printed name, so the tally sheet may have lost some marks."""
+    valid = totals.get("returned", 0) - totals.get("invalid", 0)
+    warnings = []
+    for name in rnd.candidates:
+        f, a, b = (totals[k].get(name, 0) for k in ("for", "against", "abstain"))
+        if f + a + b < valid:
+            warnings.append(
+                f"{name} 的赞成 {f}、反对 {a}、弃权 {b} 合计 {f + a + b}，少于有效票 {valid} 张，"
+                "请核对计票单是否漏记。"
+            )
+    return [f"（警告 {i}）{w}" for i, w in enumerate(warnings, start=1)]
+
+
 def validate_totals(
     rnd: ElectionRound, *, ballots_issued: int, present: int, totals: dict
 ) -> list[str]:
@@ -452,12 +513,20 @@ def round_enter(
     ballots_issued: int,
     totals: dict | None = None,
     ballots: list | None = None,
+    acknowledged: bool = False,
 ) -> ElectionRound:
-    """Record a count; with double entry, the second account's entry must match the first."""
+    """Record a count; with double entry, the second account's entry must match the first.
+    Figures that only look wrong (tally_warnings) are saved once the clerk acknowledges them."""
     rnd = ElectionRound.objects.select_for_update().select_related("congress__unit").get(pk=rnd.pk)
     rnd.congress.require_unlocked()
     if rnd.status == ElectionRound.Status.COUNTED:
         raise DomainError("本轮已计票，不能再录入。")
+    held_on = rnd.congress.held_on
+    if timezone.localdate() < held_on:
+        raise DomainError(f"大会定于 {held_on:%Y-%m-%d} 召开，会议召开前不能录入计票结果。")
+    missing = scrutiny_missing(rnd.congress)
+    if missing:
+        raise DomainError(missing)
     if rnd.version != version:
         raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
     expected, present = electorate(rnd, ballots_issued=ballots_issued)
@@ -471,6 +540,9 @@ def round_enter(
     problems = validate_totals(rnd, ballots_issued=ballots_issued, present=present, totals=shown)
     if problems:
         raise DomainError("录入有误，未保存：" + " ".join(problems))
+    warnings = tally_warnings(rnd, totals) if totals is not None else []
+    if warnings and not acknowledged:
+        raise TallyWarnings(warnings)
     rnd.version += 1
     if rnd.double_entry:
         first = rnd.entries.first()
@@ -717,6 +789,8 @@ def congress_report(*, congress: Congress, notice_start: datetime.date) -> Congr
     """Report to the township and publish the result for at least 5 working days."""
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     congress.require_unlocked()
+    if notice_start < congress.held_on:
+        raise DomainError(f"公示开始日期不能早于大会召开日期 {congress.held_on:%Y-%m-%d}。")
     rounds = list(congress.rounds.all())
     done = (ElectionRound.Status.COUNTED, ElectionRound.Status.SEATS_REDUCED)
     if not rounds or any(r.status not in done for r in rounds):

@@ -11,6 +11,11 @@ urlpatterns = [
     path("congresses/<int:pk>/attendance/", views.congress_attendance, name="congress-attendance"),
     path("congresses/<int:pk>/quorum/", views.congress_quorum, name="congress-quorum"),
     path("congresses/<int:pk>/scrutineers/", views.scrutineer_add, name="scrutineer-add"),
+    path(
+        "congresses/<int:pk>/scrutineers/<int:scrutineer_pk>/remove/",
+        views.scrutineer_remove,
+        name="scrutineer-remove",
+    ),
     path("congresses/<int:pk>/rounds/", views.round_create, name="round-create"),
     path("congresses/<int:pk>/report/", views.congress_report, name="congress-report"),
     path("congresses/<int:pk>/report.pdf", views.congress_report_pdf, name="congress-report-pdf"),

@@ -76,6 +76,7 @@ def congress_detail(request, pk):
             "elected": services.elected_members(congress),
             "write_ins": services.unresolved_write_ins(congress),
             "write_in_members": services.write_in_choices(congress),
+            "counting_started": services.counting_started(congress),
             "can_write": can_write and not congress.is_locked,
             "can_approve": access.can_approve(request.user, congress),
             "can_reopen": access.can_reopen(request.user, congress) and congress.is_locked,
@@ -261,7 +262,7 @@ def round_create(request, pk):
 def round_detail(request, pk):
     rnd = access.round_for_user(request.user, pk, write=request.method == "POST")
     congress = rnd.congress
-    problems = []
+    problems, warnings = [], []
     if request.method == "POST":
         issued, totals, problems = parse_totals(rnd.candidates, request.POST)
         ballots = None
@@ -280,7 +281,10 @@ def round_detail(request, pk):
                     ballots_issued=issued,
                     totals=totals,
                     ballots=ballots,
+                    acknowledged=request.POST.get("acknowledge") == "on",
                 )
+            except services.TallyWarnings as exc:
+                warnings = exc.warnings
             except DomainError as exc:
                 problems = [str(exc)]
             else:
@@ -320,6 +324,7 @@ def round_detail(request, pk):
             "rows": rows,
             "write_ins": write_ins,
             "problems": problems,
+            "warnings": warnings,
             "post": request.POST,
             "following": rnd.following.all(),
             "can_write": access.can_write_unit(request.user, congress.unit)
@@ -530,3 +535,19 @@ def write_in_resolve(request, pk, entrant_pk):
                 request, f"已确认另选他人“{entrant.name}”为{form.cleaned_data['person'].name}。"
             )
     return redirect("ballots:congress-detail", pk=rnd.congress_id)
+
+
+@login_required
+@require_POST
+def scrutineer_remove(request, pk, scrutineer_pk):
+    congress = access.congress_for_user(request.user, pk, write=True)
+    scrutineer = get_object_or_404(congress.scrutineers.select_related("person"), pk=scrutineer_pk)
+    try:
+        services.scrutineer_remove(scrutineer=scrutineer)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"已取消{scrutineer.person.name}的{scrutineer.get_role_display()}职责。"
+        )
+    return redirect("ballots:congress-detail", pk=congress.pk)

@@ -25,12 +25,16 @@ def congress(world):
         member.person.name = name
         member.person.save(update_fields=["name"])
     make_formal(unit, [m.person for m in members[: len(NAMES)]])
-    return bs.congress_create(
+    congress = bs.congress_create(
         unit=world["unit_a1"],
         held_on=datetime.date(2026, 11, 20),
         place="村委会会议室",
         chair="王书记",
     )
+    # Two members who are not candidates oversee and count the votes.
+    for member, role in zip(members[len(NAMES) :], ("chief", "teller"), strict=False):
+        bs.scrutineer_add(congress=congress, person=member.person, role=role)
+    return congress
 
 
 def attend(congress, present: int, excluded: int = 0):
@@ -118,8 +122,12 @@ def test_secretary_round_is_single_candidate(congress):
 
 
 def enter(rnd, user, issued, t):
+    """Enter a count; the examples give only the for votes, so the clerk acknowledges that
+    against and abstain were not counted (see the test of the warnings)."""
     rnd.refresh_from_db()
-    return bs.round_enter(actor=user, rnd=rnd, version=rnd.version, ballots_issued=issued, totals=t)
+    return bs.round_enter(
+        actor=user, rnd=rnd, version=rnd.version, ballots_issued=issued, totals=t, acknowledged=True
+    )
 
 
 def test_elected_round(congress, personas):
@@ -224,7 +232,14 @@ def test_two_accounts_saving_at_once_count_once(congress, personas):
     def save(user):
         try:
             barrier.wait()
-            bs.round_enter(actor=user, rnd=rnd, version=rnd.version, ballots_issued=10, totals=t)
+            bs.round_enter(
+                actor=user,
+                rnd=rnd,
+                version=rnd.version,
+                ballots_issued=10,
+                totals=t,
+                acknowledged=True,
+            )
             outcomes.append("saved")
         except DomainError as exc:
             outcomes.append(str(exc))
@@ -418,3 +433,70 @@ def test_name_the_font_cannot_print_gives_a_message(client, congress, personas):
     response = client.get(f"/congress-rounds/{rnd.pk}/ballots.pdf", follow=True)
     assert response.status_code == 200
     assert "内置字体缺少以下字符" in response.content.decode()
+
+
+def test_a_short_tally_row_is_saved_only_once_the_clerk_acknowledges_it(congress, personas):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
+    short = {
+        "returned": 10,
+        "invalid": 0,
+        "for": {"王建国": 9, "李秀英": 8, "张伟": 7, "刘洋": 6, "陈静": 6, "杨帆": 3},
+        "against": {"王建国": 1, "李秀英": 2, "张伟": 3, "刘洋": 4, "陈静": 4},
+        "abstain": {"杨帆": 6},
+    }
+    with pytest.raises(bs.TallyWarnings) as caught:
+        bs.round_enter(
+            actor=personas["staff_a"], rnd=rnd, version=rnd.version, ballots_issued=10, totals=short
+        )
+    assert caught.value.warnings == [
+        "（警告 1）杨帆 的赞成 3、反对 0、弃权 6 合计 9，少于有效票 10 张，请核对计票单是否漏记。"
+    ]
+    rnd.refresh_from_db()
+    assert rnd.status == "open" and not rnd.entries.exists()
+    rnd = bs.round_enter(
+        actor=personas["staff_a"],
+        rnd=rnd,
+        version=rnd.version,
+        ballots_issued=10,
+        totals=short,
+        acknowledged=True,
+    )
+    assert rnd.status == "counted"
+
+
+def test_counting_needs_scrutineers_and_the_meeting_day(world, personas):
+    unit = world["unit_a1"]
+    people = formal_party_candidates(unit, NAMES)
+    congress = bs.congress_create(
+        unit=unit,
+        held_on=datetime.date.today() + datetime.timedelta(days=3),
+        place="会议室",
+        chair="王",
+    )
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=people)
+    t = totals(5, **dict.fromkeys(NAMES[:5], 5))
+    with pytest.raises(DomainError, match="会议召开前不能录入计票结果"):
+        bs.round_enter(
+            actor=personas["staff_a"], rnd=rnd, version=rnd.version, ballots_issued=5, totals=t
+        )
+    Congress.objects.filter(pk=congress.pk).update(held_on=datetime.date(2026, 11, 20))
+    with pytest.raises(DomainError, match="尚未推选监票人"):
+        bs.round_enter(
+            actor=personas["staff_a"], rnd=rnd, version=rnd.version, ballots_issued=5, totals=t
+        )
+
+
+def test_scrutineers_are_entitled_members_and_leave_before_the_count(congress, personas):
+    probationer = congress.attendance.get(member__status="probationary").member.person
+    with pytest.raises(DomainError, match="预备党员，没有表决权"):
+        bs.scrutineer_add(congress=congress, person=probationer, role="teller")
+    teller = congress.scrutineers.get(role="teller")
+    bs.scrutineer_remove(scrutineer=teller)
+    assert not congress.scrutineers.filter(role="teller").exists()
+    bs.scrutineer_add(congress=congress, person=teller.person, role="teller")
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
+    enter(rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6))
+    with pytest.raises(DomainError, match="已开始录入计票结果"):
+        bs.scrutineer_remove(scrutineer=congress.scrutineers.get(role="teller"))

@@ -8,6 +8,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from ballots.models import VillagersElection, VillagersRulePack, VoterRegistration
 from ballots.villagers import setup
@@ -124,7 +125,10 @@ def _seed_unit(rnd, unit, staff, day, published, index):
 
 
 # --- The vote: one village voted, counted and confirmed ---------------------------------------
-DEMO_DAY = datetime.date(2026, 12, 6)
+def _demo_day() -> datetime.date:
+    """The demo village voted two days before the demo was built (a vote is entered and
+    counted only once its day has come)."""
+    return timezone.localdate() - datetime.timedelta(days=2)
 
 
 def _pack():
@@ -164,7 +168,7 @@ def seed_villagers_vote(rnd, township, users) -> None:
             round=rnd,
             unit=unit,
             pack=_pack(),
-            election_day=DEMO_DAY,
+            election_day=_demo_day(),
             status=VillagersElection.Status.NOMINATING,
         )
     registered_elsewhere = VoterRegistration.objects.filter(round=rnd).values("person_id")

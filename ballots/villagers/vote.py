@@ -190,6 +190,12 @@ def registered_voters(election: VillagersElection):
     return VoterRegistration.objects.filter(election=election, is_active=True)
 
 
+def _require_voted(election: VillagersElection, what: str) -> None:
+    """Nothing of the vote is entered, counted or confirmed before the election day."""
+    if timezone.localdate() < election.election_day:
+        raise DomainError(f"选举日为 {election.election_day:%Y-%m-%d}，选举日之前不能{what}。")
+
+
 def _require_open(election: VillagersElection) -> None:
     if election.status == VillagersElection.Status.APPROVED:
         raise DomainError("选举结果已确认，已锁定，不能再修改。")
@@ -504,6 +510,7 @@ def box_enter(
     _require_no_rounds(election, "修改投票点的计票结果")
     if box.version != version:
         raise DomainError("其他人刚刚录入了该投票点的结果，您的录入未保存。请刷新页面后核对。")
+    _require_voted(election, "录入投票结果")
     blocker = box_blocker(box)
     if blocker:
         raise DomainError(blocker)
@@ -649,6 +656,7 @@ def election_count(*, election: VillagersElection, actor) -> list[VillagersRound
     election = _lock(election)
     _require_open(election)
     _require_no_rounds(election, "重复计票")
+    _require_voted(election, "计票")
     boxes = list(election.boxes.all())
     if not boxes:
         raise DomainError("尚未设立投票点。")
@@ -882,6 +890,7 @@ def election_approve(*, election: VillagersElection, actor) -> Term:
         raise DomainError("选举结果已确认。")
     if election.status != VillagersElection.Status.COUNTED:
         raise DomainError("尚未完成计票（或还有待进行的重新投票、另行选举），不能确认结果。")
+    _require_voted(election, "确认选举结果")
     elected = elected_by_post(election)
     if not elected.get(VillagersPost.DIRECTOR):
         raise DomainError("尚未选出主任，不能确认结果。")

@@ -9,7 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ballots.congress.figures import congress_held_units, villagers_approved_units
-from ballots.models import CountyVillagersRules, VillagersElection, VillagersRound
+from ballots.models import (
+    CountyVillagersRules,
+    VillagersElection,
+    VillagersRound,
+    VoterRegistration,
+)
 from ballots.tests.villagers_vote_helpers import (
     DIRECTORS,
     MAIN_VOTES,
@@ -137,7 +142,7 @@ def test_candidates_and_their_relatives_cannot_scrutinise(world, staff):
         person=people["王建国"],
         nominators=10,
         source="joint",
-        relatives=[("周一", relative.id_number), ("冯四", "")],
+        relatives=[("周一", relative.id_number), ("冯四", people["冯四"].id_number)],
         actor=staff,
     )
     with pytest.raises(DomainError, match="王建国是候选人"):
@@ -147,6 +152,12 @@ def test_candidates_and_their_relatives_cannot_scrutinise(world, staff):
     with pytest.raises(DomainError, match="冯四是候选人王建国的近亲属"):
         vv.official_add(election=election, person=people["冯四"], role="recorder")
     vv.official_add(election=election, person=people["吴二"], role="recorder")
+    # Relatives are told apart by ID number: another villager named 周一 may scrutinise.
+    namesake = PersonFactory(name="周一")
+    VoterRegistration.objects.create(
+        election=election, round=election.round, person=namesake, category="resident"
+    )
+    vv.official_add(election=election, person=namesake, role="scrutineer")
 
 
 def test_mobile_box_needs_three_scrutineers_before_entry(world, staff):

@@ -210,7 +210,7 @@ class NominationForm(Form):
         label="近亲属",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一人：姓名，可空格后接身份证号。近亲属不得担任监票人、计票人。",
+        help_text="每行一人：姓名，空格后接公民身份号码。近亲属不得担任监票人、计票人、记录人。",
     )
 
     def __init__(self, *args, election, posts, **kwargs):

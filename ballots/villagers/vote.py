@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ballots import counting
@@ -223,22 +222,22 @@ def _leave_committee(election, person, *, actor) -> None:
 
 
 def parse_relatives(text: str) -> list[tuple[str, str]]:
-    """One relative a line: "姓名" or "姓名 身份证号"."""
+    """One relative a line: "姓名 身份证号". The ID number is what identifies the relative
+    when someone is proposed as a scrutineer (a same-name villager is someone else)."""
     out = []
     for line in (text or "").splitlines():
         parts = line.replace("，", " ").replace(",", " ").split()
         if not parts:
             continue
-        if len(parts) > 2:
+        if len(parts) != 2:
             raise DomainError(
-                f"近亲属“{line.strip()}”格式不对：每行写一人，姓名后可空格接身份证号。"
+                f"近亲属“{line.strip()}”格式不对：每行写一人，姓名后空格接公民身份号码。"
             )
-        name, id_number = parts[0], ""
-        if len(parts) == 2:
-            try:
-                id_number = parse_id_number(parts[1]).number
-            except IdNumberError as exc:
-                raise DomainError(f"近亲属{name}：{exc}") from None
+        name = parts[0]
+        try:
+            id_number = parse_id_number(parts[1]).number
+        except IdNumberError as exc:
+            raise DomainError(f"近亲属{name}：{exc}") from None
         out.append((name[:40], id_number))
     return out
 
@@ -391,7 +390,7 @@ def _barred_reason(election: VillagersElection, person: Person) -> str | None:
         return f"{person.name}是候选人，不能担任监票人、计票人或记录人。"
     relative = (
         NomineeRelative.objects.filter(nomination__election=election)
-        .filter(Q(id_number_hash=person.id_number_hash) | Q(name=person.name, id_number_hash=""))
+        .filter(id_number_hash=person.id_number_hash)
         .select_related("nomination__person")
         .first()
     )

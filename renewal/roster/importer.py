@@ -5,7 +5,7 @@ and each row is saved by the same service as the pages' (member_import).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
@@ -178,14 +178,15 @@ def check_row(cells, problems: RowProblems, branch: PartyBranch) -> RosterRow | 
 
 
 def check_against_roster(branch: PartyBranch, rows: list[RosterRow], problems: list) -> None:
-    """People already known (the name must agree) and where they are on a roster: 2 queries."""
+    """People already known (the name must agree) and where they are on a roster: 2 queries.
+    A member already here keeps their 留党察看 and transfer dates: the row's dates must fit."""
     hashes = [r.id_hash for r in rows]
-    people = dict(
-        (h, (pk, name))
+    people = {
+        h: (pk, name)
         for h, pk, name in Person.objects.filter(id_number_hash__in=hashes).values_list(
             "id_number_hash", "id", "name"
         )
-    )
+    }
     memberships = PartyMember.objects.filter(person__id_number_hash__in=hashes).select_related(
         "person", "branch__unit__township"
     )
@@ -195,9 +196,10 @@ def check_against_roster(branch: PartyBranch, rows: list[RosterRow], problems: l
         for m in memberships
         if m.branch_id != branch.pk and m.left_on is None
     }
+    today = timezone.localdate()
 
     def add(row, key, message):
-        problems.append({"row": row.row, "column": HEADER[key], "message": message})
+        problems.append({"row": row.row, "column": HEADER.get(key, ""), "message": message})
 
     for r in rows:
         if r.id_hash in people:
@@ -209,6 +211,14 @@ def check_against_roster(branch: PartyBranch, rows: list[RosterRow], problems: l
             add(r, "id_number", services.left_here(member))
         elif member is not None:
             r.member_id = member.pk
+            kept = services.member_dates(member)
+            dates = replace(
+                kept, status=r.status, joined_on=r.joined_on, regularized_on=r.regularized_on
+            )
+            for key, message in member_problems(
+                dates, birth_date=r.birth_date, today=today
+            ).items():
+                add(r, key, message if key in HEADER else f"与名册中已登记的日期不符：{message}")
         elif r.id_hash in away:
             add(r, "id_number", services.elsewhere(away[r.id_hash]))
 

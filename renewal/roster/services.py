@@ -159,7 +159,7 @@ def member_add(
         raise RosterError({"id_number": f"{person.name}已在本党组织名册中。"})
     _refuse_if_elsewhere(person, branch)
     member = PartyMember(branch=branch, person=person, status=status, joined_on=joined_on, **dates)
-    _check(_dates(member), person, today)
+    _check(member_dates(member), person, today)
     member.full_clean()
     member.save()
     _sync_person(member)
@@ -193,7 +193,7 @@ def member_update(
     member.status, member.joined_on = status, joined_on
     for field, value in dates.items():
         setattr(member, field, value)
-    _check(_dates(member), member.person, today)
+    _check(member_dates(member), member.person, today)
     if member.left_on is None:
         _refuse_if_elsewhere(member.person, member.branch)
     member.full_clean()
@@ -266,7 +266,7 @@ def removal_refusal(member: PartyMember) -> str:
     )
 
 
-def _dates(member: PartyMember) -> MemberDates:
+def member_dates(member: PartyMember) -> MemberDates:
     return MemberDates(
         status=member.status,
         joined_on=member.joined_on,

@@ -180,3 +180,18 @@ def test_a_refusal_at_save_time_saves_nothing(world, branch, tmp_path):
     ):
         IMPORTER.commit(branch, clean, lambda n: None)
     assert not branch.members.exists()
+
+
+def test_a_members_kept_dates_must_fit_the_rows_dates(branch, tmp_path):
+    services.member_add(
+        branch=branch,
+        id_number=member_id(1),
+        name="党员1",
+        status="full",
+        joined_on=D(2000, 7, 1),
+        transferred_in_on=D(2010, 5, 1),
+    )
+    _clean, problems = check(branch, [member_row(1, 入党日期="2011-07-01", 转正日期="")], tmp_path)
+    assert by_row(problems) == {
+        2: [("", "与名册中已登记的日期不符：组织关系转入日期不能早于入党时间。")]
+    }

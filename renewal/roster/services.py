@@ -52,8 +52,17 @@ def left_here(member: PartyMember) -> str:
 # --- People ------------------------------------------------------------------------------------
 
 
-def roster_person(*, id_number: str, name: str, ethnicity: str = "", education: str = "") -> Person:
-    """The person with this ID number, created from the number if new.
+def roster_person(
+    *,
+    id_number: str,
+    name: str,
+    ethnicity: str = "",
+    education: str = "",
+    status: str = "",
+    joined_on: datetime.date | None = None,
+) -> Person:
+    """The person with this ID number, created from the number if new (a member of the
+    party by ``status`` since ``joined_on``).
 
     The same lookup as the voter register's: an existing person keeps their name (another
     name is refused) and their recorded data; a blank education is filled in.
@@ -80,6 +89,8 @@ def roster_person(*, id_number: str, name: str, ethnicity: str = "", education: 
         birth_date=info.birth_date,
         ethnicity=(ethnicity or "").strip() or "汉族",
         education=education or "",
+        political_status=_political(status) if status else Person.PoliticalStatus.MASSES,
+        party_joined_on=joined_on,
     )
     person.set_id_number(info.number)
     try:
@@ -95,14 +106,16 @@ def _sync_person(member: PartyMember) -> None:
     if member.left_on is not None:
         return
     person = member.person
-    political = (
-        Person.PoliticalStatus.FULL_MEMBER
-        if member.status == PartyMember.Status.FULL
-        else Person.PoliticalStatus.PROBATIONARY
-    )
+    political = _political(member.status)
     if (person.political_status, person.party_joined_on) != (political, member.joined_on):
         person.political_status, person.party_joined_on = political, member.joined_on
         person.save(update_fields=["political_status", "party_joined_on"])
+
+
+def _political(status: str) -> str:
+    if status == PartyMember.Status.FULL:
+        return Person.PoliticalStatus.FULL_MEMBER
+    return Person.PoliticalStatus.PROBATIONARY
 
 
 def _check(dates: MemberDates, person: Person, today) -> None:
@@ -115,18 +128,59 @@ def _lock(branch: PartyBranch) -> PartyBranch:
     return PartyBranch.objects.select_for_update().get(pk=branch.pk)
 
 
-def _refuse_if_elsewhere(person: Person, branch: PartyBranch) -> None:
-    other = (
-        PartyMember.objects.filter(person=person, left_on__isnull=True)
-        .exclude(branch=branch)
-        .select_related("branch__unit__township")
-        .first()
-    )
-    if other is not None:
-        raise RosterError({"id_number": elsewhere(other)})
+def _memberships(person: Person, branch: PartyBranch, *, lock=False) -> PartyMember | None:
+    """The person's row on this roster (or None); refused if still on another one. One
+    query for both."""
+    rows = PartyMember.objects.filter(person=person).select_related("branch__unit__township")
+    here = None
+    for row in rows.select_for_update(of=("self",)) if lock else rows:
+        if row.branch_id == branch.pk:
+            here = row
+        elif row.left_on is None:
+            raise RosterError({"id_number": elsewhere(row)})
+    if here is not None:
+        here.person, here.branch = person, branch
+    return here
 
 
 # --- Members -----------------------------------------------------------------------------------
+# The public services lock the branch and call these steps; an import row is one service
+# call, so a file and the pages apply the same rules.
+
+
+def _add(branch, person, *, status, joined_on, today, **dates) -> PartyMember:
+    here = _memberships(person, branch)
+    if here is not None and here.left_on is not None:
+        raise RosterError({"id_number": left_here(here)})
+    if here is not None:
+        raise RosterError({"id_number": f"{person.name}已在本党组织名册中。"})
+    member = PartyMember(branch=branch, person=person, status=status, joined_on=joined_on, **dates)
+    return _save(member, today, fields=None)
+
+
+def _update(member, *, status, joined_on, today, **dates) -> PartyMember:
+    member.status, member.joined_on = status, joined_on
+    for field, value in dates.items():
+        setattr(member, field, value)
+    return _save(member, today, fields=["status", "joined_on", *dates])
+
+
+def _save(member, today, *, fields) -> PartyMember:
+    _check(member_dates(member), member.person, today)
+    # Branch and person are the locked rows above; one row per branch and person is
+    # checked by _memberships and held by the database.
+    member.full_clean(
+        exclude=["branch", "person"], validate_unique=False, validate_constraints=False
+    )
+    member.save(update_fields=fields)
+    _sync_person(member)
+    return member
+
+
+def _refuse_unknown(dates: dict, allowed) -> None:
+    unknown = set(dates) - set(allowed)
+    if unknown:
+        raise DomainError(f"党员记录不能在此填写：{'、'.join(sorted(unknown))}。")
 
 
 @transaction.atomic
@@ -146,24 +200,18 @@ def member_add(
 
     ``dates``: regularized_on, on_probation, probation_until, transferred_in_on.
     """
-    today = today or timezone.localdate()
-    unknown = set(dates) - set(DATE_FIELDS) | ({"left_on"} & set(dates))
-    if unknown:
-        raise DomainError(f"添加党员时不能填写：{'、'.join(sorted(unknown))}。")
+    _refuse_unknown(dates, [f for f in DATE_FIELDS if f != "left_on"])
     branch = _lock(branch)
-    person = roster_person(id_number=id_number, name=name, ethnicity=ethnicity, education=education)
-    here = PartyMember.objects.filter(branch=branch, person=person).select_related("person").first()
-    if here is not None:
-        if here.left_on is not None:
-            raise RosterError({"id_number": left_here(here)})
-        raise RosterError({"id_number": f"{person.name}已在本党组织名册中。"})
-    _refuse_if_elsewhere(person, branch)
-    member = PartyMember(branch=branch, person=person, status=status, joined_on=joined_on, **dates)
-    _check(member_dates(member), person, today)
-    member.full_clean()
-    member.save()
-    _sync_person(member)
-    return member
+    person = roster_person(
+        id_number=id_number,
+        name=name,
+        ethnicity=ethnicity,
+        education=education,
+        status=status,
+        joined_on=joined_on,
+    )
+    today = today or timezone.localdate()
+    return _add(branch, person, status=status, joined_on=joined_on, today=today, **dates)
 
 
 @transaction.atomic
@@ -180,26 +228,18 @@ def member_update(
     A transfer out sets ``left_on``: the member stays on record (congress rosters refer to
     them) but is off the roster from that day.
     """
-    today = today or timezone.localdate()
-    unknown = set(dates) - set(DATE_FIELDS)
-    if unknown:
-        raise DomainError(f"党员记录没有这些栏目：{'、'.join(sorted(unknown))}。")
-    _lock(member.branch)
+    _refuse_unknown(dates, DATE_FIELDS)
+    branch = _lock(member.branch)
     member = (
         PartyMember.objects.select_for_update(of=("self",))
         .select_related("person")
         .get(pk=member.pk)
     )
-    member.status, member.joined_on = status, joined_on
-    for field, value in dates.items():
-        setattr(member, field, value)
-    _check(member_dates(member), member.person, today)
-    if member.left_on is None:
-        _refuse_if_elsewhere(member.person, member.branch)
-    member.full_clean()
-    member.save(update_fields=["status", "joined_on", *dates])
-    _sync_person(member)
-    return member
+    member.branch = branch
+    if dates.get("left_on", member.left_on) is None:
+        _memberships(member.person, branch)
+    today = today or timezone.localdate()
+    return _update(member, status=status, joined_on=joined_on, today=today, **dates)
 
 
 @transaction.atomic
@@ -217,33 +257,24 @@ def member_import(
 ) -> tuple[PartyMember, bool]:
     """One row of a roster file: update the member's status and dates if already on this
     roster (the 留党察看 and transfer dates are kept), else add them. (member, created)."""
-    today = today or timezone.localdate()
-    person = roster_person(id_number=id_number, name=name, ethnicity=ethnicity, education=education)
-    here = PartyMember.objects.filter(branch=branch, person=person).first()
-    if here is None:
-        member = member_add(
-            branch=branch,
-            id_number=id_number,
-            name=name,
-            status=status,
-            joined_on=joined_on,
-            regularized_on=regularized_on,
-            today=today,
-        )
-        return member, True
-    if here.left_on is not None:
-        here.person = person
-        raise RosterError({"id_number": left_here(here)})
-    kept = {field: getattr(here, field) for field in DATE_FIELDS if field != "regularized_on"}
-    member = member_update(
-        member=here,
+    branch = _lock(branch)
+    fields = {"status": status, "joined_on": joined_on, "regularized_on": regularized_on}
+    person = roster_person(
+        id_number=id_number,
+        name=name,
+        ethnicity=ethnicity,
+        education=education,
         status=status,
         joined_on=joined_on,
-        regularized_on=regularized_on,
-        today=today,
-        **kept,
     )
-    return member, False
+    today = today or timezone.localdate()
+    here = _memberships(person, branch, lock=True)
+    if here is None:
+        member = PartyMember(branch=branch, person=person, **fields)
+        return _save(member, today, fields=None), True
+    if here.left_on is not None:
+        raise RosterError({"id_number": left_here(here)})
+    return _update(here, today=today, **fields), False
 
 
 @transaction.atomic

@@ -27,6 +27,8 @@ def member_problems(
 ) -> dict[str, str]:
     """Every problem of a member's status and dates, keyed by the field it belongs to."""
     d, problems = dates, {}
+    if d.status not in (FULL, PROBATIONARY):
+        problems["status"] = "人员类别应为正式党员或预备党员。"
     if d.joined_on > today:
         problems["joined_on"] = "入党时间不能晚于今天。"
     elif d.joined_on < FOUNDED:

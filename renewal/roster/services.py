@@ -89,7 +89,7 @@ def roster_person(
         birth_date=info.birth_date,
         ethnicity=(ethnicity or "").strip() or "汉族",
         education=education or "",
-        political_status=_political(status) if status else Person.PoliticalStatus.MASSES,
+        political_status=_political(status),
         party_joined_on=joined_on,
     )
     person.set_id_number(info.number)
@@ -113,9 +113,10 @@ def _sync_person(member: PartyMember) -> None:
 
 
 def _political(status: str) -> str:
-    if status == PartyMember.Status.FULL:
-        return Person.PoliticalStatus.FULL_MEMBER
-    return Person.PoliticalStatus.PROBATIONARY
+    return {
+        PartyMember.Status.FULL: Person.PoliticalStatus.FULL_MEMBER,
+        PartyMember.Status.PROBATIONARY: Person.PoliticalStatus.PROBATIONARY,
+    }.get(status, Person.PoliticalStatus.MASSES)
 
 
 def _check(dates: MemberDates, person: Person, today) -> None:

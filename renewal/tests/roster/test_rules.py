@@ -13,6 +13,7 @@ BORN = D(1980, 5, 6)
 # (rule, dates, field with a problem or None, words)
 CASES = [
     ("a plain full member is fine", MemberDates("full", D(2005, 7, 1)), None, ""),
+    ("a status of the two", MemberDates("", D(2005, 7, 1)), "status", "正式党员或预备党员"),
     ("joined in the future", MemberDates("full", D(2026, 4, 1)), "joined_on", "不能晚于今天"),
     ("joined before the party", MemberDates("full", D(1900, 1, 1)), "joined_on", "1921-07-01"),
     ("joined under 18", MemberDates("full", D(1997, 5, 5)), "joined_on", "未满 18 周岁"),

@@ -83,10 +83,11 @@ class MemberDatesForm(ModelForm):
 
 
 class MemberAddForm(MemberDatesForm):
-    name = forms.CharField(label="姓名", max_length=40)
+    name = forms.CharField(label="姓名", max_length=40, error_messages={"required": "请填写姓名。"})
     id_number = forms.CharField(
         label="公民身份号码",
         max_length=18,
+        error_messages={"required": "请填写公民身份号码。"},
         help_text="18 位，末位可为 X；出生日期和性别由号码得出。已登记的人员按号码找到，姓名须一致。",
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )

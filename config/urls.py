@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("renewal.urls")),
+    path("", include("renewal.roster.urls")),
     path("", include("renewal.aftercare.urls")),
     path("", include("candidates.urls")),
     path("", include("ballots.congress.urls")),

@@ -14,7 +14,16 @@ from django.db.models import Q
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from renewal.models import ExportJob, Region, RenewalRound, SeatChange, Unit
+from renewal.models import (
+    ExportJob,
+    PartyBranch,
+    PartyMember,
+    Region,
+    RenewalRound,
+    RosterImportJob,
+    SeatChange,
+    Unit,
+)
 
 
 def _granted_ids(user, perm: str) -> frozenset[int]:
@@ -123,6 +132,56 @@ def can_write_unit(user, unit: Unit, *, county_reviewer: bool = False) -> bool:
 def can_write_county(user, county_id: int) -> bool:
     """County reviewers (an approve grant on the county itself) and admins."""
     return user.is_superuser or county_id in direct_region_ids(user, "approve_region")
+
+
+# --- Party rosters ---------------------------------------------------------------------
+# The unit's rules: the township's staff and leaders keep the roster; whoever reads the unit
+# (county reviewers, discipline officers) reads it.
+
+
+def branch_for_user(user, unit_pk, *, write: bool = False) -> PartyBranch:
+    """The unit's party branch, reached through the unit (404 when it has none)."""
+    unit = unit_for_user(user, unit_pk, write=write)
+    branch = PartyBranch.objects.filter(unit=unit).first()
+    if branch is None:
+        raise Http404
+    branch.unit = unit
+    return branch
+
+
+def member_for_user(user, pk, *, write: bool = False) -> PartyMember:
+    try:
+        member = PartyMember.objects.select_related(
+            "person", "branch__unit__township", "branch__unit__county"
+        ).get(pk=pk)
+    except (PartyMember.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    unit = member.branch.unit
+    if not can_in_region(user, "view_region", unit.township_id):
+        raise Http404
+    if write and not can_write_unit(user, unit):
+        raise PermissionDenied("您只能查看、不能修改该村(社区)的党员名册。")
+    return member
+
+
+def require_roster_writer(user) -> None:
+    """The roster template is for whoever keeps a township's rosters."""
+    if not writable_townships(user).exists():
+        raise PermissionDenied("您没有维护党员名册的权限。")
+
+
+def roster_import_job_for_user(user, pk) -> RosterImportJob:
+    """Only the uploader sees their job (its problems quote personal data), while they
+    still keep that roster."""
+    job = (
+        RosterImportJob.objects.select_related("branch").filter(pk=pk, user_id=user.pk).first()
+        if user.is_authenticated and str(pk).isdigit()
+        else None
+    )
+    if job is None:
+        raise Http404
+    job.branch = branch_for_user(user, job.branch.unit_id, write=True)
+    return job
 
 
 # --- Rounds and the timetable ---------------------------------------------------------

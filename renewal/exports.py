@@ -1,7 +1,9 @@
 """The units' roster (村(社区)名册): what the unit list shows, as an Excel export."""
 
+from django.utils import timezone
+
 from renewal.kit.exports import Export, params_querydict
-from renewal.selectors import filtered_units, stage_choices
+from renewal.selectors import filtered_units, stage_choices, with_entitled_members
 
 UNIT_HEADER = [
     "统计用区划代码",
@@ -20,8 +22,8 @@ UNIT_HEADER = [
 ]
 
 
-def unit_rows(units, stage_names):
-    qs = units.select_related("township", "branch")
+def unit_rows(units, stage_names, day):
+    qs = with_entitled_members(units.select_related("township", "branch"), day)
     for u in qs.iterator(chunk_size=2000):
         branch = getattr(u, "branch", None)
         yield [
@@ -37,7 +39,7 @@ def unit_rows(units, stage_names):
             stage_names.get(u.stage, u.stage),
             branch.name if branch else "",
             branch.get_kind_display() if branch else "",
-            branch.voting_members if branch else "",
+            u.entitled_members if branch else "",
         ]
 
 
@@ -45,4 +47,5 @@ def units_export(job) -> Export:
     _form, units, _due = filtered_units(job.user, params_querydict(job.params))
     county_ids = set(units.values_list("county_id", flat=True).distinct())
     names = dict(stage_choices(county_ids))
-    return Export("村(社区)", UNIT_HEADER, unit_rows(units, names), units.count(), "村(社区)名册")
+    rows = unit_rows(units, names, timezone.localdate())
+    return Export("村(社区)", UNIT_HEADER, rows, units.count(), "村(社区)名册")

@@ -89,7 +89,7 @@ class RiskPointForm(ModelForm):
 class BranchForm(ModelForm):
     class Meta:
         model = PartyBranch
-        fields = ["name", "kind", "voting_members"]
+        fields = ["name", "kind"]
 
 
 class SeatChangeForm(Form):

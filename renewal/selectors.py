@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from renewal import access
 from renewal.forms import SORTS, UnitFilterForm
-from renewal.models import STAGE_NAMES, RenewalRound, Stage
+from renewal.models import STAGE_NAMES, PartyMember, RenewalRound, Stage
 
 
 def stage_due_dates(county_ids) -> dict[tuple[int, str], datetime.date]:
@@ -85,3 +86,18 @@ def filtered_units(user, data, *, today=None):
 def active_round(county_id: int) -> RenewalRound | None:
     """The county's renewal round in progress, or None (at most one: a unique index)."""
     return RenewalRound.objects.filter(county_id=county_id, is_active=True).first()
+
+
+def with_entitled_members(units, day: datetime.date):
+    """Units annotated with ``entitled_members``: their branch's members entitled on ``day``
+    (应到会 before any exclusion), counted from the roster in the same query."""
+    counted = (
+        PartyMember.objects.filter(PartyMember.entitled_q(day), branch__unit_id=OuterRef("pk"))
+        .order_by()
+        .values("branch__unit_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return units.annotate(
+        entitled_members=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )

@@ -92,11 +92,12 @@ def risk_point_delete(*, point: RiskPoint) -> None:
 
 
 @transaction.atomic
-def branch_update(*, branch: PartyBranch, name: str, kind: str, voting_members: int):
+def branch_update(*, branch: PartyBranch, name: str, kind: str):
+    """The branch's name and kind; its members are kept on the roster (renewal.roster)."""
     branch = PartyBranch.objects.select_for_update().get(pk=branch.pk)
-    branch.name, branch.kind, branch.voting_members = name, kind, voting_members
+    branch.name, branch.kind = name, kind
     branch.full_clean()
-    branch.save(update_fields=["name", "kind", "voting_members"])
+    branch.save(update_fields=["name", "kind"])
     return branch
 
 

@@ -31,13 +31,13 @@ from renewal.models import (
     AccessLog,
     DomainError,
     ExportJob,
-    PartyMember,
     Profile,
     Region,
     RiskPoint,
     SeatChange,
     Unit,
 )
+from renewal.roster.selectors import roster_counts
 from renewal.selectors import check_filter_scope, filtered_units, stage_due_dates
 
 
@@ -168,11 +168,7 @@ def unit_detail(request, pk):
     rnd = selectors.active_round(unit.county_id)
     seats = unit.seats.filter(round=rnd).first() if rnd else None
     branch = getattr(unit, "branch", None)
-    members = (
-        PartyMember.objects.filter(branch=branch).select_related("person").order_by("joined_on")
-        if branch
-        else PartyMember.objects.none()
-    )
+    today = timezone.localdate()
     terms = unit.terms.prefetch_related("members__person").order_by("-elected_on", "body")
     due = stage_due_dates([unit.county_id])
     day = due.get((unit.county_id, unit.stage))
@@ -181,8 +177,8 @@ def unit_detail(request, pk):
         "round": rnd,
         "seats": seats,
         "branch": branch,
-        "members": members,
-        "voting_count": sum(1 for m in members if m.can_vote),
+        "roster": roster_counts(branch, today),
+        "today": today,
         "terms": terms,
         "risk_points": unit.risk_points.all(),
         "risk_form": RiskPointForm(),
@@ -191,7 +187,7 @@ def unit_detail(request, pk):
         "can_history": access.can_read_history(request.user),
         "stage_name": STAGE_NAMES.get(unit.stage, unit.stage),
         "due_date": day,
-        "is_overdue": bool(day and day < timezone.localdate()),
+        "is_overdue": bool(day and day < today),
         "stages": _stage_bar(rnd, unit.stage),
         "congress": unit.congresses.filter(round=rnd).first() if rnd else None,
     }

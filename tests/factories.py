@@ -46,9 +46,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def branch(obj, create, extracted, **kwargs):
         if create:
-            PartyBranch.objects.create(
-                unit=obj, name=f"中共{obj.name}支部委员会", voting_members=40
-            )
+            PartyBranch.objects.create(unit=obj, name=f"中共{obj.name}支部委员会")
 
 
 class RiskPointFactory(factory.django.DjangoModelFactory):

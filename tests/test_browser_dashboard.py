@@ -2,11 +2,13 @@
 notice, and the dashboard, the notice and the big screen draw their charts from the
 app's own static files (no CDN)."""
 
+import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
-from renewal.models import DailyReport
+from renewal.models import DailyReport, RollupSettings
 from tests.browser import log_in
 from tests.fixtures import PASSWORD
 
@@ -16,6 +18,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_daily_report_to_dashboard(live_server, page, world, personas):
     hosts = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+
+    RollupSettings.objects.create(
+        county=world["county_a"],
+        effective_from=datetime.date(2020, 1, 1),
+        daily_report_deadline=datetime.time.max,
+        source="测试设置",
+    )
 
     # Township staff submit today's report from the keyboard.
     log_in(page, live_server, "staff_a", PASSWORD)
@@ -37,7 +46,12 @@ def test_daily_report_to_dashboard(live_server, page, world, personas):
     page.wait_for_selector("h1:has-text('和林格尔县换届工作看板')")
     assert "尚未生成日统计" in page.content()
     page.click("text=日通报")
+    # Today's report deadline is not over (the county's setting below): generating today's
+    # notice asks first and names the township that has not reported.
+    page.fill("#id_day", timezone.localdate().isoformat())
     page.click("text=生成 / 重建日通报")
+    assert "盛乐镇" in page.inner_text("#not-reported")
+    page.click("text=仍然生成")
     page.wait_for_selector("text=查看通报")
     page.click("text=查看通报")
     page.wait_for_selector("[data-chart][data-rendered='1'] canvas")

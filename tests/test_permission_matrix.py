@@ -18,6 +18,7 @@ from tests import (
     matrix_discipline_cases,
     matrix_discipline_intake,
     matrix_rollup,
+    matrix_roster,
     matrix_villagers_setup,
     matrix_villagers_vote,
 )
@@ -175,6 +176,7 @@ MATRIX.update(matrix_villagers_setup.rows(expect))
 MATRIX.update(matrix_villagers_vote.rows(expect))
 MATRIX.update(matrix_aftercare.rows(expect))
 MATRIX.update(matrix_rollup.rows(expect))
+MATRIX.update(matrix_roster.rows(expect))
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -218,6 +220,7 @@ def build_extras(world, personas):
         **matrix_villagers_vote.extras(world, personas),
         **matrix_aftercare.extras(world, personas),
         **matrix_rollup.extras(world, personas),
+        **matrix_roster.extras(world, personas),
     }
 
 

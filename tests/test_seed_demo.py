@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from renewal.kit.idcard import parse_id_number
 from renewal.models import (
@@ -17,6 +18,7 @@ from renewal.models import (
     Unit,
     UnitSeats,
 )
+from renewal.selectors import with_entitled_members
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +70,10 @@ def test_seed_builds_previous_terms_and_rosters():
     assert unit.terms.count() == 2
     secretary = TermMember.objects.get(term__unit=unit, term__body="party", post="secretary")
     assert secretary.person.memberships.filter(branch=unit.branch).exists()
+    # 应到会 is counted from the roster: the database's count agrees with each member's rule.
     voting = sum(1 for m in unit.branch.members.all() if m.can_vote)
-    assert unit.branch.voting_members == voting
+    counted = with_entitled_members(Unit.objects.filter(pk=unit.pk), timezone.localdate()).get()
+    assert 0 < counted.entitled_members == voting
 
 
 def test_seed_refuses_absurd_sizes():

@@ -28,6 +28,7 @@ from renewal.models.base import DomainError, EncryptedTextField, audited, divisi
 from renewal.models.people import EDUCATION_RANK, Education, PartyMember, Person, PersonTag
 from renewal.models.regions import PartyBranch, Region, RiskPoint, Unit
 from renewal.models.rollup import DailyReport, RollupRun, RollupSettings, RollupSnapshot
+from renewal.models.roster import RosterImportJob
 from renewal.models.rounds import (
     DEFAULT_STAGES,
     STAGE_CODES,
@@ -78,6 +79,7 @@ __all__ = [
     "RollupRun",
     "RollupSettings",
     "RollupSnapshot",
+    "RosterImportJob",
     "SeatChange",
     "Stage",
     "Term",

@@ -4,6 +4,8 @@ import datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Greatest
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from renewal.kit import crypto
@@ -109,8 +111,11 @@ class PartyMember(models.Model):
 
     Entitlement follows the party status (党章): a 预备党员 has no vote and can be neither
     elected nor elect; a member under 留党察看 has none of these rights during the sanction;
-    a member transferred out is no longer on this branch's roster. ``entitled_on`` is the one
-    place that says so; 应到会, candidates and scrutineers all ask it.
+    a member is on this branch's roster from joining the party (or from the transfer in, for
+    one who came from another branch) until the transfer out; a 正式党员 whose 转正 date is
+    known was probationary before it. ``entitled_on`` is the one place that says so (and
+    ``entitled_q`` the same rule as a database filter); 应到会, candidates and scrutineers
+    all ask it.
     """
 
     class Status(models.TextChoices):
@@ -126,6 +131,12 @@ class PartyMember(models.Model):
     )
     joined_on = models.DateField("入党时间")
     regularized_on = models.DateField("转正时间", null=True, blank=True)
+    transferred_in_on = models.DateField(
+        "组织关系转入日期",
+        null=True,
+        blank=True,
+        help_text="从其他党组织转入的填写；转入前不计入本党组织名册。",
+    )
     left_on = models.DateField(
         "组织关系转出日期", null=True, blank=True, help_text="转出后不再计入本党组织名册。"
     )
@@ -141,17 +152,52 @@ class PartyMember(models.Model):
             )
         ]
 
+    @property
+    def on_roster_from(self) -> datetime.date:
+        """The first day on this branch's roster: the transfer in, else joining the party."""
+        return max(self.joined_on, self.transferred_in_on or self.joined_on)
+
     def on_roster(self, day: datetime.date) -> bool:
-        return self.joined_on <= day and (self.left_on is None or self.left_on > day)
+        return self.on_roster_from <= day and (self.left_on is None or self.left_on > day)
+
+    def full_on(self, day: datetime.date) -> bool:
+        """A full member on ``day``: 正式党员, and already regularised then if the date is known."""
+        return self.status == self.Status.FULL and (
+            self.regularized_on is None or self.regularized_on <= day
+        )
 
     def sanctioned_on(self, day: datetime.date) -> bool:
         return self.on_probation and (self.probation_until is None or day <= self.probation_until)
 
     def entitled_on(self, day: datetime.date) -> bool:
         """Has the vote, and may elect and be elected, on ``day``."""
-        return (
-            self.on_roster(day) and self.status == self.Status.FULL and not self.sanctioned_on(day)
+        return self.on_roster(day) and self.full_on(day) and not self.sanctioned_on(day)
+
+    # The rules above as database filters, for counting 应到会 in one query. They filter
+    # PartyMember itself: through a many-valued relation Django would turn the negation
+    # into "no member of the branch is sanctioned". A table-driven test holds the two
+    # forms together.
+
+    @staticmethod
+    def on_roster_q(day: datetime.date) -> models.Q:
+        # PostgreSQL's GREATEST skips NULLs: the transfer in when there is one.
+        roster_from = Greatest("joined_on", "transferred_in_on")
+        return models.Q(LessThanOrEqual(roster_from, models.Value(day, models.DateField()))) & (
+            models.Q(left_on__isnull=True) | models.Q(left_on__gt=day)
         )
+
+    @staticmethod
+    def sanctioned_q(day: datetime.date) -> models.Q:
+        return models.Q(on_probation=True) & (
+            models.Q(probation_until__isnull=True) | models.Q(probation_until__gte=day)
+        )
+
+    @classmethod
+    def entitled_q(cls, day: datetime.date) -> models.Q:
+        full = models.Q(status=cls.Status.FULL) & (
+            models.Q(regularized_on__isnull=True) | models.Q(regularized_on__lte=day)
+        )
+        return cls.on_roster_q(day) & full & ~cls.sanctioned_q(day)
 
     def entitlement(self, day: datetime.date) -> str:
         """Why the member has the rights on ``day`` or not, in the roster's words."""
@@ -159,8 +205,14 @@ class PartyMember(models.Model):
             return f"组织关系已于 {self.left_on:%Y-%m-%d} 转出，不在本党组织名册中"
         if self.joined_on > day:
             return f"{self.joined_on:%Y-%m-%d} 入党，当日尚未入党"
+        if self.on_roster_from > day:
+            return f"组织关系 {self.transferred_in_on:%Y-%m-%d} 转入，当日尚未转入本党组织"
         if self.status == self.Status.PROBATIONARY:
             return "预备党员，没有表决权、选举权和被选举权"
+        if not self.full_on(day):
+            return (
+                f"{self.regularized_on:%Y-%m-%d} 转正，当日为预备党员，没有表决权、选举权和被选举权"
+            )
         if self.sanctioned_on(day):
             until = f"（至 {self.probation_until:%Y-%m-%d}）" if self.probation_until else ""
             return f"留党察看期间{until}，没有表决权、选举权和被选举权"

@@ -175,9 +175,6 @@ class PartyBranch(models.Model):
     unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="branch")
     name = models.CharField("党组织名称", max_length=80)
     kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.BRANCH)
-    voting_members = models.PositiveIntegerField(
-        "有表决权党员数", default=0, validators=[MaxValueValidator(5000)]
-    )
 
     class Meta:
         verbose_name = "党组织"

@@ -535,6 +535,30 @@ def report_deadline(county_id: int, day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
+def deadline_passed(county_id: int, day: datetime.date, now: datetime.datetime | None = None):
+    return report_deadline(county_id, day) <= (now or timezone.now())
+
+
+def last_closed_day(county_id: int, now: datetime.datetime | None = None) -> datetime.date:
+    """The latest day whose report deadline has passed: today once the deadline is over,
+    else yesterday (a deadline is a time of its own day)."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    while not deadline_passed(county_id, day, now):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def townships_not_reported(county: Region, day: datetime.date) -> list[str]:
+    """The county's townships with no daily report of ``day`` yet, by division code."""
+    return list(
+        Region.objects.filter(parent=county)
+        .exclude(daily_reports__day=day)
+        .order_by("code")
+        .values_list("name", flat=True)
+    )
+
+
 def daily_report_locked(township: Region, day: datetime.date) -> bool:
     """A day's reports are final once that day's notice has been generated."""
     return RollupRun.objects.filter(county_id=township.parent_id, day=day).exists()

@@ -362,6 +362,7 @@ def notice_list(request, county_pk):
         "sort": order,
         "can_run": access.can_run_rollup(request.user, county.pk),
         "today": timezone.localdate(),
+        "default_day": rollup.last_closed_day(county.pk),
     }
     return render(request, "renewal/rollup/notice_list.html", context)
 
@@ -435,6 +436,17 @@ def rollup_start(request, county_pk):
     if day is None or day > timezone.localdate():
         messages.error(request, "请填写今天或以前的统计日期（YYYY-MM-DD）。")
         return redirect("rollup:notice-list", county_pk=county.pk)
+    if request.POST.get("confirmed") != "1" and not rollup.deadline_passed(county.pk, day):
+        # Before the deadline the notice would name townships that may still report, and
+        # it locks that day's reports: the reviewer confirms knowing which have not.
+        context = {
+            "county": county,
+            "day": day,
+            "deadline": rollup.report_deadline(county.pk, day),
+            "missing": rollup.townships_not_reported(county, day),
+            "closed_day": rollup.last_closed_day(county.pk),
+        }
+        return render(request, "renewal/rollup/run_confirm.html", context)
     transaction.on_commit(lambda: nightly_rollup.delay(day.isoformat(), county.code))
     messages.success(request, f"已提交生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")
     return redirect("rollup:notice-list", county_pk=county.pk)

@@ -274,13 +274,11 @@ class Command(BaseCommand):
                 )
                 for n in range(3)
             ]
-            voting = sum(1 for _, s, probation in members if s == "full" and not probation)
             branches.append(
                 PartyBranch(
                     unit_id=unit.pk,
                     name=f"中共{unit.name}{'总支部委员会' if kind == 'general_branch' else '支部委员会'}",
                     kind=kind,
-                    voting_members=voting,
                 )
             )
             people.extend(p for p, _, _ in members)

@@ -1,0 +1,148 @@
+"""The roster pages of a unit: the list with who is entitled today and why, add, edit
+(status, dates, transfers), remove a member entered by mistake, and the Excel import."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from renewal import access
+from renewal.kit.import_pages import ImportPages
+from renewal.models import DomainError, RosterImportJob
+from renewal.roster import selectors, services
+from renewal.roster.forms import MemberAddForm, MemberDatesForm
+from renewal.roster.importer import IMPORTER
+
+PAGES = ImportPages(
+    IMPORTER, "roster", access.roster_import_job_for_user, access.require_roster_writer
+)
+
+
+def _refused(form, exc: DomainError) -> None:
+    fields = getattr(exc, "fields", None) or {None: str(exc)}
+    for field, message in fields.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def member_list(request, pk):
+    branch = access.branch_for_user(request.user, pk)
+    today = timezone.localdate()
+    form, members = selectors.roster_members(branch, request.GET, today)
+    page = Paginator(members, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    for member in page:
+        member.entitled_today = member.entitled_on(today)
+        member.why = member.entitlement(today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "unit": branch.unit,
+        "branch": branch,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "today": today,
+        "counts": selectors.roster_counts(branch, today),
+        "can_write": access.can_write_unit(request.user, branch.unit),
+    }
+    template = (
+        "renewal/roster/partials/member_results.html"
+        if request.htmx
+        else "renewal/roster/member_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def member_add(request, pk):
+    branch = access.branch_for_user(request.user, pk, write=True)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_add(branch=branch, **form.person(), **form.dates())
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            why = member.entitlement(timezone.localdate())
+            messages.success(request, f"已将{member.person.name}加入党员名册：{why}。")
+            if "another" in request.POST:
+                return redirect("roster:member-add", pk=branch.unit.pk)
+            return redirect("roster:member-list", pk=branch.unit.pk)
+    return render(
+        request,
+        "renewal/roster/member_form.html",
+        {"form": form, "unit": branch.unit, "branch": branch},
+    )
+
+
+@login_required
+def member_edit(request, pk):
+    member = access.member_for_user(request.user, pk, write=True)
+    form = MemberDatesForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.member_update(member=member, **form.dates())
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            why = saved.entitlement(timezone.localdate())
+            messages.success(request, f"{saved.person.name}的党员信息已保存：{why}。")
+            return redirect("roster:member-list", pk=member.branch.unit.pk)
+    return render(
+        request,
+        "renewal/roster/member_form.html",
+        {
+            "form": form,
+            "member": member,
+            "unit": member.branch.unit,
+            "branch": member.branch,
+            "removable": selectors.removable(member),
+        },
+    )
+
+
+@login_required
+def member_remove(request, pk):
+    member = access.member_for_user(request.user, pk, write=True)
+    unit = member.branch.unit
+    if request.method == "POST":
+        try:
+            services.member_remove(member=member)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect("roster:member-remove", pk=member.pk)
+        messages.success(request, f"已从党员名册中删除误录的{member.person.name}。")
+        return redirect("roster:member-list", pk=unit.pk)
+    refusal = None if selectors.removable(member) else services.removal_refusal(member)
+    return render(
+        request,
+        "renewal/roster/member_remove.html",
+        {"member": member, "unit": unit, "refusal": refusal},
+    )
+
+
+@login_required
+def roster_import(request, pk):
+    branch = access.branch_for_user(request.user, pk, write=True)
+    form = PAGES.form(request)
+    if request.method == "POST" and form.is_valid():
+        started = PAGES.start(request, form, branch=branch)
+        if started:
+            return started
+    return render(
+        request,
+        "renewal/roster/import_form.html",
+        {
+            "form": form,
+            "unit": branch.unit,
+            "branch": branch,
+            "recent": PAGES.recent(
+                RosterImportJob.objects.filter(user=request.user, branch=branch)
+            ),
+            "back_url": reverse("roster:member-list", args=[branch.unit.pk]),
+            "back_label": "返回党员名册",
+        },
+    )

@@ -22,7 +22,7 @@ class TownshipFactory(factory.django.DjangoModelFactory):
         model = Region
 
     parent = factory.SubFactory(CountyFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:6]}{100 + n:03d}000")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code[:6]}{100 + n % 900:03d}000")
     name = factory.Sequence(lambda n: f"测试镇{n}")
     kind = Region.Kind.TOWNSHIP
 

@@ -10,13 +10,14 @@ All the pages share one world (a browser session per role): a test of its own pe
 rebuild the world and empty the database some twenty times. Every page is checked and all
 the problems are reported together.
 
-Pages that cannot be saved unchanged, because saving is a one-time action, are not in the
-lists (the default dates of two of them are checked below):
-- the answer to a voter-list objection: answered once (the default-date check below);
-- a talk, a committee's pledge or training, a visit, a refusal to hand over: each save adds
-  a record (the talk's default date is checked below);
-- a seat change's decision, a committee member's leaving, a recall vote, a vetting answer,
-  a case's steps, a candidate's inspection: each is a decision taken once;
+Pages not in the lists, and why:
+- forms that start blank and add a record (a candidate, a voter, a talk, a proxy, a risk
+  point, a new committee's pledge or training, a visit, a refusal to hand over): there is
+  nothing stored to keep; the talk's default date is checked below;
+- one-time decisions (the answer to a voter-list objection, a seat change's decision, a
+  committee member's leaving, a recall vote, a vetting answer, a case's steps, a candidate's
+  inspection): they cannot be saved a second time; the objection's default date is checked
+  below;
 - a congress round's tally and a ballot box's count: results entered once (or twice, to be
   compared), then counted.
 """

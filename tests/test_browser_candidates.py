@@ -21,8 +21,8 @@ def test_enter_candidate_with_wrong_id_then_correct(live_server, page, world, pe
     page.select_option("#id_p-education", "senior")
     page.select_option("#id_p-political_status", "full_member")
     page.fill("#id_p-id_number", "110105194912310021")  # wrong check digit
-    page.select_option("#id_c-body", "party")
-    page.select_option("#id_c-post", "party_member")
+    page.select_option("#id_c-body", "villagers")
+    page.select_option("#id_c-post", "committee_member")
     page.fill("#id_c-votes_party_members", "31")
     page.click("button:has-text('保存')")
 

@@ -96,7 +96,7 @@ def party_member(unit, person=None, **fields):
 
     person = person or PersonFactory(political_status="full_member")
     membership = {"status": "full", "joined_on": datetime.date(2005, 7, 1), **fields}
-    PartyMember.objects.create(branch=unit.branch, person=person, **membership)
+    PartyMember.objects.update_or_create(branch=unit.branch, person=person, defaults=membership)
     return person
 
 

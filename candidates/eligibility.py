@@ -239,6 +239,17 @@ def _secretary(c: CandidateFacts, rules: Rules, *, age: int, election_day: date)
     return findings
 
 
+# The count keys of a list check, as the page says them.
+COUNT_LABELS = {
+    "candidates": "候选人",
+    "secretary": "书记",
+    "deputy_secretary": "副书记",
+    "director": "主任",
+    "deputy_director": "副主任",
+    "members": "委员（含妇女委员）",
+}
+
+
 @dataclass(frozen=True)
 class ListCheck:
     findings: list[Finding]
@@ -249,6 +260,14 @@ class ListCheck:
     @property
     def blocked(self) -> bool:
         return any(f.level == ERROR for f in self.findings)
+
+    @property
+    def required_labelled(self) -> list[tuple[str, int, int | None]]:
+        return [(COUNT_LABELS.get(k, k), low, high) for k, (low, high) in self.required.items()]
+
+    @property
+    def counts_labelled(self) -> list[tuple[str, int]]:
+        return [(COUNT_LABELS.get(k, k), n) for k, n in self.counts.items()]
 
 
 def party_minimum(seats: int, ratio: Decimal) -> int:

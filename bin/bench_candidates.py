@@ -90,10 +90,12 @@ def import_person(n: int) -> tuple[str, datetime.date, str]:
     return make_id_number(region, born, seq, sex), born, sex
 
 
-def import_rows(units: list[tuple[str, str]], count: int) -> list[list]:
-    """`count` valid rows (template column order) spread over `units` [(code, name)]."""
-    from candidates.imports import COLUMNS
+def import_values(units: list[tuple[str, str]], count: int) -> list[dict]:
+    """`count` valid rows (by column key) spread over `units` [(code, name)].
 
+    A party-committee row stands a full member with voting rights (the import refuses
+    anyone else); ``import_roster`` puts them on their unit's branch roster first.
+    """
     rows = []
     for n in range(count):
         rng = random.Random(f"bench-import-{n}")
@@ -101,11 +103,12 @@ def import_rows(units: list[tuple[str, str]], count: int) -> list[list]:
         body, post = SLOTS[n % len(SLOTS)]
         id_number, born, sex = import_person(n)
         party = body == "党组织委员会" or rng.random() < 0.5
-        political = (
-            ("中共党员" if rng.random() < 0.93 else "中共预备党员")
-            if party
-            else rng.choice(["群众", "群众", "共青团员"])
-        )
+        if body == "党组织委员会":
+            political = "中共党员"
+        elif party:
+            political = "中共党员" if rng.random() < 0.93 else "中共预备党员"
+        else:
+            political = rng.choice(["群众", "群众", "共青团员"])
         joined = None
         if party:
             joined = datetime.date(born.year + rng.randint(20, 32), rng.randint(1, 12), 1)
@@ -138,8 +141,53 @@ def import_rows(units: list[tuple[str, str]], count: int) -> list[list]:
             "votes_higher": rng.randint(1, 9) if rng.random() < 0.1 else None,
             "notes": "" if rng.random() < 0.9 else "本村致富带头人",
         }
-        rows.append([values.get(key) for key, _header in COLUMNS])
+        rows.append(values)
     return rows
+
+
+def import_rows(units: list[tuple[str, str]], count: int) -> list[list]:
+    """The rows of ``import_values`` in the template's column order."""
+    from candidates.imports import COLUMNS
+
+    return [[values.get(key) for key, _h in COLUMNS] for values in import_values(units, count)]
+
+
+def import_roster(user, count: int) -> int:
+    """The file's party-committee candidates as people on their units' branch rosters, as a
+    township's rosters are before its candidates are entered (not timed)."""
+    from candidates.imports import EDUCATIONS, SEXES
+    from renewal.models import PartyMember, Person, Unit
+
+    branches = dict(
+        Unit.objects.filter(code__in=[code for code, _n in import_units(user)]).values_list(
+            "code", "branch__id"
+        )
+    )
+    party = [v for v in import_values(import_units(user), count) if v["body"] == "党组织委员会"]
+    people = []
+    for values in party:
+        person = Person(
+            name=values["name"],
+            sex=SEXES[values["sex"]],
+            birth_date=values["birth_date"],
+            ethnicity=values["ethnicity"],
+            education=EDUCATIONS[values["education"]],
+            political_status="full_member",
+        )
+        person.set_id_number(values["id_number"])
+        person.set_phone("")
+        people.append(person)
+    Person.objects.bulk_create(people)
+    PartyMember.objects.bulk_create(
+        PartyMember(
+            branch_id=branches[values["unit_code"]],
+            person=person,
+            status="full",
+            joined_on=values["party_joined_on"],
+        )
+        for values, person in zip(party, people, strict=True)
+    )
+    return len(people)
 
 
 def write_import_file(path: Path, units, count: int) -> None:
@@ -182,12 +230,13 @@ def import_cleanup(user, count: int) -> dict:
 
     from candidates.models import Candidacy, ImportJob
     from renewal.kit import crypto
-    from renewal.models import Person
+    from renewal.models import PartyMember, Person
 
     hashes = [crypto.blind_index(import_person(n)[0], purpose="id") for n in range(count)]
     people = list(Person.objects.filter(id_number_hash__in=hashes).values_list("pk", flat=True))
     with transaction.atomic():
         candidacies, _ = Candidacy.objects.filter(person_id__in=people).delete()
+        PartyMember.objects.filter(person_id__in=people).delete()
         deleted, _ = Person.objects.filter(pk__in=people).delete()
         ImportJob.objects.filter(user=user, original_name=IMPORT_FILE_NAME).delete()
     return {"people": deleted, "objects": candidacies}
@@ -262,12 +311,19 @@ def roster_prepare(target: int) -> dict:
     for offset in range(0, len(units), batch):
         chunk = units[offset : offset + batch]
         members: dict[int, list[tuple[int, str]]] = {}
+        # Members who already stand in the unit (seed_demo's candidates) are left to them.
+        taken = set(
+            Candidacy.objects.filter(unit_id__in=[u[0] for u in chunk])
+            .exclude(notes=ROSTER_MARKER)
+            .values_list("unit_id", "person_id")
+        )
         for unit_id, person_id, sex in (
             PartyMember.objects.filter(branch__unit_id__in=[u[0] for u in chunk])
             .order_by("branch__unit_id", "id")
             .values_list("branch__unit_id", "person_id", "person__sex")
         ):
-            members.setdefault(unit_id, []).append((person_id, sex))
+            if (unit_id, person_id) not in taken:
+                members.setdefault(unit_id, []).append((person_id, sex))
         new, votes = [], []
         for unit_id, code, county in chunk:
             people = members.get(unit_id, [])
@@ -381,6 +437,7 @@ def step_import(args) -> dict:
         raise SystemExit("Celery 未以 eager 模式运行（REDIS_URL 未能移除），无法在进程内计时。")
     user = get_user_model().objects.get(username=IMPORT_USER)
     import_cleanup(user, args.rows)
+    on_roster = import_roster(user, args.rows)
     data = Path(args.file).read_bytes()
     baseline = rss_now()
 
@@ -417,6 +474,7 @@ def step_import(args) -> dict:
     cleanup = import_cleanup(user, args.rows)
     return {
         "rows": args.rows,
+        "on_roster": on_roster,
         "file_bytes": len(data),
         "preview_s": preview_s,
         "confirm_s": confirm_s,
@@ -645,9 +703,12 @@ def render(*, args, ctx, prep, imports, exports, rows_only, expected_rows, load,
         f"- **导入**：以城关镇工作人员 `{IMPORT_USER}` 身份（可写城关镇 {prep['import_units']} 个村(社区)）"
         f"导入一个 {args.import_rows} 行的 xlsx（`{IMPORT_FILE_NAME}`，"
         f"{prep['import_file_bytes'] / 1024:.0f} KB，每村约 {args.import_rows // max(prep['import_units'], 1)} 行）："
-        "全部是新人员，身份证号由 `renewal.kit.idcard.make_id_number` 生成且互不重复，"
+        "身份证号由 `renewal.kit.idcard.make_id_number` 生成且互不重复，"
         "出生日期/入党时间是真正的日期单元格，拟任职务按班子分配（两委各职务都有），"
-        "政治面貌、学历、人员类别、推荐票按常见比例随机（固定种子，每次相同）。",
+        "政治面貌、学历、人员类别、推荐票按常见比例随机（固定种子，每次相同）。"
+        "党组织委员会人选须是本村(社区)党员名册中有表决权的正式党员，所以这些行的人员"
+        f"（{imports[-1]['on_roster'] if imports else 0} 人）在每次导入前（不计时）已登记在名册中，"
+        "导入时按身份证号更新；其余全部是新人员。",
         "- 计时的两步都走作业接口：`import_start`（保存上传、上传检查、逐行校验 → 预览）与 "
         "`import_confirm`（重新逐行校验、一个事务写入人员/人选/推荐票/日志）。子进程中移除了 `REDIS_URL`，"
         "Celery 以 eager 模式在进程内执行任务，所以两步的耗时就是校验与写入本身，不含排队。",

@@ -8,7 +8,13 @@ them only a person's name, sex, date of birth, ID number and unit.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from candidates.models import Candidacy, ImportJob, ReserveCadre, VettingRequest
+from candidates.models import (
+    Candidacy,
+    ImportJob,
+    ReserveCadre,
+    ReserveImportJob,
+    VettingRequest,
+)
 from renewal import access as region_access
 
 # The ground floor's helpers that this area's pages use as they are.
@@ -135,11 +141,18 @@ def may_import(user) -> bool:
     return region_access.writable_townships(user).exists()
 
 
-def import_job_for_user(user, pk) -> ImportJob:
-    """An import belongs to whoever uploaded it; nobody else may see it (404)."""
-    job = (
-        ImportJob.objects.filter(pk=pk, user_id=user.pk).first() if user.is_authenticated else None
-    )
+def _own_job(model, user, pk):
+    job = model.objects.filter(pk=pk, user_id=user.pk).first() if user.is_authenticated else None
     if job is None:
         raise Http404
     return job
+
+
+def import_job_for_user(user, pk) -> ImportJob:
+    """An import belongs to whoever uploaded it; nobody else may see it (404)."""
+    return _own_job(ImportJob, user, pk)
+
+
+def reserve_import_job_for_user(user, pk) -> ReserveImportJob:
+    """Like the candidates' imports: the uploader's alone."""
+    return _own_job(ReserveImportJob, user, pk)

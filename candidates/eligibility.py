@@ -239,6 +239,17 @@ def _secretary(c: CandidateFacts, rules: Rules, *, age: int, election_day: date)
     return findings
 
 
+# The count keys of a list check, as the page says them.
+COUNT_LABELS = {
+    "candidates": "候选人",
+    "secretary": "书记",
+    "deputy_secretary": "副书记",
+    "director": "主任",
+    "deputy_director": "副主任",
+    "members": "委员（含妇女委员）",
+}
+
+
 @dataclass(frozen=True)
 class ListCheck:
     findings: list[Finding]
@@ -249,6 +260,14 @@ class ListCheck:
     @property
     def blocked(self) -> bool:
         return any(f.level == ERROR for f in self.findings)
+
+    @property
+    def required_labelled(self) -> list[tuple[str, int, int | None]]:
+        return [(COUNT_LABELS.get(k, k), low, high) for k, (low, high) in self.required.items()]
+
+    @property
+    def counts_labelled(self) -> list[tuple[str, int]]:
+        return [(COUNT_LABELS.get(k, k), n) for k, n in self.counts.items()]
 
 
 def party_minimum(seats: int, ratio: Decimal) -> int:
@@ -262,14 +281,21 @@ def _percent(share: Decimal) -> str:
 
 
 def check_formal_list(
-    body: str, seats: int, candidates: list[CandidateFacts], rules: Rules
+    body: str,
+    seats: int,
+    candidates: list[CandidateFacts],
+    rules: Rules,
+    *,
+    women_seat: bool = False,
 ) -> ListCheck:
-    """Whether a committee's formal candidate list has the surplus the rules require.
+    """Whether a committee's formal candidate list has the posts and the surplus it needs.
 
     ``seats`` is the committee's total seats; 0 (not yet set) gives a blocking
     "seats-missing" finding rather than an exception. People are counted once per post
     (by ``CandidateFacts.key``, else by name), and once overall for the party
-    committee, where the secretary candidate also stands for the committee.
+    committee, where the secretary candidate also stands for the committee. A post the
+    committee must fill needs a candidate: the party committee's secretary, the villagers'
+    committee's director, and its women's seat where the county elects one (``women_seat``).
     """
     if body not in BODY_POSTS:
         raise ValueError(f"未知的班子类型：{body!r}")
@@ -299,7 +325,7 @@ def check_formal_list(
     elif body == "party":
         required, counts = _party_list(seats, own, rules, findings)
     else:
-        required, counts = _villagers_list(seats, own, rules, findings)
+        required, counts = _villagers_list(seats, own, rules, findings, women_seat=women_seat)
     if rules.require_woman and own and not any(c.sex == "F" for c in own):
         findings.append(
             Finding(
@@ -351,15 +377,15 @@ def _party_list(seats, own, rules, findings):
         findings.append(
             Finding(
                 "secretary-missing",
-                WARNING,
-                "名单中还没有书记人选（书记实行等额选举，应有 1 名）。",
+                ERROR,
+                "名单中没有书记人选：党组织委员会须有 1 名书记人选（书记实行等额选举）。",
                 rules.source,
             )
         )
     return required, counts
 
 
-def _villagers_list(seats, own, rules, findings):
+def _villagers_list(seats, own, rules, findings, *, women_seat):
     if seats < 3:
         findings.append(
             Finding(
@@ -385,8 +411,28 @@ def _villagers_list(seats, own, rules, findings):
     }
     post_seats = {"director": 1, "deputy_director": 1, "members": member_seats}
     labels = {"director": "主任", "deputy_director": "副主任", "members": "委员（含妇女委员）"}
+    if counts["director"] == 0:
+        findings.append(
+            Finding(
+                "director-missing",
+                ERROR,
+                f"名单中没有主任候选人：主任应选 1 名，候选人至少 {required['director'][0]} 名。",
+                VILLAGERS_SURPLUS_SOURCE,
+            )
+        )
+    if women_seat and not _distinct(own, {"women_member"}):
+        findings.append(
+            Finding(
+                "women-seat-missing",
+                ERROR,
+                "本县单独选举妇女委员，名单中还没有妇女委员候选人。",
+                WOMAN_SOURCE,
+            )
+        )
     for key, (low, high) in required.items():
         have = counts[key]
+        if key == "director" and have == 0:
+            continue  # said above, in the words of the missing post
         if have < low:
             findings.append(
                 Finding(

@@ -1,18 +1,27 @@
 from django import forms
 
-from candidates.models import Candidacy, NegativeListItem, Recommendation
+from candidates.models import Candidacy, NegativeListItem, Recommendation, ReserveCadre
 from renewal.kit.forms import Form, ModelForm
+from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
 from renewal.kit.uploads import ATTACHMENT_ACCEPT, attachments_check
 from renewal.kit.widgets import DateInput
 from renewal.models import Body, Department, Person, PersonTag, Post
 
 
 class PersonForm(ModelForm):
+    """A person's record, keyed by the citizen ID number.
+
+    Sex and birth date are part of the number: left blank they are taken from it, and a
+    value that disagrees with it is refused on its own field. In the browser
+    static/js/idcard-fields.js fills them as the number is typed.
+    """
+
     id_number = forms.CharField(
         label="公民身份号码",
         max_length=18,
         min_length=18,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="性别和出生日期按身份证号码自动填写。",
     )
     phone = forms.CharField(label="联系电话", required=False, max_length=20)
     tags = forms.MultipleChoiceField(
@@ -21,6 +30,7 @@ class PersonForm(ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    field_order = ["name", "id_number", "sex", "birth_date", "ethnicity", "education"]
 
     class Meta:
         model = Person
@@ -38,6 +48,69 @@ class PersonForm(ModelForm):
             "birth_date": DateInput(),
             "party_joined_on": DateInput(),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["id_number"].widget.attrs.update(
+            {
+                "data-idcard-birth": self["birth_date"].auto_id,
+                "data-idcard-sex": self["sex"].auto_id,
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        raw = data.get("id_number")
+        if not raw:
+            return data
+        try:
+            info = parse_id_number(raw)
+        except IdNumberError as exc:
+            self.add_error("id_number", str(exc))
+            return data
+        data["id_number"] = info.number
+        for field, derived in (("birth_date", info.birth_date), ("sex", info.sex)):
+            given = data.get(field)
+            if not given and field not in self.errors:
+                data[field] = derived
+            elif given and given != derived:
+                kwargs = {"birth_date": None, "sex": None, field: given}
+                for message in check_id_number_matches(info, **kwargs):
+                    self.add_error(field, message)
+        return data
+
+
+class ReservePersonForm(PersonForm):
+    """Adding someone to the talent pool: found by ID number, or registered anew.
+
+    Someone already on record (a party member on the roster, say) needs only the ID number
+    and the name; what is left blank keeps the record as it is. A new person also needs
+    education and political status (the service says so).
+    """
+
+    unit = forms.ModelChoiceField(label="村(社区)", queryset=None, empty_label="请选择")
+    direction = forms.CharField(label="培养方向", required=False, max_length=100)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+    field_order = ["unit", "name", "id_number", "sex", "birth_date", "ethnicity", "education"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
+        for name in ("ethnicity", "education", "political_status"):
+            self.fields[name].required = False
+        self.fields["ethnicity"].initial = None
+        self.fields["political_status"].initial = None
+        self.fields["political_status"].choices = [
+            ("", "不变 / 请选择"),
+            *Person.PoliticalStatus.choices,
+        ]
+        self.fields["id_number"].help_text = (
+            "已在系统中的人员（如党员名册中的党员）只需填写姓名和公民身份号码，"
+            "其余留空则保持原有信息；新登记的人员还须填写学历和政治面貌。"
+        )
 
 
 class CandidacyForm(Form):
@@ -87,9 +160,13 @@ class VettingSendForm(Form):
     def __init__(self, *args, candidacies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidacies"].queryset = candidacies
-        self.fields["candidacies"].label_from_instance = lambda c: (
-            f"{c.unit.name} · {c.person.name} · {c.get_post_display()}"
-        )
+        self.fields["candidacies"].label_from_instance = _vetting_choice_label
+
+
+def _vetting_choice_label(c) -> str:
+    label = f"{c.unit.name} · {c.person.name} · {c.get_post_display()}"
+    asked = sorted({r.department.name for r in c.vetting.all()})
+    return f"{label}（已送：{'、'.join(asked)}）" if asked else label
 
 
 class VettingAnswerForm(Form):
@@ -126,9 +203,42 @@ class VettingAnswerForm(Form):
         return upload
 
 
-class ReserveForm(Form):
-    person_id_number = forms.CharField(label="公民身份号码", max_length=18)
-    note = forms.CharField(label="培养方向/说明", required=False, max_length=200)
+class ReserveEditForm(Form):
+    direction = forms.CharField(label="培养方向", required=False, max_length=100)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+
+class ReserveRetireForm(Form):
+    reason = forms.CharField(
+        label="出库原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReserveFilterForm(Form):
+    SORTS = [
+        ("unit", "按村(社区)"),
+        ("name", "按姓名"),
+        ("-added_at", "最近入库在前"),
+        ("birth_date", "年长在前"),
+        ("-birth_date", "年轻在前"),
+    ]
+
+    q = forms.CharField(
+        label="搜索（姓名、村(社区)、培养方向、说明）", required=False, max_length=40
+    )
+    township = forms.ModelChoiceField(
+        label="乡镇/街道", queryset=None, required=False, empty_label="全部"
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[*ReserveCadre.Status.choices, ("all", "全部")],
+    )
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
+
+    def __init__(self, *args, townships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
 
 
 class ProposeForm(Form):

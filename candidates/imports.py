@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 
@@ -230,7 +231,7 @@ def _votes(value, key: str, problems: RowProblems):
 
 def _check_row(cells, problems: RowProblems, units, rounds) -> ImportRow | None:
     unit = _check_unit(cells, problems, units, rounds)
-    info, phone, person = _check_person(cells, problems)
+    info, phone, person = check_person(cells, problems)
     candidacy = _check_candidacy(cells, problems)
     if problems.count:
         return None
@@ -265,10 +266,12 @@ def _check_unit(cells, problems: RowProblems, units, rounds) -> Unit | None:
     return unit
 
 
-def _check_person(cells, problems: RowProblems):
+def check_person(cells, problems: RowProblems):
     """The parsed ID number, the phone and the fields for services.person_upsert.
 
-    Optional cells left blank are left out, so an existing person's data stays as it is.
+    Cells left blank are left out, so an existing person's data stays as it is; sex and
+    birth date, when blank, are the ID number's. Every import of people uses it (the
+    candidates', the reserve pool's), so a person is checked the same way in each.
     """
     name = cell_text(cells.get("name"))
     if len(name) > 40:
@@ -325,14 +328,15 @@ def _check_person(cells, problems: RowProblems):
 
     person = {
         "name": name,
-        "sex": sex,
-        "birth_date": birth,
+        "sex": sex or (info.sex if info else None),
+        "birth_date": birth or (info.birth_date if info else None),
         "education": education,
         "political_status": political,
+        "ethnicity": ethnicity,
+        "party_joined_on": joined,
+        "tags": tags,
     }
-    optional = {"ethnicity": ethnicity, "party_joined_on": joined, "tags": tags}
-    person.update({key: value for key, value in optional.items() if value})
-    return info, phone, person
+    return info, phone, {key: value for key, value in person.items() if value}
 
 
 def _check_candidacy(cells, problems: RowProblems) -> dict:
@@ -380,17 +384,24 @@ def _scope(user):
     return units, rounds
 
 
-def _match_existing(rows: list[ImportRow]) -> None:
-    """Mark rows whose person exists (by blind index) and whose open candidacy exists: 2 queries."""
+def _match_existing(rows: list[ImportRow], problems: list) -> None:
+    """Mark rows whose person exists (by blind index) and whose open candidacy exists; a
+    person recorded under another name, or a party-committee candidate without the rights
+    to stand, is a row problem. Three queries in all."""
     if not rows:
         return
-    people = dict(
-        Person.objects.filter(id_number_hash__in=[r.id_hash for r in rows]).values_list(
-            "id_number_hash", "id"
-        )
-    )
+    people = {
+        digest: (pk, name)
+        for digest, pk, name in Person.objects.filter(
+            id_number_hash__in=[r.id_hash for r in rows]
+        ).values_list("id_number_hash", "id", "name")
+    }
     for r in rows:
-        r.person_id = people.get(r.id_hash)
+        known = people.get(r.id_hash)
+        r.person_id = known[0] if known else None
+        if known and known[1] != r.person["name"]:
+            message = str(services.NameMismatch(known[1], r.person["name"]))
+            problems.append({"row": r.row, "column": HEADER["name"], "message": message})
     open_ones = {
         (round_id, unit_id, person_id, post): pk
         for pk, round_id, unit_id, person_id, post in Candidacy.objects.filter(
@@ -404,6 +415,21 @@ def _match_existing(rows: list[ImportRow]) -> None:
     for r in rows:
         if r.person_id:
             r.candidacy_id = open_ones.get((r.round_id, r.unit.pk, r.person_id, r.post))
+    _check_party_rights(rows, problems)
+
+
+def _check_party_rights(rows: list[ImportRow], problems: list) -> None:
+    """A new party-committee candidacy needs an entitled member of the unit's branch roster."""
+    party = [r for r in rows if r.body == Body.PARTY and r.candidacy_id is None]
+    refused = services.party_roster_problems(
+        [(r.unit.pk, r.person_id) for r in party if r.person_id], day=timezone.localdate()
+    )
+    for r in party:
+        # Someone new to the system cannot be on any roster yet.
+        reason = refused.get((r.unit.pk, r.person_id)) if r.person_id else services.NOT_ON_ROSTER
+        if reason:
+            message = services.party_refusal(r.person["name"], reason)
+            problems.append({"row": r.row, "column": HEADER["body"], "message": message})
 
 
 def preview_summary(rows: list[ImportRow]) -> dict:
@@ -472,7 +498,7 @@ class CandidateImporter(Importer):
         return _check_row(cells, problems, lookups["units"], lookups["rounds"])
 
     def check_rows(self, user, rows, problems):
-        _match_existing(rows)
+        _match_existing(rows, problems)
 
     def summary(self, rows):
         return preview_summary(rows)

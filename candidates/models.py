@@ -136,9 +136,20 @@ class ReserveCadre(models.Model):
 
     unit = models.ForeignKey("renewal.Unit", on_delete=models.CASCADE, related_name="reserves")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reserve_entries")
-    note = models.CharField("培养方向/说明", max_length=200, blank=True)
+    direction = models.CharField(
+        "培养方向",
+        max_length=100,
+        blank=True,
+        help_text="如：村党组织书记、村委会主任、致富带头人。",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
     added_at = models.DateTimeField("入库时间", default=timezone.now)
+    removed_reason = models.CharField("出库原因", max_length=300, blank=True)
+    removed_at = models.DateTimeField("出库时间", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "后备干部"
@@ -151,6 +162,9 @@ class ReserveCadre(models.Model):
                 violation_error_message="此人已在本村(社区)后备干部库中。",
             )
         ]
+
+    def __str__(self):
+        return f"{self.person.name}（{self.unit.name}后备干部）"
 
 
 @audited()
@@ -404,3 +418,11 @@ class ImportJob(uploads.ImportJob):
     class Meta(uploads.ImportJob.Meta):
         verbose_name = "人选导入"
         verbose_name_plural = "人选导入"
+
+
+class ReserveImportJob(uploads.ImportJob):
+    """An xlsx of reserve cadres for the townships' talent pools (the rows: candidates.reserves)."""
+
+    class Meta(uploads.ImportJob.Meta):
+        verbose_name = "后备干部导入"
+        verbose_name_plural = "后备干部导入"

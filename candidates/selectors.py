@@ -1,10 +1,14 @@
-"""The filtered candidacy list: the page, its htmx fragment and the roster export share it."""
+"""Reads the pages share: the filtered candidacy list (the page, its htmx fragment and the
+roster export), the filtered talent pool, a vetting department's home."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from candidates import access
-from candidates.forms import CandidacyFilterForm
+from candidates.forms import CandidacyFilterForm, ReserveFilterForm
+from candidates.models import ReserveCadre
 from renewal import access as region_access
+from renewal.models import Region
 
 FILTER_KEYS = ("q", "township", "body", "post", "status")
 
@@ -34,6 +38,43 @@ def filtered_candidacies(user, data):
     return form, qs.order_by("unit__code", "body", "post", "id")
 
 
+RESERVE_ORDER = {
+    "unit": ("unit__code", "-added_at", "id"),
+    "name": ("person__name", "id"),
+    "-added_at": ("-added_at", "id"),
+    "birth_date": ("person__birth_date", "id"),
+    "-birth_date": ("-person__birth_date", "id"),
+}
+
+
+def filtered_reserves(user, data):
+    """The talent pool the user may see, filtered and sorted: the form and the queryset."""
+    form = ReserveFilterForm(
+        data or None, townships=region_access.townships_visible_to(user).order_by("code")
+    )
+    qs = access.reserves_visible_to(user).select_related("person", "unit", "unit__township")
+    status, order = ReserveCadre.Status.ACTIVE, RESERVE_ORDER["unit"]
+    if form.is_valid():
+        f = form.cleaned_data
+        if f["q"]:
+            qs = qs.filter(
+                Q(person__name__contains=f["q"])
+                | Q(unit__name__contains=f["q"])
+                | Q(direction__contains=f["q"])
+                | Q(note__contains=f["q"])
+            )
+        if f["township"]:
+            qs = qs.filter(unit__township=f["township"])
+        status = f["status"] or status
+        order = RESERVE_ORDER.get(f["sort"], order)
+    unit = (data or {}).get("unit", "")
+    if str(unit).isdigit():
+        qs = qs.filter(unit_id=unit)
+    if status != "all":
+        qs = qs.filter(status=status)
+    return form, qs.order_by(*order)
+
+
 def department_home(user, today) -> dict:
     """A vetting department's home page: the requests waiting for its answer."""
     pending = access.vetting_requests_visible_to(user).filter(status="pending")
@@ -42,3 +83,12 @@ def department_home(user, today) -> dict:
         "vetting_pending": pending.count(),
         "vetting_overdue": pending.filter(batch__due_date__lt=today).count(),
     }
+
+
+def county_elects_women_seat(county_id: int) -> bool:
+    """Whether the county elects a separate women's seat on the villagers' committee.
+
+    The choice is the villagers' election rules (ballots, the layer above this one); it is
+    read through the county's reverse relation so that candidates does not import ballots.
+    """
+    return Region.objects.filter(pk=county_id, villagers_rules__women_seat=True).exists()

@@ -9,9 +9,10 @@ import datetime
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from candidates import eligibility, flags
+from candidates import eligibility, flags, selectors
 from candidates.models import (
     Candidacy,
     CandidacyLog,
@@ -24,7 +25,16 @@ from candidates.models import (
 )
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
-from renewal.models import Body, DomainError, Person, Post, Profile, RenewalRound, Unit
+from renewal.models import (
+    Body,
+    DomainError,
+    PartyMember,
+    Person,
+    Post,
+    Profile,
+    RenewalRound,
+    Unit,
+)
 from renewal.selectors import active_round
 
 PARTY_POSTS = {Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.PARTY_MEMBER}
@@ -41,6 +51,20 @@ PERSON_FIELDS = (
     "current_posts",
     "tags",
 )
+# What a person new to the system needs besides the ID number (sex and birth date come from it).
+NEW_PERSON_FIELDS = {"name": "姓名", "education": "学历", "political_status": "政治面貌"}
+NOT_ON_ROSTER = "不在本村(社区)党组织的党员名册中"
+# A list check reads every candidate's party memberships with their branches in one query.
+MEMBERSHIPS = Prefetch("person__memberships", queryset=PartyMember.objects.select_related("branch"))
+
+
+class NameMismatch(DomainError):
+    """The ID number belongs to someone recorded under another name."""
+
+    def __init__(self, recorded: str, given: str):
+        super().__init__(
+            f"公民身份号码已登记在“{recorded}”名下，与填写的姓名“{given}”不一致，请核对。"
+        )
 
 
 # --- People -------------------------------------------------------------------------------
@@ -72,8 +96,16 @@ def person_problems(*, id_number: str, birth_date, sex) -> tuple[str, list[str]]
 
 
 @transaction.atomic
-def person_upsert(*, id_number: str, phone: str = "", **fields) -> Person:
-    """Create a person, or update the one with this ID number (matched by blind index)."""
+def person_upsert(
+    *, id_number: str, phone: str = "", allow_rename: bool = False, **fields
+) -> Person:
+    """Create a person, or update the one with this ID number (matched by blind index).
+
+    The ID number is who the person is: when it is already recorded under another name the
+    entry is refused (a typo in either, never a silent rename), unless ``allow_rename`` says
+    the user is correcting that very person's record. Sex and birth date come from the
+    number when not given; a new person also needs a name, education and political status.
+    """
     number, problems = person_problems(
         id_number=id_number, birth_date=fields.get("birth_date"), sex=fields.get("sex")
     )
@@ -83,8 +115,16 @@ def person_upsert(*, id_number: str, phone: str = "", **fields) -> Person:
     digest = crypto.blind_index(number, purpose="id")
     person = Person.objects.select_for_update().filter(id_number_hash=digest).first()
     if person is None:
+        missing = [label for name, label in NEW_PERSON_FIELDS.items() if not fields.get(name)]
+        if missing:
+            raise DomainError(f"此人尚未登记，请填写{'、'.join(missing)}。")
+        info = parse_id_number(number)
+        fields["sex"] = fields.get("sex") or info.sex
+        fields["birth_date"] = fields.get("birth_date") or info.birth_date
         person = Person()
         person.set_id_number(number)
+    elif not allow_rename and fields.get("name") and fields["name"] != person.name:
+        raise NameMismatch(person.name, fields["name"])
     for name, value in fields.items():
         if name not in PERSON_FIELDS:
             raise DomainError(f"字段 {name} 不能在此修改。")
@@ -136,10 +176,20 @@ def election_day(rnd: RenewalRound) -> datetime.date:
     return stage.due_date if stage and stage.due_date else timezone.localdate()
 
 
-def facts_for(candidacy: Candidacy) -> eligibility.CandidateFacts:
+def facts_for(candidacy: Candidacy, *, day: datetime.date | None = None):
+    """The candidate as the eligibility rules see them on ``day`` (the election day if not given).
+
+    留党察看 counts as it stands on that day on the unit's own branch roster: a sanction
+    that has ended, or one on another branch's roster, does not. Lists prefetch
+    ``MEMBERSHIPS`` so that this reads no more rows.
+    """
     person = candidacy.person
-    # Iterating .all() uses the prefetch that list checks set up.
-    on_probation = any(m.on_probation for m in person.memberships.all())
+    day = day or election_day(candidacy.round)
+    on_probation = any(
+        m.sanctioned_on(day)
+        for m in person.memberships.all()
+        if m.branch.unit_id == candidacy.unit_id
+    )
     return eligibility.CandidateFacts(
         key=person.pk,
         name=person.name,
@@ -156,9 +206,48 @@ def facts_for(candidacy: Candidacy) -> eligibility.CandidateFacts:
 
 def candidacy_findings(candidacy: Candidacy) -> list[eligibility.Finding]:
     rules = rules_for_county(candidacy.unit.county_id)
-    return eligibility.check_candidate(
-        facts_for(candidacy), rules, election_day=election_day(candidacy.round)
-    )
+    day = election_day(candidacy.round)
+    return eligibility.check_candidate(facts_for(candidacy, day=day), rules, election_day=day)
+
+
+# --- Who may stand for the party committee ---------------------------------------------------
+
+
+def party_roster_problems(pairs, *, day: datetime.date) -> dict[tuple[int, int], str]:
+    """Why each (unit id, person id) may not stand for the party committee on ``day``.
+
+    Only a member on the unit's own branch roster with the full rights on that day may
+    (党章: a 预备党员 or a member under 留党察看 cannot be elected; one transferred out is
+    no longer this branch's member). Pairs that may are left out. One query for any number.
+    """
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    members = {
+        (m.branch.unit_id, m.person_id): m
+        for m in PartyMember.objects.filter(
+            branch__unit_id__in={unit for unit, _ in pairs},
+            person_id__in={person for _, person in pairs},
+        ).select_related("branch")
+    }
+    problems = {}
+    for pair in pairs:
+        member = members.get(pair)
+        if member is None:
+            problems[pair] = NOT_ON_ROSTER
+        elif not member.entitled_on(day):
+            problems[pair] = member.entitlement(day)
+    return problems
+
+
+def party_refusal(name: str, reason: str) -> str:
+    return f"{name}不能作为党组织委员会人选：{reason}。"
+
+
+def _require_party_rights(*, unit: Unit, person: Person) -> None:
+    problems = party_roster_problems([(unit.pk, person.pk)], day=timezone.localdate())
+    if problems:
+        raise DomainError(party_refusal(person.name, problems[(unit.pk, person.pk)]))
 
 
 @transaction.atomic
@@ -179,6 +268,8 @@ def candidacy_create(
         raise DomainError("本县尚未设立换届轮次，不能录入人选。")
     if post not in POSTS_BY_BODY.get(body, ()):
         raise DomainError(f"“{Post(post).label}”不是{Body(body).label}的职务。")
+    if body == Body.PARTY:
+        _require_party_rights(unit=unit, person=person)
     candidacy = Candidacy(
         round=rnd,
         unit=unit,
@@ -300,6 +391,8 @@ def candidacy_reopen(*, actor, candidacy, reason: str):
     candidacy = _locked(candidacy)
     if not candidacy.is_closed:
         raise DomainError(f"{candidacy.person.name}未退出或被取消资格，无需重新启用。")
+    if candidacy.body == Body.PARTY:
+        _require_party_rights(unit=candidacy.unit, person=candidacy.person)
     candidacy.status_reason = reason.strip()
     _move(
         candidacy,
@@ -366,7 +459,16 @@ def candidacy_county_sign(*, actor, candidacy):
     return candidacy
 
 
-def unit_list_check(*, unit: Unit, body: str, include_statuses=None) -> eligibility.ListCheck:
+def unit_list_check(
+    *, unit: Unit, body: str, include_statuses=None, women_seat: bool | None = None
+) -> eligibility.ListCheck:
+    """A unit's formal list for one committee against the rules: posts, surplus, members.
+
+    ``women_seat`` (the villagers' committee has a separately elected women's seat) is the
+    county's choice in the villagers' election rules when not given.
+    """
+    if women_seat is None:
+        women_seat = body == Body.VILLAGERS and selectors.county_elects_women_seat(unit.county_id)
     rnd = active_round(unit.county_id)
     seats_row = unit.seats.filter(round=rnd).first() if rnd else None
     seats = seats_row.for_body(body) if seats_row else 0
@@ -378,10 +480,13 @@ def unit_list_check(*, unit: Unit, body: str, include_statuses=None) -> eligibil
     candidacies = (
         Candidacy.objects.filter(round=rnd, unit=unit, body=body, status__in=statuses)
         .select_related("person")
-        .prefetch_related("person__memberships")
+        .prefetch_related(MEMBERSHIPS)
     )
-    facts = [facts_for(c) for c in candidacies]
-    return eligibility.check_formal_list(body, seats, facts, rules_for_county(unit.county_id))
+    day = election_day(rnd) if rnd else timezone.localdate()
+    facts = [facts_for(c, day=day) for c in candidacies]
+    return eligibility.check_formal_list(
+        body, seats, facts, rules_for_county(unit.county_id), women_seat=women_seat
+    )
 
 
 @transaction.atomic
@@ -432,6 +537,10 @@ def people_bulk_upsert(rows, summary: dict) -> dict[str, Person]:
             person.set_id_number(row.id_number)
             new.append(person)
         else:
+            if row.person.get("name") and row.person["name"] != person.name:
+                raise DomainError(
+                    f"第 {row.row} 行：{NameMismatch(person.name, row.person['name'])}"
+                )
             changed.append(person)
         for name, value in row.person.items():
             setattr(person, name, value)
@@ -471,10 +580,22 @@ def candidacies_bulk_create(user, rows, people: dict[str, Person], summary) -> N
         .exclude(status__in=Candidacy.CLOSED)
         .values_list("pk", "round_id", "unit_id", "person_id", "post")
     }
+    refused = party_roster_problems(
+        [
+            (row.unit.pk, people[row.id_hash].pk)
+            for row in rows
+            if row.body == Body.PARTY
+            and (row.round_id, row.unit.pk, people[row.id_hash].pk, row.post) not in open_ones
+        ],
+        day=timezone.localdate(),
+    )
     new, votes = [], []
     for row in rows:
         person = people[row.id_hash]
         pk = open_ones.get((row.round_id, row.unit.pk, person.pk, row.post))
+        if pk is None and row.body == Body.PARTY and (row.unit.pk, person.pk) in refused:
+            reason = refused[(row.unit.pk, person.pk)]
+            raise DomainError(f"第 {row.row} 行：{party_refusal(person.name, reason)}")
         if pk is None:
             candidacy = Candidacy(
                 round_id=row.round_id,
@@ -522,7 +643,13 @@ def candidacies_bulk_create(user, rows, people: dict[str, Person], summary) -> N
 
 @transaction.atomic
 def vetting_send(*, actor, candidacies, departments, due_date: datetime.date, note=""):
-    candidacies = list(candidacies)
+    """Send preliminary candidates to departments for joint vetting, in one batch.
+
+    A candidacy already under vetting may be sent to more departments; a department that
+    has already been asked about a candidacy is not asked again. Those pairs are left out
+    and listed in ``batch.skipped`` ((candidacy, department) pairs) for the message; when
+    nothing is left to send the batch is refused.
+    """
     departments = list(departments)
     if not candidacies:
         raise DomainError("请至少选择一名人选。")
@@ -530,6 +657,13 @@ def vetting_send(*, actor, candidacies, departments, due_date: datetime.date, no
         raise DomainError("请至少选择一个联审部门。")
     if due_date < timezone.localdate():
         raise DomainError("答复时限不能早于今天。")
+    # Locked, so that an answer arriving meanwhile sees the new requests (and waits for them).
+    candidacies = list(
+        Candidacy.objects.select_for_update(of=("self",))
+        .filter(pk__in=[c.pk for c in candidacies])
+        .select_related("person", "unit", "round")
+        .order_by("pk")
+    )
     townships = {c.unit.township_id for c in candidacies}
     if len(townships) != 1:
         raise DomainError("一个联审批次只能包含同一乡镇(街道)的人选。")
@@ -538,6 +672,21 @@ def vetting_send(*, actor, candidacies, departments, due_date: datetime.date, no
             raise DomainError(
                 f"{c.person.name}当前为“{c.get_status_display()}”，只有初步人选可以送联审。"
             )
+    asked = set(
+        VettingRequest.objects.filter(
+            candidacy__in=candidacies, department__in=departments
+        ).values_list("candidacy_id", "department_id")
+    )
+    pairs, skipped = [], []
+    for c in candidacies:
+        for d in departments:
+            (skipped if (c.pk, d.pk) in asked else pairs).append((c, d))
+    if not pairs:
+        raise DomainError(
+            "所选人选都已送所选部门联审，没有需要发送的请求："
+            + "；".join(f"{c.person.name}已送{d.name}" for c, d in skipped)
+            + "。"
+        )
     batch = VettingBatch.objects.create(
         round=candidacies[0].round,
         township_id=townships.pop(),
@@ -546,18 +695,13 @@ def vetting_send(*, actor, candidacies, departments, due_date: datetime.date, no
         note=note,
     )
     VettingRequest.objects.bulk_create(
-        VettingRequest(batch=batch, candidacy=c, department=d)
-        for c in candidacies
-        for d in departments
+        VettingRequest(batch=batch, candidacy=c, department=d) for c, d in pairs
     )
     for c in candidacies:
-        _log(
-            c,
-            action="送联审",
-            actor=actor,
-            before=c.status,
-            reason="、".join(d.name for d in departments),
-        )
+        sent = [d.name for cc, d in pairs if cc is c]
+        if sent:
+            _log(c, action="送联审", actor=actor, before=c.status, reason="、".join(sent))
+    batch.skipped = skipped
     return batch
 
 
@@ -638,7 +782,15 @@ def vetting_overturn(*, actor, request: VettingRequest, reason: str):
     request.overturned_by, request.overturned_at = actor, timezone.now()
     request.save(update_fields=["overturn_reason", "overturned_by", "overturned_at"])
     candidacy = _locked(request.candidacy)
-    if candidacy.status == Candidacy.Status.DISQUALIFIED and not vetting_blockers(candidacy):
+    may_stand = candidacy.body != Body.PARTY or not party_roster_problems(
+        [(candidacy.unit_id, candidacy.person_id)], day=timezone.localdate()
+    )
+    # A person who has meanwhile lost their party rights stays out; the overturn still stands.
+    if (
+        candidacy.status == Candidacy.Status.DISQUALIFIED
+        and may_stand
+        and not vetting_blockers(candidacy)
+    ):
         candidacy_reopen(
             actor=actor, candidacy=candidacy, reason=f"县委组织部否决联审意见：{reason}"[:300]
         )
@@ -646,23 +798,53 @@ def vetting_overturn(*, actor, request: VettingRequest, reason: str):
 
 
 def vetting_blockers(candidacy: Candidacy) -> list[str]:
-    """What still stops a candidacy from being vetted, in Chinese; empty when it may pass."""
-    requests = list(candidacy.vetting.select_related("department").prefetch_related("items"))
+    """Why a candidacy has not passed joint vetting, in Chinese; empty when it may pass.
+
+    It passes only when every department it was sent to has answered, no bar item stands
+    (unless the county overturned it), every caution item has the township's written
+    reason, and no automatic flag (an open discipline case, a ledger entry, an open
+    exit-audit finding) is raised against the person.
+    """
+    requests = list(
+        candidacy.vetting.select_related("department", "batch")
+        .prefetch_related("items__catalogue")
+        .order_by("batch__sent_at", "id")
+    )
     if not requests:
         return ["尚未送联审。"]
+    today = timezone.localdate()
     problems = []
     for r in requests:
+        name = r.department.name
         if r.status == VettingRequest.Status.PENDING:
-            problems.append(f"{r.department.name}尚未答复。")
+            late = "，已逾期" if r.batch.due_date < today else ""
+            problems.append(f"{name}尚未答复（答复时限 {r.batch.due_date:%Y-%m-%d}{late}）。")
             continue
-        severities = {i.severity for i in r.items.all()}
-        if NegativeListItem.Severity.BAR in severities and not r.overturned_at:
-            problems.append(f"{r.department.name}答复涉及一票否决条目。")
-        if NegativeListItem.Severity.CAUTION in severities and not r.caution_reason:
-            problems.append(f"{r.department.name}答复涉及须书面说明的条目，乡镇(街道)尚未说明。")
+        items = list(r.items.all())
+        bars = [str(i) for i in items if i.severity == NegativeListItem.Severity.BAR]
+        cautions = [str(i) for i in items if i.severity == NegativeListItem.Severity.CAUTION]
+        if bars and not r.overturned_at:
+            problems.append(
+                f"{name}答复涉及一票否决条目（{'；'.join(bars)}），县委组织部未否决该意见。"
+            )
+        if cautions and not r.caution_reason:
+            problems.append(
+                f"{name}答复涉及须书面说明的条目（{'；'.join(cautions)}），乡镇(街道)尚未书面说明。"
+            )
     for flag in flags.flags_for(candidacy.person):
         problems.append(flag.message)
     return problems
+
+
+def vetting_waiting_reasons(candidacy: Candidacy) -> list[str]:
+    """Everything a candidacy still waits for before it passes vetting (the candidate page's
+    list); empty once it has passed, or when it is closed."""
+    if candidacy.status not in (Candidacy.Status.PRELIMINARY, Candidacy.Status.INSPECTED):
+        return []
+    reasons = []
+    if candidacy.status == Candidacy.Status.PRELIMINARY:
+        reasons.append("尚未登记组织考察结果（考察合格后才能通过联审）。")
+    return reasons + vetting_blockers(candidacy)
 
 
 def _advance_after_vetting(candidacy: Candidacy, *, actor) -> None:
@@ -670,19 +852,87 @@ def _advance_after_vetting(candidacy: Candidacy, *, actor) -> None:
         _move(candidacy, Candidacy.Status.VETTED, actor=actor, action="联审通过")
 
 
+@transaction.atomic
+def vetting_recheck(*, actor, candidacy: Candidacy) -> Candidacy:
+    """Check an inspected candidacy's vetting again, once what held it has been dealt with.
+
+    Answers move a candidacy on by themselves; an automatic flag is cleared at its source
+    (a case concluded, an audit finding rectified) and tells nobody, so the township asks.
+    """
+    candidacy = _locked(candidacy)
+    if candidacy.status != Candidacy.Status.INSPECTED:
+        raise DomainError(
+            f"{candidacy.person.name}当前为“{candidacy.get_status_display()}”，"
+            "只有已考察、等待联审结果的人选需要重新核对。"
+        )
+    blockers = vetting_blockers(candidacy)
+    if blockers:
+        raise DomainError("联审仍未通过：" + "".join(blockers))
+    _move(candidacy, Candidacy.Status.VETTED, actor=actor, action="联审通过", reason="重新核对")
+    return candidacy
+
+
 # --- Reserve cadres ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def reserve_add(*, unit: Unit, person: Person, note: str = "") -> ReserveCadre:
-    existing = ReserveCadre.objects.filter(unit=unit, person=person).first()
+def reserve_add(*, unit: Unit, person: Person, direction: str = "", note: str = "") -> ReserveCadre:
+    """Put a person into a unit's talent pool; one who left it (出库) comes back."""
+    existing = ReserveCadre.objects.select_for_update().filter(unit=unit, person=person).first()
     if existing and existing.status != ReserveCadre.Status.REMOVED:
         raise DomainError(f"{person.name}已在{unit.name}后备干部库中。")
     if existing:
-        existing.status, existing.note = ReserveCadre.Status.ACTIVE, note
-        existing.save(update_fields=["status", "note"])
+        existing.status, existing.direction, existing.note = (
+            ReserveCadre.Status.ACTIVE,
+            direction.strip(),
+            note.strip(),
+        )
+        existing.removed_reason, existing.removed_at, existing.removed_by = "", None, None
+        existing.added_at = timezone.now()
+        existing.save(
+            update_fields=[
+                "status",
+                "direction",
+                "note",
+                "removed_reason",
+                "removed_at",
+                "removed_by",
+                "added_at",
+            ]
+        )
         return existing
-    return ReserveCadre.objects.create(unit=unit, person=person, note=note)
+    return ReserveCadre.objects.create(
+        unit=unit, person=person, direction=direction.strip(), note=note.strip()
+    )
+
+
+@transaction.atomic
+def reserve_update(*, reserve: ReserveCadre, direction: str, note: str) -> ReserveCadre:
+    reserve = ReserveCadre.objects.select_for_update().select_related("person").get(pk=reserve.pk)
+    if reserve.status == ReserveCadre.Status.REMOVED:
+        raise DomainError(f"{reserve.person.name}已出库，不能修改；需要时请重新加入后备干部库。")
+    reserve.direction, reserve.note = direction.strip(), note.strip()
+    reserve.full_clean(exclude=["unit", "person", "removed_by"])
+    reserve.save(update_fields=["direction", "note"])
+    return reserve
+
+
+@transaction.atomic
+def reserve_retire(*, actor, reserve: ReserveCadre, reason: str) -> ReserveCadre:
+    """出库: the person leaves the talent pool, with the reason kept."""
+    if not reason.strip():
+        raise DomainError("请写明出库原因。")
+    reserve = ReserveCadre.objects.select_for_update().select_related("person").get(pk=reserve.pk)
+    if reserve.status == ReserveCadre.Status.REMOVED:
+        raise DomainError(f"{reserve.person.name}已出库。")
+    reserve.status = ReserveCadre.Status.REMOVED
+    reserve.removed_reason, reserve.removed_at, reserve.removed_by = (
+        reason.strip()[:300],
+        timezone.now(),
+        actor,
+    )
+    reserve.save(update_fields=["status", "removed_reason", "removed_at", "removed_by"])
+    return reserve
 
 
 @transaction.atomic
@@ -708,10 +958,40 @@ def reserve_propose(*, actor, reserve: ReserveCadre, body: str, post: str, is_co
     return candidacy
 
 
-@transaction.atomic
-def reserve_remove(*, reserve: ReserveCadre) -> None:
-    reserve.status = ReserveCadre.Status.REMOVED
-    reserve.save(update_fields=["status"])
+def reserves_bulk_add(rows, people: dict[str, Person], summary: dict) -> None:
+    """reserve_add for many rows at once (the reserve import): new entries are created, those
+    who left the pool come back, and those still in it get the row's 培养方向 when it has one."""
+    existing = {
+        (r.unit_id, r.person_id): r
+        for r in ReserveCadre.objects.select_for_update().filter(
+            unit_id__in={row.unit.pk for row in rows},
+            person_id__in=[p.pk for p in people.values()],
+        )
+    }
+    new, changed, now = [], [], timezone.now()
+    for row in rows:
+        person = people[row.id_hash]
+        entry = existing.get((row.unit.pk, person.pk))
+        if entry is None:
+            new.append(ReserveCadre(unit=row.unit, person=person, direction=row.direction))
+            continue
+        if entry.status == ReserveCadre.Status.REMOVED:
+            entry.status, entry.added_at = ReserveCadre.Status.ACTIVE, now
+            entry.removed_reason, entry.removed_at, entry.removed_by = "", None, None
+            entry.direction = row.direction or entry.direction
+            new.append(entry)
+        else:
+            entry.direction = row.direction or entry.direction
+            changed.append(entry)
+    ReserveCadre.objects.bulk_create([e for e in new if e.pk is None])
+    returning = [e for e in new if e.pk is not None] + changed
+    if returning:
+        ReserveCadre.objects.bulk_update(
+            returning,
+            ["status", "added_at", "direction", "removed_reason", "removed_at", "removed_by"],
+        )
+    summary["reserves_added"] += len(new)
+    summary["reserves_kept"] += len(changed)
 
 
 # --- Outcome of the election -------------------------------------------------------------------

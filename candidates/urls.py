@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import views, views_import
+from candidates import views, views_import, views_reserves
 
 app_name = "candidates"
 
@@ -33,8 +33,40 @@ urlpatterns = [
     ),
     path("candidates/vetting/<int:pk>/caution/", views.vetting_caution, name="vetting-caution"),
     path("candidates/vetting/<int:pk>/overturn/", views.vetting_overturn, name="vetting-overturn"),
-    path("candidates/reserves/", views.reserve_list, name="reserve-list"),
-    path("candidates/reserves/<int:pk>/propose/", views.reserve_propose, name="reserve-propose"),
+    path("candidates/reserves/", views_reserves.reserve_list, name="reserve-list"),
+    path("candidates/reserves/new/", views_reserves.reserve_add, name="reserve-add"),
+    path("candidates/reserves/<int:pk>/edit/", views_reserves.reserve_edit, name="reserve-edit"),
+    path(
+        "candidates/reserves/<int:pk>/retire/",
+        views_reserves.reserve_retire,
+        name="reserve-retire",
+    ),
+    path(
+        "candidates/reserves/<int:pk>/propose/",
+        views_reserves.reserve_propose,
+        name="reserve-propose",
+    ),
+    path("candidates/reserves/import/", views_reserves.reserve_import, name="reserve-import"),
+    path(
+        "candidates/reserves/import/template.xlsx",
+        views_reserves.PAGES.template,
+        name="reserve-import-template",
+    ),
+    path(
+        "candidates/reserves/import/<int:pk>/",
+        views_reserves.PAGES.job,
+        name="reserve-import-job",
+    ),
+    path(
+        "candidates/reserves/import/<int:pk>/confirm/",
+        views_reserves.PAGES.confirm,
+        name="reserve-import-confirm",
+    ),
+    path(
+        "candidates/reserves/import/<int:pk>/cancel/",
+        views_reserves.PAGES.cancel,
+        name="reserve-import-cancel",
+    ),
     path("candidates/import/", views_import.import_upload, name="import"),
     path("candidates/import/template.xlsx", views_import.PAGES.template, name="import-template"),
     path("candidates/import/<int:pk>/", views_import.PAGES.job, name="import-job"),

@@ -15,7 +15,6 @@ from candidates.forms import (
     CandidacyForm,
     InspectionForm,
     PersonForm,
-    ProposeForm,
     ReasonForm,
     VettingAnswerForm,
     VettingSendForm,
@@ -24,12 +23,11 @@ from candidates.models import (
     Candidacy,
     NegativeList,
     NegativeListItem,
-    ReserveCadre,
     VettingRequest,
 )
 from candidates.selectors import FILTER_KEYS, filtered_candidacies
 from renewal.kit.exports import export_start
-from renewal.models import AccessLog, Body, DomainError, Unit
+from renewal.models import AccessLog, Body, DomainError
 from renewal.selectors import active_round
 from renewal.views import township_options
 
@@ -77,31 +75,33 @@ def candidacy_export(request):
 # --- Entering and editing --------------------------------------------------------------------
 
 
-def _person_kwargs(form):
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("id_number", "phone")}
-    return {
-        "id_number": form.cleaned_data["id_number"],
-        "phone": form.cleaned_data["phone"],
-        **data,
-    }
+PERSON_KEYS = ("id_number", "phone", *services.PERSON_FIELDS)
 
 
-def _save_person(person_form):
-    """Validate the ID number against the record; errors land on the right fields."""
+def save_person(person_form, *, keep_blank=False, allow_rename=False):
+    """The person the form describes, created or updated; None with the errors on the form.
+
+    ``keep_blank``: blank fields keep what is on record (finding someone by ID number).
+    ``allow_rename``: the form edits that very person, so a new name is a correction.
+    """
     data = person_form.cleaned_data
-    _number, problems = services.person_problems(
-        id_number=data["id_number"], birth_date=data.get("birth_date"), sex=data.get("sex")
-    )
-    if problems:
-        for problem in problems:
-            person_form.add_error("id_number", problem)
-        return None
     try:
-        services.normalize_phone(data.get("phone"))
+        phone = services.normalize_phone(data.get("phone"))
     except DomainError as exc:
         person_form.add_error("phone", str(exc))
         return None
-    return services.person_upsert(**_person_kwargs(person_form))
+    fields = {k: v for k, v in data.items() if k in PERSON_KEYS and k not in ("id_number", "phone")}
+    if keep_blank:
+        fields = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    try:
+        return services.person_upsert(
+            id_number=data["id_number"], phone=phone, allow_rename=allow_rename, **fields
+        )
+    except services.NameMismatch as exc:
+        person_form.add_error("name", str(exc))
+    except DomainError as exc:
+        person_form.add_error(None, str(exc))
+    return None
 
 
 @login_required
@@ -114,9 +114,9 @@ def candidacy_create(request):
     if request.method == "POST" and person_form.is_valid() and candidacy_form.is_valid():
         try:
             with transaction.atomic():
-                person = _save_person(person_form)
+                person = save_person(person_form)
                 if person is None:
-                    raise _Invalid
+                    raise Invalid
                 c = candidacy_form.cleaned_data
                 candidacy = services.candidacy_create(
                     actor=request.user,
@@ -128,7 +128,7 @@ def candidacy_create(request):
                     notes=c["notes"],
                     recommendations=candidacy_form.recommendations(),
                 )
-        except _Invalid:
+        except Invalid:
             pass
         except (DomainError, ValidationError) as exc:
             _error(candidacy_form, exc)
@@ -142,8 +142,8 @@ def candidacy_create(request):
     )
 
 
-class _Invalid(Exception):
-    """Rolls back the person when the candidacy cannot be saved."""
+class Invalid(Exception):
+    """Rolls back the person when the rest of the form cannot be saved."""
 
 
 @login_required
@@ -179,9 +179,9 @@ def candidacy_edit(request, pk):
                     person_form.add_error(
                         "id_number", "公民身份号码不能在此修改；号码有误请退出后重新录入。"
                     )
-                    raise _Invalid
-                if _save_person(person_form) is None:
-                    raise _Invalid
+                    raise Invalid
+                if save_person(person_form, allow_rename=True) is None:
+                    raise Invalid
                 c = candidacy_form.cleaned_data
                 services.candidacy_update(
                     actor=request.user,
@@ -192,7 +192,7 @@ def candidacy_edit(request, pk):
                 services.recommendations_set(
                     candidacy=candidacy, votes=candidacy_form.recommendations()
                 )
-        except _Invalid:
+        except Invalid:
             pass
         except (DomainError, ValidationError) as exc:
             _error(candidacy_form, exc)
@@ -226,9 +226,9 @@ def candidacy_detail(request, pk):
         "person": candidacy.person,
         "findings": services.candidacy_findings(candidacy),
         "flags": services.flags.flags_for(candidacy.person),
-        "blockers": services.vetting_blockers(candidacy)
-        if candidacy.status == Candidacy.Status.INSPECTED
-        else [],
+        "blockers": services.vetting_waiting_reasons(candidacy),
+        "can_recheck": (can_write or access.can_act_for_county(user, unit))
+        and candidacy.status == Candidacy.Status.INSPECTED,
         "recommendations": candidacy.recommendations.all(),
         "vetting": requests,
         "log": candidacy.log.select_related("by"),
@@ -303,6 +303,7 @@ ACTIONS = {
     "reopen": "重新启用",
     "approve": "乡镇(街道)审核通过",
     "sign": "备案签字",
+    "recheck": "重新核对联审",
 }
 
 
@@ -320,6 +321,7 @@ def candidacy_action(request, pk, action):
         "reopen": access.can_write_unit(user, unit) or access.can_act_for_county(user, unit),
         "approve": access.can_approve_township(user, unit),
         "sign": access.can_act_for_county(user, unit),
+        "recheck": access.can_write_unit(user, unit) or access.can_act_for_county(user, unit),
     }[action]
     if not allowed:
         raise PermissionDenied(f"您不能对该人选执行“{ACTIONS[action]}”。")
@@ -332,6 +334,8 @@ def candidacy_action(request, pk, action):
             services.candidacy_reopen(actor=user, candidacy=candidacy, reason=reason)
         elif action == "approve":
             services.candidacy_approve_township(actor=user, candidacy=candidacy)
+        elif action == "recheck":
+            services.vetting_recheck(actor=user, candidacy=candidacy)
         else:
             services.candidacy_county_sign(actor=user, candidacy=candidacy)
     except DomainError as exc:
@@ -413,15 +417,15 @@ def approvals(request):
             visible.filter(unit__county=county, post="secretary")
             .exclude(status__in=Candidacy.CLOSED)
             .select_related("person")
+            .prefetch_related(services.MEMBERSHIPS)
         )
-        facts = [services.facts_for(c) for c in secretaries]
+        day = services.election_day(rnd)
+        facts = [services.facts_for(c, day=day) for c in secretaries]
         indicators.append(
             (
                 county,
                 services.eligibility.young_secretary_share(
-                    facts,
-                    services.rules_for_county(county.pk),
-                    election_day=services.election_day(rnd),
+                    facts, services.rules_for_county(county.pk), election_day=day
                 ),
             )
         )
@@ -447,15 +451,15 @@ def vetting_send(request):
     townships = access.writable_townships(request.user)
     if not townships.exists():
         raise PermissionDenied("只有乡镇(街道)工作人员可以发送联审。")
+    # Those already under vetting stay on the list: more departments may be asked.
     eligible = (
         Candidacy.objects.filter(
             unit__township__in=townships,
             status__in=[Candidacy.Status.PRELIMINARY, Candidacy.Status.INSPECTED],
         )
-        .exclude(vetting__status=VettingRequest.Status.PENDING)
         .select_related("person", "unit")
+        .prefetch_related("vetting__department")
         .order_by("unit__code", "id")
-        .distinct()
     )
     form = VettingSendForm(request.POST or None, candidacies=eligible)
     if request.method == "POST" and form.is_valid():
@@ -471,10 +475,14 @@ def vetting_send(request):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request,
-                f"已将 {len(f['candidacies'])} 名人选发送给 {len(f['departments'])} 个部门联审。",
-            )
+            sent = batch.requests.count()
+            text = f"已发送 {sent} 项联审请求（{len(f['candidacies'])} 名人选）。"
+            if batch.skipped:
+                text += "已征求过意见的部门未重复发送：" + "；".join(
+                    f"{c.person.name}—{d.name}" for c, d in batch.skipped
+                )
+                text += "。"
+            messages.success(request, text)
             return redirect(f"{_vetting_url()}?batch={batch.pk}")
     return render(request, "candidates/vetting_send.html", {"form": form})
 
@@ -596,78 +604,6 @@ def vetting_overturn(request, pk):
     else:
         messages.success(request, "已否决该联审意见。")
     return redirect("candidates:candidacy-detail", pk=req.candidacy_id)
-
-
-# --- Reserve cadres -----------------------------------------------------------------------------
-
-
-@login_required
-def reserve_list(request):
-    access.require_region_scope(request.user)
-    qs = access.reserves_visible_to(request.user).select_related("person", "unit", "unit__township")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(
-            Q(person__name__contains=q) | Q(unit__name__contains=q) | Q(note__contains=q)
-        )
-    status = request.GET.get("status", "active")
-    if status in ReserveCadre.Status.values:
-        qs = qs.filter(status=status)
-    writable = Unit.objects.filter(township__in=access.writable_townships(request.user))
-    form = PersonForm(request.POST or None, prefix="p")
-    unit_pk = request.POST.get("unit") or request.GET.get("unit")
-    if request.method == "POST":
-        unit = access.unit_for_user(request.user, unit_pk, write=True)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    person = _save_person(form)
-                    if person is None:
-                        raise _Invalid
-                    services.reserve_add(
-                        unit=unit, person=person, note=request.POST.get("note", "")
-                    )
-            except _Invalid:
-                pass
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"已将 {person.name} 加入{unit.name}后备干部库。")
-                return redirect(f"/candidates/reserves/?unit={unit.pk}")
-    page = Paginator(qs.order_by("unit__code", "-added_at"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "candidates/reserve_list.html",
-        {
-            "page": page,
-            "q": q,
-            "status": status,
-            "statuses": ReserveCadre.Status.choices,
-            "form": form,
-            "units": writable.order_by("code") if writable.exists() else None,
-            "unit_pk": str(unit_pk or ""),
-            "propose_form": ProposeForm(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def reserve_propose(request, pk):
-    reserve = access.reserve_for_user(request.user, pk, write=True)
-    form = ProposeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "提名未完成：" + _form_errors(form))
-        return redirect("candidates:reserve-list")
-    try:
-        candidacy = services.reserve_propose(
-            actor=request.user, reserve=reserve, **form.cleaned_data
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("candidates:reserve-list")
-    messages.success(request, f"已将 {reserve.person.name} 提名为初步人选。")
-    return redirect("candidates:candidacy-detail", pk=candidacy.pk)
 
 
 @login_required

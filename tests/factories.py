@@ -87,6 +87,17 @@ def add_roster(branch, count: int, *, probationary: int = 0):
         )
 
 
+def party_member(unit, person=None, **fields):
+    """``person`` (a new one if None) as a full member with voting rights on the unit's branch
+    roster: who may stand for the party committee. ``fields`` override the membership's."""
+    from renewal.models import PartyMember
+
+    person = person or PersonFactory(political_status="full_member")
+    membership = {"status": "full", "joined_on": datetime.date(2005, 7, 1), **fields}
+    PartyMember.objects.update_or_create(branch=unit.branch, person=person, defaults=membership)
+    return person
+
+
 # --- Villagers' election: voting, counting and results ----------------------------------
 
 

@@ -5,13 +5,13 @@ import datetime
 from django.core.files.base import ContentFile
 
 from candidates import services as cs
-from candidates.models import ImportJob
+from candidates.models import ImportJob, ReserveImportJob
 from renewal.models import Department
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, party_member
 
 
 def candidate_extras(world, personas):
-    person = PersonFactory(political_status="full_member")
+    person = party_member(world["unit_a1"])
     candidacy = cs.candidacy_create(
         actor=personas["staff_a"],
         unit=world["unit_a1"],
@@ -32,7 +32,16 @@ def candidate_extras(world, personas):
     job = ImportJob.objects.create(
         user=personas["staff_a"], original_name="人选.xlsx", status=ImportJob.Status.INVALID
     )
-    return {"candidacy": candidacy, "vetting": request, "reserve": reserve, "import_job": job}
+    reserve_job = ReserveImportJob.objects.create(
+        user=personas["staff_a"], original_name="后备干部.xlsx", status=ImportJob.Status.INVALID
+    )
+    return {
+        "candidacy": candidacy,
+        "vetting": request,
+        "reserve": reserve,
+        "import_job": job,
+        "reserve_job": reserve_job,
+    }
 
 
 def rows(expect):
@@ -193,7 +202,7 @@ def rows(expect):
         "candidates:reserve-propose": (
             "post",
             lambda w, x: f"/candidates/reserves/{x['reserve'].pk}/propose/",
-            {"body": "party", "post": "party_member", "is_continuing": "0"},
+            {"body": "villagers", "post": "committee_member", "is_continuing": "0"},
             expect(
                 staff_a=302,
                 staff_b=404,
@@ -202,6 +211,54 @@ def rows(expect):
                 discipline=403,
                 admin=302,
             ),
+        ),
+        "candidates:reserve-add": (
+            "get",
+            lambda w, x: "/candidates/reserves/new/",
+            None,
+            township_only,
+        ),
+        "candidates:reserve-edit": (
+            "get",
+            lambda w, x: f"/candidates/reserves/{x['reserve'].pk}/edit/",
+            None,
+            unit_write,
+        ),
+        "candidates:reserve-retire": (
+            "get",
+            lambda w, x: f"/candidates/reserves/{x['reserve'].pk}/retire/",
+            None,
+            unit_write,
+        ),
+        "candidates:reserve-import": (
+            "get",
+            lambda w, x: "/candidates/reserves/import/",
+            None,
+            township_only,
+        ),
+        "candidates:reserve-import-template": (
+            "get",
+            lambda w, x: "/candidates/reserves/import/template.xlsx",
+            None,
+            township_only,
+        ),
+        "candidates:reserve-import-job": (
+            "get",
+            lambda w, x: f"/candidates/reserves/import/{x['reserve_job'].pk}/",
+            None,
+            own_job,
+        ),
+        "candidates:reserve-import-confirm": (
+            "post",
+            lambda w, x: f"/candidates/reserves/import/{x['reserve_job'].pk}/confirm/",
+            {},
+            expect(staff_a=302, leader_a=404, staff_b=404, reviewer=404, admin=404),
+        ),
+        "candidates:reserve-import-cancel": (
+            "post",
+            lambda w, x: f"/candidates/reserves/import/{x['reserve_job'].pk}/cancel/",
+            {},
+            expect(staff_a=302, leader_a=404, staff_b=404, reviewer=404, admin=404),
         ),
         "candidates:import": ("get", lambda w, x: "/candidates/import/", None, township_only),
         "candidates:import-template": (

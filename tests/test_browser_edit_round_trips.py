@@ -59,7 +59,7 @@ from renewal.rollup import services as rollup
 from renewal.tests import aftercare_setup
 from tests.browser import log_in
 from tests.dated_records import timetable_dates
-from tests.factories import PersonFactory, add_roster
+from tests.factories import PersonFactory, add_roster, party_member
 from tests.fixtures import PASSWORD
 from tests.matrix_villagers_setup import voter_id
 
@@ -123,6 +123,7 @@ def build_records(world, personas) -> dict:
     )
     person.set_phone("13800138000")
     person.save()
+    party_member(unit, person, joined_on=datetime.date(2003, 7, 1))
     candidacy = candidates.candidacy_create(
         actor=staff,
         unit=unit,

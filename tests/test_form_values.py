@@ -29,6 +29,7 @@ NOT_PAGES = {
     "ballots:round-pdf": "a PDF",
     "ballots:round-record": "the ballot record (JSON)",
     "candidates:import-template": "an Excel template",
+    "candidates:reserve-import-template": "an Excel template",
     "candidates:vetting-attachment": "the vetting answer's attachment",
     "discipline:ledger-template": "an Excel template",
     "rollup:dashboard-home": "a redirect to the user's own dashboard",

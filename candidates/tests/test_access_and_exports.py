@@ -132,8 +132,8 @@ def test_export_neutralises_formulas_in_names(personas, world, django_capture_on
         actor=personas["staff_a"],
         unit=world["unit_a1"],
         person=PersonFactory(name="=1+1"),
-        body="party",
-        post="party_member",
+        body="villagers",
+        post="committee_member",
     )
     with django_capture_on_commit_callbacks(execute=True):
         job = export_start(user=personas["staff_a"], params={}, kind="candidates")
@@ -154,8 +154,8 @@ def test_candidate_form_shows_id_error_and_keeps_input(client, personas, world):
         "p-education": "senior",
         "p-political_status": "full_member",
         "p-id_number": "110105194912310021",
-        "c-body": "party",
-        "c-post": "party_member",
+        "c-body": "villagers",
+        "c-post": "committee_member",
         "c-is_continuing": "0",
     }
     response = client.post(f"/candidates/new/?unit={world['unit_a1'].pk}", data)

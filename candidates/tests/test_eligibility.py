@@ -335,12 +335,12 @@ LIST_CASES = [
         {("secretary-not-single", "error")},
     ),
     (
-        "no secretary candidate yet is only a warning",
+        "a party list without a secretary candidate is refused",
         "party",
         5,
         {"party_member": 6},
         {},
-        {("secretary-missing", "warning")},
+        {("secretary-missing", "error")},
     ),
     (
         "no woman is only a warning",
@@ -373,6 +373,30 @@ LIST_CASES = [
         {"director": 1, "deputy_director": 2, "committee_member": 4},
         {},
         {("surplus-short", "error")},
+    ),
+    (
+        "a villagers list without a director candidate is refused, naming the post",
+        "villagers",
+        5,
+        {"deputy_director": 2, "committee_member": 4},
+        {},
+        {("director-missing", "error")},
+    ),
+    (
+        "a county electing a women's seat needs a women's seat candidate",
+        "villagers",
+        5,
+        {"director": 2, "deputy_director": 2, "committee_member": 4},
+        {"women_seat": True},
+        {("women-seat-missing", "error")},
+    ),
+    (
+        "a women's seat candidate satisfies the county's women's seat",
+        "villagers",
+        5,
+        {"director": 2, "deputy_director": 2, "committee_member": 3, "women_member": 1},
+        {"women_seat": True},
+        set(),
     ),
     (
         "one deputy director candidate is refused",
@@ -449,8 +473,11 @@ LIST_CASES = [
 def test_check_formal_list(body, seats, posts, options, expected):
     options = dict(options)
     women = options.pop("women", 1)
+    women_seat = options.pop("women_seat", False)
     rules = replace(RULES, **options)
-    result = check_formal_list(body, seats, lineup(body, posts, women=women), rules)
+    result = check_formal_list(
+        body, seats, lineup(body, posts, women=women), rules, women_seat=women_seat
+    )
     assert codes(result.findings) == expected
     assert result.blocked == any(level == "error" for _, level in expected)
     assert all(f.message for f in result.findings)
@@ -479,6 +506,24 @@ def test_check_formal_list(body, seats, posts, options, expected):
 )
 def test_party_minimum_rounds_up_exactly(seats, ratio, needed):
     assert party_minimum(seats, Decimal(ratio)) == needed
+
+
+def test_missing_posts_say_which_post_in_chinese():
+    party = check_formal_list("party", 5, lineup("party", {"party_member": 6}), RULES)
+    [secretary] = party.findings
+    assert secretary.message == (
+        "名单中没有书记人选：党组织委员会须有 1 名书记人选（书记实行等额选举）。"
+    )
+    posts = {"deputy_director": 2, "committee_member": 4}
+    villagers = check_formal_list("villagers", 5, lineup("villagers", posts), RULES)
+    [director] = villagers.findings
+    assert director.message == "名单中没有主任候选人：主任应选 1 名，候选人至少 2 名。"
+    women = check_formal_list(
+        "villagers", 5, lineup("villagers", {"director": 2, **posts}), RULES, women_seat=True
+    )
+    assert [f.message for f in women.findings] == [
+        "本县单独选举妇女委员，名单中还没有妇女委员候选人。"
+    ]
 
 
 def test_surplus_short_says_how_many_more():

@@ -186,7 +186,7 @@ def test_bad_phone(personas, world, tmp_path):
 @pytest.mark.parametrize(
     ("overrides", "column", "fragment"),
     [
-        ({"拟任职务": "主任"}, "拟任职务", "不是党组织委员会的职务"),
+        ({"拟任班子": "党组织委员会", "拟任职务": "主任"}, "拟任职务", "不是党组织委员会的职务"),
         ({"拟任班子": "村委"}, "拟任班子", "无法识别"),
         ({"学历": "大学"}, "学历", "无法识别"),
         ({"党员推荐票": -3}, "党员推荐票", "不小于 0 的整数"),
@@ -275,8 +275,8 @@ def test_importing_again_updates_people_without_duplicates(
     staff_a, world, media, django_capture_on_commit_callbacks
 ):
     rows = good_rows(world, count=3)
-    for round_no, names in enumerate([None, "改名"], start=1):
-        data = [dict(r, 姓名=f"{names}{i}") if names else r for i, r in enumerate(rows)]
+    for round_no, education in enumerate(["高中/中专", "大专"], start=1):
+        data = [dict(r, 学历=education) for r in rows]
         upload(staff_a, build_xlsx(data), django_capture_on_commit_callbacks)
         job = ImportJob.objects.latest("pk")
         if round_no == 2:
@@ -286,9 +286,9 @@ def test_importing_again_updates_people_without_duplicates(
         job.refresh_from_db()
         assert job.status == ImportJob.Status.DONE, job.error
     assert Person.objects.count() == 3 and Candidacy.objects.count() == 3
-    assert sorted(Person.objects.values_list("name", flat=True)) == ["改名0", "改名1", "改名2"]
-    renamed = Person.objects.get(name="改名0")
-    assert any(e.pgh_label == "update" for e in Events.objects.references(renamed))
+    assert set(Person.objects.values_list("education", flat=True)) == {"college"}
+    updated = Person.objects.get(name="测试1")
+    assert any(e.pgh_label == "update" for e in Events.objects.references(updated))
     assert job.summary == {
         "rows": 3,
         "people_created": 0,
@@ -343,8 +343,8 @@ def test_a_failure_while_saving_rolls_back_every_row(
 def test_import_matches_the_services(personas, world, tmp_path):
     """commit_rows batches person_upsert + candidacy_create; the result must be the same."""
     staff = personas["staff_a"]
-    imported = person_row(world["unit_a1"].code, 1, 拟任职务="书记", 继任或新任="继任", 备注="备")
-    by_form = person_row(world["unit_a1"].code, 3, 拟任职务="书记", 继任或新任="继任", 备注="备")
+    imported = person_row(world["unit_a1"].code, 1, 拟任职务="主任", 继任或新任="继任", 备注="备")
+    by_form = person_row(world["unit_a1"].code, 3, 拟任职务="主任", 继任或新任="继任", 备注="备")
     clean, _problems = check(staff, [imported, by_form], tmp_path)
     imports.commit_rows(staff, clean[:1])
     row = clean[1]

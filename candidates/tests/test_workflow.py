@@ -7,7 +7,7 @@ import pytest
 from candidates import services as cs
 from candidates.models import Candidacy, CandidacyLog, NegativeListItem, VettingRequest
 from renewal.models import Department, DomainError, Profile
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, party_member
 from tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,9 @@ def caution_item(db):
 
 
 def new_candidacy(world, personas, *, post="party_member", born=datetime.date(1985, 1, 1), **kw):
-    person = PersonFactory(political_status="full_member", birth_date=born, **kw)
+    person = party_member(
+        world["unit_a1"], PersonFactory(political_status="full_member", birth_date=born, **kw)
+    )
     return cs.candidacy_create(
         actor=personas["staff_a"], unit=world["unit_a1"], person=person, body="party", post=post
     )
@@ -112,7 +114,8 @@ def test_vetting_waits_for_every_department(world, personas, dept_users, police,
     answer(reqs["police"], dept_users["police"])
     c.refresh_from_db()
     assert c.status == Candidacy.Status.INSPECTED
-    assert cs.vetting_blockers(c) == ["法院尚未答复。"]
+    due = TODAY + datetime.timedelta(days=7)
+    assert cs.vetting_blockers(c) == [f"法院尚未答复（答复时限 {due:%Y-%m-%d}）。"]
     answer(reqs["court"], dept_users["court"])
     c.refresh_from_db()
     assert c.status == Candidacy.Status.VETTED
@@ -204,8 +207,19 @@ def test_illegal_moves_are_refused(world, personas, start, target):
             cs.candidacy_county_sign(actor=personas["reviewer"], candidacy=c)
 
 
-def test_secretary_needs_two_different_signatures(world, personas, dept_users, police):
-    c = to_vetted(
+@pytest.fixture
+def signers(world):
+    minister = make_user("minister", Profile.Role.COUNTY_REVIEWER, world["county_a"])
+    minister.profile.signoff = "minister"
+    minister.profile.save()
+    secretary = make_user("secretary", Profile.Role.COUNTY_REVIEWER, world["county_a"])
+    secretary.profile.signoff = "county_secretary"
+    secretary.profile.save()
+    return minister, secretary
+
+
+def secretary_candidate(world, personas, dept_users, police):
+    return to_vetted(
         world,
         personas,
         dept_users,
@@ -214,13 +228,12 @@ def test_secretary_needs_two_different_signatures(world, personas, dept_users, p
         born=datetime.date(1988, 1, 1),
         education="senior",
     )
+
+
+def test_secretary_needs_two_different_signatures(world, personas, dept_users, police, signers):
+    minister, secretary = signers
+    c = secretary_candidate(world, personas, dept_users, police)
     cs.candidacy_approve_township(actor=personas["leader_a"], candidacy=c)
-    minister = make_user("minister", Profile.Role.COUNTY_REVIEWER, world["county_a"])
-    minister.profile.signoff = "minister"
-    minister.profile.save()
-    secretary = make_user("secretary", Profile.Role.COUNTY_REVIEWER, world["county_a"])
-    secretary.profile.signoff = "county_secretary"
-    secretary.profile.save()
     with pytest.raises(DomainError, match="没有备案签字身份"):
         cs.candidacy_county_sign(actor=personas["reviewer"], candidacy=c)
     cs.candidacy_county_sign(actor=minister, candidacy=c)
@@ -259,16 +272,23 @@ def test_withdrawn_cannot_be_approved_without_reopen(world, personas, dept_users
     assert c.status == Candidacy.Status.VETTED  # walks forward as far as its record allows
 
 
-def test_formal_list_blocked_while_surplus_short(world, personas, dept_users, police):
-    people = [
+def test_formal_list_needs_a_secretary_and_the_surplus(
+    world, personas, dept_users, police, signers
+):
+    members = [
         to_vetted(world, personas, dept_users, police, sex="F" if i == 0 else "M") for i in range(5)
     ]
-    for c in people:
+    for c in members:
         cs.candidacy_approve_township(actor=personas["leader_a"], candidacy=c)
-    with pytest.raises(DomainError, match="正式候选人名单不符合要求"):
+    with pytest.raises(DomainError) as refused:
         cs.formal_list_confirm(actor=personas["leader_a"], unit=world["unit_a1"], body="party")
-    sixth = to_vetted(world, personas, dept_users, police)
-    cs.candidacy_approve_township(actor=personas["leader_a"], candidacy=sixth)
+    message = str(refused.value)
+    assert message.startswith("正式候选人名单不符合要求：")
+    assert "名单中没有书记人选" in message and "还差 1 名" in message
+    secretary = secretary_candidate(world, personas, dept_users, police)
+    cs.candidacy_approve_township(actor=personas["leader_a"], candidacy=secretary)
+    for signer in signers:
+        cs.candidacy_county_sign(actor=signer, candidacy=secretary)
     confirmed = cs.formal_list_confirm(
         actor=personas["leader_a"], unit=world["unit_a1"], body="party"
     )

@@ -13,7 +13,10 @@ HEADERS = [header for _key, header in COLUMNS]
 
 
 def person_row(unit_code: str, n: int, **overrides) -> dict:
-    """A valid row (keyed by Chinese header) for person number `n`; unique for n < 10,500."""
+    """A valid row (keyed by Chinese header) for person number `n`; unique for n < 10,500.
+
+    A villagers' committee post: a party-committee row also needs the person on the unit's
+    branch roster (tests that want one put them there)."""
     born = datetime.date(1975 + n % 20, 1 + n % 12, 1 + n % 28)
     sex = "M" if n % 2 else "F"
     row = {
@@ -28,7 +31,7 @@ def person_row(unit_code: str, n: int, **overrides) -> dict:
         "政治面貌": "中共党员",
         "入党时间": "2005-07-01",
         "人员类别": "退役军人",
-        "拟任班子": "党组织委员会",
+        "拟任班子": "村(居)民委员会",
         "拟任职务": "委员",
         "继任或新任": "新任",
         "党员推荐票": 30 + n % 20,

@@ -19,7 +19,7 @@ from discipline.intake import crypto
 from discipline.models import ProhibitionCatalogue, ProhibitionItem, Report, ReporterIdentity
 from discipline.tests import REPORTER, leaks
 from renewal.models import Department, DomainError, Profile
-from tests.factories import PersonFactory
+from tests.factories import party_member
 from tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def candidacy(world, personas):
     return cs.candidacy_create(
         actor=personas["staff_a"],
         unit=world["unit_a1"],
-        person=PersonFactory(political_status="full_member"),
+        person=party_member(world["unit_a1"]),
         body="party",
         post="party_member",
     )

@@ -20,7 +20,7 @@ from renewal.kit import crypto
 from renewal.kit.idcard import make_id_number
 from renewal.kit.uploads import STALE_AFTER_HOURS, purge_stale_imports
 from renewal.models import Department, Profile
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, party_member
 from tests.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
@@ -285,7 +285,9 @@ def test_a_thousand_rows_check_and_save_quickly(officer, upload, confirm):
 
 @pytest.fixture
 def candidate(world, personas):
-    person = PersonFactory(name="在审人", political_status="full_member")
+    person = party_member(
+        world["unit_a1"], PersonFactory(name="在审人", political_status="full_member")
+    )
     candidacy = cs.candidacy_create(
         actor=personas["staff_a"],
         unit=world["unit_a1"],

@@ -13,7 +13,7 @@ from candidates.models import Candidacy, CandidacyLog
 from discipline.models import Pledge, Talk
 from discipline.pledges import services
 from renewal.models import DomainError, Term, TermMember
-from tests.factories import PersonFactory, UnitFactory
+from tests.factories import PersonFactory, UnitFactory, party_member
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -64,6 +64,8 @@ def test_talk_targets(rule, given, expected):
 
 
 def candidacy_for(world, personas, person, body="party", post="party_member", unit="unit_a1"):
+    if body == "party":
+        party_member(world[unit], person)  # only a roster member may stand for the committee
     return cs.candidacy_create(
         actor=personas["staff_a"], unit=world[unit], person=person, body=body, post=post
     )
@@ -367,7 +369,7 @@ def test_coverage_query_count_is_flat(client, world, personas, unit_people):
         cs.candidacy_create(
             actor=personas["staff_b"],
             unit=unit,
-            person=PersonFactory(),
+            person=party_member(unit),
             body="party",
             post="party_member",
         )

@@ -124,9 +124,11 @@ def test_a_finding_without_rectification_is_open(setup):
 
 def test_the_flag_blocks_vetting_and_shows_on_the_candidacy_page(client, world, personas):
     from candidates import services as cs
-    from tests.factories import PersonFactory
+    from tests.factories import PersonFactory, party_member
 
-    person = PersonFactory(political_status="full_member", name="赵会计")
+    person = party_member(
+        world["unit_a1"], PersonFactory(political_status="full_member", name="赵会计")
+    )
     candidacy = cs.candidacy_create(
         actor=personas["staff_a"],
         unit=world["unit_a1"],

@@ -150,6 +150,8 @@ class Invalid(Exception):
 def candidacy_edit(request, pk):
     candidacy = access.candidacy_for_user(request.user, pk, write=True)
     person = candidacy.person
+    # The edit form shows the full numbers to the clerk who keeps them: logged like a reveal.
+    _log_unmasked(request.user, candidacy, page="修改人选")
     votes = {r.source: r.votes for r in candidacy.recommendations.all()}
     person_form = PersonForm(
         request.POST or None,
@@ -253,13 +255,18 @@ def candidacy_unmask(request, pk):
     candidacy = access.candidacy_for_user(request.user, pk)
     if not access.can_unmask(request.user, candidacy):
         raise PermissionDenied("您的角色不能查看完整的身份证号和电话。")
+    _log_unmasked(request.user, candidacy, page="查看完整信息")
+    return render(request, "candidates/partials/unmasked.html", {"person": candidacy.person})
+
+
+def _log_unmasked(user, candidacy, *, page: str) -> None:
+    """Every page that shows a person's full ID and phone numbers leaves a line in the log."""
     AccessLog.objects.create(
-        user=request.user,
+        user=user,
         action=AccessLog.Action.UNMASK,
         target=f"人员 {candidacy.person.name}（人选 #{candidacy.pk}）",
-        detail={"person": candidacy.person_id, "fields": ["id_number", "phone"]},
+        detail={"person": candidacy.person_id, "fields": ["id_number", "phone"], "page": page},
     )
-    return render(request, "candidates/partials/unmasked.html", {"person": candidacy.person})
 
 
 @login_required

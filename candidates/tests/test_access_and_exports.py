@@ -170,3 +170,23 @@ def test_candidate_form_shows_id_error_and_keeps_input(client, personas, world):
     response = client.post(f"/candidates/new/?unit={world['unit_a1'].pk}", data)
     assert response.status_code == 302
     assert Candidacy.objects.get().person.name == "陈静"
+
+
+def test_the_edit_page_showing_full_numbers_is_logged(client, world, personas):
+    from candidates import services as cs
+    from renewal.models import AccessLog
+    from tests.factories import party_member
+
+    person = party_member(world["unit_a1"])
+    candidacy = cs.candidacy_create(
+        actor=personas["staff_a"],
+        unit=world["unit_a1"],
+        person=person,
+        body="party",
+        post="party_member",
+    )
+    client.force_login(personas["staff_a"])
+    page = client.get(f"/candidates/{candidacy.pk}/edit/").content.decode()
+    assert person.id_number in page
+    entry = AccessLog.objects.get(user=personas["staff_a"], action=AccessLog.Action.UNMASK)
+    assert entry.detail["person"] == person.pk and entry.detail["page"] == "修改人选"

@@ -17,6 +17,8 @@ from tests.whole_cycle import cast
 # role -> (login, full name, profile role, region key, department code, 双签 identity)
 ACCOUNTS = {
     "staff": ("chengguan_clerk", "李文", "township_staff", "township_a", "", ""),
+    # A second clerk: counts entered twice are entered by two accounts.
+    "staff2": ("chengguan_clerk2", "陈红", "township_staff", "township_a", "", ""),
     "leader": ("chengguan_leader", "王书记", "township_leader", "township_a", "", ""),
     "minister": ("county_minister", "赵部长", "county_reviewer", "county_a", "", "minister"),
     "county_secretary": (

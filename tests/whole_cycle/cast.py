@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from renewal.kit.idcard import make_id_number
+from renewal.roster.importer import EDUCATIONS as EDUCATION_CODES  # noqa: F401  (label -> code)
 
 REGION6 = "150123"  # 和林格尔县
 
@@ -179,3 +180,44 @@ def ballot_name(member: Member) -> str:
     """How a person of the cast appears in lists that tell same-name people apart."""
     twins = [m for m in BY_KEY.values() if m.name == member.name]
     return member.name if len(twins) == 1 else f"{member.name}（{member.birth_date.year}年生）"
+
+
+# --- The previous committees (上届), elected in 2021 --------------------------------------
+# On file before the renewal starts: the baseline of the structure figures, whom the
+# outgoing side of the handover is, and the members to talk with when not re-elected.
+# 张伟 (1980) is the sitting secretary of 大红城村, so he stands again as a continuing one.
+PREVIOUS_ELECTED_ON = datetime.date(2021, 1, 10)
+PREVIOUS_TERMS = {
+    "unit_a1": {
+        "party": [
+            ("zhangwei80", "secretary"),
+            ("liujianhua", "party_member"),
+            ("yangshulin", "party_member"),
+        ],
+        "villagers": [
+            ("wangjianguo", "director"),
+            ("zhaodayong", "deputy_director"),
+            ("qianxiaomei", "committee_member"),
+        ],
+    },
+    "unit_a2": {
+        "party": [("guoqiang", "secretary"), ("heli", "party_member"), ("linhai", "party_member")],
+        "villagers": [
+            ("heli", "director"),
+            ("xuehui", "deputy_director"),
+            ("pengbo", "committee_member"),
+        ],
+    },
+    "unit_a3": {
+        "party": [
+            ("fengjun", "secretary"),
+            ("hanmei", "party_member"),
+            ("tangliang", "party_member"),
+        ],
+        "villagers": [
+            ("fengjun", "director"),
+            ("wanghong", "deputy_director"),
+            ("lidong", "committee_member"),
+        ],
+    },
+}

@@ -9,7 +9,8 @@ accounts exist before anyone enters data; everything after that is done in the b
 from django.contrib.auth import get_user_model
 
 from renewal import services
-from renewal.models import Department, Profile, UnitSeats
+from renewal.kit import crypto
+from renewal.models import Department, Person, Profile, Term, TermMember, UnitSeats
 from tests.factories import UnitFactory
 from tests.fixtures import PASSWORD, build_world
 from tests.whole_cycle import cast
@@ -51,6 +52,7 @@ def build_cycle_world() -> dict:
             unit=world[key],
             defaults={"party": cast.PARTY_SEATS, "villagers": rnd.villagers_seats_default},
         )
+    _previous_terms(world)
     users = {}
     for role, (login, full_name, profile_role, region, dept, signoff) in ACCOUNTS.items():
         user = get_user_model().objects.create_user(
@@ -70,6 +72,39 @@ def build_cycle_world() -> dict:
         users[role] = get_user_model().objects.get(pk=user.pk)
     world["users"] = users
     return world
+
+
+def cast_person(member: cast.Member) -> Person:
+    """The Person of a cast member, created on first use, found by ID number after."""
+    found = Person.objects.filter(
+        id_number_hash=crypto.blind_index(member.id_number, purpose="id")
+    ).first()
+    if found:
+        return found
+    person = Person(
+        name=member.name,
+        sex=member.sex,
+        birth_date=member.birth_date,
+        education=cast.EDUCATION_CODES[member.education],
+        political_status="full_member" if member.status == cast.FULL else "masses",
+        party_joined_on=member.joined_on,
+    )
+    person.set_id_number(member.id_number)
+    person.save()
+    return person
+
+
+def _previous_terms(world) -> None:
+    """The committees elected in 2021 (no round): the baseline the renewal replaces."""
+    for key, bodies in cast.PREVIOUS_TERMS.items():
+        for body, seats in bodies.items():
+            term = Term.objects.create(
+                unit=world[key], body=body, elected_on=cast.PREVIOUS_ELECTED_ON
+            )
+            TermMember.objects.bulk_create(
+                TermMember(term=term, person=cast_person(cast.BY_KEY[k]), post=post)
+                for k, post in seats
+            )
 
 
 class Cycle:

@@ -162,7 +162,7 @@ def rows(expect):
             "post",
             lambda w, x: f"/onboarding/units/{A1(w)}/pledges/",
             lambda w, x: {
-                "person": x["ac_people"]["arriving"][0].pk,
+                "people": [x["ac_people"]["arriving"][0].pk],
                 "kind": "integrity",
                 "summary": "廉洁履职",
                 "signed_on": today,

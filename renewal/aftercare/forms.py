@@ -170,6 +170,16 @@ class RefusalForm(Form):
         self.fields["item"].label_from_instance = lambda i: i.kind.name
 
 
+def member_choices(people) -> list[tuple[int, str]]:
+    """New committee members as choices; people who share a name show their birth year."""
+    people = list(people)
+    names = [p.name for p in people]
+    return [
+        (p.pk, p.name if names.count(p.name) == 1 else f"{p.name}（{p.birth_date:%Y}年生）")
+        for p in people
+    ]
+
+
 class TrainingForm(Form):
     title = forms.CharField(label="培训主题", max_length=100)
     held_on = forms.DateField(label="培训日期", widget=DateInput())
@@ -179,15 +189,19 @@ class TrainingForm(Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = [(p.pk, p.name) for p in people]
+        self.fields["attendees"].choices = member_choices(people)
 
 
 class PledgeForm(Form):
-    person = forms.ChoiceField(label="新班子成员", choices=())
+    """One of the four pledges, for the members who signed it (all of them by default)."""
+
+    people = forms.MultipleChoiceField(
+        label="签订成员", choices=(), widget=forms.CheckboxSelectMultiple
+    )
     kind = forms.ChoiceField(label="承诺类别", choices=CommitteePledge.Kind.choices)
     summary = forms.CharField(label="内容摘要", max_length=300)
     signed_on = forms.DateField(label="签订日期", widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [(p.pk, p.name) for p in people]
+        self.fields["people"].choices = member_choices(people)

@@ -115,20 +115,25 @@ def training_record(
 
 
 @transaction.atomic
-def pledge_record(
+def pledges_record(
     *,
     actor,
     unit: Unit,
     round_: RenewalRound,
-    person: Person | None,
+    people: Iterable[Person],
     kind: str,
     summary: str,
     signed_on: datetime.date | None,
-) -> CommitteePledge:
-    """Record (or correct) one of the four pledges of a new committee member."""
+) -> list[CommitteePledge]:
+    """Record (or correct) one of the four pledges for new committee members who signed it
+    together (a committee signs at its first meeting): all of them, or none."""
     if kind not in CommitteePledge.Kind.values:
         raise DomainError("请选择承诺类别。")
-    if person is None or person.pk not in new_member_ids(round_, unit):
+    people = list(people)
+    if not people:
+        raise DomainError("请勾选签订承诺的新班子成员。")
+    members = new_member_ids(round_, unit)
+    if any(person.pk not in members for person in people):
         raise DomainError("只能为本轮换届新班子成员登记承诺。")
     summary = (summary or "").strip()
     if not summary:
@@ -139,11 +144,13 @@ def pledge_record(
         raise DomainError("请填写签订日期。")
     if signed_on > timezone.localdate():
         raise DomainError("签订日期不能晚于今天。")
-    pledge, _ = CommitteePledge.objects.update_or_create(
-        round=round_,
-        unit=unit,
-        person=person,
-        kind=kind,
-        defaults={"summary": summary, "signed_on": signed_on, "recorded_by": actor},
-    )
-    return pledge
+    return [
+        CommitteePledge.objects.update_or_create(
+            round=round_,
+            unit=unit,
+            person=person,
+            kind=kind,
+            defaults={"summary": summary, "signed_on": signed_on, "recorded_by": actor},
+        )[0]
+        for person in people
+    ]

@@ -69,14 +69,19 @@ def test_pledges_only_for_new_members(world, personas, committee):
         "summary": "三年内村集体收入翻番",
         "signed_on": timezone.localdate(),
     }
-    with pytest.raises(DomainError, match="新班子成员"):
-        onboarding.pledge_record(person=people["leaving"][0], **kwargs)
-    onboarding.pledge_record(person=people["arriving"][0], **kwargs)
-    onboarding.pledge_record(person=people["arriving"][0], **{**kwargs, "summary": "更正"})
-    assert CommitteePledge.objects.get().summary == "更正"
+    newcomer, stayer, leaver = people["arriving"][0], people["staying"][0], people["leaving"][0]
+    with pytest.raises(DomainError, match="新班子成员"):  # all or none
+        onboarding.pledges_record(people=[newcomer, leaver], **kwargs)
+    assert not CommitteePledge.objects.exists()
+    with pytest.raises(DomainError, match="请勾选"):
+        onboarding.pledges_record(people=[], **kwargs)
+    onboarding.pledges_record(people=[newcomer, stayer], **kwargs)
+    onboarding.pledges_record(people=[newcomer], **{**kwargs, "summary": "更正"})
+    summaries = dict(CommitteePledge.objects.values_list("person_id", "summary"))
+    assert summaries == {newcomer.pk: "更正", stayer.pk: "三年内村集体收入翻番"}
     today = timezone.localdate()
     ids = [world["unit_a1"].pk]
-    assert pledges_recorded(world["round"], ids, today) == {world["unit_a1"].pk: 1}
+    assert pledges_recorded(world["round"], ids, today) == {world["unit_a1"].pk: 2}
     assert pledges_recorded(world["round"], ids, today - datetime.timedelta(days=1)) == {}
 
 
@@ -122,3 +127,30 @@ def test_onboarding_page_lists_absentees(client, world, personas, committee):
     assert response.status_code == 302
     page = client.get(f"/onboarding/units/{world['unit_a1'].pk}/").content.decode()
     assert "廉政教育" in page and people["staying"][0].name in page
+
+
+def test_a_committee_signs_a_pledge_together(client, world, personas, committee):
+    _old, _term, people = committee
+    members = [people["staying"][0], people["arriving"][0]]
+    url = f"/onboarding/units/{world['unit_a1'].pk}/"
+    client.force_login(personas["staff_a"])
+    form = client.get(url).context["pledge_form"]
+    # Everyone is ticked: a committee signs at its first meeting.
+    assert set(form.initial["people"]) == {p.pk for p in members}
+    data = {
+        "people": [p.pk for p in members],
+        "kind": "integrity",
+        "summary": "廉洁履职，不谋私利",
+        "signed_on": timezone.localdate().isoformat(),
+    }
+    response = client.post(f"{url}pledges/", data, follow=True)
+    assert "已为 2 名成员登记廉政承诺。" in response.content.decode()
+    assert set(CommitteePledge.objects.values_list("person_id", flat=True)) == {
+        p.pk for p in members
+    }
+    # Somebody who is not on the new committee: nothing is saved and what was typed stays.
+    leaver = people["leaving"][0]
+    response = client.post(f"{url}pledges/", {**data, "people": [leaver.pk], "kind": "resignation"})
+    assert response.status_code == 200
+    assert CommitteePledge.objects.filter(kind="resignation").count() == 0
+    assert "廉洁履职，不谋私利" in response.content.decode()

@@ -113,7 +113,10 @@ def _onboarding_context(request, unit, rnd, *, training_form=None, pledge_form=N
         or TrainingForm(
             people=people, initial={"held_on": today, "attendees": [p.pk for p in people]}
         ),
-        "pledge_form": pledge_form or PledgeForm(people=people, initial={"signed_on": today}),
+        "pledge_form": pledge_form
+        or PledgeForm(
+            people=people, initial={"signed_on": today, "people": [p.pk for p in people]}
+        ),
     }
 
 
@@ -162,11 +165,11 @@ def pledge_add(request, unit_pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            onboarding.pledge_record(
+            recorded = onboarding.pledges_record(
                 actor=request.user,
                 unit=unit,
                 round_=rnd,
-                person=people.filter(pk=data["person"]).first(),
+                people=people.filter(pk__in=data["people"]),
                 kind=data["kind"],
                 summary=data["summary"],
                 signed_on=data["signed_on"],
@@ -174,7 +177,8 @@ def pledge_add(request, unit_pk):
         except DomainError as exc:
             fail(form, exc)
         else:
-            messages.success(request, "承诺已登记。")
+            kind = CommitteePledge.Kind(data["kind"]).label
+            messages.success(request, f"已为 {len(recorded)} 名成员登记{kind}。")
             return redirect("aftercare:unit-onboarding", unit.pk)
     context = _onboarding_context(request, unit, rnd, pledge_form=form)
     return render(request, "renewal/aftercare/unit_onboarding.html", context)

@@ -59,39 +59,12 @@ from renewal.rollup import services as rollup
 from renewal.tests import aftercare_setup
 from tests.browser import log_in
 from tests.dated_records import timetable_dates
+from tests.edit_round_trip import save_unchanged, submit
 from tests.factories import PersonFactory, add_roster, party_member
 from tests.fixtures import PASSWORD
 from tests.matrix_villagers_setup import voter_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Long enough for a loaded machine, short enough that a page that never submits fails soon.
-SUBMIT_MS = 5_000
-
-# Fields a save writes whatever the form holds, and why.
-CHANGE_ON_SAVE = {
-    "renewal.Unit.updated_at": "set on every save (auto_now)",
-    "renewal.Rectification.updated_at": "set on every save (auto_now)",
-    "renewal.KeyUnitPlan.updated_at": "set on every save (auto_now)",
-    "renewal.DailyReport.updated_at": "the time of the last correction",
-    "ballots.VillagersElection.version": "the edit counter that refuses stale pages",
-    "ballots.Congress.version": "the edit counter that refuses stale pages",
-    "renewal.HandoverItem.recorded_at": "when the sign-off was last recorded",
-    "renewal.GuidanceMember.id": "the members are written afresh on each save",
-}
-
-
-def _rows(queryset) -> list[dict]:
-    """Each row's stored values (every column, and many-to-many links as sorted ids), less
-    the fields in CHANGE_ON_SAVE; in a stable order."""
-    rows = []
-    for obj in queryset.order_by("pk"):
-        row = {f.name: f.value_from_object(obj) for f in obj._meta.concrete_fields}
-        for f in obj._meta.many_to_many:
-            row[f.name] = sorted(o.pk for o in getattr(obj, f.name).all())
-        label = obj._meta.label
-        rows.append({k: v for k, v in row.items() if f"{label}.{k}" not in CHANGE_ON_SAVE})
-    return sorted(rows, key=repr)
 
 
 @dataclass(frozen=True)
@@ -370,56 +343,17 @@ COUNTY_PAGES = [
 ]
 
 
-def _submit(page, button, *, htmx=False) -> tuple[str | None, list[str]]:
-    """Click a form's button: (what the browser sent, the errors the answer shows), or
-    (None, the inputs that kept the browser from sending the form)."""
-    from playwright.sync_api import TimeoutError as BrowserTimeout
-
-    is_post = lambda request: request.method == "POST"  # noqa: E731
-    try:
-        if htmx:
-            with page.expect_response(lambda r: is_post(r.request), timeout=SUBMIT_MS) as answer:
-                page.locator(button).first.click()
-            sent = answer.value.request.post_data
-            page.wait_for_load_state("networkidle")
-        else:
-            with (
-                page.expect_navigation(timeout=SUBMIT_MS),
-                page.expect_request(is_post, timeout=SUBMIT_MS) as request,
-            ):
-                page.locator(button).first.click()
-            sent = request.value.post_data
-    except BrowserTimeout:
-        # A required input whose value the browser cannot read stops the form at the click.
-        invalid = page.eval_on_selector_all(
-            "input:invalid, select:invalid, textarea:invalid",
-            "els => els.map(e => e.getAttribute('name'))",
-        )
-        return None, [f"the browser did not send the form; inputs it holds invalid: {invalid}"]
-    return sent or "", page.locator(".errorlist, .messages .error").all_inner_texts()
-
-
 def _save_unchanged(page, live_server, spec: EditPage, records: dict) -> list[str]:
     """Open the page, save it as it is; what changed, or why it could not be saved."""
-    before = [_rows(qs) for qs in spec.records(records)]
-    dates = [d.isoformat() for d in spec.dates(records)]
-    page.goto(live_server.url + spec.url(records))
-    sent, errors = _submit(page, spec.submit.format(item=records["item"].pk), htmx=spec.htmx)
-    if sent is None:
-        return [f"{spec.what}: {errors[0]}"]
-    problems = []
-    if errors:
-        problems.append(f"{spec.what}: saving it unchanged was refused: {errors}")
-    elif not spec.htmx and not page.locator(".messages .success").count():
-        problems.append(f"{spec.what}: no message says it was saved (another form sent?)")
-    missing = [d for d in dates if d not in sent]
-    if missing:
-        problems.append(f"{spec.what}: the browser did not send the stored dates {missing}")
-    after = [_rows(qs) for qs in spec.records(records)]
-    for old, new in zip(before, after, strict=True):
-        if old != new:
-            problems.append(f"{spec.what}: saving it unchanged changed\n  {old}\nto\n  {new}")
-    return problems
+    return save_unchanged(
+        page,
+        live_server.url + spec.url(records),
+        spec.submit.format(item=records["item"].pk),
+        spec.records(records),
+        what=spec.what,
+        dates=spec.dates(records),
+        htmx=spec.htmx,
+    )
 
 
 def _default_dates_kept(page, live_server, records) -> list[str]:
@@ -431,7 +365,7 @@ def _default_dates_kept(page, live_server, records) -> list[str]:
     shown = page.input_value("#id_answered_on")
     page.check("input[name=outcome][value=rejected]")
     page.fill("#id_answer", "经核实仍在本村居住")
-    _sent, errors = _submit(page, "main form button:has-text('保存答复')")
+    _sent, errors = submit(page, "main form button:has-text('保存答复')")
     objection.refresh_from_db()
     saved = objection.answered_on and objection.answered_on.isoformat()
     if errors or not shown == saved == today:
@@ -442,7 +376,7 @@ def _default_dates_kept(page, live_server, records) -> list[str]:
     shown = page.input_value("#id_held_on")
     page.select_option("#id_person", str(person.pk))
     page.fill("#id_talked_by", "镇党委书记")
-    _sent, errors = _submit(page, "form[action$='/talk/'] button:has-text('登记')")
+    _sent, errors = submit(page, "form[action$='/talk/'] button:has-text('登记')")
     talk = Talk.objects.filter(person=person).first()
     saved = talk and talk.held_on.isoformat()
     if errors or not shown == saved == today:

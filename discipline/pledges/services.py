@@ -5,13 +5,14 @@ Who must be talked with is a pure rule (talk_targets); the rest loads data and c
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
 from ballots.models import Congress, ElectionRound, RoundCandidate
+from ballots.naming import Standing, ballot_names
 from candidates.models import Candidacy
 from candidates.services import candidacy_disqualify
 from discipline.cases.services import REASON_MAX
@@ -165,7 +166,7 @@ class UnitDiscipline:
 
 
 def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
-    """Pledges and talk coverage for a page of units in five queries."""
+    """Pledges and talk coverage for a page of units in six queries."""
     data = {u.pk: UnitDiscipline(unit=u) for u in units}
     ids = list(data)
     for pk, unit_id, person_id, name, body, post, status, signed_on, refused in (
@@ -237,6 +238,7 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
     for unit_id, person_id, phase in talks.values_list("unit_id", "person_id", "phase"):
         d = data[unit_id]
         (d.talked_before if phase == Talk.Phase.BEFORE else d.talked_after).add(person_id)
+    _tell_apart(data.values())
     for unit_id, d in data.items():
         d.before, d.after, d.pending = talk_targets(
             candidates={c.person_id for c in d.candidacies},
@@ -244,6 +246,24 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
             elected=elected[unit_id],
         )
     return [data[u.pk] for u in units]
+
+
+def _tell_apart(units: Iterable[UnitDiscipline]) -> None:
+    """Two people of a unit with the same name are shown as the ballot shows them (with
+    their birth year, or more), so that the clerk picks the right one."""
+    units = list(units)
+    ids = {pk for d in units for pk in d.names}
+    people = {
+        pk: Standing(pk, name, born)
+        for pk, name, born in Person.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "birth_date"
+        )
+    }
+    for d in units:
+        shown = ballot_names(people[pk] for pk in d.names if pk in people)
+        d.names.update(shown)
+        for row in d.candidacies:
+            row.name = shown.get(row.person_id, row.name)
 
 
 @transaction.atomic

@@ -39,27 +39,26 @@ def coverage(request):
     )
 
 
-@login_required
-def unit_pledges_talks(request, unit_pk):
-    unit = access.unit_for_user(request.user, unit_pk)
+def _unit_page(request, unit, *, talk_form=None):
     (d,) = services.unit_discipline([unit])
     people = d.people(d.before | d.after)
-    return render(
-        request,
-        "discipline/pledges/unit_pledges_talks.html",
-        {
-            "unit": unit,
-            "d": d,
-            "before": d.people(d.before),
-            "after": d.people(d.after),
-            "can_write": access.can_write_unit(request.user, unit),
-            "talk_form": TalkForm(
-                people=people, initial={"held_on": timezone.localdate(), "phase": "before"}
-            ),
-            "talks": unit.talks.select_related("person").order_by("-held_on", "-id")[:100],
-            "today": timezone.localdate(),
-        },
-    )
+    context = {
+        "unit": unit,
+        "d": d,
+        "before": d.people(d.before),
+        "after": d.people(d.after),
+        "can_write": access.can_write_unit(request.user, unit),
+        "talk_form": talk_form
+        or TalkForm(people=people, initial={"held_on": timezone.localdate(), "phase": "before"}),
+        "talks": unit.talks.select_related("person").order_by("-held_on", "-id")[:100],
+        "today": timezone.localdate(),
+    }
+    return render(request, "discipline/pledges/unit_pledges_talks.html", context)
+
+
+@login_required
+def unit_pledges_talks(request, unit_pk):
+    return _unit_page(request, access.unit_for_user(request.user, unit_pk))
 
 
 @login_required
@@ -100,26 +99,27 @@ def pledge_record(request, unit_pk):
 @login_required
 @require_POST
 def talk_record(request, unit_pk):
+    """Record a talk; refused, the page comes back with what was typed and the reason."""
     unit = access.unit_for_user(request.user, unit_pk, write=True)
     (d,) = services.unit_discipline([unit])
     form = TalkForm(request.POST, people=d.people(d.before | d.after))
-    if not form.is_valid():
-        messages.error(request, "谈话未登记：" + form_errors(form))
-        return redirect("discipline:unit-pledges-talks", unit_pk=unit.pk)
-    f = form.cleaned_data
-    person = Person.objects.get(pk=f["person"])
-    try:
-        services.talk_record(
-            actor=request.user,
-            unit=unit,
-            person=person,
-            phase=f["phase"],
-            held_on=f["held_on"],
-            talked_by=f["talked_by"],
-            summary=f["summary"],
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已登记与{person.name}的谈心谈话。")
-    return redirect("discipline:unit-pledges-talks", unit_pk=unit.pk)
+    if form.is_valid():
+        f = form.cleaned_data
+        person = Person.objects.get(pk=f["person"])
+        try:
+            services.talk_record(
+                actor=request.user,
+                unit=unit,
+                person=person,
+                phase=f["phase"],
+                held_on=f["held_on"],
+                talked_by=f["talked_by"],
+                summary=f["summary"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记与{d.names.get(person.pk, person.name)}的谈心谈话。")
+            return redirect("discipline:unit-pledges-talks", unit_pk=unit.pk)
+    messages.error(request, "谈话未登记，请按提示修改。")
+    return _unit_page(request, unit, talk_form=form)

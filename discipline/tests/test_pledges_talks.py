@@ -383,3 +383,42 @@ def test_coverage_query_count_is_flat(client, world, personas, unit_people):
     with CaptureQueriesContext(connection) as many:
         client.get("/discipline/coverage/")
     assert len(many) == len(few)
+
+
+def test_same_name_people_are_told_apart_on_the_unit_page(client, world, personas):
+    unit = world["unit_a1"]
+    older = PersonFactory(name="张伟", birth_date=datetime.date(1980, 3, 12))
+    younger = PersonFactory(name="张伟", birth_date=datetime.date(1990, 8, 20))
+    for person in (older, younger):
+        cs.candidacy_create(
+            actor=personas["staff_a"],
+            unit=unit,
+            person=party_member(unit, person),
+            body="party",
+            post="party_member",
+        )
+    client.force_login(personas["staff_a"])
+    page = client.get(f"/discipline/units/{unit.pk}/").content.decode()
+    assert "张伟（1980年生）" in page and "张伟（1990年生）" in page
+    choices = dict(
+        client.get(f"/discipline/units/{unit.pk}/").context["talk_form"].fields["person"].choices
+    )
+    assert choices[younger.pk] == "张伟（1990年生）"
+
+
+def test_a_refused_talk_keeps_what_was_typed(client, world, personas, unit_people):
+    client.force_login(personas["staff_a"])
+    response = client.post(
+        f"/discipline/units/{world['unit_a1'].pk}/talk/",
+        {
+            "person": unit_people["老乙"].pk,
+            "phase": "before",
+            "held_on": (TODAY() + DAY).isoformat(),  # a talk cannot be in the future
+            "talked_by": "镇党委副书记",
+            "summary": "讲清换届纪律要求",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "讲清换届纪律要求" in page and "镇党委副书记" in page
+    assert not Talk.objects.exists()

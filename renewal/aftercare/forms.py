@@ -1,5 +1,6 @@
 from django import forms
 
+from ballots.naming import ballot_names, standing
 from renewal.kit.forms import Form, ModelForm
 from renewal.kit.widgets import DateInput
 from renewal.models import (
@@ -171,13 +172,11 @@ class RefusalForm(Form):
 
 
 def member_choices(people) -> list[tuple[int, str]]:
-    """New committee members as choices; people who share a name show their birth year."""
+    """New committee members as choices; people who share a name are shown as on the
+    ballot (with their birth year, or more)."""
     people = list(people)
-    names = [p.name for p in people]
-    return [
-        (p.pk, p.name if names.count(p.name) == 1 else f"{p.name}（{p.birth_date:%Y}年生）")
-        for p in people
-    ]
+    shown = ballot_names(standing(p) for p in people)
+    return [(p.pk, shown[p.pk]) for p in people]
 
 
 class TrainingForm(Form):

@@ -12,6 +12,7 @@ from renewal.aftercare import access, onboarding
 from renewal.aftercare.forms import (
     PledgeForm,
     TrainingForm,
+    member_choices,
 )
 from renewal.aftercare.views.common import PAGE_SIZE, fail
 from renewal.kit.paging import DeepPaginator
@@ -71,6 +72,8 @@ def _onboarding_context(request, unit, rnd, *, training_form=None, pledge_form=N
         for seat in change.members:
             people.setdefault(seat.person_id, seat.person)
     people = sorted(people.values(), key=lambda p: (p.name, p.pk))
+    for person, (_pk, shown) in zip(people, member_choices(people), strict=True):
+        person.shown = shown  # same-name members told apart
     pledges = {
         (p.person_id, p.kind): p for p in CommitteePledge.objects.filter(round=rnd, unit=unit)
     }

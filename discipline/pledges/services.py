@@ -212,9 +212,8 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
         members[unit_id].setdefault(body, set()).add(person_id)
         data[unit_id].names[person_id] = name
     elected: dict[int, dict[str, set[int] | None]] = {pk: {} for pk in ids}
-    # The party committee's result is read from its counted rounds (known before approval),
-    # by the people elected; the villagers' committee's once its approved result wrote the
-    # round's term.
+    # A committee's result is the round's term its approved result wrote; the party
+    # committee's is known earlier, from its counted rounds (by the people elected).
     counted = ElectionRound.objects.filter(
         congress__unit_id__in=ids,
         congress__round__is_active=True,
@@ -230,10 +229,10 @@ def unit_discipline(units: list[Unit]) -> list[UnitDiscipline]:
         person__isnull=False,
     ).values_list("round__congress__unit_id", "person_id"):
         elected[unit_id].setdefault(Body.PARTY, set()).add(person_id)
-    for unit_id, person_id in TermMember.objects.filter(
-        term__unit_id__in=ids, term__round__in=active_rounds, term__body=Body.VILLAGERS
-    ).values_list("term__unit_id", "person_id"):
-        elected[unit_id].setdefault(Body.VILLAGERS, set()).add(person_id)
+    for unit_id, body, person_id in TermMember.objects.filter(
+        term__unit_id__in=ids, term__round__in=active_rounds
+    ).values_list("term__unit_id", "term__body", "person_id"):
+        elected[unit_id].setdefault(body, set()).add(person_id)
     talks = Talk.objects.filter(unit_id__in=ids, round__in=active_rounds)
     for unit_id, person_id, phase in talks.values_list("unit_id", "person_id", "phase"):
         d = data[unit_id]

@@ -159,6 +159,19 @@ def test_the_new_terms_of_the_round_are_results_not_the_baseline(world, unit_peo
     assert d.pending == []
 
 
+def test_an_approved_party_term_is_the_result_without_its_rounds(world, unit_people):
+    """A party term of the round is the committee's result even where no counted round is
+    on file (a result recorded as approved, e.g. one taken over from paper)."""
+    unit = world["unit_a1"]
+    party = Term.objects.create(
+        unit=unit, body="party", elected_on=datetime.date(2026, 11, 20), round=world["round"]
+    )
+    TermMember.objects.create(term=party, person=unit_people["老甲"], post="secretary")
+    (d,) = services.unit_discipline([unit])
+    assert d.after == ids(unit_people, "老乙")
+    assert d.pending == ["villagers"]
+
+
 def test_a_congress_still_being_counted_is_no_result(world, unit_people):
     congress_result(world, unit_people, ["老甲"], status=Congress.Status.HELD)
     (d,) = services.unit_discipline([world["unit_a1"]])

@@ -856,8 +856,9 @@ def _advance_after_vetting(candidacy: Candidacy, *, actor) -> None:
 def vetting_recheck(*, actor, candidacy: Candidacy) -> Candidacy:
     """Check an inspected candidacy's vetting again, once what held it has been dealt with.
 
-    Answers move a candidacy on by themselves; an automatic flag is cleared at its source
-    (a case concluded, an audit finding rectified) and tells nobody, so the township asks.
+    Answers move a candidacy on by themselves, and so do a case concluded unfounded and an
+    audit finding rectified (vetting_recheck_people); anything else cleared elsewhere (a
+    ledger entry corrected) tells nobody, so the township asks here.
     """
     candidacy = _locked(candidacy)
     if candidacy.status != Candidacy.Status.INSPECTED:
@@ -870,6 +871,31 @@ def vetting_recheck(*, actor, candidacy: Candidacy) -> Candidacy:
         raise DomainError("联审仍未通过：" + "".join(blockers))
     _move(candidacy, Candidacy.Status.VETTED, actor=actor, action="联审通过", reason="重新核对")
     return candidacy
+
+
+def vetting_recheck_people(*, actor, people) -> list[Candidacy]:
+    """A flag was cleared at its source (a case concluded, an audit finding rectified):
+    the inspected candidacies of these people that nothing else holds pass vetting now,
+    without waiting for the township to ask."""
+    moved = []
+    waiting = Candidacy.objects.filter(
+        person__in=[p for p in people if p is not None],
+        status=Candidacy.Status.INSPECTED,
+        round__is_active=True,
+    ).values_list("pk", flat=True)
+    for pk in waiting:
+        with transaction.atomic():
+            candidacy = _locked(Candidacy(pk=pk))
+            if candidacy.status == Candidacy.Status.INSPECTED and not vetting_blockers(candidacy):
+                _move(
+                    candidacy,
+                    Candidacy.Status.VETTED,
+                    actor=actor,
+                    action="联审通过",
+                    reason="自动核对：此前的标记已解除",
+                )
+                moved.append(candidacy)
+    return moved
 
 
 # --- Reserve cadres ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from candidates.models import Candidacy
-from candidates.services import candidacy_disqualify
+from candidates.services import candidacy_disqualify, vetting_recheck_people
 from discipline import access
 from discipline.models import ProhibitionItem, Report
 from renewal.kit.dates import start_of_day
@@ -236,12 +236,15 @@ def case_conclude(
         update_fields=["status", "substantiated", "action_taken", "concluded_at", "stage_due"]
     )
     report.items.set(items)
+    named = list(report.candidacies.exclude(status__in=Candidacy.CLOSED).select_related("person"))
     if substantiated:
         reason = disqualify_reason(items)
-        for candidacy in report.candidacies.exclude(status__in=Candidacy.CLOSED):
+        for candidacy in named:
             candidacy_disqualify(
                 actor=actor, candidacy=candidacy, reason=reason, action="纪律案件查实取消资格"
             )
+    else:  # the open-case flag is gone: their vetting may go on
+        vetting_recheck_people(actor=actor, people={c.person for c in named})
     return report
 
 

@@ -365,6 +365,31 @@ def test_open_case_flags_the_candidate_without_details(report, officer, personas
     assert flags_for(candidacy.person) == []
 
 
+def test_an_unfounded_case_lets_the_held_vetting_pass(report, officer, personas, candidacy):
+    police = Department.objects.get(code="police")
+    cs.candidacy_record_inspection(
+        actor=personas["staff_a"], candidacy=candidacy, passed=True, score=90, inspected_on=TODAY()
+    )
+    cs.vetting_send(
+        actor=personas["staff_a"],
+        candidacies=[candidacy],
+        departments=[police],
+        due_date=TODAY() + 5 * DAY,
+    )
+    services.case_link(actor=officer, report=report, units=[], candidacies=[candidacy])
+    cs.vetting_answer(
+        actor=personas["dept"], request=candidacy.vetting.get(department=police), passed=True
+    )
+    candidacy.refresh_from_db()
+    assert candidacy.status == Candidacy.Status.INSPECTED  # held by the open case
+    walk(report, officer, S.CONCLUDED, substantiated=False)
+    candidacy.refresh_from_db()
+    assert candidacy.status == Candidacy.Status.VETTED  # nobody had to ask
+    log = candidacy.log.last()
+    assert (log.action, log.by) == ("联审通过", officer)
+    assert log.reason == "自动核对：此前的标记已解除"
+
+
 # --- Overdue cases and compliance --------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from candidates.flags import Flag
+from candidates.services import vetting_recheck_people
 from renewal.kit.uploads import attachments_check
 from renewal.models import (
     AuditCategory,
@@ -149,15 +150,19 @@ def finding_update(
     description: str,
     amount=None,
     person: Person | None = None,
+    actor=None,
 ) -> AuditFinding:
     """Correct a finding (its category, text, amount or the person it names)."""
     finding = (
         AuditFinding.objects.select_for_update().select_related("audit__unit").get(pk=finding.pk)
     )
+    named_before = finding.person
     fields = _finding_fields(finding.audit, category, description, amount, person)
     for name, value in fields.items():
         setattr(finding, name, value)
     finding.save(update_fields=list(fields))
+    if named_before and named_before != finding.person:  # no longer named: no longer held
+        vetting_recheck_people(actor=actor, people=[named_before])
     return finding
 
 
@@ -185,8 +190,12 @@ def rectification_update(
     closed_on: datetime.date | None = None,
     attachment=None,
     due_on: datetime.date | None = None,
+    actor=None,
 ) -> Rectification:
-    """Move a ledger line on: in progress, done (with evidence and a date), or reopened."""
+    """Move a ledger line on: in progress, done (with evidence and a date), or reopened.
+
+    The last line of a finding done, the person it names may pass vetting if nothing else
+    holds them (``actor`` is recorded in their candidacy's history)."""
     if status not in Rectification.Status.values:
         raise DomainError("请选择整改状态。")
     evidence = _text(evidence, "整改佐证", 2000, required=False)
@@ -234,6 +243,8 @@ def rectification_update(
         if saved:
             saved.delete(save=False)
         raise
+    if status == Rectification.Status.DONE and line.finding.person_id:
+        vetting_recheck_people(actor=actor, people=[line.finding.person])
     return line
 
 

@@ -163,6 +163,37 @@ def test_the_flag_blocks_vetting_and_shows_on_the_candidacy_page(client, world, 
     page = client.get(f"/candidates/{candidacy.pk}/").content.decode()
     assert "离任审计发现问题尚未整改完毕：大红城村·财务管理制度执行不规范" in page
 
+    # Inspected and answered, the candidacy waits for the finding alone; rectified, it
+    # passes by itself, and its history says why and who closed the finding.
+    cs.candidacy_record_inspection(
+        actor=personas["staff_a"],
+        candidacy=candidacy,
+        passed=True,
+        score=90,
+        inspected_on=timezone.localdate(),
+    )
+    cs.vetting_answer(actor=personas["dept"], request=candidacy.vetting.get(), passed=True)
+    candidacy.refresh_from_db()
+    assert candidacy.status == "inspected"
+    finding = AuditFinding.objects.get(person=person)
+    line = audits.rectification_add(
+        finding=finding, measure="补记入账", responsible="赵会计", due_on=timezone.localdate()
+    )
+    audits.rectification_update(rectification=line, status="in_progress", actor=personas["staff_a"])
+    candidacy.refresh_from_db()
+    assert candidacy.status == "inspected"
+    audits.rectification_update(
+        rectification=line, status="done", evidence="已补记入账", actor=personas["staff_a"]
+    )
+    candidacy.refresh_from_db()
+    assert candidacy.status == "vetted"
+    log = candidacy.log.last()
+    assert (log.action, log.by, log.reason) == (
+        "联审通过",
+        personas["staff_a"],
+        "自动核对：此前的标记已解除",
+    )
+
 
 def test_ledger_highlights_and_filters_overdue_lines(client, world, personas, setup):
     late = audits.rectification_add(

@@ -188,7 +188,7 @@ def finding_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            audits.finding_update(finding=finding, **form.cleaned_data)
+            audits.finding_update(finding=finding, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             fail(form, exc)
         else:
@@ -236,7 +236,7 @@ def rectification_edit(request, pk):
     form = RectificationUpdateForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            audits.rectification_update(rectification=line, **form.cleaned_data)
+            audits.rectification_update(rectification=line, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             fail(form, exc)
         else:

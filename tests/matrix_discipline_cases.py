@@ -84,7 +84,12 @@ def rows(expect):
         "discipline:talk-record": (
             "post",
             lambda w, x: f"/discipline/units/{A1(w)}/talk/",
-            {"phase": "before", "held_on": today, "talked_by": "镇党委书记"},
+            lambda w, x: {
+                "person": x["candidacy"].person_id,  # a candidate, in the talk-before range
+                "phase": "before",
+                "held_on": today,
+                "talked_by": "镇党委书记",
+            },
             unit_write,
         ),
         "discipline:ledger": ("get", lambda w, x: "/discipline/ledger/", None, officers_page),

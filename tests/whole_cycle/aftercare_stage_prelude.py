@@ -7,25 +7,6 @@ from renewal.models import PartyMember, Term, TermMember
 from tests.whole_cycle import cast
 from tests.whole_cycle.world import cast_person
 
-# Who the prelude elects to the villagers' committees (the real stage decides in the browser).
-VILLAGERS = {
-    "unit_a1": [
-        ("zhangwei80", "director"),
-        ("zhaodayong", "deputy_director"),
-        ("hanxue", "committee_member"),
-    ],
-    "unit_a2": [
-        ("chenjing", "director"),
-        ("pengbo", "deputy_director"),
-        ("cuiying", "committee_member"),
-    ],
-    "unit_a3": [
-        ("zhangfang", "director"),
-        ("yangming", "deputy_director"),
-        ("wumin", "committee_member"),
-    ],
-}
-
 
 def prelude(world) -> None:
     rnd, clerk = world["round"], world["users"]["staff"]
@@ -68,5 +49,5 @@ def prelude(world) -> None:
         villagers = Term.objects.create(
             unit=unit, body="villagers", elected_on=cast.VILLAGERS_ELECTION_DAY, round=rnd
         )
-        for k, post in VILLAGERS[key]:
+        for k, post in cast.VILLAGERS_ELECTED[key]:
             TermMember.objects.create(term=villagers, person=cast_person(cast.BY_KEY[k]), post=post)

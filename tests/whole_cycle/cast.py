@@ -168,6 +168,26 @@ CONGRESS_DAY = {
 VILLAGERS_ELECTION_DAY = datetime.date(2026, 11, 29)
 VOTER_LIST_PUBLISHED = datetime.date(2026, 11, 6)
 
+# The new villagers' (residents') committees: 张伟 (1980) is elected director as well as
+# secretary (一肩挑); 张伟 (1990) is elected to neither committee.
+VILLAGERS_ELECTED = {
+    "unit_a1": [
+        ("zhangwei80", "director"),
+        ("zhaodayong", "deputy_director"),
+        ("hanxue", "committee_member"),
+    ],
+    "unit_a2": [
+        ("chenjing", "director"),
+        ("pengbo", "deputy_director"),
+        ("cuiying", "committee_member"),
+    ],
+    "unit_a3": [
+        ("zhangfang", "director"),
+        ("yangming", "deputy_director"),
+        ("wumin", "committee_member"),
+    ],
+}
+
 
 def members(unit_key: str, *, party: bool | None = None) -> list[Member]:
     people = PEOPLE[unit_key]

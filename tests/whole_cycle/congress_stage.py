@@ -1,0 +1,2 @@
+def run(cycle) -> None:
+    pass

@@ -135,7 +135,12 @@ def _party_seats(congress):
 @login_required
 def congress_attendance(request, pk):
     congress = access.congress_for_user(request.user, pk, write=request.method == "POST")
-    rows = congress.attendance.select_related("member__person")
+    rows = list(congress.attendance.select_related("member__person"))
+    # Same-name members told apart as on the ballot; who has no vote says why, on the day.
+    shown = ballot_names(standing(a.member.person) for a in rows)
+    for a in rows:
+        a.shown_name = shown[a.member.person_id]
+        a.why = a.member.entitlement(congress.held_on)
     if request.method == "POST":
         data = [
             {

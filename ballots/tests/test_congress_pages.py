@@ -1,0 +1,68 @@
+"""The congress pages tell people apart and state who votes: the roster of the meeting with
+the reason a member has no vote, same-name members told apart, and the plenary's base."""
+
+import datetime
+
+import pytest
+
+from ballots.congress import services as bs
+from renewal.models import PartyMember
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _twins(unit):
+    """Two full members both called 张伟, born in different years."""
+    people = []
+    for year in (1980, 1990):
+        person = PersonFactory(name="张伟", birth_date=datetime.date(year, 3, 12))
+        PartyMember.objects.create(
+            branch=unit.branch, person=person, status="full", joined_on=datetime.date(2010, 7, 1)
+        )
+        people.append(person)
+    return people
+
+
+def test_attendance_says_why_a_member_has_no_vote_on_the_day(client, world, personas):
+    unit = world["unit_a1"]
+    sanctioned = PersonFactory(name="马福生")
+    PartyMember.objects.create(
+        branch=unit.branch,
+        person=sanctioned,
+        status="full",
+        joined_on=datetime.date(1985, 7, 1),
+        on_probation=True,
+        probation_until=datetime.date(2027, 12, 31),
+    )
+    probationary = PersonFactory(name="孙小红")
+    PartyMember.objects.create(
+        branch=unit.branch,
+        person=probationary,
+        status="probationary",
+        joined_on=datetime.date(2026, 3, 1),
+    )
+    congress = bs.congress_create(
+        unit=unit, held_on=datetime.date(2026, 11, 16), place="会议室", chair="王书记"
+    )
+    client.force_login(personas["staff_a"])
+    body = client.get(f"/congresses/{congress.pk}/attendance/").content.decode()
+    assert "无（留党察看期间（至 2027-12-31），没有表决权、选举权和被选举权，不计入应到会）" in body
+    assert "无（预备党员，没有表决权、选举权和被选举权，不计入应到会）" in body
+
+
+def test_same_name_members_are_told_apart_on_attendance_and_scrutineer_choice(
+    client, world, personas
+):
+    unit = world["unit_a1"]
+    older, younger = _twins(unit)
+    congress = bs.congress_create(
+        unit=unit, held_on=datetime.date(2026, 11, 16), place="会议室", chair="王书记"
+    )
+    client.force_login(personas["staff_a"])
+    body = client.get(f"/congresses/{congress.pk}/attendance/").content.decode()
+    assert "张伟（1980年生）" in body and "张伟（1990年生）" in body
+    detail = client.get(f"/congresses/{congress.pk}/").content.decode()
+    rows = {a.member.person_id: a.pk for a in congress.attendance.select_related("member")}
+    assert f'<option value="{rows[older.pk]}">张伟（1980年生）</option>' in detail
+    assert f'<option value="{rows[younger.pk]}">张伟（1990年生）</option>' in detail

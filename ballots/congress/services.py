@@ -160,6 +160,21 @@ def quorum_verdict(congress: Congress) -> tuple[bool, str]:
     return verdict_for(congress, expected=expected, present=present)
 
 
+def round_verdict(rnd: ElectionRound) -> tuple[bool, str]:
+    """The sentence above a round: the congress's head count, or, for a secretary or deputy
+    elected by the new committee's plenary, the committee that votes (not the congress)."""
+    if rnd.kind == ElectionRound.Kind.COMMITTEE or not by_plenary(rnd.congress):
+        return quorum_verdict(rnd.congress)
+    members = elected_members(rnd.congress)
+    if not members:
+        return False, "尚未选出委员会委员，不能选举书记、副书记。"
+    names = "、".join(m.name for m in members)
+    return True, (
+        f"书记、副书记由新当选的委员会全体会议选举：应参加选举的是新当选的委员会委员 "
+        f"{len(members)} 人（{names}），实到会人数以发出选票数计。"
+    )
+
+
 def verdict_for(congress: Congress, *, expected: int, present: int) -> tuple[bool, str]:
     """The sentence read out before voting, e.g. "应到 48 人，实到 41 人，超过五分之四，可以进行选举。"."""
     if expected == 0:

@@ -299,7 +299,7 @@ def round_detail(request, pk):
                 else:
                     messages.success(request, "已计票。")
                 return redirect("ballots:round-detail", pk=rnd.pk)
-    met, verdict = services.quorum_verdict(congress)
+    met, verdict = services.round_verdict(rnd)
     rows = [
         {
             "i": i,

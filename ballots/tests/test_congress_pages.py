@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from ballots.congress import services as bs
+from ballots.tests.test_congress import NAMES, P, attend, congress, enter, totals  # noqa: F401
 from renewal.models import PartyMember
 from tests.factories import PersonFactory
 
@@ -42,11 +43,11 @@ def test_attendance_says_why_a_member_has_no_vote_on_the_day(client, world, pers
         status="probationary",
         joined_on=datetime.date(2026, 3, 1),
     )
-    congress = bs.congress_create(
+    meeting = bs.congress_create(
         unit=unit, held_on=datetime.date(2026, 11, 16), place="会议室", chair="王书记"
     )
     client.force_login(personas["staff_a"])
-    body = client.get(f"/congresses/{congress.pk}/attendance/").content.decode()
+    body = client.get(f"/congresses/{meeting.pk}/attendance/").content.decode()
     assert "无（留党察看期间（至 2027-12-31），没有表决权、选举权和被选举权，不计入应到会）" in body
     assert "无（预备党员，没有表决权、选举权和被选举权，不计入应到会）" in body
 
@@ -56,13 +57,32 @@ def test_same_name_members_are_told_apart_on_attendance_and_scrutineer_choice(
 ):
     unit = world["unit_a1"]
     older, younger = _twins(unit)
-    congress = bs.congress_create(
+    meeting = bs.congress_create(
         unit=unit, held_on=datetime.date(2026, 11, 16), place="会议室", chair="王书记"
     )
     client.force_login(personas["staff_a"])
-    body = client.get(f"/congresses/{congress.pk}/attendance/").content.decode()
+    body = client.get(f"/congresses/{meeting.pk}/attendance/").content.decode()
     assert "张伟（1980年生）" in body and "张伟（1990年生）" in body
-    detail = client.get(f"/congresses/{congress.pk}/").content.decode()
-    rows = {a.member.person_id: a.pk for a in congress.attendance.select_related("member")}
+    detail = client.get(f"/congresses/{meeting.pk}/").content.decode()
+    rows = {a.member.person_id: a.pk for a in meeting.attendance.select_related("member")}
     assert f'<option value="{rows[older.pk]}">张伟（1980年生）</option>' in detail
     assert f'<option value="{rows[younger.pk]}">张伟（1990年生）</option>' in detail
+
+
+def test_secretary_round_page_states_the_new_committee_as_its_base(
+    client,
+    congress,  # noqa: F811
+    personas,
+):
+    attend(congress, present=10)
+    rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
+    enter(
+        rnd, personas["staff_a"], 10, totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    )
+    sec = bs.round_open(congress=congress, kind="secretary", seats=1, people=P(congress, "王建国"))
+    client.force_login(personas["staff_a"])
+    body = client.get(f"/congress-rounds/{sec.pk}/").content.decode()
+    assert "应参加选举的是新当选的委员会委员 5 人（" in body
+    assert "应到 " not in body  # not the congress's head count
+    committee = client.get(f"/congress-rounds/{rnd.pk}/").content.decode()
+    assert bs.quorum_verdict(congress)[1] in committee

@@ -14,6 +14,7 @@ party candidacy's outcome learned; the party handover of the round opened.
 import datetime
 import io
 
+import chinese_calendar
 from pypdf import PdfReader
 
 from ballots.models import Attendance, Congress, ElectionRound, RoundCandidate
@@ -180,6 +181,9 @@ def _committee_round(cycle, key, congress, *, detail) -> ElectionRound:
     rnd = congress.rounds.get(kind="committee")
     assert rnd.double_entry and rnd.seats == cast.PARTY_SEATS
     assert set(rnd.entrants.values_list("person_id", flat=True)) == formal
+    assert set(rnd.entrants.values_list("candidacy__status", "candidacy__post")) == {
+        ("formal", "party_member")
+    }
 
     # The ballots, printed from the round.
     href = page.get_attribute("a:has-text('打印选票')", "href")
@@ -290,7 +294,10 @@ def _report_and_approve(cycle, key, congress, *, detail) -> None:
     page.click("button:has-text('报乡镇(街道)党(工)委并公示')")
     page.wait_for_selector(f".messages li:has-text('公示期 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}')")
     assert f"公示期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" in page.inner_text("main")
-    assert (end - start).days == 6  # five working days and a weekend
+    # By the official calendar: five working days, and the rest days between not counted.
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    rest = [d for d in days if not chinese_calendar.is_workday(d)]
+    assert rest and len(days) - len(rest) == 5 and chinese_calendar.is_workday(end), rest
 
     leader = cycle.as_("leader")
     leader.goto(cycle.url(f"/congresses/{congress.pk}/"))
@@ -322,9 +329,12 @@ def _assert_end_state(world) -> None:
             for k in cast.PARTY_ELECTED[key]
         }
         elected = {person_id(k) for k in cast.PARTY_ELECTED[key]}
-        outcomes = Candidacy.objects.filter(round=rnd, unit=unit, body="party")
-        assert outcomes.count() == len(cast.PARTY_CANDIDATES[key]) + 1
-        for c in outcomes:
+        formal = Candidacy.objects.filter(round=rnd, unit=unit, body="party", status="formal")
+        assert sorted(formal.values_list("person_id", "post")) == sorted(
+            [(person_id(k), "party_member") for k in cast.PARTY_CANDIDATES[key]]
+            + [(secretary, "secretary")]
+        )
+        for c in formal:
             assert c.outcome == ("elected" if c.person_id in elected else "not_elected"), c
         handover = Handover.objects.get(round=rnd, unit=unit, body="party")
         assert handover.term_id == term.pk and handover.completed_on is None

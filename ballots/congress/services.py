@@ -362,6 +362,10 @@ def round_open(
             raise DomainError(
                 f"{person.name}不是{ElectionRound.Kind(kind).label}的正式候选人，不能列入选票。"
             )
+    if not names and kind != ElectionRound.Kind.COMMITTEE and by_plenary(congress):
+        # The member is printed as the committee ballot printed them, so that a name two
+        # members of the branch share stays told apart on the secretary's ballot and result.
+        names = {m.person_id: m.name for m in elected_members(congress) if m.person_id}
     printed = dict(names or {}) or ballot_names(standing(p) for p in people)
     order = sorted(people, key=lambda p: stroke_sort_key(printed[p.pk]))
     number = (congress.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -903,6 +907,20 @@ def congress_reopen(*, actor, congress: Congress, reason: str) -> Congress:
         ]
     )
     return congress
+
+
+def elected_officers(congress: Congress) -> list[RoundCandidate]:
+    """The elected secretary and deputy secretaries, in the order of their rounds."""
+    return list(
+        RoundCandidate.objects.filter(
+            round__congress=congress,
+            round__kind__in=[ElectionRound.Kind.SECRETARY, ElectionRound.Kind.DEPUTY_SECRETARY],
+            round__status=ElectionRound.Status.COUNTED,
+            elected=True,
+        )
+        .select_related("round")
+        .order_by("round__number", "order", "id")
+    )
 
 
 def elected_secretary(congress: Congress) -> RoundCandidate | None:

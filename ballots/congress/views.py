@@ -461,6 +461,8 @@ def congress_report_pdf(request, pk):
         if r.result:
             lines.append(f"{r}：" + "".join(r.result.get("explanation", [])))
     lines.append("当选委员：" + "、".join(e.name for e in services.elected_members(congress)))
+    for officer in services.elected_officers(congress):
+        lines.append(f"当选{officer.round.get_kind_display()}：{officer.name}")
     if congress.notice_start:
         lines.append(
             f"公示期：{congress.notice_start:%Y-%m-%d} 至 {congress.notice_end:%Y-%m-%d}。"

@@ -2,13 +2,15 @@
 the reason a member has no vote, same-name members told apart, and the plenary's base."""
 
 import datetime
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from ballots.congress import services as bs
 from ballots.tests.test_congress import NAMES, P, attend, congress, enter, totals  # noqa: F401
 from renewal.models import PartyMember
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, make_formal, roster_members
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,31 @@ def test_secretary_round_page_states_the_new_committee_as_its_base(
     assert "应到 " not in body  # not the congress's head count
     committee = client.get(f"/congress-rounds/{rnd.pk}/").content.decode()
     assert bs.quorum_verdict(congress)[1] in committee
+
+
+def test_secretary_ballot_and_report_keep_the_name_that_tells_twins_apart(client, world, personas):
+    unit = world["unit_a1"]
+    older, younger = _twins(unit)
+    others = roster_members(unit, ["李秀英", "王建国", "刘建华", "陈桂兰"])
+    make_formal(unit, [older, younger, *others[:2]])
+    meeting = bs.congress_create(
+        unit=unit, held_on=datetime.date(2026, 11, 16), place="会议室", chair="王书记"
+    )
+    bs.scrutineer_add(congress=meeting, person=others[2], role="chief")
+    bs.scrutineer_add(congress=meeting, person=others[3], role="teller")
+    attend(meeting, present=6)
+    people = [older, younger, *others[:2]]
+    rnd = bs.round_open(congress=meeting, kind="committee", seats=3, people=people)
+    enter(
+        rnd,
+        personas["staff_a"],
+        6,
+        totals(6, **{"张伟（1980年生）": 6, "张伟（1990年生）": 2, "李秀英": 5, "王建国": 4}),
+    )
+    sec = bs.round_open(congress=meeting, kind="secretary", seats=1, people=[older])
+    assert sec.candidates == ["张伟（1980年生）"]
+    enter(sec, personas["staff_a"], 3, totals(3, **{"张伟（1980年生）": 3}))
+    client.force_login(personas["staff_a"])
+    response = client.get(f"/congresses/{meeting.pk}/report.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "当选书记：张伟（1980年生）" in text.replace(" ", "").replace("\n", ""), text

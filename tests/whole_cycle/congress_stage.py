@@ -191,12 +191,18 @@ def _committee_round(cycle, key, congress, *, detail) -> ElectionRound:
     assert response.ok and response.headers["content-type"] == "application/pdf"
     pdf = response.body()
     assert pdf.startswith(b"%PDF")
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages[:1])
+    text = _pdf_text(pdf, pages=1)
     printed = [cast.ballot_name(cast.BY_KEY[k]) for k in cast.PARTY_CANDIDATES[key]]
-    squashed = text.replace(" ", "").replace("\n", "")
-    missing = [n for n in printed if n not in squashed]
+    missing = [n for n in printed if n not in text]
     assert not missing, (missing, text[:400])
     return rnd
+
+
+def _pdf_text(pdf: bytes, *, pages: int | None = None) -> str:
+    """The text of a PDF, without the spaces and line breaks the layout puts in."""
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "".join(p.extract_text() for p in reader.pages[:pages])
+    return text.replace(" ", "").replace("\n", "")
 
 
 def _votes(key, rnd) -> dict[str, int]:
@@ -276,6 +282,8 @@ def _secretary_round(cycle, key, congress) -> None:
         "#quorum"
     )
     (name,) = rnd.candidates
+    # Printed as on the committee's ballot: 大红城村's 张伟 keeps his birth year.
+    assert name == cast.ballot_name(cast.BY_KEY[cast.SECRETARY_CANDIDATE[key]])
     _enter(page, rnd, {name: seats}, seats)
     page.wait_for_selector(".messages li:has-text('已计票')")
     verdict = page.inner_text("#verdict")
@@ -298,6 +306,19 @@ def _report_and_approve(cycle, key, congress, *, detail) -> None:
     days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
     rest = [d for d in days if not chinese_calendar.is_workday(d)]
     assert rest and len(days) - len(rest) == 5 and chinese_calendar.is_workday(end), rest
+
+    if detail:
+        # The written report to the township names the committee and the secretary.
+        href = page.get_attribute("a:has-text('选举结果报告（PDF）')", "href")
+        response = page.request.get(cycle.url(href))
+        assert response.ok and response.headers["content-type"] == "application/pdf"
+        text = _pdf_text(response.body())
+        elected = {cast.ballot_name(cast.BY_KEY[k]) for k in cast.PARTY_ELECTED[key]}
+        secretary = cast.ballot_name(cast.BY_KEY[cast.SECRETARY_CANDIDATE[key]])
+        listed = text.split("当选委员：")[1].split("当选书记：")[0]
+        assert set(listed.split("、")) == elected, text
+        assert f"当选书记：{secretary}公示期" in text, text
+        assert f"公示期：{start:%Y-%m-%d}至{end:%Y-%m-%d}" in text, text
 
     leader = cycle.as_("leader")
     leader.goto(cycle.url(f"/congresses/{congress.pk}/"))

@@ -172,8 +172,9 @@ def candidacy_edit(request, pk):
             "votes_higher": votes.get("higher"),
         },
     )
-    candidacy_form.fields["body"].disabled = True
-    candidacy_form.fields["post"].disabled = True
+    fixed = candidacy.is_fixed
+    for name, field in candidacy_form.fields.items():
+        field.disabled = fixed or name in ("body", "post")
     if request.method == "POST" and person_form.is_valid() and candidacy_form.is_valid():
         try:
             with transaction.atomic():
@@ -185,15 +186,16 @@ def candidacy_edit(request, pk):
                 if save_person(person_form, allow_rename=True) is None:
                     raise Invalid
                 c = candidacy_form.cleaned_data
-                services.candidacy_update(
-                    actor=request.user,
-                    candidacy=candidacy,
-                    is_continuing=c["is_continuing"],
-                    notes=c["notes"],
-                )
-                services.recommendations_set(
-                    candidacy=candidacy, votes=candidacy_form.recommendations()
-                )
+                if not fixed:
+                    services.candidacy_update(
+                        actor=request.user,
+                        candidacy=candidacy,
+                        is_continuing=c["is_continuing"],
+                        notes=c["notes"],
+                    )
+                    services.recommendations_set(
+                        candidacy=candidacy, votes=candidacy_form.recommendations()
+                    )
         except Invalid:
             pass
         except (DomainError, ValidationError) as exc:

@@ -186,3 +186,27 @@ def test_the_edit_form_may_correct_the_persons_own_name(client, personas, stored
     data = initial_post_data(client, url) | {"p-name": "党员丁更正"}
     assert client.post(url, data).status_code == 302
     assert Person.objects.get(pk=stored.person_id).name == "党员丁更正"
+
+
+def test_a_formal_candidates_person_is_kept_up_to_date_the_candidacy_stays_as_approved(
+    client, personas, stored
+):
+    Candidacy.objects.filter(pk=stored.pk).update(status="formal", notes="按审批名单")
+    client.force_login(personas["staff_a"])
+    detail = client.get(f"/candidates/{stored.pk}/").content.decode()
+    assert "编辑个人信息" in detail
+    url = f"/candidates/{stored.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "已确定为正式候选人" in page
+    changed = {
+        "p-phone": "13912345678",
+        "c-votes_masses": "5",
+        "c-notes": "改了",
+        "c-is_continuing": "1",
+    }
+    response = client.post(url, initial_post_data(client, url) | changed)
+    assert response.status_code == 302, response.context["candidacy_form"].errors
+    assert Person.objects.get(pk=stored.person_id).phone == "13912345678"
+    stored.refresh_from_db()
+    assert (stored.status, stored.notes, stored.is_continuing) == ("formal", "按审批名单", False)
+    assert stored.recommendations.get().votes == 80

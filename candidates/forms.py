@@ -160,11 +160,29 @@ class VettingSendForm(Form):
     def __init__(self, *args, candidacies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidacies"].queryset = candidacies
-        self.fields["candidacies"].label_from_instance = _vetting_choice_label
+        births = {}
+        for name, pk, birth in candidacies.values_list(
+            "person__name", "person_id", "person__birth_date"
+        ).distinct():
+            births.setdefault(name, {})[pk] = birth
+        self.fields["candidacies"].label_from_instance = lambda c: _vetting_choice_label(
+            c, births[c.person.name]
+        )
 
 
-def _vetting_choice_label(c) -> str:
-    label = f"{c.unit.name} · {c.person.name} · {c.get_post_display()}"
+def told_apart(person, births: dict) -> str:
+    """The person's name, with when they were born when another person on the same list
+    (``births``: person id -> birth date of everyone of that name) has it too."""
+    if len(births) < 2:
+        return person.name
+    d = person.birth_date
+    if sum(1 for b in births.values() if b.year == d.year) == 1:
+        return f"{person.name}（{d.year}年生）"
+    return f"{person.name}（{d.year}年{d.month}月{d.day}日生）"
+
+
+def _vetting_choice_label(c, births: dict) -> str:
+    label = f"{c.unit.name} · {told_apart(c.person, births)} · {c.get_post_display()}"
     asked = sorted({r.department.name for r in c.vetting.all()})
     return f"{label}（已送：{'、'.join(asked)}）" if asked else label
 

@@ -240,7 +240,7 @@ def _import_candidate(cycle, unit) -> None:
 def _candidacies(world):
     return list(
         Candidacy.objects.filter(round=world["round"], body="party")
-        .select_related("person")
+        .select_related("person", "unit")
         .order_by("unit__code", "pk")
     )
 
@@ -265,7 +265,12 @@ def _vet(cycle, world) -> None:
     page = cycle.as_("staff")
     page.goto(cycle.url("/candidates/vetting/send/"))
     for c in candidacies:
-        page.check(f"input[name=candidacies][value='{c.pk}']")
+        # Read as the clerk reads it: the two 张伟 of 大红城村 are told apart by birth year.
+        member = next(m for m in cast.BY_KEY.values() if m.id_number == c.person.id_number)
+        label = f"{c.unit.name} · {cast.ballot_name(member)} · {c.get_post_display()}"
+        box = page.get_by_label(label, exact=True)
+        assert box.get_attribute("value") == str(c.pk), label
+        box.check()
     for name in DEPARTMENTS.values():
         page.check(f"label:has-text('{name}') >> input")
     due = timezone.localdate() + datetime.timedelta(days=7)
@@ -353,11 +358,19 @@ def _key_of(world, unit) -> str:
 
 
 def _edit_unchanged(cycle, world) -> None:
+    """The clerk opens 张伟 (1990)'s record from the formal list and saves it as it is."""
     person = cast_person(cast.BY_KEY["zhangwei90"])
     twins = [cast_person(cast.BY_KEY[k]).pk for k in ("zhangwei80", "zhangwei90")]
     candidacy = Candidacy.objects.get(round=world["round"], person=person)
+    page = cycle.as_("staff")
+    page.goto(cycle.url(f"/candidates/units/{world['unit_a1'].pk}/"))
+    born = f"{person.birth_date:%Y-%m-%d}"
+    page.click(f"tr:has(td:text-is('{born}')) a:has-text('{person.name}')")
+    page.wait_for_selector(f"h1:has-text('{person.name}')")
+    edit = page.locator("a.btn:has-text('编辑个人信息')")
+    assert edit.get_attribute("href") == f"/candidates/{candidacy.pk}/edit/"
     problems = save_unchanged(
-        cycle.as_("staff"),
+        page,
         cycle.url(f"/candidates/{candidacy.pk}/edit/"),
         "button:has-text('保存')",
         [

@@ -13,12 +13,10 @@ import datetime
 from io import BytesIO
 
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
-from candidates.imports import COLUMNS as CANDIDATE_COLUMNS
 from candidates.models import Candidacy, VettingRequest
 from renewal.models import PartyMember, Person
-from renewal.roster.importer import COLUMNS as ROSTER_COLUMNS
 from tests.edit_round_trip import save_unchanged
 from tests.whole_cycle import cast
 from tests.whole_cycle.world import cast_person
@@ -54,25 +52,38 @@ def run(cycle) -> None:
 # --- 1. Party rosters -------------------------------------------------------------------------
 
 
-def roster_xlsx(branch_name: str, members: list[cast.Member]) -> bytes:
-    """The roster as the national party-member system exports it (the import's columns)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("党员名册")
-    ws.append([header for _key, header in ROSTER_COLUMNS])
-    for m in members:
-        cells = {
-            "name": m.name,
-            "sex": SEX_LABEL[m.sex],
-            "id_number": m.id_number,
-            "birth_date": m.birth_date.isoformat(),
-            "ethnicity": "汉族",
-            "education": m.education,
-            "status": m.status,
-            "joined_on": m.joined_on.isoformat(),
-            "regularized_on": m.regularized_on.isoformat() if m.regularized_on else "",
-            "branch_name": branch_name,
+def roster_rows(branch_name: str, members: list[cast.Member]) -> list[dict]:
+    """The roster as the national party-member system exports it, by column header."""
+    return [
+        {
+            "姓名": m.name,
+            "性别": SEX_LABEL[m.sex],
+            "公民身份号码": m.id_number,
+            "出生日期": m.birth_date.isoformat(),
+            "民族": "汉族",
+            "学历": m.education,
+            "人员类别": m.status,
+            "入党日期": m.joined_on.isoformat(),
+            "转正日期": m.regularized_on.isoformat() if m.regularized_on else "",
+            "所在党支部": branch_name,
         }
-        ws.append([cells[key] for key, _header in ROSTER_COLUMNS])
+        for m in members
+    ]
+
+
+def filled_template(page, link: str, rows: list[dict]) -> bytes:
+    """The import page's template, downloaded, its example row deleted and ``rows`` (by
+    column header) written in the template's column order, as a clerk fills it in."""
+    with page.expect_download() as download:
+        page.click(f"main a:has-text('{link}')")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    wb = load_workbook(BytesIO(download.value.path().read_bytes()))
+    ws = wb.worksheets[0]
+    headers = [cell.value for cell in ws[1]]
+    assert set().union(*rows) <= set(headers), set().union(*rows) - set(headers)
+    ws.delete_rows(2)
+    for row in rows:
+        ws.append([row.get(header, "") for header in headers])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -92,7 +103,8 @@ def _import_roster(cycle, key) -> None:
     page = cycle.as_("staff")
     page.goto(cycle.url(f"/units/{unit.pk}/roster/"))
     page.click("main a.btn:has-text('从 Excel 导入')")
-    _upload(page, f"{unit.name}党员名册.xlsx", roster_xlsx(unit.branch.name, members))
+    content = filled_template(page, "党员名册导入模板", roster_rows(unit.branch.name, members))
+    _upload(page, f"{unit.name}党员名册.xlsx", content)
     assert f"将新增党员 {len(members)} 名" in page.inner_text("#import-status")
     page.click("button:has-text('确认导入')")
     page.wait_for_selector("#import-status:has-text('导入完成')")
@@ -201,37 +213,31 @@ def _continuing(unit_key: str, member_key: str) -> bool:
     return member_key in {k for k, _post in cast.PREVIOUS_TERMS[unit_key]["party"]}
 
 
-def candidates_xlsx(unit, member: cast.Member) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("候选人")
-    ws.append([header for _key, header in CANDIDATE_COLUMNS])
-    cells = {
-        "unit_code": unit.code,
-        "unit_name": unit.name,
-        "name": member.name,
-        "sex": SEX_LABEL[member.sex],
-        "ethnicity": "汉族",
-        "birth_date": member.birth_date.isoformat(),
-        "id_number": member.id_number,
-        "education": member.education,
-        "political_status": "中共党员",
-        "party_joined_on": member.joined_on.isoformat(),
-        "body": "党组织委员会",
-        "post": "委员",
-        "continuing": "新任",
-        "votes_party_members": VOTES.get(member.key),
+def candidate_row(unit, member: cast.Member) -> dict:
+    return {
+        "区划代码": unit.code,
+        "村(社区)名称": unit.name,
+        "姓名": member.name,
+        "性别": SEX_LABEL[member.sex],
+        "民族": "汉族",
+        "出生日期": member.birth_date.isoformat(),
+        "公民身份号码": member.id_number,
+        "学历": member.education,
+        "政治面貌": "中共党员",
+        "入党时间": member.joined_on.isoformat(),
+        "拟任班子": "党组织委员会",
+        "拟任职务": "委员",
+        "继任或新任": "新任",
+        "党员推荐票": VOTES[member.key],
     }
-    ws.append([cells.get(key, "") for key, _header in CANDIDATE_COLUMNS])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _import_candidate(cycle, unit) -> None:
     member = cast.BY_KEY[cast.IMPORTED_CANDIDATE]
     page = cycle.as_("staff")
     page.goto(cycle.url("/candidates/import/"))
-    _upload(page, "初步人选.xlsx", candidates_xlsx(unit, member))
+    content = filled_template(page, "导入模板", [candidate_row(unit, member)])
+    _upload(page, "初步人选.xlsx", content)
     assert "新增人选 1 条" in page.inner_text("#import-status")
     page.click("button:has-text('确认导入')")
     page.wait_for_selector("#import-status:has-text('导入完成')")

@@ -131,6 +131,12 @@ def _sanction(cycle, unit) -> None:
     probationary = [m for m in cast.members("unit_a1", party=True) if m.status == cast.PROBATIONARY]
     for m in probationary:
         assert "预备党员，没有表决权、选举权和被选举权" in rows.filter(has_text=m.name).inner_text()
+    # The two 张伟 are two members, each on a row of his own.
+    twins = [m for m in cast.members("unit_a1", party=True) if m.name == "张伟"]
+    assert rows.filter(has_text="张伟").count() == len(twins) == 2
+    for m in twins:
+        shown = rows.filter(has_text=f"{m.birth_date:%Y-%m-%d}").inner_text()
+        assert "正式党员，有表决权、选举权和被选举权" in shown
     listed = len(cast.members("unit_a1", party=True))
     entitled = listed - len(probationary) - 1
     counts = page.inner_text("#roster-counts")
@@ -294,6 +300,9 @@ def _vet(cycle, world) -> None:
     assert f"{DEPARTMENTS[second]}尚未答复" in page.inner_text("#vetting-blockers")
 
     _answer_all(cycle, second, n, expected_ids)
+    page.reload()
+    page.wait_for_selector("h1 ~ span.tag:has-text('已通过联审')")
+    assert not page.locator("#vetting-blockers").count()
     statuses = set(Candidacy.objects.filter(round=world["round"]).values_list("status", flat=True))
     assert statuses == {Candidacy.Status.VETTED}, statuses
     assert not VettingRequest.objects.exclude(status=VettingRequest.Status.PASSED).exists()
@@ -420,5 +429,11 @@ def assert_end_state(world) -> None:
         } | {(cast_person(cast.BY_KEY[cast.SECRETARY_CANDIDATE[key]]).pk, "secretary")}
         assert {(c.person_id, c.post) for c in rows} == expected_rows
         assert {(c.body, c.status) for c in rows} == {("party", Candidacy.Status.FORMAL)}
+        continuing = {c.person_id for c in rows if c.is_continuing}
+        assert continuing == {
+            cast_person(cast.BY_KEY[k]).pk
+            for k in cast.PARTY_CANDIDATES[key]
+            if _continuing(key, k)
+        }
     twins = {cast_person(cast.BY_KEY[k]).pk for k in ("zhangwei80", "zhangwei90")}
     assert len(twins) == 2

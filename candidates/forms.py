@@ -82,23 +82,17 @@ class PersonForm(ModelForm):
         return data
 
 
-class ReservePersonForm(PersonForm):
-    """Adding someone to the talent pool: found by ID number, or registered anew.
+class KnownPersonForm(PersonForm):
+    """Entering someone who may be on record already: found by the ID number, or registered.
 
     Someone already on record (a party member on the roster, say) needs only the ID number
-    and the name; what is left blank keeps the record as it is. A new person also needs
-    education and political status (the service says so).
+    and the name; what is left blank keeps the record as it is, so the roster's political
+    status and joining date are not overwritten by a form's defaults. A new person also
+    needs education and political status (the service says so).
     """
 
-    unit = forms.ModelChoiceField(label="村(社区)", queryset=None, empty_label="请选择")
-    direction = forms.CharField(label="培养方向", required=False, max_length=100)
-    note = forms.CharField(label="说明", required=False, max_length=200)
-    field_order = ["unit", "name", "id_number", "sex", "birth_date", "ethnicity", "education"]
-
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
         for name in ("ethnicity", "education", "political_status"):
             self.fields[name].required = False
         self.fields["ethnicity"].initial = None
@@ -111,6 +105,20 @@ class ReservePersonForm(PersonForm):
             "已在系统中的人员（如党员名册中的党员）只需填写姓名和公民身份号码，"
             "其余留空则保持原有信息；新登记的人员还须填写学历和政治面貌。"
         )
+
+
+class ReservePersonForm(KnownPersonForm):
+    """Adding someone to the talent pool, found by ID number or registered anew."""
+
+    unit = forms.ModelChoiceField(label="村(社区)", queryset=None, empty_label="请选择")
+    direction = forms.CharField(label="培养方向", required=False, max_length=100)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+    field_order = ["unit", "name", "id_number", "sex", "birth_date", "ethnicity", "education"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
 
 
 class CandidacyForm(Form):

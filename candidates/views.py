@@ -14,6 +14,7 @@ from candidates import access, services
 from candidates.forms import (
     CandidacyForm,
     InspectionForm,
+    KnownPersonForm,
     PersonForm,
     ReasonForm,
     VettingAnswerForm,
@@ -109,12 +110,12 @@ def candidacy_create(request):
     unit = access.unit_for_user(
         request.user, request.GET.get("unit") or request.POST.get("unit"), write=True
     )
-    person_form = PersonForm(request.POST or None, prefix="p")
+    person_form = KnownPersonForm(request.POST or None, prefix="p")
     candidacy_form = CandidacyForm(request.POST or None, prefix="c")
     if request.method == "POST" and person_form.is_valid() and candidacy_form.is_valid():
         try:
             with transaction.atomic():
-                person = save_person(person_form)
+                person = save_person(person_form, keep_blank=True)
                 if person is None:
                     raise Invalid
                 c = candidacy_form.cleaned_data

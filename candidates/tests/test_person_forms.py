@@ -9,7 +9,7 @@ from candidates import services as cs
 from candidates.forms import PersonForm
 from candidates.models import Candidacy
 from renewal.models import Person
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, party_member
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,43 @@ def test_an_id_number_recorded_under_another_name_is_refused_on_the_name(client,
     assert "公民身份号码已登记在“陈登记”名下，与填写的姓名“陈静”不一致，请核对。" in body
     known.refresh_from_db()
     assert known.name == "陈登记" and not Candidacy.objects.exists()
+
+
+def test_a_roster_member_is_entered_by_name_and_id_number_and_keeps_the_record(
+    client, world, personas
+):
+    unit = world["unit_a1"]
+    person = party_member(
+        unit,
+        PersonFactory(
+            name="党员戊",
+            ethnicity="蒙古族",
+            education="college",
+            political_status="full_member",
+            party_joined_on=datetime.date(2001, 7, 1),
+        ),
+    )
+    before = Person.objects.values().get(pk=person.pk)
+    client.force_login(personas["staff_a"])
+    page = client.get(f"/candidates/new/?unit={unit.pk}").content.decode()
+    assert '<option value="" selected>不变 / 请选择</option>' in page
+    data = {"unit": unit.pk, "p-name": "党员戊", "p-id_number": person.id_number}
+    data |= {"c-body": "party", "c-post": "party_member", "c-is_continuing": "0"}
+    response = client.post(f"/candidates/new/?unit={unit.pk}", data)
+    assert response.status_code == 302
+    assert Person.objects.values().get(pk=person.pk) == before
+    assert Candidacy.objects.get().person_id == person.pk
+
+
+def test_a_new_person_entered_by_id_number_alone_is_asked_for_the_rest(client, world, personas):
+    unit = world["unit_a1"]
+    client.force_login(personas["staff_a"])
+    data = {"unit": unit.pk, "p-name": "陈静", "p-id_number": NUMBER}
+    data |= {"c-body": "villagers", "c-post": "committee_member", "c-is_continuing": "0"}
+    response = client.post(f"/candidates/new/?unit={unit.pk}", data)
+    assert response.status_code == 200
+    assert "此人尚未登记，请填写学历、政治面貌。" in response.content.decode()
+    assert not Person.objects.exists() and not Candidacy.objects.exists()
 
 
 def test_a_new_person_needs_education(world):

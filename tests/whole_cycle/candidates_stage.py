@@ -148,16 +148,14 @@ def _sanction(cycle, unit) -> None:
 
 
 def _fill_person(page, member: cast.Member) -> None:
+    """A member on the roster is found by the ID number: the name and the number are all
+    the clerk types; the rest of the record stays as the roster import wrote it."""
     page.fill("#id_p-name", member.name)
     page.fill("#id_p-id_number", member.id_number)  # sex and birth date follow the number
     page.wait_for_function(
         "([id, birth]) => document.getElementById(id).value === birth",
         arg=["id_p-birth_date", member.birth_date.isoformat()],
     )
-    page.select_option("#id_p-education", cast.EDUCATION_CODES[member.education])
-    political = "probationary" if member.status == cast.PROBATIONARY else "full_member"
-    page.select_option("#id_p-political_status", political)
-    page.fill("#id_p-party_joined_on", member.joined_on.isoformat())
 
 
 def _propose(cycle, unit, member: cast.Member, post: str, *, continuing=False, votes=None):
@@ -423,6 +421,10 @@ def assert_end_state(world) -> None:
             until = cast.SANCTIONED.get(key, {}).get(m.key)
             assert (row.on_probation, row.probation_until) == (bool(until), until), m.key
             assert row.person_id == cast_person(m).pk
+            political = "full_member" if m.status == cast.FULL else "probationary"
+            person = row.person
+            assert (person.political_status, person.party_joined_on) == (political, m.joined_on)
+            assert person.education == cast.EDUCATION_CODES[m.education], m.key
         rows = Candidacy.objects.filter(round=rnd, unit=unit)
         expected_rows = {
             (cast_person(cast.BY_KEY[k]).pk, "party_member") for k in cast.PARTY_CANDIDATES[key]

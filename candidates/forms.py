@@ -1,6 +1,7 @@
 from django import forms
 
 from candidates.models import Candidacy, NegativeListItem, Recommendation, ReserveCadre
+from candidates.names import births_by_name, told_apart
 from renewal.kit.forms import Form, ModelForm
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
 from renewal.kit.uploads import ATTACHMENT_ACCEPT, attachments_check
@@ -168,25 +169,12 @@ class VettingSendForm(Form):
     def __init__(self, *args, candidacies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidacies"].queryset = candidacies
-        births = {}
-        for name, pk, birth in candidacies.values_list(
-            "person__name", "person_id", "person__birth_date"
-        ).distinct():
-            births.setdefault(name, {})[pk] = birth
+        births = births_by_name(
+            candidacies.values_list("person__name", "person_id", "person__birth_date").distinct()
+        )
         self.fields["candidacies"].label_from_instance = lambda c: _vetting_choice_label(
             c, births[c.person.name]
         )
-
-
-def told_apart(person, births: dict) -> str:
-    """The person's name, with when they were born when another person on the same list
-    (``births``: person id -> birth date of everyone of that name) has it too."""
-    if len(births) < 2:
-        return person.name
-    d = person.birth_date
-    if sum(1 for b in births.values() if b.year == d.year) == 1:
-        return f"{person.name}（{d.year}年生）"
-    return f"{person.name}（{d.year}年{d.month}月{d.day}日生）"
 
 
 def _vetting_choice_label(c, births: dict) -> str:

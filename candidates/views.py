@@ -26,6 +26,7 @@ from candidates.models import (
     NegativeListItem,
     VettingRequest,
 )
+from candidates.names import births_by_name, told_apart
 from candidates.selectors import FILTER_KEYS, filtered_candidacies
 from renewal.kit.exports import export_start
 from renewal.models import AccessLog, Body, DomainError
@@ -439,18 +440,28 @@ def approvals(request):
                 ),
             )
         )
+    to_approve, to_sign = _named(to_approve[:200]), _named(to_sign[:200])
     return render(
         request,
         "candidates/approvals.html",
         {
-            "to_approve": to_approve[:200],
-            "to_sign": to_sign[:200],
+            "to_approve": to_approve,
+            "to_sign": to_sign,
             "indicators": indicators,
             "overdue": access.vetting_requests_visible_to(request.user)
             .filter(status="pending", batch__due_date__lt=timezone.localdate())
             .order_by("batch__due_date")[:200],
         },
     )
+
+
+def _named(candidacies) -> list[Candidacy]:
+    """The candidacies, each with ``shown_name``: same-name people told apart."""
+    candidacies = list(candidacies)
+    births = births_by_name((c.person.name, c.person_id, c.person.birth_date) for c in candidacies)
+    for c in candidacies:
+        c.shown_name = told_apart(c.person, births[c.person.name])
+    return candidacies
 
 
 # --- Vetting -------------------------------------------------------------------------------------

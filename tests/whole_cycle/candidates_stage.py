@@ -326,6 +326,10 @@ def _answer_all(cycle, role, count, expected_ids) -> None:
 
 def _approve(cycle, world) -> None:
     page = cycle.as_("leader")
+    page.goto(cycle.url("/candidates/approvals/"))
+    queue = page.inner_text(".card:has(h2:has-text('待乡镇(街道)审核'))")
+    for key in ("zhangwei80", "zhangwei90"):
+        assert cast.ballot_name(cast.BY_KEY[key]) in queue  # the two 张伟 read apart
     n = Candidacy.objects.filter(round=world["round"]).count()
     for _ in range(n):
         page.goto(cycle.url("/candidates/approvals/"))

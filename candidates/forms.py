@@ -1,6 +1,7 @@
 from django import forms
 
 from candidates.models import Candidacy, NegativeListItem, Recommendation, ReserveCadre
+from candidates.names import births_by_name, told_apart
 from renewal.kit.forms import Form, ModelForm
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
 from renewal.kit.uploads import ATTACHMENT_ACCEPT, attachments_check
@@ -82,23 +83,17 @@ class PersonForm(ModelForm):
         return data
 
 
-class ReservePersonForm(PersonForm):
-    """Adding someone to the talent pool: found by ID number, or registered anew.
+class KnownPersonForm(PersonForm):
+    """Entering someone who may be on record already: found by the ID number, or registered.
 
     Someone already on record (a party member on the roster, say) needs only the ID number
-    and the name; what is left blank keeps the record as it is. A new person also needs
-    education and political status (the service says so).
+    and the name; what is left blank keeps the record as it is, so the roster's political
+    status and joining date are not overwritten by a form's defaults. A new person also
+    needs education and political status (the service says so).
     """
 
-    unit = forms.ModelChoiceField(label="村(社区)", queryset=None, empty_label="请选择")
-    direction = forms.CharField(label="培养方向", required=False, max_length=100)
-    note = forms.CharField(label="说明", required=False, max_length=200)
-    field_order = ["unit", "name", "id_number", "sex", "birth_date", "ethnicity", "education"]
-
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
         for name in ("ethnicity", "education", "political_status"):
             self.fields[name].required = False
         self.fields["ethnicity"].initial = None
@@ -111,6 +106,20 @@ class ReservePersonForm(PersonForm):
             "已在系统中的人员（如党员名册中的党员）只需填写姓名和公民身份号码，"
             "其余留空则保持原有信息；新登记的人员还须填写学历和政治面貌。"
         )
+
+
+class ReservePersonForm(KnownPersonForm):
+    """Adding someone to the talent pool, found by ID number or registered anew."""
+
+    unit = forms.ModelChoiceField(label="村(社区)", queryset=None, empty_label="请选择")
+    direction = forms.CharField(label="培养方向", required=False, max_length=100)
+    note = forms.CharField(label="说明", required=False, max_length=200)
+    field_order = ["unit", "name", "id_number", "sex", "birth_date", "ethnicity", "education"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
 
 
 class CandidacyForm(Form):
@@ -160,11 +169,16 @@ class VettingSendForm(Form):
     def __init__(self, *args, candidacies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidacies"].queryset = candidacies
-        self.fields["candidacies"].label_from_instance = _vetting_choice_label
+        births = births_by_name(
+            candidacies.values_list("person__name", "person_id", "person__birth_date").distinct()
+        )
+        self.fields["candidacies"].label_from_instance = lambda c: _vetting_choice_label(
+            c, births[c.person.name]
+        )
 
 
-def _vetting_choice_label(c) -> str:
-    label = f"{c.unit.name} · {c.person.name} · {c.get_post_display()}"
+def _vetting_choice_label(c, births: dict) -> str:
+    label = f"{c.unit.name} · {told_apart(c.person, births)} · {c.get_post_display()}"
     asked = sorted({r.department.name for r in c.vetting.all()})
     return f"{label}（已送：{'、'.join(asked)}）" if asked else label
 

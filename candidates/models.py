@@ -274,6 +274,12 @@ class Candidacy(models.Model):
     def is_closed(self):
         return self.status in self.CLOSED
 
+    @property
+    def is_fixed(self):
+        """On the approved formal list: the post, 继任/新任 and the recommendation votes stay
+        as approved; the person's own record (phone, tags, current posts) may still be kept."""
+        return self.status == self.Status.FORMAL
+
     # A villagers' committee candidate is made formal by the election committee's list, from
     # wherever vetting has got to (the law fixes that list by the voters' nominations).
     FORMAL_BY_ELECTION_FROM = {

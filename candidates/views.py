@@ -14,6 +14,7 @@ from candidates import access, services
 from candidates.forms import (
     CandidacyForm,
     InspectionForm,
+    KnownPersonForm,
     PersonForm,
     ReasonForm,
     VettingAnswerForm,
@@ -25,6 +26,7 @@ from candidates.models import (
     NegativeListItem,
     VettingRequest,
 )
+from candidates.names import births_by_name, told_apart
 from candidates.selectors import FILTER_KEYS, filtered_candidacies
 from renewal.kit.exports import export_start
 from renewal.models import AccessLog, Body, DomainError
@@ -109,12 +111,12 @@ def candidacy_create(request):
     unit = access.unit_for_user(
         request.user, request.GET.get("unit") or request.POST.get("unit"), write=True
     )
-    person_form = PersonForm(request.POST or None, prefix="p")
+    person_form = KnownPersonForm(request.POST or None, prefix="p")
     candidacy_form = CandidacyForm(request.POST or None, prefix="c")
     if request.method == "POST" and person_form.is_valid() and candidacy_form.is_valid():
         try:
             with transaction.atomic():
-                person = save_person(person_form)
+                person = save_person(person_form, keep_blank=True)
                 if person is None:
                     raise Invalid
                 c = candidacy_form.cleaned_data
@@ -172,8 +174,9 @@ def candidacy_edit(request, pk):
             "votes_higher": votes.get("higher"),
         },
     )
-    candidacy_form.fields["body"].disabled = True
-    candidacy_form.fields["post"].disabled = True
+    fixed = candidacy.is_fixed
+    for name, field in candidacy_form.fields.items():
+        field.disabled = fixed or name in ("body", "post")
     if request.method == "POST" and person_form.is_valid() and candidacy_form.is_valid():
         try:
             with transaction.atomic():
@@ -185,15 +188,16 @@ def candidacy_edit(request, pk):
                 if save_person(person_form, allow_rename=True) is None:
                     raise Invalid
                 c = candidacy_form.cleaned_data
-                services.candidacy_update(
-                    actor=request.user,
-                    candidacy=candidacy,
-                    is_continuing=c["is_continuing"],
-                    notes=c["notes"],
-                )
-                services.recommendations_set(
-                    candidacy=candidacy, votes=candidacy_form.recommendations()
-                )
+                if not fixed:
+                    services.candidacy_update(
+                        actor=request.user,
+                        candidacy=candidacy,
+                        is_continuing=c["is_continuing"],
+                        notes=c["notes"],
+                    )
+                    services.recommendations_set(
+                        candidacy=candidacy, votes=candidacy_form.recommendations()
+                    )
         except Invalid:
             pass
         except (DomainError, ValidationError) as exc:
@@ -436,18 +440,28 @@ def approvals(request):
                 ),
             )
         )
+    to_approve, to_sign = _named(to_approve[:200]), _named(to_sign[:200])
     return render(
         request,
         "candidates/approvals.html",
         {
-            "to_approve": to_approve[:200],
-            "to_sign": to_sign[:200],
+            "to_approve": to_approve,
+            "to_sign": to_sign,
             "indicators": indicators,
             "overdue": access.vetting_requests_visible_to(request.user)
             .filter(status="pending", batch__due_date__lt=timezone.localdate())
             .order_by("batch__due_date")[:200],
         },
     )
+
+
+def _named(candidacies) -> list[Candidacy]:
+    """The candidacies, each with ``shown_name``: same-name people told apart."""
+    candidacies = list(candidacies)
+    births = births_by_name((c.person.name, c.person_id, c.person.birth_date) for c in candidacies)
+    for c in candidacies:
+        c.shown_name = told_apart(c.person, births[c.person.name])
+    return candidacies
 
 
 # --- Vetting -------------------------------------------------------------------------------------

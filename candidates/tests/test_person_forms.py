@@ -9,7 +9,7 @@ from candidates import services as cs
 from candidates.forms import PersonForm
 from candidates.models import Candidacy
 from renewal.models import Person
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, party_member
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,43 @@ def test_an_id_number_recorded_under_another_name_is_refused_on_the_name(client,
     assert known.name == "陈登记" and not Candidacy.objects.exists()
 
 
+def test_a_roster_member_is_entered_by_name_and_id_number_and_keeps_the_record(
+    client, world, personas
+):
+    unit = world["unit_a1"]
+    person = party_member(
+        unit,
+        PersonFactory(
+            name="党员戊",
+            ethnicity="蒙古族",
+            education="college",
+            political_status="full_member",
+            party_joined_on=datetime.date(2001, 7, 1),
+        ),
+    )
+    before = Person.objects.values().get(pk=person.pk)
+    client.force_login(personas["staff_a"])
+    page = client.get(f"/candidates/new/?unit={unit.pk}").content.decode()
+    assert '<option value="" selected>不变 / 请选择</option>' in page
+    data = {"unit": unit.pk, "p-name": "党员戊", "p-id_number": person.id_number}
+    data |= {"c-body": "party", "c-post": "party_member", "c-is_continuing": "0"}
+    response = client.post(f"/candidates/new/?unit={unit.pk}", data)
+    assert response.status_code == 302
+    assert Person.objects.values().get(pk=person.pk) == before
+    assert Candidacy.objects.get().person_id == person.pk
+
+
+def test_a_new_person_entered_by_id_number_alone_is_asked_for_the_rest(client, world, personas):
+    unit = world["unit_a1"]
+    client.force_login(personas["staff_a"])
+    data = {"unit": unit.pk, "p-name": "陈静", "p-id_number": NUMBER}
+    data |= {"c-body": "villagers", "c-post": "committee_member", "c-is_continuing": "0"}
+    response = client.post(f"/candidates/new/?unit={unit.pk}", data)
+    assert response.status_code == 200
+    assert "此人尚未登记，请填写学历、政治面貌。" in response.content.decode()
+    assert not Person.objects.exists() and not Candidacy.objects.exists()
+
+
 def test_a_new_person_needs_education(world):
     with pytest.raises(cs.DomainError, match="此人尚未登记，请填写学历"):
         cs.person_upsert(id_number=NUMBER, name="陈静", political_status="masses")
@@ -186,3 +223,27 @@ def test_the_edit_form_may_correct_the_persons_own_name(client, personas, stored
     data = initial_post_data(client, url) | {"p-name": "党员丁更正"}
     assert client.post(url, data).status_code == 302
     assert Person.objects.get(pk=stored.person_id).name == "党员丁更正"
+
+
+def test_a_formal_candidates_person_is_kept_up_to_date_the_candidacy_stays_as_approved(
+    client, personas, stored
+):
+    Candidacy.objects.filter(pk=stored.pk).update(status="formal", notes="按审批名单")
+    client.force_login(personas["staff_a"])
+    detail = client.get(f"/candidates/{stored.pk}/").content.decode()
+    assert "编辑个人信息" in detail
+    url = f"/candidates/{stored.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "已确定为正式候选人" in page
+    changed = {
+        "p-phone": "13912345678",
+        "c-votes_masses": "5",
+        "c-notes": "改了",
+        "c-is_continuing": "1",
+    }
+    response = client.post(url, initial_post_data(client, url) | changed)
+    assert response.status_code == 302, response.context["candidacy_form"].errors
+    assert Person.objects.get(pk=stored.person_id).phone == "13912345678"
+    stored.refresh_from_db()
+    assert (stored.status, stored.notes, stored.is_continuing) == ("formal", "按审批名单", False)
+    assert stored.recommendations.get().votes == 80

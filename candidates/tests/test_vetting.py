@@ -216,6 +216,24 @@ def test_the_candidate_page_names_what_holds_it(client, world, personas, depts, 
     assert "尚未通过联审的原因" not in body and "已通过联审" in body
 
 
+def test_the_send_form_tells_same_name_people_apart(client, world, personas):
+    for born in (datetime.date(1980, 3, 12), datetime.date(1990, 8, 20)):
+        person = PersonFactory(name="张伟", birth_date=born)
+        cs.candidacy_create(
+            actor=personas["staff_a"],
+            unit=world["unit_a1"],
+            person=person,
+            body="villagers",
+            post="committee_member",
+        )
+    candidacy(world, personas)
+    client.force_login(personas["staff_a"])
+    body = client.get("/candidates/vetting/send/").content.decode()
+    assert "大红城村 · 张伟（1980年生） · 委员" in body
+    assert "大红城村 · 张伟（1990年生） · 委员" in body
+    assert "大红城村 · 联审甲 · 委员" in body
+
+
 def test_the_send_form_lists_candidacies_under_vetting_to_add_departments(
     client, world, personas, depts
 ):

@@ -371,6 +371,18 @@ def _print_names(election: VillagersElection) -> dict[int, str]:
     return printed
 
 
+def nominee_names(election: VillagersElection) -> dict[int, str]:
+    """How each nominee is shown while the lists are drawn up: a formal candidate by the name
+    printed on the ballot, anyone else told apart from every same-name nominee of the
+    election by the same rule, so that the clerk fixing a list knows who is who."""
+    nominations = list(election.nominations.select_related("person"))
+    shown = ballot_names(standing(p) for p in {n.person_id: n.person for n in nominations}.values())
+    for n in nominations:
+        if n.formal and n.ballot_name:
+            shown[n.person_id] = n.ballot_name
+    return shown
+
+
 def formal_candidates(election: VillagersElection) -> dict[str, list[str]]:
     """Each post's formal candidates, by the names printed on the ballot."""
     out: dict[str, list[str]] = {}

@@ -160,6 +160,29 @@ def test_candidates_and_their_relatives_cannot_scrutinise(world, staff):
     vv.official_add(election=election, person=namesake, role="scrutineer")
 
 
+def test_a_relative_refused_is_told_whose_relative_among_same_name_candidates(world, staff):
+    """Both 张伟 stand: the refusal names the one whose relative it is, as on the ballot."""
+    election, people = make_election(world)
+    relative = people["周一"]
+    twins = [PersonFactory(name="张伟", birth_date=datetime.date(y, 3, 12)) for y in (1980, 1990)]
+    VoterRegistration.objects.bulk_create(
+        VoterRegistration(election=election, round=election.round, person=p, category="resident")
+        for p in twins
+    )
+    for twin, relatives in zip(twins, ([("周一", relative.id_number)], []), strict=True):
+        vv.nomination_add(
+            election=election,
+            post="director",
+            person=twin,
+            nominators=10,
+            source="joint",
+            relatives=relatives,
+            actor=staff,
+        )
+    with pytest.raises(DomainError, match="周一是候选人张伟（1980年生）的近亲属"):
+        vv.official_add(election=election, person=relative, role="teller")
+
+
 def test_mobile_box_needs_three_scrutineers_before_entry(world, staff):
     election, people = make_election(world)
     nominate_all(election, people, staff)

@@ -407,10 +407,8 @@ def _barred_reason(election: VillagersElection, person: Person) -> str | None:
         .first()
     )
     if relative:
-        return (
-            f"{person.name}是候选人{relative.nomination.person.name}的近亲属，"
-            "不能担任监票人、计票人或记录人。"
-        )
+        candidate = nominee_names(election)[relative.nomination.person_id]
+        return f"{person.name}是候选人{candidate}的近亲属，不能担任监票人、计票人或记录人。"
     return None
 
 

@@ -12,6 +12,10 @@ from renewal.kit.idcard import make_id_number
 from renewal.roster.importer import EDUCATIONS as EDUCATION_CODES  # noqa: F401  (label -> code)
 
 REGION6 = "150123"  # 和林格尔县
+# Before 和林格尔县 came under 呼和浩特市 (1995) its code was that of 乌兰察布盟's county:
+# an ID number carries the code in force when it was given, and a number with today's code
+# and an earlier birth year is refused as invalid (GB/T 2260 codes checked by birth year).
+REGION6_BEFORE_1996 = "152622"
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,8 @@ class Member:
 
     @property
     def id_number(self) -> str:
-        return make_id_number(REGION6, self.birth_date, self.seq, self.sex)
+        region = REGION6 if self.birth_date.year >= 1996 else REGION6_BEFORE_1996
+        return make_id_number(region, self.birth_date, self.seq, self.sex)
 
     @property
     def is_party_member(self) -> bool:
@@ -167,6 +172,29 @@ CONGRESS_DAY = {
 }
 VILLAGERS_ELECTION_DAY = datetime.date(2026, 11, 29)
 VOTER_LIST_PUBLISHED = datetime.date(2026, 11, 6)
+
+# The villagers' (residents') committees: three seats, one each of 主任, 副主任 and 委员,
+# with one more formal candidate than seats for each post (差额). In 大红城村 both 张伟 stand
+# for 主任, told apart on the ballot by their birth years; there 韩雪 sits on the election
+# committee until she is nominated.
+VILLAGERS_SEATS = 3
+VILLAGERS_CANDIDATES = {
+    "unit_a1": {
+        "director": ["zhangwei80", "zhangwei90"],
+        "deputy_director": ["zhaodayong", "songtao"],
+        "committee_member": ["hanxue", "qianxiaomei"],
+    },
+    "unit_a2": {
+        "director": ["chenjing", "zhaolei"],
+        "deputy_director": ["pengbo", "jiangtao"],
+        "committee_member": ["cuiying", "lufang"],
+    },
+    "unit_a3": {
+        "director": ["zhangfang", "lidong"],
+        "deputy_director": ["yangming", "liugang"],
+        "committee_member": ["wumin", "chenxia"],
+    },
+}
 
 # The new villagers' (residents') committees: 张伟 (1980) is elected director as well as
 # secretary (一肩挑); 张伟 (1990) is elected to neither committee.

@@ -47,6 +47,34 @@ def test_rejects_bad_numbers_in_chinese(raw, message):
         parse_id_number(raw)
 
 
+@pytest.mark.parametrize(
+    ("region", "born", "accepted"),
+    [
+        ("150123", datetime.date(1980, 3, 12), True),
+        ("150123", datetime.date(1998, 2, 14), True),
+        ("152622", datetime.date(1975, 3, 4), True),
+        ("152622", datetime.date(1995, 6, 1), True),
+        ("152622", datetime.date(2001, 6, 1), False),
+        ("110105", datetime.date(1949, 12, 31), True),
+    ],
+    ids=[
+        "code brought in after the birth year: the number was given with the first card",
+        "code in use at birth",
+        "code retired later: in use at birth",
+        "code retired in the birth year",
+        "code retired before the person was born",
+        "code never changed",
+    ],
+)
+def test_region_code_against_the_birth_year(region, born, accepted):
+    number = make_id_number(region, born, 7, "M")
+    if accepted:
+        assert parse_id_number(number).birth_date == born
+    else:
+        with pytest.raises(IdNumberError, match=f"地区码 {region} 于 1995 年停用"):
+            parse_id_number(number)
+
+
 def test_mismatch_with_record():
     info = parse_id_number(VALID)
     problems = check_id_number_matches(info, birth_date=datetime.date(1950, 1, 1), sex="M")

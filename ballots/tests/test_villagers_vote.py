@@ -1,6 +1,7 @@
 """Villagers' vote services: nominations, officials, boxes, counting, approval, figures."""
 
 import datetime
+import functools
 import json
 
 import pytest
@@ -27,8 +28,10 @@ from ballots.tests.villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
+from ballots.villagers import setup
 from ballots.villagers import vote as vv
 from renewal.kit import figures
+from renewal.kit.idcard import make_id_number
 from renewal.models import DomainError, Term, TermMember, UnitSeats
 from tests.factories import PersonFactory
 
@@ -70,6 +73,40 @@ def test_nominee_must_be_a_registered_voter(world, staff):
             source="joint",
             actor=staff,
         )
+
+
+def test_nominee_first_known_from_the_register_has_education_recorded(world, staff):
+    """The register records no education; the structure figures need the nominee's."""
+    election, _ = make_election(world)
+    election.status = "published"
+    election.save(update_fields=["status"])
+    registration = setup.voter_register(
+        actor=staff,
+        election=election,
+        id_number=make_id_number("152622", datetime.date(1993, 5, 20), 7, "F"),
+        name="韩雪",
+        category="resident",
+    )
+    person = registration.person
+    assert person.education == ""
+    nominate = functools.partial(
+        vv.nomination_add,
+        election=election,
+        post="committee_member",
+        person=person,
+        nominators=10,
+        source="joint",
+        actor=staff,
+    )
+    with pytest.raises(DomainError, match="选民名单未登记韩雪的学历"):
+        nominate()
+    assert not election.nominations.exists()
+    nominate(education="bachelor")
+    person.refresh_from_db()
+    assert person.education == "bachelor"
+    # Already on record: a different one typed is not taken silently.
+    with pytest.raises(DomainError, match="学历已登记为“本科”"):
+        nominate(post="director", education="senior")
 
 
 def test_women_seat_takes_women_only(world, staff):

@@ -161,6 +161,7 @@ def nominations(request, pk):
                 nominators=data["nominators"],
                 source=data["source"],
                 relatives=vv.parse_relatives(data["relatives"]),
+                education=data["education"],
                 actor=request.user,
             )
         except DomainError as exc:

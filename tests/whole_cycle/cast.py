@@ -12,10 +12,6 @@ from renewal.kit.idcard import make_id_number
 from renewal.roster.importer import EDUCATIONS as EDUCATION_CODES  # noqa: F401  (label -> code)
 
 REGION6 = "150123"  # 和林格尔县
-# Before 和林格尔县 came under 呼和浩特市 (1995) its code was that of 乌兰察布盟's county:
-# an ID number carries the code in force when it was given, and a number with today's code
-# and an earlier birth year is refused as invalid (GB/T 2260 codes checked by birth year).
-REGION6_BEFORE_1996 = "152622"
 
 
 @dataclass(frozen=True)
@@ -34,8 +30,7 @@ class Member:
 
     @property
     def id_number(self) -> str:
-        region = REGION6 if self.birth_date.year >= 1996 else REGION6_BEFORE_1996
-        return make_id_number(region, self.birth_date, self.seq, self.sex)
+        return make_id_number(REGION6, self.birth_date, self.seq, self.sex)
 
     @property
     def is_party_member(self) -> bool:

@@ -89,6 +89,7 @@ REPLACEMENT = "caiyun"
 SCRUTINEERS = ["fengchunsheng", "dongliping", "xiaojun"]
 TELLER = "caiyun"
 RELATIVE = ("zhangwei80", "zhouyulan")
+NO_EDUCATION = "hanxue"  # first known from the register, which records no education
 OBJECTED = "songtao"  # away for work, opted in: an objection says he should not be listed
 PROXY = ("zhaoyongfu", "zhaodayong", "child")  # principal, holder, holder is principal's …
 
@@ -110,6 +111,11 @@ def run(cycle) -> None:
 
 def _person(key: str):
     return cast_person(cast.BY_KEY[key])
+
+
+def _key_of(person) -> str:
+    """The cast key of a person, by ID number."""
+    return next(m.key for m in cast.BY_KEY.values() if m.id_number == person.id_number)
 
 
 def _label(member: cast.Member) -> str:
@@ -265,6 +271,11 @@ def _nominate(cycle, key, election) -> None:
             if detail and k == RELATIVE[0]:
                 relative = cast.BY_KEY[RELATIVE[1]]
                 page.fill("#id_relatives", f"{relative.name} {relative.id_number}")
+            if detail and k == NO_EDUCATION:  # the register has none: the nomination asks
+                page.select_option("#id_education", "")
+                page.click("button:has-text('登记提名')")
+                page.wait_for_selector(f".errorlist:has-text('选民名单未登记{member.name}的学历')")
+            page.select_option("#id_education", cast.EDUCATION_CODES[member.education])
             page.click("button:has-text('登记提名')")
             page.wait_for_selector(
                 f".messages li:has-text('已提名{member.name}为{POST_LABELS[post]}候选人')"
@@ -291,8 +302,10 @@ def _nominate(cycle, key, election) -> None:
             card.locator(f"input[name=nomination][value='{pk}']").check()
         card.locator(f"button:has-text('确定{label}正式候选人')").click()
         page.wait_for_selector(f".messages li:has-text('{label}正式候选人（按姓氏笔画）')")
-    nominations = VillagersNomination.objects.filter(election=election)
+    nominations = VillagersNomination.objects.filter(election=election).select_related("person")
     assert nominations.count() == 6 and all(n.formal for n in nominations)
+    for n in nominations:  # what the nomination recorded agrees with the cast
+        assert n.person.education == cast.EDUCATION_CODES[cast.BY_KEY[_key_of(n.person)].education]
     if detail:
         printed = dict(nominations.filter(post="director").values_list("person_id", "ballot_name"))
         assert printed == {

@@ -106,6 +106,7 @@ def run(cycle) -> None:
         _poll_and_count(cycle, key, elections[key])
     for key in cast.PEOPLE:
         _confirm(cycle, key, elections[key])
+    _candidacy_histories(cycle)
     assert_end_state(world)
 
 
@@ -428,6 +429,23 @@ def _confirm(cycle, key, election) -> None:
     members = page.inner_text("#members")
     for k, post in cast.VILLAGERS_ELECTED[key]:
         assert f"{POST_LABELS[post]}：{cast.BY_KEY[k].name}" in members, members
+
+
+def _candidacy_histories(cycle) -> None:
+    """One person, one record: the clerk reads each 张伟's 主任 candidacy in the candidates
+    module, from the voters' nomination to the confirmed result."""
+    page = cycle.as_("staff")
+    for k, outcome in (("zhangwei80", "当选"), ("zhangwei90", "未当选")):
+        person = _person(k)
+        candidacy = Candidacy.objects.get(
+            round=cycle.world["round"], person=person, body="villagers", post="director"
+        )
+        page.goto(cycle.url(f"/candidates/{candidacy.pk}/"))
+        page.wait_for_selector(f"h1:has-text('{person.name}')")
+        assert person.birth_date.isoformat() in page.inner_text("main")
+        log = page.inner_text(".card:has(h2:has-text('办理记录'))")
+        for action in ("选民提名为候选人", "确定为正式候选人", f"选举结果批复：{outcome}"):
+            assert action in log, log
 
 
 # --- The end state --------------------------------------------------------------------------

@@ -2,4 +2,4 @@
 (tests/fixtures.py), the one chromium of the browser tests (tests/browser.py), and the data
 migrations' rows put back after a flush (tests/database.py)."""
 
-pytest_plugins = ["tests.database", "tests.fixtures", "tests.browser"]
+pytest_plugins = ["tests.database", "tests.fixtures", "tests.browser", "tests.celery_worker"]

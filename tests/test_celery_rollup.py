@@ -1,5 +1,5 @@
 """The nightly roll-up through a real Celery worker against Redis (fails, not skips,
-when REQUIRE_SERVICES=1 and Redis is missing: see test_celery_worker._redis_url)."""
+when REQUIRE_SERVICES=1 and Redis is missing: see tests/celery_worker.py)."""
 
 import time
 
@@ -8,7 +8,6 @@ from django.db import connection
 
 from renewal.models import RollupRun, RollupSnapshot
 from renewal.rollup.tasks import nightly_rollup
-from tests.test_celery_worker import worker  # noqa: F401  (the real worker fixture)
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +23,7 @@ def _wait_for(condition, proc, seconds=90):
     pytest.fail(f"the worker did not finish in {seconds} s")
 
 
-def test_worker_runs_the_nightly_rollup_idempotently(worker, world):  # noqa: F811
+def test_worker_runs_the_nightly_rollup_idempotently(worker, world):
     connection.close()  # the worker reads committed data
     county = world["county_a"]
     first = nightly_rollup.delay("2026-03-10", county.code)

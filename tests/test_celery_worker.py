@@ -1,107 +1,15 @@
 """A real Celery worker, against Redis, runs a background export end to end."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import openpyxl
 import pytest
-import redis
-from django.conf import settings
 from django.db import connection, transaction
 
-from config.celery import app as celery_app
 from renewal.kit.exports import export_dir, export_start
 from renewal.models import AccessLog, ExportJob
-from tests.fixtures import REQUIRE_SERVICES
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-
-def _redis_url():
-    url = os.environ.get("REDIS_URL", "")
-    problem = None
-    if not url:
-        problem = "REDIS_URL is not set"
-    else:
-        try:
-            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-        except redis.RedisError as exc:
-            problem = f"Redis at {url} does not answer: {exc}"
-    if problem:
-        if REQUIRE_SERVICES:
-            pytest.fail(f"REQUIRE_SERVICES=1 but {problem}")
-        pytest.skip(problem + " (REQUIRE_SERVICES unset)")
-    return url
-
-
-def _worker_env(redis_url):
-    """The worker uses the same test database as this process."""
-    env = dict(os.environ, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="config.test_settings")
-    db = settings.DATABASES["default"]
-    if os.environ.get("DATABASE_URL"):
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + db["NAME"]))
-    else:
-        env["EMBEDDED_DB_NAME"] = db["NAME"]
-    return env
-
-
-@pytest.fixture
-def worker():
-    """A solo Celery worker on a queue of its own: pytest-xdist workers share the Redis
-    database, and each one's tasks must reach only the worker it started (which uses its
-    database). Nothing is routed elsewhere; the tasks go to the default queue."""
-    redis_url = _redis_url()
-    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{uuid.uuid4().hex}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-P",
-            "solo",
-            "-c",
-            "1",
-            "-Q",
-            queue,
-            "-l",
-            "info",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=_worker_env(redis_url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    old = {
-        "task_always_eager": celery_app.conf.task_always_eager,
-        "broker_url": celery_app.conf.broker_url,
-        "task_default_queue": celery_app.conf.task_default_queue,
-    }
-    celery_app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
-    celery_app._pool = None  # producer connections follow the new broker_url
-    try:
-        yield proc
-    finally:
-        celery_app.conf.update(**old)
-        celery_app._pool = None
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        redis.Redis.from_url(redis_url).delete(queue)
 
 
 def test_worker_runs_export(worker, world, personas):

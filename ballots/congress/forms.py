@@ -1,6 +1,7 @@
 from django import forms
 
 from ballots.models import Attendance, ElectionRound, Scrutineer
+from ballots.naming import ballot_names, standing
 from renewal.kit.forms import Form
 from renewal.kit.widgets import DateInput
 from renewal.models import Person
@@ -61,8 +62,11 @@ class ScrutineerForm(Form):
 
     def __init__(self, *args, congress, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = congress.attendance.select_related("member__person")
-        self.fields["member"].label_from_instance = lambda a: a.member.person.name
+        rows = congress.attendance.select_related("member__person")
+        self.fields["member"].queryset = rows
+        # Two members of the same name are told apart as on the ballot.
+        shown = ballot_names(standing(a.member.person) for a in rows)
+        self.fields["member"].label_from_instance = lambda a: shown[a.member.person_id]
 
 
 class ReportForm(Form):

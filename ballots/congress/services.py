@@ -160,6 +160,21 @@ def quorum_verdict(congress: Congress) -> tuple[bool, str]:
     return verdict_for(congress, expected=expected, present=present)
 
 
+def round_verdict(rnd: ElectionRound) -> tuple[bool, str]:
+    """The sentence above a round: the congress's head count, or, for a secretary or deputy
+    elected by the new committee's plenary, the committee that votes (not the congress)."""
+    if rnd.kind == ElectionRound.Kind.COMMITTEE or not by_plenary(rnd.congress):
+        return quorum_verdict(rnd.congress)
+    members = elected_members(rnd.congress)
+    if not members:
+        return False, "尚未选出委员会委员，不能选举书记、副书记。"
+    names = "、".join(m.name for m in members)
+    return True, (
+        f"书记、副书记由新当选的委员会全体会议选举：应参加选举的是新当选的委员会委员 "
+        f"{len(members)} 人（{names}），实到会人数以发出选票数计。"
+    )
+
+
 def verdict_for(congress: Congress, *, expected: int, present: int) -> tuple[bool, str]:
     """The sentence read out before voting, e.g. "应到 48 人，实到 41 人，超过五分之四，可以进行选举。"."""
     if expected == 0:
@@ -347,6 +362,10 @@ def round_open(
             raise DomainError(
                 f"{person.name}不是{ElectionRound.Kind(kind).label}的正式候选人，不能列入选票。"
             )
+    if not names and kind != ElectionRound.Kind.COMMITTEE and by_plenary(congress):
+        # The member is printed as the committee ballot printed them, so that a name two
+        # members of the branch share stays told apart on the secretary's ballot and result.
+        names = {m.person_id: m.name for m in elected_members(congress) if m.person_id}
     printed = dict(names or {}) or ballot_names(standing(p) for p in people)
     order = sorted(people, key=lambda p: stroke_sort_key(printed[p.pk]))
     number = (congress.rounds.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -888,6 +907,20 @@ def congress_reopen(*, actor, congress: Congress, reason: str) -> Congress:
         ]
     )
     return congress
+
+
+def elected_officers(congress: Congress) -> list[RoundCandidate]:
+    """The elected secretary and deputy secretaries, in the order of their rounds."""
+    return list(
+        RoundCandidate.objects.filter(
+            round__congress=congress,
+            round__kind__in=[ElectionRound.Kind.SECRETARY, ElectionRound.Kind.DEPUTY_SECRETARY],
+            round__status=ElectionRound.Status.COUNTED,
+            elected=True,
+        )
+        .select_related("round")
+        .order_by("round__number", "order", "id")
+    )
 
 
 def elected_secretary(congress: Congress) -> RoundCandidate | None:

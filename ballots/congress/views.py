@@ -135,7 +135,12 @@ def _party_seats(congress):
 @login_required
 def congress_attendance(request, pk):
     congress = access.congress_for_user(request.user, pk, write=request.method == "POST")
-    rows = congress.attendance.select_related("member__person")
+    rows = list(congress.attendance.select_related("member__person"))
+    # Same-name members told apart as on the ballot; who has no vote says why, on the day.
+    shown = ballot_names(standing(a.member.person) for a in rows)
+    for a in rows:
+        a.shown_name = shown[a.member.person_id]
+        a.why = a.member.entitlement(congress.held_on)
     if request.method == "POST":
         data = [
             {
@@ -294,7 +299,7 @@ def round_detail(request, pk):
                 else:
                     messages.success(request, "已计票。")
                 return redirect("ballots:round-detail", pk=rnd.pk)
-    met, verdict = services.quorum_verdict(congress)
+    met, verdict = services.round_verdict(rnd)
     rows = [
         {
             "i": i,
@@ -456,6 +461,8 @@ def congress_report_pdf(request, pk):
         if r.result:
             lines.append(f"{r}：" + "".join(r.result.get("explanation", [])))
     lines.append("当选委员：" + "、".join(e.name for e in services.elected_members(congress)))
+    for officer in services.elected_officers(congress):
+        lines.append(f"当选{officer.round.get_kind_display()}：{officer.name}")
     if congress.notice_start:
         lines.append(
             f"公示期：{congress.notice_start:%Y-%m-%d} 至 {congress.notice_end:%Y-%m-%d}。"

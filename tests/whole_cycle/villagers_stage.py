@@ -241,6 +241,15 @@ def _register_details(cycle, election) -> None:
         holder.pk,
         relation,
     )
+    page.click("a:has-text('打印委托投票公示名单')")  # the list of proxies is published
+    page.wait_for_selector("h1:has-text('委托投票公示名单')")
+    row = page.locator("tbody tr").first.inner_text().split("\t")
+    assert row[1:4] + row[5:] == [
+        principal.person.name,
+        holder.person.name,
+        VoterProxy.Relation(relation).label,
+        "2026-11-20",
+    ], row
 
     problems = save_unchanged(
         page,

@@ -14,7 +14,7 @@ from ballots.models import (
     VoterRegistration,
 )
 from ballots.tests.villagers_helpers import ELECTION_DAY, make_election, register, voter_id
-from ballots.villagers import setup
+from ballots.villagers import setup, vote
 from ballots.villagers.figures import voters_registered
 from renewal.kit.figures import unit_figures
 from renewal.kit.idcard import make_id_number
@@ -189,6 +189,25 @@ def test_registering_twice_in_the_same_election_is_refused_and_removal_can_be_un
     setup.voter_set_active(actor=personas["staff_a"], registration=reg, active=False)
     again = register(election, personas, 1, category="away")
     assert again.pk == reg.pk and again.is_active and again.category == "away"
+
+
+def test_a_nominee_stays_on_the_register_until_the_nomination_is_withdrawn(personas, election):
+    reg = register(election, personas, 1)
+    nomination = vote.nomination_add(
+        election=election,
+        post="director",
+        person=reg.person,
+        nominators=10,
+        source="joint",
+        education="senior",
+        actor=personas["staff_a"],
+    )
+    with pytest.raises(DomainError, match="选民1已被提名为候选人，须先撤销提名"):
+        setup.voter_set_active(actor=personas["staff_a"], registration=reg, active=False)
+    assert fresh(reg).is_active
+    vote.nomination_remove(nomination=nomination)
+    setup.voter_set_active(actor=personas["staff_a"], registration=reg, active=False)
+    assert not fresh(reg).is_active
 
 
 def test_bad_ids_names_and_categories_are_refused_with_nothing_saved(personas, election):

@@ -1,6 +1,7 @@
 """Villagers' vote services: nominations, officials, boxes, counting, approval, figures."""
 
 import datetime
+import functools
 import json
 
 import pytest
@@ -27,8 +28,10 @@ from ballots.tests.villagers_vote_helpers import (
     make_election,
     nominate_all,
 )
+from ballots.villagers import setup
 from ballots.villagers import vote as vv
 from renewal.kit import figures
+from renewal.kit.idcard import make_id_number
 from renewal.models import DomainError, Term, TermMember, UnitSeats
 from tests.factories import PersonFactory
 
@@ -70,6 +73,40 @@ def test_nominee_must_be_a_registered_voter(world, staff):
             source="joint",
             actor=staff,
         )
+
+
+def test_nominee_first_known_from_the_register_has_education_recorded(world, staff):
+    """The register records no education; the structure figures need the nominee's."""
+    election, _ = make_election(world)
+    election.status = "published"
+    election.save(update_fields=["status"])
+    registration = setup.voter_register(
+        actor=staff,
+        election=election,
+        id_number=make_id_number("152622", datetime.date(1993, 5, 20), 7, "F"),
+        name="韩雪",
+        category="resident",
+    )
+    person = registration.person
+    assert person.education == ""
+    nominate = functools.partial(
+        vv.nomination_add,
+        election=election,
+        post="committee_member",
+        person=person,
+        nominators=10,
+        source="joint",
+        actor=staff,
+    )
+    with pytest.raises(DomainError, match="选民名单未登记韩雪的学历"):
+        nominate()
+    assert not election.nominations.exists()
+    nominate(education="bachelor")
+    person.refresh_from_db()
+    assert person.education == "bachelor"
+    # Already on record: a different one typed is not taken silently.
+    with pytest.raises(DomainError, match="学历已登记为“本科”"):
+        nominate(post="director", education="senior")
 
 
 def test_women_seat_takes_women_only(world, staff):
@@ -158,6 +195,29 @@ def test_candidates_and_their_relatives_cannot_scrutinise(world, staff):
         election=election, round=election.round, person=namesake, category="resident"
     )
     vv.official_add(election=election, person=namesake, role="scrutineer")
+
+
+def test_a_relative_refused_is_told_whose_relative_among_same_name_candidates(world, staff):
+    """Both 张伟 stand: the refusal names the one whose relative it is, as on the ballot."""
+    election, people = make_election(world)
+    relative = people["周一"]
+    twins = [PersonFactory(name="张伟", birth_date=datetime.date(y, 3, 12)) for y in (1980, 1990)]
+    VoterRegistration.objects.bulk_create(
+        VoterRegistration(election=election, round=election.round, person=p, category="resident")
+        for p in twins
+    )
+    for twin, relatives in zip(twins, ([("周一", relative.id_number)], []), strict=True):
+        vv.nomination_add(
+            election=election,
+            post="director",
+            person=twin,
+            nominators=10,
+            source="joint",
+            relatives=relatives,
+            actor=staff,
+        )
+    with pytest.raises(DomainError, match="周一是候选人张伟（1980年生）的近亲属"):
+        vv.official_add(election=election, person=relative, role="teller")
 
 
 def test_mobile_box_needs_three_scrutineers_before_entry(world, staff):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ballots.models import VillagersElection
+from ballots.models import VillagersElection, VoterRegistration
 from ballots.tests.villagers_vote_helpers import (
     MAIN_VOTES,
     boxes_with_staff,
@@ -16,7 +16,7 @@ from ballots.tests.villagers_vote_helpers import (
 )
 from ballots.villagers import vote as vv
 from renewal.models import TermMember
-from tests.factories import villagers_election
+from tests.factories import PersonFactory, villagers_election
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,33 @@ def test_nomination_form_keeps_input_on_refusal(client, world, personas):
     body = response.content.decode()
     assert "近亲属王小二" in body and "王小二 123" in body
     assert not election.nominations.exists()
+
+
+def test_nominations_page_tells_same_name_nominees_apart(client, world, personas):
+    """Two 张伟 nominated for 主任: the list the clerk ticks shows each as the ballot will."""
+    election, _ = make_election(world)
+    twins = [
+        PersonFactory(name="张伟", birth_date=datetime.date(year, 3, 12)) for year in (1980, 1990)
+    ]
+    VoterRegistration.objects.bulk_create(
+        VoterRegistration(election=election, round=election.round, person=p, category="resident")
+        for p in twins
+    )
+    ids = [
+        vv.nomination_add(
+            election=election,
+            post="director",
+            person=p,
+            nominators=12,
+            source="joint",
+            actor=personas["staff_a"],
+        ).pk
+        for p in twins
+    ]
+    client.force_login(personas["staff_a"])
+    body = client.get(f"/villagers/{election.pk}/nominations/").content.decode()
+    for pk, year in zip(ids, (1980, 1990), strict=True):
+        assert f'<label for="nom-{pk}">张伟（{year}年生）</label>' in body
+    vv.candidates_confirm(election=election, post="director", nomination_ids=ids)
+    body = client.get(f"/villagers/{election.pk}/nominations/").content.decode()
+    assert "正式候选人：张伟（1980年生）、张伟（1990年生）" in body

@@ -18,7 +18,7 @@ from ballots.models import (
 )
 from renewal.kit.forms import Form
 from renewal.kit.widgets import DateInput
-from renewal.models import Person
+from renewal.models import Education, Person
 
 DATE = DateInput()
 
@@ -206,6 +206,12 @@ class NominationForm(Form):
     person = VoterChoiceField(label="被提名人（登记选民）", queryset=Person.objects.none())
     nominators = forms.IntegerField(label="提名人数", min_value=1, max_value=100000)
     source = forms.ChoiceField(label="提名方式", choices=VillagersNomination.Source.choices)
+    education = forms.ChoiceField(
+        label="学历",
+        required=False,
+        choices=[("", "请选择")] + Education.choices,
+        help_text="选民名单不登记学历：被提名人的学历尚未登记的须填写，用于统计班子结构。",
+    )
     relatives = forms.CharField(
         label="近亲属",
         required=False,

@@ -404,6 +404,11 @@ def voter_set_active(*, actor, registration: VoterRegistration, active: bool) ->
     if active:
         _check_age(election, registration.person.birth_date, registration.person.name)
     else:
+        if election.nominations.filter(person_id=registration.person_id).exists():
+            # A candidate must be a registered voter: the nomination goes first.
+            raise DomainError(
+                f"{registration.person.name}已被提名为候选人，须先撤销提名，再移出选民名单。"
+            )
         VoterProxy.objects.filter(Q(holder=registration) | Q(principal=registration)).delete()
     registration.is_active = active
     registration.save(update_fields=["is_active"])

@@ -42,7 +42,16 @@ from candidates.services import (
 )
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, parse_id_number
-from renewal.models import Body, DomainError, Person, Post, Term, TermMember, UnitSeats
+from renewal.models import (
+    Body,
+    DomainError,
+    Education,
+    Person,
+    Post,
+    Term,
+    TermMember,
+    UnitSeats,
+)
 
 POST_ORDER = [
     VillagersPost.DIRECTOR,
@@ -251,8 +260,12 @@ def nomination_add(
     nominators: int,
     source: str,
     relatives: Sequence[tuple[str, str]] = (),
+    education: str = "",
     actor,
 ) -> VillagersNomination:
+    """Nominate a registered voter for a post. The register records no education, so a
+    nominee first known from it has their education written here: the new committee's
+    structure figures (大专及以上) are counted from it."""
     election = _lock(election)
     _require_open(election)
     _require_no_rounds(election, "提名候选人")
@@ -274,6 +287,7 @@ def nomination_add(
         raise DomainError(
             f"{person.name}是本次选举的{official.get_role_display()}，须先另行推选，再提名为候选人。"
         )
+    _record_education(person, education)
     label = VillagersPost(post).label
     candidacy = candidacy_for_nomination(
         actor=actor,
@@ -300,6 +314,24 @@ def nomination_add(
     )
     _leave_committee(election, person, actor=actor)
     return nomination
+
+
+def _record_education(person: Person, education: str) -> None:
+    if education and education not in Education.values:
+        raise DomainError("请从列表中选择学历。")
+    if person.education:
+        if education and education != person.education:
+            raise DomainError(
+                f"{person.name}的学历已登记为“{person.get_education_display()}”，"
+                f"与填写的“{Education(education).label}”不一致，请核对。"
+            )
+        return
+    if not education:
+        raise DomainError(
+            f"选民名单未登记{person.name}的学历，提名为候选人须填写学历（用于统计班子结构）。"
+        )
+    person.education = education
+    person.save(update_fields=["education"])
 
 
 @transaction.atomic
@@ -371,6 +403,18 @@ def _print_names(election: VillagersElection) -> dict[int, str]:
     return printed
 
 
+def nominee_names(election: VillagersElection) -> dict[int, str]:
+    """How each nominee is shown while the lists are drawn up: a formal candidate by the name
+    printed on the ballot, anyone else told apart from every same-name nominee of the
+    election by the same rule, so that the clerk fixing a list knows who is who."""
+    nominations = list(election.nominations.select_related("person"))
+    shown = ballot_names(standing(p) for p in {n.person_id: n.person for n in nominations}.values())
+    for n in nominations:
+        if n.formal and n.ballot_name:
+            shown[n.person_id] = n.ballot_name
+    return shown
+
+
 def formal_candidates(election: VillagersElection) -> dict[str, list[str]]:
     """Each post's formal candidates, by the names printed on the ballot."""
     out: dict[str, list[str]] = {}
@@ -395,10 +439,8 @@ def _barred_reason(election: VillagersElection, person: Person) -> str | None:
         .first()
     )
     if relative:
-        return (
-            f"{person.name}是候选人{relative.nomination.person.name}的近亲属，"
-            "不能担任监票人、计票人或记录人。"
-        )
+        candidate = nominee_names(election)[relative.nomination.person_id]
+        return f"{person.name}是候选人{candidate}的近亲属，不能担任监票人、计票人或记录人。"
     return None
 
 

@@ -1,53 +1,20 @@
 """The state the villagers' stage leaves, built through the models (for developing the
-aftercare stage alone): the cast on its rosters, formal party candidacies, and both new
-committees of each unit written as terms of the round."""
+aftercare stage alone): the state the congress stage leaves (the cast on its rosters, formal
+party candidacies, the party terms), and the new villagers' committee of each unit written
+as a term of the round."""
 
-from candidates.models import Candidacy
-from renewal.models import PartyMember, Term, TermMember
+from renewal.models import Term, TermMember
 from tests.whole_cycle import cast
+from tests.whole_cycle.villagers_stage_prelude import prelude as after_congresses
 from tests.whole_cycle.world import cast_person
 
 
 def prelude(world) -> None:
-    rnd, clerk = world["round"], world["users"]["staff"]
+    after_congresses(world)
+    rnd = world["round"]
     for key in cast.PEOPLE:
-        unit = world[key]
-        for member in cast.members(key, party=True):
-            PartyMember.objects.get_or_create(
-                branch=unit.branch,
-                person=cast_person(member),
-                defaults={
-                    "status": "full" if member.status == cast.FULL else "probationary",
-                    "joined_on": member.joined_on,
-                    "regularized_on": member.regularized_on,
-                },
-            )
-        secretary = cast.SECRETARY_CANDIDATE[key]
-        for k in cast.PARTY_CANDIDATES[key]:
-            person = cast_person(cast.BY_KEY[k])
-            won = k in cast.PARTY_ELECTED[key]
-            for post in ["party_member"] + (["secretary"] if k == secretary else []):
-                Candidacy.objects.create(
-                    round=rnd,
-                    unit=unit,
-                    person=person,
-                    body="party",
-                    post=post,
-                    status="formal",
-                    created_by=clerk,
-                    outcome="elected" if won else "not_elected",
-                )
-        party = Term.objects.create(
-            unit=unit, body="party", elected_on=cast.CONGRESS_DAY[key], round=rnd
-        )
-        for k in cast.PARTY_ELECTED[key]:
-            TermMember.objects.create(
-                term=party,
-                person=cast_person(cast.BY_KEY[k]),
-                post="secretary" if k == secretary else "party_member",
-            )
         villagers = Term.objects.create(
-            unit=unit, body="villagers", elected_on=cast.VILLAGERS_ELECTION_DAY, round=rnd
+            unit=world[key], body="villagers", elected_on=cast.VILLAGERS_ELECTION_DAY, round=rnd
         )
         for k, post in cast.VILLAGERS_ELECTED[key]:
             TermMember.objects.create(term=villagers, person=cast_person(cast.BY_KEY[k]), post=post)

@@ -168,6 +168,29 @@ CONGRESS_DAY = {
 VILLAGERS_ELECTION_DAY = datetime.date(2026, 11, 29)
 VOTER_LIST_PUBLISHED = datetime.date(2026, 11, 6)
 
+# The villagers' (residents') committees: three seats, one each of 主任, 副主任 and 委员,
+# with one more formal candidate than seats for each post (差额). In 大红城村 both 张伟 stand
+# for 主任, told apart on the ballot by their birth years; there 韩雪 sits on the election
+# committee until she is nominated.
+VILLAGERS_SEATS = 3
+VILLAGERS_CANDIDATES = {
+    "unit_a1": {
+        "director": ["zhangwei80", "zhangwei90"],
+        "deputy_director": ["zhaodayong", "songtao"],
+        "committee_member": ["hanxue", "qianxiaomei"],
+    },
+    "unit_a2": {
+        "director": ["chenjing", "zhaolei"],
+        "deputy_director": ["pengbo", "jiangtao"],
+        "committee_member": ["cuiying", "lufang"],
+    },
+    "unit_a3": {
+        "director": ["zhangfang", "lidong"],
+        "deputy_director": ["yangming", "liugang"],
+        "committee_member": ["wumin", "chenxia"],
+    },
+}
+
 # The new villagers' (residents') committees: 张伟 (1980) is elected director as well as
 # secretary (一肩挑); 张伟 (1990) is elected to neither committee.
 VILLAGERS_ELECTED = {

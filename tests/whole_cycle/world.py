@@ -40,7 +40,7 @@ ACCOUNTS = {
 
 def build_cycle_world() -> dict:
     """The shared test world (two counties) plus 小红城村, three seats for each party
-    committee, and the accounts of `ACCOUNTS` under "users"."""
+    committee and each villagers' committee, and the accounts of `ACCOUNTS` under "users"."""
     world = build_world()
     world["unit_a3"] = UnitFactory(
         township=world["township_a"], code="150123100202", name="小红城村"
@@ -50,7 +50,7 @@ def build_cycle_world() -> dict:
         UnitSeats.objects.update_or_create(
             round=rnd,
             unit=world[key],
-            defaults={"party": cast.PARTY_SEATS, "villagers": rnd.villagers_seats_default},
+            defaults={"party": cast.PARTY_SEATS, "villagers": cast.VILLAGERS_SEATS},
         )
     _previous_terms(world)
     users = {}

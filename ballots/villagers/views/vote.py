@@ -161,6 +161,7 @@ def nominations(request, pk):
                 nominators=data["nominators"],
                 source=data["source"],
                 relatives=vv.parse_relatives(data["relatives"]),
+                education=data["education"],
                 actor=request.user,
             )
         except DomainError as exc:
@@ -171,12 +172,14 @@ def nominations(request, pk):
             )
             return redirect("villagers:nominations", pk=election.pk)
     rows = election.nominations.select_related("person").prefetch_related("relatives")
+    shown = vv.nominee_names(election)
     by_post = {p: [] for p in seats}
     for n in rows:
+        n.shown_name = shown[n.person_id]
         by_post.setdefault(n.post, []).append(n)
     posts = []
     for post, seat_count in seats.items():
-        noms = sorted(by_post.get(post, []), key=lambda n: vv.stroke_sort_key(n.person.name))
+        noms = sorted(by_post.get(post, []), key=lambda n: vv.stroke_sort_key(n.shown_name))
         posts.append(
             {
                 "code": post,
@@ -184,7 +187,7 @@ def nominations(request, pk):
                 "seats": seat_count,
                 "needed": vv.candidates_needed(seat_count, election.pack.surplus_min_extra),
                 "nominations": noms,
-                "formal": [n.person.name for n in noms if n.formal],
+                "formal": [n.shown_name for n in noms if n.formal],
             }
         )
     return render(

@@ -1,9 +1,9 @@
 from django import forms
 
 from candidates.models import Candidacy, NegativeListItem, Recommendation, ReserveCadre
-from candidates.names import births_by_name, told_apart
 from renewal.kit.forms import Form, ModelForm
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
+from renewal.kit.naming import Standing, ballot_names
 from renewal.kit.uploads import ATTACHMENT_ACCEPT, attachments_check
 from renewal.kit.widgets import DateInput
 from renewal.models import Body, Department, Person, PersonTag, Post
@@ -169,16 +169,19 @@ class VettingSendForm(Form):
     def __init__(self, *args, candidacies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidacies"].queryset = candidacies
-        births = births_by_name(
-            candidacies.values_list("person__name", "person_id", "person__birth_date").distinct()
+        names = ballot_names(
+            Standing(pk, name, birth)
+            for pk, name, birth in candidacies.values_list(
+                "person_id", "person__name", "person__birth_date"
+            ).distinct()
         )
         self.fields["candidacies"].label_from_instance = lambda c: _vetting_choice_label(
-            c, births[c.person.name]
+            c, names[c.person_id]
         )
 
 
-def _vetting_choice_label(c, births: dict) -> str:
-    label = f"{c.unit.name} · {told_apart(c.person, births)} · {c.get_post_display()}"
+def _vetting_choice_label(c, shown_name: str) -> str:
+    label = f"{c.unit.name} · {shown_name} · {c.get_post_display()}"
     asked = sorted({r.department.name for r in c.vetting.all()})
     return f"{label}（已送：{'、'.join(asked)}）" if asked else label
 

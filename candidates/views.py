@@ -26,9 +26,9 @@ from candidates.models import (
     NegativeListItem,
     VettingRequest,
 )
-from candidates.names import births_by_name, told_apart
 from candidates.selectors import FILTER_KEYS, filtered_candidacies
 from renewal.kit.exports import export_start
+from renewal.kit.naming import Standing, ballot_names
 from renewal.models import AccessLog, Body, DomainError
 from renewal.selectors import active_round
 from renewal.views import township_options
@@ -458,9 +458,11 @@ def approvals(request):
 def _named(candidacies) -> list[Candidacy]:
     """The candidacies, each with ``shown_name``: same-name people told apart."""
     candidacies = list(candidacies)
-    births = births_by_name((c.person.name, c.person_id, c.person.birth_date) for c in candidacies)
+    names = ballot_names(
+        Standing(c.person_id, c.person.name, c.person.birth_date) for c in candidacies
+    )
     for c in candidacies:
-        c.shown_name = told_apart(c.person, births[c.person.name])
+        c.shown_name = names[c.person_id]
     return candidacies
 
 

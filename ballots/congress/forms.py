@@ -1,8 +1,8 @@
 from django import forms
 
 from ballots.models import Attendance, ElectionRound, Scrutineer
-from ballots.naming import ballot_names, standing
 from renewal.kit.forms import Form
+from renewal.kit.naming import ballot_names, standing
 from renewal.kit.widgets import DateInput
 from renewal.models import Person
 

@@ -27,11 +27,11 @@ from ballots.models import (
     Scrutineer,
     TallyEntry,
 )
-from ballots.naming import ballot_names, standing
 from ballots.record import record_to_json_dict
 from ballots.strokes import stroke_sort_key
 from candidates.models import Candidacy
 from candidates.services import candidacies_forget_outcome, candidacies_learn_outcome
+from renewal.kit.naming import ballot_names, standing
 from renewal.kit.workdays import CalendarGap, nth_working_day
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember, Unit
 from renewal.selectors import active_round

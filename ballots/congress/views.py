@@ -19,7 +19,7 @@ from ballots.congress.forms import (
     WriteInForm,
 )
 from ballots.models import Attendance, Congress, ElectionRound
-from ballots.naming import ballot_names, standing
+from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
 
 

@@ -185,7 +185,7 @@ class RoundCandidate(models.Model):
     """A name on one round's ballot, or a name voters wrote in, and the person it stands for.
 
     The ballot, the count and the ballot record work with ``name`` (unique in the round, same-
-    name candidates told apart, see ballots.naming); every step after the count reads the
+    name candidates told apart, see renewal.kit.naming); every step after the count reads the
     person. A printed name comes from a formal candidacy (or, for the secretary, a newly
     elected member); a write-in (另选他人) is recorded as written and, when elected, must be
     resolved to an entitled member on the roster before the result can be reported.

@@ -31,7 +31,6 @@ from ballots.models import (
     VoteOfficial,
     VoterRegistration,
 )
-from ballots.naming import ballot_names, standing
 from ballots.record import RecordError, record_to_json_dict, validate_record
 from ballots.strokes import stroke_sort_key
 from ballots.villagers.setup import committee_remove_candidate
@@ -42,6 +41,7 @@ from candidates.services import (
 )
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, parse_id_number
+from renewal.kit.naming import ballot_names, standing
 from renewal.models import (
     Body,
     DomainError,

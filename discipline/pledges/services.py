@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ballots.models import Congress, ElectionRound, RoundCandidate
-from ballots.naming import Standing, ballot_names
 from candidates.models import Candidacy
 from candidates.services import candidacy_disqualify
 from discipline.cases.services import REASON_MAX
 from discipline.models import Pledge, Talk
+from renewal.kit.naming import Standing, ballot_names
 from renewal.models import (
     Body,
     DomainError,

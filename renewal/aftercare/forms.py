@@ -1,7 +1,7 @@
 from django import forms
 
-from ballots.naming import ballot_names, standing
 from renewal.kit.forms import Form, ModelForm
+from renewal.kit.naming import ballot_names, standing
 from renewal.kit.widgets import DateInput
 from renewal.models import (
     AuditCategory,

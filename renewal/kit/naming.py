@@ -1,4 +1,6 @@
-"""The name printed on a ballot for each person standing: pure, no database.
+"""The name printed on a ballot for each person standing, and shown for them on every list
+where same-name people meet (the vetting and approval queues, pledges, talks): pure, no
+database.
 
 Ballots, tally sheets, the count and the ballot record work with names. Two people with the
 same name are normal in a village, so a name that two candidates share is printed with what
@@ -31,8 +33,9 @@ def _labels(p: Standing) -> list[str]:
 
 
 def ballot_names(people: Iterable[Standing]) -> dict[int, str]:
-    """Each person's printed name, unique among ``people``."""
-    people = list(people)
+    """Each person's printed name, unique among ``people`` (one person on several rows, e.g.
+    standing for two posts, is one person)."""
+    people = list({p.key: p for p in people}.values())
     by_name: dict[str, list[Standing]] = {}
     for p in people:
         by_name.setdefault(p.name, []).append(p)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ballots.naming import Standing, ballot_names
+from renewal.kit.naming import Standing, ballot_names
 
 D = datetime.date
 
@@ -40,8 +40,20 @@ D = datetime.date
             ],
             {1: "张伟（1980年生）", 2: "张伟（1975年生）", 3: "李"},
         ),
+        (
+            [Standing(1, "张伟", D(1980, 5, 6)), Standing(1, "张伟", D(1980, 5, 6))],
+            {1: "张伟"},
+        ),
     ],
-    ids=["different names", "birth year", "birth month", "birth day", "ID tail", "one shared"],
+    ids=[
+        "different names",
+        "birth year",
+        "birth month",
+        "birth day",
+        "ID tail",
+        "one shared",
+        "one person on two rows (two posts) is one person",
+    ],
 )
 def test_same_names_are_told_apart_on_the_ballot(people, expected):
     assert ballot_names(people) == expected

@@ -190,3 +190,36 @@ def test_nominations_page_tells_same_name_nominees_apart(client, world, personas
     vv.candidates_confirm(election=election, post="director", nomination_ids=ids)
     body = client.get(f"/villagers/{election.pk}/nominations/").content.decode()
     assert "正式候选人：张伟（1980年生）、张伟（1990年生）" in body
+
+
+def test_nominating_a_second_same_name_person_says_which_one(client, world, personas):
+    election, _ = make_election(world)
+    twins = [
+        PersonFactory(name="张伟", birth_date=datetime.date(year, 3, 12), education="college")
+        for year in (1980, 1990)
+    ]
+    VoterRegistration.objects.bulk_create(
+        VoterRegistration(election=election, round=election.round, person=p, category="resident")
+        for p in twins
+    )
+    vv.nomination_add(
+        election=election,
+        post="director",
+        person=twins[0],
+        nominators=12,
+        source="joint",
+        actor=personas["staff_a"],
+    )
+    client.force_login(personas["staff_a"])
+    response = client.post(
+        f"/villagers/{election.pk}/nominations/",
+        {
+            "post": "director",
+            "person": twins[1].pk,
+            "nominators": "12",
+            "source": "joint",
+            "education": "college",
+        },
+        follow=True,
+    )
+    assert "已提名张伟（1990年生）为主任候选人。" in response.content.decode()

@@ -270,9 +270,14 @@ def _nominate(cycle, key, election) -> None:
     page = cycle.as_("staff")
     detail = key == "unit_a1"
     page.goto(cycle.url(f"/villagers/{election.pk}/nominations/"))
+    nominated = []
     for post, keys in cast.VILLAGERS_CANDIDATES[key].items():
         for k in keys:
             member = cast.BY_KEY[k]
+            # Named as on the ballot once a nominee of the same name is already on the list.
+            twin = any(m.name == member.name for m in nominated)
+            shown = cast.ballot_name(member) if twin else member.name
+            nominated.append(member)
             page.select_option("#id_post", post)
             page.select_option("#id_person", str(_person(k).pk))
             assert page.locator("#id_person option:checked").inner_text() == _label(member)
@@ -288,7 +293,7 @@ def _nominate(cycle, key, election) -> None:
             page.select_option("#id_education", cast.EDUCATION_CODES[member.education])
             page.click("button:has-text('登记提名')")
             page.wait_for_selector(
-                f".messages li:has-text('已提名{member.name}为{POST_LABELS[post]}候选人')"
+                f".messages li:has-text('已提名{shown}为{POST_LABELS[post]}候选人')"
             )
     if detail:
         _committee_seat_filled(cycle, election)

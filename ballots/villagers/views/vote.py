@@ -167,9 +167,8 @@ def nominations(request, pk):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, f"已提名{data['person'].name}为{VillagersPost(data['post']).label}候选人。"
-            )
+            shown = vv.nominee_names(election).get(data["person"].pk, data["person"].name)
+            messages.success(request, f"已提名{shown}为{VillagersPost(data['post']).label}候选人。")
             return redirect("villagers:nominations", pk=election.pk)
     rows = election.nominations.select_related("person").prefetch_related("relatives")
     shown = vv.nominee_names(election)

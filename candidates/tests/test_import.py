@@ -17,6 +17,8 @@ from candidates.tests.xlsx_helpers import (
     many_entries,
     person_row,
     with_dtd,
+    with_external_link,
+    with_macros,
     zip_bomb,
     zip_bytes,
 )
@@ -431,6 +433,8 @@ def test_status_partial_polls_while_checking(staff_a, personas):
         (zip_bomb(), "名单.xlsx", "压缩炸弹"),
         (many_entries(), "名单.xlsx", "条目过多"),
         (with_dtd(), "名单.xlsx", "XML 实体"),
+        (with_macros(), "名单.xlsx", "文件包含宏"),
+        (with_external_link(), "名单.xlsx", "外部链接"),
         (bytes(10 * 2**20 + 1), "名单.xlsx", "文件超过 10 MB"),
         (b"PK", "名单.xls", "只能导入 .xlsx"),
         (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(512), "名单.xlsx", "设置了打开密码"),

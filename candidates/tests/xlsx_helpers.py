@@ -74,3 +74,26 @@ def many_entries(count: int = 2001) -> bytes:
 def with_dtd() -> bytes:
     bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><workbook>&lol;</workbook>'
     return zip_bytes({"xl/workbook.xml": bomb})
+
+
+def with_parts(extra: dict[str, bytes]) -> bytes:
+    """A filled-in template with extra parts added, as Excel writes them."""
+    out = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(build_xlsx([]))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for entry in source.infolist():
+            archive.writestr(entry, source.read(entry))
+        for name, data in extra.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def with_macros() -> bytes:
+    return with_parts({"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(100)})
+
+
+def with_external_link() -> bytes:
+    link = b'<?xml version="1.0" encoding="UTF-8"?><externalLink/>'
+    return with_parts({"xl/externalLinks/externalLink1.xml": link})

@@ -5,7 +5,7 @@ its rows are:
 
 1. the upload is streamed to ``MEDIA_ROOT/imports/<random>.xlsx`` and checked as a zip
    before any parsing (size, entry count, uncompressed size, compression ratio, no
-   encryption, no DTD in any part), then a job row is created and the check is queued;
+   encryption, no macros or external links, no DTD in any part), then a job row is created and the check is queued;
 2. the check reads every row and lists every problem by row and column (the importer's
    row checks, repeats inside the file, then its set-based checks against the database);
    a file with problems is deleted at once, a clean one waits for the user's confirmation;
@@ -45,6 +45,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.shortcuts import render
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from openpyxl.styles import Font, PatternFill
@@ -109,8 +110,10 @@ def check_upload(path) -> None:
             entries = archive.infolist()
             if len(entries) > MAX_ENTRIES:
                 raise UploadRejected("文件内部结构异常（包含的条目过多），已拒绝。")
-            if "xl/workbook.xml" not in {e.filename for e in entries}:
+            names = {e.filename for e in entries}
+            if "xl/workbook.xml" not in names:
                 raise UploadRejected(NOT_XLSX)
+            _refuse_active_parts(names)
             total = sum(e.file_size for e in entries)
             if total > MAX_UNCOMPRESSED_BYTES:
                 raise UploadRejected("文件解压后过大，疑似异常文件，已拒绝。")
@@ -126,6 +129,21 @@ def check_upload(path) -> None:
                     _refuse_dtd(archive, entry)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
         raise UploadRejected("文件已损坏，无法读取，请重新保存后再上传。") from None
+
+
+def _refuse_active_parts(names: set[str]) -> None:
+    """No macros and no links to other workbooks: an import is data, and a macro-enabled
+    workbook (a ``vbaProject.bin`` part, whatever the file is called) or one that pulls
+    values from other files is not what a template filled in produces."""
+    if any(n.rsplit("/", 1)[-1].lower().startswith("vbaproject") for n in names):
+        raise UploadRejected(
+            "文件包含宏（VBA），已拒绝。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”后再上传。"
+        )
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        raise UploadRejected(
+            "文件包含指向其他工作簿的外部链接，已拒绝。请复制后“选择性粘贴为数值”，"
+            "删除外部链接后再上传。"
+        )
 
 
 def _refuse_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
@@ -829,3 +847,30 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
+
+
+# --- The request size ---------------------------------------------------------------------------
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body exceeds ``UPLOAD_MAX_REQUEST_BYTES`` with a 413
+    page in Chinese, before Django parses the upload (``DATA_UPLOAD_MAX_MEMORY_SIZE`` does
+    not cover files)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.UPLOAD_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return render(
+                request,
+                "413.html",
+                {"limit_mb": limit // (1024 * 1024)},
+                status=413,
+            )
+        return self.get_response(request)

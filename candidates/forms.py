@@ -214,10 +214,12 @@ class VettingAnswerForm(Form):
         self.fields["items"].queryset = items
 
     def clean_attachment(self):
+        """The file as it is to be stored: parsed, and without its metadata."""
         upload = self.cleaned_data.get("attachment")
-        if upload:
-            attachments_check([upload], max_count=1)
-        return upload
+        if not upload:
+            return upload
+        ((clean, _kind),) = attachments_check([upload], max_count=1)
+        return clean
 
 
 class ReserveEditForm(Form):

@@ -5,10 +5,9 @@ import pytest
 from django.core.cache import cache
 
 from discipline.models import Report
+from tests.files import PNG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

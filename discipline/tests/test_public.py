@@ -1,16 +1,19 @@
 """The public report page and the receipt-code status page (no login, no JavaScript)."""
 
 import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from discipline.intake import ratelimit
 from discipline.models import Report, ReportAttachment, ReporterIdentity
 from discipline.tests import JPG, PDF, PNG, REPORTER, leaks
+from tests.files import jpg_with_gps
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +162,16 @@ def test_pdf_jpg_and_png_are_stored_under_a_name_from_their_type(client, world, 
         assert attachment.file.name.startswith(f"discipline/{report.pk}/")
         assert "张三" not in attachment.file.name
     assert len(_media_files(settings)) == 3
+
+
+def test_a_reported_photo_is_stored_without_where_it_was_taken(client, world):
+    """A phone's photo carries its GPS position, which can name the reporter's home."""
+    response = _post(client, world, attachments=_files(("现场.jpg", jpg_with_gps())))
+    assert response.status_code == 200
+    (attachment,) = Report.objects.get().attachments.all()
+    with attachment.file.open("rb") as stored:
+        image = Image.open(BytesIO(stored.read()))
+    assert image.format == "JPEG" and not image.getexif()
 
 
 @pytest.mark.parametrize(

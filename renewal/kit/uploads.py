@@ -22,7 +22,8 @@ that tell the user what will happen and what happened. Its job model is a subcla
 ``ImportJob`` (plus whatever the import belongs to, e.g. an election), registered with
 ``register``. Everything else lives here.
 
-Attachments (PDF, JPG, PNG evidence) are checked by their leading bytes, not their names.
+Attachments (PDF, JPG, PNG evidence) are taken for what they parse as, not for their names,
+and stored without their metadata (a photo's GPS position, a PDF's author).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import datetime
 import logging
 import re
 import uuid
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable
 from io import BytesIO
@@ -44,6 +46,7 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -51,6 +54,9 @@ from kombu.exceptions import OperationalError
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
 from renewal.kit.forms import Form
 from renewal.kit.idcard import IdNumberError, IdNumberInfo, parse_id_number
@@ -806,8 +812,14 @@ def attachment_kind(head: bytes) -> str | None:
     return None
 
 
-def attachments_check(files: Iterable, *, max_count: int = 3) -> list[tuple[object, str]]:
-    """Each upload with its sniffed type; ValidationError listing every problem."""
+def attachments_check(files: Iterable, *, max_count: int = 3) -> list[tuple[ContentFile, str]]:
+    """Each upload as it is to be stored, with its type; ValidationError listing every problem.
+
+    A file is taken for what it parses as, not for its name or first bytes: images are decoded
+    and written out again (without EXIF, GPS or any other metadata, turned upright first), PDFs
+    are opened and written out again without their document information and XMP metadata.
+    What cannot be parsed is refused, so a file that only starts like a PDF or a PNG does not
+    get through."""
     files = [f for f in files if f]
     if len(files) > max_count:
         raise ValidationError(f"最多上传 {max_count} 个附件，您选择了 {len(files)} 个。")
@@ -819,15 +831,82 @@ def attachments_check(files: Iterable, *, max_count: int = 3) -> list[tuple[obje
             problems.append(f"附件“{label}”超过 {limit_mb} MB，请压缩后重新上传。")
             continue
         upload.seek(0)
-        kind = attachment_kind(upload.read(8))
+        data = upload.read()
         upload.seek(0)
+        kind = attachment_kind(data[:8])
         if kind is None:
             problems.append(f"附件“{label}”不是 PDF、JPG 或 PNG 文件，不能上传。")
             continue
-        checked.append((upload, kind))
+        try:
+            clean = _clean_pdf(data) if kind == "pdf" else _clean_image(data, kind)
+        except AttachmentRefused as exc:
+            problems.append(f"附件“{label}”{exc}")
+            continue
+        stem = Path(getattr(upload, "name", "") or "").stem[:60] or "attachment"
+        checked.append((ContentFile(clean, name=f"{stem}.{kind}"), kind))
     if problems:
         raise ValidationError(problems)
     return checked
+
+
+class AttachmentRefused(Exception):
+    """Why an attachment cannot be stored, completing the sentence “附件“x”…”."""
+
+
+def _clean_image(data: bytes, kind: str) -> bytes:
+    """The picture decoded and encoded again: nothing but its pixels survives."""
+    damaged = AttachmentRefused("不是完整的图片文件（可能已损坏或伪装），不能上传。")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as probe:
+                if probe.format != {"jpg": "JPEG", "png": "PNG"}[kind]:
+                    raise damaged
+                probe.verify()
+            with Image.open(BytesIO(data)) as image:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        raise damaged from None
+    out = BytesIO()
+    if kind == "jpg":
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.save(out, format="JPEG", quality=90, optimize=True)
+    else:
+        upright.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _clean_pdf(data: bytes) -> bytes:
+    """The PDF opened (it must parse, pages and all) and written out again without its
+    document information and XMP metadata; kept as it came if only the rewrite fails."""
+    try:
+        reader = PdfReader(BytesIO(data))
+        if reader.is_encrypted:
+            raise AttachmentRefused("设置了密码，请取消密码后重新上传。")
+        if len(reader.pages) < 1:
+            raise AttachmentRefused("不是有效的 PDF 文件，不能上传。")
+    except AttachmentRefused:
+        raise
+    except Exception:  # pypdf raises many kinds on a damaged or disguised file
+        raise AttachmentRefused("不是有效的 PDF 文件（可能已损坏或伪装），不能上传。") from None
+    try:
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        writer._root_object.pop(NameObject("/Metadata"), None)
+        out = BytesIO()
+        writer.write(out)
+    except Exception:  # a PDF readers open but pypdf cannot rewrite: keep it as it came
+        log.warning("PDF attachment kept with its metadata: pypdf could not rewrite it")
+        return data
+    return out.getvalue()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -9,8 +9,7 @@ from django.utils import timezone
 from renewal.aftercare import audits, guidance
 from renewal.models import AuditCategory, Handover, Term, TermMember
 from tests.factories import PersonFactory
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.files import PNG
 
 
 def png(name="evidence.png"):

@@ -4,6 +4,8 @@ onboarding (see test_permission_matrix.py).
 Reads follow the unit's region (other township and other county: 404; departments: 403 on
 lists, 404 on objects). Writes: township staff of the unit and county reviewers; discipline
 officers read only (403). The audit catalogue and guidance groups are county-only.
+The guidance group covers township A's units only: township B and the other county get 404
+on every guidance page, as they would on the units themselves.
 """
 
 from django.utils import timezone
@@ -84,13 +86,13 @@ def rows(expect):
             "get",
             lambda w, x: f"/guidance/{x['ac_group'].pk}/",
             None,
-            expect(staff_a=200, staff_b=200, reviewer=200, reviewer_other=404),
+            read,
         ),
         "aftercare:group-edit": (
             "get",
             lambda w, x: f"/guidance/{x['ac_group'].pk}/edit/",
             None,
-            county_object,
+            expect(staff_a=403, staff_b=404, reviewer=200, reviewer_other=404, discipline=403),
         ),
         "aftercare:visit-add": (
             "post",
@@ -98,7 +100,7 @@ def rows(expect):
             lambda w, x: {"unit": w["unit_a1"].pk, "visited_on": today, "findings": "宗族干扰"},
             expect(
                 staff_a=403,
-                staff_b=403,
+                staff_b=404,
                 reviewer=302,
                 reviewer_other=404,
                 discipline=403,

@@ -5,10 +5,12 @@ reviewers and discipline officers of its county) reads its records; others get 4
 Writing: township staff and leaders for their township's units, county reviewers for
 the whole county (they review and correct); discipline officers read only.
 County-only things (the audit catalogue, guidance groups) are written by reviewers.
+A guidance group is read whole by its county and its members; a township reads the groups
+that cover its units, and of them only its own units and their visits.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 
 from renewal import access
@@ -25,6 +27,7 @@ from renewal.models import (
     AuditFinding,
     ExitAudit,
     GuidanceGroup,
+    GuidanceMember,
     Handover,
     Rectification,
     Region,
@@ -148,17 +151,81 @@ def reviewer_county(user) -> Region:
 # --- Guidance groups --------------------------------------------------------------------------
 
 
+def _whole_group_q(user) -> Q:
+    """Groups the user sees whole: those of a county they hold, and those they belong to."""
+    counties = Region.objects.filter(
+        pk__in=access.direct_region_ids(user, "view_region"), kind=Region.Kind.COUNTY
+    ).values("pk")
+    member_of = GuidanceMember.objects.filter(user_id=user.pk).values("group_id")
+    return Q(county_id__in=counties) | Q(pk__in=member_of)
+
+
 def groups_visible_to(user):
-    return GuidanceGroup.objects.filter(county__in=access.counties_visible_to(user))
+    """The county's staff and the group's members see a group; a township's staff see the
+    groups that cover one of the township's units. Others never learn that it exists."""
+    if user.is_superuser:
+        return GuidanceGroup.objects.all()
+    if not user.is_authenticated:
+        return GuidanceGroup.objects.none()
+    covering = GuidanceGroup.units.through.objects.filter(
+        unit__in=access.units_visible_to(user)
+    ).values("guidancegroup_id")
+    return GuidanceGroup.objects.filter(_whole_group_q(user) | Q(pk__in=covering))
+
+
+def groups_with_counts(user):
+    """Visible groups with ``n_units`` and ``n_visits``, counting only what the user may
+    read on the group's page (a township sees its own units and their visits)."""
+    groups = groups_visible_to(user)
+    if user.is_superuser:
+        return groups.annotate(
+            n_units=Count("units", distinct=True), n_visits=Count("visits", distinct=True)
+        )
+    whole = _whole_group_q(user)
+    units = access.units_visible_to(user).values("pk")
+    return groups.annotate(
+        n_units=Count("units", filter=whole | Q(units__in=units), distinct=True),
+        n_visits=Count("visits", filter=whole | Q(visits__unit__in=units), distinct=True),
+    )
+
+
+def sees_whole_group(user, group: GuidanceGroup) -> bool:
+    if user.is_superuser or access.can_in_region(user, "view_region", group.county_id):
+        return True
+    return group.members.filter(user_id=user.pk).exists()
+
+
+def group_units_for(user, group: GuidanceGroup):
+    """The covered units the user reads on the group's page."""
+    units = group.units.all()
+    if sees_whole_group(user, group):
+        return units
+    return units.filter(pk__in=access.units_visible_to(user).values("pk"))
+
+
+def group_visits_for(user, group: GuidanceGroup):
+    """Visit notes name problems such as vote buying: a township reads only its own units'."""
+    visits = group.visits.all()
+    if sees_whole_group(user, group):
+        return visits
+    return visits.filter(unit__in=access.units_visible_to(user).values("pk"))
 
 
 def group_for_user(user, pk, *, write: bool = False) -> GuidanceGroup:
-    group = groups_visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    qs = groups_visible_to(user).select_related("county", "round")
+    group = qs.filter(pk=pk).first() if str(pk).isdigit() else None
     if group is None:
         raise Http404
     if write and not access.can_write_county(user, group.county_id):
         raise PermissionDenied("只有县委组织部可以修改指导组。")
     return group
+
+
+def require_group_scope(user) -> None:
+    """The list of groups: whoever holds a region, and members of a group without one."""
+    if user.is_authenticated and GuidanceMember.objects.filter(user_id=user.pk).exists():
+        return
+    access.require_region_scope(user)
 
 
 def can_log_visit(user, group: GuidanceGroup) -> bool:

@@ -79,7 +79,7 @@ def build(world, personas):
         leader_name="赵组长",
         leader_post="县人大副主任",
         members=[("钱成员", "县委组织部干部", None)],
-        units=[unit, world["unit_a2"], world["unit_b1"]],
+        units=[unit, world["unit_a2"]],
     )
     return {
         "audit": audit,

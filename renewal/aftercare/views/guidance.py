@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -28,11 +28,10 @@ from renewal.models import (
 
 @login_required
 def group_list(request):
-    access.require_region_scope(request.user)
+    access.require_group_scope(request.user)
     groups = (
-        access.groups_visible_to(request.user)
+        access.groups_with_counts(request.user)
         .select_related("county")
-        .annotate(n_units=Count("units", distinct=True), n_visits=Count("visits", distinct=True))
         .prefetch_related("members")
         .order_by("county__code", "name")
     )
@@ -114,12 +113,17 @@ def group_edit(request, pk):
 
 
 def _group_context(request, group, visit_form=None):
-    units = group.units.select_related("township").order_by("township__code", "code")
+    units = (
+        access.group_units_for(request.user, group)
+        .select_related("township")
+        .order_by("township__code", "code")
+    )
+    visits = access.group_visits_for(request.user, group)
     return {
         "group": group,
         "members": GuidanceMember.objects.filter(group=group).select_related("user"),
         "units": units,
-        "visits": group.visits.select_related("unit", "recorded_by")[:100],
+        "visits": visits.select_related("unit", "recorded_by")[:100],
         "can_edit": access.can_write_county(request.user, group.county_id),
         "can_log": access.can_log_visit(request.user, group),
         "visit_form": visit_form or VisitForm(units=units),

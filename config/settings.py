@@ -225,6 +225,8 @@ UNITS_PAGE_SIZE = 50
 # The public report page's rate limiter reads X-Forwarded-For only behind one trusted proxy.
 DISCIPLINE_TRUST_X_FORWARDED_FOR = env.bool("DISCIPLINE_TRUST_X_FORWARDED_FOR", default=False)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# An export no worker has taken after this long is shown as failed, with a retry button.
+EXPORT_QUEUE_TIMEOUT_MINUTES = env.int("EXPORT_QUEUE_TIMEOUT_MINUTES", default=10)
 
 LOGGING = {
     "version": 1,

@@ -26,4 +26,5 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
     path("exports/<int:pk>/", views.export_detail, name="export-detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
+    path("exports/<int:pk>/retry/", views.export_retry, name="export-retry"),
 ]

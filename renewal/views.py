@@ -22,6 +22,7 @@ from renewal.forms import (
     UnitFilterForm,
     UnitForm,
 )
+from renewal.kit import exports as export_jobs
 from renewal.kit import home as home_sections
 from renewal.kit.exports import export_dir, export_start
 from renewal.kit.history import events_for
@@ -435,7 +436,24 @@ def export_detail(request, pk):
     template = (
         "renewal/partials/export_status.html" if request.htmx else "renewal/export_detail.html"
     )
-    return render(request, template, {"job": job})
+    return render(
+        request,
+        template,
+        {"job": job, "timeout_minutes": settings.EXPORT_QUEUE_TIMEOUT_MINUTES},
+    )
+
+
+@login_required
+@require_POST
+def export_retry(request, pk):
+    job = access.export_job_for_user(request.user, pk)
+    try:
+        export_jobs.export_retry(job)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新提交导出。")
+    return redirect("renewal:export-detail", pk=job.pk)
 
 
 @login_required

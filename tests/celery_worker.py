@@ -48,6 +48,14 @@ def _worker_env(redis_url):
     return env
 
 
+def reset_producers(app) -> None:
+    """Drop the app's cached broker connections and producers, so the next task is sent
+    with the broker settings in force now (Celery keeps both after first use)."""
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
 @contextmanager
 def celery_worker():
     """A solo Celery worker on a queue of its own: pytest-xdist workers share the Redis
@@ -86,12 +94,12 @@ def celery_worker():
         "task_default_queue": celery_app.conf.task_default_queue,
     }
     celery_app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
-    celery_app._pool = None  # producer connections follow the new broker_url
+    reset_producers(celery_app)  # producer connections follow the new broker_url
     try:
         yield proc
     finally:
         celery_app.conf.update(**old)
-        celery_app._pool = None
+        reset_producers(celery_app)
         proc.terminate()
         try:
             proc.wait(timeout=20)

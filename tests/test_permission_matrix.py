@@ -167,6 +167,13 @@ MATRIX = {
         None,
         expect(staff_a=200, leader_a=404, staff_b=404, reviewer=404, admin=404),
     ),
+    # The job is done: its owner is sent back to it with the reason; nobody else finds it.
+    "renewal:export-retry": (
+        "post",
+        lambda w, x: f"/exports/{x['job'].pk}/retry/",
+        None,
+        expect(staff_a=302, leader_a=404, staff_b=404, reviewer=404, admin=404),
+    ),
 }
 MATRIX.update(matrix_candidates.rows(expect))
 MATRIX.update(matrix_ballots.rows(expect))

@@ -6,6 +6,7 @@ xlsx with openpyxl's write-only mode, formulas neutralised, and logs the export.
 """
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +16,12 @@ from django.conf import settings
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 from openpyxl import Workbook
 
-from renewal.models import AccessLog, ExportJob
+from renewal.models import AccessLog, DomainError, ExportJob
+
+log = logging.getLogger(__name__)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,7 +83,36 @@ def export_start(*, user, params: dict, kind: str = "units"):
     if kind not in EXPORTERS:
         raise ValueError(f"unknown export kind {kind}")
     job = ExportJob.objects.create(user=user, kind=kind, params=params)
-    transaction.on_commit(lambda: run_export.delay(job.pk))
+    transaction.on_commit(lambda: _queue(job))
+    return job
+
+
+QUEUE_DOWN = "后台任务服务暂时不可用，导出没有开始。请稍后点“重新导出”。"
+
+
+def _queue(job: ExportJob) -> None:
+    """Hand the job to a worker; with the broker unreachable it fails at once, in words the
+    user can act on, instead of waiting in the queue for ever."""
+    try:
+        run_export.delay(job.pk)
+    except OperationalError:
+        log.warning("broker unreachable, export %s not queued", job.pk)
+        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.FAILED, error=QUEUE_DOWN, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+
+
+def export_retry(job: ExportJob) -> ExportJob:
+    """Start a failed export (or one no worker has taken) again, with the same filters."""
+    if not job.can_retry:
+        raise DomainError("该导出正在进行或已完成，不需要重新导出。")
+    job.status, job.error, job.done_rows, job.total_rows = ExportJob.Status.QUEUED, "", 0, 0
+    job.created_at, job.finished_at = timezone.now(), None
+    job.save(
+        update_fields=["status", "error", "done_rows", "total_rows", "created_at", "finished_at"]
+    )
+    transaction.on_commit(lambda: _queue(job))
     return job
 
 

@@ -1,5 +1,7 @@
 """Accounts: departments, users' roles and regions, the log of sensitive reads, export jobs."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -106,6 +108,17 @@ class ExportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    @property
+    def stalled(self) -> bool:
+        """Queued for longer than ``EXPORT_QUEUE_TIMEOUT_MINUTES``: no worker has taken it
+        (the worker or the broker is down), so it is shown as failed and can be retried."""
+        timeout = datetime.timedelta(minutes=settings.EXPORT_QUEUE_TIMEOUT_MINUTES)
+        return self.status == self.Status.QUEUED and self.created_at < timezone.now() - timeout
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.stalled
 
     @property
     def percent(self):

@@ -88,7 +88,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 class ProfileForm(ModelForm):
     class Meta:
         model = Profile
-        fields = ["user", "role", "region", "department"]
+        fields = ["user", "role", "region", "department", "must_change_password"]
 
     def clean(self):
         data = super().clean()
@@ -106,14 +106,21 @@ class ProfileAdmin(admin.ModelAdmin):
     """Roles are set through the service, so guardian grants always match the role."""
 
     form = ProfileForm
-    list_display = ["user", "role", "region", "department"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "region", "department", "must_change_password"]
+    list_filter = ["role", "must_change_password"]
     autocomplete_fields = ["user", "region"]
+    actions = ["require_password_change"]
 
     def save_model(self, request, obj, form, change):
         services.account_assign_role(
             user=obj.user, role=obj.role, region=obj.region, department=obj.department
         )
+        Profile.objects.filter(user=obj.user).update(must_change_password=obj.must_change_password)
+
+    @admin.action(description="要求所选用户下次登录时修改密码")
+    def require_password_change(self, request, queryset):
+        count = queryset.update(must_change_password=True)
+        self.message_user(request, f"已要求 {count} 名用户下次登录时修改密码。")
 
 
 User = get_user_model()

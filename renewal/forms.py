@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 
 from renewal.kit.forms import Form, ModelForm
 from renewal.kit.widgets import DateInput
@@ -113,3 +114,7 @@ class StageForm(ModelForm):
 
 
 StageFormSet = forms.modelformset_factory(Stage, form=StageForm, extra=0)
+
+
+class PasswordChangeForm(Form, auth_forms.PasswordChangeForm):
+    """The user's own password: the old one, and the new one twice (the rules are listed)."""

@@ -6,6 +6,7 @@ app_name = "renewal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("account/password/", views.PasswordChange.as_view(), name="password-change"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/new/", views.unit_create, name="unit-create"),
     path("units/export/", views.unit_export, name="unit-export"),

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -15,6 +18,7 @@ from renewal import access, selectors, services
 from renewal.forms import (
     BranchForm,
     DecisionForm,
+    PasswordChangeForm,
     RiskPointForm,
     SeatChangeForm,
     StageFormSet,
@@ -480,3 +484,28 @@ def unit_history(request, pk):
         raise PermissionDenied("只有县委组织部和系统管理员可以查看修改记录。")
     page = Paginator(events_for(unit), 50).get_page(request.GET.get("page"))
     return render(request, "renewal/history.html", {"unit": unit, "page": page})
+
+
+# --- The user's own password --------------------------------------------------------------
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Every user changes their own password here; one an administrator has marked must do it
+    before anything else (renewal.kit.passwords.PasswordChangeRequiredMiddleware)."""
+
+    form_class = PasswordChangeForm
+    template_name = "renewal/password_change.html"
+    success_url = reverse_lazy("renewal:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        Profile.objects.filter(user=self.request.user).update(must_change_password=False)
+        messages.success(self.request, "密码已修改，请牢记新密码。")
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        profile = getattr(self.request.user, "profile", None)
+        context["forced"] = bool(profile and profile.must_change_password)
+        context["rules"] = password_validators_help_texts()
+        return context

@@ -149,6 +149,12 @@ MATRIX = {
         ),
     ),
     "renewal:round-list": ("get", lambda w, x: "/rounds/", None, expect(dept=403)),
+    "renewal:password-change": (
+        "get",
+        lambda w, x: "/account/password/",
+        None,
+        expect(dept=200),  # everyone changes their own password
+    ),
     "renewal:round-detail": (
         "get",
         lambda w, x: f"/rounds/{w['round'].pk}/",

@@ -50,6 +50,11 @@ class Profile(models.Model):
         MINISTER = "minister", "组织部长"
         COUNTY_SECRETARY = "county_secretary", "区(县)委书记"
 
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="勾选后，该用户登录后须先修改密码才能使用系统（如管理员重置密码后）。",
+    )
     signoff = models.CharField(
         "备案签字身份",
         max_length=20,

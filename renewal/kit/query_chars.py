@@ -1,7 +1,7 @@
 """Query parameters with control characters are refused with a 400 page, once for every page.
 
 A NUL byte cannot be stored in or compared with a PostgreSQL text value, so a search for
-"%00" used to end in a server error; the other control characters have no place in an
+"%00" would end in a server error; the other control characters have no place in an
 address either. Tab, newline and carriage return stay allowed: a pasted search term may
 carry them and every page handles them.
 """

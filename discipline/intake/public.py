@@ -7,7 +7,6 @@ the public stage and the received date, nothing of the investigation.
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +23,6 @@ def _county(value):
     return Region.objects.filter(kind=Region.Kind.COUNTY, pk=value).first()
 
 
-@never_cache
 @sensitive_post_parameters(*IDENTITY_POST_FIELDS)
 @require_http_methods(["GET", "POST"])
 def report(request):
@@ -74,7 +72,6 @@ def _report_page(request, form):
     )
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def status(request):
     form = StatusForm(request.POST or None)

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,6 @@ from renewal.models import DomainError, Region
 # --- Intake --------------------------------------------------------------------------------------
 
 
-@never_cache
 @sensitive_post_parameters(*IDENTITY_POST_FIELDS)
 @login_required
 def report_create(request):
@@ -62,7 +60,6 @@ def report_recorded(request, pk):
     return render(request, "discipline/intake/recorded.html", context)
 
 
-@never_cache
 @login_required
 @require_POST
 def report_identity(request, pk):

@@ -1,0 +1,76 @@
+"""No page or download the application answers may be stored; static assets keep caching.
+
+Every GET URL of the URLconf is requested as in tests/test_query_fuzz.py (its matrix row's
+path, as the first persona let in, on the matrix's world): pages, htmx fragments, the Excel
+files, PDFs and attachments, the redirects. Each answer must forbid storing it.
+"""
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from tests import test_permission_matrix as permission_matrix
+from tests.test_query_fuzz import CASES
+
+MATRIX, log_in = permission_matrix.MATRIX, permission_matrix.log_in
+shared_world, matrix = permission_matrix.shared_world, permission_matrix.matrix
+
+
+def assert_not_stored(response, label):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"no-store", "no-cache", "private"} <= directives, (
+        f"{label}: Cache-Control {response.get('Cache-Control')!r}"
+    )
+    assert response.get("Pragma") == "no-cache", label
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_every_answer_forbids_storing(client, matrix, name, persona):
+    world, personas, extras = matrix
+    _method, build, _data, _expected = MATRIX[name]
+    log_in(client, personas, persona)
+    response = client.get(build(world, extras))
+    assert_not_stored(response, f"{name} as {persona} ({response.status_code})")
+
+
+def test_downloads_are_walked():
+    """The walk reaches the files that carry ID numbers: Excel exports, PDFs, attachments."""
+    walked = {name for name, _persona in CASES}
+    assert {
+        "renewal:export-download",
+        "rollup:notice-xlsx",
+        "ballots:congress-report-pdf",
+        "ballots:round-pdf",
+        "candidates:vetting-attachment",
+        "aftercare:rectification-attachment",
+    } <= walked
+
+
+def test_download_headers(client, matrix):
+    """An Excel export (FileResponse) and a PDF (HttpResponse with Content-Disposition)."""
+    world, personas, extras = matrix
+    log_in(client, personas, "staff_a")
+    for name in ("renewal:export-download", "ballots:congress-report-pdf"):
+        response = client.get(MATRIX[name][1](world, extras))
+        assert response.status_code == 200 and response.has_header("Content-Disposition")
+        assert_not_stored(response, name)
+
+
+@pytest.mark.parametrize("persona", ["anon", "staff_a"])
+def test_error_pages_and_fragments_forbid_storing(client, matrix, persona):
+    _world, personas, _extras = matrix
+    log_in(client, personas, persona)
+    assert_not_stored(client.get("/no-such-page/"), "404")
+    assert_not_stored(client.get("/units/", HTTP_HX_REQUEST="true"), "htmx fragment")
+    assert_not_stored(client.get("/login/"), "login page")
+
+
+@pytest.mark.parametrize("persona", ["anon", "staff_a"])
+def test_static_assets_keep_their_caching(client, matrix, persona):
+    _world, personas, _extras = matrix
+    log_in(client, personas, persona)
+    assert finders.find("css/app.css")
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    cache_control = response.get("Cache-Control", "")
+    assert "max-age=" in cache_control and "no-store" not in cache_control
+    assert not response.has_header("Pragma")

@@ -1,6 +1,6 @@
 """No page or download the application answers may be stored; static assets keep caching.
 
-Every GET URL of the URLconf is requested as in tests/test_query_fuzz.py (its matrix row's
+Every GET URL of the URLconf is requested as in tests/walk_query_fuzz.py (its matrix row's
 path, as the first persona let in, on the matrix's world): pages, htmx fragments, the Excel
 files, PDFs and attachments, the redirects. Each answer must forbid storing it.
 """
@@ -9,7 +9,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from tests import test_permission_matrix as permission_matrix
-from tests.test_query_fuzz import CASES
+from tests.walk_query_fuzz import CASES
 
 MATRIX, log_in = permission_matrix.MATRIX, permission_matrix.log_in
 shared_world, matrix = permission_matrix.shared_world, permission_matrix.matrix

@@ -1,7 +1,7 @@
 """No query parameter value makes a page answer 500.
 
 Every GET URL of the URLconf is requested with its permission-matrix row's path, as the
-first persona tests/test_form_values.py walks it with, on the matrix's world. A page's parameters
+first persona tests/walk_form_values.py walks it with, on the matrix's world. A page's parameters
 are the fields of its GET forms and the names in its own links' query strings, plus q, page
 and sort, which list pages share. Control characters are refused with a 400 page before any
 view runs, whichever parameter holds them, so one request each sets them in all parameters.
@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from tests import test_form_values as form_values
 from tests import test_permission_matrix as permission_matrix
+from tests import walk_form_values as form_values
 
 MATRIX, log_in = permission_matrix.MATRIX, permission_matrix.log_in
 shared_world, matrix = permission_matrix.shared_world, permission_matrix.matrix

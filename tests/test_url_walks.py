@@ -1,0 +1,28 @@
+"""The walks over every URL of the URLconf, on the permission matrix's world. They share one
+module so that the world, the slowest fixture of the suite, is built once for all of them:
+
+- walk_form_values: every page's inputs hold values a browser accepts, the edit pages show
+  their stored dates, and the URLs that are not pages are listed with the reason;
+- walk_no_store: no answer may be kept by a browser's or a proxy's cache;
+- walk_query_fuzz: hostile query values never give a 500, control characters a 400.
+"""
+
+from tests.test_permission_matrix import matrix, shared_world  # noqa: F401  (fixtures)
+from tests.walk_form_values import (  # noqa: F401
+    dated_world,
+    test_every_url_is_walked_or_listed,
+    test_listed_urls_are_not_pages,
+    test_page_inputs_are_browser_acceptable,
+    walk,
+)
+from tests.walk_no_store import (  # noqa: F401
+    test_download_headers,
+    test_downloads_are_walked,
+    test_error_pages_and_fragments_forbid_storing,
+    test_every_answer_forbids_storing,
+    test_static_assets_keep_their_caching,
+)
+from tests.walk_query_fuzz import (  # noqa: F401
+    test_every_get_url_is_fuzzed,
+    test_hostile_query_values_never_give_500,
+)

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # A password an administrator has marked must be changed before anything else.
     "renewal.kit.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every file a signed-in user downloads goes to the sensitive-operations log.
+    "renewal.kit.download_log.DownloadLogMiddleware",
     # After authentication and messages, so that its 400 page shows the user's menu.
     "renewal.kit.query_chars.QueryCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -1,4 +1,5 @@
-"""No page or download the application answers may be stored; static assets keep caching.
+"""No page or download the application answers may be stored, and every download by a
+signed-in user is in the sensitive-operations log; static assets keep caching.
 
 Every GET URL of the URLconf is requested as in tests/walk_query_fuzz.py (its matrix row's
 path, as the first persona let in, on the matrix's world): pages, htmx fragments, the Excel
@@ -8,6 +9,7 @@ files, PDFs and attachments, the redirects. Each answer must forbid storing it.
 import pytest
 from django.contrib.staticfiles import finders
 
+from renewal.models import AccessLog
 from tests import test_permission_matrix as permission_matrix
 from tests.walk_query_fuzz import CASES
 
@@ -28,8 +30,12 @@ def test_every_answer_forbids_storing(client, matrix, name, persona):
     world, personas, extras = matrix
     _method, build, _data, _expected = MATRIX[name]
     log_in(client, personas, persona)
-    response = client.get(build(world, extras))
+    path = build(world, extras)
+    response = client.get(path)
     assert_not_stored(response, f"{name} as {persona} ({response.status_code})")
+    if response.status_code == 200 and response.has_header("Content-Disposition"):
+        logged = AccessLog.objects.filter(action=AccessLog.Action.DOWNLOAD, target=path)
+        assert logged.exists() == (persona != "anon"), f"{name} as {persona}: download log"
 
 
 def test_downloads_are_walked():
@@ -50,9 +56,13 @@ def test_download_headers(client, matrix):
     world, personas, extras = matrix
     log_in(client, personas, "staff_a")
     for name in ("renewal:export-download", "ballots:congress-report-pdf"):
-        response = client.get(MATRIX[name][1](world, extras))
+        path = MATRIX[name][1](world, extras)
+        response = client.get(path)
         assert response.status_code == 200 and response.has_header("Content-Disposition")
         assert_not_stored(response, name)
+        log = AccessLog.objects.get(action=AccessLog.Action.DOWNLOAD, target=path)
+        assert log.user == personas["staff_a"] and log.detail["page"] == name
+        assert log.detail["file"].endswith((".xlsx", ".pdf"))
 
 
 @pytest.mark.parametrize("persona", ["anon", "staff_a"])

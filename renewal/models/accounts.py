@@ -77,6 +77,7 @@ class AccessLog(models.Model):
     class Action(models.TextChoices):
         EXPORT = "export", "导出"
         UNMASK = "unmask", "查看完整个人信息"
+        DOWNLOAD = "download", "下载文件"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     action = models.CharField(max_length=12, choices=Action.choices)

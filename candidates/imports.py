@@ -390,12 +390,7 @@ def _match_existing(rows: list[ImportRow], problems: list) -> None:
     to stand, is a row problem. Three queries in all."""
     if not rows:
         return
-    people = {
-        digest: (pk, name)
-        for digest, pk, name in Person.objects.filter(
-            id_number_hash__in=[r.id_hash for r in rows]
-        ).values_list("id_number_hash", "id", "name")
-    }
+    people = Person.on_record(r.id_hash for r in rows)
     for r in rows:
         known = people.get(r.id_hash)
         r.person_id = known[0] if known else None

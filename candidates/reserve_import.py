@@ -99,12 +99,7 @@ def check_against_records(rows: list[ReserveRow], problems: list) -> None:
     entries: two queries in all."""
     if not rows:
         return
-    people = {
-        digest: (pk, name)
-        for digest, pk, name in Person.objects.filter(
-            id_number_hash__in=[r.id_hash for r in rows]
-        ).values_list("id_number_hash", "id", "name")
-    }
+    people = Person.on_record(r.id_hash for r in rows)
     for r in rows:
         known = people.get(r.id_hash)
         if known is None:

@@ -62,9 +62,7 @@ class NameMismatch(DomainError):
     """The ID number belongs to someone recorded under another name."""
 
     def __init__(self, recorded: str, given: str):
-        super().__init__(
-            f"公民身份号码已登记在“{recorded}”名下，与填写的姓名“{given}”不一致，请核对。"
-        )
+        super().__init__(Person.name_mismatch(recorded, given))
 
 
 # --- People -------------------------------------------------------------------------------

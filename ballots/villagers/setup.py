@@ -274,9 +274,7 @@ def voter_person(*, id_number: str, name: str) -> Person:
     person = Person.objects.filter(id_number_hash=digest).first()
     if person is not None:
         if person.name != name:
-            raise DomainError(
-                f"公民身份号码已登记在“{person.name}”名下，与填写的姓名“{name}”不一致，请核对。"
-            )
+            raise DomainError(Person.name_mismatch(person.name, name))
         return person
     person = Person(name=name, sex=info.sex, birth_date=info.birth_date, education="")
     person.set_id_number(info.number)

@@ -165,12 +165,7 @@ def check_against_county(election, rows: list[VoterRow], problems: list) -> None
     if not rows:
         return
     hashes = [r.id_hash for r in rows]
-    people = {
-        h: (pk, name)
-        for h, pk, name in Person.objects.filter(id_number_hash__in=hashes).values_list(
-            "id_number_hash", "id", "name"
-        )
-    }
+    people = Person.on_record(hashes)
     registered = county_duplicates(election, hashes)
     word = election.voter_word
     for r in rows:
@@ -182,7 +177,7 @@ def check_against_county(election, rows: list[VoterRow], problems: list) -> None
                     {
                         "row": r.row,
                         "column": HEADER["name"],
-                        "message": f"公民身份号码已登记在“{known[1]}”名下，与填写的姓名“{r.name}”不一致，请核对。",
+                        "message": Person.name_mismatch(known[1], r.name),
                     }
                 )
         hit = registered.get(r.id_hash)

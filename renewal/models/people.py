@@ -104,6 +104,22 @@ class Person(models.Model):
     def age_on(self, day: datetime.date) -> int:
         return age_on(self.birth_date, day)
 
+    @staticmethod
+    def on_record(id_hashes) -> dict[str, tuple[int, str]]:
+        """Who is on record under each ID-number blind index: (id, name), in one query."""
+        return {
+            digest: (pk, name)
+            for digest, pk, name in Person.objects.filter(
+                id_number_hash__in=list(id_hashes)
+            ).values_list("id_number_hash", "id", "name")
+        }
+
+    @staticmethod
+    def name_mismatch(recorded: str, given: str) -> str:
+        """Why an ID number on record cannot be entered under another name: a person is
+        never renamed by an entry; a wrong name is corrected on the person's own page."""
+        return f"公民身份号码已登记在“{recorded}”名下，与填写的姓名“{given}”不一致，请核对。"
+
 
 @audited()
 class PartyMember(models.Model):

@@ -182,12 +182,7 @@ def check_against_roster(branch: PartyBranch, rows: list[RosterRow], problems: l
     """People already known (the name must agree) and where they are on a roster: 2 queries.
     A member already here keeps their 留党察看 and transfer dates: the row's dates must fit."""
     hashes = [r.id_hash for r in rows]
-    people = {
-        h: (pk, name)
-        for h, pk, name in Person.objects.filter(id_number_hash__in=hashes).values_list(
-            "id_number_hash", "id", "name"
-        )
-    }
+    people = Person.on_record(hashes)
     memberships = PartyMember.objects.filter(person__id_number_hash__in=hashes).select_related(
         "person", "branch__unit__township"
     )
@@ -206,7 +201,7 @@ def check_against_roster(branch: PartyBranch, rows: list[RosterRow], problems: l
         if r.id_hash in people:
             r.person_id, known = people[r.id_hash]
             if known != r.name:
-                add(r, "name", services.name_mismatch(known, r.name))
+                add(r, "name", Person.name_mismatch(known, r.name))
         member = here.get(r.id_hash)
         if member is not None and member.left_on is not None:
             add(r, "id_number", services.left_here(member))

@@ -30,10 +30,6 @@ class RosterError(DomainError):
         super().__init__("；".join(fields.values()))
 
 
-def name_mismatch(known: str, given: str) -> str:
-    return f"公民身份号码已登记在“{known}”名下，与填写的姓名“{given}”不一致，请核对。"
-
-
 def elsewhere(member: PartyMember) -> str:
     unit = member.branch.unit
     return (
@@ -78,7 +74,7 @@ def roster_person(
     person = Person.objects.select_for_update().filter(id_number_hash=digest).first()
     if person is not None:
         if person.name != name:
-            raise RosterError({"name": name_mismatch(person.name, name)})
+            raise RosterError({"name": Person.name_mismatch(person.name, name)})
         if education and not person.education:
             person.education = education
             person.save(update_fields=["education"])

@@ -2,12 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 from django.urls import reverse
 
 from candidates import access
 from candidates.imports import IMPORTER
-from candidates.models import ImportJob
 from renewal.kit.import_pages import ImportPages
 
 
@@ -22,18 +20,9 @@ PAGES = ImportPages(IMPORTER, "candidates", access.import_job_for_user, _require
 @login_required
 def import_upload(request):
     _require_importer(request.user)
-    form = PAGES.form(request)
-    if request.method == "POST" and form.is_valid():
-        started = PAGES.start(request, form)
-        if started:
-            return started
-    return render(
+    return PAGES.upload(
         request,
         "candidates/import_form.html",
-        {
-            "form": form,
-            "recent": PAGES.recent(ImportJob.objects.filter(user=request.user)),
-            "back_url": reverse("candidates:candidacy-list"),
-            "back_label": "返回候选人",
-        },
+        back_url=reverse("candidates:candidacy-list"),
+        back_label="返回候选人",
     )

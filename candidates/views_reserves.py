@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from candidates import access, services
 from candidates.forms import ProposeForm, ReserveEditForm, ReservePersonForm, ReserveRetireForm
-from candidates.models import ReserveImportJob
 from candidates.reserve_import import IMPORTER
 from candidates.selectors import filtered_reserves
 from candidates.views import Invalid, save_person
@@ -151,18 +150,9 @@ PAGES = ImportPages(IMPORTER, "candidates", access.reserve_import_job_for_user, 
 @login_required
 def reserve_import(request):
     _require_writer(request.user)
-    form = PAGES.form(request)
-    if request.method == "POST" and form.is_valid():
-        started = PAGES.start(request, form)
-        if started:
-            return started
-    return render(
+    return PAGES.upload(
         request,
         "candidates/reserve_import.html",
-        {
-            "form": form,
-            "recent": PAGES.recent(ReserveImportJob.objects.filter(user=request.user)),
-            "back_url": reverse("candidates:reserve-list"),
-            "back_label": "返回后备干部库",
-        },
+        back_url=reverse("candidates:reserve-list"),
+        back_label="返回后备干部库",
     )

@@ -74,6 +74,28 @@ class ImportPages:
     def recent(self, jobs) -> list[dict]:
         return [{"job": job, "url": self.url("job", job)} for job in jobs[:10]]
 
+    def upload(self, request, template: str, *, back_url: str, back_label: str, **fields):
+        """The upload page: the form and the user's recent imports of the same target
+        (``fields``: what the job belongs to, e.g. ``election=…``); a valid file starts the
+        job and goes to its page. The caller has decided who may open it."""
+        form = self.form(request)
+        if request.method == "POST" and form.is_valid():
+            started = self.start(request, form, **fields)
+            if started:
+                return started
+        jobs = self.importer.job_model.objects.filter(user=request.user, **fields)
+        return render(
+            request,
+            template,
+            {
+                "form": form,
+                "recent": self.recent(jobs),
+                "back_url": back_url,
+                "back_label": back_label,
+                **fields,
+            },
+        )
+
     # Views -------------------------------------------------------------------------------------
 
     @method_decorator(login_required)

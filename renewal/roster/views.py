@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from renewal import access
 from renewal.kit.import_pages import ImportPages
-from renewal.models import DomainError, RosterImportJob
+from renewal.models import DomainError
 from renewal.roster import selectors, services
 from renewal.roster.forms import MemberAddForm, MemberDatesForm
 from renewal.roster.importer import IMPORTER
@@ -127,22 +127,10 @@ def member_remove(request, pk):
 @login_required
 def roster_import(request, pk):
     branch = access.branch_for_user(request.user, pk, write=True)
-    form = PAGES.form(request)
-    if request.method == "POST" and form.is_valid():
-        started = PAGES.start(request, form, branch=branch)
-        if started:
-            return started
-    return render(
+    return PAGES.upload(
         request,
         "renewal/roster/import_form.html",
-        {
-            "form": form,
-            "unit": branch.unit,
-            "branch": branch,
-            "recent": PAGES.recent(
-                RosterImportJob.objects.filter(user=request.user, branch=branch)
-            ),
-            "back_url": reverse("roster:member-list", args=[branch.unit.pk]),
-            "back_label": "返回党员名册",
-        },
+        back_url=reverse("roster:member-list", args=[branch.unit.pk]),
+        back_label="返回党员名册",
+        branch=branch,
     )

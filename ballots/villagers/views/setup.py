@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from ballots.models import (
     VillagersElection,
-    VoterImportJob,
     VoterObjection,
     VoterRegistration,
 )
@@ -592,21 +591,10 @@ PAGES = ImportPages(
 @login_required
 def import_upload(request, pk):
     election = access.election_for_user(request.user, pk, write=True)
-    form = PAGES.form(request)
-    if request.method == "POST" and form.is_valid():
-        started = PAGES.start(request, form, election=election)
-        if started:
-            return started
-    return render(
+    return PAGES.upload(
         request,
         "ballots/villagers/import_form.html",
-        {
-            "form": form,
-            "recent": PAGES.recent(
-                VoterImportJob.objects.filter(user=request.user, election=election)
-            ),
-            "election": election,
-            "back_url": reverse("villagers:voter-list", args=[election.pk]),
-            "back_label": "返回选民名单",
-        },
+        back_url=reverse("villagers:voter-list", args=[election.pk]),
+        back_label="返回选民名单",
+        election=election,
     )

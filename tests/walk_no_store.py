@@ -63,6 +63,7 @@ def test_download_headers(client, matrix):
         log = AccessLog.objects.get(action=AccessLog.Action.DOWNLOAD, target=path)
         assert log.user == personas["staff_a"] and log.detail["page"] == name
         assert log.detail["file"].endswith((".xlsx", ".pdf"))
+        assert log.detail["file"] == _sent_name(response), log.detail  # Chinese names read
 
 
 @pytest.mark.parametrize("persona", ["anon", "staff_a"])
@@ -84,3 +85,12 @@ def test_static_assets_keep_their_caching(client, matrix, persona):
     cache_control = response.get("Cache-Control", "")
     assert "max-age=" in cache_control and "no-store" not in cache_control
     assert not response.has_header("Pragma")
+
+
+def _sent_name(response) -> str:
+    """The file name a browser shows for the download."""
+    from email.message import Message
+
+    message = Message()
+    message["Content-Disposition"] = response["Content-Disposition"]
+    return message.get_filename()

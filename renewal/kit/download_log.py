@@ -7,10 +7,13 @@ download: a successful answer with a ``Content-Disposition`` header (``FileRespo
 """
 
 import re
+from urllib.parse import unquote
 
 from renewal.models import AccessLog
 
-FILENAME = re.compile(r"""filename\*?=(?:UTF-8'')?"?([^";]+)"?""", re.IGNORECASE)
+# RFC 6266: a plain ``filename="…"`` or, for non-ASCII names (Django's way), ``filename*=
+# utf-8''<percent-encoded>``.
+FILENAME = re.compile(r"""filename(\*)?=(?:utf-8'')?"?([^";]+)"?""", re.IGNORECASE)
 
 
 class DownloadLogMiddleware:
@@ -29,8 +32,15 @@ class DownloadLogMiddleware:
                 action=AccessLog.Action.DOWNLOAD,
                 target=request.path[:200],
                 detail={
-                    "file": found.group(1) if found else "",
+                    "file": _name(found),
                     "page": match.view_name if match else "",
                 },
             )
         return response
+
+
+def _name(found) -> str:
+    if found is None:
+        return ""
+    encoded, name = found.groups()
+    return unquote(name) if encoded else name

@@ -94,7 +94,7 @@ def _queue(job: ExportJob) -> None:
     """Hand the job to a worker; with the broker unreachable it fails at once, in words the
     user can act on, instead of waiting in the queue for ever."""
     try:
-        run_export.delay(job.pk)
+        run_export.delay(job.pk, job.created_at.isoformat())
     except OperationalError:
         log.warning("broker unreachable, export %s not queued", job.pk)
         ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
@@ -103,8 +103,13 @@ def _queue(job: ExportJob) -> None:
         job.refresh_from_db()
 
 
+@transaction.atomic
 def export_retry(job: ExportJob) -> ExportJob:
-    """Start a failed export (or one no worker has taken) again, with the same filters."""
+    """Start a failed export (or one no worker has taken) again, with the same filters.
+
+    The retry is a new attempt (a new ``created_at``): a task of the earlier attempt still
+    waiting in the broker finds the job no longer its own and does nothing."""
+    job = ExportJob.objects.select_for_update().get(pk=job.pk)
     if not job.can_retry:
         raise DomainError("该导出正在进行或已完成，不需要重新导出。")
     job.status, job.error, job.done_rows, job.total_rows = ExportJob.Status.QUEUED, "", 0, 0
@@ -116,13 +121,20 @@ def export_retry(job: ExportJob) -> ExportJob:
     return job
 
 
-def export_run(*, job_id: int) -> None:
-    """Build the file; progress is saved as it goes so the page can show it."""
+def export_run(*, job_id: int, attempt: str | None = None) -> None:
+    """Build the file; progress is saved as it goes so the page can show it.
+
+    The task claims its attempt (``attempt``: the job's ``created_at`` when it was queued):
+    a done job, or one retried since, is left alone; a task redelivered after its worker
+    died runs its own attempt again."""
+    claim = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    )
+    if attempt is not None:
+        claim = claim.filter(created_at=datetime.datetime.fromisoformat(attempt))
+    if not claim.update(status=ExportJob.Status.RUNNING):
+        return
     job = ExportJob.objects.select_related("user").get(pk=job_id)
-    if job.status == ExportJob.Status.DONE:
-        return  # idempotent: a redelivered task does nothing
-    job.status = ExportJob.Status.RUNNING
-    job.save(update_fields=["status"])
     try:
         export = EXPORTERS[job.kind](job)
         job.total_rows = export.total
@@ -167,8 +179,8 @@ def purge_old_exports() -> int:
 
 
 @shared_task(name="renewal.kit.exports.run_export")
-def run_export(job_id: int) -> None:
-    export_run(job_id=job_id)
+def run_export(job_id: int, attempt: str | None = None) -> None:
+    export_run(job_id=job_id, attempt=attempt)
 
 
 @shared_task(name="renewal.kit.exports.purge_old_exports")

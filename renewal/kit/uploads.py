@@ -397,7 +397,6 @@ class Importer:
     upload_url_name = ""
     done_url_name = ""
     done_label = ""
-    run_lock = ""  # run the save under this advisory lock name (one at a time per context)
 
     @property
     def label(self) -> str:

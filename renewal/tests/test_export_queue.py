@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from renewal.kit.exports import QUEUE_DOWN, export_start
+from renewal.kit.exports import QUEUE_DOWN, export_run, export_start
 from renewal.models import AccessLog, ExportJob
 from tests.celery_worker import reset_producers
 
@@ -84,3 +84,30 @@ def test_a_running_or_finished_export_is_not_started_twice(client, world, person
     assert "该导出正在进行或已完成" in response.content.decode()
     job.refresh_from_db()
     assert job.status == ExportJob.Status.RUNNING
+
+
+def test_a_task_of_an_earlier_attempt_leaves_the_retried_job_alone(client, world, personas):
+    """The first attempt's task still waits in the broker when the user retries; when a
+    worker comes back to it, the retried job is not built a second time."""
+    staff = personas["staff_a"]
+    job = ExportJob.objects.create(
+        user=staff, params={}, created_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    first_attempt = job.created_at.isoformat()
+    client.force_login(staff)
+    client.post(f"/exports/{job.pk}/retry/")  # runs the new attempt (tasks run in-process)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
+    export_run(job_id=job.pk, attempt=first_attempt)
+    export_run(job_id=job.pk, attempt=job.created_at.isoformat())  # a redelivery, once done
+    assert AccessLog.objects.filter(user=staff, action=AccessLog.Action.EXPORT).count() == 1
+
+
+def test_a_redelivered_task_reruns_its_own_attempt(world, personas):
+    """A worker died while building: its task comes back and finishes the same attempt."""
+    job = ExportJob.objects.create(
+        user=personas["staff_a"], params={}, status=ExportJob.Status.RUNNING
+    )
+    export_run(job_id=job.pk, attempt=job.created_at.isoformat())
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE

@@ -218,7 +218,7 @@ def _votes(value, key: str, problems: RowProblems):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         problems.add(key, f"{problems.headers[key]}“{cell_text(value)}”应为不小于 0 的整数。")

@@ -18,7 +18,7 @@ def filtered_candidacies(user, data):
     if (
         raw
         and not region_access.townships_visible_to(user)
-        .filter(pk=raw if str(raw).isdigit() else 0)
+        .filter(pk=raw if str(raw).isdecimal() else 0)
         .exists()
     ):
         raise Http404
@@ -68,7 +68,7 @@ def filtered_reserves(user, data):
         status = f["status"] or status
         order = RESERVE_ORDER.get(f["sort"], order)
     unit = (data or {}).get("unit", "")
-    if str(unit).isdigit():
+    if str(unit).isdecimal():
         qs = qs.filter(unit_id=unit)
     if status != "all":
         qs = qs.filter(status=status)

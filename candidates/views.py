@@ -523,7 +523,7 @@ def vetting_queue(request):
     status = request.GET.get("status", "pending")
     if status in VettingRequest.Status.values:
         qs = qs.filter(status=status)
-    if request.GET.get("batch", "").isdigit():
+    if request.GET.get("batch", "").isdecimal():
         qs = qs.filter(batch_id=request.GET["batch"])
     page = Paginator(qs.order_by("batch__due_date", "id"), 50).get_page(request.GET.get("page"))
     return render(

@@ -175,7 +175,7 @@ def roster_import_job_for_user(user, pk) -> RosterImportJob:
     still keep that roster."""
     job = (
         RosterImportJob.objects.select_related("branch").filter(pk=pk, user_id=user.pk).first()
-        if user.is_authenticated and str(pk).isdigit()
+        if user.is_authenticated and str(pk).isdecimal()
         else None
     )
     if job is None:

@@ -46,7 +46,7 @@ def check_filter_scope(user, data) -> None:
     raw = (data or {}).get("township")
     if (
         raw
-        and not access.townships_visible_to(user).filter(pk=raw if raw.isdigit() else 0).exists()
+        and not access.townships_visible_to(user).filter(pk=raw if raw.isdecimal() else 0).exists()
     ):
         raise Http404
 

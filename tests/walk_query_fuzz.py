@@ -33,6 +33,7 @@ VALUES = (
     "99999999999999999999999999",
     "abc",
     "2026-02-30",
+    "²",  # a digit to str.isdigit, not a number to int()
 )
 NOT_GET = ("csrfmiddlewaretoken",)
 

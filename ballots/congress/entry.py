@@ -13,7 +13,7 @@ def _int(value, label, problems):
     value = (value or "").strip()
     if value == "":
         return 0
-    if not value.isdigit():
+    if not value.isdecimal():
         problems.append(f"{label}应为非负整数，当前填写为“{value}”。")
         return 0
     return int(value)

@@ -26,7 +26,7 @@ from renewal.models import DomainError
 def _version(post) -> int:
     """The form's version stamp; a tampered one just reads as stale."""
     raw = post.get("version", "")
-    return int(raw) if raw.isdigit() else -1
+    return int(raw) if raw.isdecimal() else -1
 
 
 @login_required
@@ -499,10 +499,12 @@ def round_reduce(request, pk):
     raw = request.POST.get("agreed", "").strip()
     try:
         services.round_reduce_seats(
-            rnd=rnd, agreed=int(raw) if raw.isdigit() else -1, reason=request.POST.get("reason", "")
+            rnd=rnd,
+            agreed=int(raw) if raw.isdecimal() else -1,
+            reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
-        messages.error(request, str(exc) if raw.isdigit() else "同意人数应为非负整数。")
+        messages.error(request, str(exc) if raw.isdecimal() else "同意人数应为非负整数。")
     else:
         messages.success(request, "已记录减少职数，本轮不再另行选举。")
     return redirect("ballots:round-detail", pk=rnd.pk)

@@ -49,7 +49,7 @@ def case_list(request):
         parent_id__in=access.discipline_counties(request.user)
     ).order_by("code")
     township = request.GET.get("township", "")
-    if township.isdigit():
+    if township.isdecimal():
         qs = qs.filter(township_id=int(township))
     q = request.GET.get("q", "").strip()
     if q:

@@ -18,7 +18,7 @@ from renewal.models import DomainError, Region
 
 def _county(value):
     value = str(value or "")
-    if not value.isdigit():
+    if not value.isdecimal():
         return None
     return Region.objects.filter(kind=Region.Kind.COUNTY, pk=value).first()
 

@@ -236,7 +236,7 @@ def place_resolve(county: Region, value: str) -> tuple[Region | None, list[Unit]
     if not value:
         return None, []
     kind, pk = value[:1], value[1:]
-    if not pk.isdigit():
+    if not pk.isdecimal():
         raise DomainError("请从列表中选择乡镇(街道)或村(社区)。")
     if kind == "t":
         township = county.children.filter(pk=pk).first()

@@ -83,7 +83,7 @@ def informant_list(request):
         parent_id__in=access.discipline_counties(request.user)
     ).order_by("code")
     township = request.GET.get("township", "")
-    if township.isdigit():
+    if township.isdecimal():
         units = units.filter(township_id=township)
     rows = services.informant_coverage(units)
     totals = {

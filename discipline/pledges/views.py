@@ -24,7 +24,7 @@ def coverage(request):
     units = access.units_visible_to(request.user).select_related("township")
     townships = access.townships_visible_to(request.user).order_by("code")
     township = request.GET.get("township", "")
-    if township.isdigit():
+    if township.isdecimal():
         units = units.filter(township_id=int(township))
     page = Paginator(units.order_by("code"), 50).get_page(request.GET.get("page"))
     return render(

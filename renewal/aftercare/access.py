@@ -213,7 +213,7 @@ def group_visits_for(user, group: GuidanceGroup):
 
 def group_for_user(user, pk, *, write: bool = False) -> GuidanceGroup:
     qs = groups_visible_to(user).select_related("county", "round")
-    group = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    group = qs.filter(pk=pk).first() if str(pk).isdecimal() else None
     if group is None:
         raise Http404
     if write and not access.can_write_county(user, group.county_id):

@@ -24,7 +24,7 @@ def parse_id_number(raw: str) -> IdNumberInfo:
         raise IdNumberError("请填写公民身份号码。")
     if len(value) != 18:
         raise IdNumberError(f"公民身份号码应为 18 位，当前为 {len(value)} 位。")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not value[:17].isdecimal() or not (value[17].isdecimal() or value[17] == "X"):
         raise IdNumberError("公民身份号码前 17 位须为数字，最后一位为数字或 X。")
     try:
         datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

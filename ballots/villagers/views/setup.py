@@ -41,7 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _version(post) -> int:
     raw = post.get("version", "")
-    return int(raw) if raw.isdigit() else -1
+    return int(raw) if raw.isdecimal() else -1
 
 
 # --- Elections -----------------------------------------------------------------------------

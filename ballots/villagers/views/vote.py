@@ -40,7 +40,7 @@ SORTS = {
 
 def _int(post, key) -> int | None:
     raw = (post.get(key) or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 def _version(post) -> int:
@@ -60,7 +60,7 @@ def vote_list(request):
     if status in VillagersElection.Status.values:
         qs = qs.filter(status=status)
     township = request.GET.get("township", "")
-    if township.isdigit():
+    if township.isdecimal():
         qs = qs.filter(unit__township_id=int(township))
     q = request.GET.get("q", "").strip()
     if q:
@@ -225,7 +225,7 @@ def candidates_confirm(request, pk, post):
     election = access.election_for_user(request.user, pk, write=True, vote=True)
     if post not in VillagersPost.values:
         raise Http404
-    ids = [int(v) for v in request.POST.getlist("nomination") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("nomination") if v.isdecimal()]
     try:
         names = vv.candidates_confirm(
             election=election, post=post, nomination_ids=ids, actor=request.user
@@ -324,7 +324,7 @@ def _tally_rows(post_data, prefix, candidates, stored):
         raw = post_data.get(key, "") if post_data is not None else str(stored.get(name, "") or "")
         rows.append({"name": name, "key": key, "value": raw, "write_in": False})
         if post_data is not None and raw.strip():
-            if not raw.strip().isdigit():
+            if not raw.strip().isdecimal():
                 errors.append(f"{name} 的票数“{raw}”不是整数。")
             else:
                 votes[name] = int(raw)
@@ -337,7 +337,7 @@ def _tally_rows(post_data, prefix, candidates, stored):
             wname, wraw = (others[k][0], str(others[k][1])) if k < len(others) else ("", "")
         rows.append({"name": wname, "key": vkey, "name_key": nkey, "value": wraw, "write_in": True})
         if post_data is not None and (wname or wraw):
-            if not wname or not wraw.isdigit():
+            if not wname or not wraw.isdecimal():
                 errors.append("另选他人须同时填写姓名和整数票数。")
             elif wname in candidates:
                 errors.append(f"{wname}是候选人，请在其姓名行填写票数。")
@@ -350,7 +350,7 @@ def _counts(post_data, keys):
     values, errors = {}, []
     for key, label in keys:
         raw = (post_data.get(key) or "").strip()
-        if not raw.isdigit():
+        if not raw.isdecimal():
             errors.append(f"请填写{label}（整数）。")
         else:
             values[key] = int(raw)

@@ -60,7 +60,7 @@ AUDIT_SORTS = {
 @login_required
 def audit_list(request):
     access.require_region_scope(request.user)
-    if request.GET.get("open", "").isdigit():
+    if request.GET.get("open", "").isdecimal():
         return redirect("aftercare:unit-audit", int(request.GET["open"]))
     qs = (
         access.audits_visible_to(request.user)

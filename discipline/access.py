@@ -75,7 +75,7 @@ def units_for_officer(user):
 def unit_for_officer(user, pk) -> Unit:
     unit = (
         units_for_officer(user).select_related("township", "county").filter(pk=pk).first()
-        if str(pk).isdigit()
+        if str(pk).isdecimal()
         else None
     )
     if unit is None:
@@ -88,7 +88,7 @@ def informant_for_officer(user, pk) -> Informant:
         Informant.objects.filter(unit__county_id__in=discipline_counties(user), pk=pk)
         .select_related("unit")
         .first()
-        if str(pk).isdigit()
+        if str(pk).isdecimal()
         else None
     )
     if informant is None:
@@ -99,7 +99,9 @@ def informant_for_officer(user, pk) -> Informant:
 def ledger_job_for_user(user, pk) -> LedgerImportJob:
     """A ledger import belongs to the officer who uploaded it; nobody else may see it (404)."""
     job = (
-        LedgerImportJob.objects.filter(pk=pk, user_id=user.pk).first()
+        LedgerImportJob.objects.filter(
+            pk=pk, user_id=user.pk, county_id__in=discipline_counties(user)
+        ).first()
         if is_discipline_officer(user)
         else None
     )

@@ -20,6 +20,7 @@ from renewal.kit import crypto
 from renewal.kit.idcard import make_id_number
 from renewal.kit.uploads import STALE_AFTER_HOURS, purge_stale_imports
 from renewal.models import Department, Profile
+from renewal.services import account_assign_role
 from tests.factories import PersonFactory, party_member
 from tests.fixtures import make_user
 
@@ -334,3 +335,20 @@ def test_flagged_candidate_cannot_pass_vetting(officer, upload, confirm, persona
     cs.vetting_answer(actor=personas["dept"], request=request, passed=True)
     candidate.refresh_from_db()
     assert candidate.status == "inspected"  # not vetted: the ledger flag blocks it
+
+
+def test_an_officer_moved_to_another_county_loses_the_old_countys_import(officer, personas, world):
+    job = LedgerImportJob.objects.create(
+        user=personas["discipline"],
+        county=world["county_a"],
+        original_name="台账.xlsx",
+        status=LedgerImportJob.Status.PREVIEW,
+        summary={"rows": 1, "created": 1, "existing": 0, "matched": 0, "marked": []},
+    )
+    assert officer.get(f"/discipline/ledger/imports/{job.pk}/").status_code == 200
+    account_assign_role(
+        user=personas["discipline"], role="discipline_officer", region=world["county_b"]
+    )
+    assert officer.get(f"/discipline/ledger/imports/{job.pk}/").status_code == 404
+    assert officer.post(f"/discipline/ledger/imports/{job.pk}/confirm/").status_code == 404
+    assert not DisciplinedCadre.objects.exists()

@@ -125,8 +125,9 @@ def pledges_record(
     summary: str,
     signed_on: datetime.date | None,
 ) -> list[CommitteePledge]:
-    """Record (or correct) one of the four pledges for new committee members who signed it
-    together (a committee signs at its first meeting): all of them, or none."""
+    """Record one of the four pledges for new committee members who signed it together (a
+    committee signs at its first meeting): all of them, or none. Members who already have
+    it keep what was recorded for them; ticking one member alone corrects theirs."""
     if kind not in CommitteePledge.Kind.values:
         raise DomainError("请选择承诺类别。")
     people = list(people)
@@ -144,13 +145,17 @@ def pledges_record(
         raise DomainError("请填写签订日期。")
     if signed_on > timezone.localdate():
         raise DomainError("签订日期不能晚于今天。")
-    return [
-        CommitteePledge.objects.update_or_create(
-            round=round_,
-            unit=unit,
-            person=person,
-            kind=kind,
-            defaults={"summary": summary, "signed_on": signed_on, "recorded_by": actor},
-        )[0]
+    values = {"summary": summary, "signed_on": signed_on, "recorded_by": actor}
+    key = {"round": round_, "unit": unit, "kind": kind}
+    if len(people) == 1:
+        return [
+            CommitteePledge.objects.update_or_create(**key, person=people[0], defaults=values)[0]
+        ]
+    have = set(
+        CommitteePledge.objects.filter(**key, person__in=people).values_list("person_id", flat=True)
+    )
+    return CommitteePledge.objects.bulk_create(
+        CommitteePledge(**key, person=person, **values)
         for person in people
-    ]
+        if person.pk not in have
+    )

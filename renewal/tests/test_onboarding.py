@@ -154,3 +154,38 @@ def test_a_committee_signs_a_pledge_together(client, world, personas, committee)
     assert response.status_code == 200
     assert CommitteePledge.objects.filter(kind="resignation").count() == 0
     assert "廉洁履职，不谋私利" in response.content.decode()
+
+
+def test_recording_for_everyone_keeps_what_members_already_have(client, world, personas, committee):
+    """A late member signs: the clerk leaves everyone ticked, the others' records stay."""
+    _old, _term, people = committee
+    first, late = people["staying"][0], people["arriving"][0]
+    rnd, unit = world["round"], world["unit_a1"]
+    earlier = timezone.localdate() - datetime.timedelta(days=5)
+    onboarding.pledges_record(
+        actor=personas["staff_a"],
+        unit=unit,
+        round_=rnd,
+        people=[first],
+        kind="integrity",
+        summary="第一次会议签订",
+        signed_on=earlier,
+    )
+    client.force_login(personas["staff_a"])
+    data = {
+        "people": [first.pk, late.pk],
+        "kind": "integrity",
+        "summary": "补签",
+        "signed_on": timezone.localdate().isoformat(),
+    }
+    response = client.post(f"/onboarding/units/{unit.pk}/pledges/", data, follow=True)
+    body = response.content.decode()
+    assert "已为 1 名成员登记廉政承诺。1 名成员此前已登记，保留原记录" in body
+    kept = CommitteePledge.objects.get(person=first, kind="integrity")
+    assert (kept.summary, kept.signed_on) == ("第一次会议签订", earlier)
+    assert CommitteePledge.objects.get(person=late, kind="integrity").summary == "补签"
+    # Ticking the one member alone corrects theirs.
+    client.post(
+        f"/onboarding/units/{unit.pk}/pledges/", {**data, "people": [first.pk], "summary": "更正"}
+    )
+    assert CommitteePledge.objects.get(person=first, kind="integrity").summary == "更正"

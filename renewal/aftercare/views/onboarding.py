@@ -181,7 +181,9 @@ def pledge_add(request, unit_pk):
             fail(form, exc)
         else:
             kind = CommitteePledge.Kind(data["kind"]).label
-            messages.success(request, f"已为 {len(recorded)} 名成员登记{kind}。")
+            kept = len(data["people"]) - len(recorded)
+            note = f"{kept} 名成员此前已登记，保留原记录（逐人更正请只勾选一人）。" if kept else ""
+            messages.success(request, f"已为 {len(recorded)} 名成员登记{kind}。{note}")
             return redirect("aftercare:unit-onboarding", unit.pk)
     context = _onboarding_context(request, unit, rnd, pledge_form=form)
     return render(request, "renewal/aftercare/unit_onboarding.html", context)

@@ -95,7 +95,7 @@ def person_problems(*, id_number: str, birth_date, sex) -> tuple[str, list[str]]
 
 @transaction.atomic
 def person_upsert(
-    *, id_number: str, phone: str = "", allow_rename: bool = False, **fields
+    *, id_number: str, phone: str | None = None, allow_rename: bool = False, **fields
 ) -> Person:
     """Create a person, or update the one with this ID number (matched by blind index).
 
@@ -103,13 +103,14 @@ def person_upsert(
     entry is refused (a typo in either, never a silent rename), unless ``allow_rename`` says
     the user is correcting that very person's record. Sex and birth date come from the
     number when not given; a new person also needs a name, education and political status.
+    ``phone``: None keeps the number on record, "" clears it.
     """
     number, problems = person_problems(
         id_number=id_number, birth_date=fields.get("birth_date"), sex=fields.get("sex")
     )
     if problems:
         raise DomainError("；".join(problems))
-    phone = normalize_phone(phone)
+    phone = None if phone is None else normalize_phone(phone)
     digest = crypto.blind_index(number, purpose="id")
     person = Person.objects.select_for_update().filter(id_number_hash=digest).first()
     if person is None:
@@ -127,8 +128,8 @@ def person_upsert(
         if name not in PERSON_FIELDS:
             raise DomainError(f"字段 {name} 不能在此修改。")
         setattr(person, name, value)
-    if phone or person.pk is None:
-        person.set_phone(phone)
+    if phone is not None or person.pk is None:
+        person.set_phone(phone or "")
     person.full_clean(exclude=["id_number_hash"])
     person.save()
     return person

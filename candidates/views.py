@@ -95,6 +95,7 @@ def save_person(person_form, *, keep_blank=False, allow_rename=False):
     fields = {k: v for k, v in data.items() if k in PERSON_KEYS and k not in ("id_number", "phone")}
     if keep_blank:
         fields = {k: v for k, v in fields.items() if v not in (None, "", [])}
+        phone = phone or None  # blank keeps the number on record
     try:
         return services.person_upsert(
             id_number=data["id_number"], phone=phone, allow_rename=allow_rename, **fields

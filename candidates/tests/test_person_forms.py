@@ -247,3 +247,15 @@ def test_a_formal_candidates_person_is_kept_up_to_date_the_candidacy_stays_as_ap
     stored.refresh_from_db()
     assert (stored.status, stored.notes, stored.is_continuing) == ("formal", "按审批名单", False)
     assert stored.recommendations.get().votes == 80
+
+
+def test_the_edit_form_clears_a_phone_number_the_clerk_deletes(client, personas, stored):
+    person = Person.objects.get(pk=stored.person_id)
+    person.set_phone("13912345678")
+    person.save()
+    client.force_login(personas["staff_a"])
+    url = f"/candidates/{stored.pk}/edit/"
+    data = initial_post_data(client, url)
+    assert data["p-phone"] == "13912345678"
+    assert client.post(url, data | {"p-phone": ""}).status_code == 302
+    assert Person.objects.get(pk=stored.person_id).phone == ""

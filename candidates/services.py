@@ -54,6 +54,7 @@ PERSON_FIELDS = (
 # What a person new to the system needs besides the ID number (sex and birth date come from it).
 NEW_PERSON_FIELDS = {"name": "姓名", "education": "学历", "political_status": "政治面貌"}
 NOT_ON_ROSTER = "不在本村(社区)党组织的党员名册中"
+VETO_ACTION = "联审一票否决"  # the log's action when a department's bar finding rules out
 # A list check reads every candidate's party memberships with their branches in one query.
 MEMBERSHIPS = Prefetch("person__memberships", queryset=PartyMember.objects.select_related("branch"))
 
@@ -741,7 +742,7 @@ def vetting_answer(
             candidacy,
             Candidacy.Status.DISQUALIFIED,
             actor=actor,
-            action="联审一票否决",
+            action=VETO_ACTION,
             reason=reason[:300],
             fields=["status_reason"],
         )
@@ -781,19 +782,31 @@ def vetting_overturn(*, actor, request: VettingRequest, reason: str):
     request.overturned_by, request.overturned_at = actor, timezone.now()
     request.save(update_fields=["overturn_reason", "overturned_by", "overturned_at"])
     candidacy = _locked(request.candidacy)
-    may_stand = candidacy.body != Body.PARTY or not party_roster_problems(
-        [(candidacy.unit_id, candidacy.person_id)], day=timezone.localdate()
-    )
-    # A person who has meanwhile lost their party rights stays out; the overturn still stands.
-    if (
-        candidacy.status == Candidacy.Status.DISQUALIFIED
-        and may_stand
-        and not vetting_blockers(candidacy)
-    ):
-        candidacy_reopen(
-            actor=actor, candidacy=candidacy, reason=f"县委组织部否决联审意见：{reason}"[:300]
-        )
+    if _closed_by_veto(candidacy) and not vetting_blockers(candidacy):
+        try:
+            with transaction.atomic():
+                candidacy_reopen(
+                    actor=actor,
+                    candidacy=candidacy,
+                    reason=f"县委组织部否决联审意见：{reason}"[:300],
+                )
+        except DomainError:
+            pass  # lost their party rights meanwhile: they stay out, the overturn stands
     return request
+
+
+def _closed_by_veto(candidacy: Candidacy) -> bool:
+    """Ruled out by a department's bar finding, and by nothing since: a candidacy ruled out
+    for another reason (a refused pledge, a failed inspection) stays out when a veto goes."""
+    if candidacy.status != Candidacy.Status.DISQUALIFIED:
+        return False
+    last = (
+        candidacy.log.filter(to_status=Candidacy.Status.DISQUALIFIED)
+        .order_by("-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last == VETO_ACTION
 
 
 def vetting_blockers(candidacy: Candidacy) -> list[str]:

@@ -141,6 +141,20 @@ def test_bar_hit_disqualifies_and_county_can_overturn(
     assert CandidacyLog.objects.filter(candidacy=c, action="重新启用").exists()
 
 
+def test_overturning_a_veto_leaves_out_a_candidacy_ruled_out_for_another_reason(
+    world, personas, dept_users, police, bar_item
+):
+    c = new_candidacy(world, personas)
+    inspect(c, personas)
+    (req,) = vet(c, personas, [police])
+    cs.candidacy_disqualify(actor=personas["staff_a"], candidacy=c, reason="本人拒签承诺书")
+    answer(req, dept_users["police"], items=[bar_item], doc="公(2026)14号")
+    cs.vetting_overturn(actor=personas["reviewer"], request=req, reason="系同名人员，经核实非本人")
+    c.refresh_from_db()
+    assert c.status == Candidacy.Status.DISQUALIFIED and c.status_reason == "本人拒签承诺书"
+    assert not CandidacyLog.objects.filter(candidacy=c, action="重新启用").exists()
+
+
 def test_caution_hit_needs_township_reason(world, personas, dept_users, police, caution_item):
     c = new_candidacy(world, personas)
     inspect(c, personas)

@@ -1117,6 +1117,35 @@ def candidacy_for_nomination(
     return candidacy
 
 
+FORMAL_BY_ELECTION = "确定为正式候选人"
+
+
+@transaction.atomic
+def candidacies_unformal_by_election(*, actor, candidacies, reason: str) -> None:
+    """The election committee took them off its formal list (a name unticked, the seats
+    changed): each goes back to where it stood before the list, so it is not counted as a
+    candidate who was not elected."""
+    for candidacy in candidacies:
+        candidacy = _locked(candidacy)
+        if candidacy.body != Body.VILLAGERS or candidacy.status != Candidacy.Status.FORMAL:
+            continue
+        before = (
+            candidacy.log.filter(action=FORMAL_BY_ELECTION, to_status=Candidacy.Status.FORMAL)
+            .order_by("-id")
+            .values_list("from_status", flat=True)
+            .first()
+        ) or Candidacy.Status.PRELIMINARY
+        candidacy.status = before
+        candidacy.save(update_fields=["status"])
+        _log(
+            candidacy,
+            action="撤销正式候选人",
+            actor=actor,
+            before=Candidacy.Status.FORMAL,
+            reason=reason,
+        )
+
+
 @transaction.atomic
 def candidacies_formal_by_election(*, actor, candidacies, reason: str) -> None:
     """The election committee fixed its formal list: those candidacies become formal."""
@@ -1132,4 +1161,4 @@ def candidacies_formal_by_election(*, actor, candidacies, reason: str) -> None:
         before = candidacy.status
         candidacy.set_formal_by_election()
         candidacy.save(update_fields=["status"])
-        _log(candidacy, action="确定为正式候选人", actor=actor, before=before, reason=reason)
+        _log(candidacy, action=FORMAL_BY_ELECTION, actor=actor, before=before, reason=reason)

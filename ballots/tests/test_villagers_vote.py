@@ -30,6 +30,7 @@ from ballots.tests.villagers_vote_helpers import (
 )
 from ballots.villagers import setup
 from ballots.villagers import vote as vv
+from candidates.models import Candidacy
 from renewal.kit import figures
 from renewal.kit.idcard import make_id_number
 from renewal.models import DomainError, Term, TermMember, UnitSeats
@@ -554,3 +555,27 @@ def test_a_nominee_on_the_election_committee_leaves_it(world, staff):
     member = ElectionCommitteeMember.objects.get(election=election, person=nominee)
     assert member.left_on is not None
     assert member.leave_reason == CANDIDATE_LEAVE_REASON
+
+
+def test_a_name_taken_off_the_formal_list_is_no_longer_a_formal_candidate(world, staff):
+    """Confirmed again without one name: that person's candidacy leaves the formal list
+    too, so the result will not record them as not elected; a nomination removed by
+    mistake withdraws its candidacy."""
+    election, people = make_election(world)
+    ids = _nominate(election, people, "committee_member", MEMBERS + ["王建国"], staff)
+    vv.candidates_confirm(
+        election=election, post="committee_member", nomination_ids=ids, actor=staff
+    )
+    dropped = election.nominations.get(pk=ids[-1])
+    assert dropped.candidacy.status == Candidacy.Status.FORMAL
+    vv.candidates_confirm(
+        election=election, post="committee_member", nomination_ids=ids[:-1], actor=staff
+    )
+    dropped.refresh_from_db()
+    dropped.candidacy.refresh_from_db()
+    assert not dropped.formal and dropped.candidacy.status != Candidacy.Status.FORMAL
+    assert dropped.candidacy.log.filter(action="撤销正式候选人").exists()
+    candidacy = dropped.candidacy
+    vv.nomination_remove(nomination=dropped, actor=staff)
+    candidacy.refresh_from_db()
+    assert candidacy.status == Candidacy.Status.WITHDRAWN

@@ -37,7 +37,9 @@ from ballots.villagers.setup import committee_remove_candidate
 from candidates.services import (
     candidacies_formal_by_election,
     candidacies_learn_outcome,
+    candidacies_unformal_by_election,
     candidacy_for_nomination,
+    candidacy_withdraw,
 )
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, parse_id_number
@@ -166,7 +168,7 @@ def seats_by_post(election: VillagersElection) -> dict[str, int]:
 
 
 @transaction.atomic
-def ballot_setup_update(*, election: VillagersElection, mode: str, deputy_seats: int):
+def ballot_setup_update(*, election: VillagersElection, mode: str, deputy_seats: int, actor=None):
     """Counting mode and deputy seats; fixed once a box has been entered."""
     election = _lock(election)
     _require_open(election)
@@ -187,9 +189,14 @@ def ballot_setup_update(*, election: VillagersElection, mode: str, deputy_seats:
         )
     if deputy_seats != before:
         # The surplus of the changed posts must be checked again.
-        election.nominations.filter(
-            post__in=[VillagersPost.DEPUTY_DIRECTOR, VillagersPost.COMMITTEE_MEMBER]
-        ).update(formal=False)
+        _unformal(
+            election.nominations.filter(
+                post__in=[VillagersPost.DEPUTY_DIRECTOR, VillagersPost.COMMITTEE_MEMBER],
+                formal=True,
+            ),
+            actor=actor,
+            reason="副主任职数已调整，须重新确定正式候选人",
+        )
     setup.save(update_fields=["mode", "deputy_seats"])
     return setup
 
@@ -335,11 +342,29 @@ def _record_education(person: Person, education: str) -> None:
 
 
 @transaction.atomic
-def nomination_remove(*, nomination: VillagersNomination) -> None:
+def nomination_remove(*, nomination: VillagersNomination, actor=None) -> None:
+    """A nomination entered by mistake; the person's candidacy for the post is withdrawn
+    with it unless another nomination still stands behind it."""
     election = _lock(nomination.election)
     _require_open(election)
     _require_no_rounds(election, "修改候选人")
+    candidacy = nomination.candidacy
     nomination.delete()
+    if (
+        candidacy is not None
+        and not candidacy.is_closed
+        and not VillagersNomination.objects.filter(candidacy=candidacy).exists()
+    ):
+        candidacy_withdraw(actor=actor, candidacy=candidacy, reason="提名已撤销")
+
+
+def _unformal(nominations, *, actor, reason: str) -> None:
+    """Take nominations off the formal list, their candidacies with them."""
+    nominations = list(nominations.select_related("candidacy"))
+    VillagersNomination.objects.filter(pk__in=[n.pk for n in nominations]).update(formal=False)
+    candidacies_unformal_by_election(
+        actor=actor, candidacies=[n.candidacy for n in nominations if n.candidacy_id], reason=reason
+    )
 
 
 @transaction.atomic
@@ -379,7 +404,11 @@ def candidates_confirm(
             f"{election.committee_name}成员中应有妇女成员：本县不单独选举妇女委员，"
             "委员正式候选人中至少要有 1 名女性。"
         )
-    election.nominations.filter(post=post).update(formal=False)
+    _unformal(
+        election.nominations.filter(post=post, formal=True).exclude(pk__in=[n.pk for n in chosen]),
+        actor=actor,
+        reason=f"{election.committee_name}选举委员会调整{label}正式候选人",
+    )
     election.nominations.filter(pk__in=[n.pk for n in chosen]).update(formal=True)
     candidacies_formal_by_election(
         actor=actor,

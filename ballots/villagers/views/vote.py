@@ -135,7 +135,7 @@ def ballot_setup(request, pk):
         messages.error(request, "请选择计票方式，副主任职数填 0 到 3 的整数。")
     else:
         try:
-            vv.ballot_setup_update(election=election, **form.cleaned_data)
+            vv.ballot_setup_update(election=election, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -211,7 +211,7 @@ def nomination_delete(request, pk, nid):
     if nomination is None:
         raise Http404
     try:
-        vv.nomination_remove(nomination=nomination)
+        vv.nomination_remove(nomination=nomination, actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

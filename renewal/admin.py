@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from renewal import services
+from renewal.kit import security_log
 from renewal.kit.forms import ModelForm
 from renewal.models import (
     Department,
@@ -11,6 +12,7 @@ from renewal.models import (
     Profile,
     Region,
     RenewalRound,
+    SecurityEvent,
     Stage,
     Unit,
 )
@@ -120,6 +122,13 @@ class ProfileAdmin(admin.ModelAdmin):
     @admin.action(description="要求所选用户下次登录时修改密码")
     def require_password_change(self, request, queryset):
         count = queryset.update(must_change_password=True)
+        for profile in queryset.select_related("user"):
+            security_log.record(
+                SecurityEvent.Kind.PASSWORD_RESET,
+                request=request,
+                user=profile.user,
+                actor=request.user,
+            )
         self.message_user(request, f"已要求 {count} 名用户下次登录时修改密码。")
 
 

@@ -28,6 +28,7 @@ from renewal.forms import (
 )
 from renewal.kit import exports as export_jobs
 from renewal.kit import home as home_sections
+from renewal.kit import security_log
 from renewal.kit.exports import export_dir, export_start
 from renewal.kit.history import events_for
 from renewal.kit.paging import DeepPaginator
@@ -40,6 +41,7 @@ from renewal.models import (
     Region,
     RiskPoint,
     SeatChange,
+    SecurityEvent,
     Unit,
 )
 from renewal.roster.selectors import roster_counts
@@ -500,6 +502,9 @@ class PasswordChange(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         Profile.objects.filter(user=self.request.user).update(must_change_password=False)
+        security_log.record(
+            SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, user=self.request.user
+        )
         messages.success(self.request, "密码已修改，请牢记新密码。")
         return response
 

@@ -6,7 +6,7 @@ delete (bulk ones included, since these are database triggers) lands in an event
 with the request's user in its context.
 """
 
-from renewal.models.accounts import AccessLog, Department, ExportJob, Profile
+from renewal.models.accounts import AccessLog, Department, ExportJob, Profile, SecurityEvent
 from renewal.models.aftercare import (
     AuditCategory,
     AuditFinding,
@@ -81,6 +81,7 @@ __all__ = [
     "RollupSnapshot",
     "RosterImportJob",
     "SeatChange",
+    "SecurityEvent",
     "Stage",
     "Term",
     "TermMember",

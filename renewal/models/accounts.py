@@ -92,6 +92,59 @@ class AccessLog(models.Model):
         ordering = ["-at"]
 
 
+class SecurityEvent(models.Model):
+    """Sign-in and account-security events (等保 2.0 安全审计): who, from where, what happened.
+
+    Failures are recorded with the name that was typed, which need not be an account, so the
+    user is optional; the client address is kept as the request saw it.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录成功"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKED_OUT = "locked_out", "账号锁定"
+        UNLOCKED = "unlocked", "解除锁定"
+        LOGOUT = "logout", "退出登录"
+        IDLE_LOGOUT = "idle_logout", "长时间未操作自动退出"
+        PASSWORD_CHANGED = "password_changed", "修改密码"
+        PASSWORD_RESET = "password_reset", "管理员要求修改密码"
+        OTP_ENROLLED = "otp_enrolled", "绑定动态口令"
+        OTP_FAILED = "otp_failed", "动态口令错误"
+        OTP_RECOVERY_USED = "otp_recovery", "使用备用验证码"
+        OTP_RESET = "otp_reset", "管理员重置动态口令"
+
+    kind = models.CharField("事件", max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    username = models.CharField("登录名", max_length=150, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="管理员解锁、重置时为管理员本人",
+    )
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "安全事件"
+        verbose_name_plural = "安全事件"
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username}"
+
+
 class ExportJob(models.Model):
     """A background export; the user polls its progress and downloads the file."""
 

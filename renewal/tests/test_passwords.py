@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from renewal.admin import ProfileAdmin
-from renewal.models import Profile
+from renewal.models import Profile, SecurityEvent
 from tests.fixtures import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,8 @@ def test_a_township_clerk_changes_her_own_password(client, personas):
     assert client.get("/units/").status_code == 200  # still logged in
     user.refresh_from_db()
     assert user.check_password(NEW)
+    changed = SecurityEvent.objects.get(kind=SecurityEvent.Kind.PASSWORD_CHANGED)
+    assert (changed.user, changed.username, changed.ip) == (user, user.username, "127.0.0.1")
 
 
 def test_a_marked_user_reaches_only_the_change_page_until_done(client, personas):
@@ -103,3 +105,7 @@ def test_an_administrator_marks_users_from_the_admin(personas):
         personas["staff_a"].pk,
         personas["leader_a"].pk,
     }
+    marked = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PASSWORD_RESET)
+    assert sorted(marked.values_list("user", "actor")) == sorted(
+        [(personas["staff_a"].pk, request.user.pk), (personas["leader_a"].pk, request.user.pk)]
+    )

@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_htmx",
+    # The second factor (renewal/kit/second_factor.py): an authenticator app's codes, and
+    # one-time recovery codes for when the phone is lost.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "renewal",
     # Both sit above the other apps (they read everything); listed here so that their
     # figures come first in the roll-up, in the order of the cycle (audits before votes).
@@ -54,10 +59,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified once a second-factor code was accepted in this session.
+    "django_otp.middleware.OTPMiddleware",
     # Before any view reads the body (CSRF's check does): an oversized upload is refused whole.
     "renewal.kit.uploads.RequestSizeLimitMiddleware",
     # A password an administrator has marked must be changed before anything else.
     "renewal.kit.passwords.PasswordChangeRequiredMiddleware",
+    # Then the second factor: whoever must use it (or has bound one) reaches only binding,
+    # entering a code, the password page and logging out until a code is accepted.
+    "renewal.kit.second_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every file a signed-in user downloads goes to the sensitive-operations log.
     "renewal.kit.download_log.DownloadLogMiddleware",
@@ -133,6 +143,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# 等保 2.0 level 3 asks for two kinds of proof for those who see or decide the most: these
+# roles (Profile.Role values; "signoff" = anyone who signs the 双签 filing) and superusers must
+# bind an authenticator app and enter its code after the password (renewal/kit/second_factor.py).
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES",
+    default=["admin", "county_reviewer", "discipline_officer", "signoff"],
+)
+# Superusers always use it; deliberately not read from the environment, so that no deployment
+# can exempt them (only the test settings switch it off, for the rest of the suite).
+TWO_FACTOR_FOR_SUPERUSERS = True
+# The name the authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="换届通")
+# The admin lists devices without their secrets or recovery codes: an administrator resets a
+# user's second factor, never reads it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-otp's throttling: after n wrong codes the next try waits 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Personal data -------------------------------------------------------------
 # Fernet keys (urlsafe base64, 32 bytes); the first encrypts, all decrypt (rotation).

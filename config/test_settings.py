@@ -31,3 +31,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tests clear the cache freely (rate-limit counters); keep that off the shared Redis, where the
 # Celery broker of the real-worker test lives.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Nobody must use the second factor in the rest of the suite (superusers included), so that its
+# logins stay one step; its own tests switch it on (renewal/tests/kit/test_second_factor.py,
+# tests/test_browser_second_factor.py).
+TWO_FACTOR_REQUIRED_ROLES = []
+TWO_FACTOR_FOR_SUPERUSERS = False

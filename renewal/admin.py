@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from renewal import services
-from renewal.kit import security_log
+from renewal.kit import second_factor, security_log
 from renewal.kit.forms import ModelForm
 from renewal.models import (
     Department,
@@ -136,6 +138,40 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class SecondFactorFilter(admin.SimpleListFilter):
+    title = "动态口令"
+    parameter_name = "otp"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已绑定"), ("no", "未绑定")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(otp_enrolled=self.value() == "yes")
+        return queryset
+
+
 @admin.register(User)
 class RenewalUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name"]
+    list_display = [*UserAdmin.list_display, "otp_enrolled"]
+    list_filter = [*UserAdmin.list_filter, SecondFactorFilter]
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request):
+        bound = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(otp_enrolled=Exists(bound))
+
+    @admin.display(description="已绑定动态口令", boolean=True, ordering="otp_enrolled")
+    def otp_enrolled(self, user):
+        return user.otp_enrolled
+
+    @admin.action(description="重置动态口令")
+    def reset_second_factor(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            second_factor.second_factor_reset(request=request, user=user, actor=request.user)
+        self.message_user(
+            request,
+            f"已重置 {len(users)} 名用户的动态口令，他们下次登录时须重新绑定身份验证器。",
+        )

@@ -118,3 +118,17 @@ StageFormSet = forms.modelformset_factory(Stage, form=StageForm, extra=0)
 
 class PasswordChangeForm(Form, auth_forms.PasswordChangeForm):
     """The user's own password: the old one, and the new one twice (the rules are listed)."""
+
+
+class SecondFactorCodeForm(Form):
+    """A code typed after the password: the authenticator's 6 digits (or, on the sign-in step,
+    a recovery code)."""
+
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

@@ -1,12 +1,24 @@
 from django.urls import path
 
 from renewal import views
+from renewal.kit import second_factor_pages
 
 app_name = "renewal"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/password/", views.PasswordChange.as_view(), name="password-change"),
+    path("account/second-factor/", second_factor_pages.account, name="second-factor"),
+    path(
+        "account/second-factor/verify/",
+        second_factor_pages.verify,
+        name="second-factor-verify",
+    ),
+    path(
+        "account/second-factor/recovery-codes/",
+        second_factor_pages.recovery_codes,
+        name="second-factor-codes",
+    ),
     path("units/", views.unit_list, name="unit-list"),
     path("units/new/", views.unit_create, name="unit-create"),
     path("units/export/", views.unit_export, name="unit-export"),

@@ -155,6 +155,26 @@ MATRIX = {
         None,
         expect(dept=200),  # everyone changes their own password
     ),
+    # Everyone may bind a second factor of their own; nobody here has one to verify or renew,
+    # so those two send back to the binding page.
+    "renewal:second-factor": (
+        "get",
+        lambda w, x: "/account/second-factor/",
+        None,
+        expect(dept=200),
+    ),
+    "renewal:second-factor-verify": (
+        "get",
+        lambda w, x: "/account/second-factor/verify/",
+        None,
+        expect(staff_a=302, dept=302, admin=302),
+    ),
+    "renewal:second-factor-codes": (
+        "post",
+        lambda w, x: "/account/second-factor/recovery-codes/",
+        {"code": "123456"},
+        expect(staff_a=302, dept=302, admin=302),
+    ),
     "renewal:round-detail": (
         "get",
         lambda w, x: f"/rounds/{w['round'].pk}/",

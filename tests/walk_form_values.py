@@ -33,6 +33,7 @@ NOT_PAGES = {
     "candidates:vetting-attachment": "the vetting answer's attachment",
     "discipline:ledger-template": "an Excel template",
     "rollup:dashboard-home": "a redirect to the user's own dashboard",
+    "renewal:second-factor-verify": "a redirect: nobody in the world has a second factor bound",
     "roster:import-template": "an Excel template",
     "rollup:notice-text": "the notice as plain text, to paste into a group chat",
     "rollup:notice-xlsx": "an Excel file",

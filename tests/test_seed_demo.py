@@ -1,4 +1,5 @@
 import hashlib
+import re
 from io import StringIO
 
 import pytest
@@ -49,13 +50,19 @@ def snapshot():
     return digest, counts
 
 
-def test_seed_twice_gives_the_same_data():
+def test_seed_twice_gives_the_same_data(settings):
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["county_reviewer"]
+    settings.TWO_FACTOR_FOR_SUPERUSERS = True
     out = StringIO()
     call_command("seed_demo", units=40, stdout=out)
     first = snapshot()
     call_command("seed_demo", units=40, stdout=StringIO())
     assert snapshot() == first
     assert "演示账号" in out.getvalue()
+    # The accounts that must bind an authenticator app are marked for whoever tries the demo.
+    marked = set(re.findall(r"^  (\S+) .*\*$", out.getvalue(), re.MULTILINE))
+    assert marked == {"admin", "zuzhibu"}
+    assert "身份验证器应用绑定动态口令" in out.getvalue()
     assert first[1][1] == 40
     # Every seeded citizen ID number is valid and agrees with the person's record.
     for person in Person.objects.all()[:300]:

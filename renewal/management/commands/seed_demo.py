@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 
 from renewal import services
-from renewal.kit import crypto, demo
+from renewal.kit import crypto, demo, second_factor
 from renewal.kit.idcard import make_id_number
 from renewal.models import (
     Body,
@@ -100,8 +100,19 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         )
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        bound = {
+            user.username
+            for user in get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS])
+            if second_factor.required_for(user)
+        }
         for username, name, role, _, _ in DEMO_USERS:
-            self.stdout.write(f"  {username:14} {Profile.Role(role).label}（{name}）")
+            mark = " *" if username in bound else ""
+            self.stdout.write(f"  {username:14} {Profile.Role(role).label}（{name}）{mark}")
+        if bound:
+            self.stdout.write(
+                "标 * 的账号第一次登录时，输入密码后须用手机上的身份验证器应用绑定动态口令"
+                "（TWO_FACTOR_REQUIRED_ROLES，见 README“安全”一节）。"
+            )
 
     # --- regions and units -------------------------------------------------------------
 

@@ -63,11 +63,11 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Before any view reads the body (CSRF's check does): an oversized upload is refused whole.
     "renewal.kit.uploads.RequestSizeLimitMiddleware",
-    # A password an administrator has marked must be changed before anything else.
-    "renewal.kit.passwords.PasswordChangeRequiredMiddleware",
-    # Then the second factor: whoever must use it (or has bound one) reaches only binding,
-    # entering a code, the password page and logging out until a code is accepted.
+    # The second factor first: whoever must use it (or has bound one) reaches only binding,
+    # entering a code and logging out until a code is accepted; a password alone changes nothing.
     "renewal.kit.second_factor.SecondFactorRequiredMiddleware",
+    # Then a password an administrator has marked must be changed before anything else.
+    "renewal.kit.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every file a signed-in user downloads goes to the sensitive-operations log.
     "renewal.kit.download_log.DownloadLogMiddleware",

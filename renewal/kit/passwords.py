@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from renewal.kit import second_factor
+
 CLASSES = {
     "大写字母": re.compile(r"[A-Z]"),
     "小写字母": re.compile(r"[a-z]"),
@@ -55,7 +57,13 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and _must_change(user):
+        # Someone still held for the second factor is on its pages; the change comes after.
+        if (
+            user is not None
+            and user.is_authenticated
+            and _must_change(user)
+            and not second_factor.must_verify(user)
+        ):
             if request.path not in (reverse("renewal:password-change"), reverse("logout")):
                 return redirect("renewal:password-change")
         return self.get_response(request)

@@ -15,7 +15,8 @@ challenge) instead of a typed code, and the middleware, the sign-in page and the
 need no change.
 
 The middleware holds a signed-in user who must use it, and has not yet in this session, on
-binding (first time) or entering a code, plus the password page and logging out.
+binding (first time) or entering a code, and logging out; a password the administrator marked
+for change is changed after the code.
 """
 
 from __future__ import annotations
@@ -291,8 +292,8 @@ def safe_next(request, value: str | None) -> str:
 
 
 class SecondFactorRequiredMiddleware:
-    """Holds a signed-in user who must give a second proof on the binding or code page (the
-    password page and logging out stay open). A GET keeps its address as ``next``; an htmx
+    """Holds a signed-in user who must give a second proof on the binding or code page (logging
+    out stays open; not the password page: a stolen password must not change the password). A GET keeps its address as ``next``; an htmx
     request gets a 403 that tells htmx to load the page instead of swapping a fragment."""
 
     def __init__(self, get_response):
@@ -304,7 +305,7 @@ class SecondFactorRequiredMiddleware:
             step = reverse(
                 "renewal:second-factor-verify" if is_enrolled(user) else "renewal:second-factor"
             )
-            open_paths = {step, reverse("renewal:password-change"), reverse("logout")}
+            open_paths = {step, reverse("logout")}
             if request.path not in open_paths:
                 return self._hold(request, step)
         return self.get_response(request)

@@ -124,8 +124,8 @@ def test_a_required_role_is_held_until_verified(client, personas, world, path, h
             "/account/second-factor/verify/"
         )
 
-    # Changing the password and logging out stay open.
-    assert client.get("/account/password/").status_code == 200
+    # Not the password page: a stolen password alone must not change the password.
+    assert client.get("/account/password/")["Location"].startswith("/account/second-factor/verify/")
 
     response = client.post("/account/second-factor/verify/", {"code": code_for(device)})
     assert response.status_code == 302
@@ -327,3 +327,16 @@ def test_a_misspelt_role_is_refused_at_start(settings):
     assert "county_reveiwer" in errors[0].msg
     settings.TWO_FACTOR_REQUIRED_ROLES = REQUIRED
     assert second_factor.check_required_roles() == []
+
+
+def test_a_marked_password_is_changed_after_the_code(client, personas):
+    """A reviewer whose password the administrator marked gives the code first, then changes it."""
+    reviewer = personas["reviewer"]
+    Profile.objects.filter(user=reviewer).update(must_change_password=True)
+    device, _codes = bind(reviewer)
+    sign_in(client, "reviewer")
+    assert client.get("/units/")["Location"].startswith("/account/second-factor/verify/")
+    assert client.get("/account/second-factor/verify/").status_code == 200
+    client.post("/account/second-factor/verify/", {"code": code_for(device)})
+    assert client.get("/units/")["Location"] == "/account/password/"
+    assert client.get("/account/password/").status_code == 200

@@ -303,3 +303,20 @@ class LedgerImportJob(uploads.ImportJob):
     class Meta(uploads.ImportJob.Meta):
         verbose_name = "台账导入"
         verbose_name_plural = "台账导入"
+
+
+class RateCounter(models.Model):
+    """The public pages' rate-limit counters while the cache (Redis) is unreachable.
+
+    One row per limiter key (scope and hashed client, never the address) and window;
+    written with an upsert, purged once the window is over."""
+
+    key = models.CharField(max_length=80)
+    window_no = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_no"], name="rate_counter_once")
+        ]

@@ -26,7 +26,7 @@ def fresh_limits(settings, tmp_path):
     cache.clear()
 
 
-def _post(client, world, **overrides):
+def _post(client, world, meta=None, **overrides):
     data = {
         "county": world["county_a"].pk,
         "place": f"u{world['unit_a1'].pk}",
@@ -35,7 +35,8 @@ def _post(client, world, **overrides):
         "anonymous": "on",
     }
     data.update(overrides)
-    return client.post("/report/", {k: v for k, v in data.items() if v is not None})
+    data = {k: v for k, v in data.items() if v is not None}
+    return client.post("/report/", data, **(meta or {}))
 
 
 def _code(response) -> str:
@@ -278,19 +279,32 @@ def test_limits_are_per_client_address(client, world, settings):
     assert client.post("/report/status/", {"code": "X"}, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
-def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(client, world, settings):
-    settings.DISCIPLINE_RATE_LIMITS = {"status": (1, 3600)}
+def test_clients_behind_a_trusted_proxy_have_separate_limits(client, world, settings):
+    settings.DISCIPLINE_RATE_LIMITS = {"report": (1, 3600)}
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.9.0.0/24"]
+    proxy = {"REMOTE_ADDR": "10.9.0.5"}
 
-    def post(ip):
-        return client.post("/report/status/", {"code": "X"}, HTTP_X_FORWARDED_FOR=ip).status_code
+    def send(forwarded):
+        meta = {"HTTP_X_FORWARDED_FOR": forwarded, **proxy}
+        return _post(client, world, meta).status_code
 
-    assert post("1.1.1.1") == 200
-    assert post("2.2.2.2") == 429  # a forged header does not buy a fresh allowance
-    cache.clear()
-    settings.DISCIPLINE_TRUST_X_FORWARDED_FOR = True
-    assert post("6.6.6.6, 1.1.1.1") == 200
-    assert post("6.6.6.6, 2.2.2.2") == 200
-    assert post("7.7.7.7, 2.2.2.2") == 429  # only the proxy's own (last) entry counts
+    assert send("198.51.100.1") == 200
+    assert send("198.51.100.2") == 200  # another villager behind the same proxy
+    assert send("198.51.100.1") == 429
+    # What the client itself wrote in the header (left of what the proxy appended) is ignored.
+    assert send("203.0.113.99, 198.51.100.2") == 429
+    assert Report.objects.count() == 2
+
+
+def test_forged_forwarded_for_from_an_untrusted_peer_is_ignored(client, world, settings):
+    settings.DISCIPLINE_RATE_LIMITS = {"report": (1, 3600)}
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.9.0.0/24"]
+    direct = {"REMOTE_ADDR": "198.51.100.7"}
+    assert _post(client, world, {"HTTP_X_FORWARDED_FOR": "1.1.1.1", **direct}).status_code == 200
+    # A fresh forged address does not buy a fresh allowance: same bucket as the real address.
+    assert _post(client, world, {"HTTP_X_FORWARDED_FOR": "2.2.2.2", **direct}).status_code == 429
+    assert _post(client, world, direct).status_code == 429
+    assert Report.objects.count() == 1
 
 
 def test_the_cache_holds_no_client_address(rf, settings):

@@ -32,6 +32,7 @@ NOT_PAGES = {
     "candidates:reserve-import-template": "an Excel template",
     "candidates:vetting-attachment": "the vetting answer's attachment",
     "discipline:ledger-template": "an Excel template",
+    "discipline:report-attachment": "a reporter's attachment (decrypted)",
     "rollup:dashboard-home": "a redirect to the user's own dashboard",
     "roster:import-template": "an Excel template",
     "rollup:notice-text": "the notice as plain text, to paste into a group chat",

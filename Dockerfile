@@ -25,6 +25,7 @@ RUN SECRET_KEY=build-only-not-secret \
     FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1yZWFsLWtleS0zMmJ5dGU= \
     BLIND_INDEX_KEY=build-only-not-secret \
     DISCIPLINE_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1yZWFsLWtleS0zMmJ5dGU= \
+    DISCIPLINE_INDEX_KEY=build-only-not-secret \
     python manage.py collectstatic --noinput
 
 # Code stays owned by root (read-only for the app); only var/media (uploads and

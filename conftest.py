@@ -3,7 +3,13 @@
 Celery worker (tests/celery_worker.py), and the data migrations' rows put back after a flush
 (tests/database.py)."""
 
-pytest_plugins = ["tests.database", "tests.fixtures", "tests.browser", "tests.celery_worker"]
+pytest_plugins = [
+    "tests.database",
+    "tests.fixtures",
+    "tests.browser",
+    "tests.celery_worker",
+    "tests.redis_server",
+]
 
 # The longest test goes first: under pytest-xdist one worker starts it at once while the
 # other works through the rest, instead of one worker starting it when the rest is done.

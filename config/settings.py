@@ -1,5 +1,6 @@
 """Settings for 换届通, read from environment variables only (see README.md)."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Everything below (rate limits, sign-in lockout, logs) reads the real client in REMOTE_ADDR.
+    "renewal.kit.client_address.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static assets keep their caching; everything else is never stored.
     "renewal.kit.no_store.NoStoreMiddleware",
@@ -172,10 +175,20 @@ _DEV_DISCIPLINE_KEY = "ZGV2LW9ubHktZGlzY2lwbGluZS1rZXktMzItYnl0ZXM="
 DISCIPLINE_ENCRYPTION_KEYS = env.list(
     "DISCIPLINE_ENCRYPTION_KEYS", default=[_DEV_DISCIPLINE_KEY] if DEBUG else []
 )
-if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY or not DISCIPLINE_ENCRYPTION_KEYS:
+# Keys the reporter's hash (repeated reports by one person) and the stored receipt codes: a
+# holder of the general blind-index key alone cannot test who reported or look up a report.
+DISCIPLINE_INDEX_KEY = env(
+    "DISCIPLINE_INDEX_KEY", default="dev-only-discipline-index-key" if DEBUG else ""
+)
+if (
+    not FIELD_ENCRYPTION_KEYS
+    or not BLIND_INDEX_KEY
+    or not DISCIPLINE_ENCRYPTION_KEYS
+    or not DISCIPLINE_INDEX_KEY
+):
     raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY and DISCIPLINE_ENCRYPTION_KEYS must be set "
-        "when DEBUG is off."
+        "FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY, DISCIPLINE_ENCRYPTION_KEYS and "
+        "DISCIPLINE_INDEX_KEY must be set when DEBUG is off."
     )
 
 # --- I18n ----------------------------------------------------------------------
@@ -219,6 +232,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 ROLLUP_HOUR = env.int("ROLLUP_HOUR", default=21)
 ROLLUP_MINUTE = env.int("ROLLUP_MINUTE", default=0)
 ROLLUP_TIME_LIMIT = env.int("ROLLUP_TIME_LIMIT", default=3600)
+# How often the catch-up looks for a missing or stale roll-up, and how long after the
+# scheduled time a county's notice may be missing before it is queued again (minutes).
+ROLLUP_CATCHUP_MINUTES = env.int("ROLLUP_CATCHUP_MINUTES", default=15)
+if not 1 <= ROLLUP_CATCHUP_MINUTES <= 59:
+    raise ImproperlyConfigured("ROLLUP_CATCHUP_MINUTES must be between 1 and 59.")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": max(env.int("CELERY_VISIBILITY_TIMEOUT", 7200), 2 * ROLLUP_TIME_LIMIT)
 }
@@ -236,6 +254,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "renewal.kit.uploads.purge_stale_imports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # A roll-up killed mid-run (worker restarted, machine rebooted) leaves no notice; this
+    # re-queues any county and date still missing one well before morning.
+    "rollup-catch-up": {
+        "task": "renewal.rollup.tasks.rollup_catch_up",
+        "schedule": crontab(minute=f"*/{ROLLUP_CATCHUP_MINUTES}"),
+    },
     "purge-old-exports": {
         "task": "renewal.kit.exports.purge_old_exports",
         "schedule": crontab(hour=3, minute=15),
@@ -243,7 +267,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs must fail fast like a stopped one (the public report page
+            # then counts its limits in PostgreSQL) rather than hold the request for ever.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 
 # --- Security (check --deploy is clean with DEBUG off) -------------------------------
@@ -263,11 +293,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # in front allows.
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=16 * 1024 * 1024)
 CSRF_FAILURE_VIEW = "renewal.errors.csrf_failure"
+# Behind a reverse proxy REMOTE_ADDR is the proxy; the client's address is taken from
+# X-Forwarded-For only when the peer is a trusted proxy (renewal/kit/client_address.py).
+# Default: trust nobody, the header is the client's to forge.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_ADDRESSES = env.list("TRUSTED_PROXY_ADDRESSES", default=[])
+try:
+    _proxy_networks = [ipaddress.ip_network(a, strict=False) for a in TRUSTED_PROXY_ADDRESSES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_ADDRESSES: {exc}") from None
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
 
 # --- App settings --------------------------------------------------------------------
 UNITS_PAGE_SIZE = 50
-# The public report page's rate limiter reads X-Forwarded-For only behind one trusted proxy.
-DISCIPLINE_TRUST_X_FORWARDED_FOR = env.bool("DISCIPLINE_TRUST_X_FORWARDED_FOR", default=False)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # An export no worker has taken after this long is shown as failed, with a retry button.
 EXPORT_QUEUE_TIMEOUT_MINUTES = env.int("EXPORT_QUEUE_TIMEOUT_MINUTES", default=10)

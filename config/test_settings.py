@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE=")
 os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key")
 os.environ.setdefault("DISCIPLINE_ENCRYPTION_KEYS", "dGVzdC1kaXNjaXBsaW5lLWtleS0zMi1ieXRlcyEhISE=")
+os.environ.setdefault("DISCIPLINE_INDEX_KEY", "test-discipline-index-key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")

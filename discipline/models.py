@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from discipline.intake.crypto import receipt_digest
 from renewal.kit import uploads
 from renewal.models import DomainError, EncryptedTextField, audited
 
@@ -21,6 +22,11 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+
+
+def unknown_receipt_hash() -> str:
+    """For a report made without the intake service: a code that nobody is ever shown."""
+    return receipt_digest(new_receipt_code())
 
 
 class ProhibitionCatalogue(models.Model):
@@ -72,7 +78,7 @@ class ProhibitionItem(models.Model):
         return f"{self.catalogue.name}第{self.number}条：{self.text}"
 
 
-@audited()
+@audited(exclude=["receipt_hash"])
 class Report(models.Model):
     """A report (举报) and the case it becomes."""
 
@@ -106,8 +112,11 @@ class Report(models.Model):
         Status.NOTIFIED: "已办结",
     }
 
-    receipt_code = models.CharField(
-        "查询码", max_length=16, unique=True, default=new_receipt_code, editable=False
+    # The reporter's receipt code is shown once, at submission; only its keyed hash is kept
+    # (discipline.intake.crypto.receipt_digest), so no reader of the database can look a
+    # report up, or tell a reporter's code from the report.
+    receipt_hash = models.CharField(
+        max_length=64, unique=True, default=unknown_receipt_hash, editable=False
     )
     channel = models.CharField("来源", max_length=12, choices=Channel.choices)
     county = models.ForeignKey(
@@ -160,7 +169,12 @@ class Report(models.Model):
         permissions = [("view_reporter_identity", "查看举报人身份")]
 
     def __str__(self):
-        return f"举报 {self.receipt_code}"
+        return f"举报 {self.number}"
+
+    @property
+    def number(self) -> str:
+        """举报编号, what officers and staff refer to a report by (never the receipt code)."""
+        return f"JB{self.pk:06d}" if self.pk else ""
 
     @property
     def public_status(self):
@@ -303,3 +317,20 @@ class LedgerImportJob(uploads.ImportJob):
     class Meta(uploads.ImportJob.Meta):
         verbose_name = "台账导入"
         verbose_name_plural = "台账导入"
+
+
+class RateCounter(models.Model):
+    """The public pages' rate-limit counters while the cache (Redis) is unreachable.
+
+    One row per limiter key (scope and hashed client, never the address) and window;
+    written with an upsert, purged once the window is over."""
+
+    key = models.CharField(max_length=80)
+    window_no = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_no"], name="rate_counter_once")
+        ]

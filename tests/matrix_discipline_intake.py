@@ -6,8 +6,11 @@ discipline objects answer 404 outside the officer's county, and to everyone else
 matrix's discipline persona is not assigned to the report, so the identity gives 403.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from discipline.intake import services
 from discipline.models import Report
+from tests.files import PNG
 
 
 def extras(world, personas):
@@ -21,7 +24,20 @@ def extras(world, personas):
         received_by=personas["discipline"],
     )
     informant = services.informant_add(unit=world["unit_a1"], group_number=1, name="李四")
-    return {"intake_report": report, "informant": informant}
+    with_file = services.report_record(
+        channel=Report.Channel.WEB,
+        county=world["county_a"],
+        subject="某村候选人",
+        content="网上反映送购物卡。",
+        anonymous=True,
+        attachments=[SimpleUploadedFile("x.png", PNG)],
+    )
+    with_file.officers.add(personas["discipline"])
+    return {
+        "intake_report": report,
+        "informant": informant,
+        "attachment": with_file.attachments.get(),
+    }
 
 
 def rows(expect):
@@ -47,6 +63,15 @@ def rows(expect):
             lambda w, x: f"/discipline/reports/{x['intake_report'].pk}/identity/",
             {},
             expect(staff_a=404, discipline=403, admin=404),
+        ),
+        # Only the officers assigned to the case (the matrix's discipline persona is, here).
+        "discipline:report-attachment": (
+            "get",
+            lambda w, x: (
+                f"/discipline/reports/{x['attachment'].report_id}/attachments/{x['attachment'].pk}/"
+            ),
+            None,
+            expect(staff_a=404, discipline=200, admin=404),
         ),
         "discipline:informant-list": (
             "get",

@@ -1,13 +1,15 @@
 """The nightly roll-up through a real Celery worker against Redis (fails, not skips,
 when REQUIRE_SERVICES=1 and Redis is missing: see tests/celery_worker.py)."""
 
+import datetime
 import time
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from renewal.models import RollupRun, RollupSnapshot
-from renewal.rollup.tasks import nightly_rollup
+from renewal.rollup.tasks import nightly_rollup, rollup_catch_up
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -43,3 +45,13 @@ def test_worker_runs_the_nightly_rollup_idempotently(worker, world):
     )
     assert after == before
     assert RollupRun.objects.filter(county=county).count() == 1
+
+
+def test_worker_catches_up_a_missing_rollup(worker, world):
+    """The catch-up queues the missing notice; the real worker builds it."""
+    connection.close()
+    county = world["county_a"]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assert not RollupRun.objects.filter(county=county, day=yesterday).exists()
+    assert (county.code, yesterday.isoformat()) in rollup_catch_up()
+    _wait_for(lambda: RollupRun.objects.filter(county=county, day=yesterday).exists(), worker)

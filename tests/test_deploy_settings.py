@@ -35,6 +35,7 @@ def test_check_deploy_is_clean():
             "FIELD_ENCRYPTION_KEYS": "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE=",
             "BLIND_INDEX_KEY": "production-blind-index-key",
             "DISCIPLINE_ENCRYPTION_KEYS": "cHJvZC1kaXNjaXBsaW5lLWtleS0zMi1ieXRlcyEhISE=",
+            "DISCIPLINE_INDEX_KEY": "production-discipline-index-key",
             "ALLOWED_HOSTS": "hjt.example.gov.cn",
         }
     )

@@ -32,6 +32,7 @@ NOT_PAGES = {
     "candidates:reserve-import-template": "an Excel template",
     "candidates:vetting-attachment": "the vetting answer's attachment",
     "discipline:ledger-template": "an Excel template",
+    "discipline:report-attachment": "a reporter's attachment (decrypted)",
     "rollup:dashboard-home": "a redirect to the user's own dashboard",
     "renewal:second-factor-verify": "a redirect: nobody in the world has a second factor bound",
     "roster:import-template": "an Excel template",

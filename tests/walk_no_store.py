@@ -48,6 +48,7 @@ def test_downloads_are_walked():
         "ballots:round-pdf",
         "candidates:vetting-attachment",
         "aftercare:rectification-attachment",
+        "discipline:report-attachment",
     } <= walked
 
 

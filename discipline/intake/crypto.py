@@ -1,12 +1,12 @@
 """The reporter's identity: sealed under the discipline key, never the general field key."""
 
+import hashlib
+import hmac
 import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
-
-from renewal.kit import crypto as field_crypto
 
 
 @lru_cache(maxsize=4)
@@ -23,7 +23,30 @@ def unseal(token: str) -> dict:
     return json.loads(_fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).decrypt(token.encode()))
 
 
+def index_digest(value: str, *, purpose: str) -> str:
+    """Keyed hash under the discipline index key; ``purpose`` separates the index spaces."""
+    key = f"{settings.DISCIPLINE_INDEX_KEY}:{purpose}".encode()
+    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
 def reporter_hash(identity: dict) -> str:
-    """Links repeated reports by the same ID number or phone, without storing either."""
+    """Links repeated reports by the same ID number or phone, without storing either.
+
+    Keyed with the discipline index key, not the general blind-index key, so that whoever
+    holds only the latter (every officer of the county's data) cannot test who reported."""
     key = identity.get("id_number") or identity.get("phone") or ""
-    return field_crypto.blind_index(key, purpose="reporter") if key else ""
+    return index_digest(key, purpose="reporter") if key else ""
+
+
+def receipt_digest(code: str) -> str:
+    """What is stored of a receipt code: the code itself is shown once and never kept."""
+    return index_digest(code, purpose="receipt")
+
+
+def seal_bytes(data: bytes) -> bytes:
+    """A file's content encrypted under the discipline key (reporters' attachments)."""
+    return _fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).encrypt(data)
+
+
+def unseal_bytes(token: bytes) -> bytes:
+    return _fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).decrypt(token)

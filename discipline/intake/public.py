@@ -58,7 +58,7 @@ def report(request):
                 request,
                 "discipline/public/receipt.html",
                 {
-                    "code": services.receipt_display(created.receipt_code),
+                    "code": services.receipt_display(created.receipt_code),  # shown this once
                     "report": created,
                     "county": county,
                 },

@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -28,6 +30,7 @@ from discipline.models import (
     Report,
     ReportAttachment,
     ReporterIdentity,
+    new_receipt_code,
 )
 from renewal.kit.idcard import IdNumberError, parse_id_number
 from renewal.kit.uploads import attachments_check
@@ -131,11 +134,13 @@ def report_record(
     township = _place_check(county, township, units)
     checked = attachments_check(attachments, max_count=MAX_ATTACHMENTS)
 
+    code = new_receipt_code()
     saved = []
     try:
         with transaction.atomic():
             received_at = timezone.now()
             report = Report.objects.create(
+                receipt_hash=crypto.receipt_digest(code),
                 channel=channel,
                 county=county,
                 township=township,
@@ -159,8 +164,10 @@ def report_record(
                     report=report, original_name=f"附件{number}.{kind}", size=upload.size
                 )
                 # The stored name comes from the sniffed type: the reporter's file name
-                # may identify them and its suffix proves nothing.
-                attachment.file.save(f"attachment.{kind}", upload, save=False)
+                # may identify them and its suffix proves nothing. The content (metadata
+                # already stripped) is stored encrypted under the discipline key.
+                sealed = ContentFile(crypto.seal_bytes(upload.read()))
+                attachment.file.save(f"attachment.{kind}.sealed", sealed, save=False)
                 saved.append(attachment.file)
                 attachment.save()
     except BaseException:
@@ -168,6 +175,8 @@ def report_record(
             file.delete(save=False)
         raise
     logger.info("discipline report %s recorded (channel %s)", report.pk, channel)
+    # Shown to the reporter once, from this instance; only its hash is stored.
+    report.receipt_code = code
     return report
 
 
@@ -184,7 +193,8 @@ def report_status_lookup(*, code: str) -> Report | None:
     code = receipt_normalize(code)
     if not code or len(code) > 16:
         return None
-    return Report.objects.filter(receipt_code=code).only("status", "received_at").first()
+    digest = crypto.receipt_digest(code)
+    return Report.objects.filter(receipt_hash=digest).only("status", "received_at").first()
 
 
 @sensitive_variables("identity")
@@ -208,6 +218,19 @@ def report_identity_read(*, user, report: Report) -> dict | None:
         )
     identity = crypto.unseal(sealed.sealed)
     return {k: identity.get(k, "") for k in IDENTITY_FIELDS}
+
+
+def report_attachment_read(*, user, report: Report, pk) -> tuple[ReportAttachment, bytes]:
+    """An attachment's content, decrypted, for an officer assigned to the case; anyone else
+    gets a 404 (the download itself is logged by renewal.kit.download_log)."""
+    if not str(pk).isdecimal() or not report.officers.filter(pk=user.pk).exists():
+        raise Http404
+    attachment = ReportAttachment.objects.filter(report=report, pk=pk).first()
+    if attachment is None:
+        raise Http404
+    with attachment.file.open("rb") as stored:
+        data = crypto.unseal_bytes(stored.read())
+    return attachment, data
 
 
 # --- Scope (discipline officers: their county's units and informants) --------------------------

@@ -15,6 +15,11 @@ urlpatterns = [
         views_intake.report_identity,
         name="report-identity",
     ),
+    path(
+        "discipline/reports/<int:pk>/attachments/<int:attachment_pk>/",
+        views_intake.report_attachment,
+        name="report-attachment",
+    ),
     path("discipline/informants/", views_intake.informant_list, name="informant-list"),
     path(
         "discipline/informants/units/<int:pk>/",

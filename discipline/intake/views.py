@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,8 @@ from discipline.intake import services
 from discipline.intake.forms import IDENTITY_POST_FIELDS, InformantForm, IntakeForm
 from renewal.kit.idcard import mask_phone
 from renewal.models import DomainError, Region
+
+CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 # --- Intake --------------------------------------------------------------------------------------
 
@@ -42,22 +46,41 @@ def report_create(request):
         except (DomainError, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
-            messages.success(request, "举报已登记。")
-            return redirect("discipline:intake-recorded", pk=report.pk)
+            # The receipt code exists only in this response (its hash is stored): the page is
+            # rendered here, not after a redirect, so that it never needs keeping.
+            return render(request, "discipline/intake/recorded.html", _recorded(report, code=True))
     return render(request, "discipline/intake/report_form.html", {"form": form})
+
+
+def _recorded(report, *, code: bool) -> dict:
+    return {
+        "report": report,
+        "code": services.receipt_display(report.receipt_code) if code else "",
+        "units": report.units.all(),
+        "attachments": report.attachments.count(),
+    }
 
 
 @login_required
 def report_recorded(request, pk):
-    """The receipt for staff to pass on (by phone or letter); no identity here."""
+    """The report as recorded, by its number; no identity and no receipt code here."""
     report = access.report_for_user(request.user, pk)
-    context = {
-        "report": report,
-        "code": services.receipt_display(report.receipt_code),
-        "units": report.units.all(),
-        "attachments": report.attachments.count(),
-    }
-    return render(request, "discipline/intake/recorded.html", context)
+    return render(request, "discipline/intake/recorded.html", _recorded(report, code=False))
+
+
+@login_required
+def report_attachment(request, pk, attachment_pk):
+    """A reporter's attachment, decrypted, for the officers assigned to the case only."""
+    report = access.report_for_user(request.user, pk)
+    attachment, data = services.report_attachment_read(
+        user=request.user, report=report, pk=attachment_pk
+    )
+    kind = attachment.original_name.rsplit(".", 1)[-1]
+    response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"举报{report.number}-{attachment.original_name}"
+    )
+    return response
 
 
 @login_required

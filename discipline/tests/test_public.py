@@ -11,6 +11,7 @@ from django.test import Client
 from PIL import Image
 
 from discipline.intake import ratelimit
+from discipline.intake.crypto import receipt_digest, unseal_bytes
 from discipline.models import Report, ReportAttachment, ReporterIdentity
 from discipline.tests import JPG, PDF, PNG, REPORTER, leaks
 from tests.files import jpg_with_gps
@@ -26,7 +27,7 @@ def fresh_limits(settings, tmp_path):
     cache.clear()
 
 
-def _post(client, world, **overrides):
+def _post(client, world, meta=None, **overrides):
     data = {
         "county": world["county_a"].pk,
         "place": f"u{world['unit_a1'].pk}",
@@ -35,7 +36,8 @@ def _post(client, world, **overrides):
         "anonymous": "on",
     }
     data.update(overrides)
-    return client.post("/report/", {k: v for k, v in data.items() if v is not None})
+    data = {k: v for k, v in data.items() if v is not None}
+    return client.post("/report/", data, **(meta or {}))
 
 
 def _code(response) -> str:
@@ -69,7 +71,8 @@ def test_anonymous_report_gives_a_receipt_code(client, world):
     code = _code(response)
     assert "请立即抄写或截图保存查询码" in response.content.decode()
     report = Report.objects.get()
-    assert code.replace("-", "") == report.receipt_code
+    assert report.receipt_hash == receipt_digest(code.replace("-", ""))
+    assert code.replace("-", "") not in str(Report.objects.values().get())
     assert report.channel == Report.Channel.WEB
     assert report.received_by is None
     assert report.anonymous is True
@@ -170,7 +173,7 @@ def test_a_reported_photo_is_stored_without_where_it_was_taken(client, world):
     assert response.status_code == 200
     (attachment,) = Report.objects.get().attachments.all()
     with attachment.file.open("rb") as stored:
-        image = Image.open(BytesIO(stored.read()))
+        image = Image.open(BytesIO(unseal_bytes(stored.read())))  # stripped, then encrypted
     assert image.format == "JPEG" and not image.getexif()
 
 
@@ -225,7 +228,7 @@ def test_status_shows_only_the_public_stage_and_date(client, world):
     assert f"{report.received_at:%Y}年" in text
     for hidden in ("核查组查明", "第一核查组", "购物卡", "某村候选人", "大红城村"):
         assert hidden not in text
-    assert code not in text and report.receipt_code not in text
+    assert code not in text and code.replace("-", "") not in text
 
 
 def test_unknown_code_gets_the_generic_answer(client, world):
@@ -278,19 +281,32 @@ def test_limits_are_per_client_address(client, world, settings):
     assert client.post("/report/status/", {"code": "X"}, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
-def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(client, world, settings):
-    settings.DISCIPLINE_RATE_LIMITS = {"status": (1, 3600)}
+def test_clients_behind_a_trusted_proxy_have_separate_limits(client, world, settings):
+    settings.DISCIPLINE_RATE_LIMITS = {"report": (1, 3600)}
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.9.0.0/24"]
+    proxy = {"REMOTE_ADDR": "10.9.0.5"}
 
-    def post(ip):
-        return client.post("/report/status/", {"code": "X"}, HTTP_X_FORWARDED_FOR=ip).status_code
+    def send(forwarded):
+        meta = {"HTTP_X_FORWARDED_FOR": forwarded, **proxy}
+        return _post(client, world, meta).status_code
 
-    assert post("1.1.1.1") == 200
-    assert post("2.2.2.2") == 429  # a forged header does not buy a fresh allowance
-    cache.clear()
-    settings.DISCIPLINE_TRUST_X_FORWARDED_FOR = True
-    assert post("6.6.6.6, 1.1.1.1") == 200
-    assert post("6.6.6.6, 2.2.2.2") == 200
-    assert post("7.7.7.7, 2.2.2.2") == 429  # only the proxy's own (last) entry counts
+    assert send("198.51.100.1") == 200
+    assert send("198.51.100.2") == 200  # another villager behind the same proxy
+    assert send("198.51.100.1") == 429
+    # What the client itself wrote in the header (left of what the proxy appended) is ignored.
+    assert send("203.0.113.99, 198.51.100.2") == 429
+    assert Report.objects.count() == 2
+
+
+def test_forged_forwarded_for_from_an_untrusted_peer_is_ignored(client, world, settings):
+    settings.DISCIPLINE_RATE_LIMITS = {"report": (1, 3600)}
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.9.0.0/24"]
+    direct = {"REMOTE_ADDR": "198.51.100.7"}
+    assert _post(client, world, {"HTTP_X_FORWARDED_FOR": "1.1.1.1", **direct}).status_code == 200
+    # A fresh forged address does not buy a fresh allowance: same bucket as the real address.
+    assert _post(client, world, {"HTTP_X_FORWARDED_FOR": "2.2.2.2", **direct}).status_code == 429
+    assert _post(client, world, direct).status_code == 429
+    assert Report.objects.count() == 1
 
 
 def test_the_cache_holds_no_client_address(rf, settings):

@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from openpyxl import Workbook
+from redis.exceptions import RedisError
 
 from renewal.models import AccessLog, DomainError, ExportJob
 
@@ -95,8 +96,8 @@ def _queue(job: ExportJob) -> None:
     user can act on, instead of waiting in the queue for ever."""
     try:
         run_export.delay(job.pk, job.created_at.isoformat())
-    except OperationalError:
-        log.warning("broker unreachable, export %s not queued", job.pk)
+    except (OperationalError, RedisError, OSError) as exc:
+        log.warning("broker unreachable (%s), export %s not queued", type(exc).__name__, job.pk)
         ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
             status=ExportJob.Status.FAILED, error=QUEUE_DOWN, finished_at=timezone.now()
         )
@@ -178,7 +179,9 @@ def purge_old_exports() -> int:
     return old.delete()[0]
 
 
-@shared_task(name="renewal.kit.exports.run_export")
+# The job row holds the outcome: no result is stored, so queueing never touches the result
+# backend (with Redis gone, its reconnect loop would raise after the job was committed).
+@shared_task(name="renewal.kit.exports.run_export", ignore_result=True)
 def run_export(job_id: int, attempt: str | None = None) -> None:
     export_run(job_id=job_id, attempt=attempt)
 

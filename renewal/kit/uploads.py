@@ -777,12 +777,12 @@ def purge_stale_imports(*, older_than_hours: int = STALE_AFTER_HOURS) -> int:
     return count
 
 
-@shared_task(name="renewal.kit.uploads.check_import")
+@shared_task(name="renewal.kit.uploads.check_import", ignore_result=True)
 def check_import(label: str, job_id: int) -> None:
     import_check(importer_for(label), job_id)
 
 
-@shared_task(name="renewal.kit.uploads.run_import")
+@shared_task(name="renewal.kit.uploads.run_import", ignore_result=True)
 def run_import(label: str, job_id: int) -> None:
     import_run(importer_for(label), job_id)
 

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -524,6 +525,41 @@ def rollup_all(*, day: datetime.date, county_code: str | None = None, log=None) 
     for county in counties.order_by("code"):
         runs.append(rollup_run(county=county, day=day, log=log))
     return runs
+
+
+def scheduled_at(day: datetime.date) -> datetime.datetime:
+    """When beat queues the nightly roll-up of ``day`` (ROLLUP_HOUR:ROLLUP_MINUTE, local)."""
+    at = datetime.time(settings.ROLLUP_HOUR, settings.ROLLUP_MINUTE)
+    return timezone.make_aware(datetime.datetime.combine(day, at))
+
+
+def rollups_overdue(now: datetime.datetime | None = None) -> list[tuple[Region, datetime.date]]:
+    """(county, date) pairs whose nightly roll-up did not finish: yesterday's always, today's
+    once ROLLUP_CATCHUP_MINUTES have passed since the scheduled time.
+
+    The roll-up writes everything in one transaction, so a run killed mid-way leaves no
+    notice at all (missing); a notice generated earlier that day by hand and not replaced
+    by the nightly run (stale: made before the scheduled time) is overdue as well.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    grace = datetime.timedelta(minutes=settings.ROLLUP_CATCHUP_MINUTES)
+    days = [today - datetime.timedelta(days=1)]
+    if now >= scheduled_at(today) + grace:
+        days.append(today)
+    counties = list(
+        Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
+        .distinct()
+        .order_by("code")
+    )
+    done = {
+        (county_id, day)
+        for county_id, day, ran_at in RollupRun.objects.filter(
+            county__in=counties, day__in=days
+        ).values_list("county_id", "day", "ran_at")
+        if ran_at >= scheduled_at(day)
+    }
+    return [(c, d) for d in days for c in counties if (c.pk, d) not in done]
 
 
 # --- Daily township reports ----------------------------------------------------------------

@@ -1,13 +1,16 @@
 """The nightly roll-up task: loads the counties and calls the roll-up service."""
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
 from renewal.models import Region
-from renewal.rollup.services import RollupBusy, rollup_run
+from renewal.rollup.services import RollupBusy, rollup_run, rollups_overdue
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -33,3 +36,16 @@ def nightly_rollup(day: str | None = None, county_code: str | None = None) -> li
         except RollupBusy:
             continue
     return done
+
+
+@shared_task(name="renewal.rollup.tasks.rollup_catch_up")
+def rollup_catch_up() -> list[tuple[str, str]]:
+    """Queue again every county and date whose nightly roll-up did not finish (beat, every
+    ROLLUP_CATCHUP_MINUTES). Harmless when a run is still under way: the advisory lock makes
+    the queued one skip, and a finished one is not queued again."""
+    queued = []
+    for county, day in rollups_overdue():
+        log.warning("roll-up of %s for %s missing, queued again", county.code, day)
+        nightly_rollup.delay(day.isoformat(), county.code)
+        queued.append((county.code, day.isoformat()))
+    return queued

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from discipline.intake.services import receipt_display
 from renewal.aftercare import access, handover
 from renewal.aftercare.forms import (
     HandoverOpenForm,
@@ -127,7 +126,7 @@ def _handover_context(request, ho, *, sign_forms=None, refusal_form=None):
     refusals = list(ho.refusals.select_related("item__kind", "report"))
     for refusal in refusals:
         # What a township user may see of the report: its number and public status only.
-        refusal.receipt = receipt_display(refusal.report.receipt_code)
+        refusal.receipt = refusal.report.number
         refusal.report_status = refusal.report.public_status
     return {
         "ho": ho,
@@ -217,8 +216,7 @@ def handover_refuse(request, pk):
         else:
             messages.success(
                 request,
-                "拒不移交情况已登记，并已自动移送纪检监察机关，"
-                f"举报编号 {receipt_display(refusal.report.receipt_code)}。",
+                f"拒不移交情况已登记，并已自动移送纪检监察机关，举报编号 {refusal.report.number}。",
             )
             return redirect("aftercare:handover-detail", ho.pk)
     context = _handover_context(request, ho, refusal_form=form)

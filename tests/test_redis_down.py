@@ -101,3 +101,47 @@ def test_an_export_not_queued_while_redis_is_down_fails_and_is_retried_after(
     job.refresh_from_db()
     assert job.status == ExportJob.Status.QUEUED and job.error == ""
     assert redis.Redis.from_url(broker_on_test_redis.url).llen("celery") == 1
+
+
+def test_an_import_and_a_rollup_run_in_the_request_while_redis_is_down(
+    client, world, personas, broker_on_test_redis, settings, tmp_path
+):
+    """Bounded work is done at once instead of waiting for a worker that cannot hear of it;
+    the import's progress figure (kept in the cache) is a courtesy that a lost cache skips."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from candidates.models import Candidacy, ImportJob
+    from candidates.tests.xlsx_helpers import build_xlsx, person_row
+    from renewal.models import RollupRun
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": broker_on_test_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    rows = [person_row(world["unit_a1"].code, n) for n in (1, 2)]
+    client.force_login(personas["staff_a"])
+    with broker_on_test_redis.down():
+        upload = SimpleUploadedFile("名单.xlsx", build_xlsx(rows))
+        response = client.post("/candidates/import/", {"file": upload})
+        job = ImportJob.objects.get()
+        assert response.status_code == 302 and job.status == ImportJob.Status.PREVIEW
+        assert client.get(f"/candidates/import/{job.pk}/").status_code == 200
+        assert client.post(f"/candidates/import/{job.pk}/confirm/").status_code == 302
+        job.refresh_from_db()
+        assert job.status == ImportJob.Status.DONE, job.error
+        assert Candidacy.objects.count() == 2
+
+        client.force_login(personas["reviewer"])
+        day = timezone.localdate()
+        response = client.post(
+            f"/rollup/{world['county_a'].pk}/run/",
+            {"day": day.isoformat(), "confirmed": "1"},
+            follow=True,
+        )
+        assert f"已生成 {day:%Y-%m-%d} 的日通报" in response.content.decode()
+        assert RollupRun.objects.filter(county=world["county_a"], day=day).exists()

@@ -16,10 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 from openpyxl import Workbook
-from redis.exceptions import RedisError
 
+from renewal.kit.queueing import BROKER_DOWN
 from renewal.models import AccessLog, DomainError, ExportJob
 
 log = logging.getLogger(__name__)
@@ -96,7 +95,7 @@ def _queue(job: ExportJob) -> None:
     user can act on, instead of waiting in the queue for ever."""
     try:
         run_export.delay(job.pk, job.created_at.isoformat())
-    except (OperationalError, RedisError, OSError) as exc:
+    except BROKER_DOWN as exc:
         log.warning("broker unreachable (%s), export %s not queued", type(exc).__name__, job.pk)
         ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.QUEUED).update(
             status=ExportJob.Status.FAILED, error=QUEUE_DOWN, finished_at=timezone.now()

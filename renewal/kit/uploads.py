@@ -44,13 +44,11 @@ import pghistory
 from celery import shared_task
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.shortcuts import render
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -60,6 +58,7 @@ from pypdf.generic import NameObject
 
 from renewal.kit.forms import Form
 from renewal.kit.idcard import IdNumberError, IdNumberInfo, parse_id_number
+from renewal.kit.queueing import enqueue_or_run, progress_delete, progress_get, progress_set
 from renewal.models import DomainError
 
 log = logging.getLogger(__name__)
@@ -619,26 +618,13 @@ def importer_for(job_or_label) -> Importer:
 # --- The lifecycle ------------------------------------------------------------------------------
 
 
-def _enqueue(task, *args) -> None:
-    """Queue the next step; with the broker unreachable, do it now in this request.
-
-    A job never waits for a worker that cannot hear of it: the check and the save are
-    bounded (10,000 rows), so doing them inline is slower but loses nothing.
-    """
-    try:
-        task.delay(*args)
-    except OperationalError:
-        log.warning("broker unreachable, running %s%s inline", task.name, args)
-        task.apply(args=args, throw=True)
-
-
 def import_start(importer: Importer, *, user, upload, **fields) -> ImportJob:
     """Store and check the upload, create the job and queue the row check."""
     relative = save_upload(upload)
     job = importer.job_model.objects.create(
         user=user, original_name=(upload.name or "")[-200:], stored_path=relative, **fields
     )
-    transaction.on_commit(lambda: _enqueue(check_import, importer.label, job.pk))
+    transaction.on_commit(lambda: enqueue_or_run(check_import, importer.label, job.pk))
     return job
 
 
@@ -649,7 +635,7 @@ def _progress_key(job: ImportJob) -> str:
 def live_progress(job: ImportJob) -> ImportJob:
     """While importing, rows are written inside one transaction, so progress lives in the cache."""
     if job.status == ImportJob.Status.IMPORTING:
-        job.done_rows = cache.get(_progress_key(job), job.done_rows)
+        job.done_rows = progress_get(_progress_key(job), job.done_rows)
     return job
 
 
@@ -705,7 +691,7 @@ def import_confirm(*, job: ImportJob) -> ImportJob:
     job.status, job.done_rows = ImportJob.Status.IMPORTING, 0
     job.save(update_fields=["status", "done_rows"])
     label = job._meta.label
-    transaction.on_commit(lambda: _enqueue(run_import, label, job.pk))
+    transaction.on_commit(lambda: enqueue_or_run(run_import, label, job.pk))
     return job
 
 
@@ -743,7 +729,7 @@ def import_run(importer: Importer, job_id: int) -> None:
         job.save(update_fields=["total_rows"])
 
         def progress(n):
-            cache.set(key, n, 3600)
+            progress_set(key, n, 3600)
 
         with pghistory.context(user=job.user_id, import_job=f"{importer.label}:{job.pk}"):
             with transaction.atomic():
@@ -756,7 +742,7 @@ def import_run(importer: Importer, job_id: int) -> None:
         _finish(job, ImportJob.Status.FAILED, error="导入时发生系统错误，未保存任何数据。")
         return
     finally:
-        cache.delete(key)
+        progress_delete(key)
         if path is not None:
             path.unlink(missing_ok=True)  # whatever happened above
     _finish(job, ImportJob.Status.DONE, summary=summary, done_rows=len(rows))

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import IntegerField, JSONField
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
@@ -21,6 +20,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from renewal.kit.queueing import enqueue_or_run
 from renewal.models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 from renewal.rollup import access, structure
 from renewal.rollup import services as rollup
@@ -447,8 +447,10 @@ def rollup_start(request, county_pk):
             "closed_day": rollup.last_closed_day(county.pk),
         }
         return render(request, "renewal/rollup/run_confirm.html", context)
-    transaction.on_commit(lambda: nightly_rollup.delay(day.isoformat(), county.code))
-    messages.success(request, f"已提交生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")
+    if enqueue_or_run(nightly_rollup, day.isoformat(), county.code):
+        messages.success(request, f"已提交生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")
+    else:
+        messages.success(request, f"已生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")
     return redirect("rollup:notice-list", county_pk=county.pk)
 
 

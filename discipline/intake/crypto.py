@@ -1,26 +1,17 @@
 """The reporter's identity: sealed under the discipline key, never the general field key."""
 
 import json
-from functools import lru_cache
-
-from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
 
 from renewal.kit import crypto as field_crypto
 
 
-@lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(k.encode()) for k in keys])
-
-
 def seal(identity: dict) -> str:
     data = json.dumps(identity, ensure_ascii=False).encode()
-    return _fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).encrypt(data).decode()
+    return field_crypto.discipline_keyring().encrypt(data)
 
 
 def unseal(token: str) -> dict:
-    return json.loads(_fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).decrypt(token.encode()))
+    return json.loads(field_crypto.discipline_keyring().decrypt(token))
 
 
 def reporter_hash(identity: dict) -> str:

@@ -262,6 +262,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=16 * 1024 * 1024)
 CSRF_FAILURE_VIEW = "renewal.errors.csrf_failure"
 
+# The audit-events admin page pages a union of every event table: facets and full counts off.
+PGHISTORY_ADMIN_CLASS = "renewal.kit.events_admin.EventsAdmin"
+
 # --- App settings --------------------------------------------------------------------
 UNITS_PAGE_SIZE = 50
 # The public report page's rate limiter reads X-Forwarded-For only behind one trusted proxy.

@@ -180,16 +180,39 @@ DISCIPLINE_ENCRYPTION_KEYS = env.list(
 DISCIPLINE_INDEX_KEY = env(
     "DISCIPLINE_INDEX_KEY", default="dev-only-discipline-index-key" if DEBUG else ""
 )
-if (
-    not FIELD_ENCRYPTION_KEYS
-    or not BLIND_INDEX_KEY
-    or not DISCIPLINE_ENCRYPTION_KEYS
-    or not DISCIPLINE_INDEX_KEY
-):
-    raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY, DISCIPLINE_ENCRYPTION_KEYS and "
-        "DISCIPLINE_INDEX_KEY must be set when DEBUG is off."
-    )
+if not DISCIPLINE_INDEX_KEY:
+    raise ImproperlyConfigured("DISCIPLINE_INDEX_KEY must be set when DEBUG is off.")
+# The cipher that encrypts new values, field data and reporters' identities alike: "fernet"
+# (AES-128 + HMAC-SHA256, the default) or "sm4" (SM4-GCM, the national standard GB/T 32907
+# that a 商用密码应用安全性评估 expects). A stored value names its cipher and key, so values
+# written under the other cipher keep decrypting while that cipher's keys stay listed.
+FIELD_CIPHER = env("FIELD_CIPHER", default="fernet").strip().lower()
+# SM4 keys (16 bytes, 32 hex digits or base64); the first encrypts, all decrypt (rotation).
+_DEV_FIELD_SM4_KEY = "6465762d6f6e6c792d6669656c642d34"
+_DEV_DISCIPLINE_SM4_KEY = "6465762d6f6e6c792d646973632d3434"
+FIELD_SM4_KEYS = env.list("FIELD_SM4_KEYS", default=[_DEV_FIELD_SM4_KEY] if DEBUG else [])
+DISCIPLINE_SM4_KEYS = env.list(
+    "DISCIPLINE_SM4_KEYS", default=[_DEV_DISCIPLINE_SM4_KEY] if DEBUG else []
+)
+if not BLIND_INDEX_KEY:
+    raise ImproperlyConfigured("BLIND_INDEX_KEY must be set when DEBUG is off.")
+
+
+def _check_keys():
+    """Refuse to start with a cipher that has no key, or a key that is not one."""
+    from renewal.kit.ciphers import KeyConfigError, Keyring
+
+    for name, fernet_keys, sm4_keys in (
+        ("FIELD", FIELD_ENCRYPTION_KEYS, FIELD_SM4_KEYS),
+        ("DISCIPLINE", DISCIPLINE_ENCRYPTION_KEYS, DISCIPLINE_SM4_KEYS),
+    ):
+        try:
+            Keyring(FIELD_CIPHER, fernet_keys, sm4_keys, name=name)
+        except KeyConfigError as error:
+            raise ImproperlyConfigured(str(error)) from None
+
+
+_check_keys()
 
 # --- I18n ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -304,6 +327,9 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_ADDRESSES: {exc}") from None
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
+
+# The audit-events admin page pages a union of every event table: facets and full counts off.
+PGHISTORY_ADMIN_CLASS = "renewal.kit.events_admin.EventsAdmin"
 
 # --- App settings --------------------------------------------------------------------
 UNITS_PAGE_SIZE = 50

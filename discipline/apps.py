@@ -4,6 +4,10 @@ from django.apps import AppConfig
 class DisciplineConfig(AppConfig):
     name = "discipline"
     verbose_name = "换届纪律"
+    # Columns sealed under a key of their own, for `manage.py rotate_keys`.
+    sealed_fields = (("ReporterIdentity", "sealed", "discipline"),)
+    # Files whose content is sealed so (reporters' attachments).
+    sealed_files = (("ReportAttachment", "file", "discipline"),)
 
     def ready(self):
         from discipline import figures, flags

@@ -199,7 +199,9 @@ class ReporterIdentity(models.Model):
     """Who reported: encrypted under the discipline key; never audited, listed or exported."""
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="identity")
-    sealed = models.TextField()  # Fernet token of a JSON object {name, phone, id_number, address}
+    sealed = (
+        models.TextField()
+    )  # discipline-key token of a JSON object {name, phone, id_number, address}
     reporter_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
 

@@ -47,3 +47,24 @@ def test_production_refuses_to_start_without_keys():
     result = _run({"DEBUG": "0", "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+SM4_PRODUCTION = {
+    "DEBUG": "0",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "SECRET_KEY": "x" * 20 + "A-very-long-and-random-production-secret-key-0123456789",
+    "BLIND_INDEX_KEY": "production-blind-index-key",
+    "ALLOWED_HOSTS": "hjt.example.gov.cn",
+    "FIELD_CIPHER": "sm4",
+    "FIELD_SM4_KEYS": "00112233445566778899aabbccddeeff",
+    "DISCIPLINE_SM4_KEYS": "ZmVkY2JhOTg3NjU0MzIxMA==",
+}
+
+
+def test_sm4_alone_is_a_complete_configuration_and_a_missing_key_is_named():
+    result = _run(SM4_PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    result = _run({**SM4_PRODUCTION, "DISCIPLINE_SM4_KEYS": ""})
+    assert result.returncode != 0
+    assert "FIELD_CIPHER is 'sm4' but DISCIPLINE_SM4_KEYS holds no key." in result.stderr

@@ -3,24 +3,19 @@
 import hashlib
 import hmac
 import json
-from functools import lru_cache
 
-from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
-
-@lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(k.encode()) for k in keys])
+from renewal.kit import crypto as field_crypto
 
 
 def seal(identity: dict) -> str:
     data = json.dumps(identity, ensure_ascii=False).encode()
-    return _fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).encrypt(data).decode()
+    return field_crypto.discipline_keyring().encrypt(data)
 
 
 def unseal(token: str) -> dict:
-    return json.loads(_fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).decrypt(token.encode()))
+    return json.loads(field_crypto.discipline_keyring().decrypt(token))
 
 
 def index_digest(value: str, *, purpose: str) -> str:
@@ -45,8 +40,8 @@ def receipt_digest(code: str) -> str:
 
 def seal_bytes(data: bytes) -> bytes:
     """A file's content encrypted under the discipline key (reporters' attachments)."""
-    return _fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).encrypt(data)
+    return field_crypto.discipline_keyring().encrypt(data).encode()
 
 
 def unseal_bytes(token: bytes) -> bytes:
-    return _fernet(tuple(settings.DISCIPLINE_ENCRYPTION_KEYS)).decrypt(token)
+    return field_crypto.discipline_keyring().decrypt(token.decode())

@@ -9,7 +9,9 @@ from django.db import migrations, models
 from discipline.intake import crypto
 from renewal.kit import crypto as field_crypto
 
-FERNET_PREFIX = b"gAAAAA"  # every Fernet token starts so (version byte and timestamp)
+# Sealed content starts so: a bare Fernet token (version byte and timestamp), or a token
+# naming its cipher and key (renewal/kit/ciphers.py).
+SEALED_PREFIXES = (b"gAAAAA", b"fernet:", b"sm4:")
 
 
 def _rehash_reporters(apps, hasher):
@@ -45,7 +47,7 @@ def forwards(apps, schema_editor):
         report.save(update_fields=["receipt_hash"])
     _rehash_reporters(apps, lambda key: crypto.index_digest(key, purpose="reporter"))
     _rewrite_attachments(
-        apps, lambda data: None if data.startswith(FERNET_PREFIX) else crypto.seal_bytes(data)
+        apps, lambda data: None if data.startswith(SEALED_PREFIXES) else crypto.seal_bytes(data)
     )
 
 
@@ -58,7 +60,7 @@ def backwards(apps, schema_editor):
         report.save(update_fields=["receipt_code"])
     _rehash_reporters(apps, lambda key: field_crypto.blind_index(key, purpose="reporter"))
     _rewrite_attachments(
-        apps, lambda data: crypto.unseal_bytes(data) if data.startswith(FERNET_PREFIX) else None
+        apps, lambda data: crypto.unseal_bytes(data) if data.startswith(SEALED_PREFIXES) else None
     )
 
 

@@ -23,7 +23,7 @@ class DomainError(Exception):
 
 
 class EncryptedTextField(models.TextField):
-    """Stores Fernet ciphertext; Python code sees the plaintext."""
+    """Stores ciphertext (renewal/kit/crypto.py); Python code sees the plaintext."""
 
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "renewal",
     # Both sit above the other apps (they read everything); listed here so that their
     # figures come first in the roll-up, in the order of the cycle (audits before votes).
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise: static assets keep their caching; everything else is never stored.
     "renewal.kit.no_store.NoStoreMiddleware",
+    # Content-Security-Policy on every page (see CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -330,6 +334,32 @@ if TRUSTED_PROXY_COUNT < 0:
 
 # The audit-events admin page pages a union of every event table: facets and full counts off.
 PGHISTORY_ADMIN_CLASS = "renewal.kit.events_admin.EventsAdmin"
+
+# Content-Security-Policy (django-csp 4): scripts, styles, images, fonts and fetches come from
+# this site only, never inline; no plugins, no <base> elsewhere, forms post here only, and no
+# page may be framed. Every script and style is a static file, so an injected <script> or
+# style="" does nothing. CSP_REPORT_ONLY=1 sends the same policy as
+# Content-Security-Policy-Report-Only (the browser reports, blocks nothing): for trying out a
+# change on a live site first. The setting is read into a private name because django-csp
+# takes a setting called CSP_REPORT_ONLY for its old configuration and refuses to start.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # --- App settings --------------------------------------------------------------------
 UNITS_PAGE_SIZE = 50

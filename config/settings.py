@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # A password an administrator has marked must be changed before anything else.
     "renewal.kit.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a session idle too long is signed out with a message on the login page.
+    "renewal.kit.idle.IdleTimeoutMiddleware",
     # Every file a signed-in user downloads goes to the sensitive-operations log.
     "renewal.kit.download_log.DownloadLogMiddleware",
     # After authentication and messages, so that its 400 page shows the user's menu.
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "renewal.context_processors.role",
+                "renewal.context_processors.idle_timeout",
             ],
         },
     },
@@ -142,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 
-# --- Failed sign-ins (等保 2.0: 登录失败处理) ---
+# --- Failed sign-ins, idle sessions (等保 2.0: 登录失败处理, 超时退出) ---
 # A login name is locked after LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES, a
 # client address after LOGIN_IP_FAILURE_LIMIT (higher: one township office shares an address);
 # the lock ends LOGIN_LOCKOUT_MINUTES after the failure that imposed it (renewal/kit/lockout.py).
@@ -166,6 +169,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_IPWARE_PROXY_COUNT = None
 AXES_VERBOSE = False
+# Signed out after SESSION_IDLE_MINUTES without a request of the user's own (background polls
+# do not count), warned SESSION_IDLE_WARNING_MINUTES before (renewal/kit/idle.py). Seconds
+# internally, so that the browser test can use a few seconds.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_MINUTES", default=2) * 60
+if not 0 < SESSION_IDLE_WARNING_SECONDS < SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_WARNING_MINUTES must be at least 1 and less than SESSION_IDLE_MINUTES."
+    )
 
 # --- Personal data -------------------------------------------------------------
 # Fernet keys (urlsafe base64, 32 bytes); the first encrypts, all decrypt (rotation).

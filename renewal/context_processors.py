@@ -1,4 +1,15 @@
+from django.conf import settings
+
+
 def role(request):
     user = getattr(request, "user", None)
     profile = getattr(user, "profile", None) if user and user.is_authenticated else None
     return {"profile": profile}
+
+
+def idle_timeout(request):
+    """The idle timeout and its warning, for static/js/idle.js (data- attributes on <body>)."""
+    return {
+        "idle_seconds": settings.SESSION_IDLE_SECONDS,
+        "idle_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
+    }

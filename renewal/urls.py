@@ -1,12 +1,14 @@
 from django.urls import path
 
 from renewal import views
+from renewal.kit import idle
 
 app_name = "renewal"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/password/", views.PasswordChange.as_view(), name="password-change"),
+    path("account/keep-alive/", idle.keep_alive, name="keep-alive"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/new/", views.unit_create, name="unit-create"),
     path("units/export/", views.unit_export, name="unit-export"),

@@ -80,6 +80,12 @@ MATRIX = {
         expect(anon=302, staff_a=302, dept=302, admin=302),
     ),
     "renewal:home": ("get", lambda w, x: "/", None, expect(dept=200)),
+    "renewal:keep-alive": (
+        "post",
+        lambda w, x: "/account/keep-alive/",
+        {},
+        expect(anon=302, staff_a=204, dept=204, admin=204),
+    ),
     "renewal:unit-list": ("get", lambda w, x: "/units/", None, expect(dept=403)),
     "renewal:unit-create": (
         "get",

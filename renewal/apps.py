@@ -11,11 +11,12 @@ class RenewalConfig(AppConfig):
 
         from renewal import demo as renewal_demo
         from renewal.exports import units_export
-        from renewal.kit import demo, lockout, uploads
+        from renewal.kit import demo, lockout, security_events, uploads
         from renewal.kit.exports import register_exporter
         from renewal.roster.importer import IMPORTER as roster_importer
 
         register_exporter("units", units_export)
+        register_exporter("security_log", security_events.security_log_export)
         auth_signals.user_login_failed.connect(lockout.on_login_failed, dispatch_uid="seclog-f")
         auth_signals.user_logged_in.connect(lockout.on_logged_in, dispatch_uid="seclog-in")
         auth_signals.user_logged_out.connect(lockout.on_logged_out, dispatch_uid="seclog-out")

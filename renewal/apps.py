@@ -9,6 +9,8 @@ class RenewalConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth import signals as auth_signals
 
+        # Imported for the nightly purge's Celery task, which it registers.
+        import renewal.kit.retention  # noqa: F401
         from renewal import demo as renewal_demo
         from renewal.exports import units_export
         from renewal.kit import demo, lockout, security_events, uploads

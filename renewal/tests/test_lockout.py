@@ -138,3 +138,12 @@ class _Messages:
 
     def add(self, level, message, extra_tags=""):
         self.sent.append(message)
+
+
+def test_the_test_clients_login_is_counted_too(client, personas):
+    assert client.login(username="staff_a", password=PASSWORD)
+    client.logout()
+    for _ in range(5):
+        assert not client.login(username="staff_a", password="wrong-password")
+    assert not client.login(username="staff_a", password=PASSWORD)
+    assert AccessAttempt.objects.get(username="staff_a", ip_address="127.0.0.1")

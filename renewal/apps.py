@@ -13,7 +13,7 @@ class RenewalConfig(AppConfig):
         import renewal.kit.retention  # noqa: F401
         from renewal import demo as renewal_demo
         from renewal.exports import units_export
-        from renewal.kit import demo, lockout, security_events, uploads
+        from renewal.kit import demo, idle, lockout, security_events, uploads
         from renewal.kit.exports import register_exporter
         from renewal.roster.importer import IMPORTER as roster_importer
 
@@ -22,6 +22,7 @@ class RenewalConfig(AppConfig):
         auth_signals.user_login_failed.connect(lockout.on_login_failed, dispatch_uid="seclog-f")
         auth_signals.user_logged_in.connect(lockout.on_logged_in, dispatch_uid="seclog-in")
         auth_signals.user_logged_out.connect(lockout.on_logged_out, dispatch_uid="seclog-out")
+        auth_signals.user_logged_in.connect(idle.on_logged_in, dispatch_uid="idle-in")
         user_locked_out.connect(lockout.on_locked_out, dispatch_uid="seclog-locked")
         uploads.register(roster_importer)
         demo.register(demo.STAGES, "stages", renewal_demo.refresh_stages)

@@ -9,7 +9,14 @@ def role(request):
 
 def idle_timeout(request):
     """The idle timeout and its warning, for static/js/idle.js (data- attributes on <body>)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from renewal.kit import idle
+
     return {
         "idle_seconds": settings.SESSION_IDLE_SECONDS,
+        "idle_left_seconds": idle.seconds_left(request),
+        "idle_slack_seconds": int(idle.slack(settings.SESSION_IDLE_SECONDS)),
         "idle_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
     }

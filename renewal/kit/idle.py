@@ -30,6 +30,25 @@ def duration_text(seconds: int) -> str:
     return f"{seconds // 60} 分钟" if seconds % 60 == 0 else f"{seconds} 秒"
 
 
+def slack(idle: int) -> float:
+    """How stale the recorded time may be: it is written at most this often (a session save
+    on every request of a busy page would cost a write each time for nothing that matters)."""
+    return min(60, idle / 10)
+
+
+def seconds_left(request) -> int:
+    """What remains of the idle time as the server counts it (for the page's warning)."""
+    idle = settings.SESSION_IDLE_SECONDS
+    last = request.session.get(SESSION_KEY, time.time())
+    return max(0, int(idle - (time.time() - last)))
+
+
+def on_logged_in(sender, request, user, **kwargs):
+    """Signing in is use: stamped then, so the first page after it need not save the session."""
+    if getattr(request, "session", None) is not None:
+        request.session[SESSION_KEY] = time.time()
+
+
 def is_background(request) -> bool:
     return request.headers.get(BACKGROUND_HEADER) == "1"
 
@@ -47,9 +66,7 @@ class IdleTimeoutMiddleware:
         last = request.session.get(SESSION_KEY)
         if last is not None and now - last > idle:
             return self._sign_out(request, user, now - last)
-        if not is_background(request) and (last is None or now - last >= min(15, idle / 10)):
-            # Written at most every few seconds: saving the session on every request of a
-            # busy page would cost a write each time for no change that matters.
+        if not is_background(request) and (last is None or now - last >= slack(idle)):
             request.session[SESSION_KEY] = now
         return self.get_response(request)
 

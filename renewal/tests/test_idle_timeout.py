@@ -2,6 +2,7 @@
 message on the login page and the way back; background polls do not keep it alive, the
 warning's keep-alive does."""
 
+import re
 import time
 from urllib.parse import urlencode
 
@@ -25,6 +26,11 @@ def sign_in(client):
     response = client.post("/login/", {"username": "staff_a", "password": PASSWORD})
     assert response.status_code == 302
     return response
+
+
+def test_signing_in_stamps_the_session(client, personas):
+    client.force_login(get_user_model().objects.get(username="staff_a"))
+    assert time.time() - client.session[SESSION_KEY] < 5
 
 
 def test_the_defaults_are_thirty_minutes_warned_two_before(settings):
@@ -95,7 +101,13 @@ def test_keep_alive_renews_the_session(client, personas):
 def test_the_page_carries_the_timeout_for_the_warning(client, personas, settings):
     settings.SESSION_IDLE_SECONDS, settings.SESSION_IDLE_WARNING_SECONDS = 600, 60
     client.force_login(get_user_model().objects.get(username="staff_a"))
+    age_session(client, 30)
     page = client.get("/").content.decode()
-    assert 'data-idle-seconds="600" data-idle-warning-seconds="60"' in page
+    # Used 30 s ago, too recently to be stamped again (every 60 s at most): the page counts
+    # from then, so that its warning never comes after the server's timeout.
+    left = int(re.search(r'data-idle-left-seconds="(\d+)"', page).group(1))
+    assert 565 <= left <= 570
+    assert 'data-idle-seconds="600"' in page and 'data-idle-warning-seconds="60"' in page
+    assert 'data-idle-slack-seconds="60"' in page
     assert 'data-keep-alive-url="/account/keep-alive/"' in page
     assert "js/idle.js" in page

@@ -1,17 +1,21 @@
-// The idle-timeout warning. <body> carries the timeout (data-idle-seconds), how long before it
-// to warn (data-idle-warning-seconds) and the keep-alive address (data-keep-alive-url). The
-// clock restarts with every request the user makes from the page (htmx requests that are not
-// background polls, and the keep-alive). "继续工作" posts to the keep-alive address: the page
+// The idle-timeout warning. <body> carries the timeout (data-idle-seconds), what was left of it
+// when the page was made (data-idle-left-seconds), how stale the server's record of the last
+// request may be (data-idle-slack-seconds), how long before the end to warn
+// (data-idle-warning-seconds) and the keep-alive address (data-keep-alive-url). The clock
+// restarts with every request the user makes from the page (htmx requests that are not
+// background polls, counted as made "slack" seconds earlier, and the keep-alive). "继续工作" posts to the keep-alive address: the page
 // stays as it is, with whatever has been typed into it.
 (function () {
   "use strict";
   var body = document.body;
   var idle = parseInt(body.dataset.idleSeconds || "", 10);
   var warnBefore = parseInt(body.dataset.idleWarningSeconds || "", 10);
+  var left = parseInt(body.dataset.idleLeftSeconds || "", 10);
+  var slack = parseInt(body.dataset.idleSlackSeconds || "0", 10);
   var url = body.dataset.keepAliveUrl;
-  if (!idle || !warnBefore || !url) return;
+  if (!idle || !warnBefore || !url || isNaN(left)) return;
 
-  var lastActivity = Date.now();
+  var lastActivity = Date.now() - (idle - left) * 1000;
   var banner = null;
   var text = null;
 
@@ -75,7 +79,7 @@
 
   // A request the user makes from the page (not a background poll) is activity.
   document.addEventListener("htmx:configRequest", function (event) {
-    if (event.detail.headers["X-Background"] !== "1") lastActivity = Date.now();
+    if (event.detail.headers["X-Background"] !== "1") lastActivity = Date.now() - slack * 1000;
   });
   setInterval(tick, 1000);
 })();

@@ -3,6 +3,8 @@
 Celery worker (tests/celery_worker.py), and the data migrations' rows put back after a flush
 (tests/database.py)."""
 
+import pytest
+
 pytest_plugins = [
     "tests.database",
     "tests.fixtures",
@@ -18,3 +20,12 @@ FIRST = "tests/whole_cycle/"
 
 def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: not item.nodeid.startswith(FIRST))
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose ``login()`` passes a request, as a login form does: the
+    lock on failed sign-ins (django-axes) needs one and counts these attempts like any other."""
+    from tests.client import Client
+
+    return Client()

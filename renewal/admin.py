@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from renewal import services
-from renewal.kit import second_factor, security_log
+from renewal.kit import lockout, second_factor, security_log
 from renewal.kit.forms import ModelForm
 from renewal.models import (
     Department,
@@ -156,7 +156,7 @@ class RenewalUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name"]
     list_display = [*UserAdmin.list_display, "otp_enrolled"]
     list_filter = [*UserAdmin.list_filter, SecondFactorFilter]
-    actions = ["reset_second_factor"]
+    actions = ["reset_second_factor", "unlock"]
 
     def get_queryset(self, request):
         bound = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
@@ -175,3 +175,11 @@ class RenewalUserAdmin(UserAdmin):
             request,
             f"已重置 {len(users)} 名用户的动态口令，他们下次登录时须重新绑定身份验证器。",
         )
+
+    @admin.action(description="解除锁定")
+    def unlock(self, request, queryset):
+        """Lift the lock on the selected login names after failed sign-ins (logged, with the
+        administrator as actor). A locked client address is lifted in 「Access attempts」."""
+        for user in queryset:
+            lockout.account_unlock(user=user, actor=request.user, request=request)
+        self.message_user(request, f"已解除 {queryset.count()} 个账号的登录锁定。")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from renewal import views
-from renewal.kit import second_factor_pages
+from renewal.kit import idle, second_factor_pages
 
 app_name = "renewal"
 
@@ -19,6 +19,9 @@ urlpatterns = [
         second_factor_pages.recovery_codes,
         name="second-factor-codes",
     ),
+    path("account/keep-alive/", idle.keep_alive, name="keep-alive"),
+    path("security/events/", views.security_event_list, name="security-events"),
+    path("security/events/export/", views.security_event_export, name="security-events-export"),
     path("units/", views.unit_list, name="unit-list"),
     path("units/new/", views.unit_create, name="unit-create"),
     path("units/export/", views.unit_export, name="unit-export"),

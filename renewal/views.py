@@ -28,7 +28,7 @@ from renewal.forms import (
 )
 from renewal.kit import exports as export_jobs
 from renewal.kit import home as home_sections
-from renewal.kit import security_log
+from renewal.kit import security_events, security_log
 from renewal.kit.exports import export_dir, export_start
 from renewal.kit.history import events_for
 from renewal.kit.paging import DeepPaginator
@@ -470,7 +470,11 @@ def export_download(request, pk):
     path = export_dir() / job.file_name
     if not path.exists():
         raise Http404
-    label = {"units": "村社区名册", "candidates": "候选人花名册"}.get(job.kind, job.kind)
+    label = {
+        "units": "村社区名册",
+        "candidates": "候选人花名册",
+        "security_log": "安全日志",
+    }.get(job.kind, job.kind)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=f"{label}-{job.created_at:%Y%m%d}.xlsx"
     )
@@ -514,3 +518,48 @@ class PasswordChange(auth_views.PasswordChangeView):
         context["forced"] = bool(profile and profile.must_change_password)
         context["rules"] = password_validators_help_texts()
         return context
+
+
+# --- Security log (administrators) ----------------------------------------------------------
+
+
+@login_required
+def security_event_list(request):
+    security_events.require_security_admin(request.user)
+    form = security_events.SecurityLogFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = DeepPaginator(security_events.security_log_rows(data), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "renewal/security_events.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(row, security_events.describe(row)) for row in page],
+            "counts": security_events.security_log_counts(data),
+            "labels": security_events.KIND_LABELS,
+            "query": query.urlencode(),
+            "export_params": {k: str(v) for k, v in data.items() if v},
+        },
+    )
+
+
+@login_required
+@require_POST
+def security_event_export(request):
+    security_events.require_security_admin(request.user)
+    form = security_events.SecurityLogFilterForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "筛选条件有误，没有导出："
+            + "；".join(e for errors in form.errors.values() for e in errors),
+        )
+        return redirect("renewal:security-events")
+    params = {k: str(v) for k, v in form.cleaned_data.items() if v}
+    job = export_start(user=request.user, params=params, kind="security_log")
+    return redirect("renewal:export-detail", pk=job.pk)

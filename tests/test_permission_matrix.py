@@ -80,6 +80,25 @@ MATRIX = {
         expect(anon=302, staff_a=302, dept=302, admin=302),
     ),
     "renewal:home": ("get", lambda w, x: "/", None, expect(dept=200)),
+    "renewal:keep-alive": (
+        "post",
+        lambda w, x: "/account/keep-alive/",
+        {},
+        expect(anon=302, staff_a=204, dept=204, admin=204),
+    ),
+    # The security log: system administrators only; nobody else finds it.
+    "renewal:security-events": (
+        "get",
+        lambda w, x: "/security/events/",
+        None,
+        expect(anon=302, staff_a=404, dept=404, admin=200),
+    ),
+    "renewal:security-events-export": (
+        "post",
+        lambda w, x: "/security/events/export/",
+        {"kind": "login"},
+        expect(anon=302, staff_a=404, dept=404, admin=302),
+    ),
     "renewal:unit-list": ("get", lambda w, x: "/units/", None, expect(dept=403)),
     "renewal:unit-create": (
         "get",

@@ -24,6 +24,7 @@ shared_world, matrix = permission_matrix.shared_world, permission_matrix.matrix
 # URLs whose GET answers something other than an HTML page, and why.
 NOT_PAGES = {
     "renewal:export-download": "an Excel file",
+    "renewal:keep-alive": "an empty answer (204) that keeps the session; POST only",
     "aftercare:rectification-attachment": "the evidence file",
     "ballots:congress-report-pdf": "a PDF",
     "ballots:round-pdf": "a PDF",

@@ -37,6 +37,8 @@ fmt: $(STAMP)
 # tests stay in one process. PYTEST_ARGS="-n 0" runs everything in a single process.
 PYTEST_PARALLEL ?= -n auto --dist loadscope
 
+# The real-worker tests use the machine's Redis when REDIS_URL is not set (as CI sets it).
+test test-fast: export REDIS_URL ?= redis://127.0.0.1:6379/7
 test: lint
 	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 

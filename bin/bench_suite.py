@@ -1,8 +1,8 @@
 """The test suite's own budget: ``make test`` from a clean clone, under 5 minutes.
 
 Clones the repository's HEAD (what is committed, as CI sees it) into a temporary folder,
-runs ``make test`` there with the same services as CI (PostgreSQL, Redis, Chromium;
-``REQUIRE_SERVICES=1`` when all three are present) and reports the wall time: creating the
+runs ``make test`` there with the same services as CI (PostgreSQL, Redis, Chromium: the
+tests that need them fail without them, never skip) and reports the wall time: creating the
 virtual environment and installing, the lint, and pytest. The test databases get their own
 name (``<database>_suite``), so a developer's test run at the same time is not disturbed.
 """
@@ -54,12 +54,10 @@ def _environment() -> tuple[dict, list[str]]:
         notes.append("内置 PostgreSQL（克隆目录中首次初始化）")
     services = bool(database) and bool(env.get("REDIS_URL")) and os.path.exists(CHROMIUM)
     if services:
-        env["REQUIRE_SERVICES"] = "1"
         env["CHROMIUM_PATH"] = CHROMIUM
-        notes.append("`REQUIRE_SERVICES=1`：浏览器与 Celery 测试都运行（与 CI 相同）")
+        notes.append("浏览器与 Celery 测试都运行（与 CI 相同）")
     else:
-        env.pop("REQUIRE_SERVICES", None)
-        notes.append("缺少 PostgreSQL、Redis 或 chromium：浏览器或 Celery 测试被跳过，用时偏短")
+        notes.append("缺少 PostgreSQL、Redis 或 chromium：浏览器或 Celery 测试失败，用时不可比")
     return env, notes
 
 

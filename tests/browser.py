@@ -12,8 +12,6 @@ import shutil
 import pytest
 from django.db import connections
 
-from tests.fixtures import REQUIRE_SERVICES
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -37,9 +35,7 @@ def _chromium():
     other tests run exactly as without a browser; `_browser_test` marks it again.
     """
     if not os.path.exists(CHROMIUM):
-        if REQUIRE_SERVICES:
-            pytest.fail(f"REQUIRE_SERVICES=1 but no chromium at {CHROMIUM}")
-        pytest.skip("chromium is not installed (REQUIRE_SERVICES unset)")
+        pytest.fail(f"no chromium at {CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()

@@ -1,7 +1,6 @@
 """Shared fixtures: the named personas used by every test (STYLE.md)."""
 
 import datetime
-import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +9,6 @@ from renewal import services
 from renewal.models import Department, Profile, SeatChange
 from tests.factories import CountyFactory, RiskPointFactory, TownshipFactory, UnitFactory
 
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 PASSWORD = "pw-for-tests-1"
 
 

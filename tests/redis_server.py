@@ -3,7 +3,7 @@
 `redis_server` starts ``redis-server`` on a free port with no persistence; the tests
 point the cache (and, when they need it, Celery's broker) at ``redis_server.url`` and
 call ``stop()`` / ``start()`` to see what the app does while Redis is gone and after it
-is back. Fails (not skips) under REQUIRE_SERVICES=1 when redis-server is missing.
+is back. Fails, never skips, when redis-server is missing.
 """
 
 import shutil
@@ -14,8 +14,6 @@ from contextlib import contextmanager
 
 import pytest
 import redis
-
-from tests.fixtures import REQUIRE_SERVICES
 
 
 def _free_port() -> int:
@@ -69,9 +67,7 @@ class RedisServer:
 def redis_server():
     binary = shutil.which("redis-server")
     if not binary:
-        if REQUIRE_SERVICES:
-            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
-        pytest.skip("redis-server is not installed")
+        pytest.fail("redis-server is not installed: apt-get install redis-server")
     server = RedisServer(binary)
     server.start()
     try:

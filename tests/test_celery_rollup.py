@@ -1,5 +1,5 @@
-"""The nightly roll-up through a real Celery worker against Redis (fails, not skips,
-when REQUIRE_SERVICES=1 and Redis is missing: see tests/celery_worker.py)."""
+"""The nightly roll-up through a real Celery worker against Redis (fails, never skips, when
+Redis is missing: see tests/celery_worker.py)."""
 
 import datetime
 import time

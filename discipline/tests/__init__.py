@@ -16,6 +16,24 @@ REPORTER = {
 SECRETS = tuple(REPORTER.values())
 
 
+def visit_report(world, personas, **extra):
+    """A report recorded by the discipline officer from a visit, naming the reporter."""
+    from discipline.intake import services
+    from discipline.models import Report
+
+    return services.report_record(
+        channel=Report.Channel.VISIT,
+        county=world["county_a"],
+        units=[world["unit_a1"]],
+        subject="大红城村某候选人",
+        content="来访反映：候选人发红包拉票。",
+        anonymous=False,
+        identity=dict(REPORTER),
+        received_by=personas["discipline"],
+        **extra,
+    )
+
+
 def leaks(text) -> list[str]:
     """The identity strings found in `text` (a page, a log, a dump)."""
     text = text.decode() if isinstance(text, bytes) else str(text)

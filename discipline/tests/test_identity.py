@@ -11,7 +11,7 @@ from pghistory.models import Events
 
 from discipline.intake import crypto, services
 from discipline.models import IdentityRead, Report, ReporterIdentity
-from discipline.tests import REPORTER, database_leaks, leaks
+from discipline.tests import REPORTER, database_leaks, leaks, visit_report
 from renewal.kit import crypto as field_crypto
 from renewal.models import AccessLog
 from tests.fixtures import make_user
@@ -27,16 +27,7 @@ def fresh(settings, tmp_path):
 
 @pytest.fixture
 def report(world, personas):
-    return services.report_record(
-        channel=Report.Channel.VISIT,
-        county=world["county_a"],
-        units=[world["unit_a1"]],
-        subject="大红城村某候选人",
-        content="来访反映：候选人发红包拉票。",
-        anonymous=False,
-        identity=dict(REPORTER),
-        received_by=personas["discipline"],
-    )
+    return visit_report(world, personas)
 
 
 @pytest.fixture

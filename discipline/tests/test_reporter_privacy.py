@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from discipline.intake import crypto, services
 from discipline.models import Report, ReporterIdentity
-from discipline.tests import JPG, PNG, REPORTER
+from discipline.tests import JPG, PNG, REPORTER, visit_report
 from renewal.kit import crypto as field_crypto
 from renewal.models import AccessLog
 from tests.fixtures import make_user
@@ -27,17 +27,8 @@ def fresh(settings, tmp_path):
 
 @pytest.fixture
 def report(world, personas):
-    return services.report_record(
-        channel=Report.Channel.VISIT,
-        county=world["county_a"],
-        units=[world["unit_a1"]],
-        subject="大红城村某候选人",
-        content="来访反映：候选人发红包拉票。",
-        anonymous=False,
-        identity=dict(REPORTER),
-        attachments=[SimpleUploadedFile("现场.png", PNG), SimpleUploadedFile("票.jpg", JPG)],
-        received_by=personas["discipline"],
-    )
+    attachments = [SimpleUploadedFile("现场.png", PNG), SimpleUploadedFile("票.jpg", JPG)]
+    return visit_report(world, personas, attachments=attachments)
 
 
 def test_reporter_hash_is_keyed_with_the_discipline_index_key(report, settings):

@@ -37,16 +37,7 @@ def account(request):
     bound, and new recovery codes for a fresh code."""
     user = request.user
     if sf.is_enrolled(user):
-        return render(
-            request,
-            "renewal/second_factor.html",
-            {
-                "enrolled": True,
-                "form": SecondFactorCodeForm(),
-                "codes_left": sf.recovery_codes_left(user),
-                "required": sf.required_for(user),
-            },
-        )
+        return _enrolled_page(request, SecondFactorCodeForm())
     device = sf.second_factor_pending_device(user=user)
     form = SecondFactorCodeForm(request.POST or None)
     if form.is_valid():
@@ -123,6 +114,12 @@ def recovery_codes(request):
             form.add_error("code", str(exc))
         else:
             return _codes_page(request, codes, first_time=False)
+    return _enrolled_page(request, form)
+
+
+def _enrolled_page(request, form):
+    """What is bound, and the form for new recovery codes."""
+    user = request.user
     return render(
         request,
         "renewal/second_factor.html",

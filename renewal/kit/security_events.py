@@ -10,6 +10,7 @@ from django.db.models import CharField, Count, F, GenericIPAddressField, Positiv
 from django.http import Http404
 from django.utils import timezone
 
+from renewal.kit.dates import end_of_day, start_of_day
 from renewal.kit.exports import Export, params_querydict
 from renewal.kit.forms import Form
 from renewal.models import AccessLog, SecurityEvent
@@ -38,11 +39,9 @@ class SecurityLogFilterForm(Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError("起始日期不能晚于截止日期。")
+        if end and end >= datetime.date.max:
+            self.add_error("date_to", "截止日期无效。")
         return data
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _filtered(data: dict):
@@ -57,10 +56,10 @@ def _filtered(data: dict):
         events = events.filter(username__icontains=data["username"])
         reads = reads.filter(user__username__icontains=data["username"])
     if data.get("date_from"):
-        start = _day_start(data["date_from"])
+        start = start_of_day(data["date_from"])
         events, reads = events.filter(at__gte=start), reads.filter(at__gte=start)
     if data.get("date_to"):
-        end = _day_start(data["date_to"] + datetime.timedelta(days=1))
+        end = end_of_day(data["date_to"])
         events, reads = events.filter(at__lt=end), reads.filter(at__lt=end)
     return events, reads
 

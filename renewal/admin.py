@@ -121,10 +121,14 @@ class ProfileAdmin(admin.ModelAdmin):
         )
         Profile.objects.filter(user=obj.user).update(must_change_password=obj.must_change_password)
 
-    @admin.action(description="要求所选用户下次登录时修改密码")
+    @admin.action(description="要求所选用户下次登录时修改密码", permissions=["change"])
     def require_password_change(self, request, queryset):
-        count = queryset.update(must_change_password=True)
-        for profile in queryset.select_related("user"):
+        # Read before the update: a changelist filtered on the flag would then select none.
+        profiles = list(queryset.select_related("user"))
+        count = Profile.objects.filter(pk__in=[p.pk for p in profiles]).update(
+            must_change_password=True
+        )
+        for profile in profiles:
             security_log.record(
                 SecurityEvent.Kind.PASSWORD_RESET,
                 request=request,
@@ -166,7 +170,7 @@ class RenewalUserAdmin(UserAdmin):
     def otp_enrolled(self, user):
         return user.otp_enrolled
 
-    @admin.action(description="重置动态口令")
+    @admin.action(description="重置动态口令", permissions=["change"])
     def reset_second_factor(self, request, queryset):
         users = list(queryset)
         for user in users:
@@ -176,7 +180,7 @@ class RenewalUserAdmin(UserAdmin):
             f"已重置 {len(users)} 名用户的动态口令，他们下次登录时须重新绑定身份验证器。",
         )
 
-    @admin.action(description="解除锁定")
+    @admin.action(description="解除锁定", permissions=["change"])
     def unlock(self, request, queryset):
         """Lift the lock on the selected login names after failed sign-ins (logged, with the
         administrator as actor). A locked client address is lifted in 「Access attempts」."""

@@ -55,10 +55,16 @@ def report_for_user(user, pk) -> Report:
     return report
 
 
+def is_assigned_officer(user, report: Report) -> bool:
+    """A discipline officer assigned to the case: they alone open the reporter's attachments,
+    and (with a grant) the reporter's identity."""
+    return is_discipline_officer(user) and report.officers.filter(pk=user.pk).exists()
+
+
 def can_read_identity(user, report: Report) -> bool:
     """Assigned to the case and granted on it; checked on the grant rows, not has_perm,
     so that no superuser or global permission opens it."""
-    if not is_discipline_officer(user) or not report.officers.filter(pk=user.pk).exists():
+    if not is_assigned_officer(user, report):
         return False
     return UserObjectPermission.objects.filter(
         user=user,

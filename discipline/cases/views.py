@@ -128,7 +128,7 @@ def case_detail(request, pk):
         "can_read_identity": access.can_read_identity(request.user, report),
         # Attachments open for the officers assigned to the case only (each download logged).
         "attachments": list(report.attachments.order_by("pk")),
-        "assigned": any(o.pk == request.user.pk for o in report.officers.all()),
+        "assigned": access.is_assigned_officer(request.user, report),
         "stages": _stagebar(report),
     }
     return render(request, "discipline/cases/case_detail.html", context)

@@ -223,7 +223,7 @@ def report_identity_read(*, user, report: Report) -> dict | None:
 def report_attachment_read(*, user, report: Report, pk) -> tuple[ReportAttachment, bytes]:
     """An attachment's content, decrypted, for an officer assigned to the case; anyone else
     gets a 404 (the download itself is logged by renewal.kit.download_log)."""
-    if not str(pk).isdecimal() or not report.officers.filter(pk=user.pk).exists():
+    if not access.is_assigned_officer(user, report):
         raise Http404
     attachment = ReportAttachment.objects.filter(report=report, pk=pk).first()
     if attachment is None:

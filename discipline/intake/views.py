@@ -46,16 +46,20 @@ def report_create(request):
         except (DomainError, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
-            # The receipt code exists only in this response (its hash is stored): the page is
-            # rendered here, not after a redirect, so that it never needs keeping.
-            return render(request, "discipline/intake/recorded.html", _recorded(report, code=True))
+            # Only the code's hash is stored: the code itself waits in the session for the one
+            # page that shows it (after a redirect, so that reloading cannot file it twice).
+            request.session[RECEIPT_ONCE] = {str(report.pk): report.receipt_code}
+            return redirect("discipline:intake-recorded", pk=report.pk)
     return render(request, "discipline/intake/report_form.html", {"form": form})
 
 
-def _recorded(report, *, code: bool) -> dict:
+RECEIPT_ONCE = "discipline.receipt_once"
+
+
+def _recorded(report, *, code: str = "") -> dict:
     return {
         "report": report,
-        "code": services.receipt_display(report.receipt_code) if code else "",
+        "code": services.receipt_display(code) if code else "",
         "units": report.units.all(),
         "attachments": report.attachments.count(),
     }
@@ -63,9 +67,11 @@ def _recorded(report, *, code: bool) -> dict:
 
 @login_required
 def report_recorded(request, pk):
-    """The report as recorded, by its number; no identity and no receipt code here."""
+    """The report as recorded, by its number; no identity. The receipt code shows once, on the
+    first view after recording it, and is then gone from the session too."""
     report = access.report_for_user(request.user, pk)
-    return render(request, "discipline/intake/recorded.html", _recorded(report, code=False))
+    code = request.session.pop(RECEIPT_ONCE, {}).get(str(report.pk), "")
+    return render(request, "discipline/intake/recorded.html", _recorded(report, code=code))
 
 
 @login_required

@@ -1,7 +1,5 @@
 """The reporter's identity: sealed under the discipline key, never the general field key."""
 
-import hashlib
-import hmac
 import json
 
 from django.conf import settings
@@ -20,8 +18,7 @@ def unseal(token: str) -> dict:
 
 def index_digest(value: str, *, purpose: str) -> str:
     """Keyed hash under the discipline index key; ``purpose`` separates the index spaces."""
-    key = f"{settings.DISCIPLINE_INDEX_KEY}:{purpose}".encode()
-    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return field_crypto.blind_index(value, purpose=purpose, key=settings.DISCIPLINE_INDEX_KEY)
 
 
 def reporter_hash(identity: dict) -> str:

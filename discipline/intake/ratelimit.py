@@ -24,9 +24,9 @@ from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from redis.exceptions import RedisError
 
 from discipline.models import RateCounter
+from renewal.kit.queueing import REDIS_DOWN
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,6 @@ DEFAULT_LIMITS = {
     "report_post": (30, 3600),  # submissions of the report form, valid or not
     "status": (20, 3600),  # receipt-code lookups (against guessing)
 }
-# What a cache backend raises when its server is gone (redis-py's errors are not OSErrors).
-CACHE_ERRORS = (RedisError, OSError)
 
 
 def limits() -> dict[str, tuple[int, int]]:
@@ -59,7 +57,7 @@ def exceeded(request, scope: str) -> bool:
     key, number = _key(request, scope), int(time.time()) // window
     try:
         used = cache.get(f"{key}:{number}") or 0
-    except CACHE_ERRORS as exc:
+    except REDIS_DOWN as exc:
         _cache_down(exc)
         row = RateCounter.objects.filter(key=key, window_no=number).first()
         used = row.count if row else 0
@@ -78,7 +76,7 @@ def count(request, scope: str) -> int:
         except ValueError:  # expired between add and incr
             cache.set(cache_key, 1, timeout=window)
             return 1
-    except CACHE_ERRORS as exc:
+    except REDIS_DOWN as exc:
         _cache_down(exc)
         return db_count(key, number, window)
 

@@ -67,7 +67,8 @@ def decrypt(token: str) -> str:
     return decrypt_bytes(token).decode()
 
 
-def blind_index(value: str, *, purpose: str) -> str:
-    """Keyed hash for exact lookup; `purpose` separates the index spaces (id vs phone)."""
-    key = f"{settings.BLIND_INDEX_KEY}:{purpose}".encode()
+def blind_index(value: str, *, purpose: str, key: str | None = None) -> str:
+    """Keyed hash for exact lookup; `purpose` separates the index spaces (id vs phone).
+    ``key`` defaults to BLIND_INDEX_KEY; the discipline channel keys its own with its own."""
+    key = f"{key or settings.BLIND_INDEX_KEY}:{purpose}".encode()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()

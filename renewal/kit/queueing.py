@@ -16,6 +16,8 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 BROKER_DOWN = (OperationalError, RedisError, OSError)
+# What the Redis cache raises when its server is gone (redis-py's errors are not OSErrors).
+REDIS_DOWN = BROKER_DOWN
 
 
 def enqueue_or_run(task, *args) -> bool:

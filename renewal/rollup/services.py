@@ -533,6 +533,12 @@ def scheduled_at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
+def rollup_finished(county: Region, day: datetime.date) -> bool:
+    """Whether the nightly roll-up of ``day`` has finished for the county (a notice made at or
+    after the scheduled time)."""
+    return RollupRun.objects.filter(county=county, day=day, ran_at__gte=scheduled_at(day)).exists()
+
+
 def rollups_overdue(now: datetime.datetime | None = None) -> list[tuple[Region, datetime.date]]:
     """(county, date) pairs whose nightly roll-up did not finish: yesterday's always, today's
     once ROLLUP_CATCHUP_MINUTES have passed since the scheduled time.

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from renewal.models import Region
-from renewal.rollup.services import RollupBusy, rollup_run, rollups_overdue
+from renewal.rollup.services import RollupBusy, rollup_finished, rollup_run, rollups_overdue
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +19,15 @@ log = logging.getLogger(__name__)
     time_limit=settings.ROLLUP_TIME_LIMIT,
     soft_time_limit=settings.ROLLUP_TIME_LIMIT - 60,
 )
-def nightly_rollup(day: str | None = None, county_code: str | None = None) -> list[int]:
+def nightly_rollup(
+    day: str | None = None, county_code: str | None = None, only_if_overdue: bool = False
+) -> list[int]:
     """日报告日通报: roll up every county with an active round for the date (default today).
 
     Idempotent (upserts keyed by region and date); a county already being rolled up for
-    that date by another worker is skipped, not run twice.
+    that date by another worker is skipped, not run twice. A catch-up run (``only_if_overdue``)
+    also skips a county whose run has finished since it was queued: a long run seen as
+    missing by several catch-up checks is then not done again after it commits.
     """
     date = datetime.date.fromisoformat(day) if day else timezone.localdate()
     counties = Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
@@ -31,6 +35,8 @@ def nightly_rollup(day: str | None = None, county_code: str | None = None) -> li
         counties = counties.filter(code=county_code)
     done = []
     for county in counties.order_by("code"):
+        if only_if_overdue and rollup_finished(county, date):
+            continue
         try:
             done.append(rollup_run(county=county, day=date).pk)
         except RollupBusy:
@@ -46,6 +52,6 @@ def rollup_catch_up() -> list[tuple[str, str]]:
     queued = []
     for county, day in rollups_overdue():
         log.warning("roll-up of %s for %s missing, queued again", county.code, day)
-        nightly_rollup.delay(day.isoformat(), county.code)
+        nightly_rollup.delay(day.isoformat(), county.code, only_if_overdue=True)
         queued.append((county.code, day.isoformat()))
     return queued

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from renewal.models import RollupRun
 from renewal.rollup.services import rollup_run, rollups_overdue, scheduled_at
-from renewal.rollup.tasks import rollup_catch_up
+from renewal.rollup.tasks import nightly_rollup, rollup_catch_up
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,18 @@ def test_a_stale_run_is_queued_again_and_finished(world):
     assert run.ran_at > stale and run.ran_at >= scheduled_at(yesterday)
     assert (county.code, yesterday) not in _pairs(rollups_overdue())
     assert RollupRun.objects.filter(county=county, day=yesterday).count() == 1
+
+
+def test_a_catch_up_queued_before_the_run_finished_does_not_run_it_again(world):
+    """A long nightly run is seen as missing by several checks; once it has committed, the
+    copies they queued find it finished and leave its notice alone."""
+    county = world["county_a"]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    rollup_run(county=county, day=yesterday)
+    finished = scheduled_at(yesterday) + datetime.timedelta(minutes=40)
+    RollupRun.objects.filter(county=county, day=yesterday).update(ran_at=finished)
+
+    assert nightly_rollup(yesterday.isoformat(), county.code, only_if_overdue=True) == []
+    assert RollupRun.objects.get(county=county, day=yesterday).ran_at == finished
+    # Asked for without the flag (a reviewer's rebuild), it runs.
+    assert len(nightly_rollup(yesterday.isoformat(), county.code)) == 1

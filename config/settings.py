@@ -256,17 +256,24 @@ if not BLIND_INDEX_KEY:
 
 
 def _check_keys():
-    """Refuse to start with a cipher that has no key, or a key that is not one."""
+    """Refuse to start with a cipher that has no key, a key that is not one, or a key shared
+    by the field data and the reporters' identities (each must open its own values only)."""
     from renewal.kit.ciphers import KeyConfigError, Keyring
 
+    rings = []
     for name, fernet_keys, sm4_keys in (
         ("FIELD", FIELD_ENCRYPTION_KEYS, FIELD_SM4_KEYS),
         ("DISCIPLINE", DISCIPLINE_ENCRYPTION_KEYS, DISCIPLINE_SM4_KEYS),
     ):
         try:
-            Keyring(FIELD_CIPHER, fernet_keys, sm4_keys, name=name)
+            rings.append(Keyring(FIELD_CIPHER, fernet_keys, sm4_keys, name=name))
         except KeyConfigError as error:
             raise ImproperlyConfigured(str(error)) from None
+    if set(rings[0].keys) & set(rings[1].keys):
+        raise ImproperlyConfigured(
+            "The field keys and the discipline keys must differ: a key listed in both would let "
+            "either open the other's values."
+        )
 
 
 _check_keys()

@@ -68,3 +68,8 @@ def test_sm4_alone_is_a_complete_configuration_and_a_missing_key_is_named():
     result = _run({**SM4_PRODUCTION, "DISCIPLINE_SM4_KEYS": ""})
     assert result.returncode != 0
     assert "FIELD_CIPHER is 'sm4' but DISCIPLINE_SM4_KEYS holds no key." in result.stderr
+    # One key for both the field data and the reporters' identities is refused.
+    same = SM4_PRODUCTION["FIELD_SM4_KEYS"]
+    result = _run({**SM4_PRODUCTION, "DISCIPLINE_SM4_KEYS": same})
+    assert result.returncode != 0
+    assert "The field keys and the discipline keys must differ" in result.stderr

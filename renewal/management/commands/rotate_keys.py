@@ -104,7 +104,13 @@ class Command(BaseCommand):
         last_pk = None
         while True:
             with transaction.atomic():
-                rows = model._base_manager.select_for_update().order_by("pk")
+                # A dry run only counts: it locks nothing the application may be writing.
+                rows = (
+                    model._base_manager.all()
+                    if dry_run
+                    else model._base_manager.select_for_update()
+                )
+                rows = rows.order_by("pk")
                 if last_pk is not None:
                     rows = rows.filter(pk__gt=last_pk)
                 rows = list(rows.values_list("pk", *raw)[:batch_size])

@@ -35,9 +35,12 @@
       return;
     }
     var source = document.getElementById(button.dataset.copy);
-    if (!source) return;
+    if (!source || typeof source.select !== "function") return;
     source.select();
-    if (navigator.clipboard) navigator.clipboard.writeText(source.value);
-    button.textContent = "已复制";
+    var done = function () { button.textContent = "已复制"; };
+    var byCommand = function () { if (document.execCommand("copy")) done(); };
+    // Over plain HTTP on an intranet there is no navigator.clipboard: the selection is copied.
+    if (navigator.clipboard) navigator.clipboard.writeText(source.value).then(done, byCommand);
+    else byCommand();
   });
 })();

@@ -10,7 +10,6 @@ import re
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from renewal.kit import second_factor
@@ -64,8 +63,9 @@ class PasswordChangeRequiredMiddleware:
             and _must_change(user)
             and not second_factor.must_verify(user)
         ):
-            if request.path not in (reverse("renewal:password-change"), reverse("logout")):
-                return redirect("renewal:password-change")
+            step = reverse("renewal:password-change")
+            if request.path != step and not second_factor.always_open(request):
+                return second_factor.hold(request, step, "请先修改密码。", keep_next=False)
         return self.get_response(request)
 
 

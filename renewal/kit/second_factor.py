@@ -305,16 +305,24 @@ class SecondFactorRequiredMiddleware:
             step = reverse(
                 "renewal:second-factor-verify" if is_enrolled(user) else "renewal:second-factor"
             )
-            open_paths = {step, reverse("logout")}
-            if request.path not in open_paths:
-                return self._hold(request, step)
+            if request.path != step and not always_open(request):
+                return hold(request, step, "请先完成动态口令验证。", keep_next=True)
         return self.get_response(request)
 
-    def _hold(self, request, step):
-        if request.headers.get("HX-Request"):
-            response = HttpResponse("请先完成动态口令验证。", status=403)
-            response["HX-Redirect"] = step
-            return response
-        if request.method == "GET":
-            step += "?" + urlencode({"next": request.get_full_path()})
-        return redirect(step)
+
+def always_open(request) -> bool:
+    """Open whatever a user is held for: logging out, and the idle timer's keep-alive (a held
+    page is still in use)."""
+    return request.path in (reverse("logout"), reverse("renewal:keep-alive"))
+
+
+def hold(request, step: str, message: str, *, keep_next: bool):
+    """Send a held user to ``step``: an htmx request gets a 403 that tells htmx to load the
+    page instead of swapping a fragment; a GET may keep its address as ``next``."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(message, status=403)
+        response["HX-Redirect"] = step
+        return response
+    if keep_next and request.method == "GET":
+        step += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(step)

@@ -82,6 +82,10 @@ def test_a_marked_user_reaches_only_the_change_page_until_done(client, personas)
     for path in ("/", "/units/", "/exports/1/", "/candidates/"):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"] == "/account/password/"
+    # An htmx fragment is not swapped for the page; the idle timer's keep-alive still answers.
+    fragment = client.get("/units/", HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 403 and fragment["HX-Redirect"] == "/account/password/"
+    assert client.post("/account/keep-alive/").status_code == 204
     page = client.get("/account/password/").content.decode()
     assert "管理员要求您修改密码" in page
     client.post(

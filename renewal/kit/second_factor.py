@@ -247,7 +247,9 @@ def second_factor_new_recovery_codes(*, request, user, code: str) -> list[str]:
         "recovery_codes",
     )
     with transaction.atomic():
-        return _new_recovery_codes(user)
+        codes = _new_recovery_codes(user)
+        security_log.record(SecurityEvent.Kind.OTP_RECOVERY_RENEWED, request=request, user=user)
+        return codes
 
 
 def _new_recovery_codes(user) -> list[str]:

@@ -111,6 +111,7 @@ class SecurityEvent(models.Model):
         OTP_ENROLLED = "otp_enrolled", "绑定动态口令"
         OTP_FAILED = "otp_failed", "动态口令错误"
         OTP_RECOVERY_USED = "otp_recovery", "使用备用验证码"
+        OTP_RECOVERY_RENEWED = "otp_codes", "重新生成备用验证码"
         OTP_RESET = "otp_reset", "管理员重置动态口令"
 
     kind = models.CharField("事件", max_length=20, choices=Kind.choices, db_index=True)

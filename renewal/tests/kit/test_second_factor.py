@@ -265,6 +265,9 @@ def test_new_recovery_codes_need_a_fresh_code(client, personas):
     tokens = set(StaticToken.objects.filter(device__user=reviewer).values_list("token", flat=True))
     assert tokens == {c.replace("-", "") for c in new}
     assert not tokens & set(old)
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEvent.Kind.OTP_RECOVERY_RENEWED, user=reviewer
+    ).exists()
 
 
 # --- Township staff, voluntarily -----------------------------------------------------------

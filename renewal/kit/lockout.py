@@ -61,10 +61,9 @@ def locked_until(request, credentials=None) -> datetime.datetime | None:
     cool_off = get_cool_off(request)
     since = timezone.now() - cool_off
     username = get_client_username(request, credentials)
-    limits = [
-        ({"username": username}, settings.AXES_FAILURE_LIMIT),
-        ({"ip_address": request.axes_ip_address}, settings.LOGIN_IP_FAILURE_LIMIT),
-    ]
+    limits = [({"ip_address": request.axes_ip_address}, settings.LOGIN_IP_FAILURE_LIMIT)]
+    if username:  # no name typed: no name's lock (not every nameless attempt together)
+        limits.append(({"username": username}, settings.AXES_FAILURE_LIMIT))
     ends = []
     for where, limit in limits:
         total = 0

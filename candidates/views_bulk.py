@@ -1,14 +1,14 @@
 """Bulk actions over the rows ticked on a list (``name="ids"``): a department's "无问题" for
 many people under one 文号, and the township's approval of many candidacies.
 
-Every id must be one the user can see: one outside the user's reach answers 404 and nothing
-is done, as for the single pages.
+Every id must be one the user can see: when one is not (outside the user's reach, or gone
+since the page was drawn), the whole request is refused and nothing is done. The message
+does not say which, so it tells nothing about rows the user may not see.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -17,10 +17,13 @@ from renewal.models import DomainError
 
 
 def _all_visible(queryset, ids):
-    """The rows with these ids, in the order ticked; 404 when any is out of reach."""
+    """The rows with these ids, in the order ticked; refused when any is out of reach."""
     rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
     if len(rows) != len(ids):
-        raise Http404
+        raise DomainError(
+            f"所选记录中有 {len(ids) - len(rows)} 条不存在或不在您的工作范围内，"
+            "本次没有办理任何一条。请刷新页面后重新勾选。"
+        )
     return [rows[pk] for pk in ids]
 
 
@@ -32,11 +35,7 @@ def vetting_answer_clear(request):
         raise PermissionDenied("只有联审部门可以答复。")
     try:
         ids = bulk.selected_ids(request.POST.getlist("ids"))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("candidates:vetting-queue")
-    requests = _all_visible(access.vetting_requests_visible_to(request.user), ids)
-    try:
+        requests = _all_visible(access.vetting_requests_visible_to(request.user), ids)
         answered = bulk.vetting_answer_clear_many(
             actor=request.user,
             requests=requests,
@@ -56,16 +55,16 @@ def vetting_answer_clear(request):
 def approvals_approve(request):
     """The township party committee approves the ticked candidacies, each checked on its own."""
     access.require_region_scope(request.user)
+    if not access.may_approve_townships(request.user):
+        raise PermissionDenied("人选由乡镇(街道)党(工)委审核。")
     try:
         ids = bulk.selected_ids(request.POST.getlist("ids"))
+        candidacies = _all_visible(
+            access.candidacies_visible_to(request.user).select_related("person", "unit"), ids
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("candidates:approvals")
-    candidacies = _all_visible(
-        access.candidacies_visible_to(request.user).select_related("person", "unit"), ids
-    )
-    if not access.may_approve_townships(request.user):
-        raise PermissionDenied("人选由乡镇(街道)党(工)委审核。")
     if not candidacies:
         messages.error(request, "请先勾选要审核通过的人选。")
         return redirect("candidates:approvals")

@@ -71,8 +71,8 @@ def rows(expect):
             None,
             expect(dept=403),
         ),
-        # The ticked candidacy is only preliminary: the township leader's approval lists it
-        # as refused and changes nothing; outside the region the id answers 404.
+        # Township party committees only. The ticked candidacy is only preliminary: the
+        # leader's approval lists it as refused and changes nothing.
         "candidates:approvals-approve": (
             "post",
             lambda w, x: "/candidates/approvals/approve/",
@@ -80,9 +80,9 @@ def rows(expect):
             expect(
                 staff_a=403,
                 leader_a=302,
-                staff_b=404,
+                staff_b=403,
                 reviewer=403,
-                reviewer_other=404,
+                reviewer_other=403,
                 discipline=403,
                 dept=403,
                 admin=302,

@@ -136,11 +136,13 @@ def test_another_departments_request_is_404_and_nothing_answered(client, world, 
     inspect(other, personas)
     (theirs,) = vet(other, personas, [court])
     client.force_login(personas["dept"])
-    response = client.post(
+    body = client.post(
         "/candidates/vetting/answer-clear/",
         {"ids": [mine.pk, theirs.pk], "document_number": "公(2026)8号"},
-    )
-    assert response.status_code == 404
+        follow=True,
+    ).content.decode()
+    assert "所选记录中有 1 条不存在或不在您的工作范围内，本次没有办理任何一条" in body
+    assert "法院的" not in body
     assert VettingRequest.objects.filter(status="pending").count() == 2
 
 
@@ -197,7 +199,7 @@ def test_approve_many_passes_those_that_pass_and_lists_the_others(
     assert set(approved.values_list("candidacy__person__name", flat=True)) == {"甲一", "乙二"}
 
 
-def test_approve_many_outside_the_region_is_404_and_approves_nobody(
+def test_approve_many_outside_the_region_is_refused_and_approves_nobody(
     client, world, personas, dept_users, police
 ):
     mine = to_vetted(world, personas, dept_users, police)
@@ -209,8 +211,10 @@ def test_approve_many_outside_the_region_is_404_and_approves_nobody(
         post="party_member",
     )
     client.force_login(personas["leader_a"])
-    response = client.post("/candidates/approvals/approve/", {"ids": [mine.pk, elsewhere.pk]})
-    assert response.status_code == 404
+    body = client.post(
+        "/candidates/approvals/approve/", {"ids": [mine.pk, elsewhere.pk]}, follow=True
+    ).content.decode()
+    assert "所选记录中有 1 条不存在或不在您的工作范围内，本次没有办理任何一条" in body
     mine.refresh_from_db()
     assert mine.status == Candidacy.Status.VETTED
 

@@ -144,7 +144,7 @@ VETTING_PRESETS = [
         "code": "negative-lists",
         "name": "负面清单涉及的全部部门",
         "departments": _departments_named_by_items(),
-        "source": "十不推、十不能、七不宜各条目写明的掌握记录的部门（见上方条目）",
+        "source": "十不推、十不能、七不宜中各条目所对应的掌握记录的部门",
     },
     {
         "code": "law-and-discipline",

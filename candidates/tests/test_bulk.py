@@ -6,6 +6,7 @@ import re
 
 import openpyxl
 import pytest
+from pghistory.models import Events
 
 from candidates import bulk
 from candidates import services as cs
@@ -99,6 +100,8 @@ def test_department_answers_many_clear_under_one_number(client, world, personas,
         )
         assert r.candidacy.status == Candidacy.Status.VETTED
         assert CandidacyLog.objects.filter(candidacy=r.candidacy, action="联审通过").exists()
+        # Each answer is a change of its own in the history, as a single answer is.
+        assert any(e.pgh_label == "update" for e in Events.objects.references(r))
 
 
 def test_one_already_answered_refuses_all_and_saves_nothing(client, world, personas, police):

@@ -23,7 +23,7 @@ from renewal.access import counties_visible_to as counties_visible_to
 from renewal.access import require_region_scope as require_region_scope
 from renewal.access import unit_for_user as unit_for_user
 from renewal.access import writable_townships as writable_townships
-from renewal.models import Profile
+from renewal.models import Profile, Region
 
 
 def _department_id(user):
@@ -61,6 +61,14 @@ def can_approve_township(user, unit) -> bool:
     return user.is_superuser or unit.township_id in region_access.direct_region_ids(
         user, "approve_region"
     )
+
+
+def may_approve_townships(user) -> bool:
+    """Whether the user leads some township's party committee (or is a superuser)."""
+    if user.is_superuser:
+        return True
+    ids = region_access.direct_region_ids(user, "approve_region")
+    return Region.objects.filter(pk__in=ids).exclude(kind=Region.Kind.COUNTY).exists()
 
 
 def can_act_for_county(user, unit) -> bool:

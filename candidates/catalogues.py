@@ -126,3 +126,30 @@ QI_BU_YI = {
 }
 
 CATALOGUES = [SHI_BU_TUI, SHI_BU_NENG, QI_BU_YI]
+
+
+# --- Vetting presets ---------------------------------------------------------------------------
+# Named groups of departments the township ticks in one go when sending candidates to joint
+# vetting. A preset only ticks boxes: the clerk still sees and may change every department.
+
+
+def _departments_named_by_items() -> tuple[str, ...]:
+    """Every department a negative-list item above says holds the record, in catalogue order."""
+    named = {item["department"] for c in CATALOGUES for item in c["items"] if item["department"]}
+    return tuple(code for code in DEPARTMENT_CODES if code in named)
+
+
+VETTING_PRESETS = [
+    {
+        "code": "negative-lists",
+        "name": "负面清单涉及的全部部门",
+        "departments": _departments_named_by_items(),
+        "source": "十不推、十不能、七不宜中各条目所对应的掌握记录的部门",
+    },
+    {
+        "code": "law-and-discipline",
+        "name": "政法和纪检",
+        "departments": ("police", "court", "procuratorate", "discipline"),
+        "source": "涉法涉罪、违纪违法类条目的记录部门：公安、法院、检察院、纪委监委",
+    },
+]

@@ -3,7 +3,7 @@
 from django.db.models import Q, Sum
 
 from candidates.models import Candidacy
-from candidates.selectors import filtered_candidacies
+from candidates.selectors import filtered_candidacies, selected_only
 from renewal.kit.exports import Export, params_querydict
 from renewal.kit.idcard import mask_id_number, mask_phone
 from renewal.models import Body, Education, Person, Post, Profile
@@ -131,6 +131,7 @@ def roster_rows(candidacies, *, unmasked: bool):
 
 def candidates_export(job) -> Export:
     _form, qs = filtered_candidacies(job.user, params_querydict(job.params))
+    qs = selected_only(qs, job.params)
     unmasked = may_export_unmasked(job.user)
     title = "候选人花名册"
     return Export(

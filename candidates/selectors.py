@@ -11,6 +11,16 @@ from renewal import access as region_access
 from renewal.models import Region
 
 FILTER_KEYS = ("q", "township", "body", "post", "status")
+# An export of the rows ticked on the list keeps their ids under this key ("12,40,41").
+SELECTED_KEY = "ids"
+
+
+def selected_only(qs, params: dict):
+    """The rows of ``qs`` among the ticked ids when the export was of selected rows."""
+    raw = params.get(SELECTED_KEY)
+    if raw is None:
+        return qs
+    return qs.filter(pk__in=[int(v) for v in raw.split(",") if v.isdecimal()])
 
 
 def filtered_candidacies(user, data):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import views, views_import, views_reserves
+from candidates import views, views_bulk, views_import, views_reserves
 
 app_name = "candidates"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("candidates/new/", views.candidacy_create, name="candidacy-create"),
     path("candidates/export/", views.candidacy_export, name="candidacy-export"),
     path("candidates/approvals/", views.approvals, name="approvals"),
+    path("candidates/approvals/approve/", views_bulk.approvals_approve, name="approvals-approve"),
     path("candidates/status-counts/", views.status_counts, name="status-counts"),
     path("candidates/<int:pk>/", views.candidacy_detail, name="candidacy-detail"),
     path("candidates/<int:pk>/edit/", views.candidacy_edit, name="candidacy-edit"),
@@ -25,6 +26,11 @@ urlpatterns = [
     ),
     path("candidates/vetting/", views.vetting_queue, name="vetting-queue"),
     path("candidates/vetting/send/", views.vetting_send, name="vetting-send"),
+    path(
+        "candidates/vetting/answer-clear/",
+        views_bulk.vetting_answer_clear,
+        name="vetting-answer-clear",
+    ),
     path("candidates/vetting/<int:pk>/", views.vetting_answer, name="vetting-answer"),
     path(
         "candidates/vetting/<int:pk>/attachment/",

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +9,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from candidates import access, services
+from candidates import access, bulk, services
 from candidates.forms import (
     CandidacyForm,
     InspectionForm,
@@ -26,7 +29,7 @@ from candidates.models import (
     NegativeListItem,
     VettingRequest,
 )
-from candidates.selectors import FILTER_KEYS, filtered_candidacies
+from candidates.selectors import FILTER_KEYS, SELECTED_KEY, filtered_candidacies
 from renewal.kit.exports import export_start
 from renewal.kit.naming import Standing, ballot_names
 from renewal.models import AccessLog, Body, DomainError
@@ -70,6 +73,20 @@ def candidacy_export(request):
     access.require_region_scope(request.user)
     params = {k: v for k, v in request.POST.items() if k in FILTER_KEYS}
     filtered_candidacies(request.user, params)  # 404 on a township outside the user's scope
+    if request.POST.get("scope") == "selected":
+        # The ticked rows only; the exporter keeps to the user's region, so an id outside it
+        # exports nothing.
+        try:
+            ids = bulk.selected_ids(request.POST.getlist("ids"))
+        except DomainError as exc:
+            ids, problem = [], str(exc)
+        else:
+            problem = "请先勾选要导出的人选。"
+        if not ids:
+            messages.error(request, problem)
+            url = reverse("candidates:candidacy-list")
+            return redirect(f"{url}?{urlencode(params)}" if params else url)
+        params[SELECTED_KEY] = ",".join(map(str, ids))
     job = export_start(user=request.user, params=params, kind="candidates")
     return redirect("renewal:export-detail", pk=job.pk)
 
@@ -485,8 +502,14 @@ def vetting_send(request):
         .prefetch_related("vetting__department")
         .order_by("unit__code", "id")
     )
-    form = VettingSendForm(request.POST or None, candidacies=eligible)
-    if request.method == "POST" and form.is_valid():
+    presets = bulk.vetting_presets()
+    chosen = next((p for p in presets if p["code"] == request.POST.get("preset")), None)
+    if chosen is not None:
+        # A preset pressed without script: tick its departments, send nothing yet.
+        form = VettingSendForm(initial=_with_preset(request.POST, chosen), candidacies=eligible)
+    else:
+        form = VettingSendForm(request.POST or None, candidacies=eligible)
+    if request.method == "POST" and chosen is None and form.is_valid():
         f = form.cleaned_data
         try:
             batch = services.vetting_send(
@@ -508,7 +531,18 @@ def vetting_send(request):
                 text += "。"
             messages.success(request, text)
             return redirect(f"{_vetting_url()}?batch={batch.pk}")
-    return render(request, "candidates/vetting_send.html", {"form": form})
+    return render(request, "candidates/vetting_send.html", {"form": form, "presets": presets})
+
+
+def _with_preset(post, preset) -> dict:
+    """The form as typed, with the preset's departments ticked besides those already ticked."""
+    departments = list(dict.fromkeys([*post.getlist("departments"), *map(str, preset["ids"])]))
+    return {
+        "candidacies": post.getlist("candidacies"),
+        "departments": departments,
+        "due_date": post.get("due_date", ""),
+        "note": post.get("note", ""),
+    }
 
 
 def _vetting_url():
@@ -535,6 +569,7 @@ def vetting_queue(request):
             "status": status,
             "statuses": VettingRequest.Status.choices,
             "is_department": access.is_department_user(user),
+            "can_bulk": access.is_department_user(user) and status == "pending",
             "today": timezone.localdate(),
         },
     )

@@ -71,6 +71,23 @@ def rows(expect):
             None,
             expect(dept=403),
         ),
+        # Township party committees only. The ticked candidacy is only preliminary: the
+        # leader's approval lists it as refused and changes nothing.
+        "candidates:approvals-approve": (
+            "post",
+            lambda w, x: "/candidates/approvals/approve/",
+            lambda w, x: {"ids": C(x)},
+            expect(
+                staff_a=403,
+                leader_a=302,
+                staff_b=403,
+                reviewer=403,
+                reviewer_other=403,
+                discipline=403,
+                dept=403,
+                admin=302,
+            ),
+        ),
         "candidates:status-counts": (
             "get",
             lambda w, x: "/candidates/status-counts/",
@@ -152,6 +169,13 @@ def rows(expect):
             lambda w, x: "/candidates/vetting/send/",
             None,
             township_only,
+        ),
+        # Without a 文号 the department's answer is refused and nothing is recorded.
+        "candidates:vetting-answer-clear": (
+            "post",
+            lambda w, x: "/candidates/vetting/answer-clear/",
+            lambda w, x: {"ids": V(x)},
+            expect(staff_a=403, reviewer=403, reviewer_other=403, dept=302, admin=403),
         ),
         "candidates:vetting-answer": (
             "get",

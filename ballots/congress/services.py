@@ -9,6 +9,7 @@ number and lock their row, so a stale form is refused instead of overwriting.
 import datetime
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -145,6 +146,27 @@ def attendance_update(*, congress: Congress, version: int, rows: list[dict]) -> 
         Attendance.objects.filter(pk__in=pks).update(
             present=present, excluded=excluded, exclusion_approved_by=approved_by
         )
+
+
+@dataclass(frozen=True)
+class AttendanceFigures:
+    expected: int
+    present: int
+    absent: int
+
+
+def attendance_figures(rows) -> AttendanceFigures:
+    """应到/已到/缺席 over (can_vote, excluded, present) rows, counted as ``head_count`` does:
+    expected are voting members without an approved exclusion, present are voting members
+    ticked present, absent are the expected ones not ticked."""
+    expected = present = absent = 0
+    for can_vote, excluded, here in rows:
+        if not can_vote:
+            continue
+        expected += not excluded
+        present += bool(here)
+        absent += not excluded and not here
+    return AttendanceFigures(expected, present, absent)
 
 
 def head_count(congress: Congress) -> tuple[int, int]:

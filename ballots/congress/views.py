@@ -132,6 +132,12 @@ def _party_seats(congress):
     return seats.party if seats else 5
 
 
+MARK_ALL = {
+    "present": "已将全部党员登记为到会（已登记不计入原因的除外）并保存，请取消个别未到会人员的勾选后再保存。",
+    "absent": "已清除全部到会勾选并保存。",
+}
+
+
 @login_required
 def congress_attendance(request, pk):
     congress = access.congress_for_user(request.user, pk, write=request.method == "POST")
@@ -154,6 +160,11 @@ def congress_attendance(request, pk):
         for row in data:
             if row["excluded"] and row["excluded"] not in Attendance.Exclusion.values:
                 row["excluded"] = ""
+        # 全部到会 / 全不到会 without script: every row at once, then the clerk corrects the few.
+        mark_all = request.POST.get("mark_all")
+        if mark_all in MARK_ALL:
+            for row in data:
+                row["present"] = mark_all == "present" and not row["excluded"]
         try:
             services.attendance_update(congress=congress, version=_version(request.POST), rows=data)
         except (DomainError, ValueError) as exc:
@@ -168,6 +179,9 @@ def congress_attendance(request, pk):
         else:
             if request.htmx:
                 return _quorum_fragment(request, congress)
+            if mark_all in MARK_ALL:
+                messages.success(request, MARK_ALL[mark_all])
+                return redirect("ballots:congress-attendance", pk=congress.pk)
             messages.success(request, "到会情况已保存。")
             return redirect("ballots:congress-detail", pk=congress.pk)
     met, verdict = services.quorum_verdict(congress)
@@ -180,6 +194,9 @@ def congress_attendance(request, pk):
             "verdict": verdict,
             "quorum_met": met,
             "exclusions": Attendance.Exclusion.choices,
+            "counts": services.attendance_figures(
+                (a.can_vote, bool(a.excluded), a.present) for a in rows
+            ),
             "can_write": access.can_write_unit(request.user, congress.unit)
             and not congress.is_locked,
         },

@@ -157,8 +157,8 @@ MENU = (
 
 
 def menu_for(user, role: str, view_name: str) -> list[dict]:
-    """The groups this user sees, each with its items: label, url, and whether it is the
-    page's own item (at most one is)."""
+    """The groups this user sees, each with its heading (empty when its one item says the
+    same) and its items: label, url, and whether it is the page's own item (at most one is)."""
     groups = [
         (group, [item for item in group.items if item.shown_to(user, role)]) for group in MENU
     ]
@@ -175,5 +175,7 @@ def menu_for(user, role: str, view_name: str) -> list[dict]:
                 {"label": item.label, "url": reverse(item.url_name), "current": n == current}
             )
             n += 1
-        drawn.append({"label": group.label, "items": entries})
+        # A group whose one item bears its name needs no heading of its own.
+        titled = not (len(items) == 1 and items[0].label == group.label)
+        drawn.append({"label": group.label if titled else "", "items": entries})
     return drawn

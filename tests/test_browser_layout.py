@@ -18,7 +18,7 @@ import pathlib
 import pytest
 from django.core.cache import cache
 
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.dated_records import add_dated_records
 from tests.fixtures import PASSWORD, build_personas, build_world
 from tests.test_permission_matrix import MATRIX, build_extras
@@ -149,6 +149,17 @@ def test_the_menu_marks_where_the_user_is(live_server, page, world, personas):
     assert page.evaluate("document.activeElement.textContent") == "工作台"
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def test_the_menu_works_without_javascript(live_server, new_context, world, personas):
+    page = new_context(java_script_enabled=False).new_page()
+    log_in(page, live_server, "reviewer", PASSWORD)
+    menu_item(page, "村(社区)").click()
+    page.wait_for_url(f"{live_server.url}/units/")
+    menu_item(page, "资格联审").click()
+    page.wait_for_url(f"{live_server.url}/candidates/vetting/")
+    current = page.locator('nav.sidenav a[aria-current="page"]')
+    assert current.inner_text() == "资格联审"
 
 
 def test_the_menu_is_hidden_when_printing(live_server, page, personas):

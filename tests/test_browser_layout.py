@@ -43,6 +43,7 @@ MAIN_PAGES = (
     "renewal:round-detail",
     "aftercare:overview",
     "aftercare:handover-detail",
+    "aftercare:unit-audit",
     "rollup:daily-report-list",
     "discipline:case-list",
     "discipline:case-detail",

@@ -6,6 +6,7 @@ class BallotsConfig(AppConfig):
     verbose_name = "选举与计票"
 
     def ready(self):
+        from ballots import next_steps
         from ballots.congress import figures as congress_figures
         from ballots.villagers import demo as villagers_demo
         from ballots.villagers import figures as villagers_figures
@@ -14,6 +15,7 @@ class BallotsConfig(AppConfig):
 
         congress_figures.register()
         villagers_figures.register()
+        next_steps.register_steps()
         uploads.register(voter_import.IMPORTER)
         demo.register(demo.VILLAGERS_SETUP, "villagers-setup", villagers_demo.seed_setup)
         demo.register(demo.VILLAGERS_VOTE, "villagers-vote", villagers_demo.seed_vote)

@@ -6,7 +6,7 @@ class CandidatesConfig(AppConfig):
     verbose_name = "候选人"
 
     def ready(self):
-        from candidates import figures, imports, reserve_import
+        from candidates import figures, imports, next_steps, reserve_import
         from candidates.demo import seed_candidates
         from candidates.exports import candidates_export
         from candidates.selectors import department_home
@@ -17,5 +17,6 @@ class CandidatesConfig(AppConfig):
         uploads.register(imports.IMPORTER)
         uploads.register(reserve_import.IMPORTER)
         figures.register()
+        next_steps.register_steps()
         demo.register(demo.CANDIDATES, "candidates", seed_candidates)
         home.register("department_user", department_home)

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "renewal.context_processors.role",
                 "renewal.context_processors.idle_timeout",
+                "renewal.context_processors.navigation",
             ],
         },
     },

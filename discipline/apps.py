@@ -10,7 +10,7 @@ class DisciplineConfig(AppConfig):
     sealed_files = (("ReportAttachment", "file", "discipline"),)
 
     def ready(self):
-        from discipline import figures, flags
+        from discipline import figures, flags, next_steps
         from discipline.demo import seed_reports
         from discipline.ledger import services as ledger
         from renewal.kit import demo, uploads
@@ -18,5 +18,6 @@ class DisciplineConfig(AppConfig):
         figures.register()
         # Open cases and ledger entries flag people in the candidates' vetting queue.
         flags.register()
+        next_steps.register_steps()
         uploads.register(ledger.IMPORTER)
         demo.register(demo.REPORTS, "discipline-reports", seed_reports)

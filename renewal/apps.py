@@ -12,12 +12,14 @@ class RenewalConfig(AppConfig):
         # Imported for the nightly purge's Celery task, which it registers.
         import renewal.kit.retention  # noqa: F401
         from renewal import demo as renewal_demo
+        from renewal import next_steps
         from renewal.exports import units_export
         from renewal.kit import demo, idle, lockout, second_factor, security_events, uploads
         from renewal.kit.exports import register_exporter
         from renewal.roster.importer import IMPORTER as roster_importer
 
         second_factor.register_checks()
+        next_steps.register_steps()
         register_exporter("units", units_export)
         register_exporter("security_log", security_events.security_log_export)
         auth_signals.user_login_failed.connect(lockout.on_login_failed, dispatch_uid="seclog-f")

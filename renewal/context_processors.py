@@ -20,3 +20,16 @@ def idle_timeout(request):
         "idle_slack_seconds": int(idle.slack(settings.SESSION_IDLE_SECONDS)),
         "idle_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
     }
+
+
+def navigation(request):
+    """The main menu for templates/base.html (renewal.navigation), the page's item marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from renewal.navigation import menu_for
+
+    profile = getattr(user, "profile", None)
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    return {"menu": menu_for(user, profile.role if profile else "", view_name)}

@@ -98,3 +98,9 @@ def log_in(page, live_server, username, password):
     page.fill("#id_password", password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def menu_item(page, label):
+    """The main menu's link called exactly ``label`` (a group of the menu may bear the same
+    name as one of its items)."""
+    return page.get_by_role("navigation", name="主菜单").get_by_role("link", name=label, exact=True)

@@ -7,7 +7,7 @@ import pytest
 
 from candidates import services as cs
 from renewal.models import Person
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.factories import PersonFactory, party_member
 from tests.fixtures import PASSWORD
 
@@ -45,7 +45,7 @@ def test_enter_candidate_with_wrong_id_then_correct(live_server, page, world, pe
     assert "初步人选" in page.content()
     assert "110105********002X" in page.content()
 
-    page.click("nav >> text=候选人")
+    menu_item(page, "候选人").click()
     page.wait_for_selector("#candidacy-results")
     assert "陈静" in page.inner_text("#candidacy-results")
 

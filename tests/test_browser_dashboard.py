@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from renewal.models import DailyReport, RollupSettings
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_daily_report_to_dashboard(live_server, page, world, personas):
 
     # Township staff submit today's report from the keyboard.
     log_in(page, live_server, "staff_a", PASSWORD)
-    page.click("nav >> text=乡镇日报")
+    menu_item(page, "乡镇日报").click()
     page.click("text=报送城关镇今日日报")
     page.fill("#id_talks_held", "12")
     page.fill("#id_disputes_mediated", "156")
@@ -42,7 +42,7 @@ def test_daily_report_to_dashboard(live_server, page, world, personas):
 
     # The county reviewer generates today's notice and opens the dashboard.
     log_in(page, live_server, "reviewer", PASSWORD)
-    page.click("nav >> text=看板与通报")
+    menu_item(page, "看板与通报").click()
     page.wait_for_selector("h1:has-text('和林格尔县换届工作看板')")
     assert "尚未生成日统计" in page.content()
     page.click("text=日通报")

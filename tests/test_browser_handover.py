@@ -4,7 +4,7 @@ import pytest
 
 from renewal.models import Handover
 from renewal.tests.aftercare_setup import ensure_catalogues, new_committee
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ def test_handover_from_checklist_to_completion(live_server, page, world, persona
     assert len(items) == 6
 
     log_in(page, live_server, "staff_a", PASSWORD)
-    page.click("nav >> text=审计与交接")
+    menu_item(page, "审计与交接").click()
     page.click("main >> a.btn:has-text('交接')")
     page.click("text=大红城村")
     page.wait_for_selector("h1:has-text('党组织委员会交接')")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,11 +30,11 @@ def test_warning_keep_alive_then_timeout(live_server, page, world, personas, set
 
     # 6 s after the keep-alive (14 s since the page was opened): the session still lives.
     time.sleep(6)
-    page.click("nav >> text=村(社区)")
+    menu_item(page, "村(社区)").click()
     page.wait_for_url(f"{live_server.url}/units/")
 
     time.sleep(9)
-    page.click("nav >> text=候选人")
+    menu_item(page, "候选人").click()
     page.wait_for_url(f"{live_server.url}/login/?next=%2Fcandidates%2F")
     assert "由于 8 秒未操作，已自动退出，请重新登录" in page.inner_text("main")
     page.fill("#id_username", "staff_a")

@@ -5,7 +5,7 @@ on to her work; the next login takes the new password."""
 import pytest
 
 from renewal.models import Profile
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def test_a_marked_clerk_changes_her_password_first(live_server, new_context, wor
     page.fill("#id_new_password2", NEW)
     page.keyboard.press("Enter")
     page.wait_for_selector(".messages li:has-text('密码已修改')")
-    page.click("nav >> text=村(社区)")
+    menu_item(page, "村(社区)").click()
     page.wait_for_selector("#unit-results table")
     assert not Profile.objects.get(user=personas["staff_a"]).must_change_password
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from candidates.models import Candidacy, ReserveCadre
 from renewal.kit.idcard import make_id_number
 from renewal.models import Person
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.factories import PersonFactory, party_member
 from tests.fixtures import PASSWORD
 
@@ -47,7 +47,7 @@ def test_add_import_and_propose_from_the_pool(
     )
 
     log_in(page, live_server, "staff_a", PASSWORD)
-    page.click("nav >> text=候选人")
+    menu_item(page, "候选人").click()
     page.click("main a.btn:has-text('后备干部库')")
     page.click("main a.btn:has-text('加入后备干部库')")
     page.select_option("#id_unit", label="城关镇 · 大红城村")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +12,7 @@ def test_township_staff_sees_only_own_units(live_server, page, world, personas):
     log_in(page, live_server, "staff_a", PASSWORD)
     assert "本乡镇(街道)进度" in page.content()
 
-    page.click("nav >> text=村(社区)")
+    menu_item(page, "村(社区)").click()
     page.wait_for_selector("#unit-results table")
     rows = page.locator("#unit-results tbody tr")
     assert rows.count() == 2

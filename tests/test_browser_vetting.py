@@ -8,7 +8,7 @@ import pytest
 from candidates import services as cs
 from candidates.models import Candidacy
 from renewal.models import Department, Profile
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.factories import PersonFactory
 from tests.fixtures import PASSWORD, make_user
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def answer_no_problem(page, live_server, username):
     log_in(page, live_server, username, PASSWORD)
-    page.click("nav >> text=资格联审")
+    menu_item(page, "资格联审").click()
     page.click("a.btn:has-text('答复')")
     page.check("input[name=passed][value='1']")
     page.click("button:has-text('提交答复')")

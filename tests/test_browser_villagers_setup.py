@@ -4,7 +4,7 @@ import pytest
 
 from ballots.models import VoterRegistration
 from ballots.tests.villagers_helpers import build_xlsx, ensure_rule_packs, voter_id, voter_row
-from tests.browser import log_in
+from tests.browser import log_in, menu_item
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_create_election_import_register_fix_and_see_it(
     good.write_bytes(build_xlsx([voter_row(1), voter_row(2), voter_row(3)]))
 
     log_in(page, live_server, "staff_a", PASSWORD)
-    page.click("nav >> text=村(居)委会选举")
+    menu_item(page, "村(居)委会选举").click()
     page.select_option("#new-election-unit", label="城关镇 · 大红城村")
     page.click("button:has-text('新建选举')")
     page.fill("#id_election_day", "2027-01-20")

@@ -14,3 +14,47 @@ def user_name(user) -> str:
     if not user:
         return ""
     return user.get_full_name() or user.username
+
+
+@register.inclusion_tag("partials/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, place, *trail):
+    """Where a detail page is: 县 › 乡镇 › 村(社区), then the page's own trail.
+
+    ``place`` is a unit or a region (county or township), or None; ``trail`` is label, url,
+    label, url, …, and last the page's own label (not linked). The regions link to the
+    list of their units, the unit to its page; a user with no unit pages (a department's
+    vetting officer) gets the names without links.
+    """
+    from django.urls import reverse
+
+    user = context["request"].user
+    profile = getattr(user, "profile", None)
+    links = profile is None or profile.role != "department_user"
+    crumbs = []
+    unit = place if hasattr(place, "township_id") else None
+    region = unit.township if unit else place
+    chain = []
+    while region is not None:
+        chain.insert(0, region)
+        region = region.parent
+    units = reverse("renewal:unit-list")
+    for region in chain:
+        url = units if region.is_county else f"{units}?township={region.pk}"
+        crumbs.append({"label": region.name, "url": url if links else ""})
+    if unit:
+        url = reverse("renewal:unit-detail", args=[unit.pk]) if links else ""
+        crumbs.append({"label": unit.name, "url": url})
+    pairs = list(trail[:-1])
+    for label, url in zip(pairs[::2], pairs[1::2], strict=True):
+        crumbs.append({"label": label, "url": url})
+    if trail:
+        crumbs.append({"label": trail[-1], "url": ""})
+    return {"crumbs": crumbs}
+
+
+@register.inclusion_tag("partials/next_step.html", takes_context=True)
+def next_step(context, obj):
+    """The record's next step and where it is done (renewal.kit.next_steps)."""
+    from renewal.kit import next_steps
+
+    return {"step": next_steps.next_step(context["request"].user, obj)}

@@ -1,0 +1,81 @@
+"""Next steps of a party members' congress (党员大会) and of a villagers' committee election,
+from their status: what the township enters, what the township committee or the county
+decides, and where."""
+
+from django.urls import reverse
+
+from ballots.congress import access as congress_access
+from ballots.congress import services as congress_services
+from ballots.models import Congress, ElectionRound, VillagersElection
+from ballots.villagers import access as villagers_access
+from renewal.kit.next_steps import NextStep, register
+
+ENTRY_OPEN = (ElectionRound.Status.OPEN, ElectionRound.Status.AWAITING_SECOND)
+
+
+def congress_step(user, congress: Congress) -> NextStep | None:
+    writer = congress_access.can_write_unit(user, congress.unit)
+    here = reverse("ballots:congress-detail", args=[congress.pk])
+    if congress.status == Congress.Status.SETUP:
+        rnd = congress.rounds.filter(status__in=ENTRY_OPEN).order_by("number").first()
+        if rnd is not None:
+            url = reverse("ballots:round-detail", args=[rnd.pk])
+            return NextStep.for_user(f"录入第 {rnd.number} 轮计票结果", url, writer)
+        if congress_services.unresolved_write_ins(congress):
+            return NextStep.for_user(
+                "确认另选他人当选的是名册中的哪位党员", f"{here}#rounds", writer
+            )
+        if not congress.rounds.exists():
+            url = reverse("ballots:congress-attendance", args=[congress.pk])
+            return NextStep.for_user("登记到会情况，建立委员会选举轮次", url, writer)
+        return NextStep.for_user(
+            "建立下一轮选举（书记、副书记或另行选举）", f"{here}#rounds", writer
+        )
+    if congress.status == Congress.Status.HELD:
+        return NextStep.for_user("报乡镇(街道)党(工)委并公示", f"{here}#approval", writer)
+    if congress.status == Congress.Status.REPORTED:
+        return NextStep.for_user(
+            "乡镇(街道)党(工)委批复",
+            f"{here}#approval",
+            congress_access.can_approve(user, congress),
+        )
+    if congress_services.elected_secretary(congress) and not congress.secretary_filed_at:
+        return NextStep.for_user(
+            "当选书记报县备案", f"{here}#approval", congress_access.can_reopen(user, congress)
+        )
+    return None
+
+
+def villagers_step(user, election: VillagersElection) -> NextStep | None:
+    Status = VillagersElection.Status
+    unit = election.unit
+    preparer = villagers_access.can_prepare(user, unit)
+    enterer = villagers_access.can_enter_vote(user, election)
+
+    def url(name, suffix=""):
+        return reverse(f"villagers:{name}", args=[election.pk]) + suffix
+
+    if election.status == Status.SETUP:
+        return NextStep.for_user("登记选民", url("voter-create"), preparer)
+    if election.status == Status.REGISTERING:
+        return NextStep.for_user("公布选民名单", url("election-detail", "#publish"), preparer)
+    if election.status == Status.PUBLISHED:
+        return NextStep.for_user("提名候选人", url("nominations"), preparer)
+    if election.status == Status.NOMINATING:
+        return NextStep.for_user("设置投票点与监票人，组织投票", url("polling"), enterer)
+    if election.status == Status.VOTING:
+        return NextStep.for_user("录入计票结果", url("vote-detail"), enterer)
+    if election.status == Status.COUNTED:
+        return NextStep.for_user(
+            "确认选举结果", url("vote-detail"), villagers_access.can_approve(user, election)
+        )
+    return NextStep.for_user(
+        "工作交接与新班子培训",
+        reverse("aftercare:unit-onboarding", args=[unit.pk]),
+        villagers_access.can_prepare(user, unit),
+    )
+
+
+def register_steps() -> None:
+    register(Congress, congress_step)
+    register(VillagersElection, villagers_step)

@@ -7,11 +7,21 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from renewal.models import STAGE_NAMES
+from renewal.models.rounds import STAGE_CODES
 from renewal.rollup import services as rollup
 
 
-def stage_columns(county_snapshot) -> list[tuple[str, str]]:
-    codes = list(county_snapshot.stage_counts) if county_snapshot else []
+def stage_order(code: str) -> int:
+    """A stage's place in the workflow: the stored counts (JSON) keep no order of their own.
+    A stage the product does not know goes after the known ones, before 全部完成."""
+    if code == "done":
+        return len(STAGE_CODES) + 1
+    return STAGE_CODES.index(code) if code in STAGE_CODES else len(STAGE_CODES)
+
+
+def stage_columns(snapshot) -> list[tuple[str, str]]:
+    """(code, name) of every stage counted in ``snapshot``, in workflow order."""
+    codes = sorted(snapshot.stage_counts, key=stage_order) if snapshot else []
     return [(code, STAGE_NAMES.get(code, code)) for code in codes]
 
 

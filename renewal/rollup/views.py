@@ -20,6 +20,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.queueing import enqueue_or_run
 from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 from renewal.rollup import access, structure
@@ -466,8 +467,9 @@ def notice_xlsx(request, pk):
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="rollup-{run.county.code}-{run.day:%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = disposition(
+        dated_name("换届工作日通报", run.county.name, when=run.day),
+        dated_name("notice", run.county.code, when=run.day),
     )
     return response
 

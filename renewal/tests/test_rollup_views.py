@@ -55,7 +55,7 @@ def test_county_user_sees_the_figures_and_downloads_the_workbook(client, world, 
     assert [r[1] for r in ranking[:2]] == ["城关镇", "盛乐镇"]
     assert ranking[0][8] == "已报送" and ranking[1][8] == "未报送"
     data = list(wb["数据"].iter_rows(values_only=True))
-    header, total = data[0], data[-1]
+    header, total = data[1], data[-1]  # under the title row
     assert total[0] == "全县合计" and total[header.index("化解矛盾纠纷（件）")] == 156
     text = client.get(f"/rollup/notices/{run.pk}/text/")
     assert text["Content-Type"].startswith("text/plain")

@@ -21,6 +21,7 @@ from ballots.congress.forms import (
 )
 from ballots.models import Attendance, Congress, ElectionRound
 from renewal.kit.dates import chinese_date
+from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
 
@@ -392,7 +393,12 @@ def round_pdf(request, pk, what):
         )
     else:
         raise Http404
-    return _pdf_response(request, build, f"round-{rnd.pk}-{what}.pdf", back=rnd)
+    name = dated_name(
+        congress.unit.name,
+        f"第{rnd.number}轮{'选票' if what == 'ballots' else '计票单'}",
+        ext="pdf",
+    )
+    return _pdf_response(request, build, (name, f"round-{rnd.pk}-{what}.pdf"), back=rnd)
 
 
 @login_required
@@ -489,7 +495,7 @@ def congress_report_pdf(request, pk):
     return _pdf_response(
         request,
         lambda: printing.report_pdf(report),
-        f"congress-{congress.pk}-report.pdf",
+        (dated_name(unit.name, "选举结果报告", ext="pdf"), f"congress-{congress.pk}-report.pdf"),
         back=congress,
     )
 
@@ -507,9 +513,10 @@ def report_issuer(unit) -> str:
     return f"{township}{name}"
 
 
-def _pdf_response(request, build, filename, *, back):
+def _pdf_response(request, build, names: tuple[str, str], *, back):
     """A PDF, or back to the page with the printer's Chinese message (a name the embedded
-    font cannot draw, too many names for one ballot) instead of a server error."""
+    font cannot draw, too many names for one ballot) instead of a server error. ``names``:
+    the file's Chinese name and its ASCII fallback."""
     try:
         pdf = build()
     except ValueError as exc:
@@ -518,7 +525,7 @@ def _pdf_response(request, build, filename, *, back):
             return redirect("ballots:congress-detail", pk=back.pk)
         return redirect("ballots:round-detail", pk=back.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = disposition(*names, inline=True)
     return response
 
 

@@ -3,6 +3,7 @@
 import datetime
 import re
 import threading
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
@@ -357,6 +358,9 @@ def test_election_report_pdf(client, congress, personas):
     assert f"{held.year}年{held.month}月{held.day}日，" in text
     assert not [line for line in lines if line.startswith(CLOSING)]
     assert chinese_date(datetime.date(2027, 3, 5)) == "2027年3月5日"
+    sent = unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+    assert sent == f"{unit.name}-选举结果报告-{timezone.localdate():%Y%m%d}.pdf"
+    assert f'filename="congress-{congress.pk}-report.pdf"' in response["Content-Disposition"]
 
 
 def test_ballot_by_ballot_entry_through_the_page(client, congress, personas):

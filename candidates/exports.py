@@ -6,6 +6,7 @@ from candidates.models import Candidacy
 from candidates.selectors import filtered_candidacies, selected_only
 from renewal.kit.exports import Export, params_querydict
 from renewal.kit.idcard import mask_id_number, mask_phone
+from renewal.kit.sheets import YearMonth
 from renewal.models import Body, Education, Person, Post, Profile
 
 ROSTER_HEADER = [
@@ -112,11 +113,11 @@ def roster_rows(candidacies, *, unmasked: bool):
             name,
             labels["sex"].get(sex, sex),
             ethnicity,
-            born.strftime("%Y.%m") if born else "",
+            YearMonth.of(born) or "",
             id_number if unmasked else mask_id_number(id_number),
             labels["edu"].get(edu, edu),
             labels["pol"].get(pol, pol),
-            joined.strftime("%Y.%m") if joined else "",
+            YearMonth.of(joined) or "",
             posts,
             (phone if unmasked else mask_phone(phone)) or "",
             "继任" if continuing else "新任",

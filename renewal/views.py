@@ -30,8 +30,10 @@ from renewal.kit import exports as export_jobs
 from renewal.kit import home as home_sections
 from renewal.kit import security_events, security_log
 from renewal.kit.exports import export_dir, export_start
+from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.history import events_for
 from renewal.kit.paging import DeepPaginator
+from renewal.kit.uploads import XLSX
 from renewal.models import (
     STAGE_NAMES,
     AccessLog,
@@ -470,14 +472,23 @@ def export_download(request, pk):
     path = export_dir() / job.file_name
     if not path.exists():
         raise Http404
-    label = {
-        "units": "村社区名册",
-        "candidates": "候选人花名册",
-        "security_log": "安全日志",
-    }.get(job.kind, job.kind)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"{label}-{job.created_at:%Y%m%d}.xlsx"
+    label = EXPORT_FILE_LABELS.get(job.kind, "导出")
+    profile = getattr(job.user, "profile", None)
+    region = profile.region if profile and profile.region_id else None
+    response = FileResponse(path.open("rb"), content_type=XLSX)
+    response["Content-Disposition"] = disposition(
+        dated_name(label, region.name if region else "", when=job.created_at),
+        dated_name(job.kind, region.code if region else "", when=job.created_at),
     )
+    return response
+
+
+# The downloaded file's name, by what it holds (the region and day follow).
+EXPORT_FILE_LABELS = {
+    "units": "村社区名册",
+    "candidates": "候选人花名册",
+    "security_log": "安全日志",
+}
 
 
 # --- History ------------------------------------------------------------------------------

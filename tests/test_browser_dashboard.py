@@ -8,11 +8,42 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from renewal.models import DailyReport, RollupSettings
+from renewal.models import STAGE_NAMES, DailyReport, RollupSettings
+from renewal.models.rounds import STAGE_CODES
 from tests.browser import log_in, menu_item
 from tests.fixtures import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENS = [(1366, 768), (1920, 1080)]  # an office screen, a meeting-room display
+
+
+def _charts_rendered(page, count):
+    page.wait_for_function(
+        f"() => document.querySelectorAll('[data-chart][data-rendered=\"1\"] canvas').length"
+        f" >= {count}"
+    )
+
+
+def _overflow(page):
+    """How far the page runs past the window (<= 0: it fits)."""
+    return page.evaluate(
+        """() => ({width: document.documentElement.scrollWidth
+                         - document.documentElement.clientWidth,
+                   height: document.documentElement.scrollHeight
+                          - document.documentElement.clientHeight})"""
+    )
+
+
+def _series(page, chart):
+    """The series a chart was drawn with, as ECharts holds them (names in legend order)."""
+    return page.evaluate(
+        """(chart) => echarts.getInstanceByDom(document.querySelector(`[data-chart=${chart}]`))
+                         .getOption().series.map((s) => ({name: s.name,
+                             colour: s.itemStyle && s.itemStyle.color, data: s.data,
+                             barMinHeight: s.barMinHeight, label: s.label}))""",
+        chart,
+    )
 
 
 def test_daily_report_to_dashboard(live_server, page, world, personas):
@@ -63,13 +94,36 @@ def test_daily_report_to_dashboard(live_server, page, world, personas):
     page.wait_for_function(
         "() => document.querySelectorAll('[data-chart][data-rendered=\"1\"] canvas').length >= 2"
     )
-    table = page.inner_text("table")
+    table = page.inner_text("#township-table table")
     assert "城关镇" in table and "盛乐镇" in table and "全县合计" in table
-    assert "156" in table  # the township's report, rolled up
-    assert "两升一降" in page.inner_text("#structure")
+    assert "156" not in table  # the day's report is a detail, opened on demand
+    page.click("#township-table tbody tr:first-child summary")
+    assert "156" in page.inner_text("#township-table table")  # the township's report
+    # No unit has elected its new committee yet: no verdict on its structure.
+    structure = page.inner_text("#structure")
+    assert "尚无新一届班子数据" in structure
+    assert "两升一降" not in structure and "均已达标" not in structure
+    stage_names = [STAGE_NAMES[code] for code in STAGE_CODES]
+    for width, height in SCREENS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/dashboard/{world['county_a'].pk}/")
+        _charts_rendered(page, 2)
+        assert _overflow(page)["width"] <= 0, f"dashboard wider than {width}"
+        stages = _series(page, "stages")
+        assert [s["name"] for s in stages] == stage_names  # workflow order, legend too
+        assert len({s["colour"] for s in stages}) == len(stages)  # one colour per stage
+        bars = _series(page, "completion")[0]
+        assert 0 in bars["data"] and bars["barMinHeight"] > 0  # 盛乐镇 has done nothing
+        assert bars["label"]["show"] and bars["label"]["formatter"] == "{c}%"
 
-    page.goto(f"{live_server.url}/screen/{world['county_a'].pk}/")
-    page.wait_for_selector("[data-chart][data-rendered='1'] canvas")
-    assert "和林格尔县村(社区)“两委”换届工作进度" in page.inner_text("header")
+        page.goto(f"{live_server.url}/screen/{world['county_a'].pk}/")
+        _charts_rendered(page, 2)
+        assert "和林格尔县村(社区)“两委”换届工作进度" in page.inner_text("header")
+        assert "每 5 分钟刷新" in page.inner_text("header")
+        assert "尚无新一届班子数据" in page.inner_text("#structure")
+        assert [s["name"] for s in _series(page, "stages")] == stage_names
+        overflow = _overflow(page)
+        assert overflow["width"] <= 0, f"big screen wider than {width}"
+        assert overflow["height"] <= 0, f"big screen taller than {height}"
 
     assert hosts == {urlsplit(live_server.url).netloc}, f"requests left the app: {hosts}"

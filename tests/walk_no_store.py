@@ -89,9 +89,17 @@ def test_static_assets_keep_their_caching(client, matrix, persona):
 
 
 def _sent_name(response) -> str:
-    """The file name a browser shows for the download."""
+    """The file name a browser shows for the download: per RFC 6266 the ``filename*``
+    (RFC 5987) when there is one, else the plain ``filename`` (its ASCII fallback)."""
     from email.message import Message
+    from email.utils import collapse_rfc2231_value
 
     message = Message()
     message["Content-Disposition"] = response["Content-Disposition"]
-    return message.get_filename()
+    names = [
+        value
+        for key, value in message.get_params(header="content-disposition")[1:]
+        if key == "filename"
+    ]
+    encoded = [value for value in names if isinstance(value, tuple)]
+    return collapse_rfc2231_value((encoded or names)[0]) if names else None

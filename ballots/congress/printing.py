@@ -15,6 +15,7 @@ table heading.
 """
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -23,7 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import TextMode, WrapMode
+from fpdf.enums import TextMode
 
 from ballots.strokes import stroke_sort_key
 
@@ -151,8 +152,7 @@ def _ballot_header(pdf: FPDF, spec: BallotSpec, serial: str) -> float:
     pdf.ln(4)
     pdf.set_font_size(11.5)
     for line in spec.instructions:
-        pdf.set_x(MARGIN)
-        pdf.multi_cell(pdf.epw, 6.5, "\u3000\u3000" + line, wrapmode=WrapMode.CHAR)
+        _paragraph(pdf, "\u3000\u3000" + line, 6.5)
     return pdf.get_y() + 6
 
 
@@ -388,7 +388,7 @@ def _title(pdf: FPDF, text: str, size: float) -> None:
     pdf.set_font_size(size)
     pdf.set_x(MARGIN)
     with pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=0.25):
-        pdf.multi_cell(pdf.epw, size * PT * 1.4, text, align="C", wrapmode=WrapMode.CHAR)
+        _paragraph(pdf, text, size * PT * 1.4, align="C")
 
 
 def _fit(
@@ -431,17 +431,110 @@ def _centred(
         pdf.cell(w, line_h, line, align="C")
 
 
-def report_pdf(*, title: str, lines: list[str]) -> bytes:
-    """A plain A4 written report (the election result to the township), in the embedded font."""
-    _check_glyphs([title, *lines])
-    pdf = _new_pdf(title, "P")
+# --- paragraphs: line breaking by the rules of Chinese typesetting (避头尾) ----------------
+
+# A line never starts with closing punctuation, nor ends with opening punctuation.
+NO_LINE_START = frozenset("，。、；：！？）」』】》〉”’…—%,.;:!?)]")
+NO_LINE_END = frozenset("（「『【《〈“‘([")
+# Numbers, Latin words and codes are never split: 2027, 150123001, A4, 3.5%.
+_UNBREAKABLE_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.:/%\-]*")
+
+
+def _tokens(text: str, keep: Sequence[str]) -> list[str]:
+    """``text`` cut into the pieces a line may break between: a name from ``keep``, a run of
+    digits or Latin letters, or one character. Closing punctuation is glued to the piece
+    before it and opening punctuation to the piece after it, so neither is left alone at the
+    edge of a line."""
+    names = sorted({k for k in keep if k}, key=len, reverse=True)
+    pieces: list[str] = []
+    i = 0
+    while i < len(text):
+        name = next((n for n in names if text.startswith(n, i)), None)
+        run = _UNBREAKABLE_RUN.match(text, i)
+        piece = name or (run.group() if run else text[i])
+        pieces.append(piece)
+        i += len(piece)
+    glued: list[str] = []
+    opening = ""
+    for piece in pieces:
+        if piece in NO_LINE_START and glued and not opening:
+            glued[-1] += piece
+        elif piece in NO_LINE_END:
+            opening += piece
+        else:
+            glued.append(opening + piece)
+            opening = ""
+    if opening:
+        glued.append(opening)
+    return glued
+
+
+def wrap_text(pdf: FPDF, text: str, width: float, *, keep: Sequence[str] = ()) -> list[str]:
+    """The lines of a paragraph ``width`` mm wide in the current font: broken only between
+    pieces (``_tokens``), so no line starts with closing punctuation and no number or name
+    from ``keep`` is split. A piece wider than a whole line is cut where it must be."""
+    lines: list[str] = []
+    line = ""
+    for piece in _tokens(text, keep):
+        if pdf.get_string_width(line + piece) <= width or not line.strip(" "):
+            line += piece
+        else:
+            lines.append(line.rstrip(" "))
+            line = piece.lstrip(" ")
+        while pdf.get_string_width(line) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and pdf.get_string_width(line[:cut]) > width:
+                cut -= 1
+            if line[cut] in NO_LINE_START:  # hang the punctuation rather than lead with it
+                cut += 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line.rstrip(" "))
+    return lines
+
+
+def _paragraph(
+    pdf: FPDF, text: str, line_h: float, *, align: str = "L", keep: Sequence[str] = ()
+) -> None:
+    """``text`` as wrapped lines across the page from the left margin, one cell per line."""
+    for line in wrap_text(pdf, text, pdf.epw, keep=keep):
+        if pdf.will_page_break(line_h):
+            pdf.add_page()
+        pdf.set_x(MARGIN)
+        pdf.cell(pdf.epw, line_h, line, align=align, new_x="LMARGIN", new_y="NEXT")
+
+
+@dataclass(frozen=True)
+class Report:
+    """A written report: to whom, the paragraphs, who issues it and on which day.
+
+    ``keep`` lists the names (people, places) a line break must not split."""
+
+    title: str
+    addressee: str
+    paragraphs: tuple[str, ...]
+    issuer: str
+    date: str  # already written the Chinese way (renewal.kit.dates.chinese_date)
+    keep: tuple[str, ...] = ()
+
+
+def report_pdf(report: Report) -> bytes:
+    """A plain A4 written report (the election result to the township), in the embedded
+    font: the addressee, the paragraphs indented two characters, and the 落款 (issuing body
+    and date) at the right under the text."""
+    texts = [report.title, report.addressee, *report.paragraphs, report.issuer, report.date]
+    _check_glyphs(texts)
+    pdf = _new_pdf(report.title, "P")
     pdf.set_auto_page_break(True, margin=MARGIN)
     pdf.add_page()
-    _title(pdf, title, 16)
+    _title(pdf, report.title, 16)
     pdf.ln(4)
     pdf.set_font_size(12)
-    for line in lines:
-        pdf.set_x(MARGIN)
-        pdf.multi_cell(pdf.epw, 8, line, wrapmode=WrapMode.CHAR)
+    _paragraph(pdf, report.addressee, 8, keep=report.keep)
+    for text in report.paragraphs:
+        _paragraph(pdf, "\u3000\u3000" + text, 8, keep=report.keep)
         pdf.ln(1)
+    pdf.ln(12)
+    for line in (report.issuer, report.date):
+        _paragraph(pdf, line + "\u3000\u3000", 8, align="R", keep=[line])
     return bytes(pdf.output())

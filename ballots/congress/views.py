@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ballots.congress import access, printing, services
@@ -19,6 +20,8 @@ from ballots.congress.forms import (
     WriteInForm,
 )
 from ballots.models import Attendance, Congress, ElectionRound
+from renewal.kit.dates import chinese_date
+from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
 
@@ -407,7 +410,12 @@ def round_pdf(request, pk, what):
         )
     else:
         raise Http404
-    return _pdf_response(request, build, f"round-{rnd.pk}-{what}.pdf", back=rnd)
+    name = dated_name(
+        congress.unit.name,
+        f"第{rnd.number}轮{'选票' if what == 'ballots' else '计票单'}",
+        ext="pdf",
+    )
+    return _pdf_response(request, build, (name, f"round-{rnd.pk}-{what}.pdf"), back=rnd)
 
 
 @login_required
@@ -468,35 +476,64 @@ def congress_reopen(request, pk):
 @login_required
 def congress_report_pdf(request, pk):
     congress = access.congress_for_user(request.user, pk)
-    lines = [f"{congress.unit.township.name}党(工)委：", ""]
+    unit, township = congress.unit, congress.unit.township
     expected, present = services.head_count(congress)
-    lines.append(
-        f"{congress.held_on:%Y年%m月%d日}，{congress.unit.name}在{congress.place}召开党员大会，"
+    members = services.elected_members(congress)
+    officers = services.elected_officers(congress)
+    paragraphs = [
+        f"{chinese_date(congress.held_on)}，{unit.name}在{congress.place}召开党员大会，"
         f"{congress.chair}主持。应到会有选举权党员 {expected} 人，实到 {present} 人。"
-    )
-    for r in congress.rounds.all():
-        if r.result:
-            lines.append(f"{r}：" + "".join(r.result.get("explanation", [])))
-    lines.append("当选委员：" + "、".join(e.name for e in services.elected_members(congress)))
-    for officer in services.elected_officers(congress):
-        lines.append(f"当选{officer.round.get_kind_display()}：{officer.name}")
+    ]
+    rounds = [r for r in congress.rounds.all() if r.result]
+    paragraphs += [f"{r}：" + "".join(r.result.get("explanation", [])) for r in rounds]
+    paragraphs.append("当选委员：" + "、".join(e.name for e in members) + "。")
+    paragraphs += [f"当选{o.round.get_kind_display()}：{o.name}。" for o in officers]
     if congress.notice_start:
-        lines.append(
-            f"公示期：{congress.notice_start:%Y-%m-%d} 至 {congress.notice_end:%Y-%m-%d}。"
+        paragraphs.append(
+            f"公示期：{chinese_date(congress.notice_start)}至{chinese_date(congress.notice_end)}。"
         )
-    lines.append("特此报告，请予批复。")
-    title = f"关于{congress.unit.name}党组织换届选举结果的报告"
+    paragraphs.append("特此报告，请予批复。")
+    report = printing.Report(
+        title=f"关于{unit.name}党组织换届选举结果的报告",
+        addressee=f"{township.name}党(工)委：",
+        paragraphs=tuple(paragraphs),
+        issuer=report_issuer(unit),
+        date=chinese_date(timezone.localdate()),
+        keep=(
+            unit.name,
+            township.name,
+            congress.chair,
+            congress.place,
+            *(e.name for e in members),
+            *(o.name for o in officers),
+            *(name for r in rounds for name in r.candidates),
+        ),
+    )
     return _pdf_response(
         request,
-        lambda: printing.report_pdf(title=title, lines=lines),
-        f"congress-{congress.pk}-report.pdf",
+        lambda: printing.report_pdf(report),
+        (dated_name(unit.name, "选举结果报告", ext="pdf"), f"congress-{congress.pk}-report.pdf"),
         back=congress,
     )
 
 
-def _pdf_response(request, build, filename, *, back):
+def report_issuer(unit) -> str:
+    """The 落款 of a unit's report: its party organisation by its full name, which names the
+    township (中共城关镇新华村支部委员会), whatever the branch record was called."""
+    township = unit.township.name
+    branch = getattr(unit, "branch", None)
+    name = branch.name if branch else f"{unit.name}党组织"
+    if township in name:
+        return name
+    if name.startswith("中共"):
+        return f"中共{township}{name[2:]}"
+    return f"{township}{name}"
+
+
+def _pdf_response(request, build, names: tuple[str, str], *, back):
     """A PDF, or back to the page with the printer's Chinese message (a name the embedded
-    font cannot draw, too many names for one ballot) instead of a server error."""
+    font cannot draw, too many names for one ballot) instead of a server error. ``names``:
+    the file's Chinese name and its ASCII fallback."""
     try:
         pdf = build()
     except ValueError as exc:
@@ -505,7 +542,7 @@ def _pdf_response(request, build, filename, *, back):
             return redirect("ballots:congress-detail", pk=back.pk)
         return redirect("ballots:round-detail", pk=back.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = disposition(*names, inline=True)
     return response
 
 

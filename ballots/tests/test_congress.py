@@ -1,13 +1,17 @@
 """Congress services: quorum, scrutineers, rounds that follow ties and shortfalls, entry, lock."""
 
 import datetime
+import re
 import threading
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from ballots.congress import services as bs
 from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
+from renewal.kit.dates import chinese_date
 from renewal.models import DomainError, Person, Term
 from tests.factories import PersonFactory, add_roster, formal_party_candidates, make_formal
 
@@ -341,6 +345,22 @@ def test_election_report_pdf(client, congress, personas):
 
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
     assert "当选委员" in text and "王建国" in text
+    from ballots.tests.test_printing import CLOSING, pdf_lines
+
+    lines = pdf_lines(response.content)
+    unit = congress.unit
+    assert lines[1] == f"{unit.township.name}党(工)委："
+    # The 落款: the unit's party organisation under its township, and today, no leading zeros.
+    assert unit.township.name in lines[-2] and unit.name in lines[-2]
+    assert re.fullmatch(r"\d{4}年[1-9]\d?月[1-9]\d?日", lines[-1])
+    assert lines[-1] == chinese_date(timezone.localdate())
+    held = congress.held_on
+    assert f"{held.year}年{held.month}月{held.day}日，" in text
+    assert not [line for line in lines if line.startswith(CLOSING)]
+    assert chinese_date(datetime.date(2027, 3, 5)) == "2027年3月5日"
+    sent = unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+    assert sent == f"{unit.name}-选举结果报告-{timezone.localdate():%Y%m%d}.pdf"
+    assert f'filename="congress-{congress.pk}-report.pdf"' in response["Content-Disposition"]
 
 
 def test_ballot_by_ballot_entry_through_the_page(client, congress, personas):

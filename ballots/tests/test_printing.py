@@ -2,6 +2,7 @@
 (ballots.strokes). Pure: no database."""
 
 import io
+import itertools
 import logging
 import random
 import re
@@ -416,3 +417,79 @@ def test_long_tally_sheet_repeats_the_heading_and_numbers_pages():
 def test_tally_sheet_refuses_missing_glyphs():
     with pytest.raises(MissingGlyphError):
         tally_sheet_pdf(tally_spec(candidates=["王𠮷"]))
+
+
+# --- written reports: 避头尾 line breaking, names and numbers kept whole, the 落款 --------
+
+CLOSING = tuple("，。、；：！？）」")
+PEOPLE = ["欧阳建国", "李秀英", "阿不都·热合曼", "张伟"]
+
+
+def pdf_lines(content: bytes) -> list[str]:
+    """The text of a PDF as printed lines: the pieces drawn on one baseline, left to right."""
+    rows: dict[tuple[int, float], list[tuple[float, str]]] = {}
+    for number, page in enumerate(PdfReader(io.BytesIO(content)).pages):
+
+        def visit(text, cm, tm, font, size, number=number):
+            if text.strip():
+                rows.setdefault((number, round(tm[5], 1)), []).append((tm[4], text))
+
+        page.extract_text(visitor_text=visit)
+    # PDF y grows upwards: top lines first.
+    return [
+        "".join(text for _x, text in sorted(rows[key])).strip()
+        for key in sorted(rows, key=lambda k: (k[0], -k[1]))
+    ]
+
+
+def long_paragraphs() -> list[str]:
+    """Paragraphs where plain character wrapping would start lines with punctuation and
+    split names and numbers: the same sentence shifted one character at a time."""
+    sentence = "，".join(
+        f"{name}得票 {votes} 票（有效票 150123 张）"
+        for name, votes in zip(PEOPLE, (98, 87, 76, 65), strict=True)
+    )
+    return ["测" * shift + sentence + "。" + sentence + "。" for shift in range(24)]
+
+
+def report(**changes) -> printing.Report:
+    values = {
+        "title": "关于新华村党组织换届选举结果的报告",
+        "addressee": "城关镇党(工)委：",
+        "paragraphs": tuple(long_paragraphs()),
+        "issuer": "中共城关镇新华村支部委员会",
+        "date": "2027年3月20日",
+        "keep": tuple(PEOPLE),
+    }
+    return printing.Report(**(values | changes))
+
+
+def test_no_printed_line_starts_with_closing_punctuation():
+    lines = pdf_lines(printing.report_pdf(report()))
+    assert len(lines) > 100
+    assert [line for line in lines if line.startswith(CLOSING)] == []
+
+
+def test_names_and_numbers_are_never_split_across_lines():
+    lines = pdf_lines(printing.report_pdf(report()))
+    text = "\n".join(lines)
+    for name in PEOPLE:
+        assert text.count(name) == 2 * 24  # every mention whole, on one line
+    assert text.count("150123") == 8 * 24
+    for line, after in itertools.pairwise(lines):
+        assert not (re.search(r"\d$", line) and re.match(r"\d", after)), (line, after)
+
+
+def test_report_ends_with_the_issuer_and_the_date_at_the_right():
+    lines = pdf_lines(printing.report_pdf(report(paragraphs=("特此报告，请予批复。",))))
+    assert lines[-2:] == ["中共城关镇新华村支部委员会", "2027年3月20日"]
+
+
+def test_wrapping_hangs_punctuation_only_when_a_piece_fills_a_line():
+    pdf = printing._new_pdf("测试", "P")
+    pdf.add_page()
+    width = pdf.get_string_width("测" * 10)
+    lines = printing.wrap_text(pdf, "测" * 9 + "张伟，好。", width, keep=["张伟"])
+    assert lines == ["测" * 9, "张伟，好。"]
+    lines = printing.wrap_text(pdf, "（" + "测" * 9 + "）" + "测", width)
+    assert not lines[1].startswith("）") and not lines[0].endswith("（")

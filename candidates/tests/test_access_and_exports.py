@@ -100,7 +100,10 @@ def test_roster_export_masks_per_role(
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
     rows = list(
-        openpyxl.load_workbook(export_dir() / job.file_name).active.iter_rows(values_only=True)
+        openpyxl.load_workbook(export_dir() / job.file_name).active.iter_rows(
+            min_row=2,
+            values_only=True,  # under the title row
+        )
     )
     assert rows[0][:6] == ("序号", "乡镇(街道)", "村(社区)", "拟任班子", "拟任职务", "姓名")
     ids = {r[9] for r in rows[1:]}
@@ -139,7 +142,7 @@ def test_export_neutralises_formulas_in_names(personas, world, django_capture_on
         job = export_start(user=personas["staff_a"], params={}, kind="candidates")
     job.refresh_from_db()
     sheet = openpyxl.load_workbook(export_dir() / job.file_name).active
-    names = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    names = [row[5] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert names == ["'=1+1"]
 
 

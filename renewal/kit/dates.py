@@ -24,3 +24,8 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The first instant after ``day`` in the project's time zone (aware)."""
     return start_of_day(day + datetime.timedelta(days=1))
+
+
+def chinese_date(day: datetime.date) -> str:
+    """A date as official documents write it, without leading zeros: 2027年3月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"

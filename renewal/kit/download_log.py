@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from renewal.models import AccessLog
 
 # RFC 6266: a plain ``filename="…"`` or, for non-ASCII names (Django's way), ``filename*=
-# utf-8''<percent-encoded>``.
+# utf-8''<percent-encoded>``, or both (``kit.file_names.disposition``).
 FILENAME = re.compile(r"""filename(\*)?=(?:utf-8'')?"?([^";]+)"?""", re.IGNORECASE)
 
 
@@ -25,7 +25,7 @@ class DownloadLogMiddleware:
         disposition = response.get("Content-Disposition", "")
         user = getattr(request, "user", None)
         if disposition and response.status_code == 200 and user and user.is_authenticated:
-            found = FILENAME.search(disposition)
+            found = _chosen(FILENAME.finditer(disposition))
             match = request.resolver_match
             AccessLog.objects.create(
                 user=user,
@@ -37,6 +37,13 @@ class DownloadLogMiddleware:
                 },
             )
         return response
+
+
+def _chosen(matches):
+    """The name a browser keeps: ``filename*`` when the header has one (the Chinese name,
+    next to its ASCII fallback), else ``filename``."""
+    found = list(matches)
+    return next((m for m in found if m.group(1)), found[0] if found else None)
 
 
 def _name(found) -> str:

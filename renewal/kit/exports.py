@@ -18,19 +18,13 @@ from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
 
+from renewal.kit.dates import chinese_date
 from renewal.kit.queueing import BROKER_DOWN
+from renewal.kit.sheets import safe_cell as safe_cell  # formulas are neutralised there
+from renewal.kit.sheets import table_sheet
 from renewal.models import AccessLog, DomainError, ExportJob
 
 log = logging.getLogger(__name__)
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that Excel would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def export_dir() -> Path:
@@ -39,16 +33,21 @@ def export_dir() -> Path:
     return path
 
 
-def write_xlsx(path: Path, title: str, header: list[str], rows, *, on_progress=None, every=500):
+def write_xlsx(
+    path: Path, export: "Export", *, title: str | None = None, on_progress=None, every=500
+) -> int:
+    """Stream ``export`` into a one-sheet workbook at ``path`` laid out by the shared sheet
+    format (title row, frozen bold header, filter, fitted widths, A4 landscape print)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    count = 0
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-        count += 1
-        if on_progress and count % every == 0:
-            on_progress(count)
+    ws = wb.create_sheet(export.title)
+    count = table_sheet(
+        ws,
+        title=title or export.target,
+        header=export.header,
+        rows=export.rows,
+        on_progress=on_progress,
+        every=every,
+    )
     wb.save(path)
     return count
 
@@ -146,9 +145,8 @@ def export_run(*, job_id: int, attempt: str | None = None) -> None:
 
         count = write_xlsx(
             export_dir() / file_name,
-            export.title,
-            export.header,
-            export.rows,
+            export,
+            title=f"{export.target}（{chinese_date(timezone.localdate())}导出）",
             on_progress=progress,
         )
         job.status, job.done_rows, job.file_name = ExportJob.Status.DONE, count, file_name

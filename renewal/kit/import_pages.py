@@ -15,10 +15,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from renewal.kit import uploads
+from renewal.kit.file_names import disposition
 from renewal.models import DomainError
 
 
@@ -102,8 +102,8 @@ class ImportPages:
     def template(self, request):
         self.require(request.user)
         response = HttpResponse(self.importer.template_workbook(), content_type=uploads.XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=self.importer.template_file
+        response["Content-Disposition"] = disposition(
+            self.importer.template_file, "import-template.xlsx"
         )
         return response
 

@@ -138,7 +138,7 @@ HEADER = ["时间", "事件", "登录名", "IP 地址", "说明"]
 
 def export_row(row) -> list:
     return [
-        timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
+        timezone.localtime(row.at),  # a date cell, Beijing time
         KIND_LABELS.get(row.kind, row.kind),
         row.username or "",
         row.ip or "",

@@ -59,6 +59,7 @@ from pypdf.generic import NameObject
 from renewal.kit.forms import Form
 from renewal.kit.idcard import IdNumberError, IdNumberInfo, parse_id_number
 from renewal.kit.queueing import enqueue_or_run, progress_delete, progress_get, progress_set
+from renewal.kit.sheets import print_setup, table_sheet
 from renewal.models import DomainError
 
 log = logging.getLogger(__name__)
@@ -451,19 +452,25 @@ class Importer:
         ws = wb.active
         ws.title = self.sheet_title
         keys = [key for key, _h in self.columns]
-        ws.append([header for _k, header in self.columns])
-        ws.append([self.example.get(key, "") for key in keys])
+        # No title row: the importer reads the header from the first row, and files filled
+        # in from earlier templates must still import.
+        table_sheet(
+            ws,
+            title=None,
+            header=[header for _k, header in self.columns],
+            rows=[[self.example.get(key, "") for key in keys]],
+            formats={i: "@" for i, key in enumerate(keys) if key in self.text_columns},
+        )
         bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF1F4")
         for index, key in enumerate(keys, start=1):
             letter = get_column_letter(index)
-            head = ws.cell(row=1, column=index)
-            head.font = Font(bold=True, color="B3261E") if key in self.required else bold
-            head.fill = fill
-            ws.column_dimensions[letter].width = self.widths.get(key, 14)
+            if key in self.required:
+                ws.cell(row=1, column=index).font = Font(bold=True, color="B3261E")
+            width = ws.column_dimensions[letter].width
+            ws.column_dimensions[letter].width = max(width, self.widths.get(key, 0))
             if key in self.text_columns:
                 # Text, so Excel keeps all 18 digits (and a trailing X) of an ID number.
                 ws.column_dimensions[letter].number_format = "@"
-                ws.cell(row=2, column=index).number_format = "@"
         for key, values in self.dropdowns.items():
             letter = get_column_letter(keys.index(key) + 1)
             choice = DataValidation(
@@ -476,7 +483,6 @@ class Importer:
             )
             choice.add(f"{letter}2:{letter}{self.max_rows + 1}")
             ws.add_data_validation(choice)
-        ws.freeze_panes = "A2"
         guide = wb.create_sheet("填写说明")
         guide.append(["列名", "是否必填", "填写说明"])
         for cell in guide[1]:
@@ -489,6 +495,8 @@ class Importer:
         guide.column_dimensions["A"].width = 16
         guide.column_dimensions["B"].width = 10
         guide.column_dimensions["C"].width = 90
+        guide.freeze_panes = "A2"
+        print_setup(guide, repeat_rows="1:1")
         out = BytesIO()
         wb.save(out)
         return out.getvalue()

@@ -20,8 +20,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.queueing import enqueue_or_run
-from renewal.models import STAGE_NAMES, DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
+from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 from renewal.rollup import access, structure
 from renewal.rollup import services as rollup
 from renewal.rollup.exports import notice_workbook, stage_columns
@@ -35,6 +36,24 @@ REPORT_TAGS = {
     "missing": mark_safe('<span class="tag key">未报送</span>'),
 }
 SCREEN_TOWNSHIPS = 20  # a meeting-room display shows the leading townships
+SCREEN_TABLE_ROWS = 10  # what the ranking table of the big screen shows without scrolling
+SCREEN_REFRESH_MINUTES = 5  # the big screen reloads itself; its header says how often
+
+# One colour per stage, the same on every chart: the workflow reads from cool to warm, and
+# 全部完成 alone is green. A stage the product does not know gets grey.
+STAGE_COLOURS = {
+    "preparation": "#8c9eff",
+    "seats": "#5c7cfa",
+    "recommendation": "#4dabf7",
+    "vetting": "#22b8cf",
+    "formal_list": "#20c997",
+    "congress": "#fab005",
+    "approval": "#fd7e14",
+    "villagers_election": "#e64980",
+    "handover": "#be4bdb",
+    "done": "#2f9e44",
+}
+OTHER_STAGE_COLOUR = "#868e96"
 
 STRUCTURE_ROWS = [
     ("average_age", "平均年龄（岁）", "age"),
@@ -101,7 +120,11 @@ def _stage_chart(snapshots, columns):
     return {
         "townships": [s.region.name for s in snapshots],
         "stages": [
-            {"name": name, "values": [s.stage_counts.get(code, 0) for s in snapshots]}
+            {
+                "name": name,
+                "colour": STAGE_COLOURS.get(code, OTHER_STAGE_COLOUR),
+                "values": [s.stage_counts.get(code, 0) for s in snapshots],
+            }
             for code, name in columns
         ],
     }
@@ -142,13 +165,32 @@ TABLE_PAGE = 50
 
 
 def _table_rows(snapshots, columns, labels) -> list[dict]:
-    """The table's cells as text, built once here: the template only prints them."""
+    """The table's cells as text, built once here: the template only prints them.
+
+    The row itself carries the few figures a reader compares across townships; the count
+    per stage, the registered figures and the day's report are its details, opened on
+    demand, so the table fits a 1366-wide screen."""
     return [
         {
             "s": snap,
-            "stages": [str(snap.stage_counts.get(code, 0)) for code, _ in columns],
-            "figures": [str(snap.figures.get(code, 0)) for code in labels],
-            "report": [str(snap.report.get(code, 0)) for code in rollup.REPORT_FIELDS],
+            "done": str(snap.stage_counts.get("done", 0)),
+            "details": [
+                (
+                    "各阶段村(社区)数",
+                    [(name, snap.stage_counts.get(code, 0)) for code, name in columns],
+                ),
+                (
+                    "登记数据",
+                    [(label, snap.figures.get(code, 0)) for code, label in labels.items()],
+                ),
+                (
+                    "当日日报",
+                    [
+                        (label, snap.report.get(code, 0))
+                        for code, label in rollup.REPORT_LABELS.items()
+                    ],
+                ),
+            ],
             "done_share": rollup.percent(snap.done_share),
             "weighted": rollup.percent(snap.weighted),
         }
@@ -274,7 +316,14 @@ def _noncompliant_page(request, run, total):
             if unit_id in units
         ],
         "noncompliant_page": page,
+        "elected_units": elected_units(total.structure if total else {}),
     }
+
+
+def elected_units(structure_data: dict) -> int:
+    """How many units have a newly elected committee: below one, the structure pages give
+    no verdict (两升一降, 均已达标) but say there is nothing to judge yet."""
+    return (structure_data or {}).get("current", {}).get("units") or 0
 
 
 @login_required
@@ -292,14 +341,14 @@ def noncompliant(request, county_pk):
 def screen(request, county_pk):
     county = access.county_for_user(request.user, county_pk)
     run = _run_for(county, None)
-    context = {"county": county, "run": run, "refresh_seconds": 300}
+    context = {"county": county, "run": run, "refresh_minutes": SCREEN_REFRESH_MINUTES}
     if run is not None:
         total = _county_total(run)
         columns = stage_columns(total)
         top = list(_township_snapshots(run)[:SCREEN_TOWNSHIPS])
         context.update(
             total=total,
-            snapshots=top,
+            snapshots=top[:SCREEN_TABLE_ROWS],
             stage_chart=_stage_chart(top, columns),
             completion_chart=_completion_chart(run, limit=SCREEN_TOWNSHIPS),
             labels=run.figure_labels,
@@ -328,9 +377,7 @@ def township_detail(request, pk):
         .order_by("-day")
         .first()
     )
-    columns = [
-        (code, STAGE_NAMES.get(code, code)) for code in (latest.stage_counts if latest else {})
-    ]
+    columns = stage_columns(latest)
     context = {
         "township": township,
         "latest": latest,
@@ -420,8 +467,9 @@ def notice_xlsx(request, pk):
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="rollup-{run.county.code}-{run.day:%Y%m%d}.xlsx"'
+    response["Content-Disposition"] = disposition(
+        dated_name("换届工作日通报", run.county.name, when=run.day),
+        dated_name("notice", run.county.code, when=run.day),
     )
     return response
 

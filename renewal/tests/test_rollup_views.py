@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from renewal.models import DailyReport, RollupRun
+from renewal.models import STAGE_NAMES, DailyReport, RollupRun
 from renewal.rollup.services import daily_report_submit, rollup_run
 from renewal.tests.histories import at
 from tests.factories import TownshipFactory, UnitFactory
@@ -55,7 +55,7 @@ def test_county_user_sees_the_figures_and_downloads_the_workbook(client, world, 
     assert [r[1] for r in ranking[:2]] == ["城关镇", "盛乐镇"]
     assert ranking[0][8] == "已报送" and ranking[1][8] == "未报送"
     data = list(wb["数据"].iter_rows(values_only=True))
-    header, total = data[0], data[-1]
+    header, total = data[1], data[-1]  # under the title row
     assert total[0] == "全县合计" and total[header.index("化解矛盾纠纷（件）")] == 156
     text = client.get(f"/rollup/notices/{run.pk}/text/")
     assert text["Content-Type"].startswith("text/plain")
@@ -75,7 +75,10 @@ def test_dashboard_reads_snapshots_with_constant_queries(client, world, personas
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert "各乡镇(街道)阶段分布" in page and "两升一降" in page
+    assert "各乡镇(街道)阶段分布" in page
+    # No unit has elected its new committee: the page judges nothing yet.
+    assert "尚无新一届班子数据" in page
+    assert "两升一降" not in page and "均已达标" not in page
     assert "vendor/echarts/echarts-6.1.0.min.js" in page
 
 
@@ -90,8 +93,8 @@ def test_dashboard_shows_a_past_day_and_404s_an_unknown_one(client, world, perso
 def test_big_screen_refreshes_itself_and_names_no_people(client, world, personas, run):
     client.force_login(personas["reviewer"])
     page = client.get(f"/screen/{world['county_a'].pk}/").content.decode()
-    assert '<meta http-equiv="refresh" content="300">' in page
-    assert "城关镇" in page
+    assert '<meta http-equiv="refresh" content="300">' in page and "每 5 分钟刷新" in page
+    assert "城关镇" in page and "尚无新一届班子数据" in page and "两升一降" not in page
     for user in personas.values():
         if user is not None:
             assert user.username not in page
@@ -242,7 +245,25 @@ def test_dashboard_lists_noncompliant_units_page_by_page(client, world, personas
     page = client.get(f"/dashboard/{world['county_a'].pk}/").content.decode()
     assert "未达标的村(社区)：23 个，第 1/2 页" in page
     assert "女性成员少于 1 名；35 岁以下成员少于 1 名；大专及以上成员少于 2 名" in page
+    assert "尚未达到“两升一降”" in page and "尚无新一届班子数据" not in page
     fragment = client.get(
         f"/dashboard/{world['county_a'].pk}/noncompliant/", {"day": "2026-03-10", "page": "2"}
     ).content.decode()
     assert "第 2/2 页" in fragment and fragment.count("<tr><td>") == 3
+
+
+def test_stages_come_in_workflow_order_each_in_its_own_colour(client, world, personas, run):
+    from renewal.models.rounds import STAGE_CODES
+    from renewal.rollup.views import STAGE_COLOURS
+
+    client.force_login(personas["reviewer"])
+    response = client.get(f"/dashboard/{world['county_a'].pk}/")
+    chart = response.context["stage_chart"]["stages"]
+    names = [s["name"] for s in chart]
+    assert names == [STAGE_NAMES[code] for code in STAGE_CODES]
+    assert len({s["colour"] for s in chart}) == len(chart)
+    assert len(set(STAGE_COLOURS.values())) == len(STAGE_COLOURS)
+    details = dict(response.context["total_row"]["details"])["各阶段村(社区)数"]
+    assert [label for label, _ in details] == names
+    township = client.get(f"/rollup/townships/{world['township_a'].pk}/")
+    assert [name for _, name in township.context["columns"]] == names

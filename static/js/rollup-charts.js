@@ -14,7 +14,8 @@
       xAxis: { type: "value", name: "村(社区)数", minInterval: 1 },
       yAxis: { type: "category", data: data.townships, inverse: true },
       series: data.stages.map(function (s) {
-        return { name: s.name, type: "bar", stack: "units", data: s.values, emphasis: { focus: "series" } };
+        // Each stage keeps its own colour (from the page's data) on every chart and legend.
+        return { name: s.name, type: "bar", stack: "units", data: s.values, itemStyle: { color: s.colour }, emphasis: { focus: "series" } };
       }),
     };
   }
@@ -27,8 +28,11 @@
       yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
       dataZoom: data.townships.length > 30 ? [{ type: "slider", bottom: 0, startValue: 0, endValue: 29 }] : [],
       series: [
-        { name: "完成率", type: "bar", data: data.done_share, label: { show: data.townships.length <= 20, position: "top", formatter: "{c}%" } },
-        { name: "加权进度", type: "line", data: data.weighted },
+        // A township at 0 % still shows a sliver of bar and its "0%", so it reads as nought
+        // rather than as missing.
+        { name: "完成率", type: "bar", data: data.done_share, barMinHeight: 2, itemStyle: { color: "#2f9e44" },
+          label: { show: true, position: "top", formatter: "{c}%", fontSize: data.townships.length > 20 ? 9 : 12 } },
+        { name: "加权进度", type: "line", data: data.weighted, itemStyle: { color: "#fab005" } },
       ],
     };
   }

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from ballots.models import Attendance, Congress, ElectionRound, RoundCandidate
 from candidates.models import Candidacy
+from renewal.kit.dates import chinese_date
 from renewal.models import Handover, PartyMember, Term
 from tests.edit_round_trip import save_unchanged
 from tests.whole_cycle import cast
@@ -315,10 +316,10 @@ def _report_and_approve(cycle, key, congress, *, detail) -> None:
         text = _pdf_text(response.body())
         elected = {cast.ballot_name(cast.BY_KEY[k]) for k in cast.PARTY_ELECTED[key]}
         secretary = cast.ballot_name(cast.BY_KEY[cast.SECRETARY_CANDIDATE[key]])
-        listed = text.split("当选委员：")[1].split("当选书记：")[0]
+        listed = text.split("当选委员：")[1].split("。")[0]
         assert set(listed.split("、")) == elected, text
-        assert f"当选书记：{secretary}公示期" in text, text
-        assert f"公示期：{start:%Y-%m-%d}至{end:%Y-%m-%d}" in text, text
+        assert f"当选书记：{secretary}。" in text, text
+        assert f"公示期：{chinese_date(start)}至{chinese_date(end)}。" in text, text
 
     leader = cycle.as_("leader")
     leader.goto(cycle.url(f"/congresses/{congress.pk}/"))

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from candidates.models import (
     VettingRequest,
 )
 from candidates.selectors import FILTER_KEYS, filtered_candidacies
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_start
 from renewal.kit.naming import Standing, ballot_names
 from renewal.models import AccessLog, Body, DomainError
@@ -319,6 +321,16 @@ ACTIONS = {
 }
 
 
+@asks("candidacy-disqualify")
+def _ask_disqualify(candidacy) -> Ask:
+    return Ask(
+        action="确认取消资格",
+        question=f"取消{candidacy.person.name}（{candidacy.unit.name}）的候选人资格？",
+        consequence="取消资格后，其不再进入正式候选人名单，也不能被确定为正式候选人；"
+        "只有写明原因重新启用才能恢复。",
+    )
+
+
 @login_required
 @require_POST
 def candidacy_action(request, pk, action):
@@ -337,6 +349,10 @@ def candidacy_action(request, pk, action):
     }[action]
     if not allowed:
         raise PermissionDenied(f"您不能对该人选执行“{ACTIONS[action]}”。")
+    if action == "disqualify":
+        back = reverse("candidates:candidacy-detail", args=[candidacy.pk])
+        if asked := ask_first(request, "candidacy-disqualify", candidacy, back=back):
+            return asked
     try:
         if action == "withdraw":
             services.candidacy_withdraw(actor=user, candidacy=candidacy, reason=reason)

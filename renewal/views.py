@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -29,6 +29,7 @@ from renewal.forms import (
 from renewal.kit import exports as export_jobs
 from renewal.kit import home as home_sections
 from renewal.kit import security_events, security_log
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_dir, export_start
 from renewal.kit.history import events_for
 from renewal.kit.paging import DeepPaginator
@@ -282,11 +283,23 @@ def risk_point_add(request, pk):
     return redirect("renewal:unit-detail", pk=unit.pk)
 
 
+@asks("risk-delete")
+def _ask_risk_delete(point) -> Ask:
+    return Ask(
+        action="确认删除",
+        question=f"删除{point.unit.name}的风险点“{point.get_category_display()}：{point.description}”？",
+        consequence="删除后不能恢复；情况仍然存在的，须重新登记。",
+    )
+
+
 @login_required
 @require_POST
 def risk_point_delete(request, pk, point_pk):
     unit = access.unit_for_user(request.user, pk, write=True)
-    point = get_object_or_404(RiskPoint, pk=point_pk, unit=unit)
+    point = get_object_or_404(RiskPoint.objects.select_related("unit"), pk=point_pk, unit=unit)
+    back = reverse("renewal:unit-detail", args=[unit.pk])
+    if asked := ask_first(request, "risk-delete", point, back=back):
+        return asked
     services.risk_point_delete(point=point)
     if request.htmx:
         return _risk_fragment(request, unit)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ballots.congress import access, printing, services
@@ -19,6 +20,7 @@ from ballots.congress.forms import (
     WriteInForm,
 )
 from ballots.models import Attendance, Congress, ElectionRound
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
 
@@ -416,12 +418,25 @@ def congress_report(request, pk):
     return redirect("ballots:congress-detail", pk=congress.pk)
 
 
+@asks("congress-approve")
+def _ask_approve(congress) -> Ask:
+    return Ask(
+        action="确认批复",
+        question=f"批复{congress.unit.name}党员大会的选举结果？",
+        consequence="批复后选举结果锁定，不能再修改，当选人登记为新一届党组织班子成员；"
+        "如需更正，须由县委组织部写明原因重新打开。",
+    )
+
+
 @login_required
 @require_POST
 def congress_approve(request, pk):
     congress = access.congress_for_user(request.user, pk)
     if not access.can_approve(request.user, congress):
         raise PermissionDenied("选举结果由乡镇(街道)党(工)委批复。")
+    back = reverse("ballots:congress-detail", args=[congress.pk])
+    if asked := ask_first(request, "congress-approve", congress, back=back):
+        return asked
     try:
         services.congress_approve(actor=request.user, congress=congress)
     except DomainError as exc:
@@ -546,11 +561,24 @@ def write_in_resolve(request, pk, entrant_pk):
     return redirect("ballots:congress-detail", pk=rnd.congress_id)
 
 
+@asks("scrutineer-remove")
+def _ask_scrutineer_remove(scrutineer) -> Ask:
+    role = scrutineer.get_role_display()
+    return Ask(
+        action=f"确认取消{role}",
+        question=f"取消{scrutineer.person.name}的{role}职责？",
+        consequence=f"取消后其不再担任本次大会的{role}；计票前须另行推选足额的监票人和计票人。",
+    )
+
+
 @login_required
 @require_POST
 def scrutineer_remove(request, pk, scrutineer_pk):
     congress = access.congress_for_user(request.user, pk, write=True)
     scrutineer = get_object_or_404(congress.scrutineers.select_related("person"), pk=scrutineer_pk)
+    back = reverse("ballots:congress-detail", args=[congress.pk])
+    if asked := ask_first(request, "scrutineer-remove", scrutineer, back=back):
+        return asked
     try:
         services.scrutineer_remove(scrutineer=scrutineer)
     except DomainError as exc:

@@ -104,7 +104,7 @@ def test_only_approvers_confirm_and_community_says_residents(client, world, pers
     client.force_login(personas["reviewer"])
     page = client.get(f"/villagers/{election.pk}/vote/").content.decode()
     assert "确认选举结果并登记新一届班子" in page
-    response = client.post(f"/villagers/{election.pk}/approve/", follow=True)
+    response = client.post(f"/villagers/{election.pk}/approve/", {"confirmed": "1"}, follow=True)
     assert "选举结果已确认" in response.content.decode()
     election.refresh_from_db()
     assert election.status == VillagersElection.Status.APPROVED

@@ -1,5 +1,7 @@
 from django import template
 
+from renewal.kit.confirmation import ask_for
+
 register = template.Library()
 
 
@@ -14,3 +16,10 @@ def user_name(user) -> str:
     if not user:
         return ""
     return user.get_full_name() or user.username
+
+
+@register.simple_tag
+def confirm_text(key, obj) -> str:
+    """The question a form asks before an action that cannot simply be taken back, in the words
+    its view's confirmation page uses (see renewal/kit/confirmation.py)."""
+    return ask_for(key, obj).text

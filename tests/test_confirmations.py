@@ -10,6 +10,7 @@ from ballots.models import (
     VillagersBallotSetup,
     VillagersNomination,
     VoteOfficial,
+    VoterProxy,
 )
 from candidates.models import Candidacy
 from renewal.models import RiskPoint, RollupRun
@@ -83,6 +84,12 @@ ACTIONS = {
         _row("ballots:scrutineer-remove"),
         lambda w, x: list(Scrutineer.objects.filter(congress=x["congress"]).values_list("pk")),
         "计票前须另行推选",
+    ),
+    "撤销委托投票": (
+        "staff_a",
+        _row("villagers:proxy-withdraw"),
+        lambda w, x: VoterProxy.objects.filter(pk=x["proxy"].pk).exists(),
+        "须重新登记书面委托",
     ),
     "撤换工作人员": (
         "staff_a",

@@ -33,6 +33,7 @@ from ballots.villagers.forms import (
     VoterFilterForm,
     VoterForm,
 )
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.import_pages import ImportPages
 from renewal.models import AccessLog, DomainError
 
@@ -567,10 +568,24 @@ def proxy_print(request, pk):
     )
 
 
+@asks("proxy-withdraw")
+def _ask_proxy_withdraw(proxy) -> Ask:
+    principal, holder = proxy.principal.person.name, proxy.holder.person.name
+    return Ask(
+        action="确认撤销委托",
+        question=f"撤销{principal}委托{holder}投票？",
+        consequence=f"撤销后{holder}不能再代{principal}投票，该委托从委托投票公示名单中去掉；"
+        "如仍要委托，须重新登记书面委托。",
+    )
+
+
 @login_required
 @require_POST
 def proxy_withdraw(request, pk):
     proxy = access.proxy_for_user(request.user, pk, write=True)
+    back = reverse("villagers:proxy-list", args=[proxy.election_id])
+    if asked := ask_first(request, "proxy-withdraw", proxy, back=back):
+        return asked
     try:
         setup.proxy_withdraw(actor=request.user, proxy=proxy)
     except DomainError as exc:

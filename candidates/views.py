@@ -49,21 +49,20 @@ def candidacy_list(request):
     access.require_region_scope(request.user)
     form, qs = filtered_candidacies(request.user, request.GET)
     page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
-        "township_options": ""
-        if request.htmx
-        else township_options(form, request.GET.get("township", "")),
-        "can_write": access.writable_townships(request.user).exists(),
+        "total": access.candidacies_visible_to(request.user).count(),
     }
-    template = (
-        "candidates/partials/candidacy_results.html" if request.htmx else "candidates/list.html"
-    )
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "candidates/partials/candidacy_results.html", context)
+    new_units = access.units_writable_by(request.user)
+    context |= {
+        "township_options": township_options(form, request.GET.get("township", "")),
+        "can_write": new_units.exists(),
+        "new_units": new_units,
+    }
+    return render(request, "candidates/list.html", context)
 
 
 @login_required

@@ -22,8 +22,9 @@ from renewal.access import can_write_unit as can_write_unit
 from renewal.access import counties_visible_to as counties_visible_to
 from renewal.access import require_region_scope as require_region_scope
 from renewal.access import unit_for_user as unit_for_user
+from renewal.access import units_writable_by as units_writable_by
 from renewal.access import writable_townships as writable_townships
-from renewal.models import Profile, Unit
+from renewal.models import Profile
 
 
 def _department_id(user):
@@ -40,15 +41,6 @@ def is_department_user(user) -> bool:
 def candidacies_visible_to(user):
     units = region_access.units_visible_to(user)
     return Candidacy.objects.filter(unit__in=units)
-
-
-def units_writable_by(user):
-    """The units whose candidates the user may enter (the 新增人选 picker)."""
-    return (
-        Unit.objects.filter(township__in=writable_townships(user))
-        .select_related("township")
-        .order_by("township__code", "code")
-    )
 
 
 def candidacy_for_user(user, pk, *, write=False) -> Candidacy:

@@ -353,9 +353,8 @@ def seat_change_create(request, pk):
 @login_required
 def seat_change_list(request):
     access.require_region_scope(request.user)
-    changes = access.seat_changes_visible_to(request.user).select_related(
-        "unit", "unit__township", "requested_by"
-    )
+    visible = access.seat_changes_visible_to(request.user)
+    changes = visible.select_related("unit", "unit__township", "requested_by")
     status = request.GET.get("status", "open")
     if status == "open":
         changes = changes.filter(status__in=["pending_township", "pending_county"])
@@ -364,11 +363,14 @@ def seat_change_list(request):
     page = Paginator(changes.order_by("-requested_at"), 50).get_page(request.GET.get("page"))
     for change in page:
         change.can_decide = access.can_decide_seat_change(request.user, change)
-    return render(
-        request,
-        "renewal/seat_change_list.html",
-        {"page": page, "status": status, "statuses": SeatChange.Status.choices},
-    )
+    context = {
+        "page": page,
+        "total": visible.count(),
+        "status": status,
+        "statuses": SeatChange.Status.choices,
+        "units": access.units_writable_by(request.user).filter(county__rounds__is_active=True),
+    }
+    return render(request, "renewal/seat_change_list.html", context)
 
 
 @login_required

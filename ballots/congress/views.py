@@ -34,16 +34,25 @@ def _version(post) -> int:
 @login_required
 def congress_list(request):
     access.require_region_scope(request.user)
-    qs = access.congresses_visible_to(request.user).select_related("unit", "unit__township")
+    visible = access.congresses_visible_to(request.user)
+    qs = visible.select_related("unit", "unit__township")
     status = request.GET.get("status", "")
     if status in Congress.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-held_on", "unit__code"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "ballots/congress_list.html",
-        {"page": page, "status": status, "statuses": Congress.Status.choices},
+    units_without = (
+        access.units_writable_by(request.user)
+        .filter(county__rounds__is_active=True)
+        .exclude(congresses__round__is_active=True)
     )
+    context = {
+        "page": page,
+        "total": visible.count(),
+        "status": status,
+        "statuses": Congress.Status.choices,
+        "units_without": units_without,
+    }
+    return render(request, "ballots/congress_list.html", context)
 
 
 @login_required

@@ -48,6 +48,7 @@ def reserve_list(request):
         {
             "form": form,
             "page": page,
+            "total": access.reserves_visible_to(request.user).count(),
             "query": query.urlencode(),
             "township_options": township_options(form, request.GET.get("township", "")),
             "can_write": access.may_import(request.user),

@@ -159,6 +159,7 @@ def unit_list(request):
     context = {
         "form": form,
         "page": page,
+        "total": access.units_visible_to(request.user).count(),
         "query": query.urlencode(),
         "township_options": ""
         if request.htmx

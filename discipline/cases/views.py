@@ -70,6 +70,7 @@ def case_list(request):
         "discipline/cases/case_list.html",
         {
             "page": page,
+            "total": access.reports_visible_to(request.user).count(),
             "status": status,
             "statuses": [
                 ("unfinished", "未办完"),

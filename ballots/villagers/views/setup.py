@@ -111,6 +111,7 @@ def election_list(request):
             "sort": sort,
             "query": query.urlencode(),
             "statuses": VillagersElection.Status.choices,
+            "total": access.elections_visible_to(request.user).count(),
             "units_without": writable,
         },
     )

@@ -75,6 +75,7 @@ def vote_list(request):
         "ballots/villagers/vote/list.html",
         {
             "page": page,
+            "total": access.elections_visible_to(request.user).count(),
             "status": status,
             "statuses": VillagersElection.Status.choices,
             "townships": access.townships_visible_to(request.user).order_by("code"),

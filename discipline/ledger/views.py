@@ -57,6 +57,7 @@ def ledger_list(request):
             "form": form,
             "recent": PAGES.recent(LedgerImportJob.objects.filter(user=request.user)),
             "page": page,
+            "total": ledger.ledger_entries(request.user).count(),
             "matched_only": matched_only,
             "q": q,
             "query": query.urlencode(),

@@ -13,6 +13,7 @@ from ballots.models import (
     VoterProxy,
 )
 from candidates.models import Candidacy
+from discipline.models import Informant
 from renewal.models import RiskPoint, RollupRun
 from tests.test_permission_matrix import MATRIX, log_in, matrix, shared_world  # noqa: F401
 
@@ -90,6 +91,12 @@ ACTIONS = {
         _row("villagers:proxy-withdraw"),
         lambda w, x: VoterProxy.objects.filter(pk=x["proxy"].pk).exists(),
         "须重新登记书面委托",
+    ),
+    "民情直报员不在任": (
+        "discipline",
+        _row("discipline:informant-deactivate"),
+        lambda w, x: Informant.objects.get(pk=x["informant"].pk).active,
+        "设为不在任后不能恢复",
     ),
     "撤换工作人员": (
         "staff_a",

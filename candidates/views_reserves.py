@@ -40,8 +40,6 @@ def reserve_list(request):
     page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     for reserve in page:
         reserve.can_write = access.can_write_unit(request.user, reserve.unit)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "candidates/reserve_list.html",
@@ -49,7 +47,6 @@ def reserve_list(request):
             "form": form,
             "page": page,
             "total": access.reserves_visible_to(request.user).count(),
-            "query": query.urlencode(),
             "township_options": township_options(form, request.GET.get("township", "")),
             "can_write": access.may_import(request.user),
             "propose_form": ProposeForm(),

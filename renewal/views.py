@@ -154,13 +154,10 @@ def unit_list(request):
     for unit in page:
         day = due.get((unit.county_id, unit.stage))
         unit.due_date, unit.is_overdue = day, bool(day and day < today)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "total": access.units_visible_to(request.user).count(),
-        "query": query.urlencode(),
         "township_options": ""
         if request.htmx
         else township_options(form, request.GET.get("township", "")),
@@ -547,8 +544,6 @@ def security_event_list(request):
     page = DeepPaginator(security_events.security_log_rows(data), 50).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "renewal/security_events.html",
@@ -558,7 +553,6 @@ def security_event_list(request):
             "rows": [(row, security_events.describe(row)) for row in page],
             "counts": security_events.security_log_counts(data),
             "labels": security_events.KIND_LABELS,
-            "query": query.urlencode(),
             "export_params": {k: str(v) for k, v in data.items() if v},
         },
     )

@@ -63,8 +63,6 @@ def case_list(request):
             and report.due < today
             and not services.is_finished(report.status, report.substantiated)
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "discipline/cases/case_list.html",
@@ -82,7 +80,6 @@ def case_list(request):
             "townships": townships,
             "township": township,
             "q": q,
-            "query": query.urlencode(),
         },
     )
 

@@ -127,15 +127,12 @@ def informant_list(request):
     if request.GET.get("gaps") == "1":
         rows = [r for r in rows if not r[1].complete]
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "totals": totals,
         "townships": townships,
         "township": township,
         "gaps": request.GET.get("gaps") == "1",
-        "query": query.urlencode(),
     }
     return render(request, "discipline/intake/informant_list.html", context)
 

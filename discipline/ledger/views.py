@@ -48,8 +48,6 @@ def ledger_list(request):
     for entry in page:
         entry.masked = mask_id_number(entry.id_number)
         entry.candidacies = matches.get(entry.id_number_hash, [])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "discipline/ledger/ledger_list.html",
@@ -60,6 +58,5 @@ def ledger_list(request):
             "total": ledger.ledger_entries(request.user).count(),
             "matched_only": matched_only,
             "q": q,
-            "query": query.urlencode(),
         },
     )

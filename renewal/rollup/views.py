@@ -501,14 +501,11 @@ def daily_report_list(request):
         sort = data["sort"] or sort
     order = {"township": ["township__code", "-day"]}.get(sort, [sort, "township__code"])
     page = Paginator(reports.order_by(*order), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     today = timezone.localdate()
     writable = [t for t in townships if access.reports_for(request.user, t)]
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "today": today,
         "writable": writable,
         "county_id": county_id,

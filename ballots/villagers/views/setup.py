@@ -89,8 +89,6 @@ def election_list(request):
     page = Paginator(qs.order_by(*order), settings.UNITS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     writable = (
         access.units_visible_to(request.user)
         .filter(county__rounds__is_active=True)
@@ -109,7 +107,6 @@ def election_list(request):
             "status": status,
             "q": q,
             "sort": sort,
-            "query": query.urlencode(),
             "statuses": VillagersElection.Status.choices,
             "total": access.elections_visible_to(request.user).count(),
             "units_without": writable,
@@ -306,13 +303,10 @@ def voter_list(request, pk):
         qs = qs.filter(group_name__contains=f["group"].strip())
     qs = qs.order_by(*SORT_FIELDS.get(f.get("sort") or "group", SORT_FIELDS["group"]))
     page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "election": election,
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "can_write": access.can_prepare(request.user, election.unit),
         "counts": _category_rows(election),
     }

@@ -22,6 +22,7 @@ from renewal.access import can_write_unit as can_write_unit
 from renewal.access import counties_visible_to as counties_visible_to
 from renewal.access import require_region_scope as require_region_scope
 from renewal.access import unit_for_user as unit_for_user
+from renewal.access import units_writable_by as units_writable_by
 from renewal.access import writable_townships as writable_townships
 from renewal.models import Profile, Region
 

@@ -30,6 +30,7 @@ from candidates.models import (
     VettingRequest,
 )
 from candidates.selectors import FILTER_KEYS, SELECTED_KEY, filtered_candidacies
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_start
 from renewal.kit.naming import Standing, ballot_names
 from renewal.models import AccessLog, Body, DomainError
@@ -50,21 +51,20 @@ def candidacy_list(request):
     access.require_region_scope(request.user)
     form, qs = filtered_candidacies(request.user, request.GET)
     page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
-        "township_options": ""
-        if request.htmx
-        else township_options(form, request.GET.get("township", "")),
-        "can_write": access.writable_townships(request.user).exists(),
+        "total": access.candidacies_visible_to(request.user).count(),
     }
-    template = (
-        "candidates/partials/candidacy_results.html" if request.htmx else "candidates/list.html"
-    )
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "candidates/partials/candidacy_results.html", context)
+    new_units = access.units_writable_by(request.user)
+    context |= {
+        "township_options": township_options(form, request.GET.get("township", "")),
+        "can_write": new_units.exists(),
+        "new_units": new_units,
+    }
+    return render(request, "candidates/list.html", context)
 
 
 @login_required
@@ -336,6 +336,16 @@ ACTIONS = {
 }
 
 
+@asks("candidacy-disqualify")
+def _ask_disqualify(candidacy) -> Ask:
+    return Ask(
+        action="确认取消资格",
+        question=f"取消{candidacy.person.name}（{candidacy.unit.name}）的候选人资格？",
+        consequence="取消资格后，其不再进入正式候选人名单，也不能被确定为正式候选人；"
+        "只有写明原因重新启用才能恢复。",
+    )
+
+
 @login_required
 @require_POST
 def candidacy_action(request, pk, action):
@@ -354,6 +364,10 @@ def candidacy_action(request, pk, action):
     }[action]
     if not allowed:
         raise PermissionDenied(f"您不能对该人选执行“{ACTIONS[action]}”。")
+    if action == "disqualify":
+        back = reverse("candidates:candidacy-detail", args=[candidacy.pk])
+        if asked := ask_first(request, "candidacy-disqualify", candidacy, back=back):
+            return asked
     try:
         if action == "withdraw":
             services.candidacy_withdraw(actor=user, candidacy=candidacy, reason=reason)

@@ -40,15 +40,13 @@ def reserve_list(request):
     page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     for reserve in page:
         reserve.can_write = access.can_write_unit(request.user, reserve.unit)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "candidates/reserve_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "total": access.reserves_visible_to(request.user).count(),
             "township_options": township_options(form, request.GET.get("township", "")),
             "can_write": access.may_import(request.user),
             "propose_form": ProposeForm(),

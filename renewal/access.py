@@ -104,6 +104,16 @@ def units_visible_to(user):
     return Unit.objects.filter(_region_q(user, "view_region"))
 
 
+def units_writable_by(user):
+    """The units whose records the user enters (as `can_write_unit`), for a list's "add"."""
+    units = (
+        Unit.objects.all()
+        if user.is_superuser
+        else Unit.objects.filter(township_id__in=_granted_ids(user, "change_region"))
+    )
+    return units.select_related("township").order_by("township__code", "code")
+
+
 def unit_for_user(user, pk, *, write: bool = False, queryset=None) -> Unit:
     qs = queryset if queryset is not None else Unit.objects.select_related("township", "county")
     try:

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -29,6 +29,7 @@ from renewal.forms import (
 from renewal.kit import exports as export_jobs
 from renewal.kit import home as home_sections
 from renewal.kit import security_events, security_log
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_dir, export_start
 from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.history import events_for
@@ -155,12 +156,10 @@ def unit_list(request):
     for unit in page:
         day = due.get((unit.county_id, unit.stage))
         unit.due_date, unit.is_overdue = day, bool(day and day < today)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "total": access.units_visible_to(request.user).count(),
         "township_options": ""
         if request.htmx
         else township_options(form, request.GET.get("township", "")),
@@ -284,11 +283,23 @@ def risk_point_add(request, pk):
     return redirect("renewal:unit-detail", pk=unit.pk)
 
 
+@asks("risk-delete")
+def _ask_risk_delete(point) -> Ask:
+    return Ask(
+        action="确认删除",
+        question=f"删除{point.unit.name}的风险点“{point.get_category_display()}：{point.description}”？",
+        consequence="删除后不能恢复；情况仍然存在的，须重新登记。",
+    )
+
+
 @login_required
 @require_POST
 def risk_point_delete(request, pk, point_pk):
     unit = access.unit_for_user(request.user, pk, write=True)
-    point = get_object_or_404(RiskPoint, pk=point_pk, unit=unit)
+    point = get_object_or_404(RiskPoint.objects.select_related("unit"), pk=point_pk, unit=unit)
+    back = reverse("renewal:unit-detail", args=[unit.pk])
+    if asked := ask_first(request, "risk-delete", point, back=back):
+        return asked
     services.risk_point_delete(point=point)
     if request.htmx:
         return _risk_fragment(request, unit)
@@ -342,9 +353,8 @@ def seat_change_create(request, pk):
 @login_required
 def seat_change_list(request):
     access.require_region_scope(request.user)
-    changes = access.seat_changes_visible_to(request.user).select_related(
-        "unit", "unit__township", "requested_by"
-    )
+    visible = access.seat_changes_visible_to(request.user)
+    changes = visible.select_related("unit", "unit__township", "requested_by")
     status = request.GET.get("status", "open")
     if status == "open":
         changes = changes.filter(status__in=["pending_township", "pending_county"])
@@ -353,11 +363,14 @@ def seat_change_list(request):
     page = Paginator(changes.order_by("-requested_at"), 50).get_page(request.GET.get("page"))
     for change in page:
         change.can_decide = access.can_decide_seat_change(request.user, change)
-    return render(
-        request,
-        "renewal/seat_change_list.html",
-        {"page": page, "status": status, "statuses": SeatChange.Status.choices},
-    )
+    context = {
+        "page": page,
+        "total": visible.count(),
+        "status": status,
+        "statuses": SeatChange.Status.choices,
+        "units": access.units_writable_by(request.user).filter(county__rounds__is_active=True),
+    }
+    return render(request, "renewal/seat_change_list.html", context)
 
 
 @login_required
@@ -542,8 +555,6 @@ def security_event_list(request):
     page = DeepPaginator(security_events.security_log_rows(data), 50).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "renewal/security_events.html",
@@ -553,7 +564,6 @@ def security_event_list(request):
             "rows": [(row, security_events.describe(row)) for row in page],
             "counts": security_events.security_log_counts(data),
             "labels": security_events.KIND_LABELS,
-            "query": query.urlencode(),
             "export_params": {k: str(v) for k, v in data.items() if v},
         },
     )

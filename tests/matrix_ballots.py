@@ -78,7 +78,7 @@ def rows(expect):
             lambda w, x: (
                 f"/congresses/{K(x)}/scrutineers/{x['congress'].scrutineers.first().pk}/remove/"
             ),
-            {},
+            {"confirmed": "1"},
             write_post,
         ),
         "ballots:round-create": (
@@ -102,7 +102,7 @@ def rows(expect):
         "ballots:congress-approve": (
             "post",
             lambda w, x: f"/congresses/{K(x)}/approve/",
-            {},
+            {"confirmed": "1"},
             expect(
                 staff_a=403,
                 leader_a=302,

@@ -88,7 +88,7 @@ def rows(expect):
         "discipline:informant-deactivate": (
             "post",
             lambda w, x: f"/discipline/informants/{x['informant'].pk}/deactivate/",
-            {},
+            {"confirmed": "1"},
             expect(staff_a=404, discipline=302, admin=404),
         ),
     }

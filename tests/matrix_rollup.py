@@ -58,7 +58,7 @@ def rows(expect):
         "rollup:run": (
             "post",
             lambda w, x: f"/rollup/{county(w, x)}/run/",
-            {"day": "2026-03-11"},
+            {"day": "2026-03-11", "confirmed": "1"},
             expect(staff_a=403, reviewer=302, reviewer_other=404, discipline=403, admin=302),
         ),
         "rollup:notice-detail": (

@@ -174,7 +174,7 @@ def rows(expect):
         "villagers:proxy-withdraw": (
             "post",
             lambda w, x: f"/villagers/proxies/{x['proxy'].pk}/withdraw/",
-            {},
+            {"confirmed": "1"},
             write_post,
         ),
         "villagers:import": ("get", lambda w, x: f"/villagers/{E(x)}/import/", None, write_get),

@@ -114,7 +114,7 @@ def rows(expect):
         "villagers:nomination-delete": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/nominations/{x['v_nomination'].pk}/delete/",
-            {},
+            {"confirmed": "1"},
             write_post,
         ),
         "villagers:candidates-confirm": (
@@ -133,7 +133,7 @@ def rows(expect):
         "villagers:official-delete": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/officials/{x['v_official'].pk}/delete/",
-            {},
+            {"confirmed": "1"},
             write_post,
         ),
         "villagers:box-add": (
@@ -164,7 +164,7 @@ def rows(expect):
         "villagers:approve": (
             "post",
             lambda w, x: f"{prefix}/{E(x)}/approve/",
-            {},
+            {"confirmed": "1"},
             expect(
                 staff_a=403,
                 leader_a=302,

@@ -120,6 +120,7 @@ def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, pe
 
     log_in(page, live_server, "leader_a", PASSWORD)
     page.goto(f"{base}/vote/")
+    page.once("dialog", lambda d: d.accept())
     page.click("button:has-text('确认选举结果')")
     page.wait_for_selector(".messages li:has-text('选举结果已确认')")
     assert "一肩挑" in page.inner_text("#one-shoulder")

@@ -141,7 +141,7 @@ MATRIX = {
     "renewal:risk-delete": (
         "post",
         lambda w, x: f"/units/{A1(w, x)}/risks/{w['risk_a1'].pk}/delete/",
-        {},
+        {"confirmed": "1"},
         expect(
             staff_a=302, staff_b=404, reviewer=403, reviewer_other=404, discipline=403, admin=302
         ),

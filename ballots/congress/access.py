@@ -10,6 +10,7 @@ from renewal import access as region_access
 from renewal.access import can_write_unit as can_write_unit
 from renewal.access import require_region_scope as require_region_scope
 from renewal.access import unit_for_user as unit_for_user
+from renewal.access import units_writable_by as units_writable_by
 
 
 def congresses_visible_to(user):

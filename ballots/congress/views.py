@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ballots.congress import access, printing, services
@@ -22,6 +23,7 @@ from ballots.congress.forms import (
 from ballots.models import Attendance, Congress, ElectionRound
 from renewal.kit.dates import chinese_date
 from renewal.kit.file_names import dated_name, disposition
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
 
@@ -35,16 +37,25 @@ def _version(post) -> int:
 @login_required
 def congress_list(request):
     access.require_region_scope(request.user)
-    qs = access.congresses_visible_to(request.user).select_related("unit", "unit__township")
+    visible = access.congresses_visible_to(request.user)
+    qs = visible.select_related("unit", "unit__township")
     status = request.GET.get("status", "")
     if status in Congress.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-held_on", "unit__code"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "ballots/congress_list.html",
-        {"page": page, "status": status, "statuses": Congress.Status.choices},
+    units_without = (
+        access.units_writable_by(request.user)
+        .filter(county__rounds__is_active=True)
+        .exclude(congresses__round__is_active=True)
     )
+    context = {
+        "page": page,
+        "total": visible.count(),
+        "status": status,
+        "statuses": Congress.Status.choices,
+        "units_without": units_without,
+    }
+    return render(request, "ballots/congress_list.html", context)
 
 
 @login_required
@@ -441,12 +452,25 @@ def congress_report(request, pk):
     return redirect("ballots:congress-detail", pk=congress.pk)
 
 
+@asks("congress-approve")
+def _ask_approve(congress) -> Ask:
+    return Ask(
+        action="确认批复",
+        question=f"批复{congress.unit.name}党员大会的选举结果？",
+        consequence="批复后选举结果锁定，不能再修改，当选人登记为新一届党组织班子成员；"
+        "如需更正，须由县委组织部写明原因重新打开。",
+    )
+
+
 @login_required
 @require_POST
 def congress_approve(request, pk):
     congress = access.congress_for_user(request.user, pk)
     if not access.can_approve(request.user, congress):
         raise PermissionDenied("选举结果由乡镇(街道)党(工)委批复。")
+    back = reverse("ballots:congress-detail", args=[congress.pk])
+    if asked := ask_first(request, "congress-approve", congress, back=back):
+        return asked
     try:
         services.congress_approve(actor=request.user, congress=congress)
     except DomainError as exc:
@@ -600,11 +624,24 @@ def write_in_resolve(request, pk, entrant_pk):
     return redirect("ballots:congress-detail", pk=rnd.congress_id)
 
 
+@asks("scrutineer-remove")
+def _ask_scrutineer_remove(scrutineer) -> Ask:
+    role = scrutineer.get_role_display()
+    return Ask(
+        action=f"确认取消{role}",
+        question=f"取消{scrutineer.person.name}的{role}职责？",
+        consequence=f"取消后其不再担任本次大会的{role}；计票前须另行推选足额的监票人和计票人。",
+    )
+
+
 @login_required
 @require_POST
 def scrutineer_remove(request, pk, scrutineer_pk):
     congress = access.congress_for_user(request.user, pk, write=True)
     scrutineer = get_object_or_404(congress.scrutineers.select_related("person"), pk=scrutineer_pk)
+    back = reverse("ballots:congress-detail", args=[congress.pk])
+    if asked := ask_first(request, "scrutineer-remove", scrutineer, back=back):
+        return asked
     try:
         services.scrutineer_remove(scrutineer=scrutineer)
     except DomainError as exc:

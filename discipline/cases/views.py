@@ -63,13 +63,12 @@ def case_list(request):
             and report.due < today
             and not services.is_finished(report.status, report.substantiated)
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "discipline/cases/case_list.html",
         {
             "page": page,
+            "total": access.reports_visible_to(request.user).count(),
             "status": status,
             "statuses": [
                 ("unfinished", "未办完"),
@@ -81,7 +80,6 @@ def case_list(request):
             "townships": townships,
             "township": township,
             "q": q,
-            "query": query.urlencode(),
         },
     )
 

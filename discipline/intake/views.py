@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from discipline import access
 from discipline.intake import services
 from discipline.intake.forms import IDENTITY_POST_FIELDS, InformantForm, IntakeForm
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.idcard import mask_phone
 from renewal.models import DomainError, Region
 
@@ -125,15 +127,12 @@ def informant_list(request):
     if request.GET.get("gaps") == "1":
         rows = [r for r in rows if not r[1].complete]
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "totals": totals,
         "townships": townships,
         "township": township,
         "gaps": request.GET.get("gaps") == "1",
-        "query": query.urlencode(),
     }
     return render(request, "discipline/intake/informant_list.html", context)
 
@@ -161,10 +160,23 @@ def unit_informants(request, pk):
     return render(request, "discipline/intake/unit_informants.html", context)
 
 
+@asks("informant-deactivate")
+def _ask_deactivate(informant) -> Ask:
+    return Ask(
+        action="确认设为不在任",
+        question=f"将第 {informant.group_number} 村(居)民小组的民情直报员{informant.name}设为不在任？",
+        consequence="设为不在任后不能恢复；该小组没有其他在任直报员的，覆盖情况显示为未覆盖，"
+        "须另行登记。",
+    )
+
+
 @login_required
 @require_POST
 def informant_deactivate(request, pk):
     informant = access.informant_for_officer(request.user, pk)
+    back = reverse("discipline:unit-informants", args=[informant.unit_id])
+    if asked := ask_first(request, "informant-deactivate", informant, back=back):
+        return asked
     try:
         services.informant_deactivate(informant=informant)
     except DomainError as exc:

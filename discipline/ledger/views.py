@@ -48,8 +48,6 @@ def ledger_list(request):
     for entry in page:
         entry.masked = mask_id_number(entry.id_number)
         entry.candidacies = matches.get(entry.id_number_hash, [])
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "discipline/ledger/ledger_list.html",
@@ -57,8 +55,8 @@ def ledger_list(request):
             "form": form,
             "recent": PAGES.recent(LedgerImportJob.objects.filter(user=request.user)),
             "page": page,
+            "total": ledger.ledger_entries(request.user).count(),
             "matched_only": matched_only,
             "q": q,
-            "query": query.urlencode(),
         },
     )

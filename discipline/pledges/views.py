@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from discipline import access
 from discipline.forms import form_errors
 from discipline.pledges import services
 from discipline.pledges.forms import PledgeForm, TalkForm
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.models import DomainError, Person
 
 # --- Pledges and talks -----------------------------------------------------------------------
@@ -61,6 +63,16 @@ def unit_pledges_talks(request, unit_pk):
     return _unit_page(request, access.unit_for_user(request.user, unit_pk))
 
 
+@asks("pledge-refuse")
+def _ask_refuse(name: str) -> Ask:
+    """By the person's name: the page lists candidacies as rows, not model objects."""
+    return Ask(
+        action="确认登记拒签",
+        question=f"登记{name}拒签换届纪律承诺书？",
+        consequence="登记拒签即取消其人选资格，其不再进入正式候选人名单。",
+    )
+
+
 @login_required
 @require_POST
 def pledge_record(request, unit_pk):
@@ -76,6 +88,9 @@ def pledge_record(request, unit_pk):
     if candidacy is None:
         raise Http404
     refused = d["decision"] == "refuse"
+    back = reverse("discipline:unit-pledges-talks", args=[unit.pk])
+    if refused and (asked := ask_first(request, "pledge-refuse", candidacy.person.name, back=back)):
+        return asked
     try:
         services.pledge_record(
             actor=request.user,

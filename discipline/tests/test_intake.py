@@ -267,7 +267,11 @@ def test_deactivated_informant_no_longer_covers_the_group(client, world, persona
     unit = world["unit_a1"]
     informant = services.informant_add(unit=unit, group_number=1, name="李四")
     client.force_login(personas["discipline"])
-    response = client.post(f"/discipline/informants/{informant.pk}/deactivate/")
+    url = f"/discipline/informants/{informant.pk}/deactivate/"
+    assert "设为不在任后不能恢复" in client.post(url).content.decode()  # asked first
+    informant.refresh_from_db()
+    assert informant.active is True
+    response = client.post(url, {"confirmed": "1"})
     assert response.status_code == 302
     informant.refresh_from_db()
     assert informant.active is False
@@ -279,6 +283,7 @@ def test_informants_of_another_county_are_out_of_reach(client, world, personas):
     other = services.informant_add(unit=world["unit_c1"], group_number=1, name="孙七")
     client.force_login(personas["discipline"])
     assert client.get(f"/discipline/informants/units/{world['unit_c1'].pk}/").status_code == 404
-    assert client.post(f"/discipline/informants/{other.pk}/deactivate/").status_code == 404
+    url = f"/discipline/informants/{other.pk}/deactivate/"
+    assert client.post(url, {"confirmed": "1"}).status_code == 404
     other.refresh_from_db()
     assert other.active is True

@@ -340,7 +340,12 @@ def test_township_staff_record_pledges_and_talks_on_the_unit_page(
     assert Talk.objects.get().person == unit_people["老乙"]
     client.post(
         f"{url}pledge/",
-        {"candidacy": unit_people["c_ding"].pk, "decision": "refuse", "note": "不愿签"},
+        {
+            "candidacy": unit_people["c_ding"].pk,
+            "decision": "refuse",
+            "note": "不愿签",
+            "confirmed": "1",
+        },
     )
     unit_people["c_ding"].refresh_from_db()
     assert unit_people["c_ding"].status == Candidacy.Status.DISQUALIFIED

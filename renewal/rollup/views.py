@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from renewal.kit.file_names import dated_name, disposition
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.queueing import enqueue_or_run
 from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 from renewal.rollup import access, structure
@@ -474,6 +475,17 @@ def notice_xlsx(request, pk):
     return response
 
 
+@asks("rollup-run")
+def _ask_run(what) -> Ask:
+    county, day, early = what
+    return Ask(
+        action=f"仍然生成 {day:%Y-%m-%d} 的日通报" if early else "确认生成",
+        question=f"确认生成 {day:%Y-%m-%d} 的日通报（{county.name}）？",
+        consequence="生成后当日日报锁定，各乡镇(街道)不能再报送或修改当日日报；"
+        "当日已生成过的，重建会覆盖当日原有结果。",
+    )
+
+
 @login_required
 @require_POST
 def rollup_start(request, county_pk):
@@ -484,17 +496,21 @@ def rollup_start(request, county_pk):
     if day is None or day > timezone.localdate():
         messages.error(request, "请填写今天或以前的统计日期（YYYY-MM-DD）。")
         return redirect("rollup:notice-list", county_pk=county.pk)
-    if request.POST.get("confirmed") != "1" and not rollup.deadline_passed(county.pk, day):
-        # Before the deadline the notice would name townships that may still report, and
-        # it locks that day's reports: the reviewer confirms knowing which have not.
-        context = {
-            "county": county,
-            "day": day,
+    # The notice locks that day's reports, and a rebuild replaces the day's figures. The
+    # question depends on the day typed, so it is always this page, never a dialog: before the
+    # deadline it also names the townships that may still report.
+    early = not rollup.deadline_passed(county.pk, day)
+    back = reverse("rollup:notice-list", args=[county.pk])
+    context = {"county": county, "day": day}
+    if early:
+        context |= {
+            "template": "renewal/rollup/run_confirm.html",
             "deadline": rollup.report_deadline(county.pk, day),
             "missing": rollup.townships_not_reported(county, day),
             "closed_day": rollup.last_closed_day(county.pk),
         }
-        return render(request, "renewal/rollup/run_confirm.html", context)
+    if asked := ask_first(request, "rollup-run", (county, day, early), back=back, **context):
+        return asked
     if enqueue_or_run(nightly_rollup, day.isoformat(), county.code):
         messages.success(request, f"已提交生成 {day:%Y-%m-%d} 的日通报（重建会覆盖当日原有结果）。")
     else:
@@ -533,14 +549,11 @@ def daily_report_list(request):
         sort = data["sort"] or sort
     order = {"township": ["township__code", "-day"]}.get(sort, [sort, "township__code"])
     page = Paginator(reports.order_by(*order), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     today = timezone.localdate()
     writable = [t for t in townships if access.reports_for(request.user, t)]
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "today": today,
         "writable": writable,
         "county_id": county_id,

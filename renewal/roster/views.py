@@ -36,14 +36,11 @@ def member_list(request, pk):
     for member in page:
         member.entitled_today = member.entitled_on(today)
         member.why = member.entitlement(today)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "unit": branch.unit,
         "branch": branch,
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "today": today,
         "counts": selectors.roster_counts(branch, today),
         "can_write": access.can_write_unit(request.user, branch.unit),

@@ -1,5 +1,7 @@
 from django import template
 
+from renewal.kit.confirmation import ask_for
+
 register = template.Library()
 
 
@@ -58,3 +60,10 @@ def next_step(context, obj):
     from renewal.kit import next_steps
 
     return {"step": next_steps.next_step(context["request"].user, obj)}
+
+
+@register.simple_tag
+def confirm_text(key, obj) -> str:
+    """The question a form asks before an action that cannot simply be taken back, in the words
+    its view's confirmation page uses (see renewal/kit/confirmation.py)."""
+    return ask_for(key, obj).text

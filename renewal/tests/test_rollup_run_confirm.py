@@ -86,8 +86,16 @@ def test_a_day_before_its_deadline_asks_first_and_names_who_has_not_reported(
     assert RollupRun.objects.filter(county=county, day=today).exists()
 
 
-def test_a_day_past_its_deadline_runs_at_once(reviewer, world, django_capture_on_commit_callbacks):
+def test_a_day_past_its_deadline_asks_only_what_will_happen(
+    reviewer, world, django_capture_on_commit_callbacks
+):
+    url = f"/rollup/{world['county_a'].pk}/run/"
+    page = reviewer.post(url, {"day": "2026-03-09"}).content.decode()
+    assert "确认生成 2026-03-09 的日通报" in page
+    assert "当日日报锁定" in page
+    assert "还没有到" not in page
+    assert not RollupRun.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = reviewer.post(f"/rollup/{world['county_a'].pk}/run/", {"day": "2026-03-09"})
+        response = reviewer.post(url, {"day": "2026-03-09", "confirmed": "1"})
     assert response.status_code == 302
     assert RollupRun.objects.filter(day=D(2026, 3, 9)).exists()

@@ -182,7 +182,7 @@ def test_reviewer_rebuilds_a_day_from_the_notice_list(
     client.force_login(personas["reviewer"])
     url = f"/rollup/{world['county_a'].pk}/run/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"day": "2026-03-09"}, follow=True)
+        response = client.post(url, {"day": "2026-03-09", "confirmed": "1"}, follow=True)
     assert "已提交生成 2026-03-09 的日通报" in response.content.decode()
     assert RollupRun.objects.filter(county=world["county_a"], day=D(2026, 3, 9)).exists()
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()

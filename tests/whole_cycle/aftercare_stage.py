@@ -163,12 +163,11 @@ def _daily_report_and_rollup(cycle) -> None:
     reviewer.goto(cycle.url(f"/rollup/{county.pk}/notices/"))
     reviewer.fill("#id_day", today.isoformat())
     reviewer.click("text=生成 / 重建日通报")
-    confirm = reviewer.locator("button:has-text('仍然生成')")
-    reviewer.wait_for_selector("button:has-text('仍然生成'), .messages li")
-    if confirm.count():  # before the day's deadline: it names who has not reported
+    reviewer.wait_for_selector("#confirm-question")  # the notice locks the day: asked first
+    if reviewer.locator("#not-reported").count():  # before the deadline: who has not reported
         assert "盛乐镇" in reviewer.inner_text("#not-reported")
         assert township.name not in reviewer.inner_text("#not-reported")
-        confirm.click()
+    reviewer.locator("form:has(input[name=confirmed]) button").click()
     reviewer.wait_for_selector(".messages li:has-text('已提交生成')")
     _wait_for_notice(reviewer, county, today)
     reviewer.click(f"tr:has-text('{today:%Y-%m-%d}') a:has-text('查看通报')")

@@ -323,6 +323,7 @@ def _report_and_approve(cycle, key, congress, *, detail) -> None:
 
     leader = cycle.as_("leader")
     leader.goto(cycle.url(f"/congresses/{congress.pk}/"))
+    leader.once("dialog", lambda d: d.accept())
     leader.click("button:has-text('批复')")
     leader.wait_for_selector(".messages li:has-text('已批复，选举结果已锁定')")
     congress.refresh_from_db()

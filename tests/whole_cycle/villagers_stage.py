@@ -436,6 +436,7 @@ def _confirm(cycle, key, election) -> None:
     """The township leader confirms the result: the new committee is written."""
     page = cycle.as_("leader")
     page.goto(cycle.url(f"/villagers/{election.pk}/vote/"))
+    page.once("dialog", lambda d: d.accept())
     page.click("button:has-text('确认选举结果并登记新一届班子')")
     page.wait_for_selector(".messages li:has-text('选举结果已确认')")
     if key == "unit_a1":

@@ -33,6 +33,7 @@ from ballots.villagers.forms import (
     VoterFilterForm,
     VoterForm,
 )
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.import_pages import ImportPages
 from renewal.models import AccessLog, DomainError
 
@@ -88,8 +89,6 @@ def election_list(request):
     page = Paginator(qs.order_by(*order), settings.UNITS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     writable = (
         access.units_visible_to(request.user)
         .filter(county__rounds__is_active=True)
@@ -108,8 +107,8 @@ def election_list(request):
             "status": status,
             "q": q,
             "sort": sort,
-            "query": query.urlencode(),
             "statuses": VillagersElection.Status.choices,
+            "total": access.elections_visible_to(request.user).count(),
             "units_without": writable,
         },
     )
@@ -304,13 +303,10 @@ def voter_list(request, pk):
         qs = qs.filter(group_name__contains=f["group"].strip())
     qs = qs.order_by(*SORT_FIELDS.get(f.get("sort") or "group", SORT_FIELDS["group"]))
     page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "election": election,
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "can_write": access.can_prepare(request.user, election.unit),
         "counts": _category_rows(election),
     }
@@ -567,10 +563,24 @@ def proxy_print(request, pk):
     )
 
 
+@asks("proxy-withdraw")
+def _ask_proxy_withdraw(proxy) -> Ask:
+    principal, holder = proxy.principal.person.name, proxy.holder.person.name
+    return Ask(
+        action="确认撤销委托",
+        question=f"撤销{principal}委托{holder}投票？",
+        consequence=f"撤销后{holder}不能再代{principal}投票，该委托从委托投票公示名单中去掉；"
+        "如仍要委托，须重新登记书面委托。",
+    )
+
+
 @login_required
 @require_POST
 def proxy_withdraw(request, pk):
     proxy = access.proxy_for_user(request.user, pk, write=True)
+    back = reverse("villagers:proxy-list", args=[proxy.election_id])
+    if asked := ask_first(request, "proxy-withdraw", proxy, back=back):
+        return asked
     try:
         setup.proxy_withdraw(actor=request.user, proxy=proxy)
     except DomainError as exc:

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ballots.models import (
@@ -27,6 +28,7 @@ from ballots.villagers.forms import (
     RecallForm,
     RecallVoteForm,
 )
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.models import Body, DomainError, TermMember
 
 WRITE_IN_ROWS = 3
@@ -73,6 +75,7 @@ def vote_list(request):
         "ballots/villagers/vote/list.html",
         {
             "page": page,
+            "total": access.elections_visible_to(request.user).count(),
             "status": status,
             "statuses": VillagersElection.Status.choices,
             "townships": access.townships_visible_to(request.user).order_by("code"),
@@ -203,13 +206,30 @@ def nominations(request, pk):
     )
 
 
+@asks("nomination-delete")
+def _ask_nomination_delete(nomination) -> Ask:
+    post = nomination.get_post_display()
+    return Ask(
+        action="确认撤销提名",
+        question=f"撤销{nomination.person.name}的{post}提名？",
+        consequence=f"撤销后其不再是{post}的被提名人，不能被确定为正式候选人；如需恢复，须重新登记提名。",
+    )
+
+
 @login_required
 @require_POST
 def nomination_delete(request, pk, nid):
     election = access.election_for_user(request.user, pk, write=True, vote=True)
-    nomination = VillagersNomination.objects.filter(pk=nid, election=election).first()
+    nomination = (
+        VillagersNomination.objects.filter(pk=nid, election=election)
+        .select_related("person")
+        .first()
+    )
     if nomination is None:
         raise Http404
+    back = reverse("villagers:nominations", args=[election.pk])
+    if asked := ask_first(request, "nomination-delete", nomination, back=back):
+        return asked
     try:
         vv.nomination_remove(nomination=nomination, actor=request.user)
     except DomainError as exc:
@@ -284,13 +304,26 @@ def official_add(request, pk):
     return _polling_page(request, election, official_form=form)
 
 
+@asks("official-delete")
+def _ask_official_delete(official) -> Ask:
+    role = official.get_role_display()
+    return Ask(
+        action="确认撤换",
+        question=f"撤换{official.person.name}的{role}职责？",
+        consequence=f"撤换后其不再担任本次选举的{role}，所在投票点须另行登记工作人员。",
+    )
+
+
 @login_required
 @require_POST
 def official_delete(request, pk, oid):
     election = access.election_for_user(request.user, pk, write=True, vote=True)
-    official = election.officials.filter(pk=oid).select_related("box").first()
+    official = election.officials.filter(pk=oid).select_related("box", "person").first()
     if official is None:
         raise Http404
+    back = reverse("villagers:polling", args=[election.pk])
+    if asked := ask_first(request, "official-delete", official, back=back):
+        return asked
     try:
         vv.official_remove(official=official)
     except DomainError as exc:
@@ -502,11 +535,24 @@ def round_record(request, rid):
 # --- Approval ------------------------------------------------------------------------------------
 
 
+@asks("villagers-approve")
+def _ask_approve(election) -> Ask:
+    committee = election.committee_name
+    return Ask(
+        action="确认选举结果",
+        question=f"确认{election.unit.name}{committee}的选举结果？",
+        consequence=f"确认后选举结果锁定，不能再修改，当选人登记为新一届{committee}成员。",
+    )
+
+
 @login_required
 @require_POST
 def approve(request, pk):
     election = access.election_for_user(request.user, pk)
     access.require_approver(request.user, election)
+    back = reverse("villagers:vote-detail", args=[election.pk])
+    if asked := ask_first(request, "villagers-approve", election, back=back):
+        return asked
     try:
         vv.election_approve(election=election, actor=request.user)
     except DomainError as exc:

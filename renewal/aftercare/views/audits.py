@@ -74,7 +74,7 @@ def audit_list(request):
             ),
         )
     )
-    form, page, query = filtered_list(
+    form, page = filtered_list(
         request, qs, unit_path="unit", statuses=AUDIT_STATUSES, sorts=AUDIT_SORTS
     )
     units = (
@@ -85,7 +85,7 @@ def audit_list(request):
     return render(
         request,
         "renewal/aftercare/audit_list.html",
-        {"form": form, "page": page, "query": query, "units": units},
+        {"form": form, "page": page, "units": units},
     )
 
 
@@ -290,7 +290,7 @@ def ledger(request):
     qs = access.rectifications_visible_to(request.user).select_related(
         "finding__category", "finding__audit__unit__township"
     )
-    form, page, query = filtered_list(
+    form, page = filtered_list(
         request, qs, unit_path="finding__audit__unit", statuses=statuses, sorts=LEDGER_SORTS
     )
     for line in page:
@@ -298,7 +298,7 @@ def ledger(request):
     return render(
         request,
         "renewal/aftercare/ledger.html",
-        {"form": form, "page": page, "query": query, "today": today},
+        {"form": form, "page": page, "today": today},
     )
 
 

@@ -40,6 +40,4 @@ def filtered_list(request, queryset, *, unit_path: str, statuses: dict, sorts: d
         sort = data["sort"] or sort
     queryset = queryset.order_by(*sorts[sort][1], "pk")
     page = DeepPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return form, page, query.urlencode()
+    return form, page

@@ -57,7 +57,7 @@ def handover_list(request):
             n_refusals=Count("refusals", distinct=True),
         )
     )
-    form, page, query = filtered_list(
+    form, page = filtered_list(
         request, qs, unit_path="unit", statuses=statuses, sorts=HANDOVER_SORTS
     )
     for h in page:
@@ -66,7 +66,7 @@ def handover_list(request):
     return render(
         request,
         "renewal/aftercare/handover_list.html",
-        {"form": form, "page": page, "query": query, "can_open": can_open},
+        {"form": form, "page": page, "can_open": can_open},
     )
 
 

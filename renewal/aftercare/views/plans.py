@@ -45,15 +45,11 @@ def plan_list(request):
             n_risks=Count("risk_points"),
         )
     )
-    form, page, query = filtered_list(
-        request, qs, unit_path="", statuses=PLAN_STATUSES, sorts=PLAN_SORTS
-    )
+    form, page = filtered_list(request, qs, unit_path="", statuses=PLAN_STATUSES, sorts=PLAN_SORTS)
     labels = dict(KeyUnitPlan.Status.choices)
     for unit in page:
         unit.plan_status_label = labels.get(unit.plan_status, "")
-    return render(
-        request, "renewal/aftercare/plan_list.html", {"form": form, "page": page, "query": query}
-    )
+    return render(request, "renewal/aftercare/plan_list.html", {"form": form, "page": page})
 
 
 @login_required

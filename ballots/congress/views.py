@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ballots.congress import access, printing, services
@@ -21,9 +21,9 @@ from ballots.congress.forms import (
     WriteInForm,
 )
 from ballots.models import Attendance, Congress, ElectionRound
+from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.dates import chinese_date
 from renewal.kit.file_names import dated_name, disposition
-from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
 

@@ -20,8 +20,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.confirmation import Ask, ask_first, asks
+from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.queueing import enqueue_or_run
 from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 from renewal.rollup import access, structure

@@ -251,7 +251,7 @@ def _export(client, data, capture):
 
 def _rows(job):
     sheet = openpyxl.load_workbook(export_dir() / job.file_name).active
-    return list(sheet.iter_rows(min_row=2, values_only=True))
+    return list(sheet.iter_rows(min_row=3, values_only=True))  # below the title and the header
 
 
 def test_export_of_ticked_rows_is_the_roster_limited_to_them_and_logged(

@@ -26,7 +26,7 @@ def test_worker_runs_export(worker, world, personas):
         time.sleep(0.5)
     assert job.status == ExportJob.Status.DONE, job.error or "worker did not finish in 90 s"
     sheet = openpyxl.load_workbook(export_dir() / job.file_name).active
-    codes = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    codes = {row[0] for row in sheet.iter_rows(min_row=3, values_only=True)}  # below title, header
     assert codes == {world["unit_a1"].code, world["unit_b1"].code}  # villages of county A
     log = AccessLog.objects.get(user=personas["reviewer"])
     assert log.row_count == 2 and log.detail["filters"] == {"kind": "village"}

@@ -80,7 +80,7 @@ def test_export_contains_only_own_units(client, personas, world):
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE  # eager in tests
     sheet = openpyxl.load_workbook(export_dir() / job.file_name).active
-    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    codes = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]  # below title, header
     assert sorted(codes) == sorted([world["unit_a1"].code, world["unit_a2"].code])
     download = client.get(f"/exports/{job.pk}/download/")
     assert download.status_code == 200

@@ -35,7 +35,10 @@ MAIN_PAGES = (
     "candidates:candidacy-list",
     "candidates:candidacy-detail",
     "candidates:vetting-queue",
+    "candidates:approvals",
+    "candidates:reserve-list",
     "ballots:congress-list",
+    "ballots:congress-attendance",
     "ballots:congress-detail",
     "ballots:round-detail",
     "villagers:election-list",
@@ -77,6 +80,7 @@ MEASURE = """
   if (root.scrollWidth > root.clientWidth) {
     problems.push(`page is ${root.scrollWidth}px wide in ${root.clientWidth}px`);
   }
+  if (document.title.includes("<")) problems.push(`the title holds markup: ${document.title}`);
   if (!framed) return problems;
   const brand = document.querySelector(".brand");
   if (!brand) problems.push("no brand");

@@ -149,7 +149,7 @@ LOGIN_REDIRECT_URL = "renewal:home"
 LOGOUT_REDIRECT_URL = "login"
 # 等保 2.0 level 3: a length, three character classes, not like the user, not common.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "renewal.kit.passwords.UserAttributeSimilarityValidator"},
     {
         "NAME": "renewal.kit.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8)},
@@ -158,8 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "renewal.kit.passwords.CharacterClassesValidator",
         "OPTIONS": {"min_classes": env.int("PASSWORD_MIN_CLASSES", default=3)},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "renewal.kit.passwords.CommonPasswordValidator"},
+    {"NAME": "renewal.kit.passwords.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # 等保 2.0 level 3 asks for two kinds of proof for those who see or decide the most: these

@@ -9,12 +9,17 @@ that says one or the other takes it from the unit's kind here.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 
-VILLAGE_WORDS = {"residents": "村民", "place": "村", "committee": "村民委员会"}
-COMMUNITY_WORDS = {"residents": "居民", "place": "社区", "committee": "居民委员会"}
+VILLAGE_WORDS = {"residents": "村民", "place": "村", "committee": "村民委员会", "group": "村民小组"}
+COMMUNITY_WORDS = {
+    "residents": "居民",
+    "place": "社区",
+    "committee": "居民委员会",
+    "group": "居民小组",
+}
 
 
 def unit_words(kind: str) -> dict[str, str]:
-    """村民/村/村民委员会 for a village, 居民/社区/居民委员会 for a community."""
+    """村民/村/村民委员会/村民小组 for a village, 居民/社区/居民委员会/居民小组 for a community."""
     return COMMUNITY_WORDS if kind == "community" else VILLAGE_WORDS
 
 

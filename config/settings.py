@@ -196,6 +196,7 @@ AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "renewal.kit.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "renewal.kit.lockout.attempted_login"
 AXES_LOCKOUT_CALLABLE = "renewal.kit.lockout.lockout_response"
 # A refused attempt during a lock does not lengthen it: the time the page gives holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -161,3 +161,46 @@ def word_problems(html: str) -> list[str]:
     problems += [f"raw choice value: {v}" for v in raw_choices_in(text)]
     problems += [f"generic Django message: {m}" for m in generic_messages_in(text)]
     return problems
+
+
+class _Forms(HTMLParser):
+    """The page's POST forms: action and the fields a person fills in (name → kind)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+        self._form = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            method = attrs.get("method", "get").lower()
+            self._form = {"action": attrs.get("action", ""), "hidden": {}, "fields": {}}
+            if method == "post":
+                self.forms.append(self._form)
+        elif self._form is not None and attrs.get("name"):
+            kind = attrs.get("type", "text").lower() if tag == "input" else tag
+            if kind == "hidden":
+                self._form["hidden"][attrs["name"]] = attrs.get("value", "")
+            elif kind not in ("file", "submit", "button", "reset", "checkbox", "radio"):
+                self._form["fields"][attrs["name"]] = kind
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+
+
+def post_forms(html: str) -> list[dict]:
+    parser = _Forms()
+    parser.feed(html)
+    parser.close()
+    return parser.forms
+
+
+# What a wrong entry looks like to each kind of field: a word where a number, a date or a
+# choice is wanted, and text far beyond any length a field allows.
+WRONG = {"number": "一些", "date": "去年", "select": "不存在的选项", "textarea": "长" * 5000}
+
+
+def wrong_values(form: dict) -> dict:
+    return {name: WRONG.get(kind, "长" * 500) for name, kind in form["fields"].items()}

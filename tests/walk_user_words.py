@@ -12,7 +12,8 @@ import re
 import pytest
 
 from tests import test_permission_matrix as permission_matrix
-from tests.user_words import visible_text, word_problems
+from tests.user_words import post_forms, visible_text, word_problems, wrong_values
+from tests.walk_form_values import CASES as PAGE_CASES
 from tests.walk_form_values import NOT_PAGES
 
 MATRIX, PERSONAS, log_in = (
@@ -92,3 +93,28 @@ def test_form_errors_name_their_field_in_chinese(client, walk, form):
     assert set(expected) <= set(errors), f"{form}: {errors}"
     problems = word_problems(html)
     assert not problems, f"{form}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(("name", "persona"), PAGE_CASES)
+def test_every_form_refuses_in_the_users_words(client, walk, name, persona):
+    """Each form a page posts to itself, sent empty and then filled wrongly (a word for a
+    number, a date or a choice, overlong text): what comes back speaks the user's words."""
+    world, personas, extras = walk
+    method, build, _data, _expected = MATRIX[name]
+    log_in(client, personas, persona)
+    path = build(world, extras)
+    response = client.get(path)
+    if method == "post" or response.status_code != 200:
+        return  # an action, not a page with a form (the page walk checks the rest)
+    page = path.split("?")[0]
+    for form in post_forms(response.content.decode()):
+        if form["action"] not in ("", page, path):
+            continue  # another page's action: walked with that page
+        for values in ({}, wrong_values(form)):
+            answer = client.post(path, {**form["hidden"], **values})
+            if answer.status_code != 200 or not answer["Content-Type"].startswith("text/html"):
+                continue
+            problems = word_problems(answer.content.decode())
+            assert not problems, f"{name} as {persona}, posted {values or 'empty'}:\n" + (
+                "\n".join(problems)
+            )

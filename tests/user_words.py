@@ -25,6 +25,8 @@ from django.core import validators
 from django.utils import translation
 from django.utils.functional import Promise
 
+from renewal.models.rounds import STAGE_NAMES
+
 HIDDEN_ELEMENTS = {"script", "style", "template"}
 SPOKEN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 BUTTON_INPUTS = {"submit", "button", "reset"}
@@ -104,8 +106,9 @@ def english_words(text: str) -> list[str]:
 
 @cache
 def raw_choice_values() -> dict[str, str]:
-    """Each stored choice code that is not its own label → 'model.field' (the first seen)."""
-    codes = {}
+    """Each stored choice code that is not its own label → 'model.field' (the first seen),
+    and the stage codes, whose names are data (the county's timetable)."""
+    codes = dict.fromkeys(STAGE_NAMES, "renewal.Unit.stage")
     for model in apps.get_models():
         if model._meta.app_label not in PROJECT_APPS:
             continue
@@ -127,9 +130,21 @@ def raw_choices_in(text: str) -> list[str]:
     return found
 
 
-def _fragments(message: str) -> list[str]:
-    """The literal parts of a message with %(name)s placeholders, long enough to be its own."""
-    return [p for p in re.split(r"%\(\w+\)[sd]|\{\w*\}", str(message)) if len(p.strip()) >= 5]
+class _Filler(dict):
+    """Any placeholder of a message, filled with a number no message holds."""
+
+    def __missing__(self, key):
+        return FILLER
+
+
+FILLER = 987654321
+
+
+def _fragments(message) -> list[str]:
+    """The literal parts of a message between its placeholders, long enough to be its own.
+    A plural message (ngettext_lazy) has no text until it is given its number."""
+    text = str(message % _Filler())
+    return [p for p in text.split(str(FILLER)) if len(p.strip()) >= 5]
 
 
 @cache

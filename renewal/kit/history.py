@@ -156,7 +156,10 @@ def _names(wanted) -> dict:
         if model is user_model:
             names[model] = people.labels_by_id(ids)
             continue
-        for pk, obj in model._default_manager.in_bulk(list(ids)).items():
+        # A row's name often reads its parents (a candidacy: the person, the unit): joined.
+        parents = [f.name for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
+        rows = model._default_manager.select_related(*parents).in_bulk(list(ids))
+        for pk, obj in rows.items():
             names[model][pk] = _name(obj)
     return names
 
@@ -188,13 +191,15 @@ def events_for(obj) -> list[Entry]:
     names = _names({m: {int(pk) for pk in ids if pk is not None} for m, ids in wanted.items()})
 
     entries: list[Entry] = []
-    last_context = None
+    saves: dict = {}  # context id → its entry; events with no context stand alone
     for e, model, pairs in rows:
-        context = e.pgh_context or {}
-        if last_context is None or e.pgh_context_id != last_context:
-            who = users.get(context.get("user")) or "系统"
-            entries.append(Entry(at=timezone.localtime(e.pgh_created_at), user=who))
-        last_context = e.pgh_context_id or object()  # events with no context stand alone
+        entry = saves.get(e.pgh_context_id) if e.pgh_context_id else None
+        if entry is None:
+            who = users.get((e.pgh_context or {}).get("user")) or "系统"
+            entry = Entry(at=timezone.localtime(e.pgh_created_at), user=who)
+            entries.append(entry)
+            if e.pgh_context_id:
+                saves[e.pgh_context_id] = entry
         update = e.pgh_label == "update"
         changes = [
             Change(
@@ -205,7 +210,7 @@ def events_for(obj) -> list[Entry]:
             for f, before, after in pairs
             if update or after not in (None, "")
         ]
-        entries[-1].items.append(
+        entry.items.append(
             Item(
                 model=str(model._meta.verbose_name),
                 action=LABELS.get(e.pgh_label, "修改"),

@@ -28,6 +28,7 @@ from tests.walk_query_fuzz import (  # noqa: F401
     test_hostile_query_values_never_give_500,
 )
 from tests.walk_user_words import (  # noqa: F401
+    test_actions_answer_in_the_users_words,
     test_every_form_refuses_in_the_users_words,
     test_form_errors_name_their_field_in_chinese,
     test_pages_speak_the_users_words,

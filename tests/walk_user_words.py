@@ -118,3 +118,28 @@ def test_every_form_refuses_in_the_users_words(client, walk, name, persona):
             assert not problems, f"{name} as {persona}, posted {values or 'empty'}:\n" + (
                 "\n".join(problems)
             )
+
+
+def action_cases():
+    cases = []
+    for name, (method, _build, data, expected) in sorted(MATRIX.items()):
+        if method == "post" and data is not None and name not in NOT_PAGES:
+            may = [p for p in PERSONAS if p != "anon" and expected[p] in (200, 302)]
+            cases.extend((name, p) for p in may[:1])
+    return cases
+
+
+@pytest.mark.parametrize(("name", "persona"), action_cases())
+def test_actions_answer_in_the_users_words(client, walk, name, persona):
+    """Each action of the matrix, done with its row's data: the page it lands on, with the
+    message it leaves (已保存, or why not), speaks the user's words."""
+    world, personas, extras = walk
+    _method, build, data, _expected = MATRIX[name]
+    log_in(client, personas, persona)
+    if callable(data):
+        data = data(world, extras)
+    response = client.post(build(world, extras), data, follow=True)
+    if not response["Content-Type"].startswith("text/html"):
+        return  # a file or a fragment for a script
+    problems = word_problems(response.content.decode())
+    assert not problems, f"{name} as {persona}:\n" + "\n".join(problems)

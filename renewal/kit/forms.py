@@ -82,6 +82,11 @@ def _field_messages(fields) -> None:
                 field.error_messages.setdefault(code, ours[code])
 
 
+def errors_in_words(form) -> str:
+    """A refused form's errors as one sentence for a message: each names its own field."""
+    return "；".join(e for errors in form.errors.values() for e in errors)
+
+
 def _iso_dates(fields) -> None:
     for field in fields.values():
         widget = field.widget

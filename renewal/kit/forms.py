@@ -14,6 +14,7 @@ from the field's label (its verbose_name), unless the form already says its own.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from renewal.kit.widgets import DateInput
 
@@ -110,3 +111,24 @@ class ModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _iso_dates(self.fields)
         _field_messages(self.fields)
+
+    def _update_errors(self, errors):
+        # The model's own checks (full_clean, unique, constraints) come back through here.
+        super()._update_errors(_unique_in_words(errors))
+
+
+def _unique_in_words(errors: ValidationError) -> ValidationError:
+    """Django's "具有 统计用区划代码 的 村(社区) 已存在。" said plainly, for one field or several."""
+    if not hasattr(errors, "error_dict"):
+        return errors
+    return ValidationError(
+        {field: [_unique_said(e) for e in found] for field, found in errors.error_dict.items()}
+    )
+
+
+def _unique_said(error: ValidationError) -> ValidationError:
+    if error.code not in ("unique", "unique_together") or not error.params:
+        return error
+    opts = error.params["model_class"]._meta
+    labels = "、".join(str(opts.get_field(f).verbose_name) for f in error.params["unique_check"])
+    return ValidationError(f"已有{labels}相同的{opts.verbose_name}，不能重复。", code=error.code)

@@ -3,7 +3,9 @@
 The walk follows the permission matrix as tests/walk_form_values.py does, but asks each page
 of every persona whose row says 200 (an action's GET of those it would accept), since what a
 page shows depends on who reads it. tests/user_words.py says what counts as a word that is
-not the user's. A few forms are also sent empty or wrong, and their errors must name the
+not the user's. Then the answers: every form a page posts to itself is sent empty and filled
+wrongly, every action of the matrix is done with its row's data, and what comes back must
+speak the same words; three forms (a candidacy, a unit, the password) must name each wrong
 field in Chinese.
 """
 

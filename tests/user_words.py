@@ -1,7 +1,7 @@
 """What a page says to its reader, and the words in it that are not the reader's.
 
 ``visible_text`` reads a page as a person does: the text of its elements without <script>,
-<style> or <template>, plus the attributes a person sees or hears (title, placeholder,
+<style>, <template> or what was typed into a <textarea>, plus the attributes a person sees or hears (title, placeholder,
 aria-label, alt, the value of a button-like input). An element marked translate="no" (the
 HTML way to say "not words of any language": a secret key to copy, a login someone typed)
 is left out with what it holds. ``word_problems`` finds in it:
@@ -27,7 +27,9 @@ from django.utils.functional import Promise
 
 from renewal.models.rounds import STAGE_NAMES
 
-HIDDEN_ELEMENTS = {"script", "style", "template"}
+# Not read: code, and a textarea's content, which is what someone typed (like an input's
+# value): their words, whatever language they are in.
+HIDDEN_ELEMENTS = {"script", "style", "template", "textarea"}
 SPOKEN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 BUTTON_INPUTS = {"submit", "button", "reset"}
 

@@ -241,12 +241,12 @@ def _secretary(c: CandidateFacts, rules: Rules, *, age: int, election_day: date)
 
 # The count keys of a list check, as the page says them.
 COUNT_LABELS = {
-    "candidates": "候选人",
-    "secretary": "书记",
-    "deputy_secretary": "副书记",
-    "director": "主任",
-    "deputy_director": "副主任",
-    "members": "委员（含妇女委员）",
+    "candidates": "正式候选人",
+    "secretary": "书记人选",
+    "deputy_secretary": "副书记人选",
+    "director": "主任候选人",
+    "deputy_director": "副主任候选人",
+    "members": "委员候选人（含妇女委员）",
 }
 
 
@@ -262,12 +262,19 @@ class ListCheck:
         return any(f.level == ERROR for f in self.findings)
 
     @property
-    def required_labelled(self) -> list[tuple[str, int, int | None]]:
-        return [(COUNT_LABELS.get(k, k), low, high) for k, (low, high) in self.required.items()]
+    def required_labelled(self) -> list[tuple[str, str]]:
+        """Each count the list needs, said: ("正式候选人", "至少 6 人"), ("书记人选", "应为 1 人")."""
+        return [(COUNT_LABELS[k], _how_many(low, high)) for k, (low, high) in self.required.items()]
 
     @property
     def counts_labelled(self) -> list[tuple[str, int]]:
-        return [(COUNT_LABELS.get(k, k), n) for k, n in self.counts.items()]
+        return [(COUNT_LABELS[k], n) for k, n in self.counts.items()]
+
+
+def _how_many(low: int, high: int | None) -> str:
+    if high == low:
+        return f"应为 {low} 人"
+    return f"至少 {low} 人" + (f"、至多 {high} 人" if high is not None else "")
 
 
 def party_minimum(seats: int, ratio: Decimal) -> int:

@@ -32,6 +32,7 @@ from candidates.models import (
 from candidates.selectors import FILTER_KEYS, SELECTED_KEY, filtered_candidacies
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_start
+from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import Standing, ballot_names
 from renewal.models import AccessLog, Body, DomainError
 from renewal.selectors import active_round
@@ -314,16 +315,8 @@ def candidacy_inspection(request, pk):
         else:
             messages.success(request, "考察结果已登记。")
     else:
-        messages.error(request, "考察结果未保存：" + _form_errors(form))
+        messages.error(request, "考察结果未保存：" + errors_in_words(form))
     return redirect("candidates:candidacy-detail", pk=candidacy.pk)
-
-
-def _form_errors(form):
-    return "；".join(
-        f"{form.fields[k].label if k in form.fields else ''}{e}"
-        for k, es in form.errors.items()
-        for e in es
-    )
 
 
 ACTIONS = {

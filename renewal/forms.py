@@ -102,7 +102,7 @@ class SeatChangeForm(Form):
 
 
 class DecisionForm(Form):
-    decision = forms.ChoiceField(choices=[("approve", "同意"), ("reject", "不同意")])
+    decision = forms.ChoiceField(label="决定", choices=[("approve", "同意"), ("reject", "不同意")])
     comment = forms.CharField(label="意见", required=False, max_length=300)
 
 

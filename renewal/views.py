@@ -421,9 +421,11 @@ def round_detail(request, pk):
             else:
                 messages.success(request, "换届时间表已保存，各村(社区)阶段已重新计算。")
                 return redirect("renewal:round-detail", pk=rnd.pk)
-    stage_counts = dict(
+    counted = dict(
         Unit.objects.filter(county=rnd.county).values_list("stage").annotate(n=Count("id"))
     )
+    # Every stage has its number, 0 included: the page looks each one up by code.
+    stage_counts = {stage.code: counted.get(stage.code, 0) for stage in rnd.stages.all()}
     return render(
         request,
         "renewal/round_detail.html",
@@ -555,13 +557,17 @@ def security_event_list(request):
     page = DeepPaginator(security_events.security_log_rows(data), 50).get_page(
         request.GET.get("page")
     )
+    known = security_events.people_in(page)
     return render(
         request,
         "renewal/security_events.html",
         {
             "form": form,
             "page": page,
-            "rows": [(row, security_events.describe(row)) for row in page],
+            "rows": [
+                (row, security_events.who(row, known), security_events.describe(row, known))
+                for row in page
+            ],
             "counts": security_events.security_log_counts(data),
             "labels": security_events.KIND_LABELS,
             "export_params": {k: str(v) for k, v in data.items() if v},

@@ -138,7 +138,9 @@ def make_formal(unit, people, *, secretary=None) -> None:
     from renewal.models import RenewalRound
 
     rnd = RenewalRound.objects.get(county_id=unit.county_id, is_active=True)
-    clerk, _ = get_user_model().objects.get_or_create(username="factory-clerk")
+    clerk, _ = get_user_model().objects.get_or_create(
+        username="factory-clerk", defaults={"first_name": "录入员"}
+    )
     for person in people:
         posts = ["party_member"] + (["secretary"] if person == secretary else [])
         for post in posts:

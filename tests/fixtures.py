@@ -12,8 +12,10 @@ from tests.factories import CountyFactory, RiskPointFactory, TownshipFactory, Un
 PASSWORD = "pw-for-tests-1"
 
 
-def make_user(username, role, region=None, department=None):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+def make_user(username, role, region=None, department=None, full_name=""):
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=full_name
+    )
     services.account_assign_role(user=user, role=role, region=region, department=department)
     return get_user_model().objects.get(pk=user.pk)
 
@@ -65,16 +67,28 @@ def build_personas(world):
     police, _ = Department.objects.get_or_create(code="police", defaults={"name": "公安"})
     return {
         "anon": None,
-        "staff_a": make_user("staff_a", Profile.Role.TOWNSHIP_STAFF, world["township_a"]),
-        "leader_a": make_user("leader_a", Profile.Role.TOWNSHIP_LEADER, world["township_a"]),
-        "staff_b": make_user("staff_b", Profile.Role.TOWNSHIP_STAFF, world["township_b"]),
-        "reviewer": make_user("reviewer", Profile.Role.COUNTY_REVIEWER, world["county_a"]),
-        "reviewer_other": make_user(
-            "reviewer_other", Profile.Role.COUNTY_REVIEWER, world["county_b"]
+        "staff_a": make_user(
+            "staff_a", Profile.Role.TOWNSHIP_STAFF, world["township_a"], full_name="王敏"
         ),
-        "discipline": make_user("discipline", Profile.Role.DISCIPLINE_OFFICER, world["county_a"]),
-        "dept": make_user("dept", Profile.Role.DEPARTMENT_USER, department=police),
-        "admin": make_user("admin", Profile.Role.ADMIN),
+        "leader_a": make_user(
+            "leader_a", Profile.Role.TOWNSHIP_LEADER, world["township_a"], full_name="李强"
+        ),
+        "staff_b": make_user(
+            "staff_b", Profile.Role.TOWNSHIP_STAFF, world["township_b"], full_name="赵丽"
+        ),
+        "reviewer": make_user(
+            "reviewer", Profile.Role.COUNTY_REVIEWER, world["county_a"], full_name="刘洋"
+        ),
+        "reviewer_other": make_user(
+            "reviewer_other", Profile.Role.COUNTY_REVIEWER, world["county_b"], full_name="陈静"
+        ),
+        "discipline": make_user(
+            "discipline", Profile.Role.DISCIPLINE_OFFICER, world["county_a"], full_name="杨帆"
+        ),
+        "dept": make_user(
+            "dept", Profile.Role.DEPARTMENT_USER, department=police, full_name="黄磊"
+        ),
+        "admin": make_user("admin", Profile.Role.ADMIN, full_name="周伟"),
     }
 
 

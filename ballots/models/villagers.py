@@ -56,11 +56,17 @@ class VillagersElection(models.Model):
     @property
     def committee_name(self) -> str:
         """居民委员会 for communities, 村民委员会 for villages."""
-        return "居民委员会" if self.is_community else "村民委员会"
+        return self.unit.committee_label
 
     @property
     def voter_word(self) -> str:
-        return "居民" if self.is_community else "村民"
+        """居民 or 村民: who votes (居民选举委员会, 年满 18 周岁的村民)."""
+        return self.unit.words["residents"]
+
+    @property
+    def place_word(self) -> str:
+        """社区 or 村: where they vote (本村选民名单, 本社区的选民)."""
+        return self.unit.words["place"]
 
 
 @audited()

@@ -184,7 +184,7 @@ def test_registering_twice_in_the_same_election_is_refused_and_removal_can_be_un
     personas, election
 ):
     reg = register(election, personas, 1)
-    with pytest.raises(DomainError, match="已在本村民选民名单中"):
+    with pytest.raises(DomainError, match="已在本村选民名单中"):
         register(election, personas, 1)
     setup.voter_set_active(actor=personas["staff_a"], registration=reg, active=False)
     again = register(election, personas, 1, category="away")
@@ -385,7 +385,7 @@ def test_an_upheld_addition_registers_the_person_and_a_rejected_one_does_not(per
             answered_on=D(2026, 12, 23),
             answer="已核实",
         )
-    with pytest.raises(DomainError, match="已在本村民选民名单中"):
+    with pytest.raises(DomainError, match="已在本村选民名单中"):
         setup.objection_receive(**add, id_number=voter_id(1), name="选民1")
     names = set(published.registrations.values_list("person__name", flat=True))
     assert "漏登甲" in names and "漏登乙" not in names
@@ -446,7 +446,7 @@ def test_proxies_need_voters_of_the_same_election_a_relative_and_not_oneself(
 ):
     other = make_election(world, personas, unit="unit_a2")
     stranger = register(other, personas, 50)
-    with pytest.raises(DomainError, match="不是本村民选举的选民"):
+    with pytest.raises(DomainError, match="不是本村的选民"):
         proxy(personas, election, stranger, voters[1])
     with pytest.raises(DomainError, match="近亲属"):
         proxy(personas, election, voters[0], voters[1], relation="friend")

@@ -128,7 +128,7 @@ def test_only_approvers_confirm_and_community_says_residents(client, world, pers
     assert '委员：杨帆 <span class="tag key">已罢免' in page
     community, _ = villagers_election(world["unit_a2"], world["round"], voters=3)
     page = client.get(f"/villagers/{community.pk}/vote/").content.decode()
-    assert "南街社区居民委员会选举" in page and "登记居民选民" in page
+    assert "南街社区居民委员会选举" in page and "已登记选民" in page and "居民选民" not in page
 
 
 def test_record_download_is_a_ballot_record(client, world, personas):

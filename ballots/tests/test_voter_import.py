@@ -114,7 +114,7 @@ def test_every_problem_is_listed_by_row_and_column(world, personas, election, tm
     assert by_row[7] == [
         ("公民身份号码", "此人本轮已在盛乐镇盛乐村登记为选民，同一人在本县只能登记一处。")
     ]
-    assert by_row[8] == [("公民身份号码", "此人已在本村民选民名单中。")]
+    assert by_row[8] == [("公民身份号码", "此人已在本村选民名单中。")]
     assert by_row[9][0][0] == "性别"
     assert "存成了数字" in by_row[10][0][1]
     assert by_row[11] == [("姓名", "姓名为必填项，不能为空。")]

@@ -345,7 +345,7 @@ def voter_register(
                 "同一人在本县只能登记一处。"
             )
         if existing.is_active:
-            raise DomainError(f"{person.name}已在本{election.voter_word}选民名单中。")
+            raise DomainError(f"{person.name}已在本{election.place_word}选民名单中。")
         existing.is_active, existing.category, existing.group_name = True, category, group_name
         existing.save(update_fields=["is_active", "category", "group_name"])
         _bump(election)
@@ -502,7 +502,7 @@ def objection_receive(
         _check_category(category)
         person = voter_person(id_number=id_number, name=name)
         if election.registrations.filter(person=person, is_active=True).exists():
-            raise DomainError(f"{person.name}已在本{election.voter_word}选民名单中，无需登记。")
+            raise DomainError(f"{person.name}已在本{election.place_word}选民名单中，无需登记。")
         fields = {
             "kind": VoterObjection.Kind.ADD,
             "person": person,
@@ -584,10 +584,10 @@ def proxy_create(
     holder, principal = regs.get(holder.pk), regs.get(principal.pk)
     if holder is None or principal is None:
         raise DomainError("请选择委托人和受委托人。")
-    word = election.voter_word
+    place = election.place_word
     for who, reg in (("委托人", principal), ("受委托人", holder)):
         if reg.election_id != election.pk:
-            raise DomainError(f"{who}{reg.person.name}不是本{word}选举的选民。")
+            raise DomainError(f"{who}{reg.person.name}不是本{place}的选民。")
         if not reg.is_active:
             raise DomainError(f"{who}{reg.person.name}已不在选民名单中。")
     if holder.pk == principal.pk:

@@ -167,7 +167,7 @@ def check_against_county(election, rows: list[VoterRow], problems: list) -> None
     hashes = [r.id_hash for r in rows]
     people = Person.on_record(hashes)
     registered = county_duplicates(election, hashes)
-    word = election.voter_word
+    place = election.place_word
     for r in rows:
         known = people.get(r.id_hash)
         if known is not None:
@@ -197,7 +197,7 @@ def check_against_county(election, rows: list[VoterRow], problems: list) -> None
                 {
                     "row": r.row,
                     "column": HEADER["id_number"],
-                    "message": f"此人已在本{word}选民名单中。",
+                    "message": f"此人已在本{place}选民名单中。",
                 }
             )
         else:

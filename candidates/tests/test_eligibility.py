@@ -562,6 +562,22 @@ def test_villagers_required_and_counts():
     assert result.findings == []
 
 
+def test_the_requirements_are_said_in_the_users_words():
+    """The page's 差额要求 line names each count as the county's documents do, never by key."""
+    party = check_formal_list(
+        "party", 7, lineup("party", {"secretary": 1, "party_member": 6}), RULES
+    )
+    assert party.required_labelled == [("正式候选人", "至少 9 人"), ("书记人选", "应为 1 人")]
+    assert party.counts_labelled == [("正式候选人", 7), ("书记人选", 1), ("副书记人选", 0)]
+    posts = {"director": 2, "deputy_director": 2, "committee_member": 5, "women_member": 1}
+    villagers = check_formal_list("villagers", 5, lineup("villagers", posts), RULES)
+    assert villagers.required_labelled == [
+        ("主任候选人", "至少 2 人"),
+        ("副主任候选人", "至少 2 人"),
+        ("委员候选人（含妇女委员）", "至少 4 人、至多 6 人"),
+    ]
+
+
 def test_too_many_members_message_says_surplus_too_large():
     posts = {"director": 2, "deputy_director": 2, "committee_member": 8}
     result = check_formal_list("villagers", 5, lineup("villagers", posts), RULES)

@@ -88,7 +88,8 @@ def test_the_unit_page_says_what_is_missing_in_chinese(client, world, personas):
     body = client.get(f"/candidates/units/{world['unit_a1'].pk}/").content.decode()
     assert "不能确定正式候选人：名单中没有书记人选" in body
     assert "不能确定正式候选人：名单中没有主任候选人" in body
-    assert "主任 至少 2 人" in body and "委员（含妇女委员） 至少 4 人、至多 6 人" in body
+    assert "主任候选人至少 2 人" in body and "委员候选人（含妇女委员）至少 4 人、至多 6 人" in body
+    assert "书记人选应为 1 人" in body
     for code in ("director", "deputy_director", "members", "secretary"):
         assert f"{code} " not in body
     assert f"/candidates/reserves/?unit={world['unit_a1'].pk}" in body

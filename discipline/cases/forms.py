@@ -8,6 +8,7 @@ from candidates.models import Candidacy
 from discipline.cases import services
 from discipline.forms import DATE
 from discipline.models import ProhibitionItem
+from renewal.kit import people
 from renewal.kit.forms import Form
 from renewal.models import Unit
 
@@ -55,7 +56,7 @@ class AssignForm(Form):
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = services.officers_for_county(report.county)
-        self.fields["officers"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["officers"].label_from_instance = people.person_name
 
     def run(self, actor, report):
         d = self.cleaned_data

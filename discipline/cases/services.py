@@ -27,6 +27,7 @@ from candidates.models import Candidacy
 from candidates.services import candidacy_disqualify, vetting_recheck_people
 from discipline import access
 from discipline.models import ProhibitionItem, Report
+from renewal.kit import people
 from renewal.kit.dates import start_of_day
 from renewal.models import (
     DomainError,
@@ -164,9 +165,7 @@ def case_assign(*, actor, report: Report, officers: Iterable, check_group: str) 
         raise DomainError("请至少指定一名承办人员。")
     for officer in officers:
         if report.county_id not in access.discipline_counties(officer):
-            raise DomainError(
-                f"{officer.get_full_name() or officer.username}不是本县纪检监察人员。"
-            )
+            raise DomainError(f"{people.person_name(officer)}不是本县纪检监察人员。")
     fields = ["check_group"]
     if report.status == Status.RECEIVED:
         report.set_status(Status.ASSIGNED)

@@ -8,8 +8,8 @@ from renewal.kit.forms import Form
 
 
 class PledgeForm(Form):
-    candidacy = forms.IntegerField()
-    decision = forms.ChoiceField(choices=[("sign", "签订"), ("refuse", "拒签")])
+    candidacy = forms.IntegerField(label="人选")
+    decision = forms.ChoiceField(label="签订情况", choices=[("sign", "签订"), ("refuse", "拒签")])
     signed_on = forms.DateField(label="签订日期", required=False, widget=DATE)
     note = forms.CharField(label="说明", required=False, max_length=200)
 

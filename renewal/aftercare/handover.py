@@ -18,6 +18,7 @@ from django.utils import timezone
 from discipline.intake import services as services_intake
 from discipline.models import ProhibitionItem, Report
 from renewal.aftercare import catalogues as catalogues_aftercare
+from renewal.kit import people
 from renewal.models import (
     Body,
     DomainError,
@@ -225,7 +226,7 @@ def handover_refusal_record(
     unit = handover.unit
     prohibition = refusal_prohibition(unit.county_id)
     basis = f"涉嫌违反：{prohibition}。\n" if prohibition else ""
-    reporter = (actor.get_full_name() or actor.username).strip()
+    reporter = people.person_name(actor).strip()
     with transaction.atomic():
         report = services_intake.report_record(
             channel=Report.Channel.LETTER,

@@ -26,6 +26,19 @@ from renewal.kit import security_log
 from renewal.models import SecurityEvent
 
 
+def attempted_login(request, credentials=None):
+    """The login name a sign-in typed, as axes records it (AXES_USERNAME_CALLABLE): cut to
+    the longest an account can have. axes' column is 255 characters and refuses a longer
+    name with a database error, a 500 where the page should say the name or password is
+    wrong; a name that long belongs to nobody either way."""
+    if credentials:
+        name = credentials.get("username")
+    else:
+        name = getattr(request, "data", request.POST).get("username")
+    longest = get_user_model()._meta.get_field("username").max_length
+    return name[:longest] if isinstance(name, str) else name
+
+
 class LockoutHandler(AxesDatabaseHandler):
     """axes' database handler with a limit per login name and a higher one per address.
 

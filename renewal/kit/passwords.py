@@ -2,8 +2,9 @@
 
 The rules (settings.AUTH_PASSWORD_VALIDATORS) follow 等保 2.0 level 3 for identification:
 at least ``PASSWORD_MIN_LENGTH`` characters, three of the four character classes, not like
-the user's name, not a common password. Django's own rules speak Chinese under zh-hans,
-except the length, which is said here; the class rule is ours.
+the user's name, not a common password. Each rule is said here in the words of this
+system's users (Django's catalogue leaves the length in English and names the user's
+attributes by their raw verbose names); the class rule is ours.
 """
 
 import re
@@ -30,6 +31,34 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self):
         return f"密码至少 {self.min_length} 个字符。"
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    """Not like the login name or the person's name (attribute names shown as users know them)."""
+
+    def get_error_message(self):
+        # Django fills in the attribute's verbose name ("用户名", "名字"); one plain sentence
+        # covers them all and reads the same for every account.
+        return "密码与您的登录名或姓名太相似，请换一个。"
+
+    def get_help_text(self):
+        return "密码不能与登录名、姓名相似。"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self):
+        return "这个密码太常见，容易被猜中，请换一个。"
+
+    def get_help_text(self):
+        return "密码不能是常见密码。"
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self):
+        return "密码不能全是数字。"
+
+    def get_help_text(self):
+        return "密码不能全是数字。"
 
 
 class CharacterClassesValidator:

@@ -68,7 +68,7 @@ class Profile(models.Model):
         verbose_name_plural = "用户角色"
 
     def __str__(self):
-        return f"{self.user.username}（{self.get_role_display()}）"
+        return f"{self.user.get_full_name() or self.user.username}（{self.get_role_display()}）"
 
 
 class AccessLog(models.Model):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from renewal.kit import people
 from renewal.models.base import audited, division_code_validator
 
 
@@ -123,12 +124,17 @@ class Unit(models.Model):
         return self.kind == self.Kind.COMMUNITY
 
     @property
+    def words(self) -> dict[str, str]:
+        """村民 or 居民, 村 or 社区 …: what the unit's pages call its people and itself."""
+        return people.unit_words(self.kind)
+
+    @property
     def committee_label(self):
-        return "居民委员会" if self.is_community else "村民委员会"
+        return self.words["committee"]
 
     @property
     def group_label(self):
-        return "居民小组" if self.is_community else "村民小组"
+        return self.words["group"]
 
     def clean(self):
         errors = {}

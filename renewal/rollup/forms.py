@@ -51,5 +51,3 @@ class ReportFilterForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["township"].queryset = townships
         self.fields["township"].error_messages["invalid_choice"] = "请选择列表中的乡镇(街道)。"
-        for name in ("day_from", "day_to"):
-            self.fields[name].error_messages["invalid"] = "日期格式应为 YYYY-MM-DD。"

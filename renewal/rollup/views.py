@@ -494,7 +494,7 @@ def rollup_start(request, county_pk):
         raise PermissionDenied("只有县委组织部可以生成或重建日通报。")
     day = _parse_day(request.POST.get("day"))
     if day is None or day > timezone.localdate():
-        messages.error(request, "请填写今天或以前的统计日期（YYYY-MM-DD）。")
+        messages.error(request, "请填写今天或以前的统计日期（年-月-日，如 2026-03-01）。")
         return redirect("rollup:notice-list", county_pk=county.pk)
     # The notice locks that day's reports, and a rebuild replaces the day's figures. The
     # question depends on the day typed, so it is always this page, never a dialog: before the

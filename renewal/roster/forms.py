@@ -58,16 +58,8 @@ class MemberDatesForm(ModelForm):
             "on_probation": "受留党察看处分、尚未期满的勾选；期间没有表决权、选举权和被选举权。",
             "left_on": "组织关系转出本党组织的日期；转出后不再计入名册，记录保留。",
         }
-        error_messages = {
-            name: {"invalid": "日期格式应为 YYYY-MM-DD。", "required": "请填写入党日期。"}
-            for name in (
-                "joined_on",
-                "regularized_on",
-                "probation_until",
-                "transferred_in_on",
-                "left_on",
-            )
-        } | {"status": {"required": "请选择人员类别。"}}
+        # The dates' messages come from the base form, each naming its own date.
+        error_messages = {"status": {"required": "请选择人员类别。"}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

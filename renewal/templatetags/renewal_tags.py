@@ -1,5 +1,6 @@
 from django import template
 
+from renewal.kit import people
 from renewal.kit.confirmation import ask_for
 
 register = template.Library()
@@ -11,11 +12,19 @@ def get_item(mapping, key):
 
 
 @register.filter
-def user_name(user) -> str:
-    """A user as people call them: the account's full name (the login only as a last resort)."""
-    if not user:
-        return ""
-    return user.get_full_name() or user.username
+def user_name(user, name_only=False) -> str:
+    """A user as people know them: name and role ("王敏（乡镇(街道)工作人员）"); the login only
+    for an account with no name. ``user|user_name:"name_only"`` leaves the role out where the
+    page shows it beside."""
+    return people.person_name(user) if name_only else people.person_label(user)
+
+
+@register.filter
+def unit_word(kind, word="residents") -> str:
+    """村民 or 居民 (``residents``), 村 or 社区 (``place``), 村民委员会 or 居民委员会
+    (``committee``), from a unit's kind: ``unit.kind|unit_word`` or a unit itself."""
+    kind = getattr(kind, "kind", kind)
+    return people.unit_words(kind)[word]
 
 
 @register.inclusion_tag("partials/breadcrumbs.html", takes_context=True)

@@ -62,6 +62,13 @@ def test_five_failures_lock_the_name_even_against_the_right_password(client, per
     assert kinds(username="leader_a") == ["login"]
 
 
+def test_an_overlong_name_is_refused_like_any_wrong_one(client, personas):
+    """axes' column holds 255 characters: the name is recorded cut to an account's longest."""
+    refused = attempt(client, "长" * 500, "wrong-password")
+    assert refused.status_code == 200 and "用户名或密码不正确" in refused.content.decode()
+    assert AccessAttempt.objects.get().username == "长" * 150
+
+
 def test_the_lock_ends_with_its_window(client, personas):
     for _ in range(5):
         attempt(client, "staff_a", "wrong-password")

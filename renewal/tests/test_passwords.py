@@ -1,10 +1,15 @@
 """Every user changes their own password under the 等保 rules; one an administrator has
 marked must change it before using anything else."""
 
+import re
+
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.utils import translation
@@ -26,6 +31,7 @@ NEW = "Hlgr-2026-xin"
         ("Password1!", "太常见"),
         (NEW, None),
         ("12345678", "至少 3 类"),
+        ("2718281828459045", "不能全是数字"),
     ],
 )
 def test_the_rules_speak_chinese(password, fragment):
@@ -36,12 +42,21 @@ def test_the_rules_speak_chinese(password, fragment):
     with pytest.raises(ValidationError) as refused:
         validate_password(password)
     assert any(fragment in m for m in refused.value.messages), refused.value.messages
+    # Not a word of English, nor Django's spaced-out attribute names ("跟 用户名 太相似").
+    assert not any(re.search(r"[A-Za-z]| [\u4e00-\u9fff]+ ", m) for m in refused.value.messages)
+
+
+def test_the_rules_are_listed_in_chinese():
+    translation.activate("zh-hans")
+    rules = password_validators_help_texts()
+    assert len(rules) == 5
+    assert not any(re.search(r"[A-Za-z]", rule) for rule in rules), rules
 
 
 def test_a_password_like_the_user_name_is_refused(personas):
     translation.activate("zh-hans")
     user = personas["staff_a"]
-    with pytest.raises(ValidationError, match="太相似"):
+    with pytest.raises(ValidationError, match="密码与您的登录名或姓名太相似"):
         validate_password(f"{user.username}A1!", user)
 
 

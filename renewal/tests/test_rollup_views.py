@@ -173,7 +173,7 @@ def test_daily_report_list_filters_sorts_and_scopes(client, world, personas, run
     ).content.decode()
     assert fragment.index("2026-03-09") < fragment.index("2026-03-10")
     bad = client.get("/daily-reports/", {"day_from": "2026-13-01"}).content.decode()
-    assert "日期格式应为 YYYY-MM-DD" in bad
+    assert "起始日期不是有效的日期" in bad
 
 
 def test_reviewer_rebuilds_a_day_from_the_notice_list(

@@ -56,7 +56,7 @@ def admin_client(client, personas):
 
 def test_both_logs_newest_first_with_counts(client, logs):
     page = admin_client(client, logs).get("/security/events/")
-    rows = [(r.kind, r.username) for r, _text in page.context["rows"]]
+    rows = [(r.kind, r.username) for r, _who, _text in page.context["rows"]]
     assert rows == [
         ("export", "staff_a"),
         ("login", "reviewer"),
@@ -66,7 +66,9 @@ def test_both_logs_newest_first_with_counts(client, logs):
         ("login_failed", "staff_a"),
     ]
     html = page.content.decode()
-    assert "查看完整个人信息" in html and "账号锁定" in html and "操作人：admin" in html
+    assert (
+        "查看完整个人信息" in html and "账号锁定" in html and "操作人：周伟（系统管理员）" in html
+    )
     assert "村(社区)名册；12 行" in html
     assert "登录失败：1 条" in html and "共 6 条" in html
 
@@ -76,9 +78,9 @@ def test_filters_are_kept_in_the_url(client, logs):
     since = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
     until = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     page = c.get(f"/security/events/?username=staff&date_from={since}&date_to={until}")
-    assert [r.kind for r, _ in page.context["rows"]] == ["unlocked", "unmask"]
+    assert [r.kind for r, _who, _ in page.context["rows"]] == ["unlocked", "unmask"]
     page = c.get("/security/events/?kind=unmask")
-    assert [r.kind for r, _ in page.context["rows"]] == ["unmask"]
+    assert [r.kind for r, _who, _ in page.context["rows"]] == ["unmask"]
     page = c.get("/security/events/?kind=login_failed&username=reviewer")
     assert page.context["rows"] == []
     bad = c.get(f"/security/events/?date_from={until}&date_to={since}").content.decode()
@@ -116,7 +118,7 @@ def test_the_export_writes_the_filtered_logs(client, logs, settings, tmp_path):
     assert job.status == ExportJob.Status.DONE and job.done_rows == 4
     sheet = load_workbook(export_dir() / job.file_name).active
     values = list(sheet.values)[1:]  # under the title row
-    assert values[0] == ("时间", "事件", "登录名", "IP 地址", "说明")
+    assert values[0] == ("时间", "事件", "账号", "IP 地址", "说明")
     assert [row[1] for row in values[1:]] == [
         "解除锁定",
         "查看完整个人信息",
@@ -150,4 +152,6 @@ def test_an_export_job_for_someone_else_refuses_to_run(logs, settings, tmp_path)
 def test_security_log_record_is_listed(client, logs):
     security_log.record(SecurityEvent.Kind.PASSWORD_CHANGED, user=logs["staff_b"])
     page = admin_client(client, logs).get("/security/events/?kind=password_changed")
-    assert [r.username for r, _ in page.context["rows"]] == ["staff_b"]
+    assert [r.username for r, _who, _ in page.context["rows"]] == ["staff_b"]
+    # The account is shown by name and role, not by its login.
+    assert [who for _r, who, _ in page.context["rows"]] == ["赵丽（乡镇(街道)工作人员）"]

@@ -43,11 +43,11 @@ def test_creates_unit_with_branch_and_seats(staff_a, world):
         ({"code": "15012310020X"}, "统计用区划代码应为 12 位数字"),
         ({"code": "150123100201"}, "已被“大红城村”使用"),
         ({"code": "150123999201"}, "前 9 位应与所属乡镇/街道 150123100 一致"),
-        ({"population": -5}, "确保该值大于或等于0"),
-        ({"population": 9_000_000}, "确保该值小于或等于200000"),
+        ({"population": -5}, "户籍人口不能小于 0。"),
+        ({"population": 9_000_000}, "户籍人口不能大于 200000。"),
         ({"households": 5000, "population": 100}, "户数不能多于户籍人口"),
         ({"is_key": "on", "key_reasons": ""}, "须写明原因"),
-        ({"name": ""}, "这个字段是必填项"),
+        ({"name": ""}, "请填写名称。"),
     ],
     ids=[
         "short code",
@@ -76,7 +76,7 @@ def test_bad_input_is_refused_in_chinese_and_kept(staff_a, world, overrides, mes
 def test_township_outside_scope_is_refused(staff_a, world):
     response = _create(staff_a, township=world["township_b"].pk, code="150123101202")
     assert response.status_code == 200
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "乡镇/街道的选项无效，请重新选择。" in response.content.decode()
     assert not Unit.objects.filter(code="150123101202").exists()
 
 
@@ -115,7 +115,10 @@ def test_edit_saves_and_records_history(client, personas, world):
     assert unit.stage == "recommendation"
     client.force_login(personas["reviewer"])
     history = client.get(f"/units/{unit.pk}/history/").content.decode()
-    assert "staff_a" in history and "1200 → 1500" in history
+    # Who by name and role, what by its label: never the login or the stored value.
+    assert "王敏（乡镇(街道)工作人员）" in history and "staff_a" not in history
+    assert "户籍人口" in history and "1200 → 1500" in history
+    assert "（空） → 2026年11月1日" in history
 
 
 def test_risk_point_htmx_add_returns_fragment(staff_a, world):
@@ -134,5 +137,6 @@ def test_risk_point_htmx_add_returns_fragment(staff_a, world):
         HTTP_HX_REQUEST="true",
     )
     assert bad.status_code == 200
-    assert "这个字段是必填项" in bad.content.decode()
+    assert "请填写情况说明。" in bad.content.decode()
+    assert "类别的选项无效，请重新选择。" in bad.content.decode()
     assert unit.risk_points.count() == 2

@@ -148,7 +148,7 @@ def test_binding_with_a_code_from_the_app(client, personas, world):
     response = client.get(response["Location"], follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == "/account/second-factor/?next=%2Funits%2F"
-    assert "任何支持 TOTP 的身份验证器应用" in page
+    assert "能生成 6 位动态口令的均可" in page
     assert "<svg" in page and "<script" not in page.split('id="main"')[1]
 
     device = TOTPDevice.objects.get(user=reviewer, confirmed=False)

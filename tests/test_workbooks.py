@@ -108,7 +108,7 @@ def test_security_log_has_date_time_cells(client, personas, django_capture_on_co
     )
     job, wb = export_file(personas, "admin", "security_log", django_capture_on_commit_callbacks)
     ws = wb.active
-    assert_sheet_format(ws, header_row=2, header=("时间", "事件", "登录名"))
+    assert_sheet_format(ws, header_row=2, header=("时间", "事件", "账号"))
     cell = ws["A3"]
     assert cell.value == datetime.datetime(2026, 3, 1, 23, 30)  # local, not UTC
     assert cell.number_format == CHINESE_DATETIME

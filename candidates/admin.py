@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from candidates.models import EligibilityRules, NegativeList, NegativeListItem
+from candidates.models import EligibilityRules, NegativeList, NegativeListItem, VettingPreset
 
 
 class ItemInline(admin.TabularInline):
@@ -22,3 +22,12 @@ class NegativeListAdmin(admin.ModelAdmin):
 class EligibilityRulesAdmin(admin.ModelAdmin):
     list_display = ["__str__", "county", "effective_from", "source"]
     list_filter = ["county"]
+
+
+@admin.register(VettingPreset)
+class VettingPresetAdmin(admin.ModelAdmin):
+    """The groups of departments offered as one click on the joint-vetting send page."""
+
+    list_display = ["name", "source", "position", "is_active"]
+    list_filter = ["is_active"]
+    filter_horizontal = ["departments"]

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from candidates import services
-from candidates.catalogues import VETTING_PRESETS
-from candidates.models import Candidacy, VettingRequest
-from renewal.models import Department, DomainError
+from candidates.models import Candidacy, VettingPreset, VettingRequest
+from renewal.models import DomainError
 
 MAX_ROWS = 500
 
@@ -31,11 +30,17 @@ def selected_ids(values) -> list[int]:
 
 
 def vetting_presets() -> list[dict]:
-    """The preset groups with the ids of their departments (those present in this system)."""
-    ids = dict(Department.objects.values_list("code", "pk"))
+    """The active preset groups with the ids of their departments, as the send page offers
+    them (the admin edits them as 联审部门预设)."""
+    presets = VettingPreset.objects.filter(is_active=True).prefetch_related("departments")
     return [
-        {**preset, "ids": [ids[c] for c in preset["departments"] if c in ids]}
-        for preset in VETTING_PRESETS
+        {
+            "code": p.code,
+            "name": p.name,
+            "source": p.source,
+            "ids": sorted(d.pk for d in p.departments.all()),
+        }
+        for p in presets
     ]
 
 

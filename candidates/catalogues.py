@@ -153,3 +153,14 @@ VETTING_PRESETS = [
         "source": "涉法涉罪、违纪违法类条目的记录部门：公安、法院、检察院、纪委监委",
     },
 ]
+
+
+def load_vetting_presets(preset_model, department_model):
+    """Write VETTING_PRESETS into the preset table (the migration's models or the real ones);
+    a preset already there by code is brought back to the shipped text and departments."""
+    for position, data in enumerate(VETTING_PRESETS):
+        preset, _ = preset_model.objects.update_or_create(
+            code=data["code"],
+            defaults={"name": data["name"], "source": data["source"], "position": position},
+        )
+        preset.departments.set(department_model.objects.filter(code__in=data["departments"]))

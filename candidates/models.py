@@ -48,6 +48,29 @@ class NegativeList(models.Model):
         return self.scope in (self.Scope.BOTH, body)
 
 
+@audited()
+class VettingPreset(models.Model):
+    """A named group of departments a township ticks in one go when it sends people to joint
+    vetting (e.g. 政法和纪检). It only ticks boxes: every department stays the clerk's choice.
+    The shipped presets are loaded from candidates/catalogues.py; admins edit them or add a
+    county's own."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=40)
+    departments = models.ManyToManyField(Department, verbose_name="联审部门", blank=True)
+    source = models.CharField("依据", max_length=200)
+    position = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "联审部门预设"
+        verbose_name_plural = "联审部门预设"
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class NegativeListItem(models.Model):
     class Severity(models.TextChoices):
         BAR = "bar", "一票否决"

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from candidates.catalogues import load_vetting_presets
+from candidates.models import VettingPreset
 from renewal import services
 from renewal.models import Department, Profile, SeatChange
 from tests.factories import CountyFactory, RiskPointFactory, TownshipFactory, UnitFactory
@@ -65,6 +67,8 @@ def world(db):
 def build_personas(world):
     # Transactional tests flush the migration-seeded catalogue, so make sure it is there.
     police, _ = Department.objects.get_or_create(code="police", defaults={"name": "公安"})
+    if not VettingPreset.objects.exists():
+        load_vetting_presets(VettingPreset, Department)
     return {
         "anon": None,
         "staff_a": make_user(

@@ -11,7 +11,7 @@ from pghistory.models import Events
 from candidates import bulk
 from candidates import services as cs
 from candidates.catalogues import CATALOGUES, DEPARTMENT_CODES, VETTING_PRESETS
-from candidates.models import Candidacy, CandidacyLog, VettingRequest
+from candidates.models import Candidacy, CandidacyLog, VettingPreset, VettingRequest
 from candidates.tests.test_workflow import inspect, new_candidacy, to_vetted, vet
 from renewal.kit.exports import export_dir
 from renewal.models import AccessLog, Department, ExportJob
@@ -57,6 +57,21 @@ def test_presets_name_only_known_departments_and_say_where_they_come_from():
         assert preset["name"] and preset["source"]
     named = {i["department"] for c in CATALOGUES for i in c["items"] if i["department"]}
     assert set(VETTING_PRESETS[0]["departments"]) == named
+
+
+def test_presets_are_shipped_as_data_an_admin_edits(world, personas):
+    """The send page offers the presets of the table, not of the code: one an admin adds is
+    offered, one switched off is not."""
+    shipped = [p["code"] for p in bulk.vetting_presets()]
+    assert shipped == [p["code"] for p in VETTING_PRESETS]
+    court = Department.objects.get_or_create(code="court", defaults={"name": "法院"})[0]
+    own = VettingPreset.objects.create(code="county-own", name="本县自定", source="县委组织部通知")
+    own.departments.set([court])
+    VettingPreset.objects.filter(code="law-and-discipline").update(is_active=False)
+    offered = {p["code"]: p for p in bulk.vetting_presets()}
+    assert "law-and-discipline" not in offered
+    assert offered["county-own"]["ids"] == [court.pk]
+    assert offered["county-own"]["source"] == "县委组织部通知"
 
 
 def test_preset_without_script_ticks_its_departments_and_sends_nothing(

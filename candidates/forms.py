@@ -271,6 +271,14 @@ class ProposeForm(Form):
 
 
 class CandidacyFilterForm(Form):
+    SORTS = [
+        ("unit", "按村(社区)"),
+        ("name", "按姓名"),
+        ("birth_date", "年长在前"),
+        ("-birth_date", "年轻在前"),
+        ("status", "按状态"),
+    ]
+
     q = forms.CharField(label="姓名", required=False, max_length=20)
     township = forms.ModelChoiceField(
         label="乡镇/街道", queryset=None, required=False, empty_label="全部"
@@ -280,6 +288,7 @@ class CandidacyFilterForm(Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), *Candidacy.Status.choices]
     )
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
 
     def __init__(self, *args, townships, **kwargs):
         super().__init__(*args, **kwargs)

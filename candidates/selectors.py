@@ -10,7 +10,15 @@ from candidates.models import ReserveCadre
 from renewal import access as region_access
 from renewal.models import Region
 
-FILTER_KEYS = ("q", "township", "body", "post", "status")
+FILTER_KEYS = ("q", "township", "body", "post", "status", "sort")
+# The candidate list's orders; each ends on the id, so that pages never share or skip a row.
+CANDIDACY_ORDER = {
+    "unit": ("unit__code", "body", "post", "id"),
+    "name": ("person__name", "unit__code", "id"),
+    "birth_date": ("person__birth_date", "id"),
+    "-birth_date": ("-person__birth_date", "id"),
+    "status": ("status", "unit__code", "id"),
+}
 # An export of the rows ticked on the list keeps their ids under this key ("12,40,41").
 SELECTED_KEY = "ids"
 
@@ -36,8 +44,10 @@ def filtered_candidacies(user, data):
         data or None, townships=region_access.townships_visible_to(user).order_by("code")
     )
     qs = access.candidacies_visible_to(user).select_related("person", "unit", "unit__township")
+    order = CANDIDACY_ORDER["unit"]
     if form.is_valid():
         f = form.cleaned_data
+        order = CANDIDACY_ORDER.get(f["sort"], order)
         if f["q"]:
             qs = qs.filter(person__name__contains=f["q"])
         if f["township"]:
@@ -45,7 +55,7 @@ def filtered_candidacies(user, data):
         for key in ("body", "post", "status"):
             if f[key]:
                 qs = qs.filter(**{key: f[key]})
-    return form, qs.order_by("unit__code", "body", "post", "id")
+    return form, qs.order_by(*order)
 
 
 RESERVE_ORDER = {

@@ -64,6 +64,18 @@ def test_the_candidate_list_keeps_its_filter_counts_and_adds(
     page.click("nav.pager a:has-text('上一页')")
     page.wait_for_url(re.compile(r"body=party.*page=1|page=1.*body=party"))
 
+    # Sorted youngest first, the order holds across the pages and stays in the address.
+    page.select_option("#id_sort", "-birth_date")
+    page.wait_for_url(re.compile(r"sort=-birth_date"))
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    births = page.locator("#candidacy-results tbody tr td:nth-child(6)").all_inner_texts()
+    page.click("nav.pager a:has-text('下一页')")
+    page.wait_for_url(re.compile(r"sort=-birth_date.*page=2|page=2.*sort=-birth_date"))
+    page.wait_for_selector("#list-count:has-text('第 2/2 页')")
+    births += page.locator("#candidacy-results tbody tr td:nth-child(6)").all_inner_texts()
+    assert len(births) == party and births == sorted(births, reverse=True)
+    assert page.input_value("#id_body") == "party"
+
     # 新增人选 opens the add form for the chosen village.
     page.select_option("#new-candidacy-unit", str(unit.pk))
     page.click("button:has-text('新增人选')")

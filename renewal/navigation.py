@@ -149,6 +149,7 @@ MENU = (
         (
             Item("修改密码", "renewal:password-change", everyone),
             Item("动态口令", "renewal:second-factor", everyone, ("renewal:second-factor",)),
+            Item("计票核对规则", "ballots:tally-checks", not_department, ("ballots:tally-checks",)),
             Item("安全日志", "renewal:security-events", system_admin, ("renewal:security-events",)),
             Item("系统管理", "admin:index", superuser, ("admin:",)),
         ),

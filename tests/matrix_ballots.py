@@ -2,6 +2,7 @@
 
 import datetime
 
+from ballots.checks import AcknowledgeAll
 from ballots.congress import services as bs
 from tests.factories import formal_party_candidates, roster_members
 
@@ -26,7 +27,7 @@ def ballots_extras(world, personas):
     bs.scrutineer_add(congress=congress, person=scrutineers[1], role="teller")
     rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=people)
     rnd = bs.round_enter(
-        acknowledged=True,
+        acknowledgements=AcknowledgeAll("核对计票单无误"),
         actor=personas["staff_a"],
         rnd=rnd,
         version=rnd.version,
@@ -53,6 +54,13 @@ def rows(expect):
     )
     return {
         "ballots:congress-list": ("get", lambda w, x: "/congresses/", None, expect(dept=403)),
+        "ballots:tally-checks": ("get", lambda w, x: "/tally-checks/", None, expect(dept=403)),
+        "ballots:tally-checks-pdf": (
+            "get",
+            lambda w, x: "/tally-checks/pdf/",
+            None,
+            expect(dept=403),
+        ),
         "ballots:congress-create": (
             "get",
             lambda w, x: f"/units/{w['unit_a1'].pk}/congress/new/",

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from ballots.checks import AcknowledgeAll
 from ballots.congress import services as congress
 from ballots.villagers import vote as vv
 from candidates.models import Candidacy
@@ -65,7 +66,7 @@ def test_namesakes_are_told_apart_from_ballot_to_roll_up(world, personas, namesa
         version=rnd.version,
         ballots_issued=9,
         totals={"returned": 9, "invalid": 0, "for": votes, "against": {}, "abstain": {}},
-        acknowledged=True,
+        acknowledgements=AcknowledgeAll("核对计票单无误"),
     )
     assert "张伟（1985年生）" in rnd.result["elected"]
     assert "张伟（1968年生）" not in rnd.result["elected"]
@@ -85,7 +86,7 @@ def test_namesakes_are_told_apart_from_ballot_to_roll_up(world, personas, namesa
             "against": {},
             "abstain": {},
         },
-        acknowledged=True,
+        acknowledgements=AcknowledgeAll("核对计票单无误"),
     )
     meeting = congress.congress_report(congress=meeting, notice_start=datetime.date(2026, 11, 23))
     meeting = congress.congress_approve(

@@ -17,7 +17,7 @@ table heading.
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
@@ -84,6 +84,8 @@ class TallySpec:
     ballots_issued: int
     write_in_rows: int | None = None  # None: one per seat
     single_name_first: bool = False
+    # The ballot count already entered (印制、作废、未用 …); blank lines where not yet counted.
+    reconciliation: dict = field(default_factory=dict)
 
 
 def ordered_candidates(names: Sequence[str], *, single_name_first: bool = False) -> list[str]:
@@ -258,7 +260,7 @@ def tally_sheet_pdf(spec: TallySpec) -> bytes:
             y = table.heading(MARGIN)
         y = table.row(y, number, name)
 
-    if y + 52 > pdf.h - MARGIN - 8:
+    if y + 58 > pdf.h - MARGIN - 8:
         _page_number(pdf)
         pdf.add_page()
         y = MARGIN
@@ -333,20 +335,31 @@ class _TallyTable:
 
 
 def _tally_summary(pdf: FPDF, y: float, spec: TallySpec) -> None:
+    """The ballot reconciliation the scrutineers check and sign: every ballot printed is
+    issued, spoiled (exchanged) or unused; the ballots issued match the attendance or the
+    register of voters who received one."""
     pdf.set_font_size(12)
     blank = "＿" * 4
+    rec = spec.reconciliation
+
+    def n(key):
+        value = rec.get(key)
+        return blank if value is None else str(value)
+
     lines = [
-        f"发出选票 {spec.ballots_issued} 张　　收回选票 {blank} 张　　"
-        f"有效票 {blank} 张　　无效票 {blank} 张",
+        "选票清点核对（监票人、计票人逐项核对后签字）",
+        f"印制选票 {n('printed')} 张 ＝ 发出选票 {spec.ballots_issued} 张 ＋ "
+        f"作废选票（损坏调换）{n('spoiled')} 张 ＋ 未使用选票 {n('unused')} 张",
+        f"到会（领票登记）{spec.present} 人　　发出选票 {spec.ballots_issued} 张　　"
+        f"收回选票 {blank} 张　　有效票 {blank} 张　　无效票 {blank} 张",
         "□ 收回选票 ≤ 发出选票，本次选举有效　　□ 收回选票多于发出选票，本次选举无效，重新进行",
-        "",
         f"计票人：{blank * 2}　　监票人：{blank * 2}　　总监票人：{blank * 2}",
         f"{blank}年{blank[:2]}月{blank[:2]}日",
     ]
     for line in lines:
         pdf.set_xy(MARGIN, y)
-        pdf.cell(pdf.epw, 9, line, align="R" if line.endswith("日") else "L")
-        y += 10
+        pdf.cell(pdf.epw, 7, line, align="R" if line.endswith("日") else "L")
+        y += 8
 
 
 def _page_number(pdf: FPDF) -> None:
@@ -537,4 +550,46 @@ def report_pdf(report: Report) -> bytes:
     pdf.ln(12)
     for line in (report.issuer, report.date):
         _paragraph(pdf, line + "\u3000\u3000", 8, align="R", keep=[line])
+    return bytes(pdf.output())
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    code: str
+    severity: str  # 拒绝保存 / 需说明理由
+    text: str
+    source: str
+    version: str
+
+
+def tally_checks_pdf(title: str, rows: Sequence[CheckRow]) -> bytes:
+    """The coded tally checks as one printable list: code, what happens, the text, its source."""
+    texts = [title, *(f"{r.code}{r.severity}{r.text}{r.source}{r.version}" for r in rows)]
+    _check_glyphs(texts)
+    pdf = _new_pdf(title, "portrait")
+    pdf.add_page()
+    pdf.set_xy(MARGIN, MARGIN)
+    _title(pdf, title, 16)
+    pdf.ln(4)
+    line_h = 6.0
+    for r in rows:
+        pdf.set_font_size(11)
+        head = f"{r.code}　{r.severity}　{r.text}"
+        lines = wrap_text(pdf, head, pdf.epw)
+        pdf.set_font_size(9)
+        notes = wrap_text(pdf, f"依据：{r.source}　规则版本：{r.version}", pdf.epw - 6)
+        if pdf.get_y() + line_h * (len(lines) + len(notes)) + 3 > pdf.h - MARGIN - 8:
+            _page_number(pdf)
+            pdf.add_page()
+            pdf.set_xy(MARGIN, MARGIN)
+        pdf.set_font_size(11)
+        for line in lines:
+            pdf.set_x(MARGIN)
+            pdf.cell(pdf.epw, line_h, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font_size(9)
+        for line in notes:
+            pdf.set_x(MARGIN + 6)
+            pdf.cell(pdf.epw - 6, line_h - 1, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    _page_number(pdf)
     return bytes(pdf.output())

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ballots import counting
+from ballots import check_catalogue, checks, counting
 from ballots.models import (
     Attendance,
     CalendarDay,
@@ -424,58 +424,39 @@ def _post_candidacy(candidacies: list[Candidacy], post: str) -> Candidacy | None
 # --- Entry and counting --------------------------------------------------------------------------
 
 
-class TallyWarnings(DomainError):
-    """Figures that may be right but look wrong: the clerk checks the tally sheet and says so."""
-
-    def __init__(self, warnings: list[str]):
-        super().__init__("请核对以下数字：" + " ".join(warnings))
-        self.warnings = warnings
+RECONCILIATION_FIELDS = ("ballots_printed", "ballots_spoiled", "ballots_unused")
+TallyRefused, TallyWarnings = check_catalogue.TallyRefused, check_catalogue.TallyWarnings
 
 
-def tally_warnings(rnd: ElectionRound, totals: dict) -> list[str]:
-    """A printed name whose for + against + abstain is below the valid ballots: every valid
-    ballot marks every printed name, so the tally sheet may have lost some marks."""
-    valid = totals.get("returned", 0) - totals.get("invalid", 0)
-    warnings = []
-    for name in rnd.candidates:
-        f, a, b = (totals[k].get(name, 0) for k in ("for", "against", "abstain"))
-        if f + a + b < valid:
-            warnings.append(
-                f"{name} 的赞成 {f}、反对 {a}、弃权 {b} 合计 {f + a + b}，少于有效票 {valid} 张，"
-                "请核对计票单是否漏记。"
-            )
-    return [f"（警告 {i}）{w}" for i, w in enumerate(warnings, start=1)]
-
-
-def validate_totals(
-    rnd: ElectionRound, *, ballots_issued: int, present: int, totals: dict
-) -> list[str]:
-    """Numbered problems with a paper count, in Chinese; empty when it can be counted."""
-    problems = []
-    returned, invalid = totals.get("returned", 0), totals.get("invalid", 0)
-    valid = returned - invalid
-    if ballots_issued > present:
-        problems.append(f"发出选票 {ballots_issued} 张，多于实到会有选举权人数 {present} 人。")
-    if invalid > returned:
-        problems.append(f"废票 {invalid} 张，多于收回选票 {returned} 张。")
-    printed = set(rnd.candidates)
-    total_for = 0
-    for name in sorted(set(totals["for"]) | set(totals["against"]) | set(totals["abstain"])):
-        f, a, b = (totals[k].get(name, 0) for k in ("for", "against", "abstain"))
-        total_for += f
-        if name in printed and f + a + b > valid:
-            problems.append(
-                f"{name} 的赞成 {f}、反对 {a}、弃权 {b} 合计 {f + a + b}，多于有效票 {valid} 张。"
-            )
-        elif f > valid:
-            problems.append(f"{name} 得票 {f}，多于有效票 {valid} 张。")
-        if name not in printed and (a or b):
-            problems.append(f"另选他人“{name}”只能登记赞成票。")
-    if total_for > valid * rnd.seats:
-        problems.append(
-            f"赞成票合计 {total_for}，多于有效票 {valid} 张 × 应选 {rnd.seats} 名 = {valid * rnd.seats}。"
-        )
-    return [f"（{i}）{p}" for i, p in enumerate(problems, start=1)]
+def round_findings(
+    rnd: ElectionRound,
+    *,
+    ballots_issued: int,
+    totals: dict,
+    per_ballot: bool = False,
+    reconciliation: checks.Reconciliation | None = None,
+) -> list[checks.Finding]:
+    """The coded checks of a round's figures (ballots/checks.py), with the attendance and,
+    for officers elected by the new committee's plenary, the number of its members."""
+    expected, present = electorate(rnd, ballots_issued=ballots_issued)
+    plenary = rnd.kind != ElectionRound.Kind.COMMITTEE and by_plenary(rnd.congress)
+    return checks.congress_round(
+        checks.CongressRound(
+            issued=ballots_issued,
+            returned=totals.get("returned", 0),
+            invalid=totals.get("invalid", 0),
+            for_=totals["for"],
+            against=totals["against"],
+            abstain=totals["abstain"],
+            candidates=list(rnd.candidates),
+            seats=rnd.seats,
+            present=expected if plenary else present,
+            plenary_members=expected if plenary else None,
+            per_ballot=per_ballot,
+            reconciliation=reconciliation or checks.Reconciliation(),
+        ),
+        check_catalogue.in_force(),
+    )
 
 
 def _record(
@@ -554,10 +535,12 @@ def round_enter(
     ballots_issued: int,
     totals: dict | None = None,
     ballots: list | None = None,
-    acknowledged: bool = False,
+    reconciliation: checks.Reconciliation | None = None,
+    acknowledgements: Mapping[str, str] | None = None,
 ) -> ElectionRound:
     """Record a count; with double entry, the second account's entry must match the first.
-    Figures that only look wrong (tally_warnings) are saved once the clerk acknowledges them."""
+    The coded checks (round_findings) refuse on an F finding; a W finding is saved once the
+    clerk gives a reason for it (acknowledgements: finding key → reason)."""
     rnd = ElectionRound.objects.select_for_update().select_related("congress__unit").get(pk=rnd.pk)
     rnd.congress.require_unlocked()
     if rnd.status == ElectionRound.Status.COUNTED:
@@ -571,19 +554,20 @@ def round_enter(
     if rnd.version != version:
         raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
     expected, present = electorate(rnd, ballots_issued=ballots_issued)
-    if rnd.kind != ElectionRound.Kind.COMMITTEE and by_plenary(rnd.congress):
-        if ballots_issued > expected:
-            raise DomainError(
-                f"录入有误，未保存：（1）书记、副书记由委员会全体会议选举，新当选委员共 {expected} 名，"
-                f"发出选票 {ballots_issued} 张多于委员人数。"
-            )
     shown = totals if totals is not None else ballots_to_totals(rnd, ballots or [])
-    problems = validate_totals(rnd, ballots_issued=ballots_issued, present=present, totals=shown)
-    if problems:
-        raise DomainError("录入有误，未保存：" + " ".join(problems))
-    warnings = tally_warnings(rnd, totals) if totals is not None else []
-    if warnings and not acknowledged:
-        raise TallyWarnings(warnings)
+    reconciliation = reconciliation or checks.Reconciliation()
+    findings = round_findings(
+        rnd,
+        ballots_issued=ballots_issued,
+        totals=shown,
+        per_ballot=totals is None,
+        reconciliation=reconciliation,
+    )
+    check_catalogue.require_acknowledged(findings, acknowledgements)
+    check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, rnd=rnd)
+    rnd.ballots_printed = reconciliation.printed
+    rnd.ballots_spoiled = reconciliation.spoiled
+    rnd.ballots_unused = reconciliation.unused
     rnd.version += 1
     if rnd.double_entry:
         first = rnd.entries.first()
@@ -596,13 +580,13 @@ def round_enter(
                 ballots_issued=ballots_issued,
             )
             rnd.status = ElectionRound.Status.AWAITING_SECOND
-            rnd.save(update_fields=["status", "version"])
+            rnd.save(update_fields=["status", "version", *RECONCILIATION_FIELDS])
             return rnd
         if first.entered_by_id == actor.pk:
             raise DomainError("两人分别录入时，第二次录入须由另一个账号完成。")
         differences = _differences(first, ballots_issued, totals, ballots)
         if differences:
-            rnd.save(update_fields=["version"])
+            rnd.save(update_fields=["version", *RECONCILIATION_FIELDS])
             raise DomainError(
                 "两次录入不一致，未计票：" + "；".join(differences) + "。请核对选票后重新录入。"
             )

@@ -5,6 +5,8 @@ from ballots.congress import views
 app_name = "ballots"
 
 urlpatterns = [
+    path("tally-checks/", views.tally_checks, name="tally-checks"),
+    path("tally-checks/pdf/", views.tally_checks_pdf, name="tally-checks-pdf"),
     path("congresses/", views.congress_list, name="congress-list"),
     path("units/<int:unit_pk>/congress/new/", views.congress_create, name="congress-create"),
     path("congresses/<int:pk>/", views.congress_detail, name="congress-detail"),

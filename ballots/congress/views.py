@@ -10,8 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ballots import checks
 from ballots.congress import access, printing, services
-from ballots.congress.entry import MAX_WRITE_INS, parse_ballot_lines, parse_totals
+from ballots.congress.entry import (
+    MAX_WRITE_INS,
+    parse_acknowledgements,
+    parse_ballot_lines,
+    parse_reconciliation,
+    parse_totals,
+)
 from ballots.congress.forms import (
     CongressForm,
     ReasonForm,
@@ -20,7 +27,7 @@ from ballots.congress.forms import (
     ScrutineerForm,
     WriteInForm,
 )
-from ballots.models import Attendance, Congress, ElectionRound
+from ballots.models import Attendance, Congress, ElectionRound, TallyCheck
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.dates import chinese_date
 from renewal.kit.file_names import dated_name, disposition
@@ -308,6 +315,8 @@ def round_detail(request, pk):
             )
             problems = [p for p in problems if p.startswith("发出选票")] + ballot_problems
             totals = None
+        reconciliation = parse_reconciliation(request.POST, problems)
+        acknowledgements, ack_problems = parse_acknowledgements(request.POST)
         if not problems:
             try:
                 services.round_enter(
@@ -317,10 +326,14 @@ def round_detail(request, pk):
                     ballots_issued=issued,
                     totals=totals,
                     ballots=ballots,
-                    acknowledged=request.POST.get("acknowledge") == "on",
+                    reconciliation=reconciliation,
+                    acknowledgements=acknowledgements,
                 )
+            except services.TallyRefused as exc:
+                problems = [f.message for f in exc.findings]
             except services.TallyWarnings as exc:
-                warnings = exc.warnings
+                warnings = [(f, request.POST.get(f.reason_field, "")) for f in exc.findings]
+                problems = ack_problems
             except DomainError as exc:
                 problems = [str(exc)]
             else:
@@ -361,6 +374,9 @@ def round_detail(request, pk):
             "write_ins": write_ins,
             "problems": problems,
             "warnings": warnings,
+            "acked": set(request.POST.getlist("ack")),
+            "rec": {k: request.POST.get(f"rec-{k}", "") for k in ("printed", "spoiled", "unused")},
+            "acknowledgements": rnd.acknowledgements.select_related("acknowledged_by"),
             "post": request.POST,
             "following": rnd.following.all(),
             "can_write": access.can_write_unit(request.user, congress.unit)
@@ -417,6 +433,11 @@ def round_pdf(request, pk, what):
                 expected=expected,
                 present=present,
                 ballots_issued=rnd.ballots_issued or present,
+                reconciliation={
+                    "printed": rnd.ballots_printed,
+                    "spoiled": rnd.ballots_spoiled,
+                    "unused": rnd.ballots_unused,
+                },
             ),
         )
     else:
@@ -651,3 +672,42 @@ def scrutineer_remove(request, pk, scrutineer_pk):
             request, f"已取消{scrutineer.person.name}的{scrutineer.get_role_display()}职责。"
         )
     return redirect("ballots:congress-detail", pk=congress.pk)
+
+
+# --- The coded tally checks -------------------------------------------------------------------
+
+
+def _check_rows(rows) -> list[printing.CheckRow]:
+    return [
+        printing.CheckRow(
+            code=c.code,
+            severity=c.get_severity_display(),
+            text=checks.shown_text(c.text),
+            source=c.source,
+            version=f"{c.version}（{c.effective_from:%Y-%m-%d} 起）",
+        )
+        for c in rows
+    ]
+
+
+@login_required
+def tally_checks(request):
+    """Every coded check of a tally, as clerks see it on a refused or warned entry."""
+    access.require_region_scope(request.user)
+    checks_ = list(TallyCheck.objects.all())
+    return render(
+        request,
+        "ballots/tally_checks.html",
+        {"checks": list(zip(checks_, _check_rows(checks_), strict=True))},
+    )
+
+
+@login_required
+def tally_checks_pdf(request):
+    access.require_region_scope(request.user)
+    pdf = printing.tally_checks_pdf("计票核对规则", _check_rows(TallyCheck.objects.all()))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = disposition(
+        dated_name("计票核对规则", "", ext="pdf"), "tally-checks.pdf", inline=True
+    )
+    return response

@@ -1,5 +1,6 @@
 """The ballots app's models (app label ``ballots``), by topic."""
 
+from ballots.models.checks import TallyAcknowledgement, TallyCheck
 from ballots.models.congress import (
     Attendance,
     Congress,
@@ -46,6 +47,8 @@ __all__ = [
     "NomineeRelative",
     "RoundCandidate",
     "Scrutineer",
+    "TallyAcknowledgement",
+    "TallyCheck",
     "TallyEntry",
     "VillagersBallotSetup",
     "VillagersElection",

@@ -432,6 +432,11 @@ class BallotBox(models.Model):
     ballots_issued = models.PositiveIntegerField("发出选票", null=True, blank=True)
     ballots_returned = models.PositiveIntegerField("收回选票", null=True, blank=True)
     ballots_invalid = models.PositiveIntegerField("废票", null=True, blank=True)
+    ballots_printed = models.PositiveIntegerField("印制（领取）选票", null=True, blank=True)
+    ballots_spoiled = models.PositiveIntegerField("作废选票（损坏调换）", null=True, blank=True)
+    ballots_unused = models.PositiveIntegerField("未使用选票", null=True, blank=True)
+    ballot_receipts = models.PositiveIntegerField("领票登记人数", null=True, blank=True)
+    proxies_used = models.PositiveIntegerField("使用委托投票", null=True, blank=True)
     votes = models.JSONField("各职位得票", default=dict, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

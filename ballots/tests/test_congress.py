@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from ballots.checks import AcknowledgeAll
 from ballots.congress import services as bs
 from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
 from renewal.kit.dates import chinese_date
@@ -130,7 +131,12 @@ def enter(rnd, user, issued, t):
     against and abstain were not counted (see the test of the warnings)."""
     rnd.refresh_from_db()
     return bs.round_enter(
-        actor=user, rnd=rnd, version=rnd.version, ballots_issued=issued, totals=t, acknowledged=True
+        actor=user,
+        rnd=rnd,
+        version=rnd.version,
+        ballots_issued=issued,
+        totals=t,
+        acknowledgements=AcknowledgeAll("核对计票单无误"),
     )
 
 
@@ -180,17 +186,17 @@ def test_more_returned_than_issued_voids_and_reruns(congress, personas):
 @pytest.mark.parametrize(
     ("issued", "t", "message"),
     [
-        (12, totals(10), "发出选票 12 张，多于实到会有选举权人数 10 人"),
-        (10, totals(5, invalid=6), "废票 6 张，多于收回选票 5 张"),
+        (12, totals(10), "F.104 发出票数（12）多于实到会有选举权人数（10）"),
+        (10, totals(5, invalid=6), "F.103 废票（6）多于收回票数（5）"),
         (
             10,
             totals(10, invalid=2, 王建国=9),
-            "王建国 的赞成 9、反对 0、弃权 0 合计 9，多于有效票 8 张",
+            "F.102 王建国得票（含反对、弃权，合计 9）多于有效票（8）",
         ),
         (
             10,
             totals(2, 王建国=2, 李秀英=2, 张伟=2, 刘洋=2, 陈静=2, 杨帆=2),
-            "赞成票合计 12，多于有效票 2 张",
+            "F.105 赞成票合计（12）多于有效票（2）× 应选人数（5）",
         ),
     ],
     ids=[
@@ -203,8 +209,9 @@ def test_more_returned_than_issued_voids_and_reruns(congress, personas):
 def test_numbered_validation_messages(congress, personas, issued, t, message):
     attend(congress, present=10)
     rnd = bs.round_open(congress=congress, kind="committee", seats=5, people=P(congress, *NAMES))
-    with pytest.raises(DomainError, match="（1）" + message):
+    with pytest.raises(bs.TallyRefused) as refused:
         enter(rnd, personas["staff_a"], issued, t)
+    assert refused.value.findings[0].message == message
     rnd.refresh_from_db()
     assert rnd.status == "open" and rnd.result is None
 
@@ -242,7 +249,7 @@ def test_two_accounts_saving_at_once_count_once(congress, personas):
                 version=rnd.version,
                 ballots_issued=10,
                 totals=t,
-                acknowledged=True,
+                acknowledgements=AcknowledgeAll("核对计票单无误"),
             )
             outcomes.append("saved")
         except DomainError as exc:
@@ -469,20 +476,37 @@ def test_a_short_tally_row_is_saved_only_once_the_clerk_acknowledges_it(congress
         bs.round_enter(
             actor=personas["staff_a"], rnd=rnd, version=rnd.version, ballots_issued=10, totals=short
         )
-    assert caught.value.warnings == [
-        "（警告 1）杨帆 的赞成 3、反对 0、弃权 6 合计 9，少于有效票 10 张，请核对计票单是否漏记。"
-    ]
+    (warning,) = caught.value.findings
+    assert warning.message == (
+        "W.201 杨帆赞成（3）、反对（0）、弃权（6）之和（9）少于有效票（10），请核对计票单是否漏记"
+    )
     rnd.refresh_from_db()
     assert rnd.status == "open" and not rnd.entries.exists()
+    with pytest.raises(bs.TallyWarnings):  # a tick without a reason is not an acknowledgement
+        bs.round_enter(
+            actor=personas["staff_a"],
+            rnd=rnd,
+            version=rnd.version,
+            ballots_issued=10,
+            totals=short,
+            acknowledgements={warning.key: "  "},
+        )
     rnd = bs.round_enter(
         actor=personas["staff_a"],
         rnd=rnd,
         version=rnd.version,
         ballots_issued=10,
         totals=short,
-        acknowledged=True,
+        acknowledgements={warning.key: "杨帆的弃权票在计票单第二页"},
     )
     assert rnd.status == "counted"
+    (ack,) = rnd.acknowledgements.all()
+    assert (ack.code, ack.reason, ack.acknowledged_by) == (
+        "W.201",
+        "杨帆的弃权票在计票单第二页",
+        personas["staff_a"],
+    )
+    assert ack.text.startswith("杨帆赞成（3）")
 
 
 def test_counting_needs_scrutineers_and_the_meeting_day(world, personas):

@@ -52,20 +52,52 @@ def test_enter_totals_and_read_the_verdict(live_server, page, world, personas):
     for name, n in votes.items():
         page.fill(f"input[aria-label='{name}赞成']", str(n))
     page.fill("input[aria-label='张伟反对']", "5")  # 7 + 5 > 9 valid ballots
+    page.fill("#rec-printed", "12")
+    page.fill("#rec-unused", "3")
     page.click("button:has-text('保存并计票')")
-    page.wait_for_selector(".errorlist")
-    assert "多于有效票 9 张" in page.inner_text(".errorlist")
+    # An F rule refuses the save, with its code and the figures; what was typed stays.
+    page.wait_for_selector("#tally-problems")
+    assert "F.102 张伟得票（含反对、弃权，合计 12）多于有效票（9）" in page.inner_text(
+        "#tally-problems"
+    )
     assert page.input_value("input[aria-label='王建国赞成']") == "9"  # typed values kept
+    assert page.input_value("#rec-printed") == "12"
 
     page.fill("input[aria-label='张伟反对']", "1")
     page.click("button:has-text('保存并计票')")
-    # Only the for votes (and one against) were typed: the page asks the clerk to confirm.
+    # Only the for votes (and one against) were typed: W rules ask for a reason each.
     page.wait_for_selector("#tally-warnings")
-    assert "少于有效票 9 张" in page.inner_text("#tally-warnings")
+    warned = page.inner_text("#tally-warnings")
+    assert "W.201 王建国赞成（9）、反对（0）、弃权（0）之和（9）" not in warned  # 9 is all valid
+    assert "W.201 杨帆赞成（3）、反对（0）、弃权（0）之和（3）少于有效票（9）" in warned
     assert page.input_value("input[aria-label='王建国赞成']") == "9"
-    page.check("#acknowledge")
+    boxes = page.locator("#tally-warnings input[name=ack]")
+    count = boxes.count()
+    assert count >= 1
+    for i in range(count):  # ticked without a reason: asked again, nothing saved
+        boxes.nth(i).check()
+    page.click("button:has-text('保存并计票')")
+    page.wait_for_selector("#tally-problems")
+    assert "已勾选的核对提示须填写理由" in page.inner_text("#tally-problems")
+    boxes = page.locator("#tally-warnings input[name=ack]")
+    reasons = page.locator("#tally-warnings input[data-ack-reason]")
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+        reasons.nth(i).fill("计票单只登记了赞成票")
     page.click("button:has-text('保存并计票')")
     page.wait_for_selector("#verdict")
+    history = page.inner_text("#acknowledgements")
+    assert "W.201" in history and "计票单只登记了赞成票" in history
     verdict = page.inner_text("#verdict")
     assert "选举有效" in verdict
     assert "王建国 得票 9，超过实到会有选举权人数 9 的半数，当选。" in verdict
+
+    # The list of every coded check, from the round page, and its printable PDF.
+    page.click("a:has-text('计票核对规则') >> nth=-1")
+    page.wait_for_selector("#tally-checks")
+    listed = page.inner_text("#tally-checks")
+    assert "F.102" in listed and "拒绝保存" in listed
+    assert "W.201" in listed and "需说明理由" in listed
+    assert "{" not in listed  # placeholders read as 某人 / N
+    pdf = page.request.get(f"{live_server.url}/tally-checks/pdf/")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"

@@ -101,6 +101,13 @@ CHECKS = [
         "source": RECONCILE,
     },
     {
+        "code": "F.112",
+        "severity": "F",
+        "applies_to": VILLAGERS_ONLY,
+        "text": "各投票点发出票数合计（{issued}）多于登记选民人数（{registered}）",
+        "source": VILLAGERS,
+    },
+    {
         "code": "W.201",
         "severity": "W",
         "applies_to": CONGRESS,

@@ -228,6 +228,14 @@ def villagers_count(f: VillagersCount, catalogue: Catalogue) -> list[Finding]:
     return list(out)
 
 
+def villagers_summed(*, issued: int, registered: int, catalogue: Catalogue) -> list[Finding]:
+    """All boxes together, before they are counted."""
+    out = _Findings(catalogue)
+    if issued > registered:
+        out.add("F.112", issued=issued, registered=registered)
+    return list(out)
+
+
 def refused(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if f.refuses]
 

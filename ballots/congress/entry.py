@@ -6,12 +6,11 @@ Every problem is a Chinese sentence naming the field or ballot line, so the form
 them all at once and keep what was typed.
 """
 
-from ballots.checks import Reconciliation
-
 MAX_WRITE_INS = 5
 
 
-def _int(value, label, problems):
+def read_count(value, label, problems):
+    """A typed count: blank is 0; anything but digits is a problem named by its label."""
     value = (value or "").strip()
     if value == "":
         return 0
@@ -24,22 +23,22 @@ def _int(value, label, problems):
 def parse_totals(candidates: list[str], post) -> tuple[int, dict, list[str]]:
     """The paper-count form (any mapping of its fields) → (ballots_issued, totals, problems)."""
     problems = []
-    issued = _int(post.get("ballots_issued"), "发出选票", problems)
+    issued = read_count(post.get("ballots_issued"), "发出选票", problems)
     totals = {
-        "returned": _int(post.get("returned"), "收回选票", problems),
-        "invalid": _int(post.get("invalid"), "废票", problems),
+        "returned": read_count(post.get("returned"), "收回选票", problems),
+        "invalid": read_count(post.get("invalid"), "废票", problems),
         "for": {},
         "against": {},
         "abstain": {},
     }
     for i, name in enumerate(candidates):
         for key, label in (("for", "赞成"), ("against", "反对"), ("abstain", "弃权")):
-            n = _int(post.get(f"{key}-{i}"), f"{name}的{label}票", problems)
+            n = read_count(post.get(f"{key}-{i}"), f"{name}的{label}票", problems)
             if n:
                 totals[key][name] = n
     for k in range(MAX_WRITE_INS):
         name = (post.get(f"wi-name-{k}") or "").strip()
-        votes = _int(post.get(f"wi-for-{k}"), f"另选他人第 {k + 1} 行的票数", problems)
+        votes = read_count(post.get(f"wi-for-{k}"), f"另选他人第 {k + 1} 行的票数", problems)
         if name and name in candidates:
             problems.append(f"另选他人“{name}”是正式候选人，请在候选人一栏登记。")
         elif name and votes:
@@ -88,34 +87,3 @@ def parse_ballot_lines(candidates: list[str], text: str) -> tuple[list[dict], li
     if not ballots and not problems:
         problems.append("没有录入任何选票。")
     return ballots, problems
-
-
-RECONCILIATION_LABELS = (
-    ("printed", "印制选票"),
-    ("spoiled", "作废选票"),
-    ("unused", "未使用选票"),
-    ("receipts", "领票登记人数"),
-    ("proxies_used", "使用委托投票"),
-)
-
-
-def parse_reconciliation(post, problems: list[str]) -> Reconciliation:
-    """The ballot count the scrutineers sign; a blank field was not counted (None)."""
-    values = {}
-    for key, label in RECONCILIATION_LABELS:
-        raw = (post.get(f"rec-{key}") or "").strip()
-        values[key] = _int(raw, label, problems) if raw else None
-    return Reconciliation(**values)
-
-
-def parse_acknowledgements(post) -> tuple[dict[str, str], list[str]]:
-    """Ticked warnings (ack = finding key) and their reasons; a tick without a reason is a
-    problem, so the clerk is asked again rather than saving an empty explanation."""
-    acks, problems = {}, []
-    for key in post.getlist("ack") if hasattr(post, "getlist") else post.get("ack", []):
-        reason = (post.get(f"reason-{key}") or "").strip()
-        if reason:
-            acks[key] = reason
-        else:
-            problems.append("已勾选的核对提示须填写理由。")
-    return acks, sorted(set(problems))

@@ -11,14 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ballots import checks
+from ballots.check_forms import parse_acknowledgements, parse_reconciliation
 from ballots.congress import access, printing, services
-from ballots.congress.entry import (
-    MAX_WRITE_INS,
-    parse_acknowledgements,
-    parse_ballot_lines,
-    parse_reconciliation,
-    parse_totals,
-)
+from ballots.congress.entry import MAX_WRITE_INS, parse_ballot_lines, parse_totals
 from ballots.congress.forms import (
     CongressForm,
     ReasonForm,

@@ -240,7 +240,7 @@ def test_box_entry_checks_counts_and_keeps_nothing_on_error(world, staff):
     with pytest.raises(DomainError) as exc:
         enter(main, staff, 50, {"director": {"王建国": 60}}, returned=50, invalid=51)
     message = str(exc.value)
-    assert "废票 51 张，多于收回选票 50 张" in message
+    assert "F.103 废票（51）多于收回票数（50）" in message
     main.refresh_from_db()
     assert main.entered_at is None and main.votes == {}
 
@@ -250,7 +250,7 @@ def test_combined_entry_refuses_one_name_in_two_columns_beyond_the_ballots(world
     nominate_all(election, people, staff)
     main, _ = boxes_with_staff(election, people)
     votes = {"director": {"王建国": 30}, "committee_member": {"王建国": 25}}
-    with pytest.raises(DomainError, match="王建国在主任、副主任、委员栏得票合计 55"):
+    with pytest.raises(DomainError, match=r"F\.108 王建国在主任、副主任、委员栏得票合计（55）多于有效票（50）"):
         enter(main, staff, 50, votes)
 
 

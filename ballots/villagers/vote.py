@@ -16,7 +16,7 @@ from fractions import Fraction
 from django.db import transaction
 from django.utils import timezone
 
-from ballots import counting
+from ballots import check_catalogue, checks, counting
 from ballots.models import (
     BallotBox,
     CountyVillagersRules,
@@ -530,36 +530,50 @@ def box_blocker(box: BallotBox, *, scrutineers: int | None = None) -> str | None
     return None
 
 
-def _check_votes(
-    *, votes: Mapping[str, Mapping[str, int]], valid: int, seats: Mapping[str, int], mode: str
-) -> list[str]:
-    problems = []
-    for post, tally in votes.items():
-        label = VillagersPost(post).label
-        for name, n in tally.items():
-            if n < 0:
-                problems.append(f"{label} {name} 的票数不能为负数。")
-            elif n > valid:
-                problems.append(f"{label} {name} 得票 {n}，多于有效票 {valid} 张。")
-        total = sum(tally.values())
-        if total > valid * seats[post]:
-            problems.append(
-                f"{label}得票合计 {total}，多于有效票 {valid} 张 × 应选 {seats[post]} 名。"
-            )
-    if mode == VillagersBallotSetup.Mode.COMBINED:
-        per_name: dict[str, int] = {}
-        for post, tally in votes.items():
-            if post == VillagersPost.WOMEN_MEMBER:
-                continue
-            for name, n in tally.items():
-                per_name[name] = per_name.get(name, 0) + n
-        for name, n in sorted(per_name.items()):
-            if n > valid:
-                problems.append(
-                    f"{name}在主任、副主任、委员栏得票合计 {n}，多于有效票 {valid} 张"
-                    "（同一张选票不能把同一人填在两个职位上）。"
-                )
-    return problems
+def _post_labels(mapping: Mapping[str, object]) -> dict[str, object]:
+    return {VillagersPost(post).label: value for post, value in mapping.items()}
+
+
+def count_findings(
+    *,
+    election: VillagersElection,
+    issued: int,
+    returned: int,
+    invalid: int,
+    votes: Mapping[str, Mapping[str, int]],
+    seats: Mapping[str, int],
+    candidates: Mapping[str, Sequence[str]],
+    combined: bool,
+    box: BallotBox | None = None,
+    taken: Iterable[str] = (),
+    registered: int | None = None,
+    present: int | None = None,
+    reconciliation: checks.Reconciliation | None = None,
+) -> list[checks.Finding]:
+    """The coded checks (ballots/checks.py) of one box, or of a later round's totals."""
+    combined_posts = (
+        [VillagersPost(p).label for p in votes if p != VillagersPost.WOMEN_MEMBER]
+        if combined
+        else []
+    )
+    return checks.villagers_count(
+        checks.VillagersCount(
+            issued=issued,
+            returned=returned,
+            invalid=invalid,
+            votes=_post_labels(votes),
+            candidates=_post_labels(candidates),
+            seats=_post_labels(seats),
+            combined_posts=combined_posts,
+            taken=frozenset(taken),
+            registered=registered,
+            present=present,
+            mobile=box is not None and box.kind == BallotBox.Kind.MOBILE,
+            proxies_registered=election.proxies.count() if box is not None else None,
+            reconciliation=reconciliation or checks.Reconciliation(),
+        ),
+        check_catalogue.in_force(),
+    )
 
 
 @transaction.atomic
@@ -572,8 +586,11 @@ def box_enter(
     ballots_returned: int,
     ballots_invalid: int,
     votes: Mapping[str, Mapping[str, int]],
+    reconciliation: checks.Reconciliation | None = None,
+    acknowledgements: Mapping[str, str] | None = None,
 ) -> BallotBox:
-    """The count of one box: ballots and the votes per name per post (write-ins included)."""
+    """The count of one box: ballots and the votes per name per post (write-ins included).
+    An F finding of the coded checks refuses; each W finding needs the clerk's reason."""
     box = BallotBox.objects.select_for_update().select_related("election__pack").get(pk=box.pk)
     election = box.election
     _require_open(election)
@@ -589,24 +606,26 @@ def box_enter(
     missing = [VillagersPost(p).label for p in seats if p not in formal]
     if missing:
         raise DomainError(f"尚未确定{'、'.join(missing)}的正式候选人，不能录入。")
-    problems = []
-    if ballots_returned > ballots_issued:
-        problems.append(
-            f"收回选票 {ballots_returned} 张，多于发出 {ballots_issued} 张（全部选票作废须重新投票）。"
-        )
-    if ballots_invalid > ballots_returned:
-        problems.append(f"废票 {ballots_invalid} 张，多于收回选票 {ballots_returned} 张。")
     clean = {p: {n: int(v) for n, v in votes.get(p, {}).items() if v} for p in seats}
-    problems += _check_votes(
+    reconciliation = reconciliation or checks.Reconciliation()
+    findings = count_findings(
+        election=election,
+        issued=ballots_issued,
+        returned=ballots_returned,
+        invalid=ballots_invalid,
         votes=clean,
-        valid=ballots_returned - ballots_invalid,
         seats=seats,
-        mode=setup_for(election).mode,
+        candidates=formal,
+        combined=setup_for(election).mode == VillagersBallotSetup.Mode.COMBINED,
+        box=box,
+        reconciliation=reconciliation,
     )
-    if problems:
-        raise DomainError(
-            "录入有误，未保存：" + " ".join(f"（{i}）{p}" for i, p in enumerate(problems, 1))
-        )
+    check_catalogue.require_acknowledged(findings, acknowledgements)
+    box.acknowledgements.all().delete()  # a box entered again answers for its new figures
+    check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, box=box)
+    box.ballots_printed, box.ballots_spoiled = reconciliation.printed, reconciliation.spoiled
+    box.ballots_unused, box.ballot_receipts = reconciliation.unused, reconciliation.receipts
+    box.proxies_used = reconciliation.proxies_used
     box.ballots_issued, box.ballots_returned, box.ballots_invalid = (
         ballots_issued,
         ballots_returned,
@@ -737,8 +756,11 @@ def election_count(*, election: VillagersElection, actor) -> list[VillagersRound
         raise DomainError(f"以下投票点尚未录入：{'、'.join(pending)}。所有票箱须一并计票。")
     expected = registered_voters(election).count()
     summed = box_totals(boxes)
-    if summed["issued"] > expected:
-        raise DomainError(f"发出选票合计 {summed['issued']} 张，多于登记选民 {expected} 人。")
+    refused = checks.villagers_summed(
+        issued=summed["issued"], registered=expected, catalogue=check_catalogue.in_force()
+    )
+    if refused:
+        raise check_catalogue.TallyRefused(refused)
     kind = _kind(election)
     tallies = (
         combined_tallies(summed["votes"])
@@ -858,23 +880,22 @@ def round_enter(
     expected = registered_voters(election).count()
     clean = {n.strip(): int(v) for n, v in votes.items() if n.strip() and v}
     taken = _elected_names(election)
-    problems = []
-    if present > expected:
-        problems.append(f"参加投票 {present} 人，多于登记选民 {expected} 人。")
-    if ballots_invalid > ballots_returned:
-        problems.append(f"废票 {ballots_invalid} 张，多于收回选票 {ballots_returned} 张。")
-    for name in sorted(set(clean) & taken):
-        problems.append(f"{name}已当选，不能再计入本轮得票。")
-    problems += _check_votes(
+    findings = count_findings(
+        election=election,
+        issued=present,
+        returned=ballots_returned,
+        invalid=ballots_invalid,
         votes={rnd.post: clean},
-        valid=ballots_returned - ballots_invalid,
         seats={rnd.post: rnd.seats},
-        mode=VillagersBallotSetup.Mode.SEPARATE,
+        candidates={rnd.post: list(rnd.candidates)},
+        combined=False,
+        taken=taken,
+        registered=expected,
+        present=present,
     )
-    if problems:
-        raise DomainError(
-            "录入有误，未保存：" + " ".join(f"（{i}）{p}" for i, p in enumerate(problems, 1))
-        )
+    refused = checks.refused(findings)  # a later round's totals are not reconciled per box
+    if refused:
+        raise check_catalogue.TallyRefused(refused)
     rnd.expected, rnd.present, rnd.ballots_issued = expected, present, present
     rnd.totals = {"returned": ballots_returned, "invalid": ballots_invalid, "for": clean}
     rnd.version += 1

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ballots.check_catalogue import TallyRefused, TallyWarnings
+from ballots.check_forms import parse_acknowledgements, parse_reconciliation
 from ballots.models import (
     VillagersElection,
     VillagersNomination,
@@ -409,7 +411,16 @@ def box_entry(request, bid):
         "ballots_returned": box.ballots_returned,
         "ballots_invalid": box.ballots_invalid,
     }
+    rec = {
+        "printed": box.ballots_printed,
+        "spoiled": box.ballots_spoiled,
+        "unused": box.ballots_unused,
+        "receipts": box.ballot_receipts,
+        "proxies_used": box.proxies_used,
+    }
+    warnings = []
     if post_data is not None:
+        rec = {k: post_data.get(f"rec-{k}", "") for k in rec}
         counts = {k: post_data.get(k, "") for k in counts}
         values, errs = _counts(
             post_data,
@@ -420,11 +431,24 @@ def box_entry(request, bid):
             ],
         )
         errors = errs + errors
+        reconciliation = parse_reconciliation(post_data, errors)
+        acknowledgements, ack_problems = parse_acknowledgements(post_data)
         if not errors:
             try:
                 vv.box_enter(
-                    box=box, version=_version(post_data), actor=request.user, votes=votes, **values
+                    box=box,
+                    version=_version(post_data),
+                    actor=request.user,
+                    votes=votes,
+                    reconciliation=reconciliation,
+                    acknowledgements=acknowledgements,
+                    **values,
                 )
+            except TallyRefused as exc:
+                errors = [f.message for f in exc.findings]
+            except TallyWarnings as exc:
+                warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
+                errors = ack_problems
             except DomainError as exc:
                 errors.append(str(exc))
             else:
@@ -440,11 +464,17 @@ def box_entry(request, bid):
             box=box,
             sections=sections,
             counts=counts,
+            rec=rec,
             errors=errors,
+            problems=errors,
+            warnings=warnings,
+            acked=set(post_data.getlist("ack")) if post_data is not None else set(),
+            post=post_data or {},
+            acknowledgements=box.acknowledgements.select_related("acknowledged_by"),
             blocker=vv.box_blocker(box),
             can_enter=can_write and election.status != VillagersElection.Status.APPROVED,
         ),
-        status=400 if errors else 200,
+        status=400 if errors or warnings else 200,
     )
 
 

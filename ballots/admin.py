@@ -5,8 +5,25 @@ from ballots.models import (
     CalendarYear,
     CountingRuleSet,
     CountyVillagersRules,
+    TallyCheck,
     VillagersRulePack,
 )
+
+
+@admin.register(TallyCheck)
+class TallyCheckAdmin(admin.ModelAdmin):
+    """The coded tally checks: reword a text or change a severity; the code stays, since
+    messages, the audit log and the printed list refer to it."""
+
+    list_display = ["code", "severity", "text", "applies_to", "version", "effective_from"]
+    list_filter = ["severity", "applies_to"]
+    fields = ["code", "severity", "text", "applies_to", "source", "version", "effective_from"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "applies_to"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CountingRuleSet)

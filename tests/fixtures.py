@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from ballots.check_catalogue import load_tally_checks
+from ballots.models import TallyCheck
 from candidates.catalogues import load_vetting_presets
 from candidates.models import VettingPreset
 from renewal import services
@@ -69,6 +71,8 @@ def build_personas(world):
     police, _ = Department.objects.get_or_create(code="police", defaults={"name": "公安"})
     if not VettingPreset.objects.exists():
         load_vetting_presets(VettingPreset, Department)
+    if not TallyCheck.objects.exists():
+        load_tally_checks(TallyCheck)
     return {
         "anon": None,
         "staff_a": make_user(

@@ -95,8 +95,30 @@ def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, pe
         for post, tally in votes.items():
             for name, n in tally.items():
                 page.fill(f"input[aria-label='{labels[post]}{name}得票']", str(n))
+        if box == "流动票箱一":  # more back than issued: refused with its code, nothing lost
+            page.fill("#ballots_returned", "11")
+            page.click("button:has-text('保存本投票点结果')")
+            page.wait_for_selector("#tally-problems")
+            assert "F.101 收回票数（11）多于发出票数（10）" in page.inner_text("#tally-problems")
+            assert page.input_value("#ballots_returned") == "11"
+            page.fill("#ballots_returned", issued)
+        else:  # the register counted one receipt fewer than ballots issued: say why
+            page.fill("#rec-printed", "55")
+            page.fill("#rec-unused", "5")
+            page.fill("#rec-receipts", "49")
+            page.click("button:has-text('保存本投票点结果')")
+            page.wait_for_selector("#tally-warnings")
+            assert "W.301 发出票数（50）与到会/领票登记人数（49）不符" in page.inner_text(
+                "#tally-warnings"
+            )
+            assert page.input_value("#rec-receipts") == "49"
+            page.check("#tally-warnings input[name=ack]")
+            page.fill("#tally-warnings input[data-ack-reason='W.301']", "一名选民领票时漏登记")
         page.click("button:has-text('保存本投票点结果')")
         page.wait_for_selector(f".messages li:has-text('{box}的计票结果已保存')")
+    page.click("a:has-text('村委会中心会场')")
+    page.wait_for_selector("#acknowledgements")
+    assert "一名选民领票时漏登记" in page.inner_text("#acknowledgements")
 
     page.goto(f"{base}/vote/")
     page.click("button:has-text('汇总所有票箱并计票')")
@@ -111,7 +133,9 @@ def test_nominate_enter_two_boxes_count_and_approve(live_server, page, world, pe
     page.fill("input[aria-label='委员孙丽得票']", "80")  # more than the valid ballots
     page.click("button:has-text('保存并计票')")
     page.wait_for_selector(".errorlist")
-    assert "多于有效票 54 张" in page.inner_text(".errorlist")
+    assert "F.102 委员孙丽得票（含反对、弃权，合计 80）多于有效票（54）" in page.inner_text(
+        ".errorlist"
+    )
     assert page.input_value("input[aria-label='委员赵磊得票']") == "30"  # typed values kept
     page.fill("input[aria-label='委员孙丽得票']", "20")
     page.click("button:has-text('保存并计票')")

@@ -493,3 +493,19 @@ def test_wrapping_hangs_punctuation_only_when_a_piece_fills_a_line():
     assert lines == ["测" * 9, "张伟，好。"]
     lines = printing.wrap_text(pdf, "（" + "测" * 9 + "）" + "测", width)
     assert not lines[1].startswith("）") and not lines[0].endswith("（")
+
+
+def test_tally_sheet_has_the_reconciliation_block_the_scrutineers_sign():
+    blank = squeeze("".join(page_texts(tally_sheet_pdf(tally_spec()))))
+    assert "选票清点核对" in blank and "印制选票＿＿＿＿张＝发出选票26张" in blank
+    assert "计票人：" in blank and "总监票人：" in blank
+    filled = squeeze(
+        "".join(
+            page_texts(
+                tally_sheet_pdf(
+                    tally_spec(reconciliation={"printed": 30, "spoiled": 1, "unused": 3})
+                )
+            )
+        )
+    )
+    assert "印制选票30张＝发出选票26张＋作废选票（损坏调换）1张＋未使用选票3张" in filled

@@ -396,7 +396,9 @@ def _poll_and_count(cycle, key, election) -> None:
         if detail and name != MOBILE:  # more ballots back than handed out: refused
             _fill_box(page, issued, issued + 1, invalid, votes, printed)
             page.click("button:has-text('保存本投票点结果')")
-            page.wait_for_selector(f".errorlist:has-text('多于发出 {issued} 张')")
+            page.wait_for_selector(
+                f".errorlist:has-text('F.101 收回票数（{issued + 1}）多于发出票数（{issued}）')"
+            )
         _fill_box(page, issued, returned, invalid, votes, printed)
         page.click("button:has-text('保存本投票点结果')")
         page.wait_for_selector(f".messages li:has-text('{name}的计票结果已保存')")

@@ -250,7 +250,9 @@ def test_combined_entry_refuses_one_name_in_two_columns_beyond_the_ballots(world
     nominate_all(election, people, staff)
     main, _ = boxes_with_staff(election, people)
     votes = {"director": {"王建国": 30}, "committee_member": {"王建国": 25}}
-    with pytest.raises(DomainError, match=r"F\.108 王建国在主任、副主任、委员栏得票合计（55）多于有效票（50）"):
+    with pytest.raises(
+        DomainError, match=r"F\.108 王建国在主任、副主任、委员栏得票合计（55）多于有效票（50）"
+    ):
         enter(main, staff, 50, votes)
 
 

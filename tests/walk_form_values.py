@@ -28,6 +28,7 @@ NOT_PAGES = {
     "aftercare:rectification-attachment": "the evidence file",
     "ballots:congress-report-pdf": "a PDF",
     "ballots:round-pdf": "a PDF",
+    "ballots:tally-checks-pdf": "a PDF",
     "ballots:round-record": "the ballot record (JSON)",
     "candidates:import-template": "an Excel template",
     "candidates:reserve-import-template": "an Excel template",

@@ -21,19 +21,22 @@ pytestmark = pytest.mark.django_db
 COMMON = ["工作台", "换届时间表", "村(社区)", "职数审批", "候选人", "资格联审", "党员大会"]
 LATER = ["审计与交接", "看板与通报", "乡镇日报"]
 SETTINGS = ["修改密码", "动态口令"]
+CHECKS = ["计票核对规则"]  # every role that reads tallies
 MENUS = {
-    "staff_a": COMMON + ["村(居)委会选举", "承诺书与谈话"] + LATER + SETTINGS,
-    "reviewer": COMMON + ["村(居)委会选举", "承诺书与谈话"] + LATER + SETTINGS,
+    "staff_a": COMMON + ["村(居)委会选举", "承诺书与谈话"] + LATER + SETTINGS + CHECKS,
+    "reviewer": COMMON + ["村(居)委会选举", "承诺书与谈话"] + LATER + SETTINGS + CHECKS,
     "discipline": COMMON
     + ["举报案件", "登记举报", "看板", "受处分台账", "民情直报员"]
     + LATER
-    + SETTINGS,
+    + SETTINGS
+    + CHECKS,
     "dept": ["工作台", "资格联审"] + SETTINGS,
     # The administrator persona is also a superuser.
     "admin": COMMON
     + ["村(居)委会选举", "承诺书与谈话"]
     + LATER
     + SETTINGS
+    + CHECKS
     + ["安全日志", "系统管理"],
 }
 MENU_LINK = re.compile(r'<li><a href="[^"]*"(?: aria-current="page")?>([^<]+)</a></li>')
@@ -77,6 +80,7 @@ def test_no_menu_before_signing_in(client, world):
         ("rollup:daily-report-edit", "乡镇日报"),
         ("rollup:township", "看板与通报"),
         ("renewal:second-factor-verify", "动态口令"),
+        ("ballots:tally-checks", "计票核对规则"),
         ("renewal:export-detail", None),
     ],
 )

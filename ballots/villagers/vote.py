@@ -621,7 +621,6 @@ def box_enter(
         reconciliation=reconciliation,
     )
     check_catalogue.require_acknowledged(findings, acknowledgements)
-    box.acknowledgements.all().delete()  # a box entered again answers for its new figures
     check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, box=box)
     box.ballots_printed, box.ballots_spoiled = reconciliation.printed, reconciliation.spoiled
     box.ballots_unused, box.ballot_receipts = reconciliation.unused, reconciliation.receipts

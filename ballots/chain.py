@@ -55,24 +55,32 @@ class Link:
 class ChainVerdict:
     entries: int
     broken_at: int | None  # 1-based position of the first entry that does not check out
+    # The chain holds, but the figures the round was counted from are not the last entry's.
+    counted_differs: bool = False
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None
+        return self.broken_at is None and not self.counted_differs
 
     @property
     def sentence(self) -> str:
-        if self.intact:
-            return "记录链完整" if self.entries else "尚无录入记录"
-        return f"记录链在第 {self.broken_at} 条处断开"
+        if self.broken_at is not None:
+            return f"记录链在第 {self.broken_at} 条处断开"
+        if self.counted_differs:
+            return "记录链完整，但本轮据以计票的数字与最后一条录入不一致"
+        return "记录链完整" if self.entries else "尚无录入记录"
 
 
-def check_chain(links: Iterable[Link]) -> ChainVerdict:
+def check_chain(links: Iterable[Link], *, counted_from: Mapping | None = None) -> ChainVerdict:
     """Walk the entries in the order they were saved; the first whose stored link to the
-    one before, or whose own hash, does not match what its stored fields give."""
+    one before, or whose own hash, does not match what its stored fields give. With
+    ``counted_from`` (the figures the round's result was computed from), also that they
+    are the last entry's."""
     previous = ""
     count = 0
+    last = None
     for position, link in enumerate(links, start=1):
+        last = link
         count = position
         expected = entry_hash(
             previous,
@@ -83,4 +91,9 @@ def check_chain(links: Iterable[Link]) -> ChainVerdict:
         if link.prev_hash != previous or link.entry_hash != expected:
             return ChainVerdict(entries=position, broken_at=position)
         previous = link.entry_hash
-    return ChainVerdict(entries=count, broken_at=None)
+    differs = (
+        counted_from is not None
+        and last is not None
+        and canonical_json(dict(counted_from)) != canonical_json(dict(last.figures))
+    )
+    return ChainVerdict(entries=count, broken_at=None, counted_differs=differs)

@@ -647,8 +647,9 @@ def _entry_append(rnd: ElectionRound, *, actor, totals, ballots, ballots_issued)
 
 
 def round_chain(rnd: ElectionRound) -> chain.ChainVerdict:
-    """Recompute the round's entry chain from what is stored now."""
-    return chain.check_chain(
+    """Recompute the round's entry chain from what is stored now, and check the round was
+    counted from its last entry."""
+    links = [
         chain.Link(
             prev_hash=e.prev_hash,
             entry_hash=e.entry_hash,
@@ -659,6 +660,15 @@ def round_chain(rnd: ElectionRound) -> chain.ChainVerdict:
             entered_at=e.entered_at,
         )
         for e in rnd.entries.order_by("entered_at", "id")
+    ]
+    counted = rnd.status == ElectionRound.Status.COUNTED
+    return chain.check_chain(
+        links,
+        counted_from=chain.entry_figures(
+            ballots_issued=rnd.ballots_issued, totals=rnd.totals, ballots=rnd.ballots
+        )
+        if counted
+        else None,
     )
 
 

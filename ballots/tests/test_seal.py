@@ -119,3 +119,16 @@ def test_an_entry_changed_in_the_database_breaks_the_chain(client, congress, per
 def test_unknown_round_is_named(db):
     code, output = chain_command("--round", "999999")
     assert code == 2 and "没有编号为 999999 的选举轮次" in output
+
+
+def test_round_figures_changed_after_the_count_are_reported(client, congress, personas):  # noqa: F811
+    rnd = counted_round(congress, personas)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ballots_electionround SET ballots_issued = 11 WHERE id = %s", [rnd.pk]
+        )
+
+    code, output = chain_command("--round", str(rnd.pk))
+    assert code == 1
+    assert "据以计票的数字与最后一条录入不一致" in output
+    assert "计票后被改动过" in output

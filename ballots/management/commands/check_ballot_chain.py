@@ -31,9 +31,13 @@ class Command(BaseCommand):
             checked += 1
             if not verdict.intact:
                 broken += 1
+                why = (
+                    "该条录入或其后的录入在保存后被改动过"
+                    if verdict.broken_at is not None
+                    else "本轮保存的计票数字在计票后被改动过"
+                )
                 self.stderr.write(
-                    f"{rnd.congress.unit.name} {rnd}（轮次编号 {rnd.pk}）：{verdict.sentence}，"
-                    "该条录入或其后的录入在保存后被改动过。"
+                    f"{rnd.congress.unit.name} {rnd}（轮次编号 {rnd.pk}）：{verdict.sentence}，{why}。"
                 )
         if broken:
             self.stderr.write(f"共核对 {checked} 轮，{broken} 轮记录链断开。")

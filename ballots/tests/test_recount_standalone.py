@@ -2,7 +2,8 @@
 
 The subprocesses get an environment with no Django settings, no secret key, no DEBUG and
 no database address, and run Python isolated (``-I``: no PYTHONPATH, no user site, the
-current directory not on the path), so that anything reaching for settings would fail.
+current directory not on the path; ``-S``: no site-packages, so not even Django is there to
+import), so that anything reaching for settings or a dependency would fail.
 """
 
 import json
@@ -26,17 +27,15 @@ RECORDS = Path(__file__).resolve().parent / "records"
 ELECTED = RECORDS / "party_committee_elected.json"
 
 
-def bare_python(code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+def bare_python(
+    code: str, *args: str, cwd: Path, site_packages: bool = False
+) -> subprocess.CompletedProcess:
     """Python run isolated in a clean environment, with the repository on its path only
-    through the code itself."""
+    through the code itself; without site-packages unless asked."""
+    flags = ["-I"] if site_packages else ["-I", "-S"]
+    path = f"import sys; sys.path.insert(0, {str(PROJECT)!r}); "
     return subprocess.run(
-        [
-            sys.executable,
-            "-I",
-            "-c",
-            f"import sys; sys.path.insert(0, {str(PROJECT)!r}); {code}",
-            *args,
-        ],
+        [sys.executable, *flags, "-c", path + code, *args],
         check=False,
         cwd=cwd,
         env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
@@ -81,6 +80,7 @@ def test_importing_the_recount_never_loads_django(tmp_path):
         "import ballots.recount; "
         "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))",
         cwd=tmp_path,
+        site_packages=True,  # Django could be imported: it must not be
     )
 
     assert done.returncode == 0, done.stderr

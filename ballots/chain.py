@@ -55,7 +55,7 @@ class Link:
 class ChainVerdict:
     entries: int
     broken_at: int | None  # 1-based position of the first entry that does not check out
-    # The chain holds, but the figures the round was counted from are not the last entry's.
+    # The chain holds, but the figures stored for counting are not those last entered.
     counted_differs: bool = False
 
     @property
@@ -67,7 +67,7 @@ class ChainVerdict:
         if self.broken_at is not None:
             return f"记录链在第 {self.broken_at} 条处断开"
         if self.counted_differs:
-            return "记录链完整，但本轮据以计票的数字与最后一条录入不一致"
+            return "记录链完整，但保存的计票数字与最后一条录入不一致"
         return "记录链完整" if self.entries else "尚无录入记录"
 
 

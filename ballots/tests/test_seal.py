@@ -99,7 +99,7 @@ def test_an_entry_changed_in_the_database_breaks_the_chain(client, congress, per
     first = rnd.entries.order_by("entered_at", "id").first()
     client.force_login(personas["reviewer"])
     url = reverse("ballots:round-detail", args=[rnd.pk])
-    assert chain_command("--round", str(rnd.pk)) == (0, "共核对 1 轮，记录链均完整。\n")
+    assert chain_command("--round", str(rnd.pk)) == (0, "共核对 1 条记录链，均完整。\n")
     assert "记录链完整" in client.get(url).content.decode()
 
     with connection.cursor() as cursor:
@@ -112,7 +112,7 @@ def test_an_entry_changed_in_the_database_breaks_the_chain(client, congress, per
     code, output = chain_command()
     assert code == 1
     assert f"轮次编号 {rnd.pk}）：记录链在第 1 条处断开" in output
-    assert "1 轮记录链断开" in output
+    assert "1 条断开" in output
     assert "记录链在第 1 条处断开" in client.get(url).content.decode()
 
 
@@ -130,5 +130,5 @@ def test_round_figures_changed_after_the_count_are_reported(client, congress, pe
 
     code, output = chain_command("--round", str(rnd.pk))
     assert code == 1
-    assert "据以计票的数字与最后一条录入不一致" in output
-    assert "计票后被改动过" in output
+    assert "保存的计票数字与最后一条录入不一致" in output
+    assert "录入后被改动过" in output

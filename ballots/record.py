@@ -1,13 +1,16 @@
 """Reading, checking and writing ballot records (format ``ballot-record/1``).
 
-See ``/work/shared/ballot-record.md``. Every problem raises ``RecordError`` with a
-one-line message in Chinese, which ``manage.py recount`` prints as is. Pure: no ORM,
-no settings.
+See ``docs/ballot-record.md``. Every problem raises ``RecordError`` with a one-line
+message in Chinese, which ``recount`` prints as is. Pure: no ORM, no settings, no Django
+import at all, so that ``python -m ballots.recount`` runs on a machine with nothing but
+the repository and Python.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from os import PathLike
@@ -452,3 +455,49 @@ def compare_with_stored(record: BallotRecord, result: CountResult) -> list[str]:
 
 def _listed(names) -> str:
     return "、".join(sorted(names)) if names else "（无）"
+
+
+# --- sealing ------------------------------------------------------------------------
+
+SEAL_LABEL = "换届通选票记录"
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+_HASH_SEPARATORS = re.compile(r"[\s\-_:：·]+")
+
+
+def canonical_json(data) -> bytes:
+    """The record as the bytes its hash is taken over: keys sorted at every level, no
+    whitespace, non-ASCII characters written as themselves, UTF-8.
+
+    It is taken over the whole record as exported, ``result`` included, so that the hash
+    printed on the report stands for the figures and for the result declared from them.
+    """
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def record_hash(data) -> str:
+    """SHA-256 of ``canonical_json(data)``, 64 lower-case hex digits."""
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def normalize_hash(text: str) -> str:
+    """A hash as someone typed it from the report: groups, spaces, dashes and upper case
+    are accepted. Raises ``RecordError`` unless 64 hex digits remain."""
+    digest = _HASH_SEPARATORS.sub("", text or "").lower()
+    if not _HEX_DIGEST.fullmatch(digest):
+        raise RecordError(
+            f"校验码 {_show(text)} 无效：应为报告上印的 64 位十六进制数字（0-9、a-f），"
+            "可以带空格分组。"
+        )
+    return digest
+
+
+def grouped_hash(digest: str, size: int = 4) -> str:
+    """``3f2a 9c01 …``: easy to read aloud and to compare by eye."""
+    return " ".join(digest[i : i + size] for i in range(0, len(digest), size))
+
+
+def seal_text(round_ref: str, digest: str) -> str:
+    """What the report's QR code encodes: the round it stands for and the record hash."""
+    return f"{SEAL_LABEL}|round={round_ref}|sha256={digest}"

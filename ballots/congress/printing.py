@@ -14,6 +14,7 @@ is A4 landscape and runs onto more pages when the candidates need them, repeatin
 table heading.
 """
 
+import io
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
+import segno
 from django.conf import settings
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -518,6 +520,25 @@ def _paragraph(
 
 
 @dataclass(frozen=True)
+class Seal:
+    """One counted round's ballot-record hash, printed under the report with a QR code, so
+    that anyone holding the exported record can check it is the one the report came from
+    (``python -m ballots.recount FILE --hash …``)."""
+
+    label: str  # the round, as the report names it
+    grouped: str  # the SHA-256 in groups of four hex digits (ballots.record.grouped_hash)
+    qr_text: str  # what the QR code encodes (ballots.record.seal_text)
+
+
+SEAL_HEADING = "附：选票记录校验码（SHA-256）"
+SEAL_NOTE = (
+    "每轮选举导出的选票记录（JSON 文件）的校验码。核对方法：python -m ballots.recount "
+    "记录文件 --hash 校验码，一致即说明该文件就是本报告所依据的记录。"
+)
+QR_SIZE = 28.0  # mm: scans from a printed page with a phone
+
+
+@dataclass(frozen=True)
 class Report:
     """A written report: to whom, the paragraphs, who issues it and on which day.
 
@@ -529,6 +550,7 @@ class Report:
     issuer: str
     date: str  # already written the Chinese way (renewal.kit.dates.chinese_date)
     keep: tuple[str, ...] = ()
+    seals: tuple[Seal, ...] = ()
 
 
 def report_pdf(report: Report) -> bytes:
@@ -536,6 +558,9 @@ def report_pdf(report: Report) -> bytes:
     font: the addressee, the paragraphs indented two characters, and the 落款 (issuing body
     and date) at the right under the text."""
     texts = [report.title, report.addressee, *report.paragraphs, report.issuer, report.date]
+    if report.seals:
+        texts += [SEAL_HEADING, SEAL_NOTE]
+        texts += [text for seal in report.seals for text in (seal.label, seal.grouped)]
     _check_glyphs(texts)
     pdf = _new_pdf(report.title, "P")
     pdf.set_auto_page_break(True, margin=MARGIN)
@@ -550,6 +575,8 @@ def report_pdf(report: Report) -> bytes:
     pdf.ln(12)
     for line in (report.issuer, report.date):
         _paragraph(pdf, line + "\u3000\u3000", 8, align="R", keep=[line])
+    if report.seals:
+        _seals(pdf, report.seals)
     return bytes(pdf.output())
 
 
@@ -593,3 +620,33 @@ def tally_checks_pdf(title: str, rows: Sequence[CheckRow]) -> bytes:
         pdf.ln(2)
     _page_number(pdf)
     return bytes(pdf.output())
+
+
+def _seals(pdf: FPDF, seals: Sequence[Seal]) -> None:
+    """After the 落款, as an attachment: per round its label, the hash in groups of four
+    (two lines of eight groups) and a QR code of the round and the hash."""
+    pdf.ln(10)
+    pdf.set_font_size(12)
+    _paragraph(pdf, SEAL_HEADING, 8)
+    pdf.set_font_size(9)
+    _paragraph(pdf, SEAL_NOTE, 5)
+    pdf.ln(2)
+    text_x = MARGIN + QR_SIZE + 5
+    for seal in seals:
+        if pdf.will_page_break(QR_SIZE + 4):
+            pdf.add_page()
+        top = pdf.get_y()
+        png = io.BytesIO()
+        segno.make(seal.qr_text, error="m").save(png, kind="png", scale=8, border=2)
+        png.seek(0)
+        pdf.image(png, x=MARGIN, y=top, w=QR_SIZE, h=QR_SIZE)
+        pdf.set_xy(text_x, top + 3)
+        pdf.set_font_size(11)
+        pdf.cell(pdf.epw - QR_SIZE - 5, 7, seal.label, new_x="LMARGIN", new_y="NEXT")
+        groups = seal.grouped.split(" ")
+        half = (len(groups) + 1) // 2
+        pdf.set_font_size(11)
+        for part in (groups[:half], groups[half:]):
+            pdf.set_x(text_x)
+            pdf.cell(pdf.epw - QR_SIZE - 5, 7, " ".join(part), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(top + QR_SIZE + 4)

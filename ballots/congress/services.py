@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ballots import check_catalogue, checks, counting
+from ballots import chain, check_catalogue, checks, counting
 from ballots.models import (
     Attendance,
     CalendarDay,
@@ -28,7 +28,7 @@ from ballots.models import (
     Scrutineer,
     TallyEntry,
 )
-from ballots.record import record_to_json_dict
+from ballots.record import grouped_hash, record_hash, record_to_json_dict, seal_text
 from ballots.strokes import stroke_sort_key
 from candidates.models import Candidacy
 from candidates.services import candidacies_forget_outcome, candidacies_learn_outcome
@@ -572,12 +572,8 @@ def round_enter(
     if rnd.double_entry:
         first = rnd.entries.first()
         if first is None:
-            TallyEntry.objects.create(
-                round=rnd,
-                entered_by=actor,
-                totals=totals,
-                ballots=ballots,
-                ballots_issued=ballots_issued,
+            _entry_append(
+                rnd, actor=actor, totals=totals, ballots=ballots, ballots_issued=ballots_issued
             )
             rnd.status = ElectionRound.Status.AWAITING_SECOND
             rnd.save(update_fields=["status", "version", *RECONCILIATION_FIELDS])
@@ -590,9 +586,7 @@ def round_enter(
             raise DomainError(
                 "两次录入不一致，未计票：" + "；".join(differences) + "。请核对选票后重新录入。"
             )
-    TallyEntry.objects.create(
-        round=rnd, entered_by=actor, totals=totals, ballots=ballots, ballots_issued=ballots_issued
-    )
+    _entry_append(rnd, actor=actor, totals=totals, ballots=ballots, ballots_issued=ballots_issued)
     record = _record(rnd, ballots_issued=ballots_issued, totals=totals, ballots=ballots)
     result = counting.count_round(record)
     rnd.ballots_issued, rnd.expected, rnd.present = ballots_issued, expected, present
@@ -611,6 +605,55 @@ def round_enter(
     )
     _follow_up(rnd, result)
     return rnd
+
+
+def _entry_append(rnd: ElectionRound, *, actor, totals, ballots, ballots_issued) -> TallyEntry:
+    """Store one teller's entry, chained to the round's entry before it (``ballots.chain``).
+    The caller holds the round's row lock, so no other entry can slip in between."""
+    last = rnd.entries.order_by("-entered_at", "-id").values_list("entry_hash", flat=True).first()
+    entry = TallyEntry(
+        round=rnd,
+        entered_by=actor,
+        entered_at=timezone.now(),
+        totals=totals,
+        ballots=ballots,
+        ballots_issued=ballots_issued,
+        prev_hash=last or "",
+    )
+    entry.entry_hash = chain.entry_hash(
+        entry.prev_hash,
+        figures=chain.entry_figures(ballots_issued=ballots_issued, totals=totals, ballots=ballots),
+        entered_by=actor.pk,
+        entered_at=entry.entered_at,
+    )
+    entry.save()
+    return entry
+
+
+def round_chain(rnd: ElectionRound) -> chain.ChainVerdict:
+    """Recompute the round's entry chain from what is stored now, and check the round was
+    counted from its last entry."""
+    links = [
+        chain.Link(
+            prev_hash=e.prev_hash,
+            entry_hash=e.entry_hash,
+            figures=chain.entry_figures(
+                ballots_issued=e.ballots_issued, totals=e.totals, ballots=e.ballots
+            ),
+            entered_by=e.entered_by_id,
+            entered_at=e.entered_at,
+        )
+        for e in rnd.entries.order_by("entered_at", "id")
+    ]
+    counted = rnd.status == ElectionRound.Status.COUNTED
+    return chain.check_chain(
+        links,
+        counted_from=chain.entry_figures(
+            ballots_issued=rnd.ballots_issued, totals=rnd.totals, ballots=rnd.ballots
+        )
+        if counted
+        else None,
+    )
 
 
 def _record_entrants(rnd: ElectionRound, *, totals, ballots, elected) -> None:
@@ -715,6 +758,22 @@ def round_record_json(rnd: ElectionRound) -> dict:
         present=rnd.present,
     )
     return record_to_json_dict(record, counting.count_round(record))
+
+
+def round_seal(rnd: ElectionRound) -> tuple[str, str]:
+    """(record hash, QR text) of a counted round: the SHA-256 of the ballot record the app
+    exports for it (``round_record_json``), which ``recount --hash`` checks a file against."""
+    digest = record_hash(round_record_json(rnd))
+    return digest, seal_text(f"congress-round-{rnd.pk}", digest)
+
+
+def round_seals(congress: Congress) -> list[tuple[ElectionRound, str, str]]:
+    """(round, grouped hash, QR text) for every counted round, in round order."""
+    seals = []
+    for rnd in congress.rounds.filter(status=ElectionRound.Status.COUNTED).order_by("number"):
+        digest, text = round_seal(rnd)
+        seals.append((rnd, grouped_hash(digest), text))
+    return seals
 
 
 def elected_members(congress: Congress) -> list[RoundCandidate]:

@@ -23,6 +23,7 @@ from ballots.congress.forms import (
     WriteInForm,
 )
 from ballots.models import Attendance, Congress, ElectionRound, TallyCheck
+from ballots.record import grouped_hash
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.dates import chinese_date
 from renewal.kit.file_names import dated_name, disposition
@@ -374,6 +375,10 @@ def round_detail(request, pk):
             "acknowledgements": rnd.acknowledgements.select_related("acknowledged_by"),
             "post": request.POST,
             "following": rnd.following.all(),
+            "chain": services.round_chain(rnd),
+            "seal": grouped_hash(services.round_seal(rnd)[0])
+            if rnd.status == ElectionRound.Status.COUNTED
+            else "",
             "can_write": access.can_write_unit(request.user, congress.unit)
             and not congress.is_locked,
         },
@@ -539,6 +544,10 @@ def congress_report_pdf(request, pk):
         paragraphs=tuple(paragraphs),
         issuer=report_issuer(unit),
         date=chinese_date(timezone.localdate()),
+        seals=tuple(
+            printing.Seal(label=str(rnd), grouped=grouped, qr_text=text)
+            for rnd, grouped, text in services.round_seals(congress)
+        ),
         keep=(
             unit.name,
             township.name,

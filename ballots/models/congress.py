@@ -240,6 +240,10 @@ class TallyEntry(models.Model):
     totals = models.JSONField(null=True, blank=True)
     ballots = models.JSONField(null=True, blank=True)
     ballots_issued = models.PositiveIntegerField()
+    # The entry chain (ballots.chain): the previous entry's hash in this round ("" for the
+    # first) and this entry's own, over its figures, who entered them and when.
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
-        ordering = ["entered_at"]
+        ordering = ["entered_at", "id"]

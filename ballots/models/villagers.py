@@ -541,6 +541,34 @@ class VillagersRound(models.Model):
         return f"第 {self.number} 轮：{self.get_post_display()}（{self.get_round_type_display()}）"
 
 
+class VillagersTallyEntry(models.Model):
+    """One count as it was typed, kept as typed: a box's count (re-entries add a new
+    entry) or a later round's totals. The entries of an election form one chain
+    (``ballots.chain``), each holding the hash of the one before."""
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="tally_entries"
+    )
+    box = models.ForeignKey(
+        BallotBox, null=True, blank=True, on_delete=models.CASCADE, related_name="entries"
+    )
+    vote_round = models.ForeignKey(
+        VillagersRound, null=True, blank=True, on_delete=models.CASCADE, related_name="entries"
+    )
+    figures = models.JSONField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    class Meta:
+        verbose_name = "村(居)委会计票录入记录"
+        verbose_name_plural = "村(居)委会计票录入记录"
+        ordering = ["election_id", "entered_at", "id"]
+
+
 @audited()
 class VillagersRecall(models.Model):
     """罢免: the proposal, the vote and its outcome; a passed recall ends the seat."""

@@ -355,6 +355,8 @@ def test_election_report_pdf(client, congress, personas):
     from ballots.tests.test_printing import CLOSING, pdf_lines
 
     lines = pdf_lines(response.content)
+    # The record hashes follow the 落款 as an attachment (see test_seal.py).
+    lines = lines[: lines.index("附：选票记录校验码（SHA-256）")]
     unit = congress.unit
     assert lines[1] == f"{unit.township.name}党(工)委："
     # The 落款: the unit's party organisation under its township, and today, no leading zeros.

@@ -33,6 +33,7 @@ from ballots.models import (
 )
 from ballots.record import RecordError, record_to_json_dict, validate_record
 from ballots.strokes import stroke_sort_key
+from ballots.villagers import entry_chain
 from ballots.villagers.setup import committee_remove_candidate
 from candidates.services import (
     candidacies_formal_by_election,
@@ -634,6 +635,9 @@ def box_enter(
     box.entered_by, box.entered_at = actor, timezone.now()
     box.version += 1
     box.save()
+    entry_chain.entry_append(
+        election=election, actor=actor, figures=entry_chain.box_figures(box), box=box
+    )
     return box
 
 
@@ -900,6 +904,9 @@ def round_enter(
     rnd.version += 1
     result = _count(rnd, election)
     rnd.save()
+    entry_chain.entry_append(
+        election=election, actor=actor, figures=entry_chain.round_figures(rnd), vote_round=rnd
+    )
     _follow_up(rnd, result, election)
     _note_write_ins(election)
     _refresh_status(election)

@@ -13,11 +13,13 @@ party candidacy's outcome learned; the party handover of the round opened.
 
 import datetime
 import io
+import json
 
 import chinese_calendar
 from pypdf import PdfReader
 
 from ballots.models import Attendance, Congress, ElectionRound, RoundCandidate
+from ballots.record import record_hash
 from candidates.models import Candidacy
 from renewal.kit.dates import chinese_date
 from renewal.models import Handover, PartyMember, Term
@@ -320,6 +322,12 @@ def _report_and_approve(cycle, key, congress, *, detail) -> None:
         assert set(listed.split("、")) == elected, text
         assert f"当选书记：{secretary}。" in text, text
         assert f"公示期：{chinese_date(start)}至{chinese_date(end)}。" in text, text
+        # Under the 落款, each counted round's record hash: that of the record the round
+        # page exports, which the county auditor checks with ``recount --hash``.
+        for rnd in congress.rounds.filter(status=ElectionRound.Status.COUNTED):
+            record = page.request.get(cycle.url(f"/congress-rounds/{rnd.pk}/record.json"))
+            assert record.ok
+            assert record_hash(json.loads(record.body())) in text, text
 
     leader = cycle.as_("leader")
     leader.goto(cycle.url(f"/congresses/{congress.pk}/"))
@@ -338,6 +346,11 @@ def _report_and_approve(cycle, key, congress, *, detail) -> None:
         page.goto(cycle.url(f"/congresses/{congress.pk}/"))
         assert not page.locator("button:has-text('建立委员会选举轮次')").count()
         assert "已批复锁定" in page.inner_text("main")
+        # The reviewer sees that the entries the count came from are as the clerks saved them.
+        committee = congress.rounds.filter(kind="committee", status="counted").first()
+        reviewer.goto(cycle.url(f"/congress-rounds/{committee.pk}/"))
+        assert "记录链完整" in reviewer.inner_text("#entry-chain")
+        assert "选票记录校验码" in reviewer.inner_text("#record-seal")
 
 
 def _assert_end_state(world) -> None:

@@ -20,7 +20,8 @@ from ballots.models import (
     VillagersRecall,
     VillagersRound,
 )
-from ballots.villagers import access
+from ballots.record import grouped_hash, record_hash
+from ballots.villagers import access, entry_chain
 from ballots.villagers import vote as vv
 from ballots.villagers.forms import (
     BallotSetupForm,
@@ -538,6 +539,10 @@ def round_detail(request, rid):
             rows=rows,
             counts=counts,
             errors=errors,
+            chain=entry_chain.election_chain(election),
+            seal=grouped_hash(record_hash(vv.round_record_json(rnd)))
+            if rnd.status == VillagersRound.Status.COUNTED
+            else "",
             can_enter=access.can_enter_vote(request.user, election)
             and rnd.status == VillagersRound.Status.OPEN
             and election.status != VillagersElection.Status.APPROVED,

@@ -1,0 +1,109 @@
+"""Recount one election round from a ballot-record/1 file: ``python -m ballots.recount FILE``.
+
+The independent check a county auditor runs on a laptop: it needs the repository and
+Python, nothing else. No Django settings, no ``SECRET_KEY``, no database; this module
+and what it imports (``ballots.record``, ``ballots.counting``) never import Django.
+``manage.py recount`` calls ``run`` with the same arguments.
+
+Exit codes: 0 counted (a void round included) and every check asked for passed;
+1 ``--verify`` found a difference with the file's stored result, or ``--hash`` does not
+match the file; 2 the file (or the hash given) is malformed, one line of Chinese on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from ballots.counting import count_round
+from ballots.record import (
+    RecordError,
+    compare_with_stored,
+    grouped_hash,
+    normalize_hash,
+    parse_record,
+    read_json,
+    record_hash,
+)
+
+DESCRIPTION = "从选票记录文件（ballot-record/1）重新计票，不使用数据库。"
+VERIFY_HELP = "与文件中保存的 result 核对当选名单、同票名单和结果，不一致时退出码为 1"
+HASH_HELP = (
+    "结果报告上印的选票记录校验码（SHA-256，可带空格分组）：核对本文件是否就是打印报告所依据的"
+    "记录，不一致时退出码为 1"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="选票记录 JSON 文件")
+    parser.add_argument("--verify", action="store_true", help=VERIFY_HELP)
+    parser.add_argument("--hash", dest="expected_hash", metavar="HEX", help=HASH_HELP)
+
+
+def run(
+    file: str,
+    *,
+    verify: bool = False,
+    expected_hash: str | None = None,
+    stdout: TextIO,
+    stderr: TextIO,
+) -> int:
+    """Count the file, print the result as one JSON object, run the checks; the exit code."""
+    try:
+        wanted = normalize_hash(expected_hash) if expected_hash is not None else None
+        data = read_json(file)
+        record = parse_record(data)
+        if verify and record.result is None:
+            raise RecordError("记录中没有 result，无法核对（--verify 需要文件中保存的结果）。")
+        result = count_round(record)
+        differences = compare_with_stored(record, result) if verify else []
+    except RecordError as error:
+        print(str(error), file=stderr)
+        return 2
+
+    print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2), file=stdout)
+    # Checks report on stderr so that stdout stays one JSON object.
+    failed = False
+    if verify:
+        for line in differences:
+            print(line, file=stderr)
+        if differences:
+            failed = True
+        else:
+            print("核对一致：结果、当选名单和同票名单与文件中保存的结果相同。", file=stderr)
+    if wanted is not None:
+        actual = record_hash(data)
+        if actual == wanted:
+            print(
+                f"校验码一致：本文件就是打印结果报告所依据的选票记录（{grouped_hash(actual)}）。",
+                file=stderr,
+            )
+        else:
+            failed = True
+            print(
+                "校验码不一致：本文件不是打印结果报告所依据的选票记录，或者已被改动。"
+                f"报告上的校验码为 {grouped_hash(wanted)}，本文件的校验码为 "
+                f"{grouped_hash(actual)}。",
+                file=stderr,
+            )
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ballots.recount", description=DESCRIPTION)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return run(
+        args.file,
+        verify=args.verify,
+        expected_hash=args.expected_hash,
+        stdout=sys.stdout,
+        stderr=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The villagers' election's chain of tally entries (``ballots.chain``): every box count and
+every later round's totals, as typed, appended in the order they were saved.
+
+The counting services call ``entry_append`` inside their transaction, holding the
+election's lock or the row lock of what they save; ``election_chain`` recomputes the
+chain and checks that each box and each later round still holds the figures of its
+latest entry.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ballots import chain
+from ballots.models import BallotBox, VillagersElection, VillagersRound, VillagersTallyEntry
+from ballots.record import canonical_json
+
+
+def box_figures(box: BallotBox) -> dict:
+    return {
+        "ballots_issued": box.ballots_issued,
+        "ballots_returned": box.ballots_returned,
+        "ballots_invalid": box.ballots_invalid,
+        "votes": box.votes,
+    }
+
+
+def round_figures(rnd: VillagersRound) -> dict:
+    return {"present": rnd.present, "totals": rnd.totals}
+
+
+def entry_append(
+    *,
+    election: VillagersElection,
+    actor,
+    figures: dict,
+    box: BallotBox | None = None,
+    vote_round: VillagersRound | None = None,
+) -> VillagersTallyEntry:
+    # Serialise appends per election: two boxes saved at once must not both follow the
+    # same entry. The row lock is held until the caller's transaction ends.
+    VillagersElection.objects.select_for_update().filter(pk=election.pk).values("pk").first()
+    last = (
+        VillagersTallyEntry.objects.filter(election=election)
+        .order_by("-entered_at", "-id")
+        .values_list("entry_hash", flat=True)
+        .first()
+    )
+    entry = VillagersTallyEntry(
+        election=election,
+        box=box,
+        vote_round=vote_round,
+        figures=figures,
+        entered_by=actor,
+        entered_at=timezone.now(),
+        prev_hash=last or "",
+    )
+    entry.entry_hash = chain.entry_hash(
+        entry.prev_hash, figures=figures, entered_by=actor.pk, entered_at=entry.entered_at
+    )
+    entry.save()
+    return entry
+
+
+def election_chain(election: VillagersElection) -> chain.ChainVerdict:
+    entries = list(election.tally_entries.order_by("entered_at", "id"))
+    verdict = chain.check_chain(
+        chain.Link(
+            prev_hash=e.prev_hash,
+            entry_hash=e.entry_hash,
+            figures=e.figures,
+            entered_by=e.entered_by_id,
+            entered_at=e.entered_at,
+        )
+        for e in entries
+    )
+    if not verdict.intact:
+        return verdict
+    latest: dict[tuple[str, int], dict] = {}
+    for e in entries:
+        key = ("box", e.box_id) if e.box_id else ("round", e.vote_round_id)
+        latest[key] = e.figures
+    stored = {("box", b.pk): box_figures(b) for b in election.boxes.all()}
+    stored |= {("round", r.pk): round_figures(r) for r in election.vote_rounds.all()}
+    differs = any(
+        key in stored and canonical_json(stored[key]) != canonical_json(figures)
+        for key, figures in latest.items()
+    )
+    return chain.ChainVerdict(entries=verdict.entries, broken_at=None, counted_differs=differs)

@@ -45,7 +45,10 @@ def require_reason(form, refusal: str) -> None:
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=refusal,
-        error_messages={"required": "名册已冻结，请填写更正理由。"},
+        error_messages={
+            "required": "名册已冻结，请填写更正理由。",
+            "max_length": "更正理由不能超过 300 个字。",
+        },
     )
 
 

@@ -156,7 +156,7 @@ def test_the_roster_is_frozen_while_the_congress_attendance_is_open(
     page.click("#member-results >> text=修改")
     page.fill("#id_left_on", "2026-01-05")
     page.click("button:has-text('保存')")
-    page.wait_for_selector("text=名册已冻结，请填写更正理由。")
+    page.wait_for_selector(".errorlist:has-text('不能再直接增加、修改或删除党员')")
     member.refresh_from_db()
     assert member.left_on is None
 

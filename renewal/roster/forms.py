@@ -43,10 +43,10 @@ def require_reason(form, refusal: str) -> None:
     form.fields["reason"] = forms.CharField(
         label="更正理由",
         max_length=300,
+        required=False,  # saving unchanged needs none; the services ask for it on a change
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=refusal,
         error_messages={
-            "required": "名册已冻结，请填写更正理由。",
             "max_length": "更正理由不能超过 300 个字。",
         },
     )

@@ -73,7 +73,10 @@ def frozen_refusal(congress) -> str:
 
 def _correction(branch: PartyBranch, reason: str):
     """The open congress (or None) and the correction's reason, required while frozen."""
-    congress = open_congress(branch)
+    return _reason_for(open_congress(branch), reason)
+
+
+def _reason_for(congress, reason: str):
     if congress is None:
         return None, ""
     reason = (reason or "").strip()
@@ -312,11 +315,11 @@ def member_update(
 
     A transfer out sets ``left_on``: the member stays on record (congress rosters refer to
     them) but is off the roster from that day. While a congress's attendance is open
-    ``reason`` is required and the change recorded.
+    ``reason`` is required for a change, and the change recorded.
     """
     _refuse_unknown(dates, DATE_FIELDS)
     branch = _lock(member.branch)
-    congress, reason = _correction(branch, reason)
+    congress = open_congress(branch)
     member = (
         PartyMember.objects.select_for_update(of=("self",))
         .select_related("person")
@@ -329,9 +332,9 @@ def member_update(
     before = member_dates(member)
     member = _update(member, status=status, joined_on=joined_on, today=today, **dates)
     detail = _changes(before, member_dates(member))
-    if congress is not None and not detail:
-        raise DomainError("党员信息没有变化，无需更正。")
-    _record(congress, reason, member, RosterChange.Kind.CHANGED, actor=actor, detail=detail)
+    if detail:  # saved unchanged, a frozen roster has nothing to correct nor record
+        congress, reason = _reason_for(congress, reason)
+        _record(congress, reason, member, RosterChange.Kind.CHANGED, actor=actor, detail=detail)
     return member
 
 

@@ -55,6 +55,8 @@ def test_direct_changes_after_publication_are_refused(personas, published, tmp_p
     assert "2026-12-20 公布" in str(refused.value)
     with pytest.raises(DomainError, match=FROZEN):
         setup.voter_update(actor=staff, registration=reg, category="away", group_name="")
+    # Saved unchanged (the edit page's round trip) there is nothing to refuse nor record.
+    setup.voter_update(actor=staff, registration=reg, category="resident", group_name="第一小组")
     with pytest.raises(DomainError, match=FROZEN):
         setup.voter_set_active(actor=staff, registration=reg, active=False)
     path = tmp_path / "voters.xlsx"

@@ -404,6 +404,9 @@ def voter_update(
 ) -> VoterRegistration:
     election = _locked(registration.election)
     _refuse_if_closed(election)
+    current = _locked_registration(registration)
+    if (current.category, current.group_name) == (category, (group_name or "").strip()):
+        return current  # saved unchanged: nothing to refuse on a published list
     refuse_if_published(election)
     registration, _ = _update(election, registration, category=category, group_name=group_name)
     return registration

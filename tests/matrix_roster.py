@@ -22,6 +22,9 @@ def extras(world, personas):
         name=person.name,
         status="full",
         joined_on=datetime.date(2005, 7, 1),
+        # The congress's attendance (matrix_ballots) has frozen this roster.
+        reason="漏登，补录",
+        actor=personas["staff_a"],
     )
     job = RosterImportJob.objects.create(
         user=personas["staff_a"],

@@ -51,6 +51,15 @@ def extras(world, personas):
         relation="spouse",
         written_on=datetime.date(2027, 1, 5),
     )
+    setup.register_correct(
+        actor=staff,
+        election=election,
+        action=setup.Correction.CHANGE,
+        reason="小组登记有误",
+        registration=regs[0],
+        category="resident",
+        group_name="第二小组",
+    )
     job = VoterImportJob.objects.create(
         election=election, user=staff, original_name="选民.xlsx", status="preview"
     )
@@ -176,6 +185,24 @@ def rows(expect):
             lambda w, x: f"/villagers/proxies/{x['proxy'].pk}/withdraw/",
             {"confirmed": "1"},
             write_post,
+        ),
+        "villagers:voter-print": (
+            "get",
+            lambda w, x: f"/villagers/{E(x)}/voters/print/",
+            None,
+            page,
+        ),
+        "villagers:register-correct": (
+            "get",
+            lambda w, x: f"/villagers/{E(x)}/corrections/new/",
+            None,
+            write_get,
+        ),
+        "villagers:register-changes": (
+            "get",
+            lambda w, x: f"/villagers/{E(x)}/changes/",
+            None,
+            page,
         ),
         "villagers:import": ("get", lambda w, x: f"/villagers/{E(x)}/import/", None, write_get),
         "villagers:import-job": (

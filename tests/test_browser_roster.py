@@ -127,3 +127,43 @@ def test_a_notice_before_the_deadline_is_confirmed_without_javascript(
     page.click("text=仍然生成")
     page.wait_for_selector(f"text=已提交生成 {today:%Y-%m-%d} 的日通报")
     assert RollupRun.objects.filter(county=county, day=today).exists()
+
+
+def test_the_roster_is_frozen_while_the_congress_attendance_is_open(
+    live_server, page, world, personas
+):
+    """After the congress's attendance is taken from the roster a change needs a correction
+    reason; the correction shows on the congress page."""
+    from ballots.congress.services import congress_create
+
+    unit = world["unit_a1"]
+    member = services.member_add(
+        branch=unit.branch,
+        id_number=member_id(6),
+        name="党员6",
+        status="full",
+        joined_on=D(1998, 7, 1),
+        regularized_on=D(1999, 7, 1),
+    )
+    congress = congress_create(
+        unit=unit, held_on=timezone.localdate(), place="村部", chair="主持人"
+    )
+
+    log_in(page, live_server, "staff_a", PASSWORD)
+    page.goto(f"{live_server.url}/units/{unit.pk}/roster/")
+    assert "名册已冻结" in page.inner_text("#roster-frozen")
+    assert page.locator("main a.btn:has-text('从 Excel 导入')").count() == 0
+    page.click("#member-results >> text=修改")
+    page.fill("#id_left_on", "2026-01-05")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector(".errorlist:has-text('不能再直接增加、修改或删除党员')")
+    member.refresh_from_db()
+    assert member.left_on is None
+
+    page.fill("#id_reason", "已于 1 月转出，漏登")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=党员6的党员信息已保存")
+    page.goto(f"{live_server.url}/congresses/{congress.pk}/")
+    changes = page.inner_text("#roster-changes")
+    assert "修改党员信息：组织关系转出日期由未填改为2026-01-05" in changes
+    assert "已于 1 月转出，漏登" in changes and "王敏" in changes

@@ -35,6 +35,7 @@ from candidates.services import candidacies_forget_outcome, candidacies_learn_ou
 from renewal.kit.naming import ballot_names, standing
 from renewal.kit.workdays import CalendarGap, nth_working_day
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember, Unit
+from renewal.roster import services as roster_services
 from renewal.selectors import active_round
 
 NOTICE_WORKING_DAYS = 5  # 乡镇实施方案：公示不少于 5 个工作日
@@ -102,6 +103,14 @@ def congress_create(*, unit: Unit, held_on, place: str, chair: str) -> Congress:
         if m.on_roster(held_on)
     )
     return congress
+
+
+def roster_changes(congress: Congress):
+    """The corrections of the branch's roster since this congress's attendance froze it."""
+    branch = getattr(congress.unit, "branch", None)
+    if branch is None:
+        return []
+    return roster_services.roster_changes(branch, congress.round_id)
 
 
 def _bump(congress: Congress, version: int) -> None:

@@ -98,6 +98,7 @@ def congress_detail(request, pk):
             "can_approve": access.can_approve(request.user, congress),
             "can_reopen": access.can_reopen(request.user, congress) and congress.is_locked,
             "secretary": services.elected_secretary(congress),
+            "roster_changes": services.roster_changes(congress),
             **_round_forms(congress),
             "scrutineer_form": ScrutineerForm(congress=congress),
             "report_form": ReportForm(),

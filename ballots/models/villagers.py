@@ -598,3 +598,58 @@ class VillagersRecall(models.Model):
         verbose_name = "罢免"
         verbose_name_plural = "罢免"
         ordering = ["-proposed_on", "-id"]
+
+
+class RegisterChange(models.Model):
+    """A change to the voter register after its publication: who, when, what and why.
+
+    Once the list is published it changes only through an upheld objection (``objection``)
+    or a recorded correction (更正, ``reason`` and optionally its ``basis``); the services
+    write one row per change, in the same transaction as the change itself. Rows are never
+    edited: this is the list the published list's reprint carries as its appendix.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "增加选民"
+        REMOVED = "removed", "移出选民"
+        RESTORED = "restored", "恢复选民"
+        CHANGED = "changed", "修改登记信息"
+
+    election = models.ForeignKey(
+        VillagersElection, on_delete=models.CASCADE, related_name="register_changes"
+    )
+    registration = models.ForeignKey(
+        VoterRegistration, verbose_name="所涉选民", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("变更内容", max_length=10, choices=Kind.choices)
+    detail = models.CharField("变更说明", max_length=200, blank=True)
+    objection = models.ForeignKey(
+        VoterObjection,
+        verbose_name="依据的异议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField("更正理由", max_length=300, blank=True)
+    basis = models.CharField("更正依据", max_length=200, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    made_at = models.DateTimeField("变更时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "选民名单公布后变更"
+        verbose_name_plural = "选民名单公布后变更"
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(objection__isnull=False) | ~models.Q(reason=""),
+                name="register_change_has_a_why",
+                violation_error_message="公布后的变更须依据异议或写明更正理由。",
+            )
+        ]

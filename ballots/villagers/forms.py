@@ -16,6 +16,7 @@ from ballots.models import (
     VoterProxy,
     VoterRegistration,
 )
+from ballots.villagers.setup import Correction
 from renewal.kit.forms import Form
 from renewal.kit.widgets import DateInput
 from renewal.models import Education, Person
@@ -145,6 +146,50 @@ class ObjectionForm(Form):
                 if not data.get(key):
                     self.add_error(key, message)
         return data
+
+
+class CorrectionForm(Form):
+    """A correction (更正) of the published voter list; the rules are register_correct's."""
+
+    action = forms.ChoiceField(label="更正内容", choices=[("", "请选择")] + Correction.CHOICES)
+    registration = forms.ModelChoiceField(
+        label="所涉选民（移出、恢复或修改时选择）",
+        queryset=VoterRegistration.objects.none(),
+        required=False,
+        empty_label="请选择",
+    )
+    name = forms.CharField(label="增加的选民：姓名", max_length=40, required=False)
+    id_number = forms.CharField(
+        label="增加的选民：公民身份号码",
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    category = forms.ChoiceField(
+        label="登记类别（增加或修改时填写）",
+        choices=[("", "请选择")] + VoterRegistration.Category.choices,
+        required=False,
+    )
+    group_name = forms.CharField(label="村(居)民小组", max_length=40, required=False)
+    reason = forms.CharField(
+        label="更正理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    basis = forms.CharField(
+        label="更正依据（选填）",
+        max_length=200,
+        required=False,
+        help_text="如选举委员会会议记录、户籍证明等文书名称和编号。",
+    )
+
+    def __init__(self, *args, election, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["registration"]
+        field.queryset = election.registrations.select_related("person").order_by(
+            "-is_active", "person__name", "pk"
+        )
+        field.label_from_instance = lambda r: (
+            f"{r.person.name}（{r.person.id_number_masked}）" + ("" if r.is_active else "，已移出")
+        )
 
 
 class ObjectionAnswerForm(Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ballots.models import (
     CountyVillagersRules,
     ElectionCommitteeMember,
+    RegisterChange,
     VillagersElection,
     VillagersRulePack,
     VoterObjection,
@@ -316,6 +317,16 @@ def _refuse_if_closed(election: VillagersElection) -> None:
         raise DomainError(f"选举已进入“{election.get_status_display()}”阶段，选民名单不能再修改。")
 
 
+def refuse_if_published(election: VillagersElection) -> None:
+    """A published list is frozen: every later change is an objection or a correction, on record."""
+    if election.register_published_on is not None:
+        raise DomainError(
+            f"选民名单已于 {election.register_published_on:%Y-%m-%d} 公布，不能再直接增加、修改或移出选民。"
+            "公布后的变更须通过“异议”（异议成立后自动变更）或“更正”（写明理由）办理，"
+            "并列入“公布后的变更”。"
+        )
+
+
 @transaction.atomic
 def voter_register(
     *,
@@ -328,6 +339,16 @@ def voter_register(
 ) -> VoterRegistration:
     election = _locked(election)
     _refuse_if_closed(election)
+    refuse_if_published(election)
+    return _register(
+        election, id_number=id_number, name=name, category=category, group_name=group_name
+    )
+
+
+def _register(
+    election: VillagersElection, *, id_number: str, name: str, category: str, group_name: str
+) -> VoterRegistration:
+    """Put a person on the (locked, open) election's list, or back on it."""
     _check_category(category)
     group_name = _check_group(group_name)
     person = voter_person(id_number=id_number, name=name)
@@ -383,12 +404,35 @@ def voter_update(
 ) -> VoterRegistration:
     election = _locked(registration.election)
     _refuse_if_closed(election)
+    current = _locked_registration(registration)
+    if (current.category, current.group_name) == (category, (group_name or "").strip()):
+        return current  # saved unchanged: nothing to refuse on a published list
+    refuse_if_published(election)
+    registration, _ = _update(election, registration, category=category, group_name=group_name)
+    return registration
+
+
+def _update(
+    election: VillagersElection, registration, *, category: str, group_name: str
+) -> tuple[VoterRegistration, str]:
+    """Change a registration's category and group; the registration and what changed."""
     registration = _locked_registration(registration)
+    if registration.election_id != election.pk:
+        raise DomainError("所涉选民不在本选举的名单中。")
     _check_category(category)
-    registration.category, registration.group_name = category, _check_group(group_name)
+    group_name = _check_group(group_name)
+    changes = []
+    if registration.category != category:
+        labels = VoterRegistration.Category
+        changes.append(
+            f"登记类别由“{labels(registration.category).label}”改为“{labels(category).label}”"
+        )
+    if registration.group_name != group_name:
+        changes.append(f"小组由“{registration.group_name or '未填'}”改为“{group_name or '未填'}”")
+    registration.category, registration.group_name = category, group_name
     registration.save(update_fields=["category", "group_name"])
     _bump(election)
-    return registration
+    return registration, "；".join(changes)
 
 
 @transaction.atomic
@@ -396,7 +440,14 @@ def voter_set_active(*, actor, registration: VoterRegistration, active: bool) ->
     """Take a voter off the list (kept, inactive) or put them back; proxies they are in lapse."""
     election = _locked(registration.election)
     _refuse_if_closed(election)
+    refuse_if_published(election)
+    return _set_active(election, registration, active)
+
+
+def _set_active(election: VillagersElection, registration, active: bool) -> VoterRegistration:
     registration = _locked_registration(registration)
+    if registration.election_id != election.pk:
+        raise DomainError("所涉选民不在本选举的名单中。")
     if registration.is_active == active:
         return registration
     if active:
@@ -542,21 +593,129 @@ def objection_answer(
     if not answer:
         raise DomainError("请填写答复意见。")
     if outcome == VoterObjection.Outcome.UPHELD:
+        # The upheld objection is the change's authority: it goes past the freeze, on record.
+        election = _locked(objection.election)
+        _refuse_if_closed(election)
         if objection.kind == VoterObjection.Kind.ADD:
             person = objection.person
-            voter_register(
-                actor=actor,
-                election=objection.election,
+            registration = _register(
+                election,
                 id_number=person.id_number,
                 name=person.name,
                 category=objection.category,
                 group_name=objection.group_name,
             )
+            kind = RegisterChange.Kind.ADDED
         else:
-            voter_set_active(actor=actor, registration=objection.registration, active=False)
+            registration = _set_active(election, objection.registration, False)
+            kind = RegisterChange.Kind.REMOVED
+        _record(
+            election,
+            registration,
+            kind=kind,
+            actor=actor,
+            objection=objection,
+            detail=f"异议成立：{objection.get_kind_display()}",
+        )
     objection.outcome, objection.answered_on, objection.answer = outcome, answered_on, answer
     objection.save(update_fields=["outcome", "answered_on", "answer"])
     return objection
+
+
+# --- Changes after publication (更正) ----------------------------------------------------------
+
+
+def _record(election, registration, *, kind, actor, objection=None, reason="", basis="", detail=""):
+    if election.register_published_on is None:
+        return None
+    return RegisterChange.objects.create(
+        election=election,
+        registration=registration,
+        kind=kind,
+        detail=detail[:200],
+        objection=objection,
+        reason=reason,
+        basis=basis,
+        made_by=actor,
+    )
+
+
+class Correction:
+    """What a correction (更正) does to the published list."""
+
+    ADD = "add"
+    REMOVE = "remove"
+    RESTORE = "restore"
+    CHANGE = "change"
+    CHOICES = [
+        (ADD, "增加选民（应登记而未登记）"),
+        (REMOVE, "移出选民（不应登记而已登记）"),
+        (RESTORE, "恢复此前移出的选民"),
+        (CHANGE, "修改登记类别或小组"),
+    ]
+
+
+@transaction.atomic
+def register_correct(
+    *,
+    actor,
+    election: VillagersElection,
+    action: str,
+    reason: str,
+    basis: str = "",
+    registration: VoterRegistration | None = None,
+    id_number: str = "",
+    name: str = "",
+    category: str = "",
+    group_name: str = "",
+) -> RegisterChange:
+    """A correction (更正) of the published list, with its reason: the change and its record
+    are saved together or not at all."""
+    election = _locked(election)
+    if election.register_published_on is None:
+        raise DomainError("选民名单尚未公布，可直接修改名单，无需办理更正。")
+    _refuse_if_closed(election)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写更正理由。")
+    if len(reason) > 300:
+        raise DomainError("更正理由不能超过 300 个字。")
+    basis = (basis or "").strip()
+    if len(basis) > 200:
+        raise DomainError("更正依据不能超过 200 个字。")
+    record = {"actor": actor, "reason": reason, "basis": basis}
+    if action == Correction.ADD:
+        registration = _register(
+            election, id_number=id_number, name=name, category=category, group_name=group_name
+        )
+        return _record(election, registration, kind=RegisterChange.Kind.ADDED, **record)
+    if registration is None:
+        raise DomainError("请选择所涉选民。")
+    if action == Correction.CHANGE:
+        registration, detail = _update(
+            election, registration, category=category, group_name=group_name
+        )
+        if not detail:
+            raise DomainError("登记类别和小组都没有变化，无需更正。")
+        return _record(
+            election, registration, kind=RegisterChange.Kind.CHANGED, detail=detail, **record
+        )
+    if action not in (Correction.REMOVE, Correction.RESTORE):
+        raise DomainError("请选择更正内容。")
+    active = action == Correction.RESTORE
+    if registration.is_active == active:
+        word = "已在" if active else "已不在"
+        raise DomainError(f"{registration.person.name}{word}选民名单中。")
+    registration = _set_active(election, registration, active)
+    kind = RegisterChange.Kind.RESTORED if active else RegisterChange.Kind.REMOVED
+    return _record(election, registration, kind=kind, **record)
+
+
+def register_changes(election: VillagersElection):
+    """The changes since publication, oldest first, with what the list pages show."""
+    return election.register_changes.select_related(
+        "registration__person", "objection", "made_by"
+    ).order_by("made_at", "pk")
 
 
 # --- Proxies (委托投票) ---------------------------------------------------------------------

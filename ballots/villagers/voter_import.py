@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
+from ballots.villagers import setup
 from renewal.kit import crypto
 from renewal.kit.dates import age_on
 from renewal.kit.idcard import make_id_number
@@ -235,6 +236,7 @@ def commit_rows(election: VillagersElection, rows: list[VoterRow], on_progress=N
             raise DomainError(
                 f"选举已进入“{election.get_status_display()}”阶段，选民名单不能再导入。"
             )
+        setup.refuse_if_published(election)
         now = timezone.now()
         try:
             for start in range(0, len(rows), CHUNK):

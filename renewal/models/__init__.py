@@ -28,7 +28,7 @@ from renewal.models.base import DomainError, EncryptedTextField, audited, divisi
 from renewal.models.people import EDUCATION_RANK, Education, PartyMember, Person, PersonTag
 from renewal.models.regions import PartyBranch, Region, RiskPoint, Unit
 from renewal.models.rollup import DailyReport, RollupRun, RollupSettings, RollupSnapshot
-from renewal.models.roster import RosterImportJob
+from renewal.models.roster import RosterChange, RosterImportJob
 from renewal.models.rounds import (
     DEFAULT_STAGES,
     STAGE_CODES,
@@ -79,6 +79,7 @@ __all__ = [
     "RollupRun",
     "RollupSettings",
     "RollupSnapshot",
+    "RosterChange",
     "RosterImportJob",
     "SeatChange",
     "SecurityEvent",

@@ -37,6 +37,21 @@ class MemberFilterForm(Form):
     )
 
 
+def require_reason(form, refusal: str) -> None:
+    """While a congress's attendance is open the roster is frozen: a change is a correction,
+    and the form asks for its reason (the services refuse one without)."""
+    form.fields["reason"] = forms.CharField(
+        label="更正理由",
+        max_length=300,
+        required=False,  # saving unchanged needs none; the services ask for it on a change
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=refusal,
+        error_messages={
+            "max_length": "更正理由不能超过 300 个字。",
+        },
+    )
+
+
 class MemberDatesForm(ModelForm):
     """Status and dates, the same on the add and the edit page."""
 

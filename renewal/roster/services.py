@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from renewal.kit import crypto
 from renewal.kit.idcard import IdNumberError, parse_id_number
-from renewal.models import DomainError, PartyBranch, PartyMember, Person
+from renewal.models import DomainError, PartyBranch, PartyMember, Person, RosterChange
 from renewal.roster.rules import MemberDates, member_problems
 
 DATE_FIELDS = ("regularized_on", "on_probation", "probation_until", "transferred_in_on", "left_on")
@@ -42,6 +42,89 @@ def left_here(member: PartyMember) -> str:
     return (
         f"{member.person.name}的组织关系已于 {member.left_on:%Y-%m-%d} 转出本党组织；"
         "如已转回，请在名册中修改其转入、转出日期。"
+    )
+
+
+# --- The freeze while a congress's attendance is open --------------------------------------------
+
+# ballots.models.Congress.Status.APPROVED: the approved congress's record is locked on its own,
+# and the roster goes back to ordinary keeping (the ground floor does not import ballots).
+CONGRESS_APPROVED = "approved"
+
+
+def open_congress(branch: PartyBranch):
+    """The congress whose attendance roster was taken from this roster and is not approved yet;
+    while there is one the roster is frozen: changes only as corrections with a reason."""
+    return (
+        branch.unit.congresses.filter(attendance__isnull=False)
+        .exclude(status=CONGRESS_APPROVED)
+        .distinct()
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+
+
+def frozen_refusal(congress) -> str:
+    return (
+        f"党员大会（{congress.held_on:%Y-%m-%d}）已按本名册登记到会名册，名册已冻结，"
+        "不能再直接增加、修改或删除党员；确需变更的，请填写更正理由，作为更正记录。"
+    )
+
+
+def _correction(branch: PartyBranch, reason: str):
+    """The open congress (or None) and the correction's reason, required while frozen."""
+    return _reason_for(open_congress(branch), reason)
+
+
+def _reason_for(congress, reason: str):
+    if congress is None:
+        return None, ""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RosterError({"reason": frozen_refusal(congress)})
+    if len(reason) > 300:
+        raise RosterError({"reason": "更正理由不能超过 300 个字。"})
+    return congress, reason
+
+
+def _record(congress, reason, member: PartyMember, kind, *, actor, detail="") -> None:
+    if congress is None:
+        return
+    RosterChange.objects.create(
+        branch_id=member.branch_id,
+        round_id=congress.round_id,
+        person_id=member.person_id,
+        kind=kind,
+        detail=detail[:300],
+        reason=reason,
+        made_by=actor,
+    )
+
+
+def _changes(before: MemberDates, after: MemberDates) -> str:
+    words = []
+    for field in ("status", "joined_on", *DATE_FIELDS):
+        old, new = getattr(before, field), getattr(after, field)
+        if old == new:
+            continue
+        label = PartyMember._meta.get_field(field).verbose_name
+        if field == "status":
+            old, new = PartyMember.Status(old).label, PartyMember.Status(new).label
+        elif field == "on_probation":
+            old, new = ("是" if old else "否"), ("是" if new else "否")
+        else:
+            old = f"{old:%Y-%m-%d}" if old else "未填"
+            new = f"{new:%Y-%m-%d}" if new else "未填"
+        words.append(f"{label}由{old}改为{new}")
+    return "；".join(words)
+
+
+def roster_changes(branch: PartyBranch, round_id):
+    """Corrections of the roster recorded during the round's congress, oldest first."""
+    return (
+        RosterChange.objects.filter(branch=branch, round_id=round_id)
+        .select_related("person", "made_by")
+        .order_by("made_at", "pk")
     )
 
 
@@ -191,14 +274,18 @@ def member_add(
     ethnicity: str = "",
     education: str = "",
     today: datetime.date | None = None,
+    reason: str = "",
+    actor=None,
     **dates,
 ) -> PartyMember:
     """Put a person on the branch's roster (found or created by ID number).
 
-    ``dates``: regularized_on, on_probation, probation_until, transferred_in_on.
+    ``dates``: regularized_on, on_probation, probation_until, transferred_in_on. While a
+    congress's attendance is open ``reason`` is required and the addition recorded.
     """
     _refuse_unknown(dates, [f for f in DATE_FIELDS if f != "left_on"])
     branch = _lock(branch)
+    congress, reason = _correction(branch, reason)
     person = roster_person(
         id_number=id_number,
         name=name,
@@ -208,7 +295,9 @@ def member_add(
         joined_on=joined_on,
     )
     today = today or timezone.localdate()
-    return _add(branch, person, status=status, joined_on=joined_on, today=today, **dates)
+    member = _add(branch, person, status=status, joined_on=joined_on, today=today, **dates)
+    _record(congress, reason, member, RosterChange.Kind.ADDED, actor=actor)
+    return member
 
 
 @transaction.atomic
@@ -218,15 +307,19 @@ def member_update(
     status: str,
     joined_on: datetime.date,
     today: datetime.date | None = None,
+    reason: str = "",
+    actor=None,
     **dates,
 ) -> PartyMember:
     """Change a member's status and dates: 转正, 留党察看, transfer in and out.
 
     A transfer out sets ``left_on``: the member stays on record (congress rosters refer to
-    them) but is off the roster from that day.
+    them) but is off the roster from that day. While a congress's attendance is open
+    ``reason`` is required for a change, and the change recorded.
     """
     _refuse_unknown(dates, DATE_FIELDS)
     branch = _lock(member.branch)
+    congress = open_congress(branch)
     member = (
         PartyMember.objects.select_for_update(of=("self",))
         .select_related("person")
@@ -236,7 +329,13 @@ def member_update(
     if dates.get("left_on", member.left_on) is None:
         _memberships(member.person, branch)
     today = today or timezone.localdate()
-    return _update(member, status=status, joined_on=joined_on, today=today, **dates)
+    before = member_dates(member)
+    member = _update(member, status=status, joined_on=joined_on, today=today, **dates)
+    detail = _changes(before, member_dates(member))
+    if detail:  # saved unchanged, a frozen roster has nothing to correct nor record
+        congress, reason = _reason_for(congress, reason)
+        _record(congress, reason, member, RosterChange.Kind.CHANGED, actor=actor, detail=detail)
+    return member
 
 
 @transaction.atomic
@@ -253,8 +352,12 @@ def member_import(
     today: datetime.date | None = None,
 ) -> tuple[PartyMember, bool]:
     """One row of a roster file: update the member's status and dates if already on this
-    roster (the 留党察看 and transfer dates are kept), else add them. (member, created)."""
+    roster (the 留党察看 and transfer dates are kept), else add them. (member, created).
+    Refused while a congress's attendance is open: a file is no correction."""
     branch = _lock(branch)
+    congress = open_congress(branch)
+    if congress is not None:
+        raise DomainError(frozen_refusal(congress).split("；")[0] + "，不能导入名册文件。")
     fields = {"status": status, "joined_on": joined_on, "regularized_on": regularized_on}
     person = roster_person(
         id_number=id_number,
@@ -275,16 +378,20 @@ def member_import(
 
 
 @transaction.atomic
-def member_remove(*, member: PartyMember) -> None:
+def member_remove(*, member: PartyMember, reason: str = "", actor=None) -> None:
     """Delete a member entered by mistake. A member a congress has on its attendance roster
-    is part of that record: refused, and a transfer out is what the user wants."""
-    _lock(member.branch)
+    is part of that record: refused, and a transfer out is what the user wants. While a
+    congress's attendance is open ``reason`` is required and the deletion recorded."""
+    branch = _lock(member.branch)
     member = PartyMember.objects.select_related("person").get(pk=member.pk)
     try:
         with transaction.atomic():
             member.delete()
     except ProtectedError:
         raise DomainError(removal_refusal(member)) from None
+    congress, reason = _correction(branch, reason)
+    member.branch_id = branch.pk
+    _record(congress, reason, member, RosterChange.Kind.REMOVED, actor=actor)
 
 
 def removal_refusal(member: PartyMember) -> str:

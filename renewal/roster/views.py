@@ -13,7 +13,7 @@ from renewal import access
 from renewal.kit.import_pages import ImportPages
 from renewal.models import DomainError
 from renewal.roster import selectors, services
-from renewal.roster.forms import MemberAddForm, MemberDatesForm
+from renewal.roster.forms import MemberAddForm, MemberDatesForm, require_reason
 from renewal.roster.importer import IMPORTER
 
 PAGES = ImportPages(
@@ -44,6 +44,7 @@ def member_list(request, pk):
         "today": today,
         "counts": selectors.roster_counts(branch, today),
         "can_write": access.can_write_unit(request.user, branch.unit),
+        "congress": services.open_congress(branch),
     }
     template = (
         "renewal/roster/partials/member_results.html"
@@ -53,13 +54,28 @@ def member_list(request, pk):
     return render(request, template, context)
 
 
+def _correction(form, branch) -> dict:
+    """The reason field while the roster is frozen (see services.open_congress)."""
+    congress = services.open_congress(branch)
+    if congress is not None:
+        require_reason(form, services.frozen_refusal(congress))
+    return {"congress": congress}
+
+
+def _reason(form, request) -> dict:
+    return {"reason": form.cleaned_data.get("reason", ""), "actor": request.user}
+
+
 @login_required
 def member_add(request, pk):
     branch = access.branch_for_user(request.user, pk, write=True)
     form = MemberAddForm(request.POST or None)
+    frozen = _correction(form, branch)
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.member_add(branch=branch, **form.person(), **form.dates())
+            member = services.member_add(
+                branch=branch, **form.person(), **form.dates(), **_reason(form, request)
+            )
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -71,7 +87,7 @@ def member_add(request, pk):
     return render(
         request,
         "renewal/roster/member_form.html",
-        {"form": form, "unit": branch.unit, "branch": branch},
+        {"form": form, "unit": branch.unit, "branch": branch, **frozen},
     )
 
 
@@ -79,9 +95,10 @@ def member_add(request, pk):
 def member_edit(request, pk):
     member = access.member_for_user(request.user, pk, write=True)
     form = MemberDatesForm(request.POST or None, instance=member)
+    frozen = _correction(form, member.branch)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.member_update(member=member, **form.dates())
+            saved = services.member_update(member=member, **form.dates(), **_reason(form, request))
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -97,6 +114,7 @@ def member_edit(request, pk):
             "unit": member.branch.unit,
             "branch": member.branch,
             "removable": selectors.removable(member),
+            **frozen,
         },
     )
 
@@ -105,9 +123,12 @@ def member_edit(request, pk):
 def member_remove(request, pk):
     member = access.member_for_user(request.user, pk, write=True)
     unit = member.branch.unit
+    congress = services.open_congress(member.branch)
     if request.method == "POST":
         try:
-            services.member_remove(member=member)
+            services.member_remove(
+                member=member, reason=request.POST.get("reason", ""), actor=request.user
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("roster:member-remove", pk=member.pk)
@@ -117,7 +138,13 @@ def member_remove(request, pk):
     return render(
         request,
         "renewal/roster/member_remove.html",
-        {"member": member, "unit": unit, "refusal": refusal},
+        {
+            "member": member,
+            "unit": unit,
+            "refusal": refusal,
+            "congress": congress,
+            "frozen_refusal": congress and services.frozen_refusal(congress),
+        },
     )
 
 

@@ -23,6 +23,7 @@ from ballots.models import (
 from ballots.villagers import access, setup, voter_import
 from ballots.villagers.forms import (
     CommitteeMemberForm,
+    CorrectionForm,
     ElectionForm,
     MemberLeaveForm,
     ObjectionAnswerForm,
@@ -421,6 +422,83 @@ def register_publish(request, pk):
         else:
             messages.success(request, "已记录选民名单公布日期。")
     return redirect("villagers:election-detail", pk=election.pk)
+
+
+# --- Changes after publication ---------------------------------------------------------------
+
+
+@login_required
+def register_correct(request, pk):
+    election = access.election_for_user(request.user, pk, write=True)
+    initial = {}
+    if request.GET.get("registration", "").isdecimal():
+        initial = {"registration": request.GET["registration"], "action": "change"}
+    form = CorrectionForm(request.POST or None, election=election, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data
+        try:
+            change = setup.register_correct(
+                actor=request.user,
+                election=election,
+                action=f["action"],
+                reason=f["reason"],
+                basis=f["basis"],
+                registration=f["registration"],
+                id_number=f["id_number"],
+                name=f["name"],
+                category=f["category"],
+                group_name=f["group_name"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"已更正：{change.get_kind_display()} {change.registration.person.name}，"
+                "已列入“公布后的变更”。",
+            )
+            return redirect("villagers:register-changes", pk=election.pk)
+    return render(
+        request,
+        "ballots/villagers/correction_form.html",
+        {"form": form, "election": election},
+    )
+
+
+@login_required
+def register_changes(request, pk):
+    election = access.election_for_user(request.user, pk)
+    return render(
+        request,
+        "ballots/villagers/register_changes.html",
+        {
+            "election": election,
+            "changes": setup.register_changes(election),
+            "can_write": access.can_prepare(request.user, election.unit),
+        },
+    )
+
+
+@login_required
+def voter_print(request, pk):
+    """The published list as printed for posting, with the changes since as its appendix."""
+    election = access.election_for_user(request.user, pk)
+    voters = (
+        election.registrations.filter(is_active=True)
+        .select_related("person")
+        .order_by("group_name", "person__name", "pk")
+    )
+    return render(
+        request,
+        "ballots/villagers/voter_print.html",
+        {
+            "election": election,
+            "voters": voters,
+            "counts": _category_rows(election),
+            "changes": setup.register_changes(election),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 # --- Objections -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0013_nominations_as_candidacies"),
+        ("ballots", "0015_entry_chain"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,9 +38,9 @@ HASH_HELP = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="选票记录 JSON 文件")
+    parser.add_argument("file", metavar="文件", help="选票记录 JSON 文件")
     parser.add_argument("--verify", action="store_true", help=VERIFY_HELP)
-    parser.add_argument("--hash", dest="expected_hash", metavar="HEX", help=HASH_HELP)
+    parser.add_argument("--hash", dest="expected_hash", metavar="校验码", help=HASH_HELP)
 
 
 def run(
@@ -92,8 +92,27 @@ def run(
     return 1 if failed else 0
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in the auditor's language: its own texts (usage, headings, errors) are English."""
+
+    def __init__(self, **kwargs):
+        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本说明并退出")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, "参数有误：需要一个选票记录文件（JSON），可加 --verify 或 --hash 校验码。\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ballots.recount", description=DESCRIPTION)
+    parser = _Parser(prog="python -m ballots.recount", description=DESCRIPTION)
     add_arguments(parser)
     args = parser.parse_args(argv)
     return run(

@@ -120,6 +120,20 @@ def test_a_hash_that_is_not_64_hex_digits_exits_2(tmp_path, bad):
     assert "校验码" in done.stderr and done.stdout == ""
 
 
+def test_the_auditor_is_told_in_chinese_how_to_call_it(tmp_path):
+    """Without a file, or with ``-h``, the words are Chinese, not argparse's English."""
+    missing = standalone(cwd=tmp_path)
+    helped = standalone("-h", cwd=tmp_path)
+
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert "用法：" in missing.stderr and "需要一个选票记录文件" in missing.stderr
+    assert helped.returncode == 0
+    assert "用法：" in helped.stdout and "显示本说明并退出" in helped.stdout
+    for done in (missing, helped):
+        text = done.stdout + done.stderr
+        assert not any(w in text for w in ("usage", "arguments", "options", "required"))
+
+
 def test_canonical_json_is_sorted_compact_utf8():
     assert canonical_json({"b": [1, "王"], "a": None}) == '{"a":null,"b":[1,"王"]}'.encode()
 

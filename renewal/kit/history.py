@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from pghistory.models import Events
 
 from renewal.kit import people
+from renewal.kit.dates import chinese_date
 from renewal.models.base import EncryptedTextField
 from renewal.models.rounds import STAGE_NAMES
 
@@ -98,7 +99,7 @@ def _pairs(event) -> dict:
 
 def _date(value) -> str:
     d = parse_date(str(value))
-    return f"{d.year}年{d.month}月{d.day}日" if d else str(value)
+    return chinese_date(d) if d else str(value)
 
 
 def _datetime(value) -> str:
@@ -111,7 +112,7 @@ def _datetime(value) -> str:
 
 
 def beijing(moment) -> str:
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M:%S}"
+    return f"{chinese_date(moment)} {moment:%H:%M:%S}"
 
 
 def _say(f, value, names) -> str:

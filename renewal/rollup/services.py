@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from renewal import progress
 from renewal.kit import figures
+from renewal.kit.dates import chinese_date
 from renewal.models import (
     STAGE_NAMES,
     DailyReport,
@@ -130,7 +131,7 @@ def notice_text(
     done = stage_counts.get("done", 0)
     lines = [
         f"【{county_name}村(社区)“两委”换届工作日通报】",
-        f"{day.year}年{day.month}月{day.day}日",
+        chinese_date(day),
         "",
         f"截至当日，全县共 {units} 个村(社区)，已完成换届 {done} 个（{percent(county['done_share'])}），"
         f"加权进度 {percent(county['weighted'])}；逾期未完成本阶段任务的 {county['overdue']} 个。",

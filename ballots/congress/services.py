@@ -564,7 +564,13 @@ def round_enter(
         raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
     expected, present = electorate(rnd, ballots_issued=ballots_issued)
     shown = totals if totals is not None else ballots_to_totals(rnd, ballots or [])
+    stored = _stored_reconciliation(rnd)
     reconciliation = reconciliation or checks.Reconciliation()
+    second = rnd.double_entry and rnd.entries.exists()
+    if second and _blank(reconciliation):
+        # The second teller checks the votes; the ballot count signed at the first entry
+        # stands unless they type it again, in which case it must agree.
+        reconciliation = stored
     findings = round_findings(
         rnd,
         ballots_issued=ballots_issued,
@@ -590,6 +596,7 @@ def round_enter(
         if first.entered_by_id == actor.pk:
             raise DomainError("两人分别录入时，第二次录入须由另一个账号完成。")
         differences = _differences(first, ballots_issued, totals, ballots)
+        differences += _reconciliation_differences(stored, reconciliation)
         if differences:
             rnd.save(update_fields=["version", *RECONCILIATION_FIELDS])
             raise DomainError(
@@ -677,6 +684,27 @@ def _record_entrants(rnd: ElectionRound, *, totals, ballots, elected) -> None:
         RoundCandidate(round=rnd, name=name, order=999, write_in=True) for name in sorted(written)
     )
     rnd.entrants.filter(name__in=list(elected)).update(elected=True)
+
+
+def _stored_reconciliation(rnd: ElectionRound) -> checks.Reconciliation:
+    return checks.Reconciliation(
+        printed=rnd.ballots_printed, spoiled=rnd.ballots_spoiled, unused=rnd.ballots_unused
+    )
+
+
+def _blank(reconciliation: checks.Reconciliation) -> bool:
+    return all(
+        v is None for v in (reconciliation.printed, reconciliation.spoiled, reconciliation.unused)
+    )
+
+
+def _reconciliation_differences(first: checks.Reconciliation, second) -> list[str]:
+    diffs = []
+    for key, label in (("printed", "印制选票"), ("spoiled", "作废选票"), ("unused", "未用选票")):
+        a, b = getattr(first, key), getattr(second, key)
+        if a is not None and a != b:
+            diffs.append(f"{label}：第一次 {a}，第二次 {'未填' if b is None else b}")
+    return diffs
 
 
 def _differences(first: TallyEntry, ballots_issued, totals, ballots) -> list[str]:

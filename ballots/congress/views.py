@@ -372,7 +372,7 @@ def round_detail(request, pk):
             "problems": problems,
             "warnings": warnings,
             "acked": set(request.POST.getlist("ack")),
-            "rec": {k: request.POST.get(f"rec-{k}", "") for k in ("printed", "spoiled", "unused")},
+            "rec": _reconciliation_shown(request, rnd),
             "acknowledgements": rnd.acknowledgements.select_related("acknowledged_by"),
             "post": request.POST,
             "following": rnd.following.all(),
@@ -384,6 +384,18 @@ def round_detail(request, pk):
             and not congress.is_locked,
         },
     )
+
+
+def _reconciliation_shown(request, rnd) -> dict:
+    """The ballot count on the entry form: as typed after a refused save, else as stored (the
+    second teller of a double entry sees the count the first one signed)."""
+    if request.method == "POST":
+        return {k: request.POST.get(f"rec-{k}", "") for k in ("printed", "spoiled", "unused")}
+    stored = (rnd.ballots_printed, rnd.ballots_spoiled, rnd.ballots_unused)
+    return {
+        k: "" if v is None else str(v)
+        for k, v in zip(("printed", "spoiled", "unused"), stored, strict=True)
+    }
 
 
 @login_required

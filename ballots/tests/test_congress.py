@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from ballots import checks
 from ballots.checks import AcknowledgeAll
 from ballots.congress import services as bs
 from ballots.models import CalendarDay, CalendarYear, Congress, ElectionRound
@@ -231,6 +232,38 @@ def test_double_entry_must_agree_between_two_accounts(congress, personas):
         enter(rnd, personas["leader_a"], 10, wrong)
     rnd = enter(rnd, personas["leader_a"], 10, first)
     assert rnd.status == "counted"
+
+
+def test_second_entry_keeps_the_first_ballot_count_unless_typed_again(congress, personas):
+    """The second teller checks the votes: a blank ballot count keeps the one signed at the
+    first entry; one typed again must agree with it."""
+    attend(congress, present=10)
+    rnd = bs.round_open(
+        congress=congress, kind="committee", seats=5, people=P(congress, *NAMES), double_entry=True
+    )
+    t = totals(10, 王建国=9, 李秀英=8, 张伟=7, 刘洋=6, 陈静=6, 杨帆=3)
+    signed = checks.Reconciliation(printed=12, spoiled=0, unused=2)
+
+    def second_entry(user, reconciliation=None):
+        rnd.refresh_from_db()
+        return bs.round_enter(
+            actor=user,
+            rnd=rnd,
+            version=rnd.version,
+            ballots_issued=10,
+            totals=t,
+            reconciliation=reconciliation,
+            acknowledgements=AcknowledgeAll("核对计票单无误"),
+        )
+
+    second_entry(personas["staff_a"], signed)
+    with pytest.raises(DomainError, match="印制选票：第一次 12，第二次 13"):
+        second_entry(personas["leader_a"], checks.Reconciliation(printed=13, spoiled=0, unused=3))
+    rnd.refresh_from_db()
+    assert (rnd.ballots_printed, rnd.ballots_spoiled, rnd.ballots_unused) == (12, 0, 2)
+    counted = second_entry(personas["leader_a"])  # left blank
+    assert counted.status == "counted"
+    assert (counted.ballots_printed, counted.ballots_spoiled, counted.ballots_unused) == (12, 0, 2)
 
 
 @pytest.mark.django_db(transaction=True)

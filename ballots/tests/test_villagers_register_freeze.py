@@ -191,6 +191,42 @@ def test_an_upheld_objection_changes_the_list_and_is_recorded(personas, publishe
     assert VoterObjection.objects.get(pk=rejected.pk).outcome == "rejected"
 
 
+def test_an_objection_upheld_for_a_voter_already_off_the_list_records_no_change(
+    personas, published
+):
+    """Two objections against the same voter: the second upheld finds them already removed,
+    so the list of changes (and the printed appendix) says so once."""
+    staff = personas["staff_a"]
+    reg = published.registrations.get(person__name="选民2")
+    objections = [
+        setup.objection_receive(
+            actor=staff,
+            election=published,
+            raised_by=who,
+            received_on=D(2026, 12, 22),
+            reason="已迁出",
+            registration=reg,
+        )
+        for who in ("李某", "赵某")
+    ]
+    for objection in objections:
+        setup.objection_answer(
+            actor=staff,
+            objection=objection,
+            outcome="upheld",
+            answered_on=D(2026, 12, 24),
+            answer="经核实",
+        )
+    changes = list(setup.register_changes(published))
+    assert [(c.kind, c.objection_id) for c in changes] == [("removed", objections[0].pk)]
+    assert VoterObjection.objects.get(pk=objections[1].pk).outcome == "upheld"
+    with pytest.raises(DomainError, match="选民2已不在选民名单中"):
+        setup.register_correct(
+            actor=staff, election=published, action="remove", reason="重复", registration=reg
+        )
+    assert RegisterChange.objects.count() == 1
+
+
 def test_the_database_refuses_a_change_row_without_a_why(personas, published):
     from django.db import IntegrityError, transaction
 

@@ -445,11 +445,17 @@ def voter_set_active(*, actor, registration: VoterRegistration, active: bool) ->
 
 
 def _set_active(election: VillagersElection, registration, active: bool) -> VoterRegistration:
+    return _switch(election, registration, active)[0]
+
+
+def _switch(election: VillagersElection, registration, active: bool):
+    """The registration put on or taken off the list, and whether that changed anything (a
+    change after publication is recorded only when there was one)."""
     registration = _locked_registration(registration)
     if registration.election_id != election.pk:
         raise DomainError("所涉选民不在本选举的名单中。")
     if registration.is_active == active:
-        return registration
+        return registration, False
     if active:
         _check_age(election, registration.person.birth_date, registration.person.name)
     else:
@@ -462,7 +468,7 @@ def _set_active(election: VillagersElection, registration, active: bool) -> Vote
     registration.is_active = active
     registration.save(update_fields=["is_active"])
     _bump(election)
-    return registration
+    return registration, True
 
 
 def category_counts(election: VillagersElection) -> dict[str, int]:
@@ -606,17 +612,19 @@ def objection_answer(
                 group_name=objection.group_name,
             )
             kind = RegisterChange.Kind.ADDED
+            changed = True
         else:
-            registration = _set_active(election, objection.registration, False)
+            registration, changed = _switch(election, objection.registration, False)
             kind = RegisterChange.Kind.REMOVED
-        _record(
-            election,
-            registration,
-            kind=kind,
-            actor=actor,
-            objection=objection,
-            detail=f"异议成立：{objection.get_kind_display()}",
-        )
+        if changed:
+            _record(
+                election,
+                registration,
+                kind=kind,
+                actor=actor,
+                objection=objection,
+                detail=f"异议成立：{objection.get_kind_display()}",
+            )
     objection.outcome, objection.answered_on, objection.answer = outcome, answered_on, answer
     objection.save(update_fields=["outcome", "answered_on", "answer"])
     return objection
@@ -703,10 +711,10 @@ def register_correct(
     if action not in (Correction.REMOVE, Correction.RESTORE):
         raise DomainError("请选择更正内容。")
     active = action == Correction.RESTORE
-    if registration.is_active == active:
+    registration, changed = _switch(election, registration, active)
+    if not changed:
         word = "已在" if active else "已不在"
         raise DomainError(f"{registration.person.name}{word}选民名单中。")
-    registration = _set_active(election, registration, active)
     kind = RegisterChange.Kind.RESTORED if active else RegisterChange.Kind.REMOVED
     return _record(election, registration, kind=kind, **record)
 

@@ -50,7 +50,9 @@ def report_create(request):
         else:
             # Only the code's hash is stored: the code itself waits in the session for the one
             # page that shows it (after a redirect, so that reloading cannot file it twice).
-            request.session[RECEIPT_ONCE] = {str(report.pk): report.receipt_code}
+            # Codes of several reports recorded in turn each wait for their own page.
+            pending = request.session.get(RECEIPT_ONCE, {})
+            request.session[RECEIPT_ONCE] = {**pending, str(report.pk): report.receipt_code}
             return redirect("discipline:intake-recorded", pk=report.pk)
     return render(request, "discipline/intake/report_form.html", {"form": form})
 
@@ -72,7 +74,10 @@ def report_recorded(request, pk):
     """The report as recorded, by its number; no identity. The receipt code shows once, on the
     first view after recording it, and is then gone from the session too."""
     report = access.report_for_user(request.user, pk)
-    code = request.session.pop(RECEIPT_ONCE, {}).get(str(report.pk), "")
+    pending = request.session.get(RECEIPT_ONCE, {})
+    code = pending.pop(str(report.pk), "")
+    if code:
+        request.session[RECEIPT_ONCE] = pending
     return render(request, "discipline/intake/recorded.html", _recorded(report, code=code))
 
 

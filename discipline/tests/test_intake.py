@@ -25,6 +25,10 @@ def media(settings, tmp_path):
 
 
 def _intake(client, world, **overrides):
+    return client.post("/discipline/intake/new/", _intake_data(world, **overrides), follow=True)
+
+
+def _intake_data(world, **overrides):
     data = {
         "channel": "phone",
         "county": world["county_a"].pk,
@@ -34,8 +38,7 @@ def _intake(client, world, **overrides):
         **REPORTER,
     }
     data.update(overrides)
-    data = {k: v for k, v in data.items() if v is not None}
-    return client.post("/discipline/intake/new/", data, follow=True)
+    return {k: v for k, v in data.items() if v is not None}
 
 
 # --- Catalogues ----------------------------------------------------------------------------
@@ -93,6 +96,25 @@ def test_officer_records_a_phone_report_with_the_reporter_sealed(client, world, 
     assert not AccessLog.objects.exists()
     assert not database_leaks()
     assert ReporterIdentity.objects.filter(report=report).exists()
+
+
+def test_each_of_two_reports_recorded_in_turn_shows_its_own_code_once(client, world, personas):
+    """Opening the second report's page first must not drop the first one's code: only its
+    hash is stored, so a dropped code could never be given to the reporter."""
+    client.force_login(personas["discipline"])
+    client.post("/discipline/intake/new/", _intake_data(world))
+    client.post("/discipline/intake/new/", _intake_data(world, subject="另一件"))
+    first, second = Report.objects.order_by("pk")
+    code = re.compile(r'id="receipt-code"[^>]*>([A-Z0-9-]+)<')
+
+    shown = {}
+    for report in (second, first):
+        page = client.get(f"/discipline/intake/{report.pk}/").content.decode()
+        shown[report.pk] = code.search(page).group(1).replace("-", "")
+        again = client.get(f"/discipline/intake/{report.pk}/").content.decode()
+        assert not code.search(again)  # once only
+    for report in (first, second):
+        assert report.receipt_hash == services.crypto.receipt_digest(shown[report.pk])
 
 
 def test_anonymous_phone_report_stores_no_identity(client, world, personas):

@@ -726,6 +726,10 @@ def vetting_answer(
         raise DomainError("结论为“有问题”时请勾选涉及的负面清单条目。")
     if not passed and not document_number.strip():
         raise DomainError("结论为“有问题”时请填写文号。")
+    for name, value in (("document_number", document_number), ("comment", comment)):
+        field = VettingRequest._meta.get_field(name)
+        if len(value.strip()) > field.max_length:
+            raise DomainError(f"{field.verbose_name}不能超过 {field.max_length} 个字。")
     request.status = VettingRequest.Status.PASSED if passed else VettingRequest.Status.FAILED
     request.document_number, request.comment = document_number.strip(), comment.strip()
     request.answered_by, request.answered_at = actor, timezone.now()

@@ -147,6 +147,22 @@ def test_no_number_or_nobody_ticked_is_refused(client, world, personas, police):
     assert VettingRequest.objects.get().status == "pending"
 
 
+def test_an_overlong_number_or_comment_is_refused_in_words(client, world, personas, police):
+    """The page's maxlength is only a hint: a longer value posted is a message, not a 500."""
+    requests = sent(world, personas, police, n=2)
+    client.force_login(personas["dept"])
+    ids = [r.pk for r in requests]
+    for data, message in (
+        ({"document_number": "号" * 61}, "文号不能超过 60 个字"),
+        ({"document_number": "公(2026)8号", "comment": "意" * 501}, "意见不能超过 500 个字"),
+    ):
+        response = client.post(
+            "/candidates/vetting/answer-clear/", {"ids": ids, **data}, follow=True
+        )
+        assert response.status_code == 200 and message in response.content.decode()
+    assert set(VettingRequest.objects.values_list("status", flat=True)) == {"pending"}
+
+
 def test_another_departments_request_is_404_and_nothing_answered(client, world, personas, police):
     court = Department.objects.get(code="court")
     mine = sent(world, personas, police, n=1)[0]

@@ -256,7 +256,7 @@ def candidacy_detail(request, pk):
         and candidacy.status == Candidacy.Status.INSPECTED,
         "recommendations": candidacy.recommendations.all(),
         "vetting": requests,
-        "log": candidacy.log.select_related("by"),
+        "log": candidacy.log.select_related("by__profile"),
         "can_write": can_write,
         "can_unmask": access.can_unmask(user, candidacy),
         "can_approve": access.can_approve_township(user, unit)

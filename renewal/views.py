@@ -97,7 +97,7 @@ def home(request):
             Profile.objects.values("role").annotate(n=Count("id")).order_by("role")
         )
         context["role_names"] = dict(Profile.Role.choices)
-        context["recent_logs"] = AccessLog.objects.select_related("user")[:10]
+        context["recent_logs"] = AccessLog.objects.select_related("user__profile")[:10]
         context["region_count"] = Region.objects.count()
         context["unit_count"] = Unit.objects.count()
     context.update(home_sections.context_for(role, request.user, context["today"]))
@@ -190,7 +190,7 @@ def unit_detail(request, pk):
         "terms": terms,
         "risk_points": unit.risk_points.all(),
         "risk_form": RiskPointForm(),
-        "seat_changes": unit.seat_changes.select_related("requested_by").all()[:20],
+        "seat_changes": unit.seat_changes.select_related("requested_by__profile").all()[:20],
         "can_write": access.can_write_unit(request.user, unit),
         "can_history": access.can_read_history(request.user),
         "stage_name": STAGE_NAMES.get(unit.stage, unit.stage),
@@ -354,7 +354,7 @@ def seat_change_create(request, pk):
 def seat_change_list(request):
     access.require_region_scope(request.user)
     visible = access.seat_changes_visible_to(request.user)
-    changes = visible.select_related("unit", "unit__township", "requested_by")
+    changes = visible.select_related("unit", "unit__township", "requested_by__profile")
     status = request.GET.get("status", "open")
     if status == "open":
         changes = changes.filter(status__in=["pending_township", "pending_county"])

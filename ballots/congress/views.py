@@ -373,7 +373,7 @@ def round_detail(request, pk):
             "warnings": warnings,
             "acked": set(request.POST.getlist("ack")),
             "rec": _reconciliation_shown(request, rnd),
-            "acknowledgements": rnd.acknowledgements.select_related("acknowledged_by"),
+            "acknowledgements": rnd.acknowledgements.select_related("acknowledged_by__profile"),
             "post": request.POST,
             "following": rnd.following.all(),
             "chain": services.round_chain(rnd),

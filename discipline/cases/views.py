@@ -89,7 +89,7 @@ def case_detail(request, pk):
     report = access.report_for_user(request.user, pk)
     report = (
         Report.objects.select_related("county", "township", "received_by")
-        .prefetch_related("units", "officers", "items__catalogue")
+        .prefetch_related("units", "officers__profile", "items__catalogue")
         .get(pk=report.pk)
     )
     today = timezone.localdate()

@@ -7,7 +7,6 @@ that says one or the other takes it from the unit's kind here.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 
 VILLAGE_WORDS = {"residents": "村民", "place": "村", "committee": "村民委员会", "group": "村民小组"}
 COMMUNITY_WORDS = {
@@ -34,17 +33,9 @@ def person_label(user) -> str:
     """Name and role, as a list of who did what shows a user."""
     if not user:
         return ""
-    profile = getattr(user, "profile", None) if _has_profile(user) else None
+    profile = getattr(user, "profile", None)  # None for an account without one
     role = profile.get_role_display() if profile else ("系统管理员" if user.is_superuser else "")
     return f"{person_name(user)}（{role}）" if role else person_name(user)
-
-
-def _has_profile(user) -> bool:
-    try:
-        user.profile  # noqa: B018  (a missing one-to-one row raises)
-    except ObjectDoesNotExist:
-        return False
-    return True
 
 
 def labels_by_id(ids) -> dict[int, str]:

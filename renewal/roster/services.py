@@ -123,7 +123,7 @@ def roster_changes(branch: PartyBranch, round_id):
     """Corrections of the roster recorded during the round's congress, oldest first."""
     return (
         RosterChange.objects.filter(branch=branch, round_id=round_id)
-        .select_related("person", "made_by")
+        .select_related("person", "made_by__profile")
         .order_by("made_at", "pk")
     )
 

@@ -471,7 +471,7 @@ def box_entry(request, bid):
             warnings=warnings,
             acked=set(post_data.getlist("ack")) if post_data is not None else set(),
             post=post_data or {},
-            acknowledgements=box.acknowledgements.select_related("acknowledged_by"),
+            acknowledgements=box.acknowledgements.select_related("acknowledged_by__profile"),
             blocker=vv.box_blocker(box),
             can_enter=can_write and election.status != VillagersElection.Status.APPROVED,
         ),

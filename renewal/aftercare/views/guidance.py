@@ -121,9 +121,9 @@ def _group_context(request, group, visit_form=None):
     visits = access.group_visits_for(request.user, group)
     return {
         "group": group,
-        "members": GuidanceMember.objects.filter(group=group).select_related("user"),
+        "members": GuidanceMember.objects.filter(group=group).select_related("user__profile"),
         "units": units,
-        "visits": visits.select_related("unit", "recorded_by")[:100],
+        "visits": visits.select_related("unit", "recorded_by__profile")[:100],
         "can_edit": access.can_write_county(request.user, group.county_id),
         "can_log": access.can_log_visit(request.user, group),
         "visit_form": visit_form or VisitForm(units=units),

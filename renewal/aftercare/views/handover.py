@@ -117,7 +117,7 @@ def _sign_initial(item) -> dict:
 
 def _handover_context(request, ho, *, sign_forms=None, refusal_form=None):
     today = timezone.localdate()
-    items = list(ho.items.select_related("kind", "recorded_by"))
+    items = list(ho.items.select_related("kind", "recorded_by__profile"))
     sign_forms = sign_forms or {}
     for item in items:
         item.form = sign_forms.get(item.pk) or SignForm(
@@ -175,7 +175,9 @@ def handover_sign(request, pk, item_pk):
             if request.htmx:
                 # Only this row is swapped, so what is typed in the other rows stays; the
                 # status box reloads itself on the event.
-                item = HandoverItem.objects.select_related("kind", "recorded_by").get(pk=item.pk)
+                item = HandoverItem.objects.select_related("kind", "recorded_by__profile").get(
+                    pk=item.pk
+                )
                 item.form = SignForm(prefix=f"i{item.pk}", initial=_sign_initial(item))
                 response = render(
                     request,

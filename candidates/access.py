@@ -59,9 +59,7 @@ def candidacy_for_user(user, pk, *, write=False) -> Candidacy:
 
 def can_approve_township(user, unit) -> bool:
     """The township party committee (its leader's account) approves; not the county."""
-    return user.is_superuser or unit.township_id in region_access.direct_region_ids(
-        user, "approve_region"
-    )
+    return region_access.leads_township(user, unit)
 
 
 def may_approve_townships(user) -> bool:

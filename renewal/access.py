@@ -250,6 +250,12 @@ def can_decide_seat_change(user, change: SeatChange) -> bool:
     return False
 
 
+def leads_township(user, unit) -> bool:
+    """The unit's township party committee (its leader's account) approves what the township
+    decides (candidates, congress results); a county grant does not reach down to it."""
+    return user.is_superuser or unit.township_id in direct_region_ids(user, "approve_region")
+
+
 def direct_region_ids(user, perm: str) -> frozenset[int]:
     """Grants held on the region itself, not inherited from a county (cached per request)."""
     if user.is_superuser or not user.is_authenticated:

@@ -39,7 +39,7 @@ def unit_step(user, unit: Unit) -> NextStep | None:
         url = reverse("ballots:congress-detail", args=[congress.pk])
         if stage == "congress":
             return NextStep.for_user("召开党员大会，录入选举结果", url, writer)
-        approver = writer or access.can_in_region(user, "approve_region", unit.township_id)
+        approver = writer or access.leads_township(user, unit)
         return NextStep.for_user("党员大会选举结果报批与公示", url, approver)
     if stage == "villagers_election":
         election = unit.villagers_elections.filter(round=rnd).first()

@@ -42,9 +42,7 @@ def round_for_user(user, pk, *, write=False) -> ElectionRound:
 
 def can_approve(user, congress) -> bool:
     """The township party committee approves (批复) the result."""
-    return user.is_superuser or congress.unit.township_id in region_access.direct_region_ids(
-        user, "approve_region"
-    )
+    return region_access.leads_township(user, congress.unit)
 
 
 def can_reopen(user, congress) -> bool:

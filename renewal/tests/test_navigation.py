@@ -143,6 +143,22 @@ def test_a_unit_starts_with_its_risk_assessment(world, personas):
     assert step(personas["reviewer"], unit) == ("完成风险研判，登记研判完成日期", "")
 
 
+def test_a_congress_result_is_approved_by_the_township_not_the_county(world, personas):
+    """报批与公示 links only for whoever may act on it: the township's party committee (and
+    the clerk who reports it), not a county reviewer, whose grant does not reach down."""
+    from ballots.congress import services as bs
+
+    unit = world["unit_a1"]
+    congress = bs.congress_create(
+        unit=unit, held_on=datetime.date(2026, 11, 20), place="会议室", chair="王书记"
+    )
+    unit.stage = "approval"
+    url = f"/congresses/{congress.pk}/"
+    assert step(personas["leader_a"], unit) == ("党员大会选举结果报批与公示", url)
+    assert step(personas["staff_a"], unit) == ("党员大会选举结果报批与公示", url)
+    assert step(personas["reviewer"], unit) == ("党员大会选举结果报批与公示", "")
+
+
 def test_a_villagers_election_goes_from_nominations_to_the_vote(world, personas):
     election, _ = villagers_election(world["unit_a1"], world["round"])
     assert step(personas["staff_a"], election) == (

@@ -255,6 +255,9 @@ DISCIPLINE_SM4_KEYS = env.list(
 )
 if not BLIND_INDEX_KEY:
     raise ImproperlyConfigured("BLIND_INDEX_KEY must be set when DEBUG is off.")
+if DISCIPLINE_INDEX_KEY == BLIND_INDEX_KEY:
+    # The same value would let a holder of the general key test who reported.
+    raise ImproperlyConfigured("DISCIPLINE_INDEX_KEY must differ from BLIND_INDEX_KEY.")
 
 
 def _check_keys():

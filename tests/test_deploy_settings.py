@@ -73,3 +73,9 @@ def test_sm4_alone_is_a_complete_configuration_and_a_missing_key_is_named():
     result = _run({**SM4_PRODUCTION, "DISCIPLINE_SM4_KEYS": same})
     assert result.returncode != 0
     assert "The field keys and the discipline keys must differ" in result.stderr
+
+
+def test_one_key_for_the_blind_index_and_the_reporters_hash_is_refused():
+    result = _run({**SM4_PRODUCTION, "DISCIPLINE_INDEX_KEY": SM4_PRODUCTION["BLIND_INDEX_KEY"]})
+    assert result.returncode != 0
+    assert "DISCIPLINE_INDEX_KEY must differ from BLIND_INDEX_KEY" in result.stderr

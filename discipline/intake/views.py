@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,7 @@ from discipline import access
 from discipline.intake import services
 from discipline.intake.forms import IDENTITY_POST_FIELDS, InformantForm, IntakeForm
 from renewal.kit.confirmation import Ask, ask_first, asks
+from renewal.kit.file_names import disposition
 from renewal.kit.idcard import mask_phone
 from renewal.models import DomainError, Region
 
@@ -90,8 +90,9 @@ def report_attachment(request, pk, attachment_pk):
     )
     kind = attachment.original_name.rsplit(".", 1)[-1]
     response = HttpResponse(data, content_type=CONTENT_TYPES.get(kind, "application/octet-stream"))
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"举报{report.number}-{attachment.original_name}"
+    response["Content-Disposition"] = disposition(
+        f"举报{report.number}-{attachment.original_name}",
+        f"report-{report.pk}-{attachment.pk}.{kind}",
     )
     return response
 

@@ -17,17 +17,6 @@ from candidates import services
 from candidates.models import Candidacy, VettingPreset, VettingRequest
 from renewal.models import DomainError
 
-MAX_ROWS = 500
-
-
-def selected_ids(values) -> list[int]:
-    """The ids ticked on a list page (``name="ids"``), in order, without repeats; anything
-    that is not a whole number is ignored, as a row nobody could have ticked."""
-    ids = list(dict.fromkeys(int(v) for v in values if str(v).isdecimal()))
-    if len(ids) > MAX_ROWS:
-        raise DomainError(f"一次最多选择 {MAX_ROWS} 条，请分批操作。")
-    return ids
-
 
 def vetting_presets() -> list[dict]:
     """The active preset groups with the ids of their departments, as the send page offers

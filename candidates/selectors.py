@@ -8,7 +8,7 @@ from candidates import access
 from candidates.forms import CandidacyFilterForm, ReserveFilterForm
 from candidates.models import ReserveCadre
 from renewal import access as region_access
-from renewal.models import Region
+from renewal.models import DomainError, Region
 
 FILTER_KEYS = ("q", "township", "body", "post", "status", "sort")
 # The candidate list's orders; each ends on the id, so that pages never share or skip a row.
@@ -23,12 +23,24 @@ CANDIDACY_ORDER = {
 SELECTED_KEY = "ids"
 
 
+MAX_ROWS = 500
+
+
+def selected_ids(values) -> list[int]:
+    """The ids ticked on a list page (``name="ids"``), in order, without repeats; anything
+    that is not a whole number is ignored, as a row nobody could have ticked."""
+    ids = list(dict.fromkeys(int(v) for v in values if str(v).isdecimal()))
+    if len(ids) > MAX_ROWS:
+        raise DomainError(f"一次最多选择 {MAX_ROWS} 条，请分批操作。")
+    return ids
+
+
 def selected_only(qs, params: dict):
     """The rows of ``qs`` among the ticked ids when the export was of selected rows."""
     raw = params.get(SELECTED_KEY)
     if raw is None:
         return qs
-    return qs.filter(pk__in=[int(v) for v in raw.split(",") if v.isdecimal()])
+    return qs.filter(pk__in=selected_ids(raw.split(",")))
 
 
 def filtered_candidacies(user, data):

@@ -29,7 +29,7 @@ from candidates.models import (
     NegativeListItem,
     VettingRequest,
 )
-from candidates.selectors import FILTER_KEYS, SELECTED_KEY, filtered_candidacies
+from candidates.selectors import FILTER_KEYS, SELECTED_KEY, filtered_candidacies, selected_ids
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_start
 from renewal.kit.forms import errors_in_words
@@ -78,7 +78,7 @@ def candidacy_export(request):
         # The ticked rows only; the exporter keeps to the user's region, so an id outside it
         # exports nothing.
         try:
-            ids = bulk.selected_ids(request.POST.getlist("ids"))
+            ids = selected_ids(request.POST.getlist("ids"))
         except DomainError as exc:
             ids, problem = [], str(exc)
         else:

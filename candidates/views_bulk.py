@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from candidates import access, bulk
+from candidates import access, bulk, selectors
 from renewal.models import DomainError
 
 
@@ -34,7 +34,7 @@ def vetting_answer_clear(request):
     if not access.is_department_user(request.user):
         raise PermissionDenied("只有联审部门可以答复。")
     try:
-        ids = bulk.selected_ids(request.POST.getlist("ids"))
+        ids = selectors.selected_ids(request.POST.getlist("ids"))
         requests = _all_visible(access.vetting_requests_visible_to(request.user), ids)
         answered = bulk.vetting_answer_clear_many(
             actor=request.user,
@@ -58,7 +58,7 @@ def approvals_approve(request):
     if not access.may_approve_townships(request.user):
         raise PermissionDenied("人选由乡镇(街道)党(工)委审核。")
     try:
-        ids = bulk.selected_ids(request.POST.getlist("ids"))
+        ids = selectors.selected_ids(request.POST.getlist("ids"))
         candidacies = _all_visible(
             access.candidacies_visible_to(request.user).select_related("person", "unit"), ids
         )

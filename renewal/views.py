@@ -32,6 +32,7 @@ from renewal.kit import security_events, security_log
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_dir, export_start
 from renewal.kit.file_names import dated_name, disposition
+from renewal.kit.forms import errors_in_words
 from renewal.kit.history import events_for
 from renewal.kit.paging import DeepPaginator
 from renewal.kit.uploads import XLSX
@@ -277,9 +278,7 @@ def risk_point_add(request, pk):
     if request.htmx:
         return _risk_fragment(request, unit, form)
     if form is not None:
-        messages.error(
-            request, "风险点未保存：" + "；".join(e for es in form.errors.values() for e in es)
-        )
+        messages.error(request, "风险点未保存：" + errors_in_words(form))
     return redirect("renewal:unit-detail", pk=unit.pk)
 
 
@@ -583,8 +582,7 @@ def security_event_export(request):
     if not form.is_valid():
         messages.error(
             request,
-            "筛选条件有误，没有导出："
-            + "；".join(e for errors in form.errors.values() for e in errors),
+            "筛选条件有误，没有导出：" + errors_in_words(form),
         )
         return redirect("renewal:security-events")
     params = {k: str(v) for k, v in form.cleaned_data.items() if v}

@@ -27,6 +27,7 @@ from ballots.record import grouped_hash
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.dates import chinese_date
 from renewal.kit.file_names import dated_name, disposition
+from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
 
@@ -293,7 +294,7 @@ def round_create(request, pk):
         else:
             return redirect("ballots:round-detail", pk=rnd.pk)
     else:
-        errors = "；".join(e for errs in form.errors.values() for e in errs)
+        errors = errors_in_words(form)
         messages.error(request, f"轮次未建立：{errors}")
     return redirect("ballots:congress-detail", pk=congress.pk)
 

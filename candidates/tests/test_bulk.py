@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from pghistory.models import Events
 
-from candidates import bulk
+from candidates import bulk, selectors
 from candidates import services as cs
 from candidates.catalogues import CATALOGUES, DEPARTMENT_CODES, VETTING_PRESETS
 from candidates.models import Candidacy, CandidacyLog, VettingPreset, VettingRequest
@@ -340,6 +340,6 @@ def test_the_list_ticks_rows_into_the_export_form(client, world, personas):
 
 
 def test_selected_ids_are_capped_and_cleaned():
-    assert bulk.selected_ids(["3", "x", "3", "1"]) == [3, 1]
+    assert selectors.selected_ids(["3", "x", "3", "1"]) == [3, 1]
     with pytest.raises(Exception, match="一次最多选择"):
-        bulk.selected_ids([str(i) for i in range(bulk.MAX_ROWS + 1)])
+        selectors.selected_ids([str(i) for i in range(selectors.MAX_ROWS + 1)])

@@ -179,11 +179,11 @@ def attendance_figures(rows) -> AttendanceFigures:
 
 
 def head_count(congress: Congress) -> tuple[int, int]:
-    """(expected, present): voting members less approved exclusions; voting members present."""
-    rows = congress.attendance.filter(can_vote=True)
-    expected = rows.filter(excluded="").count()
-    present = rows.filter(present=True).count()
-    return expected, present
+    """(expected, present): voting members less approved exclusions; voting members present
+    (the one rule, attendance_figures, that the attendance page counts live with too)."""
+    rows = congress.attendance.filter(can_vote=True).values_list("can_vote", "excluded", "present")
+    figures = attendance_figures(rows)
+    return figures.expected, figures.present
 
 
 def quorum_verdict(congress: Congress) -> tuple[bool, str]:

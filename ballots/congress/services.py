@@ -123,8 +123,14 @@ def _bump(congress: Congress, version: int) -> None:
 
 
 @transaction.atomic
-def attendance_update(*, congress: Congress, version: int, rows: list[dict]) -> None:
-    """rows: [{"id", "present", "excluded", "approved_by"}] for the roster."""
+def attendance_update(
+    *, congress: Congress, version: int, rows: list[dict], mark_all: bool | None = None
+) -> None:
+    """rows: [{"id", "present", "excluded", "approved_by"}] for the roster. ``mark_all``
+    (全部到会 True / 全不到会 False) sets every row's presence at once; a member recorded as
+    not counted (an approved exclusion) is not marked present."""
+    if mark_all is not None:
+        rows = [{**row, "present": mark_all and not row["excluded"]} for row in rows]
     congress = Congress.objects.select_for_update().get(pk=congress.pk)
     congress.require_unlocked()
     if congress.rounds.filter(status=ElectionRound.Status.COUNTED).exists():

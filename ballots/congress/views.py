@@ -181,11 +181,13 @@ def congress_attendance(request, pk):
                 row["excluded"] = ""
         # 全部到会 / 全不到会 without script: every row at once, then the clerk corrects the few.
         mark_all = request.POST.get("mark_all")
-        if mark_all in MARK_ALL:
-            for row in data:
-                row["present"] = mark_all == "present" and not row["excluded"]
         try:
-            services.attendance_update(congress=congress, version=_version(request.POST), rows=data)
+            services.attendance_update(
+                congress=congress,
+                version=_version(request.POST),
+                rows=data,
+                mark_all=(mark_all == "present") if mark_all in MARK_ALL else None,
+            )
         except (DomainError, ValueError) as exc:
             messages.error(request, str(exc))
             # Keep what was typed: show the posted values instead of the stored ones.

@@ -604,7 +604,6 @@ def round_enter(
         differences = _differences(first, ballots_issued, totals, ballots)
         differences += _reconciliation_differences(stored, reconciliation)
         if differences:
-            rnd.save(update_fields=["version", *RECONCILIATION_FIELDS])
             raise DomainError(
                 "两次录入不一致，未计票：" + "；".join(differences) + "。请核对选票后重新录入。"
             )

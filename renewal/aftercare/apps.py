@@ -18,13 +18,14 @@ class AftercareConfig(AppConfig):
 
         from candidates.flags import register as register_flag
         from renewal.aftercare import demo as aftercare_demo
-        from renewal.aftercare import figures
+        from renewal.aftercare import figures, next_steps
         from renewal.aftercare.audits import audit_flags
         from renewal.aftercare.signals import term_saved
         from renewal.kit import demo
         from renewal.models import Term
 
         figures.register()
+        next_steps.register_steps()
         # An open exit-audit finding naming a person flags them in vetting.
         register_flag(audit_flags)
         # The approval of an election result writes the round's Term: open its handover.

@@ -321,3 +321,30 @@ def test_correcting_a_finding_moves_the_flag(client, personas, setup):
     assert bad.status_code == 200
     finding.refresh_from_db()
     assert finding.amount == Decimal("9000.00")
+
+
+def test_the_audit_page_says_what_remains(client, personas, setup):
+    from renewal.kit.next_steps import next_step
+
+    audit, staff, officer = setup["audit"], personas["staff_a"], personas["discipline"]
+    here = f"/audits/units/{audit.unit_id}/#findings"
+    found = next_step(staff, audit)
+    assert (found.text, found.url) == ("推进整改（还有 1 项未完成）", here)
+    assert next_step(officer, audit).url == ""  # a reader is told, not linked
+    audits.finding_add(audit=audit, category=setup["finding"].category, description="白条入账")
+    assert next_step(staff, audit).text == "为 1 个问题登记整改措施"
+    client.force_login(staff)
+    assert "为 1 个问题登记整改措施" in client.get(here.split("#")[0]).content.decode()
+    for finding in audit.findings.all():
+        for line in finding.rectifications.all():
+            audits.rectification_update(
+                rectification=line, status="done", evidence="已办结", attachment=png()
+            )
+    finding = audit.findings.filter(rectifications__isnull=True).get()
+    line = audits.rectification_add(
+        finding=finding, measure="退赔", responsible="李某", due_on=timezone.localdate()
+    )
+    audits.rectification_update(
+        rectification=line, status="done", evidence="已退赔", attachment=png()
+    )
+    assert next_step(staff, audit) is None

@@ -424,3 +424,23 @@ def test_htmx_sign_swaps_the_row_and_redirects_when_complete(client, world, pers
     client.force_login(personas["staff_b"])
     response = client.get(f"/handovers/{handover.pk}/", {"part": "status"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 404
+
+
+def test_the_handover_page_says_what_remains(client, world, personas):
+    from renewal.kit.next_steps import next_step
+
+    handover = services.handover_open(round_=world["round"], unit=world["unit_a1"], body="party")
+    staff = personas["staff_a"]
+    total = handover.items.count()
+    found = next_step(staff, handover)
+    assert found.text == f"逐项签收交接清单（还有 {total} 项未签收）"
+    assert found.url == f"/handovers/{handover.pk}/#items"
+    client.force_login(staff)
+    page = client.get(f"/handovers/{handover.pk}/").content.decode()
+    assert f"还有 {total} 项未签收" in page and 'id="items"' in page
+    handover = sign_all(handover, staff)
+    found = next_step(staff, handover)
+    assert (found.text, found.url) == (
+        "新班子培训与承诺",
+        f"/onboarding/units/{world['unit_a1'].pk}/",
+    )

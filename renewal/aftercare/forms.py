@@ -106,11 +106,6 @@ class GroupForm(Form):
     name = forms.CharField(label="指导组名称", max_length=40)
     leader_name = forms.CharField(label="组长", max_length=40)
     leader_post = forms.CharField(label="组长职务", max_length=60)
-    members = forms.CharField(
-        label="成员",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="每行一人：姓名 单位及职务 [系统账号用户名，可省略]",
-    )
     units = forms.ModelMultipleChoiceField(
         label="包联村(社区)",
         queryset=None,
@@ -122,6 +117,46 @@ class GroupForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units
         self.fields["units"].label_from_instance = lambda u: f"{u.township.name} · {u.name}"
+
+
+class MemberForm(Form):
+    """One member of a guidance group. A member who signs in to the system is linked to the
+    account (chosen by name, role and region), so that they may log the group's visits."""
+
+    name = forms.CharField(
+        label="姓名",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-label": "成员姓名"}),
+    )
+    post = forms.CharField(
+        label="单位及职务",
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-label": "成员的单位及职务"}),
+    )
+    user = forms.TypedChoiceField(
+        label="系统账号",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"aria-label": "成员的系统账号"}),
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "无")] + list(accounts)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and (data.get("post") or data.get("user")):
+            self.add_error("name", "请填写成员姓名。")
+        elif data.get("name") and not data.get("post"):
+            self.add_error("post", "请填写成员的单位及职务。")
+        return data
+
+
+MemberFormSet = forms.formset_factory(MemberForm, extra=3)
 
 
 class VisitForm(Form):

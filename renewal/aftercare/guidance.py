@@ -68,31 +68,6 @@ def plan_save(
     return plan
 
 
-def parse_members(text: str, users_by_name: dict) -> list[tuple[str, str, object]]:
-    """One member a line: "姓名 单位及职务 [账号]" (separated by spaces or commas)."""
-    members, problems = [], []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        parts = [p for p in raw.replace("，", " ").replace(",", " ").split() if p]
-        if not parts:
-            continue
-        if len(parts) < 2:
-            problems.append(f"第 {number} 行请写“姓名 单位及职务”。")
-            continue
-        name, rest = parts[0], parts[1:]
-        user = None
-        if len(rest) > 1 and rest[-1] in users_by_name:
-            user = users_by_name[rest[-1]]
-            rest = rest[:-1]
-        post = " ".join(rest)
-        if len(name) > 40 or len(post) > 60:
-            problems.append(f"第 {number} 行姓名或职务过长。")
-            continue
-        members.append((name, post, user))
-    if problems:
-        raise DomainError(" ".join(problems))
-    return members
-
-
 def group_save(
     *,
     county: Region,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from renewal.aftercare import guidance
 from renewal.aftercare.figures import key_units_without_plan
-from renewal.models import DomainError, GuidanceVisit, KeyUnitPlan
+from renewal.models import DomainError, GuidanceGroup, GuidanceMember, GuidanceVisit, KeyUnitPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -94,19 +94,6 @@ def test_group_names_are_unique_in_a_round(world):
         group(world)
 
 
-def test_members_are_parsed_one_a_line(world, personas):
-    members = guidance.parse_members(
-        "周成员 县纪委干部\n吴成员，县民政局 副局长 reviewer\n\n",
-        {"reviewer": personas["reviewer"]},
-    )
-    assert members == [
-        ("周成员", "县纪委干部", None),
-        ("吴成员", "县民政局 副局长", personas["reviewer"]),
-    ]
-    with pytest.raises(DomainError, match="第 1 行"):
-        guidance.parse_members("只有姓名", {})
-
-
 def test_visits_are_logged_for_covered_units_only(world, personas):
     g = group(world)
     with pytest.raises(DomainError, match="包联的村"):
@@ -151,10 +138,49 @@ def test_reviewer_creates_a_group_from_the_form(client, world, personas):
             "name": "第三指导组",
             "leader_name": "王组长",
             "leader_post": "县委常委",
-            "members": "陈成员 县委宣传部",
             "units": [world["unit_a1"].pk, world["unit_b1"].pk],
+            **member_rows(
+                ("陈成员", "县委宣传部", ""), ("郑成员", "城关镇", personas["staff_a"].pk)
+            ),
         },
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "第三指导组" in page and "陈成员" in page and "盛乐村" in page
+    members = GuidanceMember.objects.filter(group__name="第三指导组").order_by("name")
+    assert [(m.name, m.post, m.user) for m in members] == [
+        ("郑成员", "城关镇", personas["staff_a"]),
+        ("陈成员", "县委宣传部", None),
+    ]
+
+
+def member_rows(*rows):
+    data = {"members-TOTAL_FORMS": str(len(rows) + 1), "members-INITIAL_FORMS": "0"}
+    for number, (name, post, user) in enumerate(rows):
+        data |= {
+            f"members-{number}-name": name,
+            f"members-{number}-post": post,
+            f"members-{number}-user": user,
+        }
+    return data
+
+
+def test_the_member_rows_offer_accounts_by_name_and_keep_what_was_typed(client, world, personas):
+    client.force_login(personas["reviewer"])
+    page = client.get("/guidance/new/").content.decode()
+    assert "赵丽（乡镇(街道)工作人员） · 盛乐镇" in page
+    assert "staff_b" not in page  # logins are never offered as words
+    response = client.post(
+        "/guidance/new/",
+        {
+            "name": "第四指导组",
+            "leader_name": "王组长",
+            "leader_post": "县委常委",
+            **member_rows(("", "县委宣传部", ""), ("钱成员", "", "")),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "请填写成员姓名。" in page and "请填写成员的单位及职务。" in page
+    assert 'value="县委宣传部"' in page and 'value="钱成员"' in page
+    assert not GuidanceGroup.objects.filter(name="第四指导组").exists()

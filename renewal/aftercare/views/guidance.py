@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 from renewal.aftercare import access, guidance
 from renewal.aftercare.forms import (
     GroupForm,
+    MemberFormSet,
     VisitForm,
 )
 from renewal.aftercare.views.common import PAGE_SIZE, fail
 from renewal.kit.paging import DeepPaginator
+from renewal.kit.people import person_label
 from renewal.models import (
     DomainError,
     GuidanceMember,
@@ -45,11 +47,16 @@ def group_list(request):
     )
 
 
-def _users_by_name(county):
-    users = get_user_model().objects.filter(
-        Q(profile__region=county) | Q(profile__region__parent=county)
+def _county_accounts(county) -> dict[int, object]:
+    """The accounts a member of the county's guidance group may be: the county's and its
+    townships' users."""
+    users = (
+        get_user_model()
+        .objects.filter(Q(profile__region=county) | Q(profile__region__parent=county))
+        .select_related("profile__region")
+        .order_by("profile__region__code", "last_name", "first_name", "pk")
     )
-    return {u.username: u for u in users}
+    return {u.pk: u for u in users}
 
 
 def _group_form_view(request, county, rnd, group=None):
@@ -58,23 +65,34 @@ def _group_form_view(request, county, rnd, group=None):
         .select_related("township")
         .order_by("township__code", "code")
     )
-    initial = {}
+    accounts = _county_accounts(county)
+    choices = [(pk, f"{person_label(u)} · {u.profile.region.name}") for pk, u in accounts.items()]
+    initial, members_initial = {}, []
     if group is not None:
         initial = {
             "name": group.name,
             "leader_name": group.leader_name,
             "leader_post": group.leader_post,
-            "members": "\n".join(
-                " ".join(filter(None, [m.name, m.post, m.user.username if m.user else ""]))
-                for m in group.members.select_related("user")
-            ),
             "units": list(group.units.values_list("pk", flat=True)),
         }
+        members_initial = [
+            {"name": m.name, "post": m.post, "user": m.user_id} for m in group.members.all()
+        ]
     form = GroupForm(request.POST or None, initial=initial, units=units)
-    if request.method == "POST" and form.is_valid():
+    members_form = MemberFormSet(
+        request.POST or None,
+        initial=members_initial,
+        prefix="members",
+        form_kwargs={"accounts": choices},
+    )
+    if request.method == "POST" and form.is_valid() and members_form.is_valid():
         data = form.cleaned_data
+        members = [
+            (row["name"], row["post"], accounts.get(row["user"]))
+            for row in (f.cleaned_data for f in members_form)
+            if row.get("name")
+        ]
         try:
-            members = guidance.parse_members(data["members"], _users_by_name(county))
             group = guidance.group_save(
                 county=county,
                 round_=rnd,
@@ -93,7 +111,7 @@ def _group_form_view(request, county, rnd, group=None):
     return render(
         request,
         "renewal/aftercare/group_form.html",
-        {"form": form, "group": group, "county": county},
+        {"form": form, "members_form": members_form, "group": group, "county": county},
     )
 
 

@@ -58,6 +58,10 @@ def test_reviewer_reads_and_downloads_the_statistical_forms(live_server, page, w
     page.wait_for_selector("h1:has-text('和林格尔县统计报表')")
     page.click(f"text={FORMS['villagers-election']}")
     page.wait_for_selector(f"h1:has-text('{FORMS['villagers-election']}')")
+    # The wide form scrolls inside its own box: the page itself fits a 1366-wide window.
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
     table = page.locator("table.stat-form")
     assert table.locator("thead tr").first.locator("th", has_text="选民").count() == 1
     total = table.locator("tbody tr.total")

@@ -7,7 +7,8 @@ query per unit. Definitions (what each form's column means):
   a member recalled (罢免通过) no longer counts. Age is the age on the term's election date.
 - Age bands: 35 岁以下 (< 35), 35–45, 46–55, 56 岁及以上. Education: 大专及以上 (大专, 本科,
   研究生), 高中/中专, 初中及以下. 中共党员: political status 中共党员 or 中共预备党员.
-- 一肩挑 and 交叉任职: the roll-up's own rule (``ballots.villagers.vote.dual_roles``).
+- 一肩挑 and 交叉任职: the rule of the villagers' result page (``ballots.villagers.vote.
+  dual_roles``: the round's terms of the unit, recalled members left out).
 - 登记选民: the roll-up's figure (active registrations). 参选人数: ballots issued over all
   the election's boxes (the count's 参加投票). 委托投票: written proxies registered.
 - 选举大会: an election voted at a central meeting only; 投票站: with 分会场 (polling

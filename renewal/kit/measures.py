@@ -6,7 +6,8 @@ each one tested, registered by the app that owns the records it counts, in its
 AppConfig.ready() (as ``renewal.kit.figures`` and ``renewal.kit.next_steps`` are):
 
 * ``register_count(code, label, count, unit=…, app=…)``: ``count(round_, unit_ids, day)``
-  returns ``{unit_id: number}`` as of the end of ``day`` (missing ids count 0). A region's
+  returns ``{unit_id: number}`` (missing ids count 0), as of the end of ``day`` where the
+  records it counts carry their dates (the forms are filled for today). A region's
   value is the sum over its units, so a township row, the county total and the detail sheet
   of units always add up. It must run a constant number of queries whatever the number of
   units (one aggregate query over all of them, never a query per unit).

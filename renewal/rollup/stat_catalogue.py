@@ -33,9 +33,9 @@ DUAL = [
 def _members(prefix, group, extra=()):
     return (
         [(group, "合计", prefix), (group, "女性", f"{prefix}_female")]
+        + [(group, label, f"{prefix}_{code}") for label, code in extra]
         + [(f"{group}年龄", label, f"{prefix}_{code}") for label, code in MEMBER_AGES]
         + [(f"{group}学历", label, f"{prefix}_{code}") for label, code in MEMBER_EDUCATION]
-        + [(group, label, f"{prefix}_{code}") for label, code in extra]
     )
 
 

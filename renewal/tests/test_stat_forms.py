@@ -16,6 +16,7 @@ from renewal import services
 from renewal.kit import measures
 from renewal.models import StatForm
 from renewal.rollup import stat_catalogue, statforms
+from renewal.rollup.admin import StatColumnForm
 from renewal.rollup.stat_exports import form_workbook
 from renewal.tests import stat_forms_data
 from tests.factories import CountyFactory, TownshipFactory, UnitFactory
@@ -225,3 +226,33 @@ def test_ratio_measures_are_built_from_registered_counts():
         if measure.is_ratio:
             for part in (measure.numerator, measure.denominator):
                 assert part in measures.measures() and not measures.measure(part).is_ratio
+
+
+def test_the_admin_offers_the_registered_measures(client, county, personas):
+    form = StatForm.objects.get(code="villagers-election", county=None)
+    column = form.columns.get(measure="registered_voters")
+    edit = StatColumnForm(
+        {"order": column.order, "group": "选民", "label": "选民", "measure": "no_such_measure"},
+        instance=column,
+    )
+    assert not edit.is_valid() and "measure" in edit.errors
+    edit = StatColumnForm(
+        {"order": column.order, "group": "选民", "label": "选民", "measure": "party_members"},
+        instance=column,
+    )
+    assert edit.is_valid(), edit.errors
+    edit.save()
+    assert form.columns.get(order=column.order).measure == "party_members"
+
+    client.force_login(personas["admin"])
+    page = client.get(f"/admin/renewal/statform/{form.pk}/change/").content.decode()
+    assert "登记选民数（registered_voters）" in page and "参选率（turnout）" in page
+
+
+@pytest.mark.parametrize("spec", stat_catalogue.FORMS, ids=lambda s: s["code"])
+def test_each_upper_heading_of_a_shipped_form_is_one_run_of_columns(spec):
+    """A group split by other columns would print its upper heading twice."""
+    runs = [group for group, *_ in spec["columns"]]
+    runs = [g for n, g in enumerate(runs) if g and (n == 0 or runs[n - 1] != g)]
+    assert len(runs) == len(set(runs)), runs
+    assert all(measures.measure(code) for _group, _label, code in spec["columns"])

@@ -190,10 +190,17 @@ def seated(round_, unit_ids, day, body):
 
 def _members(body, where: Q, *, age_sum=False):
     def count(round_, unit_ids, day):
-        found = seated(round_, unit_ids, day, body).filter(where).values(unit=F("term__unit_id"))
+        found = seated(round_, unit_ids, day, body).filter(where)
         if age_sum:
-            return _by_unit(found.annotate(n=Sum("age")))
-        return _by_unit(found.annotate(n=Count("person_id", distinct=True)))
+            # Each person once, as the member counts (one person, one age: one term a unit).
+            ages: dict[int, int] = defaultdict(int)
+            for unit, _person, age in found.values_list(
+                "term__unit_id", "person_id", "age"
+            ).distinct():
+                ages[unit] += age
+            return dict(ages)
+        rows = found.values(unit=F("term__unit_id")).annotate(n=Count("person_id", distinct=True))
+        return _by_unit(rows)
 
     return count
 

@@ -408,7 +408,9 @@ def unit_counts(unit, rnd, day) -> dict[str, int]:
     directors = {p.pk for p, _ in _people(unit, rnd, "villagers", day, posts={"director"})}
     out["one_shoulder"] = int(bool(secretaries & directors))
     out["cross_posts"] = len({p.pk for p, _ in villagers} & {p.pk for p, _ in party})
-    out["party_members"] = sum(m.on_roster(day) for m in unit.branch.members.all())
+    roster = [m for m in unit.branch.members.all() if m.on_roster(day)]
+    out["party_members"] = len(roster)
+    out["party_members_full"] = sum(m.status == "full" for m in roster)
     congress = Congress.objects.filter(round=rnd, unit=unit).first()
     if congress:
         rows = list(congress.attendance.all())

@@ -89,6 +89,23 @@ def test_every_cell_of_the_shipped_forms_is_the_direct_count(county, code):
             assert value == expected_value(column.measure, sums), (unit.name, column.label)
 
 
+def test_every_measure_of_the_forms_is_the_direct_count(county):
+    """Every measure this app registers, shipped on a form or not, on one form of them all."""
+    form = StatForm.objects.create(
+        code="all-measures", county=county["county"], name="全部指标", version="测试", source="测试"
+    )
+    codes = sorted(code for code, m in measures.measures().items() if m.app == "rollup")
+    for n, code in enumerate(codes, start=1):
+        form.columns.create(order=n, label=code[:40], measure=code)
+    filled = statforms.form_fill(form=form, county=county["county"])
+    for units, row in [(county["units"], filled.total)] + [
+        ([unit], row) for unit, row in zip(county["units"], filled.units, strict=True)
+    ]:
+        sums = direct_sums(units, county["round"], filled.day)
+        for column, value in zip(filled.columns, row.values, strict=True):
+            assert value == expected_value(column.measure, sums), (row.name, column.measure.code)
+
+
 def test_the_seeded_county_exercises_every_column(county):
     """The data is not trivially empty: each count of the shipped forms is non-zero in the
     county total, so a measure that always answered 0 would fail the test above."""

@@ -31,6 +31,10 @@ def discipline_only(user, role):
     return role == DISCIPLINE
 
 
+def county_level(user, role):
+    return user.is_superuser or role in ("county_reviewer", DISCIPLINE, "admin")
+
+
 def system_admin(user, role):
     return user.is_superuser or role == "admin"
 
@@ -142,6 +146,7 @@ MENU = (
         (
             Item("看板与通报", "rollup:dashboard-home", not_department, ("rollup:",)),
             Item("乡镇日报", "rollup:daily-report-list", not_department, ("rollup:daily-report-",)),
+            Item("统计报表", "rollup:stat-home", county_level, ("rollup:stat-",)),
         ),
     ),
     Group(

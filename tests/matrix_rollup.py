@@ -79,6 +79,31 @@ def rows(expect):
             None,
             county_page,
         ),
+        # The statistical forms: county users; township users are refused, others find none.
+        "rollup:stat-home": (
+            "get",
+            lambda w, x: "/stat-forms/",
+            None,
+            expect(staff_a=403, reviewer=302, reviewer_other=302, admin=302),
+        ),
+        "rollup:stat-form-list": (
+            "get",
+            lambda w, x: f"/stat-forms/{county(w, x)}/",
+            None,
+            county_page,
+        ),
+        "rollup:stat-form": (
+            "get",
+            lambda w, x: f"/stat-forms/{county(w, x)}/villagers-election/",
+            None,
+            county_page,
+        ),
+        "rollup:stat-form-xlsx": (
+            "get",
+            lambda w, x: f"/stat-forms/{county(w, x)}/party-election/xlsx/",
+            None,
+            county_page,
+        ),
         "rollup:daily-report-list": (
             "get",
             lambda w, x: "/daily-reports/",

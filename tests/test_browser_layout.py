@@ -50,6 +50,8 @@ MAIN_PAGES = (
     "aftercare:handover-detail",
     "aftercare:unit-audit",
     "rollup:daily-report-list",
+    "rollup:stat-form-list",
+    "rollup:stat-form",
     "discipline:case-list",
     "discipline:case-detail",
     "discipline:intake-create",

@@ -138,6 +138,24 @@ def test_notice_workbook(client, world, personas):
     )
 
 
+def test_statistical_form_workbook(client, world, personas):
+    """Two sheets, each with the title row and a two-row header (the group row above)."""
+    client.force_login(personas["reviewer"])
+    county = world["county_a"]
+    response = client.get(f"/stat-forms/{county.pk}/party-election/xlsx/")
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    for name in ("分乡镇(街道)", "分村(社区)明细"):
+        ws = wb[name]
+        assert ws["A1"].value.startswith(f"{county.name}村(社区)党组织换届选举情况统计表")
+        assert ws["A1"].font.b and ws["A2"].value == "乡镇(街道)" and ws["A2"].font.b
+        assert_sheet_format(ws, header_row=3)
+    day = f"{timezone.localdate():%Y%m%d}"
+    assert response["Content-Disposition"] == disposition(
+        f"村(社区)党组织换届选举情况统计表-{county.name}-{day}.xlsx",
+        f"stat-party-election-{county.code}-{day}.xlsx",
+    )
+
+
 @pytest.mark.parametrize(
     "importer",
     [RosterImporter, VoterImporter, CandidateImporter, ReserveImporter, LedgerImporter],

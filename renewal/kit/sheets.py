@@ -126,6 +126,7 @@ def table_sheet(
     header: Sequence[str],
     rows: Iterable[Sequence],
     formats: dict[int, str] | None = None,
+    groups: Sequence[str] | None = None,
     on_progress=None,
     every: int = 500,
 ) -> int:
@@ -133,26 +134,29 @@ def table_sheet(
 
     ``title`` goes in the first row (None: no title row, e.g. an import template, whose
     header must stay the first row); ``formats`` maps a column (0-based) to a number
-    format (e.g. "0.0%")."""
+    format (e.g. "0.0%"). ``groups`` (one upper heading per column, "" for none) makes a
+    two-row header, as official statistical forms have: adjacent columns of one group
+    share a merged upper cell, a column without a group spans both rows. Merged cells need
+    an ordinary sheet (not a write-only one)."""
     formats = formats or {}
     rows = iter(rows)
     sample = list(itertools.islice(rows, SAMPLE_ROWS))
     for i, width in enumerate(fitted_widths(header, sample), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    header_row = 2 if title else 1
+    header_row = (2 if title else 1) + (1 if groups else 0)
     ws.freeze_panes = f"A{header_row + 1}"
     print_setup(ws, repeat_rows=f"1:{header_row}")
     if title:
         cell = WriteOnlyCell(ws, title)
         cell.font = TITLE_FONT
         ws.append([cell])
-    head = []
-    for text in header:
-        cell = WriteOnlyCell(ws, text)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.border, cell.alignment = HEADER_BORDER, HEADER_ALIGNMENT
-        head.append(cell)
-    ws.append(head)
+    if groups:
+        ws.append(
+            [_head_cell(ws, group or text) for group, text in zip(groups, header, strict=True)]
+        )
+    ws.append([_head_cell(ws, text) for text in header])
+    if groups:
+        _merge_groups(ws, groups, header_row - 1)
     count = 0
     for row in itertools.chain(sample, rows):
         ws.append([_cell(ws, value, formats.get(i)) for i, value in enumerate(row)])
@@ -162,3 +166,25 @@ def table_sheet(
     last = get_column_letter(max(len(header), 1))
     ws.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
     return count
+
+
+def _head_cell(ws, text):
+    cell = WriteOnlyCell(ws, text)
+    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    cell.border, cell.alignment = HEADER_BORDER, HEADER_ALIGNMENT
+    return cell
+
+
+def _merge_groups(ws, groups: Sequence[str], row: int) -> None:
+    """Merge each run of one group across its columns in ``row``, and each column without a
+    group down over ``row`` and the row below."""
+    start = 0
+    for end in range(1, len(groups) + 1):
+        if end < len(groups) and groups[end] and groups[end] == groups[start]:
+            continue
+        first, last = get_column_letter(start + 1), get_column_letter(end)
+        if not groups[start]:
+            ws.merge_cells(f"{first}{row}:{first}{row + 1}")
+        elif end - start > 1:
+            ws.merge_cells(f"{first}{row}:{last}{row}")
+        start = end

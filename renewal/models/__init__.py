@@ -38,6 +38,7 @@ from renewal.models.rounds import (
     Stage,
     UnitSeats,
 )
+from renewal.models.statforms import StatColumn, StatForm
 from renewal.models.terms import Body, Post, Term, TermMember
 
 __all__ = [
@@ -84,6 +85,8 @@ __all__ = [
     "SeatChange",
     "SecurityEvent",
     "Stage",
+    "StatColumn",
+    "StatForm",
     "Term",
     "TermMember",
     "TrainingSession",

@@ -15,5 +15,7 @@ class RollupConfig(AppConfig):
     def ready(self):
         from renewal.kit import demo
         from renewal.rollup import demo as rollup_demo
+        from renewal.rollup import measures
 
+        measures.register()
         demo.register(demo.ROLLUP, "rollup", rollup_demo.seed)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renewal.rollup import views
+from renewal.rollup import views, views_stats
 
 app_name = "rollup"
 
@@ -15,6 +15,14 @@ urlpatterns = [
     path("rollup/notices/<int:pk>/", views.notice_detail, name="notice-detail"),
     path("rollup/notices/<int:pk>/text/", views.notice_text, name="notice-text"),
     path("rollup/notices/<int:pk>/xlsx/", views.notice_xlsx, name="notice-xlsx"),
+    path("stat-forms/", views_stats.stat_home, name="stat-home"),
+    path("stat-forms/<int:county_pk>/", views_stats.stat_form_list, name="stat-form-list"),
+    path("stat-forms/<int:county_pk>/<slug:code>/", views_stats.stat_form, name="stat-form"),
+    path(
+        "stat-forms/<int:county_pk>/<slug:code>/xlsx/",
+        views_stats.stat_form_xlsx,
+        name="stat-form-xlsx",
+    ),
     path("daily-reports/", views.daily_report_list, name="daily-report-list"),
     path(
         "daily-reports/<int:township_pk>/<str:day>/",

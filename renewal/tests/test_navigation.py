@@ -20,21 +20,22 @@ pytestmark = pytest.mark.django_db
 
 COMMON = ["工作台", "换届时间表", "村(社区)", "职数审批", "候选人", "资格联审", "党员大会"]
 LATER = ["审计与交接", "看板与通报", "乡镇日报"]
+COUNTY_LATER = [*LATER, "统计报表"]  # the statistical forms: county-level roles
 SETTINGS = ["修改密码", "动态口令"]
 CHECKS = ["计票核对规则"]  # every role that reads tallies
 MENUS = {
     "staff_a": COMMON + ["村(居)委会选举", "承诺书与谈话"] + LATER + SETTINGS + CHECKS,
-    "reviewer": COMMON + ["村(居)委会选举", "承诺书与谈话"] + LATER + SETTINGS + CHECKS,
+    "reviewer": COMMON + ["村(居)委会选举", "承诺书与谈话"] + COUNTY_LATER + SETTINGS + CHECKS,
     "discipline": COMMON
     + ["举报案件", "登记举报", "看板", "受处分台账", "民情直报员"]
-    + LATER
+    + COUNTY_LATER
     + SETTINGS
     + CHECKS,
     "dept": ["工作台", "资格联审"] + SETTINGS,
     # The administrator persona is also a superuser.
     "admin": COMMON
     + ["村(居)委会选举", "承诺书与谈话"]
-    + LATER
+    + COUNTY_LATER
     + SETTINGS
     + CHECKS
     + ["安全日志", "系统管理"],
@@ -88,6 +89,12 @@ def test_the_page_marks_its_own_item(personas, view_name, current):
     user = personas["staff_a"]
     items = [i for g in menu_for(user, user.profile.role, view_name) for i in g["items"]]
     assert [i["label"] for i in items if i["current"]] == ([current] if current else [])
+
+
+def test_the_statistical_forms_mark_their_own_item(personas):
+    user = personas["reviewer"]
+    items = [i for g in menu_for(user, user.profile.role, "rollup:stat-form") for i in g["items"]]
+    assert [i["label"] for i in items if i["current"]] == ["统计报表"]
 
 
 def step(user, obj):

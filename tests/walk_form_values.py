@@ -43,6 +43,8 @@ NOT_PAGES = {
     "villagers-results": "a permanent redirect to the new address",
     "villagers-results-page": "a permanent redirect to the new address",
     "villagers:import-template": "an Excel template",
+    "villagers:notice-download": "an archived notice (PDF)",
+    "villagers:notice-preview": "a PDF",
     "villagers:round-record": "the ballot record (JSON)",
 }
 

@@ -28,6 +28,7 @@ NOT_PAGES = {
     "aftercare:rectification-attachment": "the evidence file",
     "ballots:congress-report-pdf": "a PDF",
     "ballots:round-pdf": "a PDF",
+    "ballots:congress-notice-download": "an archived 公示 (PDF)",
     "ballots:tally-checks-pdf": "a PDF",
     "ballots:round-record": "the ballot record (JSON)",
     "candidates:import-template": "an Excel template",

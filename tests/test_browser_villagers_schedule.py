@@ -103,3 +103,92 @@ def test_publish_a_numbered_notice_and_a_new_version(live_server, page, world, p
         assert "（第1号）" in text
         assert "一、选举日期：2027年1月20日。" in text
         assert "城关镇南街社区居民选举委员会" in text  # the 落款
+
+
+def test_the_four_notices_as_printed(live_server, page, world, personas):
+    """第1号 to 第3号 were published before election day (by the service, on their days);
+    on election day, after the count, the clerk publishes 第4号 and every PDF reads right."""
+    from django.utils import timezone
+
+    from ballots.models import VillagersElection
+    from ballots.tests.villagers_vote_helpers import (
+        DEPUTIES,
+        DIRECTORS,
+        MAIN_VOTES,
+        MEMBERS,
+        MOBILE_VOTES,
+        STAFF,
+        WOMEN,
+        boxes_with_staff,
+        enter,
+        nominate_all,
+    )
+    from ballots.villagers import notices
+    from ballots.villagers import vote as vv
+    from tests.factories import villagers_election
+
+    ensure_schedule_rules()
+    staff = personas["staff_a"]
+    day = timezone.localdate()  # election day is today: the count may be entered
+    election, people = villagers_election(
+        world["unit_a1"],
+        world["round"],
+        voters=100,
+        names=[*DIRECTORS, *DEPUTIES, *MEMBERS, *STAFF],
+        women=WOMEN,
+        day=day,
+    )
+    ElectionCommitteeMember.objects.create(election=election, name="赵主任", role="chair")
+    published_on = day - datetime.timedelta(days=21)
+    VillagersElection.objects.filter(pk=election.pk).update(register_published_on=published_on)
+    election.refresh_from_db()
+    nominate_all(election, people, staff)
+    for number, days_before in ((1, 30), (2, 21), (3, 10)):
+        notices.notice_publish(
+            actor=staff,
+            election=election,
+            number=number,
+            today=day - datetime.timedelta(days=days_before),
+        )
+    main, mobile = boxes_with_staff(election, people)
+    enter(main, staff, 50, MAIN_VOTES)
+    enter(mobile, staff, 10, MOBILE_VOTES)
+    vv.election_count(election=election, actor=staff)
+    rnd = election.vote_rounds.get(status="open")  # the seat left for a further round
+    vv.round_enter(
+        rnd=rnd,
+        version=rnd.version,
+        actor=staff,
+        present=55,
+        ballots_returned=55,
+        ballots_invalid=1,
+        votes={"赵磊": 30, "孙丽": 20},
+    )
+
+    log_in(page, live_server, "staff_a", PASSWORD)
+    page.goto(f"{live_server.url}/villagers/{election.pk}/notices/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#notices tr[data-number='4'] button:has-text('发布')").click()
+    page.wait_for_selector(".messages li:has-text('已发布第4号公告（第1版）')")
+    assert page.locator("#schedule tr[data-step='result']").inner_text().count("已完成") == 1
+
+    texts = {}
+    for number in (1, 2, 3, 4):
+        link = page.locator(f"#notices tr[data-number='{number}'] a:has-text('第1版')")
+        texts[number] = _pdf_text(page, live_server.url + link.get_attribute("href"))
+    for number, text in texts.items():
+        assert "大红城村村民选举委员会公告" in text
+        assert f"（第{number}号）" in text
+        assert "城关镇大红城村村民选举委员会" in text  # the 落款
+        assert "特此公告。" in text
+    chinese = f"{day.year}年{day.month}月{day.day}日"
+    assert f"一、选举日期：{chinese}。" in texts[1]
+    assert "二、选举方式：由本村登记选民以无记名投票、公开计票的方法直接选举" in texts[1]
+    assert "登记选民共 100 人" in texts[2]
+    assert f"{published_on.year}年{published_on.month}月{published_on.day}日" in texts[2]
+    assert "主任（应选 1 名）：王建国、李秀英。" in texts[3]
+    assert "副主任（应选 1 名）：刘洋、张伟。" in texts[3]
+    assert "当选主任：王建国。" in texts[4]
+    assert "当选副主任：张伟。" in texts[4]
+    assert "赵磊" in texts[4]  # elected in the further round
+    assert chinese in texts[4]  # dated the day of the count

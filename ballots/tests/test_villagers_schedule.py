@@ -168,3 +168,14 @@ def test_overdue_units_for_the_rollup(world, personas):
     overdue = schedules.overdue_units(rnd.pk, world["county_a"].pk, D(2026, 11, 20))
     assert late.unit_id in overdue  # register due 11-09, not published
     assert on_time.unit_id not in overdue
+
+
+@pytest.mark.django_db
+def test_the_rules_are_edited_in_the_admin(client, personas):
+    client.force_login(personas["admin"])
+    pack = VillagersRulePack.objects.order_by("pk").first()
+    page = client.get(f"/admin/ballots/villagersrulepack/{pack.pk}/change/").content.decode()
+    assert "选举时间节点" in page and "公告编号" in page
+    listing = client.get("/admin/ballots/scheduledeadline/").content.decode()
+    assert "公布选民名单" in listing and "选举结果报乡镇(街道)备案" in listing
+    assert client.get("/admin/ballots/noticetemplate/").status_code == 200

@@ -555,9 +555,10 @@ class Report:
 
 
 def report_pdf(report: Report) -> bytes:
-    """A plain A4 written report (the election result to the township), in the embedded
-    font: the addressee, the paragraphs indented two characters, and the 落款 (issuing body
-    and date) at the right under the text."""
+    """A plain A4 written report (the election result to the township, a numbered 公告), in
+    the embedded font: the number under the title if any, the addressee if any, the
+    paragraphs indented two characters, and the 落款 (issuing body and date) at the right
+    under the text."""
     texts = [report.title, report.subtitle, report.addressee, *report.paragraphs]
     texts += [report.issuer, report.date]
     if report.seals:

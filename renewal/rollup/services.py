@@ -135,7 +135,8 @@ def notice_text(
         chinese_date(day),
         "",
         f"截至当日，全县共 {units} 个村(社区)，已完成换届 {done} 个（{percent(county['done_share'])}），"
-        f"加权进度 {percent(county['weighted'])}；逾期未完成本阶段任务的 {county['overdue']} 个。",
+        f"加权进度 {percent(county['weighted'])}；逾期（本阶段任务或选举法定时间节点未按期完成）的 "
+        f"{county['overdue']} 个。",
     ]
     in_progress = [
         f"{STAGE_NAMES.get(code, code)} {n} 个"

@@ -5,6 +5,8 @@ from ballots.models import (
     CalendarYear,
     CountingRuleSet,
     CountyVillagersRules,
+    NoticeTemplate,
+    ScheduleDeadline,
     TallyCheck,
     VillagersRulePack,
 )
@@ -45,6 +47,36 @@ class CalendarYearAdmin(admin.ModelAdmin):
     inlines = [CalendarDayInline]
 
 
+class ScheduleDeadlineInline(admin.TabularInline):
+    """The pack's own deadlines; steps it does not list follow the default rows."""
+
+    model = ScheduleDeadline
+    extra = 0
+    fields = ["step", "label", "direction", "days", "counting", "order", "source"]
+
+
+class NoticeTemplateInline(admin.TabularInline):
+    model = NoticeTemplate
+    extra = 0
+    fields = ["number", "step", "title", "source"]
+
+
+@admin.register(ScheduleDeadline)
+class ScheduleDeadlineAdmin(admin.ModelAdmin):
+    """The legal deadlines counted from election day; rows without a pack are the defaults."""
+
+    list_display = ["label", "pack", "direction", "days", "counting", "order", "source"]
+    list_filter = ["pack", "counting"]
+
+
+@admin.register(NoticeTemplate)
+class NoticeTemplateAdmin(admin.ModelAdmin):
+    """The numbered 公告 of the election committee; rows without a pack are the defaults."""
+
+    list_display = ["number", "title", "step", "pack", "source"]
+    list_filter = ["pack"]
+
+
 @admin.register(VillagersRulePack)
 class VillagersRulePackAdmin(admin.ModelAdmin):
     """A province's 选举办法 as data: add a dated pack, no code needed."""
@@ -60,6 +92,7 @@ class VillagersRulePackAdmin(admin.ModelAdmin):
         "source",
     ]
     list_filter = ["province_code"]
+    inlines = [ScheduleDeadlineInline, NoticeTemplateInline]
 
 
 @admin.register(CountyVillagersRules)

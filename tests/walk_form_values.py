@@ -28,6 +28,7 @@ NOT_PAGES = {
     "aftercare:rectification-attachment": "the evidence file",
     "ballots:congress-report-pdf": "a PDF",
     "ballots:round-pdf": "a PDF",
+    "ballots:congress-notice-download": "an archived 公示 (PDF)",
     "ballots:tally-checks-pdf": "a PDF",
     "ballots:round-record": "the ballot record (JSON)",
     "candidates:import-template": "an Excel template",
@@ -45,6 +46,8 @@ NOT_PAGES = {
     "villagers-results": "a permanent redirect to the new address",
     "villagers-results-page": "a permanent redirect to the new address",
     "villagers:import-template": "an Excel template",
+    "villagers:notice-download": "an archived notice (PDF)",
+    "villagers:notice-preview": "a PDF",
     "villagers:round-record": "the ballot record (JSON)",
 }
 

@@ -551,13 +551,16 @@ class Report:
     date: str  # already written the Chinese way (renewal.kit.dates.chinese_date)
     keep: tuple[str, ...] = ()
     seals: tuple[Seal, ...] = ()
+    subtitle: str = ""  # under the title, centred: a notice's number （第1号）
 
 
 def report_pdf(report: Report) -> bytes:
-    """A plain A4 written report (the election result to the township), in the embedded
-    font: the addressee, the paragraphs indented two characters, and the 落款 (issuing body
-    and date) at the right under the text."""
-    texts = [report.title, report.addressee, *report.paragraphs, report.issuer, report.date]
+    """A plain A4 written report (the election result to the township, a numbered 公告), in
+    the embedded font: the number under the title if any, the addressee if any, the
+    paragraphs indented two characters, and the 落款 (issuing body and date) at the right
+    under the text."""
+    texts = [report.title, report.subtitle, report.addressee, *report.paragraphs]
+    texts += [report.issuer, report.date]
     if report.seals:
         texts += [SEAL_HEADING, SEAL_NOTE]
         texts += [text for seal in report.seals for text in (seal.label, seal.grouped)]
@@ -566,9 +569,13 @@ def report_pdf(report: Report) -> bytes:
     pdf.set_auto_page_break(True, margin=MARGIN)
     pdf.add_page()
     _title(pdf, report.title, 16)
+    if report.subtitle:
+        pdf.set_font_size(12)
+        _paragraph(pdf, report.subtitle, 8, align="C")
     pdf.ln(4)
     pdf.set_font_size(12)
-    _paragraph(pdf, report.addressee, 8, keep=report.keep)
+    if report.addressee:
+        _paragraph(pdf, report.addressee, 8, keep=report.keep)
     for text in report.paragraphs:
         _paragraph(pdf, "\u3000\u3000" + text, 8, keep=report.keep)
         pdf.ln(1)

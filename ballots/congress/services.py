@@ -19,8 +19,6 @@ from django.utils import timezone
 from ballots import chain, check_catalogue, checks, counting
 from ballots.models import (
     Attendance,
-    CalendarDay,
-    CalendarYear,
     Congress,
     CountingRuleSet,
     ElectionRound,
@@ -30,6 +28,7 @@ from ballots.models import (
 )
 from ballots.record import grouped_hash, record_hash, record_to_json_dict, seal_text
 from ballots.strokes import stroke_sort_key
+from ballots.workcalendar import declared_calendar
 from candidates.models import Candidacy
 from candidates.services import candidacies_forget_outcome, candidacies_learn_outcome
 from renewal.kit.naming import ballot_names, standing
@@ -894,18 +893,9 @@ def write_in_resolve(*, entrant: RoundCandidate, person: Person) -> RoundCandida
 # --- Report, public notice, approval -----------------------------------------------------------
 
 
-def _declared_calendar() -> dict:
-    declared: dict = {}
-    for day in CalendarDay.objects.select_related("year"):
-        declared.setdefault(day.year.year, {})[day.date] = day.is_workday
-    for year in CalendarYear.objects.values_list("year", flat=True):
-        declared.setdefault(year, {})
-    return declared
-
-
 def notice_end_for(start: datetime.date) -> datetime.date:
     try:
-        return nth_working_day(start, NOTICE_WORKING_DAYS, declared=_declared_calendar())
+        return nth_working_day(start, NOTICE_WORKING_DAYS, declared=declared_calendar())
     except CalendarGap as exc:
         raise DomainError(str(exc)) from None
 

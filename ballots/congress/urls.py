@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ballots.congress import views
+from ballots.congress import notice_views, views
 
 app_name = "ballots"
 
@@ -22,6 +22,17 @@ urlpatterns = [
     path("congresses/<int:pk>/report/", views.congress_report, name="congress-report"),
     path("congresses/<int:pk>/report.pdf", views.congress_report_pdf, name="congress-report-pdf"),
     path("congresses/<int:pk>/approve/", views.congress_approve, name="congress-approve"),
+    path("congresses/<int:pk>/notices/", notice_views.congress_notices, name="congress-notices"),
+    path(
+        "congresses/<int:pk>/notices/publish/",
+        notice_views.congress_notice_publish,
+        name="congress-notice-publish",
+    ),
+    path(
+        "congress-notices/<int:pk>/",
+        notice_views.congress_notice_download,
+        name="congress-notice-download",
+    ),
     path("congresses/<int:pk>/reopen/", views.congress_reopen, name="congress-reopen"),
     path(
         "congresses/<int:pk>/file-secretary/",

@@ -16,6 +16,12 @@ from ballots.models.rules import (
     CountyVillagersRules,
     VillagersRulePack,
 )
+from ballots.models.schedule import (
+    ElectionNotice,
+    NoticeTemplate,
+    ScheduleDeadline,
+    ScheduleStep,
+)
 from ballots.models.villagers import (
     BallotBox,
     ElectionCommitteeMember,
@@ -45,10 +51,14 @@ __all__ = [
     "CountingRuleSet",
     "CountyVillagersRules",
     "ElectionCommitteeMember",
+    "ElectionNotice",
     "ElectionRound",
     "NomineeRelative",
+    "NoticeTemplate",
     "RegisterChange",
     "RoundCandidate",
+    "ScheduleDeadline",
+    "ScheduleStep",
     "Scrutineer",
     "TallyAcknowledgement",
     "TallyCheck",

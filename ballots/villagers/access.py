@@ -17,6 +17,7 @@ from django.http import Http404
 from ballots.models import (
     BallotBox,
     ElectionCommitteeMember,
+    ElectionNotice,
     VillagersElection,
     VillagersRecall,
     VillagersRound,
@@ -165,3 +166,13 @@ def round_for_user(user, pk, *, write=False) -> VillagersRound:
 
 def recall_for_user(user, pk, *, write=False) -> VillagersRecall:
     return _child(VillagersRecall, user, pk, write=write, vote=True, related=("member__person",))
+
+
+def notice_for_user(user, pk) -> ElectionNotice:
+    """An archived 公告 of a villagers' election the user may read, or 404."""
+    try:
+        notice = ElectionNotice.objects.get(pk=pk, villagers_election__isnull=False)
+    except (ElectionNotice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    notice.villagers_election = election_for_user(user, notice.villagers_election_id)
+    return notice

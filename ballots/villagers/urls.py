@@ -8,7 +8,7 @@ they answer with a permanent redirect to the same page here.
 
 from django.urls import path
 
-from ballots.villagers.views import setup, vote
+from ballots.villagers.views import notices, setup, vote
 
 app_name = "villagers"
 
@@ -40,6 +40,11 @@ urlpatterns = [
     path("voters/<int:pk>/unmask/", setup.voter_unmask, name="voter-unmask"),
     path("objections/<int:pk>/answer/", setup.objection_answer, name="objection-answer"),
     path("proxies/<int:pk>/withdraw/", setup.proxy_withdraw, name="proxy-withdraw"),
+    # The schedule and the numbered 公告.
+    path("<int:pk>/notices/", notices.notice_list, name="notice-list"),
+    path("<int:pk>/notices/<int:number>/preview/", notices.notice_preview, name="notice-preview"),
+    path("<int:pk>/notices/<int:number>/publish/", notices.notice_publish, name="notice-publish"),
+    path("notices/<int:pk>/", notices.notice_download, name="notice-download"),
     # The vote.
     path("vote/", vote.vote_list, name="vote-list"),
     path("<int:pk>/vote/", vote.vote_detail, name="vote-detail"),

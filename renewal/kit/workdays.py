@@ -46,3 +46,20 @@ def nth_working_day(
                 return day
         day += datetime.timedelta(days=1)
     raise CalendarGap("一年内找不到足够的工作日，请检查节假日安排。")
+
+
+def nth_working_day_before(
+    end: datetime.date, n: int, *, declared: Mapping[int, Mapping[datetime.date, bool]]
+) -> datetime.date:
+    """The n-th working day counting back from the day before `end` (n >= 1): the latest day
+    that still leaves n working days before `end` counted from it."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day, seen = end - datetime.timedelta(days=1), 0
+    for _ in range(400):
+        if is_workday(day, declared=declared):
+            seen += 1
+            if seen == n:
+                return day
+        day -= datetime.timedelta(days=1)
+    raise CalendarGap("一年内找不到足够的工作日，请检查节假日安排。")

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ballots.villagers import schedule as villagers_schedule
 from renewal import progress
 from renewal.kit import figures
 from renewal.kit.dates import chinese_date
@@ -134,7 +135,8 @@ def notice_text(
         chinese_date(day),
         "",
         f"截至当日，全县共 {units} 个村(社区)，已完成换届 {done} 个（{percent(county['done_share'])}），"
-        f"加权进度 {percent(county['weighted'])}；逾期未完成本阶段任务的 {county['overdue']} 个。",
+        f"加权进度 {percent(county['weighted'])}；逾期（本阶段任务或选举法定时间节点未按期完成）的 "
+        f"{county['overdue']} 个。",
     ]
     in_progress = [
         f"{STAGE_NAMES.get(code, code)} {n} 个"
@@ -305,6 +307,9 @@ def rollup_run(
             )
         )
         stages = progress.unit_stages(rnd, unit_ids, day)
+        # A unit is overdue for its stage's due date, and also for a legal deadline of its
+        # villagers' election schedule missed by ``day`` (选民名单 not published in time …).
+        late_schedules = villagers_schedule.overdue_units(rnd.pk, county.pk, day)
         say("  阶段已推算")
         per_township = {tid: _Totals() for tid, _, _ in townships}
         total = _Totals()
@@ -312,7 +317,9 @@ def rollup_run(
         for unit_id, township_id in units:
             stage = stages[unit_id]
             position = progress.stage_position(stage, codes)
-            overdue = stage != "done" and stage in due and due[stage] < day
+            overdue = (stage != "done" and stage in due and due[stage] < day) or (
+                unit_id in late_schedules
+            )
             per_township[township_id].add_unit(stage, position, overdue)
             total.add_unit(stage, position, overdue)
         if day == timezone.localdate():

@@ -21,6 +21,7 @@ from ballots.models import (
     VoterRegistration,
 )
 from ballots.villagers import access, setup, voter_import
+from ballots.villagers import schedule as schedules
 from ballots.villagers.forms import (
     CommitteeMemberForm,
     CorrectionForm,
@@ -199,6 +200,7 @@ def election_detail(request, pk):
             ).count(),
             "proxies": election.proxies.count(),
             "today": today,
+            "schedule": schedules.schedule_for(election, today=today),
         },
     )
 

@@ -2,7 +2,12 @@ import datetime
 
 import pytest
 
-from renewal.kit.workdays import CalendarGap, is_workday, nth_working_day
+from renewal.kit.workdays import (
+    CalendarGap,
+    is_workday,
+    nth_working_day,
+    nth_working_day_before,
+)
 
 D = datetime.date
 
@@ -34,3 +39,22 @@ def test_admin_declared_year_is_used():
 def test_year_in_neither_source_is_a_clear_error():
     with pytest.raises(CalendarGap, match="2031 年的法定节假日安排尚未录入"):
         nth_working_day(D(2031, 3, 1), 5, declared={})
+
+
+@pytest.mark.parametrize(
+    ("end", "n", "expected"),
+    [
+        (D(2026, 11, 27), 1, D(2026, 11, 26)),  # the day before, a Thursday
+        (D(2026, 11, 30), 1, D(2026, 11, 27)),  # Monday: back over the weekend to Friday
+        (D(2026, 10, 12), 5, D(2026, 9, 29)),  # back over the National Day holiday
+        (D(2026, 10, 11), 1, D(2026, 10, 10)),  # Saturday 10-10 is a make-up working day
+    ],
+    ids=["the day before", "over a weekend", "over the National Day holiday", "make-up day"],
+)
+def test_working_days_counted_back(end, n, expected):
+    assert nth_working_day_before(end, n, declared={}) == expected
+
+
+def test_counting_back_into_a_year_in_neither_source_is_a_clear_error():
+    with pytest.raises(CalendarGap, match="2031 年的法定节假日安排尚未录入"):
+        nth_working_day_before(D(2031, 3, 1), 5, declared={})

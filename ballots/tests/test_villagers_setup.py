@@ -475,3 +475,30 @@ def test_voters_registered_figure_is_registered_and_counts_per_unit(
         counts = voters_registered(world["round"], ids, today)
     assert counts == {world["unit_a1"].pk: 2, world["unit_a2"].pk: 1}
     assert voters_registered(world["round"], ids, today - datetime.timedelta(days=1)) == {}
+
+
+def test_a_proxy_after_the_packs_cut_off_is_refused_with_the_date(personas, election, voters):
+    from ballots.villagers.schedule import cutoff
+
+    last, rule = cutoff(election, "proxies")
+    assert last == election.election_day - datetime.timedelta(days=rule.days)
+    with pytest.raises(
+        DomainError, match=f"书面委托日期不能晚于 {last:%Y-%m-%d}（委托投票办理截止"
+    ):
+        setup.proxy_create(
+            actor=personas["staff_a"],
+            election=election,
+            holder=voters[0],
+            principal=voters[1],
+            relation="child",
+            written_on=last + datetime.timedelta(days=1),
+        )
+    assert not VoterProxy.objects.exists()
+    setup.proxy_create(
+        actor=personas["staff_a"],
+        election=election,
+        holder=voters[0],
+        principal=voters[1],
+        relation="child",
+        written_on=last,
+    )

@@ -316,6 +316,21 @@ def schedule_for(election: VillagersElection, *, today: datetime.date | None = N
     return schedules_for([election], today=today)[election.pk]
 
 
+def cutoff(election: VillagersElection, step: str) -> tuple[datetime.date, Rule] | None:
+    """The last day of a step of the election's pack (e.g. 委托投票办理截止) and its rule; None
+    when the pack has no such step or the calendar does not cover the date."""
+    rule = next(
+        (r for r in rules_by_pack([election.pack_id])[election.pack_id] if r.step == step), None
+    )
+    if rule is None:
+        return None
+    try:
+        due, _shifted = due_date(rule, election.election_day, declared=declared_calendar())
+    except CalendarGap:
+        return None
+    return due, rule
+
+
 def overdue_units(round_id: int, county_id: int, day: datetime.date) -> set[int]:
     """The units of a county whose villagers' election has a legal deadline missed on ``day``."""
     elections = list(

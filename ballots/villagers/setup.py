@@ -16,12 +16,14 @@ from ballots.models import (
     CountyVillagersRules,
     ElectionCommitteeMember,
     RegisterChange,
+    ScheduleStep,
     VillagersElection,
     VillagersRulePack,
     VoterObjection,
     VoterProxy,
     VoterRegistration,
 )
+from ballots.villagers import schedule
 from renewal.kit import crypto
 from renewal.kit.dates import age_on
 from renewal.kit.idcard import IdNumberError, parse_id_number
@@ -769,6 +771,12 @@ def proxy_create(
         raise DomainError("请填写书面委托日期。")
     if written_on > election.election_day:
         raise DomainError("书面委托日期不能晚于选举日。")
+    last = schedule.cutoff(election, ScheduleStep.PROXIES)
+    if last is not None and written_on > last[0]:
+        raise DomainError(
+            f"书面委托日期不能晚于 {last[0]:%Y-%m-%d}（{last[1].label}：{last[1].text}）。"
+            f"依据：{last[1].source}"
+        )
     if VoterProxy.objects.filter(principal=principal).exists():
         raise DomainError(f"{principal.person.name}已委托他人投票，每人只能委托一次。")
     if VoterProxy.objects.filter(holder=principal).exists():

@@ -573,7 +573,7 @@ def count_findings(
             proxies_registered=election.proxies.count() if box is not None else None,
             reconciliation=reconciliation or checks.Reconciliation(),
         ),
-        check_catalogue.in_force(),
+        check_catalogue.in_force(check_catalogue.VILLAGERS_ONLY),
     )
 
 
@@ -760,7 +760,9 @@ def election_count(*, election: VillagersElection, actor) -> list[VillagersRound
     expected = registered_voters(election).count()
     summed = box_totals(boxes)
     refused = checks.villagers_summed(
-        issued=summed["issued"], registered=expected, catalogue=check_catalogue.in_force()
+        issued=summed["issued"],
+        registered=expected,
+        catalogue=check_catalogue.in_force(check_catalogue.VILLAGERS_ONLY),
     )
     if refused:
         raise check_catalogue.TallyRefused(refused)

@@ -873,8 +873,10 @@ def round_enter(
     ballots_returned: int,
     ballots_invalid: int,
     votes: Mapping[str, int],
+    acknowledgements: Mapping[str, str] | None = None,
 ) -> VillagersRound:
-    """A later vote (re-vote or 另行选举) of one post, entered as the election's totals."""
+    """A later vote (re-vote or 另行选举) of one post, entered as the election's totals.
+    The coded checks apply as to a box: F refuses, each W needs the clerk's reason."""
     rnd = VillagersRound.objects.select_for_update().get(pk=rnd.pk)
     election = _lock(rnd.election)
     _require_open(election)
@@ -898,9 +900,8 @@ def round_enter(
         registered=expected,
         present=present,
     )
-    refused = checks.refused(findings)  # a later round's totals are not reconciled per box
-    if refused:
-        raise check_catalogue.TallyRefused(refused)
+    check_catalogue.require_acknowledged(findings, acknowledgements)
+    check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, vote_round=rnd)
     rnd.expected, rnd.present, rnd.ballots_issued = expected, present, present
     rnd.totals = {"returned": ballots_returned, "invalid": ballots_invalid, "for": clean}
     rnd.version += 1

@@ -508,6 +508,7 @@ def round_detail(request, rid):
         "ballots_returned": (rnd.totals or {}).get("returned"),
         "ballots_invalid": (rnd.totals or {}).get("invalid"),
     }
+    warnings = []
     if post_data is not None:
         counts = {k: post_data.get(k, "") for k in counts}
         values, errs = _counts(
@@ -519,11 +520,22 @@ def round_detail(request, rid):
             ],
         )
         errors = errs + errors
+        acknowledgements, ack_problems = parse_acknowledgements(post_data)
         if not errors:
             try:
                 vv.round_enter(
-                    rnd=rnd, version=_version(post_data), actor=request.user, votes=votes, **values
+                    rnd=rnd,
+                    version=_version(post_data),
+                    actor=request.user,
+                    votes=votes,
+                    acknowledgements=acknowledgements,
+                    **values,
                 )
+            except TallyRefused as exc:
+                errors = [f.message for f in exc.findings]
+            except TallyWarnings as exc:
+                warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
+                errors = ack_problems
             except DomainError as exc:
                 errors.append(str(exc))
             else:
@@ -539,6 +551,10 @@ def round_detail(request, rid):
             rows=rows,
             counts=counts,
             errors=errors,
+            problems=errors,
+            warnings=warnings,
+            acked=set(post_data.getlist("ack")) if post_data is not None else set(),
+            acknowledgements=rnd.acknowledgements.select_related("acknowledged_by__profile"),
             chain=entry_chain.election_chain(election),
             seal=grouped_hash(record_hash(vv.round_record_json(rnd)))
             if rnd.status == VillagersRound.Status.COUNTED
@@ -547,7 +563,7 @@ def round_detail(request, rid):
             and rnd.status == VillagersRound.Status.OPEN
             and election.status != VillagersElection.Status.APPROVED,
         ),
-        status=400 if errors else 200,
+        status=400 if errors or warnings else 200,
     )
 
 

@@ -34,6 +34,9 @@ def test_a_clean_file_is_proved_clean_without_the_slow_reading(tmp_path, monkeyp
         '{"format": "ballot-record/1", "ballots": [{"for": [], "for": ["王建国"]}]}',
         '{"totals": {"for": {"王建国": 3, "王建国": 4}}}',
         '{"seats": 1, "seats" : 2}',
+        # Deeper inside a ballot than a ballot's lists.
+        '{"ballots": [{"for": [{"a": 1, "a": 2}]}]}',
+        '{"ballots": [{"for": {"a": 1, "a": 2}}]}',
         '{"seats": 1, "seats"\n:\n2}',
         # A colon inside a string makes the quick count unsure: the slow reading decides.
         '{"note": "a\\": b", "seats": 1, "seats": 2}',

@@ -206,6 +206,119 @@ class Migration(migrations.Migration):
                 violation_error_message="记录链末端须属于一个党员大会轮次或一次村(居)委会选举。",
             ),
         ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name="villagersround",
+            name="insert_insert",
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name="villagersround",
+            name="update_update",
+        ),
+        pgtrigger.migrations.RemoveTrigger(
+            model_name="villagersround",
+            name="delete_delete",
+        ),
+        migrations.AddField(
+            model_name="villagersround",
+            name="ballot_receipts",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="领票登记人数"),
+        ),
+        migrations.AddField(
+            model_name="villagersround",
+            name="ballots_printed",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="印制（领取）选票"
+            ),
+        ),
+        migrations.AddField(
+            model_name="villagersround",
+            name="ballots_spoiled",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="作废选票（损坏调换）"
+            ),
+        ),
+        migrations.AddField(
+            model_name="villagersround",
+            name="ballots_unused",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="未使用选票"),
+        ),
+        migrations.AddField(
+            model_name="villagersround",
+            name="proxies_used",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="使用委托投票"),
+        ),
+        migrations.AddField(
+            model_name="villagersroundevent",
+            name="ballot_receipts",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="领票登记人数"),
+        ),
+        migrations.AddField(
+            model_name="villagersroundevent",
+            name="ballots_printed",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="印制（领取）选票"
+            ),
+        ),
+        migrations.AddField(
+            model_name="villagersroundevent",
+            name="ballots_spoiled",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="作废选票（损坏调换）"
+            ),
+        ),
+        migrations.AddField(
+            model_name="villagersroundevent",
+            name="ballots_unused",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="未使用选票"),
+        ),
+        migrations.AddField(
+            model_name="villagersroundevent",
+            name="proxies_used",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="使用委托投票"),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name="villagersround",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "ballots_villagersroundevent" ("ballot_receipts", "ballots_issued", "ballots_printed", "ballots_spoiled", "ballots_unused", "candidates", "counted_at", "election_id", "election_kind", "expected", "id", "number", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "post", "present", "previous_id", "proxies_used", "result", "round_type", "rules", "seats", "status", "totals", "version") VALUES (NEW."ballot_receipts", NEW."ballots_issued", NEW."ballots_printed", NEW."ballots_spoiled", NEW."ballots_unused", NEW."candidates", NEW."counted_at", NEW."election_id", NEW."election_kind", NEW."expected", NEW."id", NEW."number", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."post", NEW."present", NEW."previous_id", NEW."proxies_used", NEW."result", NEW."round_type", NEW."rules", NEW."seats", NEW."status", NEW."totals", NEW."version"); RETURN NULL;',
+                    hash="c50da786a6d48fe5f2964411ba61905c85c51d4c",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_b9e80",
+                    table="ballots_villagersround",
+                    when="AFTER",
+                ),
+            ),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name="villagersround",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "ballots_villagersroundevent" ("ballot_receipts", "ballots_issued", "ballots_printed", "ballots_spoiled", "ballots_unused", "candidates", "counted_at", "election_id", "election_kind", "expected", "id", "number", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "post", "present", "previous_id", "proxies_used", "result", "round_type", "rules", "seats", "status", "totals", "version") VALUES (NEW."ballot_receipts", NEW."ballots_issued", NEW."ballots_printed", NEW."ballots_spoiled", NEW."ballots_unused", NEW."candidates", NEW."counted_at", NEW."election_id", NEW."election_kind", NEW."expected", NEW."id", NEW."number", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."post", NEW."present", NEW."previous_id", NEW."proxies_used", NEW."result", NEW."round_type", NEW."rules", NEW."seats", NEW."status", NEW."totals", NEW."version"); RETURN NULL;',
+                    hash="060d00063ea25b03518ca8fd48fb1ac0d730efc1",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_9e6ec",
+                    table="ballots_villagersround",
+                    when="AFTER",
+                ),
+            ),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name="villagersround",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "ballots_villagersroundevent" ("ballot_receipts", "ballots_issued", "ballots_printed", "ballots_spoiled", "ballots_unused", "candidates", "counted_at", "election_id", "election_kind", "expected", "id", "number", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "post", "present", "previous_id", "proxies_used", "result", "round_type", "rules", "seats", "status", "totals", "version") VALUES (OLD."ballot_receipts", OLD."ballots_issued", OLD."ballots_printed", OLD."ballots_spoiled", OLD."ballots_unused", OLD."candidates", OLD."counted_at", OLD."election_id", OLD."election_kind", OLD."expected", OLD."id", OLD."number", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."post", OLD."present", OLD."previous_id", OLD."proxies_used", OLD."result", OLD."round_type", OLD."rules", OLD."seats", OLD."status", OLD."totals", OLD."version"); RETURN NULL;',
+                    hash="34177dc5425bcaf2456b5bb5844d25ffe22946ed",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_4bc65",
+                    table="ballots_villagersround",
+                    when="AFTER",
+                ),
+            ),
+        ),
         migrations.RunPython(load_checks, migrations.RunPython.noop),
         migrations.RunPython(chain_heads, migrations.RunPython.noop),
     ]

@@ -7,6 +7,7 @@ import pytest
 from ballots import checks
 from ballots.check_catalogue import TallyRefused, TallyWarnings
 from ballots.models import TallyAcknowledgement
+from ballots.tests.test_villagers_tally_sheet import text_of
 from ballots.tests.villagers_vote_helpers import (
     MAIN_VOTES,
     MOBILE_VOTES,
@@ -24,7 +25,17 @@ pytestmark = pytest.mark.django_db
 WRITE_IN_AHEAD = {"赵磊": 30, "孙丽": 5, "周强": 12}
 
 
-def later(rnd, actor, votes, *, present=55, returned=55, invalid=0, acknowledgements=None):
+def later(
+    rnd,
+    actor,
+    votes,
+    *,
+    present=55,
+    returned=55,
+    invalid=0,
+    reconciliation=None,
+    acknowledgements=None,
+):
     rnd.refresh_from_db()
     return vv.round_enter(
         rnd=rnd,
@@ -34,6 +45,7 @@ def later(rnd, actor, votes, *, present=55, returned=55, invalid=0, acknowledgem
         ballots_returned=returned,
         ballots_invalid=invalid,
         votes=votes,
+        reconciliation=reconciliation,
         acknowledgements=acknowledgements,
     )
 
@@ -106,6 +118,7 @@ def test_the_round_page_asks_for_the_reason_and_lists_it(client, world, personas
     url = f"/villagers/rounds/{rnd.pk}/"
     form = {"version": rnd.version, "present": "55", "ballots_returned": "55"}
     form |= {"ballots_invalid": "0", "r-w0-name": "周强", "r-w0-votes": "12"}
+    form |= {"rec-printed": "57", "rec-spoiled": "1", "rec-unused": "1", "rec-receipts": "55"}
     form |= {
         f"r-c{i}": str({"赵磊": 30, "孙丽": 5}.get(n, "")) for i, n in enumerate(rnd.candidates)
     }
@@ -121,6 +134,8 @@ def test_the_round_page_asks_for_the_reason_and_lists_it(client, world, personas
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert 'id="acknowledgements"' in page and "核对计票单无误" in page
+    rnd.refresh_from_db()
+    assert (rnd.ballots_printed, rnd.ballot_receipts) == (57, 55)
 
 
 def vv_findings(rnd, staff):
@@ -129,3 +144,24 @@ def vv_findings(rnd, staff):
     except TallyWarnings as exc:
         return exc.findings
     return []
+
+
+def test_a_later_rounds_ballot_count_is_reconciled_and_kept(client, world, personas):
+    staff = personas["staff_a"]
+    election, _ = counted_election(world, staff)
+    rnd = election.vote_rounds.get(round_type="supplementary")
+    votes = {"赵磊": 30, "孙丽": 20}
+    with pytest.raises(TallyRefused, match=r"F\.111"):
+        later(rnd, staff, votes, reconciliation=checks.Reconciliation(60, 1, 1, 55, 0))
+    short = checks.Reconciliation(printed=60, spoiled=2, unused=3, receipts=54, proxies_used=1)
+    with pytest.raises(TallyWarnings) as warned:
+        later(rnd, staff, votes, reconciliation=short)
+    assert sorted(f.code for f in warned.value.findings) == ["W.301", "W.302"]
+    later(rnd, staff, votes, reconciliation=short, acknowledgements=checks.AcknowledgeAll("已核"))
+    rnd.refresh_from_db()
+    assert (rnd.ballots_printed, rnd.ballots_spoiled, rnd.ballots_unused) == (60, 2, 3)
+    assert (rnd.ballot_receipts, rnd.proxies_used) == (54, 1)
+    client.force_login(staff)
+    text = text_of(client.get(f"/villagers/rounds/{rnd.pk}/tally.pdf").content)
+    assert "印制（领取）选票60张＝发出选票55张＋作废选票（损坏调换）2张＋未使用选票3张" in text
+    assert "领票登记54人" in text and "使用委托投票1张" in text

@@ -203,4 +203,4 @@ def test_round_sheet_sums_every_box_and_later_rounds_have_their_own(client, worl
     later = election.vote_rounds.get(round_type="supplementary")
     text = text_of(client.get(f"/villagers/rounds/{later.pk}/tally.pdf").content)
     assert f"第{later.number}轮计票单" in text and "各投票点" not in text
-    assert "印制选票＿＿＿＿张" in text
+    assert "印制（领取）选票＿＿＿＿张" in text

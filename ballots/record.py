@@ -128,7 +128,6 @@ def _key_count(values: list) -> int:
         dicts = _of_type(values, kinds, dict)
         lists = _of_type(values, kinds, list)
         total += sum(map(len, dicts))
-
         values = _nested(dicts, lists)
     return total
 
@@ -261,7 +260,7 @@ def _ballots(value) -> tuple[Ballot, ...]:
     return ballots if ballots is not None else _ballots_one_by_one(value)
 
 
-_EMPTY_BALLOT = dict.fromkeys(_BALLOT_LISTS)
+_BALLOT_KEYS = frozenset(_BALLOT_LISTS)
 
 
 def _ballots_fast(value: list) -> tuple[Ballot, ...] | None:
@@ -269,7 +268,7 @@ def _ballots_fast(value: list) -> tuple[Ballot, ...] | None:
     anything is amiss, and ``_ballots_one_by_one`` finds the ballot to name."""
     if value and set(map(type, value)) != {dict}:
         return None
-    if not set(chain.from_iterable(value)) <= _EMPTY_BALLOT.keys():
+    if not set(chain.from_iterable(value)) <= _BALLOT_KEYS:
         return None
     columns = []
     for key in _BALLOT_LISTS:
@@ -283,7 +282,7 @@ def _ballots_fast(value: list) -> tuple[Ballot, ...] | None:
         if not all(type(n) is str and n and n == n.strip() for n in names):
             return None
         if None in column:
-            column = [names or [] for names in column]
+            column = [listed or [] for listed in column]
         columns.append(map(tuple, column))
     # Ballot is a named tuple: tuple.__new__ builds each without a Python call.
     return tuple(map(tuple.__new__, repeat(Ballot), zip(*columns, strict=True)))

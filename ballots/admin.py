@@ -19,7 +19,16 @@ class TallyCheckAdmin(admin.ModelAdmin):
 
     list_display = ["code", "severity", "text", "applies_to", "version", "effective_from"]
     list_filter = ["severity", "applies_to"]
-    fields = ["code", "severity", "text", "applies_to", "source", "version", "effective_from"]
+    fields = [
+        "code",
+        "severity",
+        "text",
+        "villagers_text",
+        "applies_to",
+        "source",
+        "version",
+        "effective_from",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         return ["code", "applies_to"] if obj else []

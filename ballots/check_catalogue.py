@@ -3,13 +3,16 @@ Chinese text whose {placeholders} the check engine (ballots/checks.py) fills wit
 
 The rows are loaded into the TallyCheck table by a data migration and by the test fixtures
 (after a flush); administrators may then reword a text or change a severity, never a code.
+
+A row's ``villagers_text`` words the rule for the villagers' ballot where its choices differ
+from the party congress ballot's (赞成 / 反对 / 弃权 there, a mark per name here).
 """
 
 import datetime
 
 from renewal.models.base import DomainError
 
-VERSION = "2026.1"
+VERSION = "2026.2"
 EFFECTIVE_FROM = datetime.date(2026, 1, 1)
 
 PARTY = "《中国共产党基层组织选举工作条例》（2020）第二十六条至第二十九条"
@@ -33,6 +36,8 @@ CHECKS = [
         "severity": "F",
         "applies_to": BOTH,
         "text": "{name}得票（含反对、弃权，合计 {votes}）多于有效票（{valid}）",
+        # A villagers' ballot has no 反对 / 弃权: the figure is the votes for the name.
+        "villagers_text": "{name}得票（{votes}）多于有效票（{valid}）",
         "source": PARTY,
     },
     {
@@ -149,10 +154,14 @@ CHECKS = [
 def load_tally_checks(model) -> None:
     """Write CHECKS into the TallyCheck table (the migration's model or the real one); a row
     already there by code is brought back to the shipped text, severity and version."""
+    # An earlier migration's model lacks the columns added since.
+    columns = {f.name for f in model._meta.get_fields()}
     for position, data in enumerate(CHECKS):
+        wording = {"villagers_text": data.get("villagers_text", "")}
         model.objects.update_or_create(
             code=data["code"],
             defaults={
+                **{k: v for k, v in wording.items() if k in columns},
                 "severity": data["severity"],
                 "applies_to": data["applies_to"],
                 "text": data["text"],
@@ -167,13 +176,17 @@ def load_tally_checks(model) -> None:
 # --- In force, and what the clerk answered --------------------------------------------------
 
 
-def in_force() -> dict[str, tuple[str, str]]:
-    """code → (severity, text) as administrators left them; a code missing from the table
-    (a flushed test database) falls back to the shipped row."""
+def in_force(kind: str = CONGRESS) -> dict[str, tuple[str, str]]:
+    """code → (severity, text) as administrators left them, worded for ``kind``
+    (``congress`` or ``villagers``); a code missing from the table (a flushed test
+    database) falls back to the shipped row."""
     from ballots.models import TallyCheck
 
-    rules = {c["code"]: (c["severity"], c["text"]) for c in CHECKS}
-    rules.update({row.code: (row.severity, row.text) for row in TallyCheck.objects.all()})
+    def shipped_text(c):
+        return (c.get("villagers_text") if kind == VILLAGERS_ONLY else None) or c["text"]
+
+    rules = {c["code"]: (c["severity"], shipped_text(c)) for c in CHECKS}
+    rules.update({row.code: (row.severity, row.text_for(kind)) for row in TallyCheck.objects.all()})
     return rules
 
 
@@ -206,14 +219,18 @@ def require_acknowledged(findings, acknowledgements) -> None:
         raise TallyWarnings([f for f in findings if not f.refuses])
 
 
-def acknowledgements_record(findings, acknowledgements, *, actor, rnd=None, box=None) -> None:
-    """Keep each acknowledged warning, its code and the reason, with the round or the box."""
+def acknowledgements_record(
+    findings, acknowledgements, *, actor, rnd=None, box=None, vote_round=None
+) -> None:
+    """Keep each acknowledged warning, its code and the reason, with the congress round, the
+    villagers' box or the villagers' later round it was entered for."""
     from ballots.models import TallyAcknowledgement
 
     TallyAcknowledgement.objects.bulk_create(
         TallyAcknowledgement(
             round=rnd,
             box=box,
+            vote_round=vote_round,
             code=f.code,
             text=f.text[:400],
             reason=((acknowledgements or {}).get(f.key) or "").strip()[:300],

@@ -9,10 +9,14 @@ settings, and call ``count_round``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
+from itertools import chain, compress
+from operator import add, attrgetter
+from typing import NamedTuple
 
 
 class ElectionKind(StrEnum):
@@ -154,9 +158,9 @@ def rules_for(election: ElectionKind, **overrides) -> CountingRules:
     return rules
 
 
-@dataclass(frozen=True)
-class Ballot:
-    """One returned ballot. ``for_`` is the ballot's "for" list."""
+class Ballot(NamedTuple):
+    """One returned ballot. ``for_`` is the ballot's "for" list. A named tuple, not a
+    dataclass: a file of 100 000 ballots is built with ``Ballot._make`` at C speed."""
 
     for_: tuple[str, ...] = ()
     against: tuple[str, ...] = ()
@@ -286,21 +290,23 @@ def _tally(record: BallotRecord) -> _Tally:
     if record.totals is not None:
         totals = record.totals
         return _Tally(totals.invalid, totals.for_, totals.against, totals.abstain)
-    votes: dict[str, int] = {}
-    against: dict[str, int] = {}
-    abstain: dict[str, int] = {}
-    invalid = 0
-    for ballot in record.ballots or ():
-        if not ballot.is_valid(record.seats):
-            invalid += 1  # returned, but contributes nothing
-            continue
-        for name in (*ballot.for_, *ballot.write_in):
-            votes[name] = votes.get(name, 0) + 1
-        for name in ballot.against:
-            against[name] = against.get(name, 0) + 1
-        for name in ballot.abstain:
-            abstain[name] = abstain.get(name, 0) + 1
-    return _Tally(invalid, votes, against, abstain)
+    # Column by column over the valid ballots (an invalid one is returned but contributes
+    # nothing); Counter counts at C speed.
+    ballots = record.ballots or ()
+    marked = map(
+        add,
+        map(len, map(attrgetter("for_"), ballots)),
+        map(len, map(attrgetter("write_in"), ballots)),
+    )
+    valid = list(map(record.seats.__ge__, marked))  # Ballot.is_valid, for every ballot at once
+
+    def counted(column: str) -> dict[str, int]:
+        names = compress(map(attrgetter(column), ballots), valid)
+        return dict(Counter(chain.from_iterable(names)))
+
+    votes = Counter(counted("for_"))
+    votes.update(counted("write_in"))
+    return _Tally(valid.count(False), dict(votes), counted("against"), counted("abstain"))
 
 
 def _ranked_names(record: BallotRecord, tally: _Tally) -> list[str]:

@@ -148,6 +148,20 @@ def rows(expect):
             None,
             page,
         ),
+        # No formal candidates yet in this election: back to the box page with the reason.
+        "villagers:box-tally-pdf": (
+            "get",
+            lambda w, x: f"{prefix}/boxes/{x['v_box'].pk}/tally.pdf",
+            None,
+            expect(
+                staff_a=302,
+                staff_b=404,
+                reviewer=302,
+                reviewer_other=404,
+                discipline=404,
+                admin=302,
+            ),
+        ),
         "villagers:count": ("post", lambda w, x: f"{prefix}/{E(x)}/count/", {}, write_post),
         "villagers:round-detail": (
             "get",
@@ -158,6 +172,12 @@ def rows(expect):
         "villagers:round-record": (
             "get",
             lambda w, x: f"{prefix}/rounds/{x['v_round'].pk}/record.json",
+            None,
+            page,
+        ),
+        "villagers:round-tally-pdf": (
+            "get",
+            lambda w, x: f"{prefix}/rounds/{x['v_round'].pk}/tally.pdf",
             None,
             page,
         ),

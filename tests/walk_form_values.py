@@ -49,6 +49,8 @@ NOT_PAGES = {
     "villagers:notice-download": "an archived notice (PDF)",
     "villagers:notice-preview": "a PDF",
     "villagers:round-record": "the ballot record (JSON)",
+    "villagers:box-tally-pdf": "a PDF (or back to the box page before candidates are fixed)",
+    "villagers:round-tally-pdf": "a PDF",
 }
 
 # The two roles that edit most: a page is walked as each of them that it lets in, so that a

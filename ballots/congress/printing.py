@@ -11,7 +11,8 @@ on a machine without any CJK font. A character the font lacks raises
 
 Ballots are A4 portrait, one per page, each with its own serial number; the tally sheet
 is A4 landscape and runs onto more pages when the candidates need them, repeating the
-table heading.
+table heading. The party congress's sheet and the villagers' sheet (a box, or the combined
+tally of all boxes) end with the same reconciliation block (``reconciliation_block``).
 """
 
 import io
@@ -47,6 +48,10 @@ GRID_CHOICES = [
     for cols in (6, 7, 8)
     for name_h, mark_h in ((13.0, 18.0), (11.0, 15.0), (10.0, 12.0))
 ]
+
+
+PARTY_CHOICES = ("赞成", "反对", "弃权")
+VILLAGERS_CHOICES = ("得票",)
 
 
 class MissingGlyphError(ValueError):
@@ -272,6 +277,10 @@ def tally_sheet_pdf(spec: TallySpec) -> bytes:
 
 
 class _TallyTable:
+    """The tellers' table: a row per name, and per choice on the ballot (赞成 / 反对 / 弃权 on
+    a party ballot, one mark per name on a villagers' ballot) a 正-tally space and a count;
+    a 合计 column where there is more than one choice."""
+
     NUMBER_W = 11.0
     NAME_W = 32.0
     COUNT_W = 15.0
@@ -279,10 +288,13 @@ class _TallyTable:
     TALLY_MARK_W = 4.5  # one hand-written 正 (five votes)
     LINE_H = 7.0
 
-    def __init__(self, pdf: FPDF, *, present: int):
+    def __init__(self, pdf: FPDF, *, present: int, choices: Sequence[str] = PARTY_CHOICES):
         self.pdf = pdf
         self.x = MARGIN
-        self.tally_w = (pdf.epw - self.NUMBER_W - self.NAME_W - 3 * self.COUNT_W - self.TOTAL_W) / 3
+        self.choices = tuple(choices)
+        n = len(self.choices)
+        self.total_w = self.TOTAL_W if n > 1 else 0.0
+        self.tally_w = (pdf.epw - self.NUMBER_W - self.NAME_W - n * self.COUNT_W - self.total_w) / n
         marks_per_line = max(1, int((self.tally_w - 2) // self.TALLY_MARK_W))
         lines = max(1, math.ceil(max(present, 1) / (5 * marks_per_line)))
         self.row_h = max(10.0, min(lines * self.LINE_H + 3, 36.0))
@@ -290,7 +302,8 @@ class _TallyTable:
     def _columns(self) -> list[tuple[float, float]]:
         x = self.x
         widths = [self.NUMBER_W, self.NAME_W]
-        widths += [self.tally_w, self.COUNT_W] * 3 + [self.TOTAL_W]
+        widths += [self.tally_w, self.COUNT_W] * len(self.choices)
+        widths += [self.total_w] if self.total_w else []
         columns = []
         for width in widths:
             columns.append((x, width))
@@ -302,11 +315,13 @@ class _TallyTable:
         pdf.set_line_width(0.3)
         pdf.set_fill_color(235)
         h1, h2 = 8.0, 7.0
-        for i, label in ((0, "序号"), (1, "候选人姓名"), (8, "合计")):
+        spanning = [(0, "序号"), (1, "候选人姓名")]
+        spanning += [(len(cols) - 1, "合计")] if self.total_w else []
+        for i, label in spanning:
             x, w = cols[i]
             pdf.rect(x, y, w, h1 + h2, style="DF")
             _centred(pdf, x, y, w, h1 + h2, [label], 10.5)
-        for k, label in enumerate(("赞成", "反对", "弃权")):
+        for k, label in enumerate(self.choices):
             (x, w1), (_, w2) = cols[2 + 2 * k], cols[3 + 2 * k]
             pdf.rect(x, y, w1 + w2, h1, style="DF")
             _centred(pdf, x, y, w1 + w2, h1, [label], 11)
@@ -316,52 +331,296 @@ class _TallyTable:
             _centred(pdf, x + w1, y + h1, w2, h2, ["票数"], 9)
         return y + h1 + h2
 
-    def row(self, y: float, number: str, name: str | None) -> float:
+    def row(
+        self,
+        y: float,
+        number: str,
+        name: str | None,
+        *,
+        write_in: bool = False,
+        votes: int | None = None,
+    ) -> float:
+        """One name's row; ``name`` None is a blank write-in row, ``votes`` the count
+        already entered (printed in the first choice's 票数 column)."""
         pdf, cols = self.pdf, self._columns()
+        write_in = write_in or name is None
         pdf.set_line_width(0.3)
         for i, (x, w) in enumerate(cols):
-            not_applicable = name is None and i >= 4  # a write-in only gets 赞成 votes
+            not_applicable = write_in and i >= 4  # a write-in only gets 赞成 votes
             pdf.set_fill_color(215)
             pdf.rect(x, y, w, self.row_h, style="DF" if not_applicable else "D")
         x, w = cols[0]
         _centred(pdf, x, y, w, self.row_h, [number], 10)
         x, w = cols[1]
-        if name is None:
+        if write_in:
             pdf.set_font_size(7.5)
             pdf.set_xy(x + 0.5, y + 0.5)
             pdf.cell(w - 1, 3.5, "另选他人（写姓名）")
-        else:
-            size, lines = _fit(pdf, name, w - 2, self.row_h - 1, 13)
-            _centred(pdf, x, y, w, self.row_h, lines, size)
+        if name is not None:
+            top = 4.0 if write_in else 0.0
+            size, lines = _fit(pdf, name, w - 2, self.row_h - 1 - top, 13)
+            _centred(pdf, x, y + top, w, self.row_h - top, lines, size)
+        if votes is not None:
+            x, w = cols[3]
+            _centred(pdf, x, y, w, self.row_h, [str(votes)], 12)
         return y + self.row_h
 
 
-def _tally_summary(pdf: FPDF, y: float, spec: TallySpec) -> None:
-    """The ballot reconciliation the scrutineers check and sign: every ballot printed is
-    issued, spoiled (exchanged) or unused; the ballots issued match the attendance or the
-    register of voters who received one."""
-    pdf.set_font_size(12)
-    blank = "＿" * 4
-    rec = spec.reconciliation
+# --- the ballot count the scrutineers sign ------------------------------------------------
 
-    def n(key):
-        value = rec.get(key)
-        return blank if value is None else str(value)
+
+@dataclass(frozen=True)
+class BallotCount:
+    """The figures of the reconciliation block (选票清点核对): every ballot printed is issued,
+    spoiled (exchanged) or unused; the ballots issued match the voters marked as having
+    received one; a figure left None is a line to fill in by hand. ``show_proxies`` and
+    ``show_mobile`` add the villagers' line of proxies used and of the ballots sent with the
+    mobile box."""
+
+    issued: int | None
+    receipts: int | None = None
+    receipts_label: str = "到会（领票登记）"
+    printed: int | None = None
+    printed_label: str = "印制选票"
+    spoiled: int | None = None
+    unused: int | None = None
+    returned: int | None = None
+    valid: int | None = None
+    invalid: int | None = None
+    show_proxies: bool = False
+    proxies_used: int | None = None
+    show_mobile: bool = False
+    mobile_issued: int | None = None
+    mobile_returned: int | None = None
+
+
+BLANK = "＿" * 4
+
+
+def reconciliation_lines(count: BallotCount) -> list[str]:
+    """The block's text, line by line (the last is the date, set to the right)."""
+
+    def n(value):
+        return BLANK if value is None else str(value)
 
     lines = [
         "选票清点核对（监票人、计票人逐项核对后签字）",
-        f"印制选票 {n('printed')} 张 ＝ 发出选票 {spec.ballots_issued} 张 ＋ "
-        f"作废选票（损坏调换）{n('spoiled')} 张 ＋ 未使用选票 {n('unused')} 张",
-        f"到会（领票登记）{spec.present} 人　　发出选票 {spec.ballots_issued} 张　　"
-        f"收回选票 {blank} 张　　有效票 {blank} 张　　无效票 {blank} 张",
-        "□ 收回选票 ≤ 发出选票，本次选举有效　　□ 收回选票多于发出选票，本次选举无效，重新进行",
-        f"计票人：{blank * 2}　　监票人：{blank * 2}　　总监票人：{blank * 2}",
-        f"{blank}年{blank[:2]}月{blank[:2]}日",
+        f"{count.printed_label} {n(count.printed)} 张 ＝ 发出选票 {n(count.issued)} 张 ＋ "
+        f"作废选票（损坏调换）{n(count.spoiled)} 张 ＋ 未使用选票 {n(count.unused)} 张",
+        f"{count.receipts_label} {n(count.receipts)} 人　　发出选票 {n(count.issued)} 张　　"
+        f"收回选票 {n(count.returned)} 张　　有效票 {n(count.valid)} 张　　"
+        f"无效票 {n(count.invalid)} 张",
     ]
-    for line in lines:
+    extra = []
+    if count.show_proxies:
+        extra.append(f"使用委托投票 {n(count.proxies_used)} 张")
+    if count.show_mobile:
+        extra.append(
+            f"流动票箱随箱发出选票 {n(count.mobile_issued)} 张，收回 {n(count.mobile_returned)} 张"
+        )
+    if extra:
+        lines.append("　　".join(extra))
+    lines += [
+        "□ 收回选票 ≤ 发出选票，本次选举有效　　□ 收回选票多于发出选票，本次选举无效，重新进行",
+        f"计票人：{BLANK * 2}　　监票人：{BLANK * 2}　　总监票人：{BLANK * 2}",
+        f"{BLANK}年{BLANK[:2]}月{BLANK[:2]}日",
+    ]
+    return lines
+
+
+def reconciliation_height(count: BallotCount) -> float:
+    return 8.0 * len(reconciliation_lines(count)) + 2
+
+
+def reconciliation_block(pdf: FPDF, y: float, count: BallotCount) -> float:
+    """Draw the block the scrutineers check and sign, from ``y``; the y below it. Shared by
+    every tally sheet (party congress rounds, villagers' boxes and combined tallies)."""
+    pdf.set_font_size(12)
+    lines = reconciliation_lines(count)
+    for i, line in enumerate(lines):
         pdf.set_xy(MARGIN, y)
-        pdf.cell(pdf.epw, 7, line, align="R" if line.endswith("日") else "L")
+        pdf.cell(pdf.epw, 7, line, align="R" if i == len(lines) - 1 else "L")
         y += 8
+    return y
+
+
+def _tally_summary(pdf: FPDF, y: float, spec: TallySpec) -> None:
+    rec = spec.reconciliation
+    reconciliation_block(
+        pdf,
+        y,
+        BallotCount(
+            issued=spec.ballots_issued,
+            receipts=spec.present,
+            printed=rec.get("printed"),
+            spoiled=rec.get("spoiled"),
+            unused=rec.get("unused"),
+        ),
+    )
+
+
+# --- villagers' tally sheet ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TallySection:
+    """One post's column of the villagers' ballot: its printed names, the seats, and the
+    votes already entered (write-ins included), printed in the 票数 column."""
+
+    label: str
+    seats: int
+    candidates: list[str]
+    votes: dict = field(default_factory=dict)
+    write_in_rows: int | None = None  # None: one per seat
+
+
+@dataclass(frozen=True)
+class BoxCountRow:
+    """One box's ballot count on the combined tally sheet; None = not counted."""
+
+    name: str
+    printed: int | None
+    issued: int | None
+    returned: int | None
+    invalid: int | None
+    spoiled: int | None
+    unused: int | None
+    receipts: int | None
+    proxies_used: int | None
+
+
+@dataclass(frozen=True)
+class VillagersTallySpec:
+    title: str
+    subtitle: str  # 登记选民、应选 … as one line under the title
+    sections: list[TallySection]
+    count: BallotCount
+    present: int  # sizes the 正-tally space
+    boxes: list[BoxCountRow] = field(default_factory=list)  # the combined tally's boxes
+    single_name_first: bool = False
+
+
+BOX_COLUMNS = (
+    ("投票点", None),
+    ("印制（领取）", "printed"),
+    ("发出", "issued"),
+    ("收回", "returned"),
+    ("废票", "invalid"),
+    ("作废（调换）", "spoiled"),
+    ("未使用", "unused"),
+    ("领票登记", "receipts"),
+    ("委托投票", "proxies_used"),
+)
+
+
+def villagers_tally_sheet_pdf(spec: VillagersTallySpec) -> bytes:
+    """The tellers' sheet of a villagers' box, or of the combined tally of all boxes (with a
+    row per box): per post a row per candidate (stroke order) and per write-in, a 正-tally
+    space and the count, then the ballot reconciliation the scrutineers sign."""
+    sections = []
+    for section in spec.sections:
+        names = ordered_candidates(section.candidates, single_name_first=spec.single_name_first)
+        _validate_names(names)
+        if section.seats < 1:
+            raise ValueError("应选人数至少为 1。")
+        written = sorted(
+            (n for n in section.votes if n not in names),
+            key=partial(stroke_sort_key, single_name_first=spec.single_name_first),
+        )
+        blank = max(
+            0,
+            (section.seats if section.write_in_rows is None else section.write_in_rows)
+            - len(written),
+        )
+        sections.append((section, names, written, blank))
+    if any(isinstance(v, int) and v < 0 for v in vars(spec.count).values()):
+        raise ValueError("人数和票数不能为负数。")
+    _check_glyphs(
+        [spec.title, spec.subtitle]
+        + [s.label for s in spec.sections]
+        + [n for _, names, written, _ in sections for n in names + written]
+        + [b.name for b in spec.boxes]
+    )
+
+    pdf = _new_pdf(spec.title, "landscape")
+    table = _TallyTable(pdf, present=spec.present, choices=VILLAGERS_CHOICES)
+    bottom = pdf.h - MARGIN - 8
+
+    def room(y: float, needed: float) -> float:
+        if y + needed <= bottom:
+            return y
+        _page_number(pdf)
+        pdf.add_page()
+        return MARGIN
+
+    pdf.add_page()
+    pdf.set_xy(MARGIN, MARGIN)
+    _title(pdf, spec.title, 17)
+    pdf.set_font_size(11)
+    pdf.set_x(MARGIN)
+    pdf.cell(pdf.epw, 8, spec.subtitle, align="C")
+    y = pdf.get_y() + 10
+    for section, names, written, blank in sections:
+        y = room(y, 9 + 15 + table.row_h)
+        pdf.set_font_size(12)
+        pdf.set_xy(MARGIN, y)
+        pdf.cell(pdf.epw, 8, f"{section.label}栏　应选 {section.seats} 名")
+        y = table.heading(y + 9)
+        rows = [(name, False, section.votes.get(name)) for name in names]
+        rows += [(name, True, section.votes.get(name)) for name in written]
+        rows += [(None, True, None)] * blank
+        for number, (name, write_in, votes) in enumerate(rows, 1):
+            if y + table.row_h > bottom:
+                y = room(y, table.row_h + 15)
+                y = table.heading(y)
+            y = table.row(y, str(number), name, write_in=write_in, votes=votes)
+        y += 4
+    if spec.boxes:
+        y = _box_table(pdf, y, spec.boxes, room)
+    y = room(y + 2, reconciliation_height(spec.count))
+    reconciliation_block(pdf, y, spec.count)
+    _page_number(pdf)
+    return bytes(pdf.output())
+
+
+def _box_table(pdf: FPDF, y: float, boxes: Sequence[BoxCountRow], room) -> float:
+    """Each box's ballot count and their sum: the combined tally is signed over these."""
+    row_h, name_w = 8.0, 60.0
+    other_w = (pdf.epw - name_w) / (len(BOX_COLUMNS) - 1)
+    widths = [name_w] + [other_w] * (len(BOX_COLUMNS) - 1)
+    y = room(y, row_h * (len(boxes) + 3) + 9)
+    pdf.set_font_size(12)
+    pdf.set_xy(MARGIN, y)
+    pdf.cell(pdf.epw, 8, "各投票点选票清点（张；领票登记、委托投票为人数、张数）")
+    y += 9
+
+    def line(cells: Sequence[str], fill: bool) -> None:
+        nonlocal y
+        x = MARGIN
+        pdf.set_fill_color(235)
+        pdf.set_line_width(0.3)
+        for width, text in zip(widths, cells, strict=True):
+            pdf.rect(x, y, width, row_h, style="DF" if fill else "D")
+            _centred(pdf, x, y, width, row_h, [text], 10)
+            x += width
+        y += row_h
+
+    line([label for label, _ in BOX_COLUMNS], True)
+    for box in boxes:
+        line(
+            [box.name]
+            + [
+                "" if getattr(box, key) is None else str(getattr(box, key))
+                for _, key in BOX_COLUMNS[1:]
+            ],
+            False,
+        )
+    sums = []
+    for _, key in BOX_COLUMNS[1:]:
+        values = [getattr(b, key) for b in boxes]
+        sums.append("" if any(v is None for v in values) else str(sum(values)))
+    line(["合计", *sums], True)
+    return y + 4
 
 
 def _page_number(pdf: FPDF) -> None:

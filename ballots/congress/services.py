@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ballots import chain, check_catalogue, checks, counting
+from ballots import chain, chain_heads, check_catalogue, checks, counting
 from ballots.models import (
     Attendance,
     Congress,
@@ -630,7 +630,7 @@ def round_enter(
 def _entry_append(rnd: ElectionRound, *, actor, totals, ballots, ballots_issued) -> TallyEntry:
     """Store one teller's entry, chained to the round's entry before it (``ballots.chain``).
     The caller holds the round's row lock, so no other entry can slip in between."""
-    last = rnd.entries.order_by("-entered_at", "-id").values_list("entry_hash", flat=True).first()
+    head = chain_heads.head_locked(rnd.entries.all(), congress_round=rnd)
     entry = TallyEntry(
         round=rnd,
         entered_by=actor,
@@ -638,7 +638,7 @@ def _entry_append(rnd: ElectionRound, *, actor, totals, ballots, ballots_issued)
         totals=totals,
         ballots=ballots,
         ballots_issued=ballots_issued,
-        prev_hash=last or "",
+        prev_hash=head.head_hash,
     )
     entry.entry_hash = chain.entry_hash(
         entry.prev_hash,
@@ -647,6 +647,7 @@ def _entry_append(rnd: ElectionRound, *, actor, totals, ballots, ballots_issued)
         entered_at=entry.entered_at,
     )
     entry.save()
+    chain_heads.head_advance(head, entry.entry_hash)
     return entry
 
 
@@ -673,6 +674,7 @@ def round_chain(rnd: ElectionRound) -> chain.ChainVerdict:
         )
         if counted
         else None,
+        head=chain_heads.head_of(congress_round=rnd),
     )
 
 

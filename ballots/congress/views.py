@@ -702,7 +702,10 @@ def _check_rows(rows) -> list[printing.CheckRow]:
         printing.CheckRow(
             code=c.code,
             severity=c.get_severity_display(),
-            text=checks.shown_text(c.text),
+            text=checks.shown_text(c.text)
+            if not c.villagers_text
+            else f"党员大会：{checks.shown_text(c.text)}；"
+            f"村(居)委会选举：{checks.shown_text(c.villagers_text)}",
             source=c.source,
             version=f"{c.version}（{c.effective_from:%Y-%m-%d} 起）",
         )

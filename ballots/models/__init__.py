@@ -1,5 +1,6 @@
 """The ballots app's models (app label ``ballots``), by topic."""
 
+from ballots.models.chain import EntryChainHead
 from ballots.models.checks import TallyAcknowledgement, TallyCheck
 from ballots.models.congress import (
     Attendance,
@@ -53,6 +54,7 @@ __all__ = [
     "ElectionCommitteeMember",
     "ElectionNotice",
     "ElectionRound",
+    "EntryChainHead",
     "NomineeRelative",
     "NoticeTemplate",
     "RegisterChange",

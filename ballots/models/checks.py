@@ -29,6 +29,14 @@ class TallyCheck(models.Model):
         max_length=300,
         help_text="花括号中的名称由系统填入数字或姓名，修改文字时请原样保留。",
     )
+    # The same rule worded for the villagers' ballot where its choices differ (a villagers'
+    # ballot has no 反对 / 弃权); blank: ``text`` serves both.
+    villagers_text = models.CharField(
+        "提示文字（村民选举）",
+        max_length=300,
+        blank=True,
+        help_text="村(居)委会选票的选项与党员大会不同时使用；不填则与上一项相同。",
+    )
     source = models.CharField("依据", max_length=200)
     version = models.CharField("规则版本", max_length=20)
     effective_from = models.DateField("生效日期")
@@ -46,10 +54,22 @@ class TallyCheck(models.Model):
         from ballots.check_catalogue import CHECKS
         from ballots.checks import placeholders
 
-        shipped = {c["code"]: c["text"] for c in CHECKS}.get(self.code)
-        if shipped is not None and placeholders(self.text) != placeholders(shipped):
-            names = "、".join("{" + n + "}" for n in sorted(placeholders(shipped))) or "无"
-            raise ValidationError({"text": f"提示文字须保留原有的填写位置：{names}。"})
+        shipped = {c["code"]: c for c in CHECKS}.get(self.code)
+        if shipped is None:
+            return
+        errors = {}
+        for field in ("text", "villagers_text"):
+            wanted = placeholders(shipped.get(field) or shipped["text"])
+            typed = getattr(self, field)
+            if typed and placeholders(typed) != wanted:
+                names = "、".join("{" + n + "}" for n in sorted(wanted)) or "无"
+                errors[field] = f"提示文字须保留原有的填写位置：{names}。"
+        if errors:
+            raise ValidationError(errors)
+
+    def text_for(self, kind: str) -> str:
+        """The wording for a congress (``congress``) or a villagers' (``villagers``) tally."""
+        return (self.villagers_text if kind == self.AppliesTo.VILLAGERS else "") or self.text
 
 
 @audited()
@@ -71,6 +91,13 @@ class TallyAcknowledgement(models.Model):
         on_delete=models.CASCADE,
         related_name="acknowledgements",
     )
+    vote_round = models.ForeignKey(
+        "ballots.VillagersRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+    )
     code = models.CharField("编号", max_length=8)
     text = models.CharField("提示", max_length=400)
     reason = models.CharField("理由", max_length=300)
@@ -85,7 +112,9 @@ class TallyAcknowledgement(models.Model):
         ordering = ["acknowledged_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(round__isnull=False) | models.Q(box__isnull=False),
+                condition=models.Q(round__isnull=False)
+                | models.Q(box__isnull=False)
+                | models.Q(vote_round__isnull=False),
                 name="tally_acknowledgement_has_subject",
                 violation_error_message="核对说明须属于某一轮次或投票点。",
             )

@@ -519,6 +519,12 @@ class VillagersRound(models.Model):
     expected = models.PositiveIntegerField("登记选民", null=True, blank=True)
     present = models.PositiveIntegerField("参加投票", null=True, blank=True)
     ballots_issued = models.PositiveIntegerField("发出选票", null=True, blank=True)
+    # A later vote's ballot count the scrutineers sign (a first vote's is per box).
+    ballots_printed = models.PositiveIntegerField("印制（领取）选票", null=True, blank=True)
+    ballots_spoiled = models.PositiveIntegerField("作废选票（损坏调换）", null=True, blank=True)
+    ballots_unused = models.PositiveIntegerField("未使用选票", null=True, blank=True)
+    ballot_receipts = models.PositiveIntegerField("领票登记人数", null=True, blank=True)
+    proxies_used = models.PositiveIntegerField("使用委托投票", null=True, blank=True)
     totals = models.JSONField("计票汇总", null=True, blank=True)
     result = models.JSONField("计票结果", null=True, blank=True)
     rules = models.JSONField("计票规则", null=True, blank=True)

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from ballots.chain import Link, check_chain, entry_figures, entry_hash
+from ballots.chain import Head, Link, check_chain, entry_figures, entry_hash
 
 WHEN = datetime.datetime(2026, 11, 20, 9, 30, 15, 123456, tzinfo=datetime.UTC)
 FIRST = entry_figures(
@@ -79,3 +79,26 @@ def test_round_counted_from_other_figures_is_reported():
 
 def test_no_entries_yet():
     assert check_chain([]).sentence == "尚无录入记录"
+
+
+def test_chain_ending_where_its_head_says_is_intact():
+    links = chained(FIRST, SECOND)
+    head = Head(head_hash=links[-1].entry_hash, length=2)
+    assert check_chain(links, head=head).intact
+
+
+def test_last_entry_missing_is_reported_against_the_head():
+    links = chained(FIRST, SECOND)
+    head = Head(head_hash=links[-1].entry_hash, length=2)
+    verdict = check_chain(links[:1], head=head)
+    assert not verdict.intact and verdict.broken_at is None
+    assert verdict.sentence == "记录链末尾的录入缺失：应有 2 条，现存 1 条"
+    assert check_chain([], head=head).sentence == "记录链末尾的录入缺失：应有 2 条，现存 0 条"
+
+
+def test_last_entry_replaced_by_a_rehashed_one_is_reported_against_the_head():
+    links = chained(FIRST, SECOND)
+    head = Head(head_hash=links[-1].entry_hash, length=2)
+    forged = chained(FIRST, {**SECOND, "ballots_issued": 11})
+    verdict = check_chain(forged, head=head)
+    assert not verdict.intact and verdict.sentence == "记录链最后一条录入与保存时不一致"

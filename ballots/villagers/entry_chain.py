@@ -4,14 +4,14 @@ every later round's totals, as typed, appended in the order they were saved.
 The counting services call ``entry_append`` inside their transaction, holding the
 election's lock or the row lock of what they save; ``election_chain`` recomputes the
 chain and checks that each box and each later round still holds the figures of its
-latest entry.
+latest entry, and that the chain ends where the election's chain head says.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from ballots import chain
+from ballots import chain, chain_heads
 from ballots.models import BallotBox, VillagersElection, VillagersRound, VillagersTallyEntry
 from ballots.record import canonical_json
 
@@ -38,13 +38,10 @@ def entry_append(
     vote_round: VillagersRound | None = None,
 ) -> VillagersTallyEntry:
     # Serialise appends per election: two boxes saved at once must not both follow the
-    # same entry. The row lock is held until the caller's transaction ends.
+    # same entry. The row locks are held until the caller's transaction ends.
     VillagersElection.objects.select_for_update().filter(pk=election.pk).values("pk").first()
-    last = (
-        VillagersTallyEntry.objects.filter(election=election)
-        .order_by("-entered_at", "-id")
-        .values_list("entry_hash", flat=True)
-        .first()
+    head = chain_heads.head_locked(
+        VillagersTallyEntry.objects.filter(election=election), villagers_election=election
     )
     entry = VillagersTallyEntry(
         election=election,
@@ -53,26 +50,30 @@ def entry_append(
         figures=figures,
         entered_by=actor,
         entered_at=timezone.now(),
-        prev_hash=last or "",
+        prev_hash=head.head_hash,
     )
     entry.entry_hash = chain.entry_hash(
         entry.prev_hash, figures=figures, entered_by=actor.pk, entered_at=entry.entered_at
     )
     entry.save()
+    chain_heads.head_advance(head, entry.entry_hash)
     return entry
 
 
 def election_chain(election: VillagersElection) -> chain.ChainVerdict:
     entries = list(election.tally_entries.order_by("entered_at", "id"))
     verdict = chain.check_chain(
-        chain.Link(
-            prev_hash=e.prev_hash,
-            entry_hash=e.entry_hash,
-            figures=e.figures,
-            entered_by=e.entered_by_id,
-            entered_at=e.entered_at,
-        )
-        for e in entries
+        (
+            chain.Link(
+                prev_hash=e.prev_hash,
+                entry_hash=e.entry_hash,
+                figures=e.figures,
+                entered_by=e.entered_by_id,
+                entered_at=e.entered_at,
+            )
+            for e in entries
+        ),
+        head=chain_heads.head_of(villagers_election=election),
     )
     if not verdict.intact:
         return verdict

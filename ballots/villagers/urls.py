@@ -8,7 +8,7 @@ they answer with a permanent redirect to the same page here.
 
 from django.urls import path
 
-from ballots.villagers.views import notices, setup, vote
+from ballots.villagers.views import notices, setup, sheets, vote
 
 app_name = "villagers"
 
@@ -61,9 +61,11 @@ urlpatterns = [
     path("<int:pk>/officials/<int:oid>/delete/", vote.official_delete, name="official-delete"),
     path("<int:pk>/boxes/", vote.box_add, name="box-add"),
     path("boxes/<int:bid>/", vote.box_entry, name="box-entry"),
+    path("boxes/<int:bid>/tally.pdf", sheets.box_tally_pdf, name="box-tally-pdf"),
     path("<int:pk>/count/", vote.count, name="count"),
     path("rounds/<int:rid>/", vote.round_detail, name="round-detail"),
     path("rounds/<int:rid>/record.json", vote.round_record, name="round-record"),
+    path("rounds/<int:rid>/tally.pdf", sheets.round_tally_pdf, name="round-tally-pdf"),
     path("<int:pk>/approve/", vote.approve, name="approve"),
     path("<int:pk>/write-ins/<int:wid>/", vote.write_in_resolve, name="write-in-resolve"),
     path("<int:pk>/recalls/", vote.recalls, name="recalls"),

@@ -570,10 +570,12 @@ def count_findings(
             registered=registered,
             present=present,
             mobile=box is not None and box.kind == BallotBox.Kind.MOBILE,
-            proxies_registered=election.proxies.count() if box is not None else None,
+            proxies_registered=election.proxies.count()
+            if box is not None or (reconciliation and reconciliation.proxies_used is not None)
+            else None,
             reconciliation=reconciliation or checks.Reconciliation(),
         ),
-        check_catalogue.in_force(),
+        check_catalogue.in_force(check_catalogue.VILLAGERS_ONLY),
     )
 
 
@@ -623,9 +625,7 @@ def box_enter(
     )
     check_catalogue.require_acknowledged(findings, acknowledgements)
     check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, box=box)
-    box.ballots_printed, box.ballots_spoiled = reconciliation.printed, reconciliation.spoiled
-    box.ballots_unused, box.ballot_receipts = reconciliation.unused, reconciliation.receipts
-    box.proxies_used = reconciliation.proxies_used
+    _keep_reconciliation(box, reconciliation)
     box.ballots_issued, box.ballots_returned, box.ballots_invalid = (
         ballots_issued,
         ballots_returned,
@@ -639,6 +639,13 @@ def box_enter(
         election=election, actor=actor, figures=entry_chain.box_figures(box), box=box
     )
     return box
+
+
+def _keep_reconciliation(counted: BallotBox | VillagersRound, rec: checks.Reconciliation) -> None:
+    """The ballot count the scrutineers signed, on the box or the later round it is for."""
+    counted.ballots_printed, counted.ballots_spoiled = rec.printed, rec.spoiled
+    counted.ballots_unused, counted.ballot_receipts = rec.unused, rec.receipts
+    counted.proxies_used = rec.proxies_used
 
 
 # --- Counting ----------------------------------------------------------------------------------
@@ -760,7 +767,9 @@ def election_count(*, election: VillagersElection, actor) -> list[VillagersRound
     expected = registered_voters(election).count()
     summed = box_totals(boxes)
     refused = checks.villagers_summed(
-        issued=summed["issued"], registered=expected, catalogue=check_catalogue.in_force()
+        issued=summed["issued"],
+        registered=expected,
+        catalogue=check_catalogue.in_force(check_catalogue.VILLAGERS_ONLY),
     )
     if refused:
         raise check_catalogue.TallyRefused(refused)
@@ -871,8 +880,11 @@ def round_enter(
     ballots_returned: int,
     ballots_invalid: int,
     votes: Mapping[str, int],
+    reconciliation: checks.Reconciliation | None = None,
+    acknowledgements: Mapping[str, str] | None = None,
 ) -> VillagersRound:
-    """A later vote (re-vote or 另行选举) of one post, entered as the election's totals."""
+    """A later vote (re-vote or 另行选举) of one post, entered as the election's totals.
+    The coded checks apply as to a box: F refuses, each W needs the clerk's reason."""
     rnd = VillagersRound.objects.select_for_update().get(pk=rnd.pk)
     election = _lock(rnd.election)
     _require_open(election)
@@ -895,11 +907,12 @@ def round_enter(
         taken=taken,
         registered=expected,
         present=present,
+        reconciliation=reconciliation,
     )
-    refused = checks.refused(findings)  # a later round's totals are not reconciled per box
-    if refused:
-        raise check_catalogue.TallyRefused(refused)
+    check_catalogue.require_acknowledged(findings, acknowledgements)
+    check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, vote_round=rnd)
     rnd.expected, rnd.present, rnd.ballots_issued = expected, present, present
+    _keep_reconciliation(rnd, reconciliation or checks.Reconciliation())
     rnd.totals = {"returned": ballots_returned, "invalid": ballots_invalid, "for": clean}
     rnd.version += 1
     result = _count(rnd, election)

@@ -6,6 +6,7 @@ stderr), 2 the round or election asked for does not exist.
 """
 
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from ballots.congress import services
 from ballots.models import ElectionRound, VillagersElection
@@ -41,24 +42,28 @@ class Command(BaseCommand):
                 self.stderr.write(f"没有编号为 {election_id} 的村(居)委会选举。")
                 raise SystemExit(2)
         checked, broken = 0, []
-        for rnd in rounds.filter(entries__isnull=False).distinct():
+        # A chain whose every entry was deleted still has its head.
+        rounds = rounds.filter(Q(entries__isnull=False) | Q(chain_head__isnull=False))
+        elections = elections.filter(Q(tally_entries__isnull=False) | Q(chain_head__isnull=False))
+        for rnd in rounds.distinct():
             checked += 1
             verdict = services.round_chain(rnd)
             if not verdict.intact:
                 where = f"{rnd.congress.unit.name}党员大会{rnd}（轮次编号 {rnd.pk}）"
                 broken.append((where, verdict))
-        for election in elections.filter(tally_entries__isnull=False).distinct():
+        for election in elections.distinct():
             checked += 1
             verdict = entry_chain.election_chain(election)
             if not verdict.intact:
                 where = f"{election.unit.name}村(居)委会选举（选举编号 {election.pk}）"
                 broken.append((where, verdict))
         for where, verdict in broken:
-            why = (
-                "该条录入或其后的录入在保存后被改动过"
-                if verdict.broken_at is not None
-                else "保存的计票数字在录入后被改动过"
-            )
+            if verdict.broken_at is not None:
+                why = "该条录入或其后的录入在保存后被改动过"
+            elif verdict.head_differs:
+                why = "最后的录入在保存后被删除或替换过"
+            else:
+                why = "保存的计票数字在录入后被改动过"
             self.stderr.write(f"{where}：{verdict.sentence}，{why}。")
         if broken:
             self.stderr.write(f"共核对 {checked} 条记录链，{len(broken)} 条断开。")

@@ -393,6 +393,17 @@ def _counts(post_data, keys):
     return values, errors
 
 
+def _stored_reconciliation(counted) -> dict:
+    """A box's or a later round's signed ballot count, as the form shows it."""
+    return {
+        "printed": counted.ballots_printed,
+        "spoiled": counted.ballots_spoiled,
+        "unused": counted.ballots_unused,
+        "receipts": counted.ballot_receipts,
+        "proxies_used": counted.proxies_used,
+    }
+
+
 @login_required
 def box_entry(request, bid):
     box = access.box_for_user(request.user, bid, write=request.method == "POST")
@@ -412,13 +423,7 @@ def box_entry(request, bid):
         "ballots_returned": box.ballots_returned,
         "ballots_invalid": box.ballots_invalid,
     }
-    rec = {
-        "printed": box.ballots_printed,
-        "spoiled": box.ballots_spoiled,
-        "unused": box.ballots_unused,
-        "receipts": box.ballot_receipts,
-        "proxies_used": box.proxies_used,
-    }
+    rec = _stored_reconciliation(box)
     warnings = []
     if post_data is not None:
         rec = {k: post_data.get(f"rec-{k}", "") for k in rec}
@@ -508,8 +513,11 @@ def round_detail(request, rid):
         "ballots_returned": (rnd.totals or {}).get("returned"),
         "ballots_invalid": (rnd.totals or {}).get("invalid"),
     }
+    rec = _stored_reconciliation(rnd)
+    warnings = []
     if post_data is not None:
         counts = {k: post_data.get(k, "") for k in counts}
+        rec = {k: post_data.get(f"rec-{k}", "") for k in rec}
         values, errs = _counts(
             post_data,
             [
@@ -519,11 +527,24 @@ def round_detail(request, rid):
             ],
         )
         errors = errs + errors
+        reconciliation = parse_reconciliation(post_data, errors)
+        acknowledgements, ack_problems = parse_acknowledgements(post_data)
         if not errors:
             try:
                 vv.round_enter(
-                    rnd=rnd, version=_version(post_data), actor=request.user, votes=votes, **values
+                    rnd=rnd,
+                    version=_version(post_data),
+                    actor=request.user,
+                    votes=votes,
+                    reconciliation=reconciliation,
+                    acknowledgements=acknowledgements,
+                    **values,
                 )
+            except TallyRefused as exc:
+                errors = [f.message for f in exc.findings]
+            except TallyWarnings as exc:
+                warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
+                errors = ack_problems
             except DomainError as exc:
                 errors.append(str(exc))
             else:
@@ -538,7 +559,12 @@ def round_detail(request, rid):
             rnd=rnd,
             rows=rows,
             counts=counts,
+            rec=rec,
             errors=errors,
+            problems=errors,
+            warnings=warnings,
+            acked=set(post_data.getlist("ack")) if post_data is not None else set(),
+            acknowledgements=rnd.acknowledgements.select_related("acknowledged_by__profile"),
             chain=entry_chain.election_chain(election),
             seal=grouped_hash(record_hash(vv.round_record_json(rnd)))
             if rnd.status == VillagersRound.Status.COUNTED
@@ -547,7 +573,7 @@ def round_detail(request, rid):
             and rnd.status == VillagersRound.Status.OPEN
             and election.status != VillagersElection.Status.APPROVED,
         ),
-        status=400 if errors else 200,
+        status=400 if errors or warnings else 200,
     )
 
 

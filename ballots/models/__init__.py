@@ -1,5 +1,11 @@
 """The ballots app's models (app label ``ballots``), by topic."""
 
+from ballots.models.bodies import (
+    GroupOfficer,
+    SupervisionElection,
+    SupervisionNomination,
+    SupervisionRound,
+)
 from ballots.models.checks import TallyAcknowledgement, TallyCheck
 from ballots.models.congress import (
     Attendance,
@@ -14,6 +20,9 @@ from ballots.models.rules import (
     CalendarYear,
     CountingRuleSet,
     CountyVillagersRules,
+    GroupVoteMethod,
+    LawEdition,
+    SupervisionAssembly,
     VillagersRulePack,
 )
 from ballots.models.villagers import (
@@ -46,10 +55,17 @@ __all__ = [
     "CountyVillagersRules",
     "ElectionCommitteeMember",
     "ElectionRound",
+    "GroupOfficer",
+    "GroupVoteMethod",
+    "LawEdition",
     "NomineeRelative",
     "RegisterChange",
     "RoundCandidate",
     "Scrutineer",
+    "SupervisionAssembly",
+    "SupervisionElection",
+    "SupervisionNomination",
+    "SupervisionRound",
     "TallyAcknowledgement",
     "TallyCheck",
     "TallyEntry",

@@ -406,12 +406,15 @@ class VillagersWriteIn(models.Model):
 
 
 class NomineeRelative(models.Model):
-    """A close relative a nominee declared: they may not scrutinise or count."""
+    """A close relative a nominee declared: they may not scrutinise or count, nor sit on the
+    supervision committee beside an elected committee member."""
 
     nomination = models.ForeignKey(
         VillagersNomination, on_delete=models.CASCADE, related_name="relatives"
     )
     name = models.CharField("姓名", max_length=40)
+    # As the nominee stated it (配偶, 父亲, 儿子 …); blank for relatives declared without it.
+    relation = models.CharField("关系", max_length=12, blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:

@@ -23,24 +23,35 @@ NATIONAL_2025 = {
     "不得担任村务监督委员会成员）",
 }
 
+# The example province's pack, from the same day, on the amended law.
+EXAMPLE_2025 = NATIONAL_2025 | {
+    "province_code": "15",
+    "name": "内蒙古自治区（示例）",
+    "source": "示例，请按本省办法核对：《内蒙古自治区村民委员会选举办法》（每名选民接受委托不超过 2 人）"
+    "；《中华人民共和国村民委员会组织法》（2025 年修正）",
+    "proxy_cap": 2,
+}
+
 
 def add_pack(apps, schema_editor):
     Pack = apps.get_model("ballots", "VillagersRulePack")
-    Pack.objects.update_or_create(
-        province_code=NATIONAL_2025["province_code"],
-        effective_from=NATIONAL_2025["effective_from"],
-        defaults=NATIONAL_2025,
-    )
+    for row in (NATIONAL_2025, EXAMPLE_2025):
+        Pack.objects.update_or_create(
+            province_code=row["province_code"],
+            effective_from=row["effective_from"],
+            defaults=row,
+        )
 
 
 def remove_pack(apps, schema_editor):
     Pack = apps.get_model("ballots", "VillagersRulePack")
-    Pack.objects.filter(
-        province_code=NATIONAL_2025["province_code"],
-        effective_from=NATIONAL_2025["effective_from"],
-        countyvillagersrules__isnull=True,
-        villagerselection__isnull=True,
-    ).delete()
+    for row in (NATIONAL_2025, EXAMPLE_2025):
+        Pack.objects.filter(
+            province_code=row["province_code"],
+            effective_from=row["effective_from"],
+            countyvillagersrules__isnull=True,
+            villagerselection__isnull=True,
+        ).delete()
 
 
 class Migration(migrations.Migration):

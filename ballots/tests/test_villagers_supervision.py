@@ -225,3 +225,18 @@ def test_pack_edition_is_shown_on_the_pack():
         province_code="", effective_from=datetime.date(2018, 12, 29)
     )
     assert old.law_edition == "2018"
+
+
+def test_the_relationship_a_nominee_declares_is_kept(world, staff):
+    election, people = make_election(world)
+    relatives = vv.parse_relatives(f"李秀英 配偶 {people['李秀英'].id_number}")
+    nomination = vv.nomination_add(
+        election=election,
+        post="director",
+        person=people["王建国"],
+        nominators=10,
+        source="joint",
+        relatives=relatives,
+        actor=staff,
+    )
+    assert list(nomination.relatives.values_list("name", "relation")) == [("李秀英", "配偶")]

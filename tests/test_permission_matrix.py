@@ -19,6 +19,7 @@ from tests import (
     matrix_discipline_intake,
     matrix_rollup,
     matrix_roster,
+    matrix_villagers_bodies,
     matrix_villagers_setup,
     matrix_villagers_vote,
 )
@@ -226,6 +227,7 @@ MATRIX.update(matrix_discipline_intake.rows(expect))
 MATRIX.update(matrix_discipline_cases.rows(expect))
 MATRIX.update(matrix_villagers_setup.rows(expect))
 MATRIX.update(matrix_villagers_vote.rows(expect))
+MATRIX.update(matrix_villagers_bodies.rows(expect))
 MATRIX.update(matrix_aftercare.rows(expect))
 MATRIX.update(matrix_rollup.rows(expect))
 MATRIX.update(matrix_roster.rows(expect))
@@ -270,6 +272,7 @@ def build_extras(world, personas):
         **matrix_discipline_cases.extras(world, personas),
         **matrix_villagers_setup.extras(world, personas),
         **matrix_villagers_vote.extras(world, personas),
+        **matrix_villagers_bodies.extras(world, personas),
         **matrix_aftercare.extras(world, personas),
         **matrix_rollup.extras(world, personas),
         **matrix_roster.extras(world, personas),

@@ -44,6 +44,7 @@ NOT_PAGES = {
     "villagers-results-page": "a permanent redirect to the new address",
     "villagers:import-template": "an Excel template",
     "villagers:round-record": "the ballot record (JSON)",
+    "villagers:supervision-record": "the ballot record (JSON)",
 }
 
 # The two roles that edit most: a page is walked as each of them that it lets in, so that a

@@ -186,6 +186,12 @@ def supervision_setup(
             villagers=election, assembly=assembly, seats=seats, meeting_day=meeting_day
         )
     _require_open(supervision)
+    if (supervision.assembly, supervision.seats, supervision.meeting_day) == (
+        assembly,
+        seats,
+        meeting_day,
+    ):
+        return supervision
     _require_no_count(supervision, "修改推选会议或应选人数")
     if seats != supervision.seats:
         _reopen_list(supervision)

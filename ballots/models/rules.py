@@ -173,6 +173,11 @@ class VillagersRulePack(models.Model):
     def __str__(self):
         return f"{self.name}（{self.effective_from:%Y-%m-%d} 起）"
 
+    @property
+    def law_edition_short(self) -> str:
+        """组织法 2018 年修正 / 2025 年修正: the edition in a list's few words."""
+        return f"组织法 {self.law_edition} 年修正"
+
 
 class CountyVillagersRules(models.Model):
     """The pack a county follows, and whether it elects a separate women's seat."""

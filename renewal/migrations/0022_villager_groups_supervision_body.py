@@ -40,32 +40,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AlterField(
-            model_name="seatchange",
-            name="body",
-            field=models.CharField(
-                choices=[
-                    ("party", "党组织委员会"),
-                    ("villagers", "村(居)民委员会"),
-                    ("supervision", "村(居)务监督委员会"),
-                ],
-                max_length=12,
-                verbose_name="班子",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="seatchangeevent",
-            name="body",
-            field=models.CharField(
-                choices=[
-                    ("party", "党组织委员会"),
-                    ("villagers", "村(居)民委员会"),
-                    ("supervision", "村(居)务监督委员会"),
-                ],
-                max_length=12,
-                verbose_name="班子",
-            ),
-        ),
-        migrations.AlterField(
             model_name="term",
             name="body",
             field=models.CharField(

@@ -38,10 +38,11 @@ from renewal.models.rounds import (
     Stage,
     UnitSeats,
 )
-from renewal.models.terms import COMMITTEES, Body, Post, Term, TermMember
+from renewal.models.terms import COMMITTEE_CHOICES, COMMITTEES, Body, Post, Term, TermMember
 
 __all__ = [
     "COMMITTEES",
+    "COMMITTEE_CHOICES",
     "DEFAULT_STAGES",
     "EDUCATION_RANK",
     "STAGE_CODES",

@@ -25,8 +25,10 @@ class Post(models.TextChoices):
     SUPERVISION_MEMBER = "supervision_member", "监督委员会委员"
 
 
-# The two committees (两委) whose members the structure figures count.
+# The two committees (两委): candidacies and seats are theirs, and the structure figures
+# count their members; the supervision committee is elected and handed over on its own.
 COMMITTEES = (Body.PARTY, Body.VILLAGERS)
+COMMITTEE_CHOICES = [(b.value, b.label) for b in COMMITTEES]
 
 
 @audited()

@@ -1008,5 +1008,41 @@ class Migration(migrations.Migration):
                 ),
             ),
         ),
+        migrations.AddField(
+            model_name="nomineerelative",
+            name="supervision_nomination",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="relatives",
+                to="ballots.supervisionnomination",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="nomineerelative",
+            name="nomination",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="relatives",
+                to="ballots.villagersnomination",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="nomineerelative",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("nomination__isnull", False), ("supervision_nomination__isnull", True)
+                    ),
+                    models.Q(
+                        ("nomination__isnull", True), ("supervision_nomination__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="nominee_relative_of_one_nomination",
+                violation_error_message="近亲属须属于一个提名。",
+            ),
+        ),
         migrations.RunPython(add_pack, remove_pack),
     ]

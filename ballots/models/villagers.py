@@ -410,7 +410,14 @@ class NomineeRelative(models.Model):
     supervision committee beside an elected committee member."""
 
     nomination = models.ForeignKey(
-        VillagersNomination, on_delete=models.CASCADE, related_name="relatives"
+        VillagersNomination, null=True, on_delete=models.CASCADE, related_name="relatives"
+    )
+    # Or declared by a nominee for the supervision committee (exactly one of the two).
+    supervision_nomination = models.ForeignKey(
+        "ballots.SupervisionNomination",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="relatives",
     )
     name = models.CharField("姓名", max_length=40)
     # As the nominee stated it (配偶, 父亲, 儿子 …); blank for relatives declared without it.
@@ -419,6 +426,14 @@ class NomineeRelative(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nomination__isnull=False, supervision_nomination__isnull=True)
+                | models.Q(nomination__isnull=True, supervision_nomination__isnull=False),
+                name="nominee_relative_of_one_nomination",
+                violation_error_message="近亲属须属于一个提名。",
+            )
+        ]
 
 
 class BallotBox(models.Model):

@@ -240,3 +240,29 @@ def test_the_relationship_a_nominee_declares_is_kept(world, staff):
         actor=staff,
     )
     assert list(nomination.relatives.values_list("name", "relation")) == [("李秀英", "配偶")]
+
+
+def test_a_relative_the_nominee_declares_on_the_committee_bars_the_nominee(elected, staff):
+    election, people = elected
+    supervision = _setup(election)
+    declared = vv.parse_relatives(f"张伟 哥哥 {people['张伟'].id_number}")
+    with pytest.raises(DomainError) as refused:
+        sv.supervision_nominate(
+            supervision=supervision,
+            person=people["吴二"],
+            nominators=10,
+            source="joint",
+            relatives=declared,
+            actor=staff,
+        )
+    assert "吴二申报的哥哥张伟是村民委员会副主任" in str(refused.value)
+    kept = vv.parse_relatives(f"冯四 弟弟 {people['冯四'].id_number}")
+    nomination = sv.supervision_nominate(
+        supervision=supervision,
+        person=people["吴二"],
+        nominators=10,
+        source="joint",
+        relatives=kept,
+        actor=staff,
+    )
+    assert list(nomination.relatives.values_list("name", "relation")) == [("冯四", "弟弟")]

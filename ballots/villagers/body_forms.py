@@ -40,6 +40,13 @@ class SupervisionNominationForm(Form):
     person = VoterChoiceField(label="被提名人（登记选民）", queryset=Person.objects.none())
     nominators = forms.IntegerField(label="提名人数", min_value=1, max_value=100000)
     source = forms.ChoiceField(label="提名方式", choices=VillagersNomination.Source.choices)
+    relatives = forms.CharField(
+        label="近亲属",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一人：姓名、关系（如配偶、父亲）、公民身份号码，用空格隔开。"
+        "近亲属是本届村(居)委会成员的，不得担任监督委员会成员。",
+    )
 
     def __init__(self, *args, election, **kwargs):
         super().__init__(*args, **kwargs)

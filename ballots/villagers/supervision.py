@@ -31,6 +31,7 @@ from ballots.models import (
 )
 from ballots.record import record_to_json_dict
 from ballots.villagers import vote as vv
+from renewal.kit import crypto
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import Body, DomainError, Person, Post, Term, TermMember
 
@@ -217,10 +218,12 @@ def supervision_nominate(
     person: Person,
     nominators: int,
     source: str,
+    relatives: Sequence[tuple[str, ...]] = (),
     actor=None,
 ) -> SupervisionNomination:
     """Nominate a registered voter; a committee member or a member's close relative is
-    refused here, with the relationship stated."""
+    refused here, with the relationship stated: as a member declared it, or as the nominee
+    declares it (``relatives``: name, ID number and optionally the relationship)."""
     supervision = _lock(supervision)
     election = supervision.villagers
     _require_open(supervision)
@@ -239,12 +242,43 @@ def supervision_nominate(
         raise DomainError(f"{person.name}不是本次选举的登记选民，不能被提名。")
     if supervision.nominations.filter(person=person).exists():
         raise DomainError(f"{person.name}已被提名为{supervision.body_name}成员候选人。")
-    reason = barred_reason(election, person)
+    reason = barred_reason(election, person) or _declared_relative_reason(
+        election, person, relatives
+    )
     if reason:
         raise DomainError(reason)
-    return SupervisionNomination.objects.create(
+    nomination = SupervisionNomination.objects.create(
         election=supervision, person=person, nominators=nominators, source=source
     )
+    NomineeRelative.objects.bulk_create(
+        NomineeRelative(
+            supervision_nomination=nomination,
+            name=name,
+            relation=(rest[0] if rest else "")[:12],
+            id_number_hash=crypto.blind_index(id_number, purpose="id"),
+        )
+        for name, id_number, *rest in relatives
+    )
+    return nomination
+
+
+def _declared_relative_reason(election, person, relatives) -> str | None:
+    """A relative the nominee declares who sits on the committee bars the nominee too."""
+    if not election.pack.supervision_bars_relatives or not relatives:
+        return None
+    members = {m.person.id_number_hash: m for m in committee_members(election)}
+    for _name, id_number, *rest in relatives:
+        member = members.get(crypto.blind_index(id_number, purpose="id"))
+        if member is None:
+            continue
+        committee, body = election.committee_name, election.unit.words["supervision"]
+        relation = rest[0] if rest else "近亲属"
+        return (
+            f"{person.name}申报的{relation}{member.person.name}是{committee}"
+            f"{member.get_post_display()}，{committee}成员的近亲属不得担任{body}成员"
+            f"（{election.pack.bodies_source}）。"
+        )
+    return None
 
 
 @transaction.atomic

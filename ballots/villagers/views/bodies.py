@@ -46,7 +46,9 @@ def _supervision_context(request, election, supervision, **extra):
         "write_in_rows": WRITE_IN_ROWS,
     }
     if supervision is not None:
-        nominations = list(supervision.nominations.select_related("person"))
+        nominations = list(
+            supervision.nominations.select_related("person").prefetch_related("relatives")
+        )
         counted = supervision.rounds.filter(status=VillagersRound.Status.COUNTED).exists()
         printed = sv.formal_names(supervision)
         elected = sv.elected_names(supervision)
@@ -133,10 +135,10 @@ def supervision_nominate(request, pk):
     supervision = _supervision_or_404(election)
     form = SupervisionNominationForm(request.POST, election=election)
     if form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            sv.supervision_nominate(
-                supervision=supervision, actor=request.user, **form.cleaned_data
-            )
+            data["relatives"] = sv.vv.parse_relatives(data["relatives"])
+            sv.supervision_nominate(supervision=supervision, actor=request.user, **data)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:

@@ -203,7 +203,7 @@ def build_records(world, personas) -> dict:
         "candidacy": candidacy,
         "election": election,
         "supervision": supervision,
-        "group": group,
+        "villager_group": group,
         "voter": voters[0],
         "objection": objection,
         "item": HandoverItem.objects.get(pk=item.pk),
@@ -272,9 +272,9 @@ TOWNSHIP_PAGES = [
     ),
     EditPage(
         "村民小组",
-        lambda r: f"/villagers/{r['election'].pk}/groups/{r['group'].pk}/edit/",
+        lambda r: f"/villagers/{r['election'].pk}/groups/{r['villager_group'].pk}/edit/",
         "main form button:has-text('保存')",
-        lambda r: [VillagerGroup.objects.filter(pk=r["group"].pk)],
+        lambda r: [VillagerGroup.objects.filter(pk=r["villager_group"].pk)],
     ),
     EditPage(
         "选民登记",

@@ -328,6 +328,8 @@ def _groups_context(request, election, **extra):
     officers = list(
         election.group_officers.select_related("person", "group").order_by("group_id", "role", "id")
     )
+    for o in officers:
+        o.election = election  # the confirmations name the role in the unit's words
     for g in unit_groups:
         g.representatives = [
             o for o in officers if o.group_id == g.pk and o.role == GroupOfficer.Role.REPRESENTATIVE
@@ -426,9 +428,11 @@ def officer_add(request, pk):
 
 @asks("group-officer-delete")
 def _ask_officer_delete(officer) -> Ask:
+    words = officer.election.unit.words
+    role = words["leader" if officer.role == GroupOfficer.Role.LEADER else "representative"]
     return Ask(
         action="确认删除",
-        question=f"删除{officer.group.name}{officer.get_role_display()}{officer.person.name}的登记？",
+        question=f"删除{officer.group.name}{role}{officer.person.name}的登记？",
         consequence="删除后如需要须重新登记。",
     )
 

@@ -94,13 +94,14 @@ class VillagersRulePackAdmin(admin.ModelAdmin):
         "name",
         "province_code",
         "effective_from",
+        "law_edition",
         "publication_days",
         "objection_days",
         "objection_answer_days",
         "proxy_cap",
         "source",
     ]
-    list_filter = ["province_code"]
+    list_filter = ["province_code", "law_edition"]
     inlines = [ScheduleDeadlineInline, NoticeTemplateInline]
 
 

@@ -19,3 +19,4 @@ class BallotsConfig(AppConfig):
         uploads.register(voter_import.IMPORTER)
         demo.register(demo.VILLAGERS_SETUP, "villagers-setup", villagers_demo.seed_setup)
         demo.register(demo.VILLAGERS_VOTE, "villagers-vote", villagers_demo.seed_vote)
+        demo.register(demo.VILLAGERS_VOTE + 1, "villagers-bodies", villagers_demo.seed_bodies)

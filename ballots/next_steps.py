@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from ballots.congress import access as congress_access
 from ballots.congress import services as congress_services
-from ballots.models import Congress, ElectionRound, VillagersElection
+from ballots.models import Congress, ElectionRound, SupervisionElection, VillagersElection
 from ballots.villagers import access as villagers_access
 from renewal.kit.next_steps import NextStep, register
 
@@ -68,6 +68,21 @@ def villagers_step(user, election: VillagersElection) -> NextStep | None:
     if election.status == Status.COUNTED:
         return NextStep.for_user(
             "确认选举结果", url("vote-detail"), villagers_access.can_approve(user, election)
+        )
+    supervision = SupervisionElection.objects.filter(villagers=election).first()
+    if supervision is None or supervision.status != SupervisionElection.Status.APPROVED:
+        body = unit.words["supervision"]
+        if supervision is not None and supervision.status == SupervisionElection.Status.COUNTED:
+            return NextStep.for_user(
+                f"确认{body}选举结果",
+                url("supervision", "#result"),
+                villagers_access.can_approve(user, election),
+            )
+        return NextStep.for_user(f"推选{body}", url("supervision"), enterer)
+    if not election.group_officers.exists():
+        words = unit.words
+        return NextStep.for_user(
+            f"登记{words['representative']}和{words['leader']}", url("groups"), enterer
         )
     return NextStep.for_user(
         "工作交接与新班子培训",

@@ -6,7 +6,7 @@ from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_
 from renewal.kit.naming import Standing, ballot_names
 from renewal.kit.uploads import ATTACHMENT_ACCEPT, attachments_check
 from renewal.kit.widgets import DateInput
-from renewal.models import Body, Department, Person, PersonTag, Post
+from renewal.models import COMMITTEE_CHOICES, Department, Person, PersonTag, Post
 
 
 class PersonForm(ModelForm):
@@ -123,7 +123,7 @@ class ReservePersonForm(KnownPersonForm):
 
 
 class CandidacyForm(Form):
-    body = forms.ChoiceField(label="拟任班子", choices=Body.choices)
+    body = forms.ChoiceField(label="拟任班子", choices=COMMITTEE_CHOICES)
     post = forms.ChoiceField(label="拟任职务", choices=Post.choices)
     is_continuing = forms.TypedChoiceField(
         label="继任/新任",
@@ -261,7 +261,7 @@ class ReserveFilterForm(Form):
 
 
 class ProposeForm(Form):
-    body = forms.ChoiceField(label="拟任班子", choices=Body.choices)
+    body = forms.ChoiceField(label="拟任班子", choices=COMMITTEE_CHOICES)
     post = forms.ChoiceField(label="拟任职务", choices=Post.choices)
     is_continuing = forms.TypedChoiceField(
         label="继任/新任",
@@ -283,7 +283,9 @@ class CandidacyFilterForm(Form):
     township = forms.ModelChoiceField(
         label="乡镇/街道", queryset=None, required=False, empty_label="全部"
     )
-    body = forms.ChoiceField(label="班子", required=False, choices=[("", "全部"), *Body.choices])
+    body = forms.ChoiceField(
+        label="班子", required=False, choices=[("", "全部"), *COMMITTEE_CHOICES]
+    )
     post = forms.ChoiceField(label="职务", required=False, choices=[("", "全部"), *Post.choices])
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), *Candidacy.Status.choices]

@@ -31,7 +31,17 @@ from renewal.kit.uploads import (
     cell_text,
     split_count,
 )
-from renewal.models import Body, DomainError, Education, Person, PersonTag, Post, RenewalRound, Unit
+from renewal.models import (
+    COMMITTEE_CHOICES,
+    Body,
+    DomainError,
+    Education,
+    Person,
+    PersonTag,
+    Post,
+    RenewalRound,
+    Unit,
+)
 
 # --- Columns and their labels ----------------------------------------------------------------------------------
 
@@ -100,7 +110,7 @@ POLITICAL = {label: value for value, label in Person.PoliticalStatus.choices} | 
 }
 PARTY_STATUSES = {Person.PoliticalStatus.FULL_MEMBER, Person.PoliticalStatus.PROBATIONARY}
 TAGS = {label: value for value, label in PersonTag.choices}
-BODIES = {label: value for value, label in Body.choices} | {
+BODIES = {label: value for value, label in COMMITTEE_CHOICES} | {
     "党组织": Body.PARTY,
     "党支部委员会": Body.PARTY,
     "党总支委员会": Body.PARTY,

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from renewal.kit import uploads
 from renewal.kit.versioned import VersionedSetting
-from renewal.models import Body, Department, DomainError, Education, Person, Post, audited
+from renewal.models import (
+    COMMITTEE_CHOICES,
+    Body,
+    Department,
+    DomainError,
+    Education,
+    Person,
+    Post,
+    audited,
+)
 
 
 class NegativeList(models.Model):
@@ -230,7 +239,7 @@ class Candidacy(models.Model):
     )
     unit = models.ForeignKey("renewal.Unit", on_delete=models.PROTECT, related_name="candidacies")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="candidacies")
-    body = models.CharField("班子", max_length=12, choices=Body.choices)
+    body = models.CharField("班子", max_length=12, choices=COMMITTEE_CHOICES)
     post = models.CharField("拟任职务", max_length=20, choices=Post.choices)
     is_continuing = models.BooleanField("继任", default=False)
     status = models.CharField(

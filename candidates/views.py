@@ -34,7 +34,7 @@ from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_start
 from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import Standing, ballot_names
-from renewal.models import AccessLog, Body, DomainError
+from renewal.models import COMMITTEE_CHOICES, COMMITTEES, AccessLog, Body, DomainError
 from renewal.selectors import active_round
 from renewal.views import township_options
 
@@ -389,7 +389,7 @@ def unit_candidates(request, unit_pk):
     unit = access.unit_for_user(request.user, unit_pk)
     rnd = active_round(unit.county_id)
     bodies = []
-    for body, label in Body.choices:
+    for body, label in COMMITTEE_CHOICES:
         qs = (
             Candidacy.objects.filter(round=rnd, unit=unit, body=body)
             .select_related("person")
@@ -419,7 +419,7 @@ def unit_candidates(request, unit_pk):
 @require_POST
 def unit_formal_confirm(request, unit_pk, body):
     unit = access.unit_for_user(request.user, unit_pk)
-    if body not in Body.values:
+    if body not in COMMITTEES:
         raise Http404
     if not access.can_approve_township(request.user, unit):
         raise PermissionDenied("正式候选人名单由乡镇(街道)党(工)委审批。")

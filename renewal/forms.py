@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 
 from renewal.kit.forms import Form, ModelForm
 from renewal.kit.widgets import DateInput
-from renewal.models import Body, PartyBranch, RiskPoint, Stage, Unit
+from renewal.models import COMMITTEES, PartyBranch, RiskPoint, Stage, Unit
 
 SORTS = {
     "code": ("code", "区划代码"),
@@ -94,7 +94,8 @@ class BranchForm(ModelForm):
 
 
 class SeatChangeForm(Form):
-    body = forms.ChoiceField(label="班子", choices=Body.choices)
+    # Seats are set for the two committees; the supervision committee's come from its pack.
+    body = forms.ChoiceField(label="班子", choices=[(b.value, b.label) for b in COMMITTEES])
     requested = forms.IntegerField(label="申请职数", min_value=1, max_value=99)
     reason = forms.CharField(
         label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000

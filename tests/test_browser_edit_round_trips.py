@@ -30,7 +30,13 @@ import pytest
 from django.utils import timezone
 
 from ballots.congress import services as congress_services
-from ballots.models import Attendance, Congress, VillagersElection, VoterRegistration
+from ballots.models import (
+    Attendance,
+    Congress,
+    SupervisionElection,
+    VillagersElection,
+    VoterRegistration,
+)
 from ballots.villagers import setup as villagers
 from candidates import services as candidates
 from candidates.models import Candidacy
@@ -54,6 +60,7 @@ from renewal.models import (
     Rectification,
     Stage,
     Unit,
+    VillagerGroup,
 )
 from renewal.rollup import services as rollup
 from renewal.tests import aftercare_setup
@@ -140,6 +147,13 @@ def build_records(world, personas) -> dict:
         reason="已迁出",
         registration=voters[1],
     )
+    supervision = SupervisionElection.objects.create(
+        villagers=election,
+        assembly="meeting",
+        seats=3,
+        meeting_day=election.election_day + datetime.timedelta(days=1),
+    )
+    group = VillagerGroup.objects.create(unit=unit, name="第一村民小组", households=36, order=2)
     aftercare = aftercare_setup.build(world, personas)
     done = audits.rectification_add(
         finding=aftercare["finding"],
@@ -188,6 +202,8 @@ def build_records(world, personas) -> dict:
         "unit": Unit.objects.get(pk=unit.pk),
         "candidacy": candidacy,
         "election": election,
+        "supervision": supervision,
+        "villager_group": group,
         "voter": voters[0],
         "objection": objection,
         "item": HandoverItem.objects.get(pk=item.pk),
@@ -246,6 +262,19 @@ TOWNSHIP_PAGES = [
         "form[action$='/publish/'] button",
         lambda r: [VillagersElection.objects.filter(pk=r["election"].pk)],
         lambda r: [r["election"].register_published_on],
+    ),
+    EditPage(
+        "村务监督委员会的推选会议",
+        lambda r: f"/villagers/{r['election'].pk}/supervision/",
+        "main form button:has-text('保存')",
+        lambda r: [SupervisionElection.objects.filter(pk=r["supervision"].pk)],
+        lambda r: [r["supervision"].meeting_day],
+    ),
+    EditPage(
+        "村民小组",
+        lambda r: f"/villagers/{r['election'].pk}/groups/{r['villager_group'].pk}/edit/",
+        "main form button:has-text('保存')",
+        lambda r: [VillagerGroup.objects.filter(pk=r["villager_group"].pk)],
     ),
     EditPage(
         "选民登记",

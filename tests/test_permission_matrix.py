@@ -20,6 +20,7 @@ from tests import (
     matrix_notices,
     matrix_rollup,
     matrix_roster,
+    matrix_villagers_bodies,
     matrix_villagers_setup,
     matrix_villagers_vote,
 )
@@ -228,6 +229,7 @@ MATRIX.update(matrix_discipline_cases.rows(expect))
 MATRIX.update(matrix_villagers_setup.rows(expect))
 MATRIX.update(matrix_villagers_vote.rows(expect))
 MATRIX.update(matrix_notices.rows(expect))
+MATRIX.update(matrix_villagers_bodies.rows(expect))
 MATRIX.update(matrix_aftercare.rows(expect))
 MATRIX.update(matrix_rollup.rows(expect))
 MATRIX.update(matrix_roster.rows(expect))
@@ -273,6 +275,7 @@ def build_extras(world, personas):
         **matrix_villagers_setup.extras(world, personas),
         **matrix_villagers_vote.extras(world, personas),
         **matrix_notices.extras(world, personas),
+        **matrix_villagers_bodies.extras(world, personas),
         **matrix_aftercare.extras(world, personas),
         **matrix_rollup.extras(world, personas),
         **matrix_roster.extras(world, personas),

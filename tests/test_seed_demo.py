@@ -86,3 +86,29 @@ def test_seed_builds_previous_terms_and_rosters():
 def test_seed_refuses_absurd_sizes():
     with pytest.raises(CommandError, match="--units 应在 1 到 100000 之间"):
         call_command("seed_demo", units=0, stdout=StringIO())
+
+
+def test_seed_elects_the_voted_villages_other_bodies():
+    from ballots.models import SupervisionElection, VillagersElection
+    from ballots.villagers import groups
+
+    # Ten villages a township: the eighth of the first township is the voted one.
+    call_command("seed_demo", units=100, stdout=StringIO())
+    voted = VillagersElection.objects.get(status="approved")
+    supervision = SupervisionElection.objects.get(villagers=voted)
+    assert supervision.status == "approved"
+    members = TermMember.objects.filter(term__unit=voted.unit, term__body="supervision")
+    assert members.filter(post="supervision_chair").count() == 1
+    committee = TermMember.objects.filter(
+        term__unit=voted.unit, term__body="villagers", term__round=voted.round
+    )
+    assert not set(members.values_list("person_id", flat=True)) & set(
+        committee.values_list("person_id", flat=True)
+    )
+    assert groups.women_share(voted).met
+    assert voted.group_officers.filter(role="leader").count() == 3
+    # The set-up villages have their groups, named as their registers name them.
+    for election in VillagersElection.objects.exclude(pk=voted.pk):
+        names = set(election.unit.villager_groups.values_list("name", flat=True))
+        typed = set(election.registrations.values_list("group_name", flat=True)) - {""}
+        assert typed <= names

@@ -51,6 +51,7 @@ NOT_PAGES = {
     "villagers:round-record": "the ballot record (JSON)",
     "villagers:box-tally-pdf": "a PDF (or back to the box page before candidates are fixed)",
     "villagers:round-tally-pdf": "a PDF",
+    "villagers:supervision-record": "the ballot record (JSON)",
 }
 
 # The two roles that edit most: a page is walked as each of them that it lets in, so that a

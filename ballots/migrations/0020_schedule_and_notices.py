@@ -124,7 +124,7 @@ def remove_defaults(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0018_tally_heads_and_villagers_wording"),
+        ("ballots", "0019_villagers_bodies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,6 +1,12 @@
 """The ballots app's models (app label ``ballots``), by topic."""
 
 from ballots.models.chain import EntryChainHead
+from ballots.models.bodies import (
+    GroupOfficer,
+    SupervisionElection,
+    SupervisionNomination,
+    SupervisionRound,
+)
 from ballots.models.checks import TallyAcknowledgement, TallyCheck
 from ballots.models.congress import (
     Attendance,
@@ -15,6 +21,9 @@ from ballots.models.rules import (
     CalendarYear,
     CountingRuleSet,
     CountyVillagersRules,
+    GroupVoteMethod,
+    LawEdition,
+    SupervisionAssembly,
     VillagersRulePack,
 )
 from ballots.models.schedule import (
@@ -55,6 +64,9 @@ __all__ = [
     "ElectionNotice",
     "ElectionRound",
     "EntryChainHead",
+    "GroupOfficer",
+    "GroupVoteMethod",
+    "LawEdition",
     "NomineeRelative",
     "NoticeTemplate",
     "RegisterChange",
@@ -62,6 +74,10 @@ __all__ = [
     "ScheduleDeadline",
     "ScheduleStep",
     "Scrutineer",
+    "SupervisionAssembly",
+    "SupervisionElection",
+    "SupervisionNomination",
+    "SupervisionRound",
     "TallyAcknowledgement",
     "TallyCheck",
     "TallyEntry",

@@ -80,6 +80,23 @@ class CalendarDay(models.Model):
 # --- Villagers' and residents' committee elections -------------------------------------------
 
 
+class LawEdition(models.TextChoices):
+    Y2018 = "2018", "《村民委员会组织法》2018 年修正"
+    Y2025 = "2025", "《村民委员会组织法》2025 年修正（2026 年 1 月 1 日起施行）"
+
+
+class SupervisionAssembly(models.TextChoices):
+    MEETING = "meeting", "村(居)民会议"
+    REPRESENTATIVES = "representatives", "村(居)民代表会议"
+    EITHER = "either", "村(居)民会议或村(居)民代表会议"
+
+
+class GroupVoteMethod(models.TextChoices):
+    HOUSEHOLDS = "households", "按户推选（每五户至十五户推选一人）"
+    GROUP_MEETING = "group_meeting", "村(居)民小组会议推选"
+    EITHER = "either", "按户推选或村(居)民小组会议推选"
+
+
 class VillagersRulePack(models.Model):
     """A province's 选举办法 as data, dated; blank province = the national defaults."""
 
@@ -105,6 +122,41 @@ class VillagersRulePack(models.Model):
     recall_proposal_share_den = models.PositiveSmallIntegerField(
         "罢免需几分之一以上选民联名提出", default=5
     )
+    # The other bodies a village elects in the same renewal, and the law they follow.
+    law_edition = models.CharField(
+        "依据的组织法版本", max_length=8, choices=LawEdition.choices, default=LawEdition.Y2018
+    )
+    supervision_assembly = models.CharField(
+        "监督委员会由何种会议推选",
+        max_length=16,
+        choices=SupervisionAssembly.choices,
+        default=SupervisionAssembly.EITHER,
+    )
+    supervision_min_seats = models.PositiveSmallIntegerField("监督委员会最少人数", default=3)
+    supervision_max_seats = models.PositiveSmallIntegerField("监督委员会最多人数", default=5)
+    supervision_bars_relatives = models.BooleanField(
+        "村(居)委会成员及其近亲属不得担任监督委员会成员", default=True
+    )
+    representative_method = models.CharField(
+        "村(居)民代表推选方式",
+        max_length=16,
+        choices=GroupVoteMethod.choices,
+        default=GroupVoteMethod.EITHER,
+    )
+    group_leader_method = models.CharField(
+        "村(居)民小组长推选方式",
+        max_length=16,
+        choices=GroupVoteMethod.choices,
+        default=GroupVoteMethod.GROUP_MEETING,
+    )
+    representatives_women_share_den = models.PositiveSmallIntegerField(
+        "村(居)民代表中妇女至少占几分之一", default=3
+    )
+    bodies_source = models.CharField(
+        "监督委员会、代表和小组长规则依据",
+        max_length=200,
+        default="《中华人民共和国村民委员会组织法》第二十五条、第二十八条、第三十二条",
+    )
 
     class Meta:
         verbose_name = "村(居)委会选举规则"
@@ -120,6 +172,11 @@ class VillagersRulePack(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.effective_from:%Y-%m-%d} 起）"
+
+    @property
+    def law_edition_short(self) -> str:
+        """组织法 2018 年修正 / 2025 年修正: the edition in a list's few words."""
+        return f"组织法 {self.law_edition} 年修正"
 
 
 class CountyVillagersRules(models.Model):

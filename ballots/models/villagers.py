@@ -406,16 +406,34 @@ class VillagersWriteIn(models.Model):
 
 
 class NomineeRelative(models.Model):
-    """A close relative a nominee declared: they may not scrutinise or count."""
+    """A close relative a nominee declared: they may not scrutinise or count, nor sit on the
+    supervision committee beside an elected committee member."""
 
     nomination = models.ForeignKey(
-        VillagersNomination, on_delete=models.CASCADE, related_name="relatives"
+        VillagersNomination, null=True, on_delete=models.CASCADE, related_name="relatives"
+    )
+    # Or declared by a nominee for the supervision committee (exactly one of the two).
+    supervision_nomination = models.ForeignKey(
+        "ballots.SupervisionNomination",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="relatives",
     )
     name = models.CharField("姓名", max_length=40)
+    # As the nominee stated it (配偶, 父亲, 儿子 …); blank for relatives declared without it.
+    relation = models.CharField("关系", max_length=12, blank=True)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nomination__isnull=False, supervision_nomination__isnull=True)
+                | models.Q(nomination__isnull=True, supervision_nomination__isnull=False),
+                name="nominee_relative_of_one_nomination",
+                violation_error_message="近亲属须属于一个提名。",
+            )
+        ]
 
 
 class BallotBox(models.Model):

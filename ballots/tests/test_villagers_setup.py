@@ -39,10 +39,10 @@ def fresh(obj):
 
 
 def test_the_migration_ships_the_national_pack_and_an_example_province():
-    national = VillagersRulePack.objects.get(province_code="")
+    national = VillagersRulePack.objects.get(province_code="", effective_from=D(2018, 12, 29))
     assert (national.min_age, national.publication_days, national.proxy_cap) == (18, 20, 3)
     assert "村民委员会组织法" in national.source
-    example = VillagersRulePack.objects.get(province_code="15")
+    example = VillagersRulePack.objects.get(province_code="15", effective_from=D(2021, 1, 1))
     assert example.proxy_cap == 2
     assert "示例，请按本省办法核对" in example.source
 
@@ -59,8 +59,16 @@ def test_pack_for_picks_the_provinces_latest_effective_pack_else_national(world,
     assert setup.pack_for(world["county_a"], day).province_code == expected
 
 
+@pytest.mark.parametrize(
+    ("day", "edition"),
+    [(D(2025, 12, 31), "2018"), (D(2026, 1, 1), "2025"), (D(2027, 1, 20), "2025")],
+)
+def test_an_election_from_2026_follows_the_2025_amendment(world, day, edition):
+    assert setup.pack_for(world["county_a"], day).law_edition == edition
+
+
 def test_pack_for_prefers_the_countys_choice(world):
-    national = VillagersRulePack.objects.get(province_code="")
+    national = VillagersRulePack.objects.get(province_code="", effective_from=D(2018, 12, 29))
     CountyVillagersRules.objects.create(county=world["county_a"], pack=national)
     assert setup.pack_for(world["county_a"], D(2027, 1, 20)) == national
 
@@ -421,7 +429,7 @@ def test_proxy_cap_follows_the_pack(personas, election, voters):
 
 
 def test_national_pack_allows_three(world, personas, election, voters):
-    national = VillagersRulePack.objects.get(province_code="")
+    national = VillagersRulePack.objects.get(province_code="", effective_from=D(2018, 12, 29))
     VillagersElection.objects.filter(pk=election.pk).update(pack=national)
     election = fresh(election)
     for principal in voters[1:4]:

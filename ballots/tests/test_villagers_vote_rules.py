@@ -113,7 +113,8 @@ def test_relatives_parse_names_and_optional_id_numbers():
 
     number = make_id_number("152622", datetime.date(1970, 1, 2), 3, "F")
     assert vv.parse_relatives(f"李四 {number}\n\n") == [("李四", number)]
-    with pytest.raises(vv.DomainError, match="姓名后空格接公民身份号码"):
+    assert vv.parse_relatives(f"李四，配偶，{number}") == [("李四", number, "配偶")]
+    with pytest.raises(vv.DomainError, match="姓名、关系（可省略）、公民身份号码"):
         vv.parse_relatives("张三")
     with pytest.raises(vv.DomainError, match="近亲属王五"):
         vv.parse_relatives("王五 123")

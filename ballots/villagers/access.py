@@ -18,6 +18,9 @@ from ballots.models import (
     BallotBox,
     ElectionCommitteeMember,
     ElectionNotice,
+
+    GroupOfficer,
+    SupervisionRound,
     VillagersElection,
     VillagersRecall,
     VillagersRound,
@@ -32,7 +35,7 @@ from renewal import access as region_access
 from renewal.access import require_region_scope as require_region_scope
 from renewal.access import townships_visible_to as townships_visible_to
 from renewal.access import units_visible_to as units_visible_to
-from renewal.models import Profile, Unit
+from renewal.models import Profile, Unit, VillagerGroup
 
 EXCLUDED_ROLES = (Profile.Role.DISCIPLINE_OFFICER, Profile.Role.DEPARTMENT_USER)
 READ_ONLY = "您只能查看、不能修改本次选举的数据。"
@@ -176,3 +179,27 @@ def notice_for_user(user, pk) -> ElectionNotice:
         raise Http404 from None
     notice.villagers_election = election_for_user(user, notice.villagers_election_id)
     return notice
+
+# --- The other bodies: supervision committee, groups, representatives and leaders ------------
+
+
+def supervision_round_for_user(user, pk, *, write=False) -> SupervisionRound:
+    try:
+        rnd = SupervisionRound.objects.select_related("election").get(pk=pk)
+    except (SupervisionRound.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    villagers = election_for_user(user, rnd.election.villagers_id, write=write, vote=True)
+    rnd.election.villagers = villagers
+    return rnd
+
+
+def group_of_election(election: VillagersElection, pk) -> VillagerGroup:
+    """A group of the election's unit (read access to the election already checked)."""
+    try:
+        return VillagerGroup.objects.get(pk=pk, unit_id=election.unit_id)
+    except (VillagerGroup.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def officer_for_user(user, pk, *, write=False) -> GroupOfficer:
+    return _child(GroupOfficer, user, pk, write=write, vote=True, related=("person", "group"))

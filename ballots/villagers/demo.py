@@ -10,8 +10,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ballots.models import VillagersElection, VillagersRulePack, VoterRegistration
-from ballots.villagers import setup
+from ballots.models import (
+    GroupOfficer,
+    SupervisionElection,
+    VillagersElection,
+    VillagersRulePack,
+    VoterRegistration,
+)
+from ballots.villagers import groups, setup
+from ballots.villagers import supervision as sv
 from ballots.villagers import vote as vv
 from renewal.kit.demo import DemoCounty
 from renewal.kit.idcard import make_id_number
@@ -240,6 +247,107 @@ def seed_villagers_vote(rnd, township, users) -> None:
     election.refresh_from_db()
     if election.status == VillagersElection.Status.COUNTED:
         vv.election_approve(election=election, actor=leader)
+
+
+# --- The other bodies: the voted village's supervision committee and groups -------------------
+
+
+@transaction.atomic
+def seed_villagers_bodies(rnd, township, users) -> None:
+    """The groups of the set-up villages (named as their registers name them), and in the
+    voted village its groups' representatives and leaders and its supervision committee,
+    elected by the 村民会议 and confirmed."""
+    staff, leader = users["chengguan"], users["chengguan_sj"]
+    for election in VillagersElection.objects.filter(round=rnd, unit__township=township):
+        unit = election.unit
+        if not unit.villager_groups.exists():
+            for k, name in enumerate(GROUPS):
+                groups.group_add(unit=unit, name=name, households=30 + 5 * k, actor=staff)
+        if election.status != VillagersElection.Status.APPROVED:
+            continue
+        if not election.group_officers.exists():
+            _seed_officers(election, staff)
+        if sv.supervision_of(election) is None:
+            _seed_supervision(election, staff, leader)
+
+
+def _free_voters(election):
+    """Registered voters who may sit on the supervision committee, women first."""
+    members = set(sv.committee_members(election).values_list("person_id", flat=True))
+    voters = [r.person for r in vv.registered_voters(election).select_related("person")]
+    free = [p for p in _distinct_names(voters) if p.pk not in members]
+    return sorted(free, key=lambda p: (p.sex != Person.Sex.FEMALE, p.pk))
+
+
+def _seed_officers(election, staff) -> None:
+    unit_groups = list(election.unit.villager_groups.all())
+    people = _free_voters(election)
+    women = [p for p in people if p.sex == Person.Sex.FEMALE]
+    men = [p for p in people if p.sex != Person.Sex.FEMALE]
+    # Two representatives a group, one of them a woman where there is one; men lead.
+    for k, group in enumerate(unit_groups):
+        picks = [*(women[k : k + 1] or men[-1 - k : -k or None]), men[len(unit_groups) + k]]
+        for person in picks:
+            groups.officer_add(
+                election=election,
+                group=group,
+                role=GroupOfficer.Role.REPRESENTATIVE,
+                person=person,
+                method=GroupOfficer.Method.HOUSEHOLDS,
+                votes=12 + k,
+                elected_on=election.election_day,
+                actor=staff,
+            )
+        groups.officer_add(
+            election=election,
+            group=group,
+            role=GroupOfficer.Role.LEADER,
+            person=men[2 * len(unit_groups) + k],
+            method=GroupOfficer.Method.GROUP_MEETING,
+            elected_on=election.election_day,
+            actor=staff,
+        )
+
+
+def _seed_supervision(election, staff, leader) -> None:
+    pack = election.pack
+    seats = pack.supervision_min_seats
+    supervision = sv.supervision_setup(
+        election=election,
+        assembly=SupervisionElection.Assembly.MEETING,
+        seats=seats,
+        meeting_day=election.election_day,
+        actor=staff,
+    )
+    nominees = _free_voters(election)[-(seats + pack.surplus_min_extra) :]
+    ids = [
+        sv.supervision_nominate(
+            supervision=supervision, person=p, nominators=10 + k, source="joint", actor=staff
+        ).pk
+        for k, p in enumerate(nominees)
+    ]
+    rnd = sv.supervision_candidates_confirm(supervision=supervision, nomination_ids=ids)
+    present = vv.registered_voters(election).count() * 3 // 4
+    votes = {name: present * (9 - k) // 10 for k, name in enumerate(rnd.candidates)}
+    votes[rnd.candidates[-1]] = present // 10
+    sv.supervision_round_enter(
+        rnd=rnd,
+        version=rnd.version,
+        actor=staff,
+        present=present,
+        ballots_returned=present,
+        ballots_invalid=0,
+        votes=votes,
+    )
+    supervision.refresh_from_db()
+    if supervision.status == SupervisionElection.Status.COUNTED:
+        printed = sv.formal_names(supervision)
+        chair = printed[sv.elected_names(supervision)[0]]
+        sv.supervision_approve(supervision=supervision, chair=chair, actor=leader)
+
+
+def seed_bodies(demo: DemoCounty) -> None:
+    seed_villagers_bodies(demo.round, demo.township, demo.users)
 
 
 def seed_setup(demo: DemoCounty) -> None:

@@ -261,7 +261,8 @@ class NominationForm(Form):
         label="近亲属",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="每行一人：姓名，空格后接公民身份号码。近亲属不得担任监票人、计票人、记录人。",
+        help_text="每行一人：姓名、关系（如配偶、父亲、儿子）、公民身份号码，用空格隔开。"
+        "近亲属不得担任监票人、计票人、记录人，也不得担任村(居)务监督委员会成员。",
     )
 
     def __init__(self, *args, election, posts, **kwargs):

@@ -8,7 +8,7 @@ they answer with a permanent redirect to the same page here.
 
 from django.urls import path
 
-from ballots.villagers.views import notices, setup, sheets, vote
+from ballots.villagers.views import bodies, notices, setup, sheets, vote
 
 app_name = "villagers"
 
@@ -70,4 +70,28 @@ urlpatterns = [
     path("<int:pk>/write-ins/<int:wid>/", vote.write_in_resolve, name="write-in-resolve"),
     path("<int:pk>/recalls/", vote.recalls, name="recalls"),
     path("recalls/<int:rid>/vote/", vote.recall_vote, name="recall-vote"),
+    # The other bodies: the supervision committee, the groups' representatives and leaders.
+    path("<int:pk>/supervision/", bodies.supervision_page, name="supervision"),
+    path(
+        "<int:pk>/supervision/nominations/",
+        bodies.supervision_nominate,
+        name="supervision-nominate",
+    ),
+    path(
+        "<int:pk>/supervision/nominations/<int:nid>/delete/",
+        bodies.supervision_nomination_delete,
+        name="supervision-nomination-delete",
+    ),
+    path("<int:pk>/supervision/confirm/", bodies.supervision_confirm, name="supervision-confirm"),
+    path("<int:pk>/supervision/approve/", bodies.supervision_approve, name="supervision-approve"),
+    path("supervision/rounds/<int:rid>/", bodies.supervision_round, name="supervision-round"),
+    path(
+        "supervision/rounds/<int:rid>/record.json",
+        bodies.supervision_record,
+        name="supervision-record",
+    ),
+    path("<int:pk>/groups/", bodies.group_list, name="groups"),
+    path("<int:pk>/groups/<int:gid>/edit/", bodies.group_edit, name="group-edit"),
+    path("<int:pk>/officers/", bodies.officer_add, name="officer-add"),
+    path("officers/<int:oid>/delete/", bodies.officer_delete, name="officer-delete"),
 ]

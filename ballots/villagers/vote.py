@@ -238,24 +238,30 @@ def _leave_committee(election, person, *, actor) -> None:
     committee_remove_candidate(election, person, actor=actor)
 
 
-def parse_relatives(text: str) -> list[tuple[str, str]]:
-    """One relative a line: "姓名 身份证号". The ID number is what identifies the relative
-    when someone is proposed as a scrutineer (a same-name villager is someone else)."""
-    out = []
+def parse_relatives(text: str) -> list[tuple[str, ...]]:
+    """One relative a line: "姓名 身份证号", or "姓名 关系 身份证号" (配偶, 父亲, 儿子 …). The ID
+    number is what identifies the relative when someone is proposed as a scrutineer or for
+    the supervision committee (a same-name villager is someone else); the relationship is
+    what a refusal states."""
+    out: list[tuple[str, ...]] = []
     for line in (text or "").splitlines():
         parts = line.replace("，", " ").replace(",", " ").split()
         if not parts:
             continue
-        if len(parts) != 2:
+        if len(parts) not in (2, 3):
             raise DomainError(
-                f"近亲属“{line.strip()}”格式不对：每行写一人，姓名后空格接公民身份号码。"
+                f"近亲属“{line.strip()}”格式不对：每行写一人，姓名、关系（可省略）、"
+                "公民身份号码之间用空格隔开。"
             )
         name = parts[0]
         try:
-            id_number = parse_id_number(parts[1]).number
+            id_number = parse_id_number(parts[-1]).number
         except IdNumberError as exc:
             raise DomainError(f"近亲属{name}：{exc}") from None
-        out.append((name[:40], id_number))
+        if len(parts) == 3:
+            out.append((name[:40], id_number, parts[1][:12]))
+        else:
+            out.append((name[:40], id_number))
     return out
 
 
@@ -267,7 +273,7 @@ def nomination_add(
     person: Person,
     nominators: int,
     source: str,
-    relatives: Sequence[tuple[str, str]] = (),
+    relatives: Sequence[tuple[str, ...]] = (),
     education: str = "",
     actor,
 ) -> VillagersNomination:
@@ -316,9 +322,10 @@ def nomination_add(
         NomineeRelative(
             nomination=nomination,
             name=name,
+            relation=(rest[0] if rest else "")[:12],
             id_number_hash=crypto.blind_index(id_number, purpose="id") if id_number else "",
         )
-        for name, id_number in relatives
+        for name, id_number, *rest in relatives
     )
     _leave_committee(election, person, actor=actor)
     return nomination

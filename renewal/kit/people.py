@@ -8,12 +8,23 @@ that says one or the other takes it from the unit's kind here.
 
 from django.contrib.auth import get_user_model
 
-VILLAGE_WORDS = {"residents": "村民", "place": "村", "committee": "村民委员会", "group": "村民小组"}
+VILLAGE_WORDS = {
+    "residents": "村民",
+    "place": "村",
+    "committee": "村民委员会",
+    "group": "村民小组",
+    "supervision": "村务监督委员会",
+    "representative": "村民代表",
+    "leader": "村民小组长",
+}
 COMMUNITY_WORDS = {
     "residents": "居民",
     "place": "社区",
     "committee": "居民委员会",
     "group": "居民小组",
+    "supervision": "居务监督委员会",
+    "representative": "居民代表",
+    "leader": "居民小组长",
 }
 
 

@@ -26,7 +26,7 @@ from renewal.models.aftercare import (
 )
 from renewal.models.base import DomainError, EncryptedTextField, audited, division_code_validator
 from renewal.models.people import EDUCATION_RANK, Education, PartyMember, Person, PersonTag
-from renewal.models.regions import PartyBranch, Region, RiskPoint, Unit
+from renewal.models.regions import PartyBranch, Region, RiskPoint, Unit, VillagerGroup
 from renewal.models.rollup import DailyReport, RollupRun, RollupSettings, RollupSnapshot
 from renewal.models.roster import RosterChange, RosterImportJob
 from renewal.models.rounds import (
@@ -39,9 +39,11 @@ from renewal.models.rounds import (
     UnitSeats,
 )
 from renewal.models.statforms import StatColumn, StatForm
-from renewal.models.terms import Body, Post, Term, TermMember
+from renewal.models.terms import COMMITTEE_CHOICES, COMMITTEES, Body, Post, Term, TermMember
 
 __all__ = [
+    "COMMITTEES",
+    "COMMITTEE_CHOICES",
     "DEFAULT_STAGES",
     "EDUCATION_RANK",
     "STAGE_CODES",
@@ -92,6 +94,7 @@ __all__ = [
     "TrainingSession",
     "Unit",
     "UnitSeats",
+    "VillagerGroup",
     "audited",
     "division_code_validator",
 ]

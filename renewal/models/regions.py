@@ -149,6 +149,35 @@ class Unit(models.Model):
 
 
 @audited()
+class VillagerGroup(models.Model):
+    """A 村民小组 (居民小组) of a unit: where its representatives and group leader are elected.
+
+    The voter register still records a voter's group as typed (``group_name``); the groups
+    here are the unit's own list, which the representatives' results refer to by id.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="villager_groups")
+    name = models.CharField("名称", max_length=40)
+    households = models.PositiveIntegerField("户数", null=True, blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "村(居)民小组"
+        verbose_name_plural = "村(居)民小组"
+        ordering = ["unit_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="villager_group_name_once",
+                violation_error_message="本村(社区)已有同名小组。",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@audited()
 class RiskPoint(models.Model):
     class Category(models.TextChoices):
         COMPLEX = "complex", "选情复杂"

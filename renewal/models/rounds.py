@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from renewal.models.base import DomainError, audited
 from renewal.models.regions import Region, Unit
-from renewal.models.terms import Body
+from renewal.models.terms import COMMITTEE_CHOICES, Body
 
 DEFAULT_STAGES = [
     ("preparation", "准备工作"),
@@ -140,7 +140,7 @@ class SeatChange(models.Model):
 
     round = models.ForeignKey(RenewalRound, on_delete=models.CASCADE, related_name="seat_changes")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="seat_changes")
-    body = models.CharField("班子", max_length=12, choices=Body.choices)
+    body = models.CharField("班子", max_length=12, choices=COMMITTEE_CHOICES)
     previous = models.PositiveSmallIntegerField("原职数")
     requested = models.PositiveSmallIntegerField("申请职数")
     reason = models.TextField("申请理由")

@@ -10,6 +10,7 @@ from renewal.models.regions import Unit
 class Body(models.TextChoices):
     PARTY = "party", "党组织委员会"
     VILLAGERS = "villagers", "村(居)民委员会"
+    SUPERVISION = "supervision", "村(居)务监督委员会"
 
 
 class Post(models.TextChoices):
@@ -20,6 +21,14 @@ class Post(models.TextChoices):
     DEPUTY_DIRECTOR = "deputy_director", "副主任"
     COMMITTEE_MEMBER = "committee_member", "委员"
     WOMEN_MEMBER = "women_member", "妇女委员"
+    SUPERVISION_CHAIR = "supervision_chair", "监督委员会主任"
+    SUPERVISION_MEMBER = "supervision_member", "监督委员会委员"
+
+
+# The two committees (两委): candidacies and seats are theirs, and the structure figures
+# count their members; the supervision committee is elected and handed over on its own.
+COMMITTEES = (Body.PARTY, Body.VILLAGERS)
+COMMITTEE_CHOICES = [(b.value, b.label) for b in COMMITTEES]
 
 
 @audited()

@@ -32,6 +32,7 @@ from renewal import progress
 from renewal.kit import figures
 from renewal.kit.dates import chinese_date
 from renewal.models import (
+    COMMITTEES,
     STAGE_NAMES,
     DailyReport,
     DomainError,
@@ -228,8 +229,10 @@ def _load_terms(rnd: RenewalRound, county_id: int, day: datetime.date):
     # the previous term is the latest one from before the round's first election.
     latest: dict[tuple[int, str], tuple] = {}
     first_elected: dict[tuple[int, str], datetime.date] = {}
+    # The structure figures are those of the two committees (两委); the supervision
+    # committee's members are counted on their own (ballots.villagers.selectors).
     rows = Term.objects.filter(
-        round=rnd, unit__county_id=county_id, elected_on__lte=day
+        round=rnd, unit__county_id=county_id, elected_on__lte=day, body__in=COMMITTEES
     ).values_list("id", "unit_id", "body", "elected_on")
     for row in rows:
         key = (row[1], row[2])
@@ -239,7 +242,9 @@ def _load_terms(rnd: RenewalRound, county_id: int, day: datetime.date):
     current = list(latest.values())
     previous = [
         row
-        for row in Term.objects.filter(unit__county_id=county_id, elected_on__lte=day)
+        for row in Term.objects.filter(
+            unit__county_id=county_id, elected_on__lte=day, body__in=COMMITTEES
+        )
         .exclude(round=rnd)
         .order_by("unit_id", "body", "-elected_on")
         .distinct("unit_id", "body")

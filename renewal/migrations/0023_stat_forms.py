@@ -22,7 +22,7 @@ def unload(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("pghistory", "0007_auto_20250421_0444"),
-        ("renewal", "0021_roster_changes"),
+        ("renewal", "0022_villager_groups_supervision_body"),
     ]
 
     operations = [

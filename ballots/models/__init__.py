@@ -1,12 +1,12 @@
 """The ballots app's models (app label ``ballots``), by topic."""
 
-from ballots.models.chain import EntryChainHead
 from ballots.models.bodies import (
     GroupOfficer,
     SupervisionElection,
     SupervisionNomination,
     SupervisionRound,
 )
+from ballots.models.chain import EntryChainHead
 from ballots.models.checks import TallyAcknowledgement, TallyCheck
 from ballots.models.congress import (
     Attendance,

@@ -18,7 +18,6 @@ from ballots.models import (
     BallotBox,
     ElectionCommitteeMember,
     ElectionNotice,
-
     GroupOfficer,
     SupervisionRound,
     VillagersElection,
@@ -179,6 +178,7 @@ def notice_for_user(user, pk) -> ElectionNotice:
         raise Http404 from None
     notice.villagers_election = election_for_user(user, notice.villagers_election_id)
     return notice
+
 
 # --- The other bodies: supervision committee, groups, representatives and leaders ------------
 

@@ -22,6 +22,7 @@ from ballots.congress.forms import (
     ScrutineerForm,
     WriteInForm,
 )
+from ballots.double_entry import StaleEntry
 from ballots.models import Attendance, Congress, ElectionRound, TallyCheck
 from ballots.record import grouped_hash
 from renewal.kit.confirmation import Ask, ask_first, asks
@@ -30,6 +31,11 @@ from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
+
+SAVED = {
+    ElectionRound.Status.AWAITING_SECOND: "第一次录入已保存，请由另一个账号再次录入核对。",
+    ElectionRound.Status.DISPUTED: "两次录入不一致，未计票，已交协调人核对处理。",
+}
 
 
 def _version(post) -> int:
@@ -305,7 +311,7 @@ def round_create(request, pk):
 def round_detail(request, pk):
     rnd = access.round_for_user(request.user, pk, write=request.method == "POST")
     congress = rnd.congress
-    problems, warnings = [], []
+    problems, warnings, stale = [], [], None
     if request.method == "POST":
         issued, totals, problems = parse_totals(rnd.candidates, request.POST)
         ballots = None
@@ -334,14 +340,14 @@ def round_detail(request, pk):
             except services.TallyWarnings as exc:
                 warnings = [(f, request.POST.get(f.reason_field, "")) for f in exc.findings]
                 problems = ack_problems
+            except StaleEntry as exc:
+                stale = {"message": str(exc), "rows": exc.rows}
+                rnd.refresh_from_db()
             except DomainError as exc:
                 problems = [str(exc)]
             else:
                 rnd.refresh_from_db()
-                if rnd.status == ElectionRound.Status.AWAITING_SECOND:
-                    messages.success(request, "第一次录入已保存，请由另一个账号再次录入核对。")
-                else:
-                    messages.success(request, "已计票。")
+                messages.success(request, SAVED.get(rnd.status, "已计票。"))
                 return redirect("ballots:round-detail", pk=rnd.pk)
     met, verdict = services.round_verdict(rnd)
     rows = [
@@ -374,6 +380,7 @@ def round_detail(request, pk):
             "write_ins": write_ins,
             "problems": problems,
             "warnings": warnings,
+            "stale": stale,
             "acked": set(request.POST.getlist("ack")),
             "rec": _reconciliation_shown(request, rnd),
             "acknowledgements": rnd.acknowledgements.select_related("acknowledged_by__profile"),
@@ -390,8 +397,7 @@ def round_detail(request, pk):
 
 
 def _reconciliation_shown(request, rnd) -> dict:
-    """The ballot count on the entry form: as typed after a refused save, else as stored (the
-    second teller of a double entry sees the count the first one signed)."""
+    """The ballot count on the entry form: as typed after a refused save, else as stored."""
     if request.method == "POST":
         return {k: request.POST.get(f"rec-{k}", "") for k in ("printed", "spoiled", "unused")}
     stored = (rnd.ballots_printed, rnd.ballots_spoiled, rnd.ballots_unused)

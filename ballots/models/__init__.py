@@ -9,11 +9,13 @@ from ballots.models.congress import (
     Scrutineer,
     TallyEntry,
 )
+from ballots.models.double_entry import EntryDraft
 from ballots.models.rules import (
     CalendarDay,
     CalendarYear,
     CountingRuleSet,
     CountyVillagersRules,
+    DoubleEntryRules,
     VillagersRulePack,
 )
 from ballots.models.villagers import (
@@ -44,8 +46,10 @@ __all__ = [
     "Congress",
     "CountingRuleSet",
     "CountyVillagersRules",
+    "DoubleEntryRules",
     "ElectionCommitteeMember",
     "ElectionRound",
+    "EntryDraft",
     "NomineeRelative",
     "RegisterChange",
     "RoundCandidate",

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ballots import check_catalogue, checks, counting
+from ballots import double_entry as entered_twice
 from ballots.models import (
     BallotBox,
     CountyVillagersRules,
@@ -577,6 +579,57 @@ def count_findings(
     )
 
 
+def box_typed(
+    *,
+    ballots_issued: int,
+    ballots_returned: int,
+    ballots_invalid: int,
+    votes: Mapping[str, Mapping[str, int]],
+    reconciliation: checks.Reconciliation | None = None,
+) -> dict:
+    """A box's count as one entry's figures (``ballots.double_entry``)."""
+    rec = reconciliation or checks.Reconciliation()
+    return {
+        "ballots_issued": ballots_issued,
+        "ballots_returned": ballots_returned,
+        "ballots_invalid": ballots_invalid,
+        "votes": {post: dict(tally) for post, tally in votes.items()},
+        "reconciliation": {
+            "printed": rec.printed,
+            "spoiled": rec.spoiled,
+            "unused": rec.unused,
+            "receipts": rec.receipts,
+            "proxies_used": rec.proxies_used,
+        },
+    }
+
+
+def box_saved(box: BallotBox) -> dict | None:
+    if box.entered_at is None:
+        return None
+    return box_typed(
+        ballots_issued=box.ballots_issued,
+        ballots_returned=box.ballots_returned,
+        ballots_invalid=box.ballots_invalid,
+        votes=box.votes or {},
+        reconciliation=checks.Reconciliation(
+            printed=box.ballots_printed,
+            spoiled=box.ballots_spoiled,
+            unused=box.ballots_unused,
+            receipts=box.ballot_receipts,
+            proxies_used=box.proxies_used,
+        ),
+    )
+
+
+def _lock_box(pk: int) -> BallotBox:
+    return (
+        BallotBox.objects.select_for_update()
+        .select_related("election__pack", "election__unit")
+        .get(pk=pk)
+    )
+
+
 @transaction.atomic
 def box_enter(
     *,
@@ -591,24 +644,33 @@ def box_enter(
     acknowledgements: Mapping[str, str] | None = None,
 ) -> BallotBox:
     """The count of one box: ballots and the votes per name per post (write-ins included).
-    An F finding of the coded checks refuses; each W finding needs the clerk's reason."""
-    box = BallotBox.objects.select_for_update().select_related("election__pack").get(pk=box.pk)
+    An F finding of the coded checks refuses; each W finding needs the clerk's reason.
+    Where the county requires double entry, it is saved once two accounts agree (or the
+    coordinator keeps one entry); a form older than what is saved is refused
+    (``entered_twice.StaleEntry``)."""
+    box = _lock_box(box.pk)
     election = box.election
+    seats = seats_by_post(election)
+    clean = {p: {n: int(v) for n, v in votes.get(p, {}).items() if v} for p in seats}
+    reconciliation = reconciliation or checks.Reconciliation()
+    typed = box_typed(
+        ballots_issued=ballots_issued,
+        ballots_returned=ballots_returned,
+        ballots_invalid=ballots_invalid,
+        votes=clean,
+        reconciliation=reconciliation,
+    )
+    entered_twice.require_current(BOX, box, version, typed)
     _require_open(election)
     _require_no_rounds(election, "修改投票点的计票结果")
-    if box.version != version:
-        raise DomainError("其他人刚刚录入了该投票点的结果，您的录入未保存。请刷新页面后核对。")
     _require_voted(election, "录入投票结果")
     blocker = box_blocker(box)
     if blocker:
         raise DomainError(blocker)
     formal = formal_candidates(election)
-    seats = seats_by_post(election)
     missing = [VillagersPost(p).label for p in seats if p not in formal]
     if missing:
         raise DomainError(f"尚未确定{'、'.join(missing)}的正式候选人，不能录入。")
-    clean = {p: {n: int(v) for n, v in votes.get(p, {}).items() if v} for p in seats}
-    reconciliation = reconciliation or checks.Reconciliation()
     findings = count_findings(
         election=election,
         issued=ballots_issued,
@@ -623,22 +685,36 @@ def box_enter(
     )
     check_catalogue.require_acknowledged(findings, acknowledgements)
     check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, box=box)
-    box.ballots_printed, box.ballots_spoiled = reconciliation.printed, reconciliation.spoiled
-    box.ballots_unused, box.ballot_receipts = reconciliation.unused, reconciliation.receipts
-    box.proxies_used = reconciliation.proxies_used
+    if entered_twice.required(entered_twice.SUBJECTS[BOX], box):
+        state = entered_twice.entry_submit(kind=BOX, tally=box, actor=actor, figures=typed)
+        if state != entered_twice.AGREED:
+            return box
+    _box_apply(box, actor=actor, figures=typed)
+    return box
+
+
+def _box_apply(box: BallotBox, *, actor, figures: dict) -> None:
+    """Save one (agreed) count of a box; it joins the election's entry chain as entered by
+    ``actor``. The caller holds the box's row lock."""
+    election = box.election
+    _require_open(election)
+    _require_no_rounds(election, "修改投票点的计票结果")
+    rec = figures["reconciliation"]
+    box.ballots_printed, box.ballots_spoiled = rec["printed"], rec["spoiled"]
+    box.ballots_unused, box.ballot_receipts = rec["unused"], rec["receipts"]
+    box.proxies_used = rec["proxies_used"]
     box.ballots_issued, box.ballots_returned, box.ballots_invalid = (
-        ballots_issued,
-        ballots_returned,
-        ballots_invalid,
+        figures["ballots_issued"],
+        figures["ballots_returned"],
+        figures["ballots_invalid"],
     )
-    box.votes = clean
+    box.votes = figures["votes"]
     box.entered_by, box.entered_at = actor, timezone.now()
     box.version += 1
     box.save()
     entry_chain.entry_append(
         election=election, actor=actor, figures=entry_chain.box_figures(box), box=box
     )
-    return box
 
 
 # --- Counting ----------------------------------------------------------------------------------
@@ -754,6 +830,12 @@ def election_count(*, election: VillagersElection, actor) -> list[VillagersRound
         raise DomainError("尚未设立投票点。")
     if not any(b.kind == BallotBox.Kind.MAIN for b in boxes):
         raise DomainError("须设中心会场。")
+    unsettled = [b.name for b in boxes if entered_twice.state_of(BOX, b)]
+    if unsettled:
+        raise DomainError(
+            f"以下投票点的两次录入尚未核对一致：{'、'.join(unsettled)}。"
+            "核对一致（或由协调人处理）后才能计票。"
+        )
     pending = [b.name for b in boxes if b.entered_at is None]
     if pending:
         raise DomainError(f"以下投票点尚未录入：{'、'.join(pending)}。所有票箱须一并计票。")
@@ -861,6 +943,36 @@ def _refresh_status(election: VillagersElection) -> None:
     election.status = status
 
 
+def round_typed(
+    *, present: int, ballots_returned: int, ballots_invalid: int, votes: Mapping[str, int]
+) -> dict:
+    """A later round's totals as one entry's figures (``ballots.double_entry``)."""
+    return {
+        "present": present,
+        "ballots_returned": ballots_returned,
+        "ballots_invalid": ballots_invalid,
+        "votes": dict(votes),
+    }
+
+
+def round_saved(rnd: VillagersRound) -> dict | None:
+    if rnd.status != VillagersRound.Status.COUNTED:
+        return None
+    totals = rnd.totals or {}
+    return round_typed(
+        present=rnd.present,
+        ballots_returned=totals.get("returned"),
+        ballots_invalid=totals.get("invalid"),
+        votes=totals.get("for", {}),
+    )
+
+
+def _lock_round(pk: int) -> VillagersRound:
+    rnd = VillagersRound.objects.select_for_update().get(pk=pk)
+    rnd.election = _lock(rnd.election)
+    return rnd
+
+
 @transaction.atomic
 def round_enter(
     *,
@@ -872,17 +984,22 @@ def round_enter(
     ballots_invalid: int,
     votes: Mapping[str, int],
 ) -> VillagersRound:
-    """A later vote (re-vote or 另行选举) of one post, entered as the election's totals."""
-    rnd = VillagersRound.objects.select_for_update().get(pk=rnd.pk)
-    election = _lock(rnd.election)
+    """A later vote (re-vote or 另行选举) of one post, entered as the election's totals;
+    entered twice where the county requires it, like a box."""
+    rnd = _lock_round(rnd.pk)
+    election = rnd.election
+    clean = {n.strip(): int(v) for n, v in votes.items() if n.strip() and v}
+    typed = round_typed(
+        present=present,
+        ballots_returned=ballots_returned,
+        ballots_invalid=ballots_invalid,
+        votes=clean,
+    )
+    entered_twice.require_current(ROUND, rnd, version, typed)
     _require_open(election)
     if rnd.status != VillagersRound.Status.OPEN:
         raise DomainError("本轮已计票，不能再录入。")
-    if rnd.version != version:
-        raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
     expected = registered_voters(election).count()
-    clean = {n.strip(): int(v) for n, v in votes.items() if n.strip() and v}
-    taken = _elected_names(election)
     findings = count_findings(
         election=election,
         issued=present,
@@ -892,15 +1009,36 @@ def round_enter(
         seats={rnd.post: rnd.seats},
         candidates={rnd.post: list(rnd.candidates)},
         combined=False,
-        taken=taken,
+        taken=_elected_names(election),
         registered=expected,
         present=present,
     )
     refused = checks.refused(findings)  # a later round's totals are not reconciled per box
     if refused:
         raise check_catalogue.TallyRefused(refused)
-    rnd.expected, rnd.present, rnd.ballots_issued = expected, present, present
-    rnd.totals = {"returned": ballots_returned, "invalid": ballots_invalid, "for": clean}
+    if entered_twice.required(entered_twice.SUBJECTS[ROUND], rnd):
+        state = entered_twice.entry_submit(kind=ROUND, tally=rnd, actor=actor, figures=typed)
+        if state != entered_twice.AGREED:
+            return rnd
+    _round_apply(rnd, actor=actor, figures=typed)
+    return rnd
+
+
+def _round_apply(rnd: VillagersRound, *, actor, figures: dict) -> None:
+    """Count one (agreed) entry of a later round; the caller holds the round's and the
+    election's locks."""
+    election = rnd.election
+    _require_open(election)
+    if rnd.status != VillagersRound.Status.OPEN:
+        raise DomainError("本轮已计票，不能再录入。")
+    present = figures["present"]
+    rnd.expected = registered_voters(election).count()
+    rnd.present, rnd.ballots_issued = present, present
+    rnd.totals = {
+        "returned": figures["ballots_returned"],
+        "invalid": figures["ballots_invalid"],
+        "for": figures["votes"],
+    }
     rnd.version += 1
     result = _count(rnd, election)
     rnd.save()
@@ -910,7 +1048,6 @@ def round_enter(
     _follow_up(rnd, result, election)
     _note_write_ins(election)
     _refresh_status(election)
-    return rnd
 
 
 def round_record_json(rnd: VillagersRound) -> dict:
@@ -1153,3 +1290,32 @@ def recall_verdict(recall: VillagersRecall) -> str:
 
 def member_is_seated(member: TermMember) -> bool:
     return not member.recalls.filter(status=VillagersRecall.Status.PASSED).exists()
+
+
+# --- Double entry ------------------------------------------------------------------------------
+
+BOX, ROUND = entered_twice.Kind.VILLAGERS_BOX, entered_twice.Kind.VILLAGERS_ROUND
+SUBJECTS = (
+    entered_twice.Subject(
+        kind=BOX,
+        field="box",
+        lock=_lock_box,
+        apply=_box_apply,
+        saved=box_saved,
+        unit=lambda box: box.election.unit,
+        day=lambda box: box.election.election_day,
+        title=lambda box: f"{box.election} {box.name}",
+        url=lambda box: reverse("villagers:box-entry", args=[box.pk]),
+    ),
+    entered_twice.Subject(
+        kind=ROUND,
+        field="vote_round",
+        lock=_lock_round,
+        apply=_round_apply,
+        saved=round_saved,
+        unit=lambda rnd: rnd.election.unit,
+        day=lambda rnd: rnd.election.election_day,
+        title=lambda rnd: f"{rnd.election} {rnd}",
+        url=lambda rnd: reverse("villagers:round-detail", args=[rnd.pk]),
+    ),
+)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ballots import checks
+from ballots import double_entry as entered_twice
 from ballots.check_forms import parse_acknowledgements, parse_reconciliation
 from ballots.congress import access, printing, services
 from ballots.congress.entry import MAX_WRITE_INS, parse_ballot_lines, parse_totals
@@ -22,7 +23,6 @@ from ballots.congress.forms import (
     ScrutineerForm,
     WriteInForm,
 )
-from ballots.double_entry import StaleEntry
 from ballots.models import Attendance, Congress, ElectionRound, TallyCheck
 from ballots.record import grouped_hash
 from renewal.kit.confirmation import Ask, ask_first, asks
@@ -132,19 +132,28 @@ def _round_choices(congress):
 
 def _round_forms(congress, data=None):
     formal, officers, names = _round_choices(congress)
+    # Where the county requires every tally entered twice, the box is ticked (and the
+    # service ticks it whatever is posted).
+    twice = entered_twice.policy_for(congress.unit.county_id, congress.held_on).required
     return {
+        "double_entry_required": twice,
         "round_form": RoundForm(
             data,
             people=formal,
             names=names,
-            initial={"kind": "committee", "seats": _party_seats(congress), "people": formal},
+            initial={
+                "kind": "committee",
+                "seats": _party_seats(congress),
+                "people": formal,
+                "double_entry": twice,
+            },
             prefix="committee",
         ),
         "officer_form": RoundForm(
             data,
             people=officers,
             names=names,
-            initial={"kind": "secretary", "seats": 1},
+            initial={"kind": "secretary", "seats": 1, "double_entry": twice},
             prefix="officer",
         )
         if officers
@@ -340,7 +349,7 @@ def round_detail(request, pk):
             except services.TallyWarnings as exc:
                 warnings = [(f, request.POST.get(f.reason_field, "")) for f in exc.findings]
                 problems = ack_problems
-            except StaleEntry as exc:
+            except entered_twice.StaleEntry as exc:
                 stale = {"message": str(exc), "rows": exc.rows}
                 rnd.refresh_from_db()
             except DomainError as exc:

@@ -77,3 +77,20 @@ def test_villagers_box_page_outside_villagers_business_is_404(client, world, per
     assert client.get(f"/double-entries/no-such-kind/{main.pk}/").status_code == 404
     box_page = client.get(reverse("villagers:box-entry", args=[main.pk])).content.decode()
     assert 'id="awaiting-second"' in box_page
+    polling = client.get(reverse("villagers:polling", args=[election.pk])).content.decode()
+    assert "待第二人录入" in polling
+
+
+def test_round_form_ticks_double_entry_where_the_county_requires_it(
+    client,
+    world,
+    congress,  # noqa: F811
+    personas,
+):
+    url = reverse("ballots:congress-detail", args=[congress.pk])
+    client.force_login(personas["staff_a"])
+    assert "本县规定每张计票单须由两个账号分别录入" not in client.get(url).content.decode()
+    require_double_entry(world)
+    page = client.get(url).content.decode()
+    assert "本县规定每张计票单须由两个账号分别录入" in page
+    assert 'name="committee-double_entry" id="id_committee-double_entry" checked' in page

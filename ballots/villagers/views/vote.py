@@ -285,6 +285,7 @@ def _polling_page(request, election, *, official_form=None, box_form=None):
     boxes = list(election.boxes.prefetch_related("officials__person"))
     for box in boxes:
         box.blocker = vv.box_blocker(box, scrutineers=len(box.officials.all()))
+        box.entry_state = entered_twice.state_of(vv.BOX, box)
     return render(
         request,
         "ballots/villagers/vote/polling.html",

@@ -13,10 +13,12 @@ from ballots.tests.villagers_vote_helpers import (
     MAIN_VOTES,
     MOBILE_VOTES,
     boxes_with_staff,
+    counted_election,
     make_election,
     nominate_all,
 )
 from ballots.tests.villagers_vote_helpers import enter as enter_box
+from ballots.villagers import entry_chain
 from ballots.villagers import vote as vv
 from renewal.models import DomainError, Profile
 from tests.fixtures import make_user
@@ -252,3 +254,37 @@ def test_villagers_box_sent_back_is_entered_again(world, personas, clerk2):
     main.refresh_from_db()
     assert main.entered_at is None
     assert EntryDraft.objects.filter(box=main, status="returned").count() == 2
+
+
+def test_later_villagers_round_counts_the_entry_the_coordinator_keeps(world, personas, clerk2):
+    staff = personas["staff_a"]
+    election, _people = counted_election(world, staff)
+    require_double_entry(world)
+    rnd = election.vote_rounds.get(status="open")
+
+    def enter_round(user, votes):
+        rnd.refresh_from_db()
+        return vv.round_enter(
+            rnd=rnd,
+            version=rnd.version,
+            actor=user,
+            present=55,
+            ballots_returned=55,
+            ballots_invalid=1,
+            votes=votes,
+        )
+
+    assert enter_round(staff, {"赵磊": 30, "孙丽": 20}).status == "open"
+    assert entered_twice.state_of("villagers-round", rnd) == "first"
+    enter_round(clerk2, {"赵磊": 31, "孙丽": 19})
+    rnd.refresh_from_db()
+    assert rnd.status == "open" and rnd.result is None
+    assert entered_twice.state_of("villagers-round", rnd) == "disputed"
+    entered_twice.entry_resolve(
+        kind="villagers-round", pk=rnd.pk, actor=personas["reviewer"], choice="first"
+    )
+    rnd.refresh_from_db()
+    assert rnd.status == "counted" and rnd.result["elected"] == ["赵磊"]
+    assert rnd.totals["for"] == {"赵磊": 30, "孙丽": 20}
+    assert rnd.entries.get().entered_by == staff
+    assert entry_chain.election_chain(election).intact

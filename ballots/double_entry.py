@@ -243,6 +243,16 @@ def pending(kind: str, tally) -> list[EntryDraft]:
     )
 
 
+def drafts_of(kind: str, tally) -> list[EntryDraft]:
+    """Every entry typed for the tally and what became of it, oldest first."""
+    field = SUBJECTS[kind].field
+    return list(
+        EntryDraft.objects.filter(**{field: tally})
+        .select_related("entered_by__profile", "resolved_by__profile")
+        .order_by("entered_at", "id")
+    )
+
+
 def state_of(kind: str, tally) -> str | None:
     n = len(pending(kind, tally))
     return {0: None, 1: FIRST}.get(n, DISPUTED)

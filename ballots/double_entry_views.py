@@ -124,6 +124,7 @@ def dispute_detail(request, kind, pk):
             "tally_url": subject.url(tally),
             "dispute": dispute,
             "waiting": entered_twice.state_of(kind, tally) == entered_twice.FIRST,
+            "drafts": entered_twice.drafts_of(kind, tally),
             "policy": policy,
             "can_resolve": coordinator and not participant,
             "participant": participant,

@@ -4,6 +4,7 @@ asked first, and where pending differences show."""
 import pytest
 from django.urls import reverse
 
+from ballots.models import EntryDraft
 from ballots.tests.test_congress import congress  # noqa: F401
 from ballots.tests.test_double_entry import clerk2, disputed_round, require_double_entry  # noqa: F401
 from ballots.tests.villagers_vote_helpers import (
@@ -44,6 +45,14 @@ def test_only_the_coordinator_settles_and_is_asked_first(client, personas, dispu
     assert done.status_code == 302 and done["Location"] == f"/congress-rounds/{rnd.pk}/"
     rnd.refresh_from_db()
     assert rnd.status == "counted"
+    # The decision is in the audit trail, as the coordinator's.
+    events = EntryDraft.pgh_event_model.objects.filter(
+        pgh_obj_id__in=rnd.drafts.values("pk"), pgh_label="update"
+    ).select_related("pgh_context")
+    assert {e.status for e in events} == {"kept", "set_aside"}
+    assert {e.pgh_context.metadata.get("user") for e in events} == {personas["reviewer"].pk}
+    log = client.get(url).content.decode()
+    assert "协调人采用" in log and "协调人未采用" in log and "刘洋" in log
 
 
 def test_pending_differences_show_where_the_coordinator_works(client, personas, dispute):

@@ -83,6 +83,7 @@ class Line:
     key: str
     label: str
     value: object  # an int, None (not filled) or a text
+    absent: object = None  # the value of this line on a side that does not list it
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ RECONCILIATION_LABELS = (
 def _votes(prefix: str, label: str, votes: Mapping[str, int]) -> list[Line]:
     """A name's votes, in the ballot's order (stored JSON keeps no order)."""
     names = sorted((name for name, n in votes.items() if n), key=stroke_sort_key)
-    return [Line(f"{prefix}/{name}", f"{name} {label}", votes[name]) for name in names]
+    return [Line(f"{prefix}/{name}", f"{name} {label}", votes[name], 0) for name in names]
 
 
 def _reconciliation(rec: Mapping | None) -> list[Line]:
@@ -159,7 +160,7 @@ def lines(kind: str, figures: Mapping) -> list[Line]:
                 for key, label in marks:
                     n = (totals.get(key) or {}).get(name)
                     if n:
-                        out.append(Line(f"{key}/{name}", f"{name} {label}", n))
+                        out.append(Line(f"{key}/{name}", f"{name} {label}", n, 0))
         return out + _reconciliation(figures.get("reconciliation"))
     if kind == Kind.VILLAGERS_BOX:
         out = [
@@ -180,19 +181,18 @@ def lines(kind: str, figures: Mapping) -> list[Line]:
 
 
 def compare(first: Sequence[Line], second: Sequence[Line]) -> list[Row]:
-    """Line by line, in the first's order then the second's; a name's votes that one side
-    does not list are 0 (a blank vote cell)."""
+    """Line by line, in the first's order then the second's; a line one side does not list
+    has its ``absent`` value there (a name's votes: 0, a blank vote cell)."""
     a, b = {x.key: x for x in first}, {x.key: x for x in second}
     keys = list(a) + [k for k in b if k not in a]
     rows = []
     for key in keys:
         line = a.get(key) or b[key]
-        missing = 0 if "/" in key and not key.startswith("rec/") else None
         rows.append(
             Row(
                 line.label,
-                a[key].value if key in a else missing,
-                b[key].value if key in b else missing,
+                a[key].value if key in a else line.absent,
+                b[key].value if key in b else line.absent,
             )
         )
     return rows

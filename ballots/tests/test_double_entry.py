@@ -76,6 +76,26 @@ def test_congress_entries_compared_line_by_line(first, second, differing):
     assert entered_twice.agree(kind, *figures) == (not differing)
 
 
+def test_ballot_by_ballot_entries_compare_each_ballot():
+    kind = entered_twice.Kind.CONGRESS_ROUND
+    one = {"for": ["王建国"], "against": [], "abstain": [], "write_in": []}
+    two = {"for": [], "against": ["王建国"], "abstain": [], "write_in": ["赵磊"]}
+    first = bs.typed_figures(ballots_issued=3, ballots=[one, one])
+    second = bs.typed_figures(ballots_issued=3, ballots=[one, two, one])
+    rows = entered_twice.compare(
+        entered_twice.lines(kind, first), entered_twice.lines(kind, second)
+    )
+    differing = [(r.label, r.first_text, r.second_text) for r in rows if r.differs]
+    assert differing == [
+        (
+            "第 2 张选票",
+            "赞成：王建国；反对：无；弃权：无",
+            "赞成：无；反对：王建国；弃权：无；另选：赵磊",
+        ),
+        ("第 3 张选票", "未填", "赞成：王建国；反对：无；弃权：无"),
+    ]
+
+
 # --- The county's setting ------------------------------------------------------------------------
 
 

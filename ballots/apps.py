@@ -13,11 +13,13 @@ class BallotsConfig(AppConfig):
         from ballots.villagers import figures as villagers_figures
         from ballots.villagers import vote as villagers_vote
         from ballots.villagers import voter_import
-        from renewal.kit import demo, uploads
+        from renewal.kit import demo, home, uploads
 
         # The tallies entered twice (ballots.double_entry), with their services' callbacks.
         for subject in (congress_services.SUBJECT, *villagers_vote.SUBJECTS):
             double_entry.register(subject)
+        for role in ("township_leader", "county_reviewer", "admin"):
+            home.register(role, double_entry.coordinator_home)
         congress_figures.register()
         villagers_figures.register()
         next_steps.register_steps()

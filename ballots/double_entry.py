@@ -428,3 +428,14 @@ def disputes(units, *, kinds: Sequence[str] = tuple(Kind.values)) -> list[Disput
         if dispute is not None:
             out.append(dispute)
     return out
+
+
+def coordinator_home(user, today) -> dict:
+    """The home page's list of the differences this user settles (renewal.kit.home)."""
+    waiting = [
+        d
+        for d in disputes_visible_to(user)
+        if can_coordinate(user, d.subject.unit(d.tally), d.subject.day(d.tally))
+        and user.pk not in (d.first.entered_by_id, d.second.entered_by_id)
+    ]
+    return {"double_entry_disputes": waiting}

@@ -65,8 +65,12 @@ def test_pending_differences_show_where_the_coordinator_works(client, personas, 
     congress_page = client.get(reverse("ballots:congress-detail", args=[rnd.congress_id]))
     assert "两次录入不一致" in congress_page.content.decode()
 
+    assert f'href="{url}"' in client.get(reverse("renewal:home")).content.decode()
+
     client.force_login(personas["staff_b"])
     assert url not in client.get(reverse("ballots:double-entry-list")).content.decode()
+    client.force_login(personas["leader_a"])  # not the county's coordinator
+    assert 'id="double-entry-waiting"' not in client.get(reverse("renewal:home")).content.decode()
     client.force_login(personas["staff_a"])  # a clerk sees it, without the buttons
     page = client.get(url).content.decode()
     assert "您录入过这张计票单" in page and "采用第二次录入" not in page

@@ -95,16 +95,16 @@ MENU = (
         (
             Item("党员大会", "ballots:congress-list", not_department, ("ballots:",)),
             Item(
-                "两次录入核对",
-                "ballots:double-entry-list",
-                not_department,
-                ("ballots:double-entry-",),
-            ),
-            Item(
                 "村(居)委会选举",
                 "villagers:election-list",
                 not_department_or_discipline,
                 ("villagers:",),
+            ),
+            Item(
+                "两次录入核对",
+                "ballots:double-entry-list",
+                not_department,
+                ("ballots:double-entry-",),
             ),
         ),
     ),

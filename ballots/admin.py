@@ -5,6 +5,7 @@ from ballots.models import (
     CalendarYear,
     CountingRuleSet,
     CountyVillagersRules,
+    DoubleEntryRules,
     NoticeTemplate,
     ScheduleDeadline,
     TallyCheck,
@@ -40,6 +41,14 @@ class TallyCheckAdmin(admin.ModelAdmin):
 @admin.register(CountingRuleSet)
 class CountingRuleSetAdmin(admin.ModelAdmin):
     list_display = ["__str__", "quorum", "majority_base", "secretary_by_congress", "source"]
+    list_filter = ["county"]
+
+
+@admin.register(DoubleEntryRules)
+class DoubleEntryRulesAdmin(admin.ModelAdmin):
+    """Whether a county's tallies are entered twice, and who settles two that differ."""
+
+    list_display = ["__str__", "required", "coordinator", "source"]
     list_filter = ["county"]
 
 

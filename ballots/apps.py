@@ -6,13 +6,20 @@ class BallotsConfig(AppConfig):
     verbose_name = "选举与计票"
 
     def ready(self):
-        from ballots import next_steps
+        from ballots import double_entry, next_steps
         from ballots.congress import figures as congress_figures
+        from ballots.congress import services as congress_services
         from ballots.villagers import demo as villagers_demo
         from ballots.villagers import figures as villagers_figures
+        from ballots.villagers import vote as villagers_vote
         from ballots.villagers import voter_import
-        from renewal.kit import demo, uploads
+        from renewal.kit import demo, home, uploads
 
+        # The tallies entered twice (ballots.double_entry), with their services' callbacks.
+        for subject in (congress_services.SUBJECT, *villagers_vote.SUBJECTS):
+            double_entry.register(subject)
+        for role in ("township_leader", "county_reviewer", "admin"):
+            home.register(role, double_entry.coordinator_home)
         congress_figures.register()
         villagers_figures.register()
         next_steps.register_steps()

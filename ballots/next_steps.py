@@ -4,13 +4,40 @@ decides, and where."""
 
 from django.urls import reverse
 
+from ballots import double_entry as entered_twice
 from ballots.congress import access as congress_access
 from ballots.congress import services as congress_services
 from ballots.models import Congress, ElectionRound, SupervisionElection, VillagersElection
 from ballots.villagers import access as villagers_access
 from renewal.kit.next_steps import NextStep, register
 
-ENTRY_OPEN = (ElectionRound.Status.OPEN, ElectionRound.Status.AWAITING_SECOND)
+ENTRY_OPEN = (
+    ElectionRound.Status.OPEN,
+    ElectionRound.Status.AWAITING_SECOND,
+    ElectionRound.Status.DISPUTED,
+)
+
+
+def _coordinate(user, kind: str, tally, unit, day, text: str) -> NextStep:
+    """Two entries that differ: the coordinator's page, for the coordinator."""
+    label = entered_twice.policy_for(unit.county_id, day).coordinator_label
+    url = reverse("ballots:double-entry-detail", args=[kind, tally.pk])
+    allowed = entered_twice.can_coordinate(user, unit, day)
+    return NextStep.for_user(f"{text}，由{label}核对处理", url, allowed)
+
+
+def round_step(user, rnd: ElectionRound) -> NextStep | None:
+    congress = rnd.congress
+    url = reverse("ballots:round-detail", args=[rnd.pk])
+    writer = congress_access.can_write_unit(user, congress.unit) and not congress.is_locked
+    if rnd.status == ElectionRound.Status.DISPUTED:
+        kind = entered_twice.Kind.CONGRESS_ROUND
+        return _coordinate(user, kind, rnd, congress.unit, congress.held_on, "两次录入不一致")
+    if rnd.status == ElectionRound.Status.AWAITING_SECOND:
+        return NextStep.for_user("由另一个账号根据计票单再次录入", f"{url}#entry", writer)
+    if rnd.status == ElectionRound.Status.OPEN:
+        return NextStep.for_user("录入计票结果", f"{url}#entry", writer)
+    return None
 
 
 def congress_step(user, congress: Congress) -> NextStep | None:
@@ -18,6 +45,10 @@ def congress_step(user, congress: Congress) -> NextStep | None:
     here = reverse("ballots:congress-detail", args=[congress.pk])
     if congress.status == Congress.Status.SETUP:
         rnd = congress.rounds.filter(status__in=ENTRY_OPEN).order_by("number").first()
+        if rnd is not None and rnd.status == ElectionRound.Status.DISPUTED:
+            kind = entered_twice.Kind.CONGRESS_ROUND
+            text = f"第 {rnd.number} 轮两次录入不一致"
+            return _coordinate(user, kind, rnd, congress.unit, congress.held_on, text)
         if rnd is not None:
             url = reverse("ballots:round-detail", args=[rnd.pk])
             return NextStep.for_user(f"录入第 {rnd.number} 轮计票结果", url, writer)
@@ -61,6 +92,11 @@ def villagers_step(user, election: VillagersElection) -> NextStep | None:
         return NextStep.for_user("公布选民名单", url("election-detail", "#publish"), preparer)
     if election.status == Status.PUBLISHED:
         return NextStep.for_user("提名候选人", url("nominations"), preparer)
+    if election.status in (Status.NOMINATING, Status.VOTING):
+        for dispute in entered_twice.disputes([unit], kinds=VILLAGERS_KINDS):
+            text = f"{dispute.title}两次录入不一致"
+            day = election.election_day
+            return _coordinate(user, dispute.kind, dispute.tally, unit, day, text)
     if election.status == Status.NOMINATING:
         return NextStep.for_user("设置投票点与监票人，组织投票", url("polling"), enterer)
     if election.status == Status.VOTING:
@@ -91,6 +127,10 @@ def villagers_step(user, election: VillagersElection) -> NextStep | None:
     )
 
 
+VILLAGERS_KINDS = (entered_twice.Kind.VILLAGERS_BOX, entered_twice.Kind.VILLAGERS_ROUND)
+
+
 def register_steps() -> None:
     register(Congress, congress_step)
+    register(ElectionRound, round_step)
     register(VillagersElection, villagers_step)

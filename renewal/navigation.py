@@ -104,6 +104,12 @@ MENU = (
                 not_department_or_discipline,
                 ("villagers:",),
             ),
+            Item(
+                "两次录入核对",
+                "ballots:double-entry-list",
+                not_department,
+                ("ballots:double-entry-",),
+            ),
         ),
     ),
     Group(

@@ -148,6 +148,18 @@ def rows(expect):
             ),
         ),
         "ballots:round-detail": ("get", lambda w, x: f"/congress-rounds/{R(x)}/", None, page),
+        "ballots:double-entry-list": (
+            "get",
+            lambda w, x: "/double-entries/",
+            None,
+            expect(dept=403),
+        ),
+        "ballots:double-entry-detail": (
+            "get",
+            lambda w, x: f"/double-entries/congress-round/{R(x)}/",
+            None,
+            page,
+        ),
         "ballots:round-reduce": (
             "post",
             lambda w, x: f"/congress-rounds/{R(x)}/reduce/",

@@ -14,9 +14,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from ballots import chain, chain_heads, check_catalogue, checks, counting
+from ballots import double_entry as entered_twice
 from ballots.models import (
     Attendance,
     Congress,
@@ -413,7 +415,9 @@ def round_open(
         previous=previous,
         seats=seats,
         candidates=[printed[p.pk] for p in order],
-        double_entry=double_entry,
+        # Where the county requires every tally entered twice, the round's choice is not its own.
+        double_entry=double_entry
+        or entered_twice.policy_for(congress.unit.county_id, congress.held_on).required,
     )
     RoundCandidate.objects.bulk_create(
         RoundCandidate(
@@ -438,7 +442,6 @@ def _post_candidacy(candidacies: list[Candidacy], post: str) -> Candidacy | None
 # --- Entry and counting --------------------------------------------------------------------------
 
 
-RECONCILIATION_FIELDS = ("ballots_printed", "ballots_spoiled", "ballots_unused")
 TallyRefused, TallyWarnings = check_catalogue.TallyRefused, check_catalogue.TallyWarnings
 
 
@@ -540,6 +543,38 @@ def ballots_to_totals(rnd: ElectionRound, ballots: list[dict]) -> dict:
     return totals
 
 
+def typed_figures(*, ballots_issued: int, totals=None, ballots=None, reconciliation=None) -> dict:
+    """What a teller typed for a round, as one entry's figures (``ballots.double_entry``)."""
+    rec = reconciliation or checks.Reconciliation()
+    return {
+        "ballots_issued": ballots_issued,
+        "totals": totals,
+        "ballots": ballots,
+        "reconciliation": {"printed": rec.printed, "spoiled": rec.spoiled, "unused": rec.unused},
+    }
+
+
+def saved_figures(rnd: ElectionRound) -> dict | None:
+    """The figures the round was counted from, as an entry's figures; None before the count."""
+    if rnd.status != ElectionRound.Status.COUNTED:
+        return None
+    return typed_figures(
+        ballots_issued=rnd.ballots_issued,
+        totals=rnd.totals,
+        ballots=rnd.ballots,
+        reconciliation=_stored_reconciliation(rnd),
+    )
+
+
+def double_entered(rnd: ElectionRound) -> bool:
+    """Entered twice: the round was opened so, or the county now requires it."""
+    congress = rnd.congress
+    return (
+        rnd.double_entry
+        or entered_twice.policy_for(congress.unit.county_id, congress.held_on).required
+    )
+
+
 @transaction.atomic
 def round_enter(
     *,
@@ -552,10 +587,20 @@ def round_enter(
     reconciliation: checks.Reconciliation | None = None,
     acknowledgements: Mapping[str, str] | None = None,
 ) -> ElectionRound:
-    """Record a count; with double entry, the second account's entry must match the first.
-    The coded checks (round_findings) refuse on an F finding; a W finding is saved once the
-    clerk gives a reason for it (acknowledgements: finding key → reason)."""
-    rnd = ElectionRound.objects.select_for_update().select_related("congress__unit").get(pk=rnd.pk)
+    """Record a count. Entered twice (``ballots.double_entry``), it counts once two accounts
+    agree, or once the coordinator keeps one of two entries that differ. The coded checks
+    (round_findings) refuse on an F finding; a W finding is saved once the clerk gives a
+    reason for it (acknowledgements: finding key → reason). A form older than what is saved
+    is refused with ``entered_twice.StaleEntry``."""
+    rnd = _lock_round(rnd.pk)
+    reconciliation = reconciliation or checks.Reconciliation()
+    typed = typed_figures(
+        ballots_issued=ballots_issued,
+        totals=totals,
+        ballots=ballots,
+        reconciliation=reconciliation,
+    )
+    entered_twice.require_current(KIND, rnd, version, typed)
     rnd.congress.require_unlocked()
     if rnd.status == ElectionRound.Status.COUNTED:
         raise DomainError("本轮已计票，不能再录入。")
@@ -565,17 +610,14 @@ def round_enter(
     missing = scrutiny_missing(rnd.congress)
     if missing:
         raise DomainError(missing)
-    if rnd.version != version:
-        raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
-    expected, present = electorate(rnd, ballots_issued=ballots_issued)
     shown = totals if totals is not None else ballots_to_totals(rnd, ballots or [])
-    stored = _stored_reconciliation(rnd)
-    reconciliation = reconciliation or checks.Reconciliation()
-    second = rnd.double_entry and rnd.entries.exists()
-    if second and _blank(reconciliation):
+    double = double_entered(rnd)
+    first = entered_twice.first_figures(KIND, rnd) if double else None
+    if first is not None and _blank(reconciliation):
         # The second teller checks the votes; the ballot count signed at the first entry
         # stands unless they type it again, in which case it must agree.
-        reconciliation = stored
+        reconciliation = checks.Reconciliation(**first["reconciliation"])
+        typed["reconciliation"] = dict(first["reconciliation"])
     findings = round_findings(
         rnd,
         ballots_issued=ballots_issued,
@@ -585,30 +627,37 @@ def round_enter(
     )
     check_catalogue.require_acknowledged(findings, acknowledgements)
     check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, rnd=rnd)
-    rnd.ballots_printed = reconciliation.printed
-    rnd.ballots_spoiled = reconciliation.spoiled
-    rnd.ballots_unused = reconciliation.unused
-    rnd.version += 1
-    if rnd.double_entry:
-        first = rnd.entries.first()
-        if first is None:
-            _entry_append(
-                rnd, actor=actor, totals=totals, ballots=ballots, ballots_issued=ballots_issued
-            )
-            rnd.status = ElectionRound.Status.AWAITING_SECOND
-            rnd.save(update_fields=["status", "version", *RECONCILIATION_FIELDS])
+    if double:
+        state = entered_twice.entry_submit(kind=KIND, tally=rnd, actor=actor, figures=typed)
+        if state != entered_twice.AGREED:
             return rnd
-        if first.entered_by_id == actor.pk:
-            raise DomainError("两人分别录入时，第二次录入须由另一个账号完成。")
-        differences = _differences(first, ballots_issued, totals, ballots)
-        differences += _reconciliation_differences(stored, reconciliation)
-        if differences:
-            raise DomainError(
-                "两次录入不一致，未计票：" + "；".join(differences) + "。请核对选票后重新录入。"
-            )
+    _round_apply(rnd, actor=actor, figures=typed)
+    return rnd
+
+
+def _lock_round(pk: int) -> ElectionRound:
+    return ElectionRound.objects.select_for_update().select_related("congress__unit").get(pk=pk)
+
+
+def _round_apply(rnd: ElectionRound, *, actor, figures: dict) -> None:
+    """Save and count one (agreed) entry: it joins the entry chain, as entered by ``actor``.
+    The caller holds the round's row lock."""
+    rnd.congress.require_unlocked()
+    if rnd.status == ElectionRound.Status.COUNTED:
+        raise DomainError("本轮已计票，不能再录入。")
+    ballots_issued, totals, ballots = (
+        figures["ballots_issued"],
+        figures["totals"],
+        figures["ballots"],
+    )
+    rec = figures["reconciliation"]
+    rnd.ballots_printed, rnd.ballots_spoiled = rec["printed"], rec["spoiled"]
+    rnd.ballots_unused = rec["unused"]
+    expected, present = electorate(rnd, ballots_issued=ballots_issued)
     _entry_append(rnd, actor=actor, totals=totals, ballots=ballots, ballots_issued=ballots_issued)
     record = _record(rnd, ballots_issued=ballots_issued, totals=totals, ballots=ballots)
     result = counting.count_round(record)
+    rnd.version += 1
     rnd.ballots_issued, rnd.expected, rnd.present = ballots_issued, expected, present
     rnd.totals, rnd.ballots = totals, ballots
     rnd.result = result.to_json_dict()
@@ -624,7 +673,29 @@ def round_enter(
         status=Congress.Status.HELD
     )
     _follow_up(rnd, result)
-    return rnd
+
+
+def _round_mark(rnd: ElectionRound, state: str | None) -> None:
+    rnd.status = {
+        entered_twice.FIRST: ElectionRound.Status.AWAITING_SECOND,
+        entered_twice.DISPUTED: ElectionRound.Status.DISPUTED,
+    }.get(state, ElectionRound.Status.OPEN)
+    rnd.save(update_fields=["status"])
+
+
+KIND = entered_twice.Kind.CONGRESS_ROUND
+SUBJECT = entered_twice.Subject(
+    kind=KIND,
+    field="congress_round",
+    lock=_lock_round,
+    apply=_round_apply,
+    saved=saved_figures,
+    unit=lambda rnd: rnd.congress.unit,
+    day=lambda rnd: rnd.congress.held_on,
+    title=lambda rnd: f"{rnd.congress.unit.name}党员大会 {rnd}",
+    url=lambda rnd: reverse("ballots:round-detail", args=[rnd.pk]),
+    mark=_round_mark,
+)
 
 
 def _entry_append(rnd: ElectionRound, *, actor, totals, ballots, ballots_issued) -> TallyEntry:
@@ -702,38 +773,6 @@ def _blank(reconciliation: checks.Reconciliation) -> bool:
     return all(
         v is None for v in (reconciliation.printed, reconciliation.spoiled, reconciliation.unused)
     )
-
-
-def _reconciliation_differences(first: checks.Reconciliation, second) -> list[str]:
-    diffs = []
-    for key, label in (("printed", "印制选票"), ("spoiled", "作废选票"), ("unused", "未用选票")):
-        a, b = getattr(first, key), getattr(second, key)
-        if a is not None and a != b:
-            diffs.append(f"{label}：第一次 {a}，第二次 {'未填' if b is None else b}")
-    return diffs
-
-
-def _differences(first: TallyEntry, ballots_issued, totals, ballots) -> list[str]:
-    diffs = []
-    if first.ballots_issued != ballots_issued:
-        diffs.append(f"发出选票：第一次 {first.ballots_issued}，第二次 {ballots_issued}")
-    if (first.ballots is None) != (ballots is None):
-        diffs.append("两次录入方式不同（逐张/汇总）")
-        return diffs
-    if ballots is not None:
-        if first.ballots != ballots:
-            diffs.append("逐张选票内容不一致")
-        return diffs
-    for key, label in (("returned", "收回选票"), ("invalid", "废票")):
-        if first.totals[key] != totals[key]:
-            diffs.append(f"{label}：第一次 {first.totals[key]}，第二次 {totals[key]}")
-    for key, label in (("for", "赞成"), ("against", "反对"), ("abstain", "弃权")):
-        names = set(first.totals[key]) | set(totals[key])
-        for name in sorted(names):
-            a, b = first.totals[key].get(name, 0), totals[key].get(name, 0)
-            if a != b:
-                diffs.append(f"{name}{label}票：第一次 {a}，第二次 {b}")
-    return diffs
 
 
 def _follow_up(rnd: ElectionRound, result: counting.CountResult) -> None:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ballots import double_entry_views
 from ballots.congress import notice_views, views
 
 app_name = "ballots"
@@ -7,6 +8,12 @@ app_name = "ballots"
 urlpatterns = [
     path("tally-checks/", views.tally_checks, name="tally-checks"),
     path("tally-checks/pdf/", views.tally_checks_pdf, name="tally-checks-pdf"),
+    path("double-entries/", double_entry_views.dispute_list, name="double-entry-list"),
+    path(
+        "double-entries/<str:kind>/<int:pk>/",
+        double_entry_views.dispute_detail,
+        name="double-entry-detail",
+    ),
     path("congresses/", views.congress_list, name="congress-list"),
     path("units/<int:unit_pk>/congress/new/", views.congress_create, name="congress-create"),
     path("congresses/<int:pk>/", views.congress_detail, name="congress-detail"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ballots import checks
+from ballots import double_entry as entered_twice
 from ballots.check_forms import parse_acknowledgements, parse_reconciliation
 from ballots.congress import access, printing, services
 from ballots.congress.entry import MAX_WRITE_INS, parse_ballot_lines, parse_totals
@@ -30,6 +31,11 @@ from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import ballot_names, standing
 from renewal.models import DomainError
+
+SAVED = {
+    ElectionRound.Status.AWAITING_SECOND: "第一次录入已保存，请由另一个账号再次录入核对。",
+    ElectionRound.Status.DISPUTED: "两次录入不一致，未计票，已交协调人核对处理。",
+}
 
 
 def _version(post) -> int:
@@ -126,19 +132,28 @@ def _round_choices(congress):
 
 def _round_forms(congress, data=None):
     formal, officers, names = _round_choices(congress)
+    # Where the county requires every tally entered twice, the box is ticked (and the
+    # service ticks it whatever is posted).
+    twice = entered_twice.policy_for(congress.unit.county_id, congress.held_on).required
     return {
+        "double_entry_required": twice,
         "round_form": RoundForm(
             data,
             people=formal,
             names=names,
-            initial={"kind": "committee", "seats": _party_seats(congress), "people": formal},
+            initial={
+                "kind": "committee",
+                "seats": _party_seats(congress),
+                "people": formal,
+                "double_entry": twice,
+            },
             prefix="committee",
         ),
         "officer_form": RoundForm(
             data,
             people=officers,
             names=names,
-            initial={"kind": "secretary", "seats": 1},
+            initial={"kind": "secretary", "seats": 1, "double_entry": twice},
             prefix="officer",
         )
         if officers
@@ -305,7 +320,7 @@ def round_create(request, pk):
 def round_detail(request, pk):
     rnd = access.round_for_user(request.user, pk, write=request.method == "POST")
     congress = rnd.congress
-    problems, warnings = [], []
+    problems, warnings, stale = [], [], None
     if request.method == "POST":
         issued, totals, problems = parse_totals(rnd.candidates, request.POST)
         ballots = None
@@ -334,14 +349,14 @@ def round_detail(request, pk):
             except services.TallyWarnings as exc:
                 warnings = [(f, request.POST.get(f.reason_field, "")) for f in exc.findings]
                 problems = ack_problems
+            except entered_twice.StaleEntry as exc:
+                stale = {"message": str(exc), "rows": exc.rows}
+                rnd.refresh_from_db()
             except DomainError as exc:
                 problems = [str(exc)]
             else:
                 rnd.refresh_from_db()
-                if rnd.status == ElectionRound.Status.AWAITING_SECOND:
-                    messages.success(request, "第一次录入已保存，请由另一个账号再次录入核对。")
-                else:
-                    messages.success(request, "已计票。")
+                messages.success(request, SAVED.get(rnd.status, "已计票。"))
                 return redirect("ballots:round-detail", pk=rnd.pk)
     met, verdict = services.round_verdict(rnd)
     rows = [
@@ -374,6 +389,7 @@ def round_detail(request, pk):
             "write_ins": write_ins,
             "problems": problems,
             "warnings": warnings,
+            "stale": stale,
             "acked": set(request.POST.getlist("ack")),
             "rec": _reconciliation_shown(request, rnd),
             "acknowledgements": rnd.acknowledgements.select_related("acknowledged_by__profile"),
@@ -390,8 +406,7 @@ def round_detail(request, pk):
 
 
 def _reconciliation_shown(request, rnd) -> dict:
-    """The ballot count on the entry form: as typed after a refused save, else as stored (the
-    second teller of a double entry sees the count the first one signed)."""
+    """The ballot count on the entry form: as typed after a refused save, else as stored."""
     if request.method == "POST":
         return {k: request.POST.get(f"rec-{k}", "") for k in ("printed", "spoiled", "unused")}
     stored = (rnd.ballots_printed, rnd.ballots_spoiled, rnd.ballots_unused)

@@ -35,7 +35,7 @@ def chain_heads(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0016_register_changes"),
+        ("ballots", "0017_double_entry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

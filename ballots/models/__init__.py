@@ -16,11 +16,13 @@ from ballots.models.congress import (
     Scrutineer,
     TallyEntry,
 )
+from ballots.models.double_entry import EntryDraft
 from ballots.models.rules import (
     CalendarDay,
     CalendarYear,
     CountingRuleSet,
     CountyVillagersRules,
+    DoubleEntryRules,
     GroupVoteMethod,
     LawEdition,
     SupervisionAssembly,
@@ -60,10 +62,12 @@ __all__ = [
     "Congress",
     "CountingRuleSet",
     "CountyVillagersRules",
+    "DoubleEntryRules",
     "ElectionCommitteeMember",
     "ElectionNotice",
     "ElectionRound",
     "EntryChainHead",
+    "EntryDraft",
     "GroupOfficer",
     "GroupVoteMethod",
     "LawEdition",

@@ -131,6 +131,7 @@ class ElectionRound(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "待录入"
         AWAITING_SECOND = "awaiting_second", "待第二人核对录入"
+        DISPUTED = "disputed", "两次录入不一致，待协调人处理"
         COUNTED = "counted", "已计票"
         SEATS_REDUCED = "seats_reduced", "经过半数同意减少职数，不再另行选举"
 

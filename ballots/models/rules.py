@@ -198,3 +198,37 @@ class CountyVillagersRules(models.Model):
 
     def __str__(self):
         return f"{self.county.name}：{self.pack}"
+
+
+class DoubleEntryRules(VersionedSetting):
+    """Whether every tally of the county is entered twice, by two accounts, before it counts;
+    and who settles two entries that differ."""
+
+    class Coordinator(models.TextChoices):
+        TOWNSHIP_LEADER = "township_leader", "乡镇(街道)党(工)委负责人"
+        COUNTY_REVIEWER = "county_reviewer", "县委组织部审核人员"
+
+    required = models.BooleanField("每张计票单须由两个不同账号分别录入", default=False)
+    coordinator = models.CharField(
+        "两次录入不一致时的协调人",
+        max_length=16,
+        choices=Coordinator.choices,
+        default=Coordinator.COUNTY_REVIEWER,
+    )
+    source = models.CharField("依据", max_length=200, default="县委组织部换届选举工作方案")
+
+    class Meta:
+        verbose_name = "计票双人录入规则"
+        verbose_name_plural = "计票双人录入规则"
+        ordering = ["county_id", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "effective_from"],
+                name="double_entry_rules_once_per_day",
+                violation_error_message="该区县在这一生效日期已有双人录入规则。",
+            )
+        ]
+
+    def __str__(self):
+        where = self.county.name if self.county_id else "默认"
+        return f"{where} 计票双人录入规则（{self.effective_from:%Y-%m-%d} 起）"

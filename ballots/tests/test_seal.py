@@ -86,11 +86,12 @@ def chain_command(*args):
     return 0, out.getvalue() + err.getvalue()
 
 
-def test_each_entry_links_to_the_one_before(congress, personas):  # noqa: F811
+def test_only_the_agreed_entry_of_a_double_entry_joins_the_chain(congress, personas):  # noqa: F811
     rnd = counted_round(congress, personas, double_entry=True)
-    first, second = rnd.entries.order_by("entered_at", "id")
-    assert first.prev_hash == "" and re.fullmatch(r"[0-9a-f]{64}", first.entry_hash)
-    assert second.prev_hash == first.entry_hash
+    (agreed,) = rnd.entries.all()
+    assert agreed.prev_hash == "" and re.fullmatch(r"[0-9a-f]{64}", agreed.entry_hash)
+    assert agreed.entered_by == personas["leader_a"]
+    assert list(rnd.drafts.values_list("status", flat=True)) == ["agreed", "agreed"]
     assert bs.round_chain(rnd).intact
 
 

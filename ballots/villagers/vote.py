@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ballots import check_catalogue, checks, counting
+from ballots import double_entry as entered_twice
 from ballots.models import (
     BallotBox,
     CountyVillagersRules,
@@ -586,6 +588,55 @@ def count_findings(
     )
 
 
+def box_typed(
+    *,
+    ballots_issued: int,
+    ballots_returned: int,
+    ballots_invalid: int,
+    votes: Mapping[str, Mapping[str, int]],
+    reconciliation: checks.Reconciliation | None = None,
+) -> dict:
+    """A box's count as one entry's figures (``ballots.double_entry``)."""
+    return {
+        "ballots_issued": ballots_issued,
+        "ballots_returned": ballots_returned,
+        "ballots_invalid": ballots_invalid,
+        "votes": {post: dict(tally) for post, tally in votes.items()},
+        "reconciliation": (reconciliation or checks.Reconciliation()).as_dict(),
+    }
+
+
+def stored_reconciliation(counted: BallotBox | VillagersRound) -> checks.Reconciliation:
+    """The signed ballot count kept on a box or a later round."""
+    return checks.Reconciliation(
+        printed=counted.ballots_printed,
+        spoiled=counted.ballots_spoiled,
+        unused=counted.ballots_unused,
+        receipts=counted.ballot_receipts,
+        proxies_used=counted.proxies_used,
+    )
+
+
+def box_saved(box: BallotBox) -> dict | None:
+    if box.entered_at is None:
+        return None
+    return box_typed(
+        ballots_issued=box.ballots_issued,
+        ballots_returned=box.ballots_returned,
+        ballots_invalid=box.ballots_invalid,
+        votes=box.votes or {},
+        reconciliation=stored_reconciliation(box),
+    )
+
+
+def _lock_box(pk: int) -> BallotBox:
+    return (
+        BallotBox.objects.select_for_update()
+        .select_related("election__pack", "election__unit")
+        .get(pk=pk)
+    )
+
+
 @transaction.atomic
 def box_enter(
     *,
@@ -600,24 +651,33 @@ def box_enter(
     acknowledgements: Mapping[str, str] | None = None,
 ) -> BallotBox:
     """The count of one box: ballots and the votes per name per post (write-ins included).
-    An F finding of the coded checks refuses; each W finding needs the clerk's reason."""
-    box = BallotBox.objects.select_for_update().select_related("election__pack").get(pk=box.pk)
+    An F finding of the coded checks refuses; each W finding needs the clerk's reason.
+    Where the county requires double entry, it is saved once two accounts agree (or the
+    coordinator keeps one entry); a form older than what is saved is refused
+    (``entered_twice.StaleEntry``)."""
+    box = _lock_box(box.pk)
     election = box.election
+    seats = seats_by_post(election)
+    clean = {p: {n: int(v) for n, v in votes.get(p, {}).items() if v} for p in seats}
+    reconciliation = reconciliation or checks.Reconciliation()
+    typed = box_typed(
+        ballots_issued=ballots_issued,
+        ballots_returned=ballots_returned,
+        ballots_invalid=ballots_invalid,
+        votes=clean,
+        reconciliation=reconciliation,
+    )
+    entered_twice.require_current(BOX, box, version, typed)
     _require_open(election)
     _require_no_rounds(election, "修改投票点的计票结果")
-    if box.version != version:
-        raise DomainError("其他人刚刚录入了该投票点的结果，您的录入未保存。请刷新页面后核对。")
     _require_voted(election, "录入投票结果")
     blocker = box_blocker(box)
     if blocker:
         raise DomainError(blocker)
     formal = formal_candidates(election)
-    seats = seats_by_post(election)
     missing = [VillagersPost(p).label for p in seats if p not in formal]
     if missing:
         raise DomainError(f"尚未确定{'、'.join(missing)}的正式候选人，不能录入。")
-    clean = {p: {n: int(v) for n, v in votes.get(p, {}).items() if v} for p in seats}
-    reconciliation = reconciliation or checks.Reconciliation()
     findings = count_findings(
         election=election,
         issued=ballots_issued,
@@ -632,20 +692,33 @@ def box_enter(
     )
     check_catalogue.require_acknowledged(findings, acknowledgements)
     check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, box=box)
-    _keep_reconciliation(box, reconciliation)
+    if entered_twice.required(entered_twice.SUBJECTS[BOX], box):
+        state = entered_twice.entry_submit(kind=BOX, tally=box, actor=actor, figures=typed)
+        if state != entered_twice.AGREED:
+            return box
+    _box_apply(box, actor=actor, figures=typed)
+    return box
+
+
+def _box_apply(box: BallotBox, *, actor, figures: dict) -> None:
+    """Save one (agreed) count of a box; it joins the election's entry chain as entered by
+    ``actor``. The caller holds the box's row lock."""
+    election = box.election
+    _require_open(election)
+    _require_no_rounds(election, "修改投票点的计票结果")
+    _keep_reconciliation(box, checks.Reconciliation(**figures["reconciliation"]))
     box.ballots_issued, box.ballots_returned, box.ballots_invalid = (
-        ballots_issued,
-        ballots_returned,
-        ballots_invalid,
+        figures["ballots_issued"],
+        figures["ballots_returned"],
+        figures["ballots_invalid"],
     )
-    box.votes = clean
+    box.votes = figures["votes"]
     box.entered_by, box.entered_at = actor, timezone.now()
     box.version += 1
     box.save()
     entry_chain.entry_append(
         election=election, actor=actor, figures=entry_chain.box_figures(box), box=box
     )
-    return box
 
 
 def _keep_reconciliation(counted: BallotBox | VillagersRound, rec: checks.Reconciliation) -> None:
@@ -768,6 +841,12 @@ def election_count(*, election: VillagersElection, actor) -> list[VillagersRound
         raise DomainError("尚未设立投票点。")
     if not any(b.kind == BallotBox.Kind.MAIN for b in boxes):
         raise DomainError("须设中心会场。")
+    unsettled = [b.name for b in boxes if entered_twice.state_of(BOX, b)]
+    if unsettled:
+        raise DomainError(
+            f"以下投票点的两次录入尚未核对一致：{'、'.join(unsettled)}。"
+            "核对一致（或由协调人处理）后才能计票。"
+        )
     pending = [b.name for b in boxes if b.entered_at is None]
     if pending:
         raise DomainError(f"以下投票点尚未录入：{'、'.join(pending)}。所有票箱须一并计票。")
@@ -877,6 +956,44 @@ def _refresh_status(election: VillagersElection) -> None:
     election.status = status
 
 
+def round_typed(
+    *,
+    present: int,
+    ballots_returned: int,
+    ballots_invalid: int,
+    votes: Mapping[str, int],
+    reconciliation: checks.Reconciliation | None = None,
+) -> dict:
+    """A later round's totals and its signed ballot count as one entry's figures
+    (``ballots.double_entry``)."""
+    return {
+        "present": present,
+        "ballots_returned": ballots_returned,
+        "ballots_invalid": ballots_invalid,
+        "votes": dict(votes),
+        "reconciliation": (reconciliation or checks.Reconciliation()).as_dict(),
+    }
+
+
+def round_saved(rnd: VillagersRound) -> dict | None:
+    if rnd.status != VillagersRound.Status.COUNTED:
+        return None
+    totals = rnd.totals or {}
+    return round_typed(
+        present=rnd.present,
+        ballots_returned=totals.get("returned"),
+        ballots_invalid=totals.get("invalid"),
+        votes=totals.get("for", {}),
+        reconciliation=stored_reconciliation(rnd),
+    )
+
+
+def _lock_round(pk: int) -> VillagersRound:
+    rnd = VillagersRound.objects.select_for_update().get(pk=pk)
+    rnd.election = _lock(rnd.election)
+    return rnd
+
+
 @transaction.atomic
 def round_enter(
     *,
@@ -891,17 +1008,23 @@ def round_enter(
     acknowledgements: Mapping[str, str] | None = None,
 ) -> VillagersRound:
     """A later vote (re-vote or 另行选举) of one post, entered as the election's totals.
-    The coded checks apply as to a box: F refuses, each W needs the clerk's reason."""
-    rnd = VillagersRound.objects.select_for_update().get(pk=rnd.pk)
-    election = _lock(rnd.election)
+    The coded checks apply as to a box: F refuses, each W needs the clerk's reason; entered
+    twice where the county requires it, like a box."""
+    rnd = _lock_round(rnd.pk)
+    election = rnd.election
+    clean = {n.strip(): int(v) for n, v in votes.items() if n.strip() and v}
+    typed = round_typed(
+        present=present,
+        ballots_returned=ballots_returned,
+        ballots_invalid=ballots_invalid,
+        votes=clean,
+        reconciliation=reconciliation,
+    )
+    entered_twice.require_current(ROUND, rnd, version, typed)
     _require_open(election)
     if rnd.status != VillagersRound.Status.OPEN:
         raise DomainError("本轮已计票，不能再录入。")
-    if rnd.version != version:
-        raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
     expected = registered_voters(election).count()
-    clean = {n.strip(): int(v) for n, v in votes.items() if n.strip() and v}
-    taken = _elected_names(election)
     findings = count_findings(
         election=election,
         issued=present,
@@ -911,16 +1034,37 @@ def round_enter(
         seats={rnd.post: rnd.seats},
         candidates={rnd.post: list(rnd.candidates)},
         combined=False,
-        taken=taken,
+        taken=_elected_names(election),
         registered=expected,
         present=present,
         reconciliation=reconciliation,
     )
     check_catalogue.require_acknowledged(findings, acknowledgements)
     check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, vote_round=rnd)
-    rnd.expected, rnd.present, rnd.ballots_issued = expected, present, present
-    _keep_reconciliation(rnd, reconciliation or checks.Reconciliation())
-    rnd.totals = {"returned": ballots_returned, "invalid": ballots_invalid, "for": clean}
+    if entered_twice.required(entered_twice.SUBJECTS[ROUND], rnd):
+        state = entered_twice.entry_submit(kind=ROUND, tally=rnd, actor=actor, figures=typed)
+        if state != entered_twice.AGREED:
+            return rnd
+    _round_apply(rnd, actor=actor, figures=typed)
+    return rnd
+
+
+def _round_apply(rnd: VillagersRound, *, actor, figures: dict) -> None:
+    """Count one (agreed) entry of a later round; the caller holds the round's and the
+    election's locks."""
+    election = rnd.election
+    _require_open(election)
+    if rnd.status != VillagersRound.Status.OPEN:
+        raise DomainError("本轮已计票，不能再录入。")
+    present = figures["present"]
+    rnd.expected = registered_voters(election).count()
+    rnd.present, rnd.ballots_issued = present, present
+    _keep_reconciliation(rnd, checks.Reconciliation(**(figures.get("reconciliation") or {})))
+    rnd.totals = {
+        "returned": figures["ballots_returned"],
+        "invalid": figures["ballots_invalid"],
+        "for": figures["votes"],
+    }
     rnd.version += 1
     result = _count(rnd, election)
     rnd.save()
@@ -930,7 +1074,6 @@ def round_enter(
     _follow_up(rnd, result, election)
     _note_write_ins(election)
     _refresh_status(election)
-    return rnd
 
 
 def round_record_json(rnd: VillagersRound) -> dict:
@@ -1173,3 +1316,32 @@ def recall_verdict(recall: VillagersRecall) -> str:
 
 def member_is_seated(member: TermMember) -> bool:
     return not member.recalls.filter(status=VillagersRecall.Status.PASSED).exists()
+
+
+# --- Double entry ------------------------------------------------------------------------------
+
+BOX, ROUND = entered_twice.Kind.VILLAGERS_BOX, entered_twice.Kind.VILLAGERS_ROUND
+SUBJECTS = (
+    entered_twice.Subject(
+        kind=BOX,
+        field="box",
+        lock=_lock_box,
+        apply=_box_apply,
+        saved=box_saved,
+        unit=lambda box: box.election.unit,
+        day=lambda box: box.election.election_day,
+        title=lambda box: f"{box.election} {box.name}",
+        url=lambda box: reverse("villagers:box-entry", args=[box.pk]),
+    ),
+    entered_twice.Subject(
+        kind=ROUND,
+        field="vote_round",
+        lock=_lock_round,
+        apply=_round_apply,
+        saved=round_saved,
+        unit=lambda rnd: rnd.election.unit,
+        day=lambda rnd: rnd.election.election_day,
+        title=lambda rnd: f"{rnd.election} {rnd}",
+        url=lambda rnd: reverse("villagers:round-detail", args=[rnd.pk]),
+    ),
+)

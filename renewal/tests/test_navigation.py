@@ -24,17 +24,25 @@ COUNTY_LATER = [*LATER, "统计报表"]  # the statistical forms: county-level r
 SETTINGS = ["修改密码", "动态口令"]
 CHECKS = ["计票核对规则"]  # every role that reads tallies
 MENUS = {
-    "staff_a": COMMON + ["村(居)委会选举", "承诺书与谈话"] + LATER + SETTINGS + CHECKS,
-    "reviewer": COMMON + ["村(居)委会选举", "承诺书与谈话"] + COUNTY_LATER + SETTINGS + CHECKS,
+    "staff_a": COMMON
+    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话"]
+    + LATER
+    + SETTINGS
+    + CHECKS,
+    "reviewer": COMMON
+    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话"]
+    + COUNTY_LATER
+    + SETTINGS
+    + CHECKS,
     "discipline": COMMON
-    + ["举报案件", "登记举报", "看板", "受处分台账", "民情直报员"]
+    + ["两次录入核对", "举报案件", "登记举报", "看板", "受处分台账", "民情直报员"]
     + COUNTY_LATER
     + SETTINGS
     + CHECKS,
     "dept": ["工作台", "资格联审"] + SETTINGS,
     # The administrator persona is also a superuser.
     "admin": COMMON
-    + ["村(居)委会选举", "承诺书与谈话"]
+    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话"]
     + COUNTY_LATER
     + SETTINGS
     + CHECKS

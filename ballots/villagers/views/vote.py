@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ballots import double_entry as entered_twice
 from ballots.check_catalogue import TallyRefused, TallyWarnings
 from ballots.check_forms import parse_acknowledgements, parse_reconciliation
 from ballots.models import (
@@ -50,6 +51,21 @@ def _int(post, key) -> int | None:
 
 def _version(post) -> int:
     return _int(post, "version") or -1
+
+
+SAVED = {
+    entered_twice.FIRST: "第一次录入已保存，请由另一个账号再次录入核对。",
+    entered_twice.DISPUTED: "两次录入不一致，未保存，已交协调人核对处理。",
+}
+
+
+def _double_entry(kind: str, tally) -> dict:
+    """Where a tally entered twice stands, for its entry page."""
+    return {
+        "entry_state": entered_twice.state_of(kind, tally),
+        "double_required": entered_twice.required(entered_twice.SUBJECTS[kind], tally),
+        "dispute_url": reverse("ballots:double-entry-detail", args=[kind, tally.pk]),
+    }
 
 
 # --- List and overview ------------------------------------------------------------------------
@@ -269,6 +285,7 @@ def _polling_page(request, election, *, official_form=None, box_form=None):
     boxes = list(election.boxes.prefetch_related("officials__person"))
     for box in boxes:
         box.blocker = vv.box_blocker(box, scrutineers=len(box.officials.all()))
+        box.entry_state = entered_twice.state_of(vv.BOX, box)
     return render(
         request,
         "ballots/villagers/vote/polling.html",
@@ -393,17 +410,6 @@ def _counts(post_data, keys):
     return values, errors
 
 
-def _stored_reconciliation(counted) -> dict:
-    """A box's or a later round's signed ballot count, as the form shows it."""
-    return {
-        "printed": counted.ballots_printed,
-        "spoiled": counted.ballots_spoiled,
-        "unused": counted.ballots_unused,
-        "receipts": counted.ballot_receipts,
-        "proxies_used": counted.proxies_used,
-    }
-
-
 @login_required
 def box_entry(request, bid):
     box = access.box_for_user(request.user, bid, write=request.method == "POST")
@@ -423,8 +429,8 @@ def box_entry(request, bid):
         "ballots_returned": box.ballots_returned,
         "ballots_invalid": box.ballots_invalid,
     }
-    rec = _stored_reconciliation(box)
-    warnings = []
+    rec = vv.stored_reconciliation(box).as_dict()
+    warnings, stale = [], None
     if post_data is not None:
         rec = {k: post_data.get(f"rec-{k}", "") for k in rec}
         counts = {k: post_data.get(k, "") for k in counts}
@@ -455,10 +461,16 @@ def box_entry(request, bid):
             except TallyWarnings as exc:
                 warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
                 errors = ack_problems
+            except entered_twice.StaleEntry as exc:
+                stale = {"message": str(exc), "rows": exc.rows}
+                box.refresh_from_db()
             except DomainError as exc:
                 errors.append(str(exc))
             else:
-                messages.success(request, f"{box.name}的计票结果已保存。")
+                state = entered_twice.state_of(vv.BOX, box)
+                messages.success(request, SAVED.get(state, f"{box.name}的计票结果已保存。"))
+                if state:
+                    return redirect("villagers:box-entry", bid=box.pk)
                 return redirect("villagers:polling", pk=election.pk)
     can_write = access.can_enter_vote(request.user, election) and not election.vote_rounds.exists()
     return render(
@@ -479,8 +491,10 @@ def box_entry(request, bid):
             acknowledgements=box.acknowledgements.select_related("acknowledged_by__profile"),
             blocker=vv.box_blocker(box),
             can_enter=can_write and election.status != VillagersElection.Status.APPROVED,
+            stale=stale,
+            **_double_entry(vv.BOX, box),
         ),
-        status=400 if errors or warnings else 200,
+        status=400 if errors or warnings or stale else 200,
     )
 
 
@@ -505,6 +519,7 @@ def round_detail(request, rid):
     rnd = access.round_for_user(request.user, rid, write=request.method == "POST")
     election = rnd.election
     post_data = request.POST if request.method == "POST" else None
+    stale = None
     rows, votes, errors = _tally_rows(
         post_data, "r", rnd.candidates, (rnd.totals or {}).get("for", {})
     )
@@ -513,7 +528,7 @@ def round_detail(request, rid):
         "ballots_returned": (rnd.totals or {}).get("returned"),
         "ballots_invalid": (rnd.totals or {}).get("invalid"),
     }
-    rec = _stored_reconciliation(rnd)
+    rec = vv.stored_reconciliation(rnd).as_dict()
     warnings = []
     if post_data is not None:
         counts = {k: post_data.get(k, "") for k in counts}
@@ -545,10 +560,14 @@ def round_detail(request, rid):
             except TallyWarnings as exc:
                 warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
                 errors = ack_problems
+            except entered_twice.StaleEntry as exc:
+                stale = {"message": str(exc), "rows": exc.rows}
+                rnd.refresh_from_db()
             except DomainError as exc:
                 errors.append(str(exc))
             else:
-                messages.success(request, "本轮已计票。")
+                state = entered_twice.state_of(vv.ROUND, rnd)
+                messages.success(request, SAVED.get(state, "本轮已计票。"))
                 return redirect("villagers:round-detail", rid=rnd.pk)
     return render(
         request,
@@ -572,8 +591,10 @@ def round_detail(request, rid):
             can_enter=access.can_enter_vote(request.user, election)
             and rnd.status == VillagersRound.Status.OPEN
             and election.status != VillagersElection.Status.APPROVED,
+            stale=stale,
+            **_double_entry(vv.ROUND, rnd),
         ),
-        status=400 if errors or warnings else 200,
+        status=400 if errors or warnings or stale else 200,
     )
 
 

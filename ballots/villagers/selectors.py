@@ -2,6 +2,7 @@
 supervision committee members (from the confirmed terms), representatives (with women) and
 group leaders (from the recorded results). Each is one query over any number of units."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.db.models import Count, Q
@@ -31,25 +32,30 @@ def supervision_members(round_, unit_ids: Iterable[int]) -> dict[int, dict[str, 
     }
 
 
-def _officers(round_, unit_ids, role) -> dict[int, dict[str, int]]:
-    rows = (
-        GroupOfficer.objects.filter(
-            election__round=round_, election__unit_id__in=list(unit_ids), role=role
-        )
-        .values("election__unit_id")
-        .annotate(
-            total=Count("id"),
-            women=Count("id", filter=Q(person__sex=Person.Sex.FEMALE)),
-        )
+def _officers(round_, unit_ids, role, day) -> dict[int, dict[str, int]]:
+    found = GroupOfficer.objects.filter(
+        election__round=round_, election__unit_id__in=list(unit_ids), role=role
+    )
+    if day is not None:
+        found = found.filter(elected_on__lte=day)
+    rows = found.values("election__unit_id").annotate(
+        total=Count("id"),
+        women=Count("id", filter=Q(person__sex=Person.Sex.FEMALE)),
     )
     return {r["election__unit_id"]: {"total": r["total"], "women": r["women"]} for r in rows}
 
 
-def representatives(round_, unit_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """{unit_id: {"total": n, "women": n}} of the 村(居)民代表 recorded in the round."""
-    return _officers(round_, unit_ids, GroupOfficer.Role.REPRESENTATIVE)
+def representatives(
+    round_, unit_ids: Iterable[int], *, day: datetime.date | None = None
+) -> dict[int, dict[str, int]]:
+    """{unit_id: {"total": n, "women": n}} of the 村(居)民代表 recorded in the round (those
+    elected by the end of ``day`` when given)."""
+    return _officers(round_, unit_ids, GroupOfficer.Role.REPRESENTATIVE, day)
 
 
-def group_leaders(round_, unit_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """{unit_id: {"total": n, "women": n}} of the 村(居)民小组长 recorded in the round."""
-    return _officers(round_, unit_ids, GroupOfficer.Role.LEADER)
+def group_leaders(
+    round_, unit_ids: Iterable[int], *, day: datetime.date | None = None
+) -> dict[int, dict[str, int]]:
+    """{unit_id: {"total": n, "women": n}} of the 村(居)民小组长 recorded in the round (those
+    elected by the end of ``day`` when given)."""
+    return _officers(round_, unit_ids, GroupOfficer.Role.LEADER, day)

@@ -16,6 +16,10 @@ query per unit. Definitions (what each form's column means):
 - 党员数: members on the branch's roster on ``day``. 应到会 and 实到会: the congress's
   attendance counted by ``ballots.congress.services.attendance_figures``.
 - 差额: the first committee round's printed candidates less its seats.
+- 村(居)务监督委员会: its new committee as for the other bodies (latest term, recalled members
+  left out); 主任: members seated as its chair.
+- 村(居)民代表 and 村(居)民小组长: the results recorded in the round's election of the unit
+  (``ballots.villagers.selectors``), those elected by ``day``.
 """
 
 from collections import defaultdict
@@ -35,6 +39,7 @@ from ballots.models import (
     VoterProxy,
 )
 from ballots.villagers.figures import voters_registered
+from ballots.villagers.selectors import group_leaders, representatives
 from ballots.villagers.vote import dual_roles
 from renewal.kit.measures import AVERAGE, PERCENT, register_count, register_ratio
 from renewal.models import Body, PartyMember, Post, Term, TermMember, Unit
@@ -213,6 +218,19 @@ def cross_posts(round_, unit_ids, day):
     return {unit: n for unit, (_, n, _) in dual_roles(round_, unit_ids).items() if n}
 
 
+# --- Representatives and group leaders ---------------------------------------------------
+
+
+def _officers(selector, key):
+    """One figure ("total" or "women") of a selector's counts of group officers."""
+
+    def count(round_, unit_ids, day):
+        found = selector(round_, unit_ids, day=day)
+        return {unit: row[key] for unit, row in found.items() if row[key]}
+
+    return count
+
+
 # --- Party organisations ------------------------------------------------------------------
 
 
@@ -381,6 +399,48 @@ def register() -> None:
     _count("elected_first_time", "一次选举成功的村(社区)数", elected_first_time, unit="个")
     _count("supplementary_held", "进行另行选举的村(社区)数", supplementary_held, unit="个")
     _register_members("villagers_members", Body.VILLAGERS, "村(居)委会成员")
+
+    # 村(居)务监督委员会, 村(居)民代表, 村(居)民小组长
+    who = "村(居)务监督委员会成员"
+    _count("supervision_members", f"{who}人数", _members(Body.SUPERVISION, Q()), unit="人")
+    _count(
+        "supervision_members_female",
+        f"{who}中女性",
+        _members(Body.SUPERVISION, Q(person__sex="F")),
+        unit="人",
+    )
+    _count(
+        "supervision_chairs",
+        "村(居)务监督委员会主任人数",
+        _members(Body.SUPERVISION, Q(post=Post.SUPERVISION_CHAIR)),
+        unit="人",
+    )
+    _ratio(
+        "supervision_members_female_share",
+        f"{who}女性占比",
+        "supervision_members_female",
+        "supervision_members",
+    )
+    _count("representatives", "村(居)民代表人数", _officers(representatives, "total"), unit="人")
+    _count(
+        "representatives_female",
+        "村(居)民代表中女性",
+        _officers(representatives, "women"),
+        unit="人",
+    )
+    _ratio(
+        "representatives_female_share",
+        "村(居)民代表女性占比",
+        "representatives_female",
+        "representatives",
+    )
+    _count("group_leaders", "村(居)民小组长人数", _officers(group_leaders, "total"), unit="人")
+    _count(
+        "group_leaders_female",
+        "村(居)民小组长中女性",
+        _officers(group_leaders, "women"),
+        unit="人",
+    )
 
     # 村(社区)党组织
     _count(

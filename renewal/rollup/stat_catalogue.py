@@ -1,9 +1,12 @@
 """The statistical forms shipped with the product, as plain data: their columns, each a
 (upper heading, heading, measure code) of ``renewal.rollup.measures``.
 
-Migration 0024 loads them as the default forms (no county); admins edit the columns, or add
+Migration 0023 loads them as the default forms (no county); admins edit the columns, or add
 a county's own version of a form under the same code, afterwards. Loading again adds a
-missing form with its columns and leaves an existing one as it was edited.
+missing form with its columns and leaves an existing one as it was edited. Columns shipped
+later are added to the existing default forms by their own migration (``add_columns``):
+appended after the form's columns, each only where the form has no column of its measure;
+a county's own forms are left as the county made them.
 """
 
 VERSION = "2026年版"
@@ -27,6 +30,17 @@ MEMBER_EDUCATION = [
 DUAL = [
     ("兼职情况", "“一肩挑”村(社区)数", "one_shoulder"),
     ("兼职情况", "交叉任职人数", "cross_posts"),
+]
+
+OTHER_BODIES = [
+    ("村(居)务监督委员会成员", "合计", "supervision_members"),
+    ("村(居)务监督委员会成员", "女性", "supervision_members_female"),
+    ("村(居)务监督委员会成员", "主任", "supervision_chairs"),
+    ("村(居)民代表", "合计", "representatives"),
+    ("村(居)民代表", "女性", "representatives_female"),
+    ("村(居)民代表", "女性占比", "representatives_female_share"),
+    ("村(居)民小组长", "合计", "group_leaders"),
+    ("村(居)民小组长", "女性", "group_leaders_female"),
 ]
 
 
@@ -61,6 +75,7 @@ FORMS = [
             ("选举结果（村数）", "另行选举", "supplementary_held"),
             *_members("villagers_members", "成员", extra=[("中共党员", "party")]),
             *DUAL,
+            *OTHER_BODIES,
         ],
     },
     {
@@ -106,3 +121,19 @@ def load_forms(StatForm, StatColumn) -> None:
                 StatColumn(form=form, order=n, group=group, label=label, measure=measure)
                 for n, (group, label, measure) in enumerate(spec["columns"], start=1)
             )
+
+
+def add_columns(StatForm, StatColumn, code, columns) -> None:
+    """Append ``columns`` (upper heading, heading, measure) to the default form ``code``,
+    each one the form has no column of its measure for (so loading again adds nothing)."""
+    form = StatForm.objects.filter(code=code, county=None).first()
+    if form is None:
+        return
+    present = set(StatColumn.objects.filter(form=form).values_list("measure", flat=True))
+    last = max(StatColumn.objects.filter(form=form).values_list("order", flat=True), default=0)
+    StatColumn.objects.bulk_create(
+        StatColumn(form=form, order=last + n, group=group, label=label, measure=measure)
+        for n, (group, label, measure) in enumerate(
+            (column for column in columns if column[2] not in present), start=1
+        )
+    )

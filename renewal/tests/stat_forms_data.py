@@ -6,7 +6,9 @@ later ones get nothing): registered and deactivated voters, boxes of every kind,
 formal and informal nominees, a re-vote and a 另行选举, new committees with members of
 every age band, education, sex and party status, a recalled member, 一肩挑 and 交叉任职,
 previous terms (not counted), rosters with probationary and transferred-out members,
-congresses with attendance, exclusions and write-ins.
+congresses with attendance, exclusions and write-ins, supervision committees (a chair, women,
+a replaced earlier committee, a recalled member, one elected after the day), representatives
+and group leaders of both sexes (and some elected after the day).
 """
 
 import datetime
@@ -19,6 +21,7 @@ from ballots.models import (
     BallotBox,
     Congress,
     ElectionRound,
+    GroupOfficer,
     RoundCandidate,
     VillagersBallotSetup,
     VillagersElection,
@@ -28,7 +31,7 @@ from ballots.models import (
     VoterProxy,
 )
 from renewal.kit.dates import age_on
-from renewal.models import PartyMember, Term, TermMember
+from renewal.models import PartyMember, Term, TermMember, VillagerGroup
 from tests.factories import PersonFactory, villagers_election
 
 _serial = itertools.count(1)
@@ -149,6 +152,24 @@ def _roster(unit, full, probationary, left):
             )
 
 
+def _officers(election, on, groups):
+    """Each group's (name, [representatives' sexes], leader's sex or None), elected on ``on``."""
+    for order, (name, reps, leader) in enumerate(groups, start=1):
+        group = VillagerGroup.objects.create(unit=election.unit, name=name, order=order)
+        officers = [("representative", sex) for sex in reps]
+        if leader:
+            officers.append(("leader", leader))
+        for role, sex in officers:
+            GroupOfficer.objects.create(
+                election=election,
+                group=group,
+                role=role,
+                person=person(on, 45, sex=sex),
+                method="households",
+                elected_on=on,
+            )
+
+
 def seed(rnd, units) -> None:
     on = timezone.localdate() - datetime.timedelta(days=10)
     u1, u2, u3, u4 = units[:4]
@@ -191,6 +212,18 @@ def seed(rnd, units) -> None:
     # The previous term (上届) is not this round's committee.
     _term(u1, "villagers", None, datetime.date(2021, 5, 20), [(person(on, 50), "director")])
     _roster(u1, full=6, probationary=2, left=1)
+    _term(
+        u1,
+        "supervision",
+        rnd,
+        on,
+        [
+            (person(on, 48), "supervision_chair"),
+            (person(on, 41, sex="F"), "supervision_member"),
+            (person(on, 39, sex="F"), "supervision_member"),
+        ],
+    )
+    _officers(e1, on, [("第一组", ["F", "M", "F"], "M"), ("第二组", ["M", "F"], "F")])
     _congress(
         rnd,
         u1,
@@ -258,6 +291,35 @@ def seed(rnd, units) -> None:
         ],
     )
     _roster(u2, full=4, probationary=0, left=0)
+    # A supervision committee replaced later in the round; in the new one a member recalled.
+    _term(
+        u2,
+        "supervision",
+        rnd,
+        on - datetime.timedelta(days=8),
+        [(person(on, 66), "supervision_chair")],
+    )
+    s2 = _term(
+        u2,
+        "supervision",
+        rnd,
+        on - datetime.timedelta(days=2),
+        [
+            (person(on, 44, sex="F"), "supervision_chair"),
+            (person(on, 52), "supervision_member"),
+            (person(on, 37, sex="F"), "supervision_member"),
+        ],
+    )
+    VillagersRecall.objects.create(
+        election=e2,
+        member=s2[2],
+        reason="不履行职责",
+        signatures=10,
+        registered=24,
+        proposed_on=on,
+        status=VillagersRecall.Status.PASSED,
+    )
+    _officers(e2, on, [("东组", ["M", "M"], "F"), ("西组", ["M"], None)])
     _congress(
         rnd,
         u2,
@@ -268,8 +330,9 @@ def seed(rnd, units) -> None:
         attendance=[(True, "", True), (True, "", True), (True, "abroad", False)],
     )
 
-    # Unit 3: registration under way (no boxes, not approved); a congress set up, not held.
-    _villagers(
+    # Unit 3: registration under way (no boxes, not approved); a congress set up, not held;
+    # its supervision committee and group officers are elected after the forms' day.
+    e3 = _villagers(
         rnd,
         u3,
         on + datetime.timedelta(days=40),
@@ -298,6 +361,9 @@ def seed(rnd, units) -> None:
         on,
         [(person(on, 58, education="junior", status="full_member"), "secretary")],
     )
+    later = on + datetime.timedelta(days=40)
+    _term(u3, "supervision", rnd, later, [(person(on, 50, sex="F"), "supervision_chair")])
+    _officers(e3, later, [("一组", ["F", "F"], "F")])
 
     # Unit 4: a party committee elected, nothing else recorded.
     _term(
@@ -408,6 +474,21 @@ def unit_counts(unit, rnd, day) -> dict[str, int]:
     directors = {p.pk for p, _ in _people(unit, rnd, "villagers", day, posts={"director"})}
     out["one_shoulder"] = int(bool(secretaries & directors))
     out["cross_posts"] = len({p.pk for p, _ in villagers} & {p.pk for p, _ in party})
+    supervision = _people(unit, rnd, "supervision", day)
+    out |= {
+        "supervision_members": len(supervision),
+        "supervision_members_female": sum(p.sex == "F" for p, _ in supervision),
+        "supervision_chairs": len(
+            _people(unit, rnd, "supervision", day, posts={"supervision_chair"})
+        ),
+    }
+    officers = GroupOfficer.objects.filter(
+        election__round=rnd, election__unit=unit, elected_on__lte=day
+    ).select_related("person")
+    for role, code in (("representative", "representatives"), ("leader", "group_leaders")):
+        found = [o.person for o in officers if o.role == role]
+        out[code] = len(found)
+        out[f"{code}_female"] = sum(p.sex == "F" for p in found)
     roster = [m for m in unit.branch.members.all() if m.on_roster(day)]
     out["party_members"] = len(roster)
     out["party_members_full"] = sum(m.status == "full" for m in roster)

@@ -83,15 +83,15 @@ def test_an_entry_after_a_deleted_one_does_not_hide_the_deletion(world, personas
     assert entry_chain.election_chain(election).sentence == "记录链在第 2 条处断开"
 
 
-def test_congress_last_entry_deleted_is_reported(congress, personas):  # noqa: F811
+def test_congress_agreed_double_entry_deleted_is_reported(congress, personas):  # noqa: F811
     rnd = counted_round(congress, personas, double_entry=True)
     assert bs.round_chain(rnd).intact
-    # Both entries hold the same figures, so the round's figures still match the first.
-    delete_row("ballots_tallyentry", rnd.entries.order_by("entered_at", "id").last().pk)
+    # Two clerks typed the tally; only the agreed entry joined the chain.
+    delete_row("ballots_tallyentry", rnd.entries.get().pk)
 
     code, output = chain_command("--round", str(rnd.pk))
     assert code == 1
-    assert f"轮次编号 {rnd.pk}）：记录链末尾的录入缺失：应有 2 条，现存 1 条" in output
+    assert f"轮次编号 {rnd.pk}）：记录链末尾的录入缺失：应有 1 条，现存 0 条" in output
 
 
 def test_congress_only_entry_deleted_is_reported(congress, personas):  # noqa: F811

@@ -11,12 +11,17 @@ class BallotsConfig(AppConfig):
         from ballots.congress import services as congress_services
         from ballots.villagers import demo as villagers_demo
         from ballots.villagers import figures as villagers_figures
+        from ballots.villagers import supervision as villagers_supervision
         from ballots.villagers import vote as villagers_vote
         from ballots.villagers import voter_import
         from renewal.kit import demo, home, uploads
 
         # The tallies entered twice (ballots.double_entry), with their services' callbacks.
-        for subject in (congress_services.SUBJECT, *villagers_vote.SUBJECTS):
+        for subject in (
+            congress_services.SUBJECT,
+            *villagers_vote.SUBJECTS,
+            villagers_supervision.SUBJECT,
+        ):
             double_entry.register(subject)
         for role in ("township_leader", "county_reviewer", "admin"):
             home.register(role, double_entry.coordinator_home)

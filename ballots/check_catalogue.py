@@ -220,10 +220,18 @@ def require_acknowledged(findings, acknowledgements) -> None:
 
 
 def acknowledgements_record(
-    findings, acknowledgements, *, actor, rnd=None, box=None, vote_round=None
+    findings,
+    acknowledgements,
+    *,
+    actor,
+    rnd=None,
+    box=None,
+    vote_round=None,
+    supervision_round=None,
 ) -> None:
     """Keep each acknowledged warning, its code and the reason, with the congress round, the
-    villagers' box or the villagers' later round it was entered for."""
+    villagers' box, the villagers' later round or the supervision committee's meeting round
+    it was entered for."""
     from ballots.models import TallyAcknowledgement
 
     TallyAcknowledgement.objects.bulk_create(
@@ -231,6 +239,7 @@ def acknowledgements_record(
             round=rnd,
             box=box,
             vote_round=vote_round,
+            supervision_round=supervision_round,
             code=f.code,
             text=f.text[:400],
             reason=((acknowledgements or {}).get(f.key) or "").strip()[:300],

@@ -1,6 +1,6 @@
 """Double entry with a coordinator, and the clerk who lost a race: one mechanism for every
 tally that is typed from paper (a party congress round, a villagers' ballot box, a later
-villagers' round).
+villagers' round, a vote of the meeting electing the supervision committee).
 
 Where the county requires it (``DoubleEntryRules``), a tally counts only once two accounts
 have typed the same figures. Each typing is an ``EntryDraft``, kept apart from the count and
@@ -172,8 +172,9 @@ def lines(kind: str, figures: Mapping) -> list[Line]:
         for post in (p for p in VillagersPost.values if p in votes):
             out += _votes(post, f"{VillagersPost(post).label}得票", votes[post])
         return out + _reconciliation(figures.get("reconciliation"))
+    present = "实到会人数" if kind == Kind.SUPERVISION_ROUND else "参加投票人数"
     out = [
-        Line("present", "参加投票人数", figures.get("present")),
+        Line("present", present, figures.get("present")),
         Line("returned", "收回选票", figures.get("ballots_returned")),
         Line("invalid", "废票", figures.get("ballots_invalid")),
     ]
@@ -399,6 +400,7 @@ UNIT_PATHS = {
     Kind.CONGRESS_ROUND: "congress_round__congress__unit",
     Kind.VILLAGERS_BOX: "box__election__unit",
     Kind.VILLAGERS_ROUND: "vote_round__election__unit",
+    Kind.SUPERVISION_ROUND: "supervision_round__election__villagers__unit",
 }
 
 
@@ -418,6 +420,7 @@ def disputes(units, *, kinds: Sequence[str] = tuple(Kind.values)) -> list[Disput
             "congress_round__congress__unit",
             "box__election__unit",
             "vote_round__election__unit",
+            "supervision_round__election__villagers__unit",
         )
         .order_by("entered_at", "id")
     )

@@ -22,6 +22,7 @@ READERS = {
     Kind.CONGRESS_ROUND: congress_access.round_for_user,
     Kind.VILLAGERS_BOX: villagers_access.box_for_user,
     Kind.VILLAGERS_ROUND: villagers_access.round_for_user,
+    Kind.SUPERVISION_ROUND: villagers_access.supervision_round_for_user,
 }
 ASK_KEYS = {
     entered_twice.KEEP_FIRST: "double-entry-keep-first",

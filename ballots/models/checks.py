@@ -75,7 +75,8 @@ class TallyCheck(models.Model):
 @audited()
 class TallyAcknowledgement(models.Model):
     """A warning the clerk read and saved anyway, with the reason given: kept with the round
-    or box it was entered for, and tracked in the audit log."""
+    or box (or the supervision committee's meeting round) it was entered for, and tracked in
+    the audit log."""
 
     round = models.ForeignKey(
         "ballots.ElectionRound",
@@ -98,6 +99,13 @@ class TallyAcknowledgement(models.Model):
         on_delete=models.CASCADE,
         related_name="acknowledgements",
     )
+    supervision_round = models.ForeignKey(
+        "ballots.SupervisionRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+    )
     code = models.CharField("编号", max_length=8)
     text = models.CharField("提示", max_length=400)
     reason = models.CharField("理由", max_length=300)
@@ -114,7 +122,8 @@ class TallyAcknowledgement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(round__isnull=False)
                 | models.Q(box__isnull=False)
-                | models.Q(vote_round__isnull=False),
+                | models.Q(vote_round__isnull=False)
+                | models.Q(supervision_round__isnull=False),
                 name="tally_acknowledgement_has_subject",
                 violation_error_message="核对说明须属于某一轮次或投票点。",
             )

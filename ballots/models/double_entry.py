@@ -18,6 +18,7 @@ class EntryDraft(models.Model):
         CONGRESS_ROUND = "congress-round", "党员大会选举轮次"
         VILLAGERS_BOX = "villagers-box", "村(居)委会选举投票点"
         VILLAGERS_ROUND = "villagers-round", "村(居)委会选举轮次"
+        SUPERVISION_ROUND = "supervision", "村(居)务监督委员会选举轮次"
 
     class Status(models.TextChoices):
         PENDING = "pending", "待核对"
@@ -39,6 +40,13 @@ class EntryDraft(models.Model):
     )
     vote_round = models.ForeignKey(
         "ballots.VillagersRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="drafts",
+    )
+    supervision_round = models.ForeignKey(
+        "ballots.SupervisionRound",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -73,18 +81,28 @@ class EntryDraft(models.Model):
                         congress_round__isnull=False,
                         box__isnull=True,
                         vote_round__isnull=True,
+                        supervision_round__isnull=True,
                     )
                     | models.Q(
                         kind="villagers-box",
                         congress_round__isnull=True,
                         box__isnull=False,
                         vote_round__isnull=True,
+                        supervision_round__isnull=True,
                     )
                     | models.Q(
                         kind="villagers-round",
                         congress_round__isnull=True,
                         box__isnull=True,
                         vote_round__isnull=False,
+                        supervision_round__isnull=True,
+                    )
+                    | models.Q(
+                        kind="supervision",
+                        congress_round__isnull=True,
+                        box__isnull=True,
+                        vote_round__isnull=True,
+                        supervision_round__isnull=False,
                     )
                 ),
                 name="entry_draft_one_subject",

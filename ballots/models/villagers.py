@@ -567,7 +567,7 @@ class VillagersRound(models.Model):
 
 class VillagersTallyEntry(models.Model):
     """One count as it was typed, kept as typed: a box's count (re-entries add a new
-    entry) or a later round's totals. The entries of an election form one chain
+    entry), a later round's totals or a supervision committee meeting's totals. The entries of an election form one chain
     (``ballots.chain``), each holding the hash of the one before."""
 
     election = models.ForeignKey(
@@ -578,6 +578,13 @@ class VillagersTallyEntry(models.Model):
     )
     vote_round = models.ForeignKey(
         VillagersRound, null=True, blank=True, on_delete=models.CASCADE, related_name="entries"
+    )
+    supervision_round = models.ForeignKey(
+        "ballots.SupervisionRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="entries",
     )
     figures = models.JSONField()
     entered_by = models.ForeignKey(

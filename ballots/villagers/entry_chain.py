@@ -1,5 +1,5 @@
 """The villagers' election's chain of tally entries (``ballots.chain``): every box count and
-every later round's totals, as typed, appended in the order they were saved.
+every later round's totals and every supervision committee meeting's totals, as typed, appended in the order they were saved.
 
 The counting services call ``entry_append`` inside their transaction, holding the
 election's lock or the row lock of what they save; ``election_chain`` recomputes the
@@ -12,7 +12,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ballots import chain, chain_heads
-from ballots.models import BallotBox, VillagersElection, VillagersRound, VillagersTallyEntry
+from ballots.models import (
+    BallotBox,
+    SupervisionRound,
+    VillagersElection,
+    VillagersRound,
+    VillagersTallyEntry,
+)
 from ballots.record import canonical_json
 
 
@@ -25,7 +31,7 @@ def box_figures(box: BallotBox) -> dict:
     }
 
 
-def round_figures(rnd: VillagersRound) -> dict:
+def round_figures(rnd: VillagersRound | SupervisionRound) -> dict:
     return {"present": rnd.present, "totals": rnd.totals}
 
 
@@ -36,6 +42,7 @@ def entry_append(
     figures: dict,
     box: BallotBox | None = None,
     vote_round: VillagersRound | None = None,
+    supervision_round: SupervisionRound | None = None,
 ) -> VillagersTallyEntry:
     # Serialise appends per election: two boxes saved at once must not both follow the
     # same entry. The row locks are held until the caller's transaction ends.
@@ -47,6 +54,7 @@ def entry_append(
         election=election,
         box=box,
         vote_round=vote_round,
+        supervision_round=supervision_round,
         figures=figures,
         entered_by=actor,
         entered_at=timezone.now(),
@@ -79,10 +87,19 @@ def election_chain(election: VillagersElection) -> chain.ChainVerdict:
         return verdict
     latest: dict[tuple[str, int], dict] = {}
     for e in entries:
-        key = ("box", e.box_id) if e.box_id else ("round", e.vote_round_id)
+        if e.box_id:
+            key = ("box", e.box_id)
+        elif e.supervision_round_id:
+            key = ("supervision", e.supervision_round_id)
+        else:
+            key = ("round", e.vote_round_id)
         latest[key] = e.figures
     stored = {("box", b.pk): box_figures(b) for b in election.boxes.all()}
     stored |= {("round", r.pk): round_figures(r) for r in election.vote_rounds.all()}
+    stored |= {
+        ("supervision", r.pk): round_figures(r)
+        for r in SupervisionRound.objects.filter(election__villagers=election)
+    }
     differs = any(
         key in stored and canonical_json(stored[key]) != canonical_json(figures)
         for key, figures in latest.items()

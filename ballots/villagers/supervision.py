@@ -15,9 +15,11 @@ import datetime
 from collections.abc import Mapping, Sequence
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ballots import check_catalogue, checks, counting
+from ballots import double_entry as entered_twice
 from ballots.models import (
     GroupOfficer,
     NomineeRelative,
@@ -30,6 +32,7 @@ from ballots.models import (
     VillagersRound,
 )
 from ballots.record import record_to_json_dict
+from ballots.villagers import entry_chain
 from ballots.villagers import vote as vv
 from renewal.kit import crypto
 from renewal.kit.naming import ballot_names, standing
@@ -339,6 +342,80 @@ def _next_number(supervision: SupervisionElection) -> int:
 # --- The vote --------------------------------------------------------------------------------------
 
 
+def round_typed(
+    *, present: int, ballots_returned: int, ballots_invalid: int, votes: Mapping[str, int]
+) -> dict:
+    """The meeting's totals as one entry's figures (``ballots.double_entry``)."""
+    return {
+        "present": present,
+        "ballots_returned": ballots_returned,
+        "ballots_invalid": ballots_invalid,
+        "votes": dict(votes),
+    }
+
+
+def round_saved(rnd: SupervisionRound) -> dict | None:
+    if rnd.status != VillagersRound.Status.COUNTED:
+        return None
+    totals = rnd.totals or {}
+    return round_typed(
+        present=rnd.present,
+        ballots_returned=totals.get("returned"),
+        ballots_invalid=totals.get("invalid"),
+        votes=totals.get("for", {}),
+    )
+
+
+def _lock_round(pk: int) -> SupervisionRound:
+    rnd = SupervisionRound.objects.select_for_update().get(pk=pk)
+    rnd.election = _lock(rnd.election)
+    return rnd
+
+
+def _require_enterable(supervision: SupervisionElection, rnd: SupervisionRound) -> None:
+    _require_open(supervision)
+    if rnd.status != VillagersRound.Status.OPEN:
+        raise DomainError("本轮已计票，不能再录入。")
+
+
+def round_findings(
+    supervision: SupervisionElection, rnd: SupervisionRound, figures: Mapping
+) -> list[checks.Finding]:
+    """The coded checks of the meeting's totals, in the villagers' election's wording; a
+    meeting that may not sit or a vote before the meeting day is refused outright."""
+    if timezone.localdate() < supervision.meeting_day:
+        raise DomainError(
+            f"会议日期为 {supervision.meeting_day:%Y-%m-%d}，会议之前不能录入投票结果。"
+        )
+    expected = expected_at_meeting(supervision)
+    if expected < 1:
+        raise DomainError(f"尚未登记{supervision.assembly_name}的组成人员，不能计票。")
+    present = figures["present"]
+    findings = checks.villagers_count(
+        checks.VillagersCount(
+            issued=present,
+            returned=figures["ballots_returned"],
+            invalid=figures["ballots_invalid"],
+            votes={MEMBER_LABEL: dict(figures["votes"])},
+            candidates={MEMBER_LABEL: list(rnd.candidates)},
+            seats={MEMBER_LABEL: rnd.seats},
+            taken=frozenset(elected_names(supervision)),
+            registered=expected,
+            present=present,
+        ),
+        check_catalogue.in_force(check_catalogue.VILLAGERS_ONLY),
+    )
+    refused = checks.refused(findings)
+    if refused:
+        raise check_catalogue.TallyRefused(refused)
+    if not meeting_convened(assembly=supervision.assembly, expected=expected, present=present):
+        raise DomainError(
+            f"{supervision.assembly_name}应到 {expected} 人，实到 {present} 人，"
+            "须有三分之二以上的组成人员参加方可召开，本次会议不能推选。"
+        )
+    return findings
+
+
 @transaction.atomic
 def supervision_round_enter(
     *,
@@ -349,56 +426,63 @@ def supervision_round_enter(
     ballots_returned: int,
     ballots_invalid: int,
     votes: Mapping[str, int],
+    acknowledgements: Mapping[str, str] | None = None,
 ) -> SupervisionRound:
-    """The meeting's vote as its totals: checked with the coded checks, then counted."""
-    rnd = SupervisionRound.objects.select_for_update().get(pk=rnd.pk)
-    supervision = _lock(rnd.election)
-    election = supervision.villagers
-    _require_open(supervision)
-    if rnd.status != VillagersRound.Status.OPEN:
-        raise DomainError("本轮已计票，不能再录入。")
-    if rnd.version != version:
-        raise DomainError("其他人刚刚录入了本轮结果，您的录入未保存。请刷新页面后核对。")
-    if timezone.localdate() < supervision.meeting_day:
-        raise DomainError(
-            f"会议日期为 {supervision.meeting_day:%Y-%m-%d}，会议之前不能录入投票结果。"
-        )
-    expected = expected_at_meeting(supervision)
-    if expected < 1:
-        raise DomainError(f"尚未登记{supervision.assembly_name}的组成人员，不能计票。")
+    """The meeting's vote as its totals. The coded checks apply as to a villagers' later
+    round: F refuses, each W needs the clerk's reason, kept with the round. Entered twice
+    where the county requires it; a save over a newer version is refused
+    (``entered_twice.StaleEntry``)."""
+    rnd = _lock_round(rnd.pk)
+    supervision = rnd.election
     clean = {n.strip(): int(v) for n, v in votes.items() if n.strip() and v}
-    taken = set(elected_names(supervision))
-    findings = checks.villagers_count(
-        checks.VillagersCount(
-            issued=present,
-            returned=ballots_returned,
-            invalid=ballots_invalid,
-            votes={MEMBER_LABEL: clean},
-            candidates={MEMBER_LABEL: list(rnd.candidates)},
-            seats={MEMBER_LABEL: rnd.seats},
-            taken=frozenset(taken),
-            registered=expected,
-            present=present,
-        ),
-        check_catalogue.in_force(),
+    typed = round_typed(
+        present=present,
+        ballots_returned=ballots_returned,
+        ballots_invalid=ballots_invalid,
+        votes=clean,
     )
-    refused = checks.refused(findings)
-    if refused:
-        raise check_catalogue.TallyRefused(refused)
-    if not meeting_convened(assembly=supervision.assembly, expected=expected, present=present):
-        raise DomainError(
-            f"{supervision.assembly_name}应到 {expected} 人，实到 {present} 人，"
-            "须有三分之二以上的组成人员参加方可召开，本次会议不能推选。"
-        )
-    rnd.expected, rnd.present, rnd.ballots_issued = expected, present, present
-    rnd.totals = {"returned": ballots_returned, "invalid": ballots_invalid, "for": clean}
+    entered_twice.require_current(SUPERVISION, rnd, version, typed)
+    _require_enterable(supervision, rnd)
+    findings = round_findings(supervision, rnd, typed)
+    check_catalogue.require_acknowledged(findings, acknowledgements)
+    check_catalogue.acknowledgements_record(
+        findings, acknowledgements, actor=actor, supervision_round=rnd
+    )
+    if entered_twice.required(SUBJECT, rnd):
+        state = entered_twice.entry_submit(kind=SUPERVISION, tally=rnd, actor=actor, figures=typed)
+        if state != entered_twice.AGREED:
+            return rnd
+    _round_apply(rnd, actor=actor, figures=typed)
+    return rnd
+
+
+def _round_apply(rnd: SupervisionRound, *, actor, figures: dict) -> None:
+    """Count one (agreed or kept) entry of the meeting's vote; it joins the villagers'
+    election's entry chain. The caller holds the round's and the election's locks."""
+    supervision = rnd.election
+    election = supervision.villagers
+    _require_enterable(supervision, rnd)
+    taken = set(elected_names(supervision))
+    present = figures["present"]
+    rnd.expected = expected_at_meeting(supervision)
+    rnd.present, rnd.ballots_issued = present, present
+    rnd.totals = {
+        "returned": figures["ballots_returned"],
+        "invalid": figures["ballots_invalid"],
+        "for": figures["votes"],
+    }
     rnd.entered_by = actor
     rnd.version += 1
     result = vv._count(rnd, election)
     rnd.save()
+    entry_chain.entry_append(
+        election=election,
+        actor=actor,
+        figures=entry_chain.round_figures(rnd),
+        supervision_round=rnd,
+    )
     _follow_up(supervision, rnd, result, taken | set(result.elected))
     _refresh_status(supervision)
-    return rnd
 
 
 def _follow_up(supervision, rnd: SupervisionRound, result: counting.CountResult, taken) -> None:
@@ -503,3 +587,19 @@ def supervision_approve(*, supervision: SupervisionElection, chair: Person | Non
     supervision.status = SupervisionElection.Status.APPROVED
     supervision.save(update_fields=["chair", "approved_by", "approved_at", "status"])
     return term
+
+
+# --- Double entry ------------------------------------------------------------------------------
+
+SUPERVISION = entered_twice.Kind.SUPERVISION_ROUND
+SUBJECT = entered_twice.Subject(
+    kind=SUPERVISION,
+    field="supervision_round",
+    lock=_lock_round,
+    apply=_round_apply,
+    saved=round_saved,
+    unit=lambda rnd: rnd.election.villagers.unit,
+    day=lambda rnd: rnd.election.meeting_day,
+    title=lambda rnd: f"{rnd.election} {rnd}",
+    url=lambda rnd: reverse("villagers:supervision-round", args=[rnd.pk]),
+)

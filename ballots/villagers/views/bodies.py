@@ -11,6 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ballots import double_entry as entered_twice
+from ballots.check_catalogue import TallyRefused, TallyWarnings
+from ballots.check_forms import parse_acknowledgements
 from ballots.models import (
     GroupOfficer,
     SupervisionElection,
@@ -27,7 +30,14 @@ from ballots.villagers.body_forms import (
     SupervisionNominationForm,
     SupervisionSetupForm,
 )
-from ballots.villagers.views.vote import WRITE_IN_ROWS, _counts, _tally_rows, _version
+from ballots.villagers.views.vote import (
+    SAVED,
+    WRITE_IN_ROWS,
+    _counts,
+    _double_entry,
+    _tally_rows,
+    _version,
+)
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.models import DomainError
 
@@ -226,6 +236,7 @@ def supervision_round(request, rid):
         "ballots_returned": (rnd.totals or {}).get("returned"),
         "ballots_invalid": (rnd.totals or {}).get("invalid"),
     }
+    warnings, stale = [], None
     if post_data is not None:
         counts = {k: post_data.get(k, "") for k in counts}
         values, errs = _counts(
@@ -237,15 +248,30 @@ def supervision_round(request, rid):
             ],
         )
         errors = errs + errors
+        acknowledgements, ack_problems = parse_acknowledgements(post_data)
         if not errors:
             try:
                 sv.supervision_round_enter(
-                    rnd=rnd, version=_version(post_data), actor=request.user, votes=votes, **values
+                    rnd=rnd,
+                    version=_version(post_data),
+                    actor=request.user,
+                    votes=votes,
+                    acknowledgements=acknowledgements,
+                    **values,
                 )
+            except TallyRefused as exc:
+                errors = [f.message for f in exc.findings]
+            except TallyWarnings as exc:
+                warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
+                errors = ack_problems
+            except entered_twice.StaleEntry as exc:
+                stale = {"message": str(exc), "rows": exc.rows}
+                rnd.refresh_from_db()
             except DomainError as exc:
                 errors.append(str(exc))
             else:
-                messages.success(request, "本轮已计票。")
+                state = entered_twice.state_of(sv.SUPERVISION, rnd)
+                messages.success(request, SAVED.get(state, "本轮已计票。"))
                 return redirect("villagers:supervision-round", rid=rnd.pk)
     return render(
         request,
@@ -258,12 +284,18 @@ def supervision_round(request, rid):
             rows=rows,
             counts=counts,
             errors=errors,
+            problems=errors,
+            warnings=warnings,
+            acked=set(post_data.getlist("ack")) if post_data is not None else set(),
+            acknowledgements=rnd.acknowledgements.select_related("acknowledged_by__profile"),
             expected=sv.expected_at_meeting(supervision),
             can_enter=access.can_enter_vote(request.user, election)
             and rnd.status == VillagersRound.Status.OPEN
             and supervision.status != SupervisionElection.Status.APPROVED,
+            stale=stale,
+            **_double_entry(sv.SUPERVISION, rnd),
         ),
-        status=400 if errors else 200,
+        status=400 if errors or warnings or stale else 200,
     )
 
 

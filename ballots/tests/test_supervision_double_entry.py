@@ -84,10 +84,15 @@ def test_two_accounts_that_agree_count_the_meeting_once_and_chain_it(
     election = meeting_round.election.villagers
     verdict = entry_chain.election_chain(election)
     assert verdict.intact and not verdict.counted_differs
+    # A count changed behind the chain's back is found, as check_ballot_chain reports it.
+    SupervisionRound.objects.filter(pk=meeting_round.pk).update(
+        totals={**meeting_round.totals, "for": OTHER}
+    )
+    assert entry_chain.election_chain(election).counted_differs
 
 
 def test_differing_entries_wait_for_the_coordinator_who_keeps_one(
-    world, meeting_round, staff, clerk2, personas
+    client, world, meeting_round, staff, clerk2, personas
 ):
     require_double_entry(world)
     enter(meeting_round, staff, AGREED)
@@ -97,6 +102,14 @@ def test_differing_entries_wait_for_the_coordinator_who_keeps_one(
     disputes = entered_twice.disputes_visible_to(personas["reviewer"])
     assert [(d.kind, d.tally.pk) for d in disputes] == [(sv.SUPERVISION, meeting_round.pk)]
     assert [r.label for r in disputes[0].rows if r.differs] == ["吴二 得票", "周一 得票"]
+    client.force_login(personas["reviewer"])
+    page = client.get(reverse("ballots:double-entry-list")).content.decode()
+    detail = reverse("ballots:double-entry-detail", args=[sv.SUPERVISION, meeting_round.pk])
+    assert detail in page
+    page = client.get(detail).content.decode()
+    assert "吴二 得票" in page and "采用第二次录入" in page
+    client.force_login(personas["staff_b"])
+    assert client.get(detail).status_code == 404
     entered_twice.entry_resolve(
         kind=sv.SUPERVISION, pk=meeting_round.pk, actor=personas["reviewer"], choice="second"
     )

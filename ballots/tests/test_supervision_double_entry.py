@@ -169,3 +169,16 @@ def test_the_round_page_shows_the_stale_save_and_the_acknowledgements(client, me
     assert response.status_code == 400
     assert 'id="stale-entry"' in page and "您录入的数字没有保存" in page
     assert 'id="acknowledgements"' in page and "已核对" in page
+
+
+def test_the_counted_round_page_shows_the_chain_and_the_record_seal(client, meeting_round, staff):
+    from ballots.record import grouped_hash, record_hash
+
+    enter(meeting_round, staff, AGREED)
+    meeting_round.refresh_from_db()
+    client.force_login(staff)
+    page = client.get(reverse("villagers:supervision-round", args=[meeting_round.pk]))
+    html = page.content.decode()
+    assert 'id="entry-chain"' in html and "本次选举的计票录入记录" in html
+    seal = grouped_hash(record_hash(sv.round_record_json(meeting_round)))
+    assert f"<code>{seal}</code>" in html

@@ -20,7 +20,8 @@ from ballots.models import (
     SupervisionNomination,
     VillagersRound,
 )
-from ballots.villagers import access, groups
+from ballots.record import grouped_hash, record_hash
+from ballots.villagers import access, entry_chain, groups
 from ballots.villagers import supervision as sv
 from ballots.villagers.body_forms import (
     GroupEditForm,
@@ -289,6 +290,10 @@ def supervision_round(request, rid):
             acked=set(post_data.getlist("ack")) if post_data is not None else set(),
             acknowledgements=rnd.acknowledgements.select_related("acknowledged_by__profile"),
             expected=sv.expected_at_meeting(supervision),
+            chain=entry_chain.election_chain(election),
+            seal=grouped_hash(record_hash(sv.round_record_json(rnd)))
+            if rnd.status == VillagersRound.Status.COUNTED
+            else "",
             can_enter=access.can_enter_vote(request.user, election)
             and rnd.status == VillagersRound.Status.OPEN
             and supervision.status != SupervisionElection.Status.APPROVED,

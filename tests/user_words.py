@@ -27,9 +27,9 @@ from django.utils.functional import Promise
 
 from renewal.models.rounds import STAGE_NAMES
 
-# Not read: code, and a textarea's content, which is what someone typed (like an input's
-# value): their words, whatever language they are in.
-HIDDEN_ELEMENTS = {"script", "style", "template", "textarea"}
+# Not read: code (a hash or a checksum: characters, not words), and a textarea's content,
+# which is what someone typed (like an input's value): their words, whatever language.
+HIDDEN_ELEMENTS = {"script", "style", "template", "textarea", "code"}
 SPOKEN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 BUTTON_INPUTS = {"submit", "button", "reset"}
 

@@ -204,3 +204,25 @@ def test_round_sheet_sums_every_box_and_later_rounds_have_their_own(client, worl
     text = text_of(client.get(f"/villagers/rounds/{later.pk}/tally.pdf").content)
     assert f"第{later.number}轮计票单" in text and "各投票点" not in text
     assert "印制（领取）选票＿＿＿＿张" in text
+
+
+@pytest.mark.django_db
+def test_a_box_entered_again_answers_only_for_its_new_figures(world, personas):
+    _election, main, _mobile = entered(world, personas["staff_a"])
+    warned = set(main.acknowledgements.values_list("code", flat=True))
+    assert warned  # the proxies used warn on the main box
+    main.refresh_from_db()
+    vv.box_enter(
+        box=main,
+        version=main.version,
+        actor=personas["staff_a"],
+        ballots_issued=50,
+        ballots_returned=50,
+        ballots_invalid=0,
+        votes=MAIN_VOTES,
+        reconciliation=checks.Reconciliation(55, 2, 3, 50, 2),
+        acknowledgements=checks.AcknowledgeAll("复核后重新录入"),
+    )
+    reasons = set(main.acknowledgements.values_list("reason", flat=True))
+    assert reasons == {"复核后重新录入"}
+    assert set(main.acknowledgements.values_list("code", flat=True)) == warned

@@ -691,6 +691,7 @@ def box_enter(
         reconciliation=reconciliation,
     )
     check_catalogue.require_acknowledged(findings, acknowledgements)
+    box.acknowledgements.all().delete()  # a box entered again answers for its new figures
     check_catalogue.acknowledgements_record(findings, acknowledgements, actor=actor, box=box)
     if entered_twice.required(entered_twice.SUBJECTS[BOX], box):
         state = entered_twice.entry_submit(kind=BOX, tally=box, actor=actor, figures=typed)

@@ -369,8 +369,9 @@ def box_add(request, pk):
     return _polling_page(request, election, box_form=form)
 
 
-def _tally_rows(post_data, prefix, candidates, stored):
-    """Rows of a per-name tally form; typed values (or the stored ones) and their errors."""
+def _tally_rows(post_data, prefix, candidates, stored, *, write_ins=True):
+    """Rows of a per-name tally form; typed values (or the stored ones) and their errors.
+    ``write_ins``: the ballot has 另选他人 lines."""
     rows, votes, errors = [], {}, []
     for i, name in enumerate(candidates):
         key = f"{prefix}-c{i}"
@@ -382,7 +383,7 @@ def _tally_rows(post_data, prefix, candidates, stored):
             else:
                 votes[name] = int(raw)
     others = [(n, v) for n, v in stored.items() if n not in candidates]
-    for k in range(max(WRITE_IN_ROWS, len(others))):
+    for k in range(max(WRITE_IN_ROWS, len(others)) if write_ins else 0):
         nkey, vkey = f"{prefix}-w{k}-name", f"{prefix}-w{k}-votes"
         if post_data is not None:
             wname, wraw = post_data.get(nkey, "").strip()[:40], post_data.get(vkey, "").strip()
@@ -408,6 +409,24 @@ def _counts(post_data, keys):
         else:
             values[key] = int(raw)
     return values, errors
+
+
+def submit_tally(enter, tally, post_data, ack_problems):
+    """Save a tally form through ``enter()``; None when saved, else what the form shows: the
+    refusing checks, the warnings awaiting a reason, or a lost race (the saved figures beside
+    the typed ones, ``tally`` reloaded so that the form carries the new version)."""
+    try:
+        enter()
+    except TallyRefused as exc:
+        return [f.message for f in exc.findings], [], None
+    except TallyWarnings as exc:
+        return ack_problems, [(f, post_data.get(f.reason_field, "")) for f in exc.findings], None
+    except entered_twice.StaleEntry as exc:
+        tally.refresh_from_db()
+        return [], [], {"message": str(exc), "rows": exc.rows}
+    except DomainError as exc:
+        return [str(exc)], [], None
+    return None
 
 
 @login_required
@@ -446,8 +465,8 @@ def box_entry(request, bid):
         reconciliation = parse_reconciliation(post_data, errors)
         acknowledgements, ack_problems = parse_acknowledgements(post_data)
         if not errors:
-            try:
-                vv.box_enter(
+            refused = submit_tally(
+                lambda: vv.box_enter(
                     box=box,
                     version=_version(post_data),
                     actor=request.user,
@@ -455,17 +474,13 @@ def box_entry(request, bid):
                     reconciliation=reconciliation,
                     acknowledgements=acknowledgements,
                     **values,
-                )
-            except TallyRefused as exc:
-                errors = [f.message for f in exc.findings]
-            except TallyWarnings as exc:
-                warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
-                errors = ack_problems
-            except entered_twice.StaleEntry as exc:
-                stale = {"message": str(exc), "rows": exc.rows}
-                box.refresh_from_db()
-            except DomainError as exc:
-                errors.append(str(exc))
+                ),
+                box,
+                post_data,
+                ack_problems,
+            )
+            if refused:
+                errors, warnings, stale = refused
             else:
                 state = entered_twice.state_of(vv.BOX, box)
                 messages.success(request, SAVED.get(state, f"{box.name}的计票结果已保存。"))
@@ -545,8 +560,8 @@ def round_detail(request, rid):
         reconciliation = parse_reconciliation(post_data, errors)
         acknowledgements, ack_problems = parse_acknowledgements(post_data)
         if not errors:
-            try:
-                vv.round_enter(
+            refused = submit_tally(
+                lambda: vv.round_enter(
                     rnd=rnd,
                     version=_version(post_data),
                     actor=request.user,
@@ -554,17 +569,13 @@ def round_detail(request, rid):
                     reconciliation=reconciliation,
                     acknowledgements=acknowledgements,
                     **values,
-                )
-            except TallyRefused as exc:
-                errors = [f.message for f in exc.findings]
-            except TallyWarnings as exc:
-                warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
-                errors = ack_problems
-            except entered_twice.StaleEntry as exc:
-                stale = {"message": str(exc), "rows": exc.rows}
-                rnd.refresh_from_db()
-            except DomainError as exc:
-                errors.append(str(exc))
+                ),
+                rnd,
+                post_data,
+                ack_problems,
+            )
+            if refused:
+                errors, warnings, stale = refused
             else:
                 state = entered_twice.state_of(vv.ROUND, rnd)
                 messages.success(request, SAVED.get(state, "本轮已计票。"))

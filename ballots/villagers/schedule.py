@@ -332,9 +332,11 @@ def cutoff(election: VillagersElection, step: str) -> tuple[datetime.date, Rule]
 
 
 def overdue_units(round_id: int, county_id: int, day: datetime.date) -> set[int]:
-    """The units of a county whose villagers' election has a legal deadline missed on ``day``."""
+    """The units of a county whose villagers' election has a legal deadline missed on ``day``.
+    An election whose result is confirmed is finished: its schedule no longer runs."""
     elections = list(
         VillagersElection.objects.filter(round_id=round_id, unit__county_id=county_id)
+        .exclude(status=VillagersElection.Status.APPROVED)
         .select_related("pack")
         .only(
             "id",

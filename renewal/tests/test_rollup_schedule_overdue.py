@@ -28,3 +28,11 @@ def test_a_missed_schedule_deadline_makes_the_unit_overdue(world, personas):
     rollup_run(county=county, day=D(2026, 11, 12))
     assert overdue(township_b, D(2026, 11, 12)) == 1
     assert overdue(county, D(2026, 11, 12)) == 1
+    # Once its result is confirmed the election is finished: missed notices no longer count.
+    from ballots.models import VillagersElection
+
+    VillagersElection.objects.filter(unit=world["unit_b1"]).update(
+        status=VillagersElection.Status.APPROVED
+    )
+    rollup_run(county=county, day=D(2026, 11, 13))
+    assert overdue(township_b, D(2026, 11, 13)) == 0

@@ -183,7 +183,17 @@ def test_a_representatives_meeting_needs_two_thirds_present(elected, staff):
             method="households",
             elected_on=election.election_day,
         )
+    # Recorded later than the meeting: not one of those the meeting had.
+    GroupOfficer.objects.create(
+        election=election,
+        group=group,
+        role="representative",
+        person=people["吴二"],
+        method="households",
+        elected_on=election.election_day + datetime.timedelta(days=1),
+    )
     supervision = _setup(election, assembly="representatives")
+    assert sv.expected_at_meeting(supervision) == 3
     ids = [_nominate(supervision, people[n], staff).pk for n in SLATE]
     rnd = sv.supervision_candidates_confirm(supervision=supervision, nomination_ids=ids)
     with pytest.raises(DomainError, match="应到 3 人，实到 1 人，须有三分之二以上"):

@@ -114,12 +114,14 @@ def barred_reason(election: VillagersElection, person: Person) -> str | None:
 
 
 def expected_at_meeting(supervision: SupervisionElection) -> int:
-    """Who may vote: the registered voters at a 村(居)民会议; the representatives recorded
-    in this renewal at a 村(居)民代表会议."""
+    """Who may vote: the registered voters at a 村(居)民会议; the representatives elected in
+    this renewal by the meeting day at a 村(居)民代表会议."""
     election = supervision.villagers
     if supervision.assembly == SupervisionElection.Assembly.REPRESENTATIVES:
         return GroupOfficer.objects.filter(
-            election=election, role=GroupOfficer.Role.REPRESENTATIVE
+            election=election,
+            role=GroupOfficer.Role.REPRESENTATIVE,
+            elected_on__lte=supervision.meeting_day,
         ).count()
     return vv.registered_voters(election).count()
 
@@ -386,6 +388,12 @@ def round_findings(
     if timezone.localdate() < supervision.meeting_day:
         raise DomainError(
             f"会议日期为 {supervision.meeting_day:%Y-%m-%d}，会议之前不能录入投票结果。"
+        )
+    outside = sorted(set(figures["votes"]) - set(rnd.candidates))
+    if outside:
+        raise DomainError(
+            f"{'、'.join(outside)}不是本轮的正式候选人；{supervision.body_name}成员只能从"
+            "经过资格审查的正式候选人中推选，请核对计票单。"
         )
     expected = expected_at_meeting(supervision)
     if expected < 1:

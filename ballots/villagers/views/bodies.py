@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ballots import double_entry as entered_twice
-from ballots.check_catalogue import TallyRefused, TallyWarnings
 from ballots.check_forms import parse_acknowledgements
 from ballots.models import (
     GroupOfficer,
@@ -33,11 +32,11 @@ from ballots.villagers.body_forms import (
 )
 from ballots.villagers.views.vote import (
     SAVED,
-    WRITE_IN_ROWS,
     _counts,
     _double_entry,
     _tally_rows,
     _version,
+    submit_tally,
 )
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.models import DomainError
@@ -54,7 +53,6 @@ def _supervision_context(request, election, supervision, **extra):
         "body_name": election.unit.words["supervision"],
         "members": list(sv.committee_members(election)),
         "can_write": can_enter and open_,
-        "write_in_rows": WRITE_IN_ROWS,
     }
     if supervision is not None:
         nominations = list(
@@ -230,7 +228,7 @@ def supervision_round(request, rid):
     election = supervision.villagers
     post_data = request.POST if request.method == "POST" else None
     rows, votes, errors = _tally_rows(
-        post_data, "s", rnd.candidates, (rnd.totals or {}).get("for", {})
+        post_data, "s", rnd.candidates, (rnd.totals or {}).get("for", {}), write_ins=False
     )
     counts = {
         "present": rnd.present,
@@ -251,25 +249,21 @@ def supervision_round(request, rid):
         errors = errs + errors
         acknowledgements, ack_problems = parse_acknowledgements(post_data)
         if not errors:
-            try:
-                sv.supervision_round_enter(
+            refused = submit_tally(
+                lambda: sv.supervision_round_enter(
                     rnd=rnd,
                     version=_version(post_data),
                     actor=request.user,
                     votes=votes,
                     acknowledgements=acknowledgements,
                     **values,
-                )
-            except TallyRefused as exc:
-                errors = [f.message for f in exc.findings]
-            except TallyWarnings as exc:
-                warnings = [(f, post_data.get(f.reason_field, "")) for f in exc.findings]
-                errors = ack_problems
-            except entered_twice.StaleEntry as exc:
-                stale = {"message": str(exc), "rows": exc.rows}
-                rnd.refresh_from_db()
-            except DomainError as exc:
-                errors.append(str(exc))
+                ),
+                rnd,
+                post_data,
+                ack_problems,
+            )
+            if refused:
+                errors, warnings, stale = refused
             else:
                 state = entered_twice.state_of(sv.SUPERVISION, rnd)
                 messages.success(request, SAVED.get(state, "本轮已计票。"))

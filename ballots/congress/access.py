@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from ballots.models import Congress, ElectionRound
+from ballots.models import Congress, ElectionNotice, ElectionRound
 from renewal import access as region_access
 
 # The ground floor's helpers that this area's pages use as they are.
@@ -50,3 +50,15 @@ def can_reopen(user, congress) -> bool:
     return user.is_superuser or congress.unit.county_id in region_access.direct_region_ids(
         user, "approve_region"
     )
+
+
+def notice_for_user(user, pk) -> ElectionNotice:
+    """An archived 公示 of a congress the user may read, or 404."""
+    try:
+        notice = ElectionNotice.objects.only("congress_id").get(pk=pk, congress__isnull=False)
+    except (ElectionNotice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    congress = congress_for_user(user, notice.congress_id)
+    notice = ElectionNotice.objects.get(pk=notice.pk)
+    notice.congress = congress
+    return notice

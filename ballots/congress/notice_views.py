@@ -6,7 +6,7 @@ or the PDF.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from ballots.congress import access
 from ballots.congress import notices as service
 from ballots.congress.views import report_issuer
-from ballots.models import ElectionNotice
 from ballots.notices import versions_by_number
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.file_names import dated_name, disposition
@@ -84,11 +83,8 @@ def congress_notice_publish(request, pk):
 
 @login_required
 def congress_notice_download(request, pk):
-    try:
-        notice = ElectionNotice.objects.get(pk=pk, congress__isnull=False)
-    except (ElectionNotice.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    congress = access.congress_for_user(request.user, notice.congress_id)
+    notice = access.notice_for_user(request.user, pk)
+    congress = notice.congress
     response = HttpResponse(bytes(notice.content), content_type="application/pdf")
     response["Content-Disposition"] = disposition(
         dated_name(

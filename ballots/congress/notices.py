@@ -13,7 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ballots.congress import printing
-from ballots.congress.services import elected_members, elected_officers, unresolved_write_ins
+from ballots.congress.services import (
+    NOTICE_WORKING_DAYS,
+    elected_members,
+    elected_officers,
+    unresolved_write_ins,
+)
 from ballots.models import Congress, ElectionNotice, ScheduleStep
 from ballots.notices import notice_archive
 from renewal.kit.dates import chinese_date
@@ -66,7 +71,8 @@ def notice_blocker(congress: Congress, *, issuer: str, today: datetime.date) -> 
     published = ElectionNotice.objects.filter(congress=congress, number=NUMBER).exists()
     if not published and today > congress.notice_start:
         return (
-            f"公示期自 {congress.notice_start:%Y-%m-%d} 开始，今天发布公示已不足 5 个工作日。"
+            f"公示期自 {congress.notice_start:%Y-%m-%d} 开始，今天发布公示已不足 "
+            f"{NOTICE_WORKING_DAYS} 个工作日。"
             "请重新确定公示开始日期后再发布。"
         )
     return None

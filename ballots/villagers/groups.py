@@ -73,9 +73,13 @@ def group_add(*, unit: Unit, name: str, households: int | None = None, actor=Non
     if VillagerGroup.objects.filter(unit=unit, name=name).exists():
         raise DomainError(f"本{unit.words['place']}已有“{name}”。")
     last = unit.villager_groups.order_by("-order").values_list("order", flat=True).first()
-    return VillagerGroup.objects.create(
-        unit=unit, name=name, households=households, order=(last or 0) + 1
-    )
+    try:
+        with transaction.atomic():
+            return VillagerGroup.objects.create(
+                unit=unit, name=name, households=households, order=(last or 0) + 1
+            )
+    except IntegrityError:  # added by someone else a moment ago
+        raise DomainError(f"本{unit.words['place']}已有“{name}”。") from None
 
 
 @transaction.atomic
@@ -85,7 +89,11 @@ def group_update(*, group: VillagerGroup, name: str, households: int | None, ord
     if VillagerGroup.objects.filter(unit_id=group.unit_id, name=name).exclude(pk=group.pk).exists():
         raise DomainError(f"已有名为“{name}”的小组。")
     group.name, group.households, group.order = name, households, order
-    group.save(update_fields=["name", "households", "order"])
+    try:
+        with transaction.atomic():
+            group.save(update_fields=["name", "households", "order"])
+    except IntegrityError:  # another group renamed to it a moment ago
+        raise DomainError(f"已有名为“{name}”的小组。") from None
     return group
 
 

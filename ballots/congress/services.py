@@ -484,11 +484,22 @@ def _record(
     ballots=None,
     expected=None,
     present=None,
+    stored_rules=None,
 ):
+    """The round's ballot record: under the county's rules in force, or, for a counted
+    round, under the rules it was counted by (``stored_rules``, the round's ``rules``)."""
     congress = rnd.congress
     if expected is None:
         expected, present = electorate(rnd, ballots_issued=ballots_issued)
-    rules = counting_rules(congress)
+    if stored_rules:
+        settings = stored_rules
+    else:
+        county = counting_rules(congress)
+        settings = {
+            "quorum": county.quorum,
+            "majority_base": county.majority_base,
+            "source": county.source,
+        }
     kind = counting.ElectionKind(rnd.election_kind)
     return counting.BallotRecord(
         election=kind,
@@ -497,9 +508,7 @@ def _record(
         present=present,
         ballots_issued=ballots_issued,
         candidates=tuple(rnd.candidates),
-        rules=counting.rules_for(
-            kind, quorum=rules.quorum, majority_base=rules.majority_base, source=rules.source
-        ),
+        rules=counting.rules_for(kind, **settings),
         totals=counting.Totals(
             returned=totals["returned"],
             invalid=totals["invalid"],
@@ -838,8 +847,11 @@ def round_record_json(rnd: ElectionRound) -> dict:
         ballots=rnd.ballots,
         expected=rnd.expected,
         present=rnd.present,
+        stored_rules=rnd.rules,
     )
-    return record_to_json_dict(record, counting.count_round(record))
+    data = record_to_json_dict(record)
+    data["result"] = rnd.result  # as counted and stored: what ``recount --verify`` checks
+    return data
 
 
 def round_seal(rnd: ElectionRound) -> tuple[str, str]:

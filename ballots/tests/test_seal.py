@@ -133,3 +133,31 @@ def test_round_figures_changed_after_the_count_are_reported(client, congress, pe
     assert code == 1
     assert "保存的计票数字与最后一条录入不一致" in output
     assert "录入后被改动过" in output
+
+
+def test_the_seal_is_of_the_round_as_counted_not_as_the_rules_read_today(
+    congress,  # noqa: F811
+    personas,
+    tmp_path,
+):
+    from ballots.models import CountingRuleSet
+
+    rnd = counted_round(congress, personas)
+    sealed, _text = bs.round_seal(rnd)
+    # The county edits its rule set after the count: the printed seal still holds.
+    CountingRuleSet.objects.create(
+        county=congress.unit.county,
+        effective_from=congress.held_on,
+        quorum="none",
+        majority_base="expected",
+        source="县委组织部后来改订的规则",
+    )
+    rnd.refresh_from_db()
+    assert bs.round_seal(rnd)[0] == sealed
+    assert bs.round_record_json(rnd)["rules"]["quorum"] == rnd.rules["quorum"] != "none"
+    # A result changed in the database is exported as stored, and the recount disagrees.
+    rnd.result = {**rnd.result, "elected": rnd.result["elected"][:-1]}
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(bs.round_record_json(rnd), ensure_ascii=False), encoding="utf-8")
+    done = standalone(str(path), "--verify", cwd=tmp_path)
+    assert done.returncode != 0

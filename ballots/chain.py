@@ -87,6 +87,8 @@ class ChainVerdict:
             return f"记录链末尾的录入缺失：应有 {self.expected} 条，现存 {self.entries} 条"
         if self.head_differs:
             return "记录链最后一条录入与保存时不一致"
+        if self.counted_differs and not self.entries:
+            return "已保存计票结果，但没有任何录入记录"
         if self.counted_differs:
             return "记录链完整，但保存的计票数字与最后一条录入不一致"
         return "记录链完整" if self.entries else "尚无录入记录"
@@ -117,9 +119,8 @@ def check_chain(
         previous = link.entry_hash
     if head is not None and (head.head_hash, head.length) != (previous, count):
         return ChainVerdict(entries=count, broken_at=None, head_differs=True, expected=head.length)
-    differs = (
-        counted_from is not None
-        and last is not None
-        and canonical_json(dict(counted_from)) != canonical_json(dict(last.figures))
+    # A counted tally with no entry at all was not counted from the chain either.
+    differs = counted_from is not None and (
+        last is None or canonical_json(dict(counted_from)) != canonical_json(dict(last.figures))
     )
     return ChainVerdict(entries=count, broken_at=None, counted_differs=differs)

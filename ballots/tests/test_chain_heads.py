@@ -101,3 +101,25 @@ def test_congress_only_entry_deleted_is_reported(congress, personas):  # noqa: F
     code, output = chain_command()
     assert code == 1 and "应有 1 条，现存 0 条" in output
     assert FIGURES  # the round was counted from these, now with no entry behind them
+
+
+def test_congress_entries_and_head_both_deleted_are_reported(congress, personas):  # noqa: F811
+    rnd = counted_round(congress, personas)
+    delete_row("ballots_tallyentry", rnd.entries.get().pk)
+    delete_row("ballots_entrychainhead", EntryChainHead.objects.get(congress_round=rnd).pk)
+
+    assert not bs.round_chain(rnd).intact
+    code, output = chain_command("--round", str(rnd.pk))
+    assert code == 1
+    assert "已保存计票结果，但没有任何录入记录，最后的录入在保存后被删除或替换过" in output
+
+
+def test_entered_boxes_whose_entries_and_head_are_gone_are_reported(world, personas):
+    election, _people = counted_election(world, personas["staff_a"])
+    for entry in VillagersTallyEntry.objects.filter(election=election):
+        delete_row("ballots_villagerstallyentry", entry.pk)
+    delete_row("ballots_entrychainhead", EntryChainHead.objects.get(villagers_election=election).pk)
+
+    assert entry_chain.election_chain(election).counted_differs
+    code, output = chain_command("--villagers-election", str(election.pk))
+    assert code == 1 and "已保存计票结果，但没有任何录入记录" in output

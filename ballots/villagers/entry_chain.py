@@ -94,14 +94,24 @@ def election_chain(election: VillagersElection) -> chain.ChainVerdict:
         else:
             key = ("round", e.vote_round_id)
         latest[key] = e.figures
-    stored = {("box", b.pk): box_figures(b) for b in election.boxes.all()}
-    stored |= {("round", r.pk): round_figures(r) for r in election.vote_rounds.all()}
+    # What was saved as typed from paper: entered boxes, counted later rounds and meetings
+    # (a first round is counted from its boxes); each must be its own last entry.
+    counted = VillagersRound.Status.COUNTED
+    stored = {
+        ("box", b.pk): box_figures(b) for b in election.boxes.filter(entered_at__isnull=False)
+    }
+    stored |= {
+        ("round", r.pk): round_figures(r)
+        for r in election.vote_rounds.filter(status=counted).exclude(
+            round_type=VillagersRound.RoundType.FIRST
+        )
+    }
     stored |= {
         ("supervision", r.pk): round_figures(r)
-        for r in SupervisionRound.objects.filter(election__villagers=election)
+        for r in SupervisionRound.objects.filter(election__villagers=election, status=counted)
     }
     differs = any(
-        key in stored and canonical_json(stored[key]) != canonical_json(figures)
-        for key, figures in latest.items()
+        key not in latest or canonical_json(figures) != canonical_json(latest[key])
+        for key, figures in stored.items()
     )
     return chain.ChainVerdict(entries=verdict.entries, broken_at=None, counted_differs=differs)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 
 from ballots.congress import services
-from ballots.models import ElectionRound, VillagersElection
+from ballots.models import ElectionRound, VillagersElection, VillagersRound
 from ballots.villagers import entry_chain
 
 
@@ -42,9 +42,19 @@ class Command(BaseCommand):
                 self.stderr.write(f"没有编号为 {election_id} 的村(居)委会选举。")
                 raise SystemExit(2)
         checked, broken = 0, []
-        # A chain whose every entry was deleted still has its head.
-        rounds = rounds.filter(Q(entries__isnull=False) | Q(chain_head__isnull=False))
-        elections = elections.filter(Q(tally_entries__isnull=False) | Q(chain_head__isnull=False))
+        # A chain whose every entry was deleted still has its head; a counted tally is checked
+        # even when it has neither (its entries and head both gone).
+        rounds = rounds.filter(
+            Q(entries__isnull=False)
+            | Q(chain_head__isnull=False)
+            | Q(status=ElectionRound.Status.COUNTED)
+        )
+        elections = elections.filter(
+            Q(tally_entries__isnull=False)
+            | Q(chain_head__isnull=False)
+            | Q(boxes__entered_at__isnull=False)
+            | Q(supervision__rounds__status=VillagersRound.Status.COUNTED)
+        )
         for rnd in rounds.distinct():
             checked += 1
             verdict = services.round_chain(rnd)
@@ -60,7 +70,7 @@ class Command(BaseCommand):
         for where, verdict in broken:
             if verdict.broken_at is not None:
                 why = "该条录入或其后的录入在保存后被改动过"
-            elif verdict.head_differs:
+            elif verdict.head_differs or not verdict.entries:
                 why = "最后的录入在保存后被删除或替换过"
             else:
                 why = "保存的计票数字在录入后被改动过"

@@ -4,7 +4,10 @@ Grants are django-guardian object permissions on Region rows:
 - ``view_region``: read everything under the region (unit data, rosters, seats);
 - ``change_region``: write the data of units under the region (township staff);
 - ``approve_region``: approve at that level (township leader, county reviewer).
-A county grant covers its townships. Superusers see everything.
+A grant covers every region below it: a county's townships, a city's counties and their
+townships, a province's cities and everything under them. Grants above the county are
+read-only in practice: city and province reviewers hold ``view_region`` only.
+Superusers see everything.
 Objects outside a user's scope raise Http404 (never revealing they exist);
 readable objects the user may not change raise PermissionDenied.
 """
@@ -32,19 +35,43 @@ def _granted_ids(user, perm: str) -> frozenset[int]:
         return frozenset()
     cache = user.__dict__.setdefault("_region_grants", {})
     if perm not in cache:
+        cache[perm] = frozenset(with_descendants(direct_region_ids(user, perm)))
+    return cache[perm]
+
+
+def with_descendants(region_ids) -> set[int]:
+    """The regions and every region below them (at most three levels: 省 → 市 → 县 → 乡镇)."""
+    found = set(region_ids)
+    level = found
+    while level:
+        level = set(Region.objects.filter(parent_id__in=level).values_list("id", flat=True))
+        level -= found
+        found |= level
+    return found
+
+
+def _counties_and_townships(user, perm) -> tuple[set[int], set[int]]:
+    """The counties a grant covers whole, and the townships granted one by one."""
+    cache = user.__dict__.setdefault("_region_split", {})
+    if perm not in cache:
         direct = direct_region_ids(user, perm)
-        children = Region.objects.filter(parent_id__in=direct).values_list("id", flat=True)
-        cache[perm] = frozenset(direct | set(children))
+        kinds = dict(Region.objects.filter(pk__in=direct).values_list("id", "kind"))
+        above = {pk for pk, kind in kinds.items() if kind in Region.ABOVE_COUNTY}
+        counties = {pk for pk, kind in kinds.items() if kind == Region.Kind.COUNTY}
+        if above:
+            counties |= set(
+                Region.objects.filter(
+                    pk__in=with_descendants(above), kind=Region.Kind.COUNTY
+                ).values_list("id", flat=True)
+            )
+        townships = set(direct) - counties - above
+        cache[perm] = (counties, townships)
     return cache[perm]
 
 
 def _region_q(user, perm, *, township_field="township_id", county_field="county_id") -> Q:
-    """Direct grants only: a county grant filters on the county column, not its townships."""
-    direct = direct_region_ids(user, perm)
-    counties = set(
-        Region.objects.filter(pk__in=direct, kind=Region.Kind.COUNTY).values_list("id", flat=True)
-    )
-    townships = direct - counties
+    """A county grant (or one above it) filters on the county column, not its townships."""
+    counties, townships = _counties_and_townships(user, perm)
     return Q(**{f"{county_field}__in": counties}) | Q(**{f"{township_field}__in": townships})
 
 
@@ -68,15 +95,18 @@ def can_in_region(user, perm: str, region_id: int) -> bool:
 def regions_visible_to(user):
     if user.is_superuser:
         return Region.objects.all()
-    direct = direct_region_ids(user, "view_region")
-    return Region.objects.filter(Q(id__in=direct) | Q(parent_id__in=direct))
+    return Region.objects.filter(id__in=_granted_ids(user, "view_region"))
+
+
+TOWNSHIP_KINDS = (Region.Kind.TOWNSHIP, Region.Kind.SUBDISTRICT)
 
 
 def townships_visible_to(user):
-    return regions_visible_to(user).exclude(kind=Region.Kind.COUNTY)
+    return regions_visible_to(user).filter(kind__in=TOWNSHIP_KINDS)
 
 
 def counties_visible_to(user):
+    """Counties the user reads whole or in part (a township grant shows its county)."""
     if user.is_superuser:
         return Region.objects.filter(kind=Region.Kind.COUNTY)
     ids = _granted_ids(user, "view_region")
@@ -89,9 +119,9 @@ def counties_visible_to(user):
 
 def writable_townships(user):
     if user.is_superuser:
-        return Region.objects.exclude(kind=Region.Kind.COUNTY)
-    return Region.objects.filter(id__in=_granted_ids(user, "change_region")).exclude(
-        kind=Region.Kind.COUNTY
+        return Region.objects.filter(kind__in=TOWNSHIP_KINDS)
+    return Region.objects.filter(
+        id__in=_granted_ids(user, "change_region"), kind__in=TOWNSHIP_KINDS
     )
 
 

@@ -270,24 +270,38 @@ ROLE_PERMS = {
     Profile.Role.TOWNSHIP_STAFF: ("view_region", "change_region"),
     Profile.Role.TOWNSHIP_LEADER: ("view_region", "change_region", "approve_region"),
     Profile.Role.COUNTY_REVIEWER: ("view_region", "approve_region"),
+    # Above the county the organisation departments read and rank; approvals stay with
+    # the county, so their grant is read-only.
+    Profile.Role.CITY_REVIEWER: ("view_region",),
+    Profile.Role.PROVINCE_REVIEWER: ("view_region",),
     Profile.Role.DISCIPLINE_OFFICER: ("view_region",),
     Profile.Role.DEPARTMENT_USER: (),
     Profile.Role.ADMIN: (),
 }
+# The region kinds each role is bound to, and the sentence when the region does not fit.
 ROLE_REGION_KIND = {
-    Profile.Role.TOWNSHIP_STAFF: "township",
-    Profile.Role.TOWNSHIP_LEADER: "township",
-    Profile.Role.COUNTY_REVIEWER: "county",
-    Profile.Role.DISCIPLINE_OFFICER: "county",
+    Profile.Role.TOWNSHIP_STAFF: (
+        ("township", "subdistrict"),
+        "乡镇(街道)人员必须绑定一个乡镇或街道。",
+    ),
+    Profile.Role.TOWNSHIP_LEADER: (
+        ("township", "subdistrict"),
+        "乡镇(街道)人员必须绑定一个乡镇或街道。",
+    ),
+    Profile.Role.COUNTY_REVIEWER: (("county",), "县级人员必须绑定一个区县。"),
+    Profile.Role.CITY_REVIEWER: (("city",), "市级人员必须绑定一个市(州、盟)。"),
+    Profile.Role.PROVINCE_REVIEWER: (("province",), "省级人员必须绑定一个省(自治区、直辖市)。"),
+    Profile.Role.DISCIPLINE_OFFICER: (
+        ("county", "city", "province"),
+        "纪检监察人员必须绑定一个区县或其上级区域。",
+    ),
 }
 
 
 def role_assignment_check(*, role: str, region: Region | None, department) -> None:
-    kind = ROLE_REGION_KIND.get(role)
-    if kind == "township" and (region is None or region.is_county):
-        raise DomainError("乡镇(街道)人员必须绑定一个乡镇或街道。")
-    if kind == "county" and (region is None or not region.is_county):
-        raise DomainError("县级人员必须绑定一个区县。")
+    kinds, message = ROLE_REGION_KIND.get(role, ((), ""))
+    if kinds and (region is None or region.kind not in kinds):
+        raise DomainError(message)
     if role == Profile.Role.DEPARTMENT_USER and department is None:
         raise DomainError("联审部门人员必须指定所属部门。")
 
@@ -311,8 +325,8 @@ def account_assign_role(*, user, role: str, region: Region | None = None, depart
     user.is_staff = role == Profile.Role.ADMIN
     user.is_superuser = role == Profile.Role.ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
-    user.__dict__.pop("_region_grants", None)
-    user.__dict__.pop("_region_direct", None)
+    for cache in ("_region_grants", "_region_direct", "_region_split"):
+        user.__dict__.pop(cache, None)
     return user
 
 

@@ -10,7 +10,7 @@ from ballots.models import TallyCheck
 from candidates.catalogues import load_vetting_presets
 from candidates.models import VettingPreset
 from renewal import services
-from renewal.models import Department, Profile, SeatChange
+from renewal.models import Department, Profile, Region, SeatChange
 from tests.factories import CountyFactory, RiskPointFactory, TownshipFactory, UnitFactory
 
 PASSWORD = "pw-for-tests-1"
@@ -25,9 +25,17 @@ def make_user(username, role, region=None, department=None, full_name=""):
 
 
 def build_world():
-    """Two counties; county A has townships A and B; county B has township C."""
-    county_a = CountyFactory(code="150123000000", name="和林格尔县")
-    county_b = CountyFactory(code="150124000000", name="清水河县")
+    """Two counties of one city of one province; county A has townships A and B; county B
+    has township C."""
+    province = Region.objects.get_or_create(
+        code="150000000000", defaults={"name": "内蒙古自治区", "kind": Region.Kind.PROVINCE}
+    )[0]
+    city = Region.objects.get_or_create(
+        code="150100000000",
+        defaults={"name": "呼和浩特市", "kind": Region.Kind.CITY, "parent": province},
+    )[0]
+    county_a = CountyFactory(code="150123000000", name="和林格尔县", parent=city)
+    county_b = CountyFactory(code="150124000000", name="清水河县", parent=city)
     township_a = TownshipFactory(parent=county_a, code="150123100000", name="城关镇")
     township_b = TownshipFactory(parent=county_a, code="150123101000", name="盛乐镇")
     township_c = TownshipFactory(parent=county_b, code="150124100000", name="城关镇(清)")
@@ -47,6 +55,8 @@ def build_world():
     rnd.stages.filter(code="preparation").update(due_date=datetime.date(2026, 1, 10))
     services.units_refresh_stages(county=county_a)
     return {
+        "province": province,
+        "city": city,
         "county_a": county_a,
         "county_b": county_b,
         "township_a": township_a,
@@ -92,6 +102,12 @@ def build_personas(world):
         ),
         "discipline": make_user(
             "discipline", Profile.Role.DISCIPLINE_OFFICER, world["county_a"], full_name="杨帆"
+        ),
+        "city_reviewer": make_user(
+            "city_reviewer", Profile.Role.CITY_REVIEWER, world["city"], full_name="孙涛"
+        ),
+        "province_reviewer": make_user(
+            "province_reviewer", Profile.Role.PROVINCE_REVIEWER, world["province"], full_name="马丽"
         ),
         "dept": make_user(
             "dept", Profile.Role.DEPARTMENT_USER, department=police, full_name="黄磊"

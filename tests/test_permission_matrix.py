@@ -34,6 +34,8 @@ PERSONAS = [
     "reviewer",
     "reviewer_other",
     "discipline",
+    "city_reviewer",
+    "province_reviewer",
     "dept",
     "admin",
 ]
@@ -47,6 +49,8 @@ def expect(
     reviewer=None,
     reviewer_other=None,
     discipline=None,
+    city_reviewer=None,
+    province_reviewer=None,
     dept=None,
     admin=None,
 ):
@@ -56,6 +60,9 @@ def expect(
     reviewer = staff_a if reviewer is None else reviewer
     reviewer_other = staff_b if reviewer_other is None else reviewer_other
     discipline = reviewer if discipline is None else discipline
+    # Above the county the grant is read-only and covers both counties of the world.
+    city_reviewer = discipline if city_reviewer is None else city_reviewer
+    province_reviewer = city_reviewer if province_reviewer is None else province_reviewer
     dept = 404 if dept is None else dept
     admin = 200 if admin is None else admin
     return dict(
@@ -66,6 +73,8 @@ def expect(
         reviewer=reviewer,
         reviewer_other=reviewer_other,
         discipline=discipline,
+        city_reviewer=city_reviewer,
+        province_reviewer=province_reviewer,
         dept=dept,
         admin=admin,
     )

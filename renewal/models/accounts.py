@@ -33,6 +33,8 @@ class Profile(models.Model):
         TOWNSHIP_STAFF = "township_staff", "乡镇(街道)工作人员"
         TOWNSHIP_LEADER = "township_leader", "乡镇(街道)党(工)委负责人"
         COUNTY_REVIEWER = "county_reviewer", "县委组织部审核人员"
+        CITY_REVIEWER = "city_reviewer", "市委组织部审核人员"
+        PROVINCE_REVIEWER = "province_reviewer", "省委组织部审核人员"
         DISCIPLINE_OFFICER = "discipline_officer", "纪检监察人员"
         DEPARTMENT_USER = "department_user", "联审部门人员"
         ADMIN = "admin", "系统管理员"

@@ -1,4 +1,4 @@
-"""Regions (county, township), the units that elect, their risk points and party branches."""
+"""Regions (province, city, county, township), the units that elect, their risk points and party branches."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -7,15 +7,34 @@ from django.db import models
 from renewal.kit import people
 from renewal.models.base import audited, division_code_validator
 
+# How many leading digits of the 统计用区划代码 a region of each level owns: 省 2, 市 4,
+# 县 6, 乡镇 9 (GB/T 2260 and the statistical division code); everything below shares them.
+CODE_PREFIX = {"province": 2, "city": 4, "county": 6, "township": 9, "subdistrict": 9}
+
 
 @audited()
 class Region(models.Model):
-    """A county (区县) or a township / subdistrict (乡镇/街道) under it."""
+    """A region of the tree 省 → 市 → 区县 → 乡镇/街道.
+
+    A deployment may start at any level above the township: a county-only install has its
+    county as the root, a city's install its city, a province's its province.
+    """
 
     class Kind(models.TextChoices):
+        PROVINCE = "province", "省(自治区、直辖市)"
+        CITY = "city", "市(州、盟)"
         COUNTY = "county", "区县"
         TOWNSHIP = "township", "乡镇"
         SUBDISTRICT = "subdistrict", "街道"
+
+    # The kind a region's parent must be.
+    PARENT_KIND = {
+        "city": ("province",),
+        "county": ("city",),
+        "township": ("county",),
+        "subdistrict": ("county",),
+    }
+    ABOVE_COUNTY = ("province", "city")
 
     code = models.CharField(
         "统计用区划代码", max_length=12, unique=True, validators=[division_code_validator]
@@ -24,7 +43,7 @@ class Region(models.Model):
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级区县",
+        verbose_name="上级区域",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -38,11 +57,16 @@ class Region(models.Model):
         permissions = [("approve_region", "审批本区域事项")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="county", parent__isnull=True)
-                | (~models.Q(kind="county") & models.Q(parent__isnull=False)),
-                name="region_county_is_root",
-                violation_error_message="区县不能有上级，乡镇/街道必须有上级区县。",
-            )
+                condition=models.Q(kind__in=["province", "city", "county"])
+                | models.Q(parent__isnull=False),
+                name="region_township_has_parent",
+                violation_error_message="乡镇/街道必须有上级区县。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="province") | models.Q(parent__isnull=True),
+                name="region_province_is_root",
+                violation_error_message="省级区域不能有上级。",
+            ),
         ]
 
     def __str__(self):
@@ -53,14 +77,36 @@ class Region(models.Model):
         return self.kind == self.Kind.COUNTY
 
     @property
+    def is_above_county(self):
+        return self.kind in self.ABOVE_COUNTY
+
+    @property
     def county(self):
-        return self if self.is_county else self.parent
+        if self.is_county:
+            return self
+        return None if self.is_above_county else self.parent
 
     def clean(self):
-        if self.parent_id and self.parent.kind != self.Kind.COUNTY:
-            raise ValidationError({"parent": "乡镇/街道的上级必须是区县。"})
-        if self.parent_id and self.code[:6] != self.parent.code[:6]:
-            raise ValidationError({"code": "乡镇/街道的区划代码前 6 位应与所属区县一致。"})
+        if self.parent_id:
+            allowed = self.PARENT_KIND.get(self.kind, ())
+            if self.parent.kind not in allowed:
+                below = {"city": "省", "county": "市", "township": "区县", "subdistrict": "区县"}
+                raise ValidationError(
+                    {"parent": f"{self.get_kind_display()}的上级必须是{below.get(self.kind, '')}。"}
+                )
+            digits = CODE_PREFIX[self.parent.kind]
+            if self.code[:digits] != self.parent.code[:digits]:
+                raise ValidationError(
+                    {
+                        "code": f"{self.get_kind_display()}的区划代码前 {digits} 位"
+                        f"应与上级“{self.parent.name}”一致。"
+                    }
+                )
+        digits = CODE_PREFIX.get(self.kind)
+        if digits and self.code and set(self.code[digits:]) - {"0"}:
+            raise ValidationError(
+                {"code": f"{self.get_kind_display()}的区划代码第 {digits + 1} 位起应全为 0。"}
+            )
 
 
 @audited()

@@ -217,6 +217,8 @@ def dashboard_home(request):
     region = access.home_region(request.user)
     if region is None:
         raise Http404
+    if region.is_above_county:
+        return redirect("rollup:area-dashboard", pk=region.pk)
     if region.is_county:
         return redirect("rollup:dashboard", county_pk=region.pk)
     return redirect("rollup:township", pk=region.pk)
@@ -230,6 +232,10 @@ def dashboard(request, county_pk):
         "county": county,
         "run": run,
         "can_run": access.can_run_rollup(request.user, county.pk),
+        # Drill-down back up: the city above, for a reviewer who reads it.
+        "area_up": county.parent
+        if county.parent_id and access.can_in_region(request.user, "view_region", county.parent_id)
+        else None,
     }
     if run is None:
         return render(request, "renewal/rollup/dashboard.html", context)
@@ -309,7 +315,7 @@ def _noncompliant_page(request, run, total):
     page = Paginator(rows, NONCOMPLIANT_PAGE).get_page(request.GET.get("page"))
     ids = [unit_id for unit_id, _ in page.object_list]
     units = Unit.objects.filter(pk__in=ids).select_related("township").in_bulk()
-    targets = structure.Targets(**(total.structure or {}).get("targets", {})) if total else None
+    targets = structure.Targets(**((total.structure or {}).get("targets") or {})) if total else None
     return {
         "noncompliant": [
             {"unit": units.get(unit_id), "shortfalls": structure.shortfall_labels(codes, targets)}

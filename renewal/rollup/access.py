@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from renewal.access import can_in_region as can_in_region
-from renewal.access import direct_region_ids
+from renewal.access import counties_visible_to, direct_region_ids, with_descendants
 
 # The ground floor's helpers that this area's pages use as they are.
 from renewal.access import require_region_scope as require_region_scope
@@ -82,6 +82,31 @@ def home_region(user) -> Region | None:
         )
     direct = direct_region_ids(user, "view_region")
     return Region.objects.filter(pk__in=direct).order_by("kind", "code").first()
+
+
+def home_county(user) -> Region | None:
+    """The county the user's county-level pages (statistical forms, daily reports) open at:
+    their county, their township's county, or the first county below their city or province."""
+    region = home_region(user)
+    if region is None or region.is_county:
+        return region
+    if region.is_above_county:
+        below = with_descendants([region.pk])
+        return Region.objects.filter(pk__in=below, kind=Region.Kind.COUNTY).order_by("code").first()
+    return region.parent
+
+
+def reads_above_county(user) -> bool:
+    """Superusers, and reviewers whose grant is a city or a province: they choose a county."""
+    region = home_region(user)
+    return user.is_superuser or bool(region and region.is_above_county)
+
+
+def counties_to_choose(user):
+    """The counties a reviewer above the county (or a superuser) picks between."""
+    if not reads_above_county(user):
+        return Region.objects.none()
+    return counties_visible_to(user).order_by("code")
 
 
 def township_for_user(user, pk, *, write: bool = False) -> Region:

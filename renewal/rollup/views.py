@@ -530,10 +530,11 @@ def rollup_start(request, county_pk):
 @login_required
 def daily_report_list(request):
     access.require_region_scope(request.user)
-    region = access.home_region(request.user)
-    county_id = region.pk if region and region.is_county else (region.parent_id if region else None)
-    if "county" in request.GET and request.user.is_superuser:
-        county_id = access.county_for_user(request.user, request.GET["county"]).pk
+    county = access.home_county(request.user)
+    county_id = county.pk if county else None
+    wanted = request.GET.get("county", "")
+    if wanted.isdigit() and access.reads_above_county(request.user):
+        county_id = access.county_for_user(request.user, wanted).pk
     if county_id is None:
         raise Http404
     townships = access.townships_readable(request.user, county_id).order_by("code")
@@ -563,6 +564,7 @@ def daily_report_list(request):
         "today": today,
         "writable": writable,
         "county_id": county_id,
+        "counties": access.counties_to_choose(request.user).only("id", "name"),
         "labels": DailyReport.FIGURES,
     }
     template = (

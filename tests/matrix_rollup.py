@@ -1,6 +1,7 @@
 """Permission-matrix rows for the roll-up: dashboards, big screen, notices, daily reports.
 
-County users (reviewer, discipline, admin) read all of their county; township users
+County users (reviewer, discipline, admin, and read-only the city and province reviewers
+above) read all of their county; a city's or a province's pages are for its reviewers; township users
 read their own township's snapshot, the published notices of their county (ranking
 and text), and write their own daily report; county-only pages of their own county
 answer 403; another county and departments get 404.
@@ -10,6 +11,8 @@ import datetime
 
 from django.utils import timezone
 
+from renewal.models import RollupRun
+from renewal.rollup.areas import area_rollup_tree
 from renewal.rollup.services import daily_report_submit, rollup_run
 
 DAY = datetime.date(2026, 3, 10)
@@ -20,7 +23,12 @@ def extras(world, personas):
         actor=personas["staff_a"], township=world["township_a"], day=DAY, talks_held=2
     )
     run = rollup_run(county=world["county_a"], day=DAY)
-    return {"rollup_run": run}
+    area_rollup_tree(region=world["province"], day=DAY)
+    return {
+        "rollup_run": run,
+        "city_run": RollupRun.objects.get(county=world["city"], day=DAY),
+        "province_run": RollupRun.objects.get(county=world["province"], day=DAY),
+    }
 
 
 def rows(expect):
@@ -28,7 +36,50 @@ def rows(expect):
     county_page = expect(staff_a=403, reviewer=200, reviewer_other=404)
     county_read = expect(staff_a=200, reviewer_other=404)
     today = timezone.localdate().isoformat()
+    # Above the county: the city's and the province's reviewers (and admins) only; everyone
+    # below, including the county's own users, finds nothing.
+    city_page = expect(
+        staff_a=404, reviewer=404, reviewer_other=404, discipline=404, city_reviewer=200
+    )
+    province_page = expect(
+        staff_a=404,
+        reviewer=404,
+        reviewer_other=404,
+        discipline=404,
+        city_reviewer=404,
+        province_reviewer=200,
+    )
     return {
+        "rollup:area-dashboard": (
+            "get",
+            lambda w, x: f"/dashboard/areas/{w['city'].pk}/",
+            None,
+            city_page,
+        ),
+        "rollup:area-screen": (
+            "get",
+            lambda w, x: f"/screen/areas/{w['province'].pk}/",
+            None,
+            province_page,
+        ),
+        "rollup:area-notice": (
+            "get",
+            lambda w, x: f"/rollup/area-notices/{x['city_run'].pk}/",
+            None,
+            city_page,
+        ),
+        "rollup:area-notice-text": (
+            "get",
+            lambda w, x: f"/rollup/area-notices/{x['province_run'].pk}/text/",
+            None,
+            province_page,
+        ),
+        "rollup:area-notice-xlsx": (
+            "get",
+            lambda w, x: f"/rollup/area-notices/{x['city_run'].pk}/xlsx/",
+            None,
+            city_page,
+        ),
         "rollup:dashboard-home": (
             "get",
             lambda w, x: "/dashboard/",

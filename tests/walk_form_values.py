@@ -41,6 +41,8 @@ NOT_PAGES = {
     "roster:import-template": "an Excel template",
     "rollup:notice-text": "the notice as plain text, to paste into a group chat",
     "rollup:notice-xlsx": "an Excel file",
+    "rollup:area-notice-text": "the notice as plain text, to paste into a group chat",
+    "rollup:area-notice-xlsx": "an Excel file",
     "rollup:stat-home": "a redirect to the user's county's statistical forms",
     "rollup:stat-form-xlsx": "an Excel file",
     "villagers-results": "a permanent redirect to the new address",

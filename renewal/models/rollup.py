@@ -94,14 +94,25 @@ class DailyReport(models.Model):
 
 
 class RollupRun(models.Model):
-    """One nightly roll-up of a county for a date, and its notice (通报)."""
+    """One nightly roll-up of a region for a date, and its notice (通报).
+
+    A county's run is computed from its units; a city's or a province's run (``county`` is
+    then that city or province: the column names the region the run is of) is summed from
+    the snapshots of the regions below it, and names those that had none (``missing``).
+    """
 
     county = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="rollup_runs", verbose_name="区县"
+        Region, on_delete=models.PROTECT, related_name="rollup_runs", verbose_name="区域"
     )
     day = models.DateField("统计日期")
+    # A county's round; a city or a province has no round of its own.
     round = models.ForeignKey(
-        RenewalRound, on_delete=models.PROTECT, related_name="+", verbose_name="换届轮次"
+        RenewalRound,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="换届轮次",
+        null=True,
+        blank=True,
     )
     ran_at = models.DateTimeField("生成时间")
     duration_ms = models.PositiveIntegerField("用时（毫秒）", default=0)
@@ -111,6 +122,10 @@ class RollupRun(models.Model):
     laggards = models.JSONField("未报送日报的乡镇", default=list)
     late = models.JSONField("逾时报送的乡镇", default=list)
     notice_text = models.TextField("通报文字")
+    # Above the county: [{"region_id", "code", "name", "reason"}] of the counties whose run
+    # of the day is missing (not run, or crashed: a run writes all or nothing) or stored
+    # without the counts a sum needs. Not empty: the run is incomplete.
+    missing = models.JSONField("未完成日统计的区县", default=list, blank=True)
 
     class Meta:
         verbose_name = "日通报"
@@ -127,9 +142,16 @@ class RollupRun(models.Model):
     def __str__(self):
         return f"{self.county.name} {self.day:%Y-%m-%d} 日通报"
 
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.missing)
+
 
 class RollupSnapshot(models.Model):
-    """The figures of one township or one county at the end of a day (unique per region/day)."""
+    """The figures of one region at the end of a day (unique per region/day).
+
+    ``county`` is the region whose run wrote the row: a township's county, a county itself,
+    or for a city or a province the region itself."""
 
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="snapshots", verbose_name="区域"

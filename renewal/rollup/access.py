@@ -7,6 +7,10 @@
   reports, and the published notice of their county (ranking and text, which name
   townships only); county-only pages of their own county answer 403.
 - Anyone else (another county, departments) gets 404: the object is not theirs.
+- City and province reviewers (a read-only grant on a city or a province) read their
+  city's or province's pages and, read-only, every county page below them like a county
+  user; a county user opening a city's page, or one city's reviewer another city's,
+  gets 404.
 - Reviewers and admins (approve on the county) run or rebuild a county's roll-up.
 - Township staff and leaders write their own township's daily report.
 """
@@ -14,7 +18,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from renewal.access import can_in_region, direct_region_ids
+from renewal.access import can_in_region as can_in_region
+from renewal.access import counties_visible_to, direct_region_ids, with_descendants
 
 # The ground floor's helpers that this area's pages use as they are.
 from renewal.access import require_region_scope as require_region_scope
@@ -22,7 +27,28 @@ from renewal.models import Region, RollupRun
 
 
 def is_county_user(user, county_id: int) -> bool:
-    return user.is_superuser or county_id in direct_region_ids(user, "view_region")
+    """A grant on the county itself or on a city or province above it (not a township's)."""
+    return can_in_region(user, "view_region", county_id)
+
+
+def area_for_user(user, pk) -> Region:
+    """A city or a province the user reads (its grant or one above it), else 404."""
+    area = Region.objects.filter(pk=pk, kind__in=Region.ABOVE_COUNTY).first()
+    if area is None or not can_in_region(user, "view_region", area.pk):
+        raise Http404
+    return area
+
+
+def area_notice_for_user(user, pk) -> RollupRun:
+    run = (
+        RollupRun.objects.select_related("county")
+        .filter(pk=pk, county__kind__in=Region.ABOVE_COUNTY)
+        .first()
+    )
+    if run is None:
+        raise Http404
+    area_for_user(user, run.county_id)
+    return run
 
 
 def is_township_user_of(user, county_id: int) -> bool:
@@ -45,7 +71,8 @@ def county_for_user(user, pk, *, county_page: bool = True) -> Region:
 
 
 def home_region(user) -> Region | None:
-    """The county (county users) or township (township users) the user's pages start at."""
+    """The region the user's pages start at: the province or city of a reviewer above the
+    county, the county of county users, the township of township users."""
     if user.is_superuser:
         return (
             Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
@@ -55,6 +82,31 @@ def home_region(user) -> Region | None:
         )
     direct = direct_region_ids(user, "view_region")
     return Region.objects.filter(pk__in=direct).order_by("kind", "code").first()
+
+
+def home_county(user) -> Region | None:
+    """The county the user's county-level pages (statistical forms, daily reports) open at:
+    their county, their township's county, or the first county below their city or province."""
+    region = home_region(user)
+    if region is None or region.is_county:
+        return region
+    if region.is_above_county:
+        below = with_descendants([region.pk])
+        return Region.objects.filter(pk__in=below, kind=Region.Kind.COUNTY).order_by("code").first()
+    return region.parent
+
+
+def reads_above_county(user) -> bool:
+    """Superusers, and reviewers whose grant is a city or a province: they choose a county."""
+    region = home_region(user)
+    return user.is_superuser or bool(region and region.is_above_county)
+
+
+def counties_to_choose(user):
+    """The counties a reviewer above the county (or a superuser) picks between."""
+    if not reads_above_county(user):
+        return Region.objects.none()
+    return counties_visible_to(user).order_by("code")
 
 
 def township_for_user(user, pk, *, write: bool = False) -> Region:

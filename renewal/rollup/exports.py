@@ -27,10 +27,6 @@ def stage_columns(snapshot) -> list[tuple[str, str]]:
 
 def notice_workbook(run, snapshots, total) -> bytes:
     """排名 (ranking) and 数据 (every figure per township) sheets, plus the notice text."""
-    heading = f"{run.county.name}村(社区)“两委”换届工作日通报（{chinese_date(run.day)}）"
-    wb = openpyxl.Workbook()
-    ranking = wb.active
-    ranking.title = "排名"
     header = [
         "名次",
         "乡镇(街道)",
@@ -56,22 +52,88 @@ def notice_workbook(run, snapshots, total) -> bytes:
         ]
         for row in run.ranking
     ]
+    return _workbook(
+        run,
+        (header, rows),
+        snapshots,
+        total,
+        parts="乡镇(街道)",
+        whole="全县合计",
+        rule=rollup.TIE_RULE,
+    )
+
+
+def area_workbook(run, snapshots, total, *, part_name: str) -> bytes:
+    """A city's or a province's notice: its ranking of the regions below, their figures,
+    the counties missing from the sums, and the text."""
+    header = [
+        "名次",
+        part_name,
+        "区划代码",
+        "村(社区)数",
+        "已完成",
+        "完成率",
+        "加权进度",
+        "逾期",
+        "乡镇(街道)数",
+        "已报送日报",
+        "未报送日报的下级",
+    ]
+    rows = [
+        [
+            row["rank"] if row["rank"] is not None else "不参加排名",
+            row["name"],
+            row["code"],
+            row["units"],
+            row["done"],
+            row["done_share"],
+            row["weighted"],
+            row["overdue"],
+            row.get("townships", 0),
+            row.get("reports_submitted", 0),
+            "、".join(row.get("laggards", [])),
+        ]
+        for row in run.ranking
+    ]
+    content = _workbook(
+        run,
+        (header, rows),
+        snapshots,
+        total,
+        parts=part_name,
+        whole="合计",
+        rule=rollup.tie_rule(part_name),
+        missing=run.missing,
+    )
+    return content
+
+
+def _workbook(run, ranking_table, snapshots, total, *, parts, whole, rule, missing=()) -> bytes:
+    heading = f"{run.county.name}村(社区)“两委”换届工作日通报（{chinese_date(run.day)}）"
+    wb = openpyxl.Workbook()
+    ranking = wb.active
+    ranking.title = "排名"
+    header, rows = ranking_table
     table_sheet(
         ranking, title=f"{heading} 排名", header=header, rows=rows, formats={5: "0.0%", 6: "0.0%"}
     )
     ranking.append([])
-    ranking.append([rollup.TIE_RULE])
+    ranking.append([rule])
+    if missing:
+        ranking.append(["数据不完整，以下区县当日日统计未生成或需重新生成："])
+        for row in missing:
+            ranking.append([row["name"], row["code"], row["reason"]])
     columns = stage_columns(total)
     labels = run.figure_labels
     header = (
-        ["乡镇(街道)", "村(社区)数"]
+        [parts, "村(社区)数"]
         + [name for _, name in columns]
         + ["逾期"]
         + list(labels.values())
         + list(rollup.REPORT_LABELS.values())
     )
     rows = [
-        [snap.region.name if snap.region_id != run.county_id else "全县合计", snap.units]
+        [snap.region.name if snap.region_id != run.county_id else whole, snap.units]
         + [snap.stage_counts.get(code, 0) for code, _ in columns]
         + [snap.overdue]
         + [snap.figures.get(code, 0) for code in labels]

@@ -52,11 +52,18 @@ from renewal.selectors import active_round
 LOCK_NAMESPACE = 0x7011  # high bits of the advisory lock key, so it is ours alone
 REPORT_FIELDS = [code for code, _ in DailyReport.FIGURES]
 REPORT_LABELS = dict(DailyReport.FIGURES)
-TIE_RULE = (
-    "排名规则：按已完成换届的村(社区)占比从高到低排序，占比相同的按加权进度"
-    "（各村所处阶段在时间表中的位置，全部完成计 100%）从高到低排序；两项均相同的并列同一名次"
-    "（其后名次顺延），并列的按区划代码先后列出。没有村(社区)的乡镇(街道)不参加排名。"
-)
+
+
+def tie_rule(parts: str) -> str:
+    """The ranking rule as printed under a notice whose rows are ``parts`` (乡镇(街道), 区县 …)."""
+    return (
+        "排名规则：按已完成换届的村(社区)占比从高到低排序，占比相同的按加权进度"
+        "（各村所处阶段在时间表中的位置，全部完成计 100%）从高到低排序；两项均相同的并列同一名次"
+        f"（其后名次顺延），并列的按区划代码先后列出。没有村(社区)的{parts}不参加排名。"
+    )
+
+
+TIE_RULE = tie_rule("乡镇(街道)")
 
 
 class RollupBusy(DomainError):
@@ -94,8 +101,10 @@ class RankRow:
     rank: int | None = None
 
 
-def rank_townships(rows: list[RankRow]) -> list[RankRow]:
-    """Sort and rank (see the module docstring); townships without units get no rank."""
+def rank_regions(rows: list[RankRow]) -> list[RankRow]:
+    """Sort and rank (see the module docstring); regions without units get no rank.
+
+    The same rule ranks a county's townships, a city's counties and a province's cities."""
     ranked = [r for r in rows if r.units > 0]
 
     def key(r):
@@ -126,16 +135,24 @@ def notice_text(
     figure_labels: dict[str, str],
     laggards: list[str],
     late: list[str],
+    whole: str = "全县",
+    report_lines: list[str] | None = None,
+    rule: str = TIE_RULE,
+    warning: str | None = None,
 ) -> str:
-    """The message pasted into the county's work group chat (plain text, Chinese)."""
+    """The message pasted into the work group chat (plain text, Chinese).
+
+    A county's notice ranks its townships; a city's or a province's (``whole`` 全市 / 全省)
+    ranks the regions below it and gives its own lines on reporting (``report_lines``)."""
     units = county["units"]
     stage_counts = county["stage_counts"]
     done = stage_counts.get("done", 0)
     lines = [
         f"【{county_name}村(社区)“两委”换届工作日通报】",
         chinese_date(day),
+        *([warning] if warning else []),
         "",
-        f"截至当日，全县共 {units} 个村(社区)，已完成换届 {done} 个（{percent(county['done_share'])}），"
+        f"截至当日，{whole}共 {units} 个村(社区)，已完成换届 {done} 个（{percent(county['done_share'])}），"
         f"加权进度 {percent(county['weighted'])}；逾期（本阶段任务或选举法定时间节点未按期完成）的 "
         f"{county['overdue']} 个。",
     ]
@@ -164,13 +181,15 @@ def notice_text(
     ]
     lines.append("乡镇日报：" + "；".join(report_parts) + "。")
     lines += ["", "三、日报报送情况"]
-    if laggards:
+    if report_lines is not None:
+        lines += report_lines
+    elif laggards:
         lines.append(f"未报送日报的乡镇(街道)（{len(laggards)} 个）：{'、'.join(laggards)}。")
     else:
         lines.append("各乡镇(街道)均已报送日报。")
     if late:
         lines.append(f"逾时报送：{'、'.join(late)}。")
-    lines += ["", TIE_RULE]
+    lines += ["", rule]
     return "\n".join(lines)
 
 
@@ -371,7 +390,7 @@ def rollup_run(
         county_structure = structure.structure_summary(current, previous, targets)
         say(f"  班子结构：{len(current)} 个新一届班子")
 
-        rows = rank_townships(
+        rows = rank_regions(
             [
                 RankRow(
                     region_id=tid,

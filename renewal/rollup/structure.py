@@ -107,39 +107,71 @@ def _by_unit(terms: Iterable[TermFacts]) -> dict[int, list[TermFacts]]:
     return grouped
 
 
-def committee_figures(terms: Iterable[TermFacts]) -> Figures:
-    """The structure figures of the committees in ``terms`` (any number of units)."""
+@dataclass
+class Counts:
+    """The numerators and denominators behind ``Figures``: what a level above sums.
+
+    Shares are never averaged up the tree; the sums of these are divided again."""
+
+    units: int = 0
+    members: int = 0
+    ages: int = 0
+    under35: int = 0
+    under40: int = 0
+    college: int = 0
+    women: int = 0
+    veterans: int = 0
+    cross: int = 0
+    both_bodies: int = 0
+    one_shoulder: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def figures(self) -> Figures:
+        members = self.members
+        return Figures(
+            units=self.units,
+            members=members,
+            average_age=round(self.ages / members, 1) if members else None,
+            under35=_share(self.under35, members),
+            under40=_share(self.under40, members),
+            college=_share(self.college, members),
+            women=_share(self.women, members),
+            veterans=_share(self.veterans, members),
+            one_shoulder=_share(self.one_shoulder, self.both_bodies),
+            cross_posts=_share(self.cross, members),
+        )
+
+
+def committee_counts(terms: Iterable[TermFacts]) -> Counts:
+    """The structure counts of the committees in ``terms`` (any number of units)."""
     grouped = _by_unit(terms)
-    members = ages = under35 = under40 = college = women = veterans = cross = 0
-    both_bodies = one_shoulder = 0
+    c = Counts(units=len(grouped))
     for unit_terms in grouped.values():
         people = _unit_people(unit_terms)
         for member, age, bodies in people.values():
-            members += 1
-            ages += age
-            under35 += age < 35
-            under40 += age < 40
-            college += member.education in COLLEGE_OR_ABOVE
-            women += member.sex == "F"
-            veterans += VETERAN in member.tags
-            cross += len(bodies) > 1
+            c.members += 1
+            c.ages += age
+            c.under35 += age < 35
+            c.under40 += age < 40
+            c.college += member.education in COLLEGE_OR_ABOVE
+            c.women += member.sex == "F"
+            c.veterans += VETERAN in member.tags
+            c.cross += len(bodies) > 1
         posts = {(t.body, m.post): m.person_id for t in unit_terms for m in t.members}
         if {t.body for t in unit_terms} >= {PARTY, VILLAGERS}:
-            both_bodies += 1
+            c.both_bodies += 1
             secretary = posts.get((PARTY, SECRETARY))
-            one_shoulder += secretary is not None and secretary == posts.get((VILLAGERS, DIRECTOR))
-    return Figures(
-        units=len(grouped),
-        members=members,
-        average_age=round(ages / members, 1) if members else None,
-        under35=_share(under35, members),
-        under40=_share(under40, members),
-        college=_share(college, members),
-        women=_share(women, members),
-        veterans=_share(veterans, members),
-        one_shoulder=_share(one_shoulder, both_bodies),
-        cross_posts=_share(cross, members),
-    )
+            c.one_shoulder += secretary is not None and secretary == posts.get(
+                (VILLAGERS, DIRECTOR)
+            )
+    return c
+
+
+def committee_figures(terms: Iterable[TermFacts]) -> Figures:
+    """The structure figures of the committees in ``terms`` (any number of units)."""
+    return committee_counts(terms).figures()
 
 
 def two_up_one_down(current: Figures, previous: Figures) -> dict:
@@ -194,21 +226,65 @@ def structure_summary(
     current: list[TermFacts], previous: list[TermFacts], targets: Targets
 ) -> dict:
     """Everything a snapshot stores about structure for one region."""
-    now, before = committee_figures(current), committee_figures(previous)
     checks = [unit_compliance(uid, ts, targets) for uid, ts in _by_unit(current).items()]
-    compliant = [c for c in checks if c.compliant]
-    return {
-        "current": now.as_dict(),
-        "previous": before.as_dict(),
-        "verdict": two_up_one_down(now, before),
-        "compliance": {
-            "units": len(checks),
-            "compliant": len(compliant),
-            "share": _share(len(compliant), len(checks)),
-            "women": _share(sum("women" not in c.shortfalls for c in checks), len(checks)),
-            "young": _share(sum("young" not in c.shortfalls for c in checks), len(checks)),
-            "college": _share(sum("college" not in c.shortfalls for c in checks), len(checks)),
-        },
-        "noncompliant": sorted([c.unit_id, c.shortfalls] for c in checks if not c.compliant),
-        "targets": asdict(targets),
+    met = {
+        "units": len(checks),
+        "compliant": sum(c.compliant for c in checks),
+        "women": sum("women" not in c.shortfalls for c in checks),
+        "young": sum("young" not in c.shortfalls for c in checks),
+        "college": sum("college" not in c.shortfalls for c in checks),
     }
+    summary = _summary(committee_counts(current), committee_counts(previous), met, targets)
+    summary["noncompliant"] = sorted([c.unit_id, c.shortfalls] for c in checks if not c.compliant)
+    return summary
+
+
+COUNT_FIELDS = tuple(Counts.__dataclass_fields__)
+MET_FIELDS = ("units", "compliant", "women", "young", "college")
+
+
+def _summary(now: Counts, before: Counts, met: dict, targets: Targets | None) -> dict:
+    current, previous = now.figures(), before.figures()
+    units = met["units"]
+    return {
+        "current": current.as_dict(),
+        "previous": previous.as_dict(),
+        "verdict": two_up_one_down(current, previous),
+        "compliance": {
+            "units": units,
+            "compliant": met["compliant"],
+            "share": _share(met["compliant"], units),
+            "women": _share(met["women"], units),
+            "young": _share(met["young"], units),
+            "college": _share(met["college"], units),
+        },
+        # The numerators and denominators, so that a city or a province sums them.
+        "counts": {"current": now.as_dict(), "previous": before.as_dict(), "met": met},
+        "targets": asdict(targets) if targets else None,
+    }
+
+
+def has_counts(summary: dict) -> bool:
+    """Whether a stored summary carries its counts (summaries stored before they did not)."""
+    return "counts" in (summary or {})
+
+
+def structure_sum(summaries: list[dict]) -> dict:
+    """The structure of a region above the county from its parts' stored summaries: counts
+    are summed and every share and the 两升一降 verdict worked out again from the sums.
+
+    Targets are a county's setting: the sum keeps them only when every part has the same."""
+    now, before = Counts(), Counts()
+    met = dict.fromkeys(MET_FIELDS, 0)
+    targets = set()
+    for summary in summaries:
+        counts = summary["counts"]
+        for name in COUNT_FIELDS:
+            setattr(now, name, getattr(now, name) + counts["current"].get(name, 0))
+            setattr(before, name, getattr(before, name) + counts["previous"].get(name, 0))
+        for name in MET_FIELDS:
+            met[name] += counts["met"].get(name, 0)
+        if summary.get("targets"):
+            targets.add(tuple(sorted(summary["targets"].items())))
+    same = Targets(**dict(targets.pop())) if len(targets) == 1 else None
+    return _summary(now, before, met, same)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from renewal.models import Region
+from renewal.rollup.areas import area_rollup_above
 from renewal.rollup.services import RollupBusy, rollup_finished, rollup_run, rollups_overdue
 
 log = logging.getLogger(__name__)
@@ -28,19 +29,31 @@ def nightly_rollup(
     that date by another worker is skipped, not run twice. A catch-up run (``only_if_overdue``)
     also skips a county whose run has finished since it was queued: a long run seen as
     missing by several catch-up checks is then not done again after it commits.
+
+    Then the cities and provinces above those counties are summed for the date, cities
+    first. A county that fails does not stop the others nor the sums above it (which name
+    it as missing); the failure is raised once the sums are written, so the task is seen
+    as failed and the catch-up queues the county again.
     """
     date = datetime.date.fromisoformat(day) if day else timezone.localdate()
     counties = Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
     if county_code:
         counties = counties.filter(code=county_code)
-    done = []
+    done, seen, failure = [], [], None
     for county in counties.order_by("code"):
+        seen.append(county.pk)
         if only_if_overdue and rollup_finished(county, date):
             continue
         try:
             done.append(rollup_run(county=county, day=date).pk)
         except RollupBusy:
             continue
+        except Exception as exc:  # raised again below, once the sums are written
+            log.exception("roll-up of %s for %s failed", county.code, date)
+            failure = failure or exc
+    area_rollup_above(county_ids=seen, day=date)
+    if failure is not None:
+        raise failure
     return done
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renewal.rollup import views, views_stats
+from renewal.rollup import views, views_areas, views_stats
 
 app_name = "rollup"
 
@@ -10,6 +10,19 @@ urlpatterns = [
     path("dashboard/<int:county_pk>/noncompliant/", views.noncompliant, name="noncompliant"),
     path("screen/<int:county_pk>/", views.screen, name="screen"),
     path("rollup/townships/<int:pk>/", views.township_detail, name="township"),
+    path("dashboard/areas/<int:pk>/", views_areas.area_dashboard, name="area-dashboard"),
+    path("screen/areas/<int:pk>/", views_areas.area_screen, name="area-screen"),
+    path("rollup/area-notices/<int:pk>/", views_areas.area_notice, name="area-notice"),
+    path(
+        "rollup/area-notices/<int:pk>/text/",
+        views_areas.area_notice_text,
+        name="area-notice-text",
+    ),
+    path(
+        "rollup/area-notices/<int:pk>/xlsx/",
+        views_areas.area_notice_xlsx,
+        name="area-notice-xlsx",
+    ),
     path("rollup/<int:county_pk>/notices/", views.notice_list, name="notice-list"),
     path("rollup/<int:county_pk>/run/", views.rollup_start, name="run"),
     path("rollup/notices/<int:pk>/", views.notice_detail, name="notice-detail"),

@@ -217,6 +217,8 @@ def dashboard_home(request):
     region = access.home_region(request.user)
     if region is None:
         raise Http404
+    if region.is_above_county:
+        return redirect("rollup:area-dashboard", pk=region.pk)
     if region.is_county:
         return redirect("rollup:dashboard", county_pk=region.pk)
     return redirect("rollup:township", pk=region.pk)
@@ -230,6 +232,10 @@ def dashboard(request, county_pk):
         "county": county,
         "run": run,
         "can_run": access.can_run_rollup(request.user, county.pk),
+        # Drill-down back up: the city above, for a reviewer who reads it.
+        "area_up": county.parent
+        if county.parent_id and access.can_in_region(request.user, "view_region", county.parent_id)
+        else None,
     }
     if run is None:
         return render(request, "renewal/rollup/dashboard.html", context)
@@ -309,7 +315,7 @@ def _noncompliant_page(request, run, total):
     page = Paginator(rows, NONCOMPLIANT_PAGE).get_page(request.GET.get("page"))
     ids = [unit_id for unit_id, _ in page.object_list]
     units = Unit.objects.filter(pk__in=ids).select_related("township").in_bulk()
-    targets = structure.Targets(**(total.structure or {}).get("targets", {})) if total else None
+    targets = structure.Targets(**((total.structure or {}).get("targets") or {})) if total else None
     return {
         "noncompliant": [
             {"unit": units.get(unit_id), "shortfalls": structure.shortfall_labels(codes, targets)}
@@ -524,10 +530,11 @@ def rollup_start(request, county_pk):
 @login_required
 def daily_report_list(request):
     access.require_region_scope(request.user)
-    region = access.home_region(request.user)
-    county_id = region.pk if region and region.is_county else (region.parent_id if region else None)
-    if "county" in request.GET and request.user.is_superuser:
-        county_id = access.county_for_user(request.user, request.GET["county"]).pk
+    county = access.home_county(request.user)
+    county_id = county.pk if county else None
+    wanted = request.GET.get("county", "")
+    if wanted.isdigit() and access.reads_above_county(request.user):
+        county_id = access.county_for_user(request.user, wanted).pk
     if county_id is None:
         raise Http404
     townships = access.townships_readable(request.user, county_id).order_by("code")
@@ -557,6 +564,7 @@ def daily_report_list(request):
         "today": today,
         "writable": writable,
         "county_id": county_id,
+        "counties": access.counties_to_choose(request.user).only("id", "name"),
         "labels": DailyReport.FIGURES,
     }
     template = (

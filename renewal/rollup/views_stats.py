@@ -25,9 +25,12 @@ def stat_home(request):
     region = access.home_region(request.user)
     if region is None:
         raise Http404
-    if not region.is_county:
+    if not (region.is_county or region.is_above_county):
         raise PermissionDenied("统计报表仅供县级用户查看。")
-    return redirect("rollup:stat-form-list", county_pk=region.pk)
+    county = access.home_county(request.user)
+    if county is None:
+        raise Http404
+    return redirect("rollup:stat-form-list", county_pk=county.pk)
 
 
 @login_required

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from renewal.rollup.services import TIE_RULE, RankRow, notice_text, rank_townships
+from renewal.rollup.services import TIE_RULE, RankRow, notice_text, rank_regions
 
 
 def row(code, done, weighted, units=10, name=None):
@@ -50,8 +50,8 @@ def row(code, done, weighted, units=10, name=None):
         "a township without units is not ranked",
     ],
 )
-def test_rank_townships(rows, expected):
-    assert [(r.code, r.rank) for r in rank_townships(rows)] == expected
+def test_rank_regions(rows, expected):
+    assert [(r.code, r.rank) for r in rank_regions(rows)] == expected
 
 
 def test_notice_text_names_ranking_laggards_and_rule():

@@ -39,20 +39,26 @@ PYTEST_PARALLEL ?= -n auto --dist loadscope
 
 # The real-worker tests use the machine's Redis when REDIS_URL is not set (as CI sets it).
 test test-fast: export REDIS_URL ?= redis://127.0.0.1:6379/7
+# The read-replica test reads a streaming replica of the test server; bin/pg-replica starts
+# it (making it the first time), for the machine's PostgreSQL or for the embedded one.
 test: lint
+	bin/pg-replica
 	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # For local runs: keep the test databases from one run to the next (--reuse-db: new migrations
 # are applied; after editing an existing one, add PYTEST_ARGS=--create-db once). `make test`
 # and CI always build them afresh.
 test-fast: lint
+	bin/pg-replica
 	$(PY) -m pytest $(PYTEST_PARALLEL) --reuse-db $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) bin/bench.py
 
+# One worker for every queue (config/settings.py WORKER_QUEUES); in production each queue
+# can have workers of its own (`-Q exports`), see README.md「省级部署」.
 worker: $(STAMP)
-	$(VENV)/bin/celery -A config worker -l info
+	$(VENV)/bin/celery -A config worker -l info -Q rollup,exports,imports,default
 
 beat: $(STAMP)
 	$(VENV)/bin/celery -A config beat -l info

@@ -134,6 +134,86 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 EMBEDDED_PGDATA = env("EMBEDDED_PGDATA", default=str(VAR_DIR / "pgdata"))
+# Behind PgBouncer in transaction mode (README.md「省级部署」) a server-side cursor would outlive
+# the transaction that PgBouncer lends its server connection for: turn them off there.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
+
+# --- Read replica (renewal/kit/replica.py) ------------------------------------------------
+# A PostgreSQL streaming replica of the primary (hot standby). With it, the read-only pages
+# listed in REPLICA_READ_VIEWS read from it; writes, other pages and a session that has just
+# written stay on the primary. Without it nothing changes: no router, no middleware.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+# A replica further behind than this (seconds) is passed over: the pages read the primary
+# until it has caught up. Dashboards and notices change at most every few minutes (daily
+# reports, the nightly roll-up), so half a minute old is as good as current.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30)
+# How long one measurement of the lag (and of the replica being up) is used, per process.
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=5)
+# After a POST (any change), the same session reads the primary for this long (seconds):
+# whoever has just saved sees what they saved, even on a page that reads the replica.
+REPLICA_READ_AFTER_WRITE_SECONDS = env.float("REPLICA_READ_AFTER_WRITE_SECONDS", default=60)
+# Seconds a connection to the replica may take before it counts as down.
+REPLICA_CONNECT_TIMEOUT = env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+if REPLICA_MAX_LAG_SECONDS < 0 or REPLICA_LAG_CHECK_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "REPLICA_MAX_LAG_SECONDS and REPLICA_LAG_CHECK_SECONDS must not be negative."
+    )
+if REPLICA_READ_AFTER_WRITE_SECONDS < 0 or REPLICA_CONNECT_TIMEOUT < 1:
+    raise ImproperlyConfigured(
+        "REPLICA_READ_AFTER_WRITE_SECONDS must not be negative and REPLICA_CONNECT_TIMEOUT "
+        "must be at least 1."
+    )
+# The pages that may read the replica (URL names): they only show figures and lists, and a
+# copy up to REPLICA_MAX_LAG_SECONDS old is right for them. Their POSTs (where a page has
+# any) still go to the primary. A page that saves on GET, or whose reader must see a change
+# made elsewhere at once, does not belong here.
+REPLICA_READ_VIEWS = [
+    # Dashboards and the big screen (大屏)
+    "rollup:dashboard",
+    "rollup:noncompliant",
+    "rollup:screen",
+    "rollup:township",
+    "discipline:dashboard",
+    # Notices (日通报) and the statistics forms built from them
+    "rollup:notice-list",
+    "rollup:notice-detail",
+    "rollup:notice-text",
+    "rollup:stat-form-list",
+    "rollup:stat-form",
+    # Lists that only show
+    "renewal:unit-list",
+    "renewal:round-list",
+    "ballots:congress-list",
+    "villagers:election-list",
+]
+REPLICA_ROUTING = bool(DATABASE_REPLICA_URL)
+
+
+def replica_database(url_or_settings, primary):
+    """The replica's connection settings: like the primary's, on another server."""
+    replica = (
+        env.db_url_config(url_or_settings) if isinstance(url_or_settings, str) else url_or_settings
+    )
+    if not replica["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL.")
+    replica.setdefault("OPTIONS", {})["connect_timeout"] = REPLICA_CONNECT_TIMEOUT
+    replica["CONN_MAX_AGE"] = primary["CONN_MAX_AGE"]
+    replica["CONN_HEALTH_CHECKS"] = True
+    replica["DISABLE_SERVER_SIDE_CURSORS"] = primary["DISABLE_SERVER_SIDE_CURSORS"]
+    # Tests: the same test database as the primary's, which the replica receives from it
+    # (Django neither creates nor empties it there).
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+REPLICA_MIDDLEWARE = "renewal.kit.replica.ReplicaReadsMiddleware"
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
+    DATABASE_ROUTERS = ["renewal.kit.replica.ReplicaRouter"]
+    # After the session and the user are known; before axes, which must stay last.
+    MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), REPLICA_MIDDLEWARE)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------
@@ -316,6 +396,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = False
 CELERY_TASK_ACKS_LATE = True
+# Named queues, so that each kind of work gets workers of its own, on as many machines as it
+# needs (README.md「省级部署」): the nightly roll-up, exports and imports each have a queue;
+# everything else (the nightly refresh, the purges, the roll-up's catch-up check, which only
+# queues roll-ups) goes to "default". `make worker` consumes all
+# four; a worker started with `-Q exports` builds exports only.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "renewal.rollup.tasks.nightly_rollup": {"queue": "rollup"},
+    "renewal.kit.exports.run_export": {"queue": "exports"},
+    "renewal.kit.uploads.check_import": {"queue": "imports"},
+    "renewal.kit.uploads.run_import": {"queue": "imports"},
+}
+# Every queue a task is sent to (a worker that consumes them all takes every task).
+WORKER_QUEUES = ["rollup", "exports", "imports", CELERY_TASK_DEFAULT_QUEUE]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any job, so a late-acknowledged task is not redelivered mid-run.
 # The nightly roll-up (日报告日通报): when beat queues it (Asia/Shanghai) and how long it

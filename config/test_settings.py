@@ -38,3 +38,23 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # tests/test_browser_second_factor.py).
 TWO_FACTOR_REQUIRED_ROLES = []
 TWO_FACTOR_FOR_SUPERUSERS = False
+
+# The streaming replica of the test server (bin/pg-replica, on REPLICA_PORT): its alias reads
+# the same test database ("MIRROR"), so the read-replica test sees on it what it committed on
+# the primary. Routing stays off: every other test runs in a transaction that is rolled back,
+# which a replica never sees. tests/test_replica_routing.py switches it on for itself.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = replica_database(  # noqa: F405
+        {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": DATABASES["default"]["NAME"],  # noqa: F405
+            "USER": DATABASES["default"].get("USER") or "postgres",  # noqa: F405
+            "HOST": "127.0.0.1",
+            "PORT": int(os.environ.get("REPLICA_PORT", "5433")),
+        },
+        DATABASES["default"],  # noqa: F405
+    )
+    DATABASE_ROUTERS = ["renewal.kit.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), REPLICA_MIDDLEWARE)  # noqa: F405
+DATABASES["replica"]["CONN_MAX_AGE"] = 0  # noqa: F405
+REPLICA_ROUTING = False

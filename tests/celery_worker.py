@@ -53,13 +53,31 @@ def reset_producers(app) -> None:
         app.amqp._producer_pool = None
 
 
+def _route_to(prefix: str) -> dict:
+    """The app's task routes (config/settings.py), each to this test's copy of its queue."""
+    return {
+        name: {**route, "queue": prefix + route["queue"]}
+        for name, route in settings.CELERY_TASK_ROUTES.items()
+    }
+
+
+def reset_routes(app) -> None:
+    """Make the app route by the task_routes in force now (Celery keeps its router)."""
+    app.amqp._rtable = None
+    app.amqp.__dict__.pop("router", None)
+
+
 @contextmanager
 def celery_worker():
-    """A solo Celery worker on a queue of its own: pytest-xdist workers share the Redis
+    """A solo Celery worker on queues of its own: pytest-xdist workers share the Redis
     database, and each one's tasks must reach only the worker it started (which uses its
-    database). Nothing is routed elsewhere; the tasks go to the default queue."""
+    database). Each of the app's named queues (rollup, exports, imports, default) has this
+    test's copy, prefixed; tasks are routed by the app's own routes, to those copies."""
     redis_url = _redis_url()
-    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{uuid.uuid4().hex}"
+    prefix = (
+        f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{uuid.uuid4().hex}-"
+    )
+    queues = [prefix + name for name in settings.WORKER_QUEUES]
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -73,7 +91,7 @@ def celery_worker():
             "-c",
             "1",
             "-Q",
-            queue,
+            ",".join(queues),
             "-l",
             "info",
             "--without-mingle",
@@ -89,20 +107,28 @@ def celery_worker():
         "task_always_eager": celery_app.conf.task_always_eager,
         "broker_url": celery_app.conf.broker_url,
         "task_default_queue": celery_app.conf.task_default_queue,
+        "task_routes": celery_app.conf.task_routes,
     }
-    celery_app.conf.update(task_always_eager=False, broker_url=redis_url, task_default_queue=queue)
+    celery_app.conf.update(
+        task_always_eager=False,
+        broker_url=redis_url,
+        task_default_queue=prefix + settings.CELERY_TASK_DEFAULT_QUEUE,
+        task_routes=_route_to(prefix),
+    )
     reset_producers(celery_app)  # producer connections follow the new broker_url
+    reset_routes(celery_app)
     try:
         yield proc
     finally:
         celery_app.conf.update(**old)
         reset_producers(celery_app)
+        reset_routes(celery_app)
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-        redis.Redis.from_url(redis_url).delete(queue)
+        redis.Redis.from_url(redis_url).delete(*queues)
 
 
 @pytest.fixture

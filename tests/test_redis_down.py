@@ -100,7 +100,8 @@ def test_an_export_not_queued_while_redis_is_down_fails_and_is_retried_after(
     assert "已重新提交导出" in response.content.decode()
     job.refresh_from_db()
     assert job.status == ExportJob.Status.QUEUED and job.error == ""
-    assert redis.Redis.from_url(broker_on_test_redis.url).llen("celery") == 1
+    # The export waits in its own queue (config/settings.py CELERY_TASK_ROUTES).
+    assert redis.Redis.from_url(broker_on_test_redis.url).llen("exports") == 1
 
 
 def test_an_import_and_a_rollup_run_in_the_request_while_redis_is_down(

@@ -20,7 +20,9 @@ DAY = datetime.date(2026, 3, 10)
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
-def test_province_reviewer_drills_down_to_a_unit(live_server, new_context, world, tmp_path):
+def test_province_reviewer_drills_down_to_a_unit(
+    live_server, new_context, world, personas, tmp_path
+):
     for county in (world["county_a"], world["county_b"]):
         rollup_run(county=county, day=DAY)
     area_rollup_tree(region=world["province"], day=DAY)

@@ -95,7 +95,7 @@ def area_workbook(run, snapshots, total, *, part_name: str) -> bytes:
         ]
         for row in run.ranking
     ]
-    content = _workbook(
+    return _workbook(
         run,
         (header, rows),
         snapshots,
@@ -105,7 +105,6 @@ def area_workbook(run, snapshots, total, *, part_name: str) -> bytes:
         rule=rollup.tie_rule(part_name),
         missing=run.missing,
     )
-    return content
 
 
 def _workbook(run, ranking_table, snapshots, total, *, parts, whole, rule, missing=()) -> bytes:

@@ -90,6 +90,7 @@ def _context(request, area, run):
         "ranking": _ranking_rows(run, kind),
         "missing": run.missing,
         "labels": run.figure_labels,
+        "columns": columns,
         "report_labels": rollup.REPORT_LABELS,
         "structure": structure,
         "structure_rows": _structure_table(structure),

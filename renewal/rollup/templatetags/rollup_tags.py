@@ -1,6 +1,5 @@
 from django import template
 
-from renewal.models import STAGE_NAMES
 from renewal.rollup.services import percent
 
 register = template.Library()
@@ -15,9 +14,3 @@ def pct(value):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key, 0)
-
-
-@register.filter
-def stage_name(code):
-    """A stage's name in the user's words (a stage the product does not know keeps its code)."""
-    return STAGE_NAMES.get(code, code)

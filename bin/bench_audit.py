@@ -227,7 +227,7 @@ def import_step(count: int, user, path: Path) -> dict:
     job.refresh_from_db()
     if job.status != ImportJob.Status.PREVIEW:
         raise SystemExit(f"预览失败：状态 {job.status}，{job.problems[:3] or job.error}")
-    with pghistory.context(**context, url=f"/candidates/import/{job.pk}/confirm/"):
+    with pghistory.context(**(context | {"url": f"/candidates/import/{job.pk}/confirm/"})):
         t0 = time.perf_counter()
         import_confirm(job=job)
         confirm = time.perf_counter() - t0

@@ -12,9 +12,21 @@ division_code_validator = RegexValidator(
 
 
 def audited(**kwargs):
-    """Track inserts, updates and deletes of a model in its pghistory event table."""
+    """Track inserts, updates and deletes of a model in its pghistory event table.
+
+    The triggers are statement-level: each INSERT, UPDATE or DELETE writes the events of all
+    its rows in one INSERT … SELECT over the statement's transition table, and attaches the
+    request's context (pghistory.context: user, url) once. Row-level triggers did that once
+    a row, each time in two error-handling subtransactions (pgtrigger's ignore check and
+    pghistory's context lookup), which made bulk writes grow faster than their rows. Every
+    row still gets its event; an update only of rows whose tracked fields changed.
+    """
     return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        level=pghistory.Statement,
+        **kwargs,
     )
 
 

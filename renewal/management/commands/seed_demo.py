@@ -11,7 +11,7 @@ import time
 import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries, transaction
+from django.db import reset_queries, transaction
 
 from renewal import services
 from renewal.kit import crypto, demo, second_factor
@@ -254,11 +254,7 @@ class Command(BaseCommand):
         for offset in range(0, len(units), batch):
             chunk = [u for u in units[offset : offset + batch] if u.pk not in have_branch]
             if chunk:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    # An unset pgtrigger.ignore makes every audit trigger run its own
-                    # error-handling subtransaction; setting it (to nothing) keeps bulk
-                    # inserts linear. The audit events are still written.
-                    cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+                with transaction.atomic():
                     self._people_for(chunk, known_hashes)
                 reset_queries()
             done = min(offset + batch, len(units))

@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("renewal", "0025_regions_above_county"),
+        ("renewal", "0026_rollup_above_county"),
     ]
 
     operations = [

@@ -46,11 +46,20 @@ def reports_visible_to(user):
     return Report.objects.filter(county_id__in=discipline_counties(user))
 
 
-def report_for_user(user, pk) -> Report:
+def report_for_user(user, pk, *, write: bool = False) -> Report:
     report = reports_visible_to(user).filter(pk=pk).first() if user.is_authenticated else None
     if report is None:
         raise Http404
+    if write and not handles_county(user, report.county_id):
+        raise PermissionDenied("上级纪检监察人员只能查看、不能办理本县的案件。")
     return report
+
+
+def handles_county(user, county_id: int) -> bool:
+    """The county's own officers handle its cases; officers above the county read them."""
+    return is_discipline_officer(user) and county_id in region_access.direct_region_ids(
+        user, "view_region"
+    )
 
 
 def is_assigned_officer(user, report: Report) -> bool:

@@ -76,7 +76,8 @@ def extras(world, personas):
 def rows(expect):
     E = lambda x: x["villagers_election"].pk  # noqa: E731
     page = expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404, discipline=404)
-    write_get = page
+    # The edit pages: the reviewers above the county read the election, never its forms.
+    write_get = {**page, "city_reviewer": 403, "province_reviewer": 403}
     write_post = expect(
         staff_a=302, staff_b=404, reviewer=302, reviewer_other=404, discipline=404, admin=302
     )

@@ -4,6 +4,7 @@
 import pytest
 
 from discipline import access as discipline_access
+from discipline.models import Report
 from renewal.models import Profile, Region
 from tests.factories import CountyFactory, TownshipFactory, UnitFactory
 from tests.fixtures import make_user
@@ -167,3 +168,37 @@ def test_city_discipline_officer_holds_every_county_below(world):
         world["county_b"].pk,
     }
     assert discipline_access.discipline_counties(county_officer) == [world["county_a"].pk]
+
+
+def test_candidate_and_reserve_lists_offer_the_counties_below(client, world, personas):
+    _baotou, outside = outside_world()
+    client.force_login(personas["city_reviewer"])
+    for path in ("/candidates/", "/candidates/reserves/"):
+        body = client.get(path).content.decode()
+        assert 'name="county"' in body and '<optgroup label="清水河县">' in body, path
+        assert client.get(path, {"county": world["county_b"].pk}).status_code == 200
+        assert client.get(path, {"county": outside.county_id}).status_code == 404
+    client.force_login(personas["reviewer"])
+    body = client.get("/candidates/").content.decode()
+    assert 'name="county"' not in body and "<optgroup" not in body
+
+
+def test_city_discipline_officer_reads_a_county_case_but_does_not_handle_it(client, world):
+    officer = make_user("city_jiwei", Profile.Role.DISCIPLINE_OFFICER, world["city"])
+    report = Report.objects.create(
+        channel=Report.Channel.PHONE,
+        county=world["county_b"],
+        township=world["township_c"],
+        subject="某候选人拉票",
+        content="来电反映：某候选人请客吃饭拉票。",
+    )
+    client.force_login(officer)
+    page = client.get(f"/discipline/cases/{report.pk}/")
+    assert page.status_code == 200
+    assert "assign-check_group" not in page.content.decode()
+    response = client.post(
+        f"/discipline/cases/{report.pk}/assign/", {"assign-check_group": "第一核查组"}
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.check_group == ""

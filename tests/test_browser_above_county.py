@@ -14,7 +14,14 @@ from tests.test_browser_layout import screenshot_dir
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Words of the buttons and links that change a unit's data.
-WRITE_WORDS = ("编辑基本信息", "申请调整", "建立党员大会", "查看与维护", "从 Excel 导入名册", "添加")
+WRITE_WORDS = (
+    "编辑基本信息",
+    "申请调整",
+    "建立党员大会",
+    "查看与维护",
+    "从 Excel 导入名册",
+    "添加",
+)
 
 
 def outside_units():

@@ -95,13 +95,9 @@ def county_signing_queue(user, candidacies):
 
 
 def can_unmask(user, candidacy) -> bool:
-    """Township staff who enter the data, county reviewers and admins; not discipline."""
-    profile = getattr(user, "profile", None)
-    if user.is_superuser:
-        return True
-    if profile is None or profile.role == Profile.Role.DISCIPLINE_OFFICER:
-        return False
-    return region_access.can_in_region(user, "view_region", candidacy.unit.township_id)
+    """Township staff who enter the data, county reviewers and admins; not discipline, not
+    the reviewers above the county."""
+    return region_access.may_unmask(user, candidacy.unit.township_id)
 
 
 def reserves_visible_to(user):

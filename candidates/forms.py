@@ -1,6 +1,7 @@
 from django import forms
 
 from candidates.models import Candidacy, NegativeListItem, Recommendation, ReserveCadre
+from renewal.forms import RegionFilterForm
 from renewal.kit.forms import Form, ModelForm
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
 from renewal.kit.naming import Standing, ballot_names
@@ -233,7 +234,7 @@ class ReserveRetireForm(Form):
     )
 
 
-class ReserveFilterForm(Form):
+class ReserveFilterForm(RegionFilterForm):
     SORTS = [
         ("unit", "按村(社区)"),
         ("name", "按姓名"),
@@ -245,19 +246,13 @@ class ReserveFilterForm(Form):
     q = forms.CharField(
         label="搜索（姓名、村(社区)、培养方向、说明）", required=False, max_length=40
     )
-    township = forms.ModelChoiceField(
-        label="乡镇/街道", queryset=None, required=False, empty_label="全部"
-    )
     status = forms.ChoiceField(
         label="状态",
         required=False,
         choices=[*ReserveCadre.Status.choices, ("all", "全部")],
     )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
-
-    def __init__(self, *args, townships, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships
+    field_order = ["q", "county", "township"]
 
 
 class ProposeForm(Form):
@@ -270,7 +265,7 @@ class ProposeForm(Form):
     )
 
 
-class CandidacyFilterForm(Form):
+class CandidacyFilterForm(RegionFilterForm):
     SORTS = [
         ("unit", "按村(社区)"),
         ("name", "按姓名"),
@@ -280,9 +275,6 @@ class CandidacyFilterForm(Form):
     ]
 
     q = forms.CharField(label="姓名", required=False, max_length=20)
-    township = forms.ModelChoiceField(
-        label="乡镇/街道", queryset=None, required=False, empty_label="全部"
-    )
     body = forms.ChoiceField(
         label="班子", required=False, choices=[("", "全部"), *COMMITTEE_CHOICES]
     )
@@ -291,7 +283,4 @@ class CandidacyFilterForm(Form):
         label="状态", required=False, choices=[("", "全部"), *Candidacy.Status.choices]
     )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
-
-    def __init__(self, *args, townships, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships
+    field_order = ["q", "county", "township"]

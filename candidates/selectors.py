@@ -2,15 +2,15 @@
 roster export), the filtered talent pool, a vetting department's home."""
 
 from django.db.models import Q
-from django.http import Http404
 
 from candidates import access
 from candidates.forms import CandidacyFilterForm, ReserveFilterForm
 from candidates.models import ReserveCadre
 from renewal import access as region_access
 from renewal.models import DomainError, Region
+from renewal.selectors import check_filter_scope
 
-FILTER_KEYS = ("q", "township", "body", "post", "status", "sort")
+FILTER_KEYS = ("q", "county", "township", "body", "post", "status", "sort")
 # The candidate list's orders; each ends on the id, so that pages never share or skip a row.
 CANDIDACY_ORDER = {
     "unit": ("unit__code", "body", "post", "id"),
@@ -43,27 +43,30 @@ def selected_only(qs, params: dict):
     return qs.filter(pk__in=selected_ids(raw.split(",")))
 
 
-def filtered_candidacies(user, data):
-    raw = (data or {}).get("township")
-    if (
-        raw
-        and not region_access.townships_visible_to(user)
-        .filter(pk=raw if str(raw).isdecimal() else 0)
-        .exists()
-    ):
-        raise Http404
-    form = CandidacyFilterForm(
-        data or None, townships=region_access.townships_visible_to(user).order_by("code")
+def region_filter_form(form_class, user, data):
+    """A list's filter form with the region filters the user's scope offers (404 on a county
+    or township outside it, like the object)."""
+    check_filter_scope(user, data)
+    counties = region_access.counties_visible_to(user).order_by("code")
+    return form_class(
+        data or None,
+        townships=region_access.townships_visible_to(user).order_by("code"),
+        counties=counties if counties[1:2].exists() else None,
     )
-    qs = access.candidacies_visible_to(user).select_related("person", "unit", "unit__township")
+
+
+def filtered_candidacies(user, data):
+    form = region_filter_form(CandidacyFilterForm, user, data)
+    qs = access.candidacies_visible_to(user).select_related(
+        "person", "unit", "unit__township", "unit__county"
+    )
     order = CANDIDACY_ORDER["unit"]
     if form.is_valid():
         f = form.cleaned_data
         order = CANDIDACY_ORDER.get(f["sort"], order)
         if f["q"]:
             qs = qs.filter(person__name__contains=f["q"])
-        if f["township"]:
-            qs = qs.filter(unit__township=f["township"])
+        qs = form.filter_region(qs, county_field="unit__county", township_field="unit__township")
         for key in ("body", "post", "status"):
             if f[key]:
                 qs = qs.filter(**{key: f[key]})
@@ -81,10 +84,10 @@ RESERVE_ORDER = {
 
 def filtered_reserves(user, data):
     """The talent pool the user may see, filtered and sorted: the form and the queryset."""
-    form = ReserveFilterForm(
-        data or None, townships=region_access.townships_visible_to(user).order_by("code")
+    form = region_filter_form(ReserveFilterForm, user, data)
+    qs = access.reserves_visible_to(user).select_related(
+        "person", "unit", "unit__township", "unit__county"
     )
-    qs = access.reserves_visible_to(user).select_related("person", "unit", "unit__township")
     status, order = ReserveCadre.Status.ACTIVE, RESERVE_ORDER["unit"]
     if form.is_valid():
         f = form.cleaned_data
@@ -95,8 +98,7 @@ def filtered_reserves(user, data):
                 | Q(direction__contains=f["q"])
                 | Q(note__contains=f["q"])
             )
-        if f["township"]:
-            qs = qs.filter(unit__township=f["township"])
+        qs = form.filter_region(qs, county_field="unit__county", township_field="unit__township")
         status = f["status"] or status
         order = RESERVE_ORDER.get(f["sort"], order)
     unit = (data or {}).get("unit", "")

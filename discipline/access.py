@@ -1,7 +1,7 @@
 """Who reaches discipline data.
 
-Discipline officers (role discipline_officer, with a county grant) see their county's
-reports and cases; nobody else does (organisation-department and township users get
+Discipline officers (role discipline_officer, with a grant on a county or on a city or
+province above it) see the reports and cases of the counties they hold; nobody else does (organisation-department and township users get
 403 on discipline pages and 404 on discipline objects). The reporter's identity is
 stricter still: only officers assigned to that case, holding the per-case guardian
 grant ``discipline.view_reporter_identity``. Superusers get no shortcut here.
@@ -20,7 +20,7 @@ from renewal.access import require_region_scope as require_region_scope
 from renewal.access import townships_visible_to as townships_visible_to
 from renewal.access import unit_for_user as unit_for_user
 from renewal.access import units_visible_to as units_visible_to
-from renewal.models import Profile, Region, Unit
+from renewal.models import Profile, Unit
 
 IDENTITY_PERM = "view_reporter_identity"
 
@@ -38,21 +38,28 @@ def require_discipline(user) -> None:
 def discipline_counties(user) -> list[int]:
     if not is_discipline_officer(user):
         return []
-    direct = region_access.direct_region_ids(user, "view_region")
-    return list(
-        Region.objects.filter(pk__in=direct, kind=Region.Kind.COUNTY).values_list("id", flat=True)
-    )
+    # A city's or a province's officer reads every county below; a county's its own.
+    return sorted(region_access.counties_held(user, "view_region"))
 
 
 def reports_visible_to(user):
     return Report.objects.filter(county_id__in=discipline_counties(user))
 
 
-def report_for_user(user, pk) -> Report:
+def report_for_user(user, pk, *, write: bool = False) -> Report:
     report = reports_visible_to(user).filter(pk=pk).first() if user.is_authenticated else None
     if report is None:
         raise Http404
+    if write and not handles_county(user, report.county_id):
+        raise PermissionDenied("上级纪检监察人员只能查看、不能办理本县的案件。")
     return report
+
+
+def handles_county(user, county_id: int) -> bool:
+    """The county's own officers handle its cases; officers above the county read them."""
+    return is_discipline_officer(user) and county_id in region_access.direct_region_ids(
+        user, "view_region"
+    )
 
 
 def is_assigned_officer(user, report: Report) -> bool:

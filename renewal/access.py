@@ -69,6 +69,14 @@ def _counties_and_townships(user, perm) -> tuple[set[int], set[int]]:
     return cache[perm]
 
 
+def counties_held(user, perm: str = "view_region") -> set[int]:
+    """The counties the user holds whole: a grant on the county or on a city or province
+    above it. A township grant does not count (it covers one township of the county)."""
+    if not user.is_authenticated:
+        return set()
+    return set(_counties_and_townships(user, perm)[0])
+
+
 def _region_q(user, perm, *, township_field="township_id", county_field="county_id") -> Q:
     """A county grant (or one above it) filters on the county column, not its townships."""
     counties, townships = _counties_and_townships(user, perm)
@@ -298,6 +306,28 @@ def direct_region_ids(user, perm: str) -> frozenset[int]:
             ).values_list("id", flat=True)
         )
     return cache[perm]
+
+
+# --- Unmasking -------------------------------------------------------------------------------
+
+# Roles whose grant lies above the county: they read everything below, write nothing.
+ABOVE_COUNTY_ROLES = ("city_reviewer", "province_reviewer")
+# Who reads people's full ID numbers and phones: those who enter or review the records.
+UNMASKING_ROLES = ("township_staff", "township_leader", "county_reviewer")
+
+
+def may_unmask(user, township_id: int) -> bool:
+    """Township staff and leaders, county reviewers (on their region) and admins see a
+    person's full ID number and phone. Discipline officers and the reviewers above the county
+    read them masked: they check figures and procedure, not the people themselves."""
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "profile", None)
+    return (
+        profile is not None
+        and profile.role in UNMASKING_ROLES
+        and can_in_region(user, "view_region", township_id)
+    )
 
 
 # --- History (audit) --------------------------------------------------------------------

@@ -20,11 +20,33 @@ from renewal.models import (
 )
 
 
+class RegionForm(ModelForm):
+    """Provinces, cities, counties and townships: Region.clean checks the parent's kind and
+    the code's prefix at every level and says what is wrong in Chinese."""
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "kind", "parent"]
+        help_texts = {
+            "parent": "省级区域不填；市(州、盟)选所属省；区县选所属市，"
+            "只部署一个区县时可不填；乡镇/街道选所属区县。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only regions that can have regions below them are offered as a parent.
+        self.fields["parent"].queryset = Region.objects.exclude(
+            kind__in=[Region.Kind.TOWNSHIP, Region.Kind.SUBDISTRICT]
+        ).order_by("code")
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
+    form = RegionForm
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
+    list_select_related = ["parent"]
 
 
 @admin.register(Unit)

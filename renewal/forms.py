@@ -14,11 +14,41 @@ SORTS = {
 }
 
 
-class UnitFilterForm(Form):
-    q = forms.CharField(label="名称或代码", required=False, max_length=40)
+class RegionFilterForm(Form):
+    """A list's region filters: the townships the user sees and, when they see more than one
+    county (a city's or a province's reviewer), the counties. A county-only user gets no
+    county filter, as before there were levels above the county."""
+
+    county = forms.ModelChoiceField(label="区县", queryset=None, required=False, empty_label="全部")
     township = forms.ModelChoiceField(
         label="乡镇/街道", queryset=None, required=False, empty_label="全部"
     )
+
+    def __init__(self, *args, townships, counties=None, **kwargs):
+        # `counties`: the counties to offer, or None when the user sees only one.
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        if counties is not None:
+            self.fields["county"].queryset = counties
+        else:
+            del self.fields["county"]
+
+    @property
+    def many_counties(self) -> bool:
+        return "county" in self.fields
+
+    def filter_region(self, qs, *, county_field="county", township_field="township"):
+        """`qs` narrowed to the chosen county and township (call after is_valid())."""
+        data = self.cleaned_data
+        if data.get("county"):
+            qs = qs.filter(**{county_field: data["county"]})
+        if data.get("township"):
+            qs = qs.filter(**{township_field: data["township"]})
+        return qs
+
+
+class UnitFilterForm(RegionFilterForm):
+    q = forms.CharField(label="名称或代码", required=False, max_length=40)
     kind = forms.ChoiceField(
         label="类型", required=False, choices=[("", "全部")] + Unit.Kind.choices
     )
@@ -33,9 +63,10 @@ class UnitFilterForm(Form):
         label="排序", required=False, choices=[(k, v[1]) for k, v in SORTS.items()]
     )
 
-    def __init__(self, *args, townships, stage_choices, **kwargs):
+    field_order = ["q", "county", "township"]
+
+    def __init__(self, *args, stage_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships
         self.fields["stage"].choices = [("", "全部")] + stage_choices
 
 

@@ -32,37 +32,41 @@ def stage_choices(county_ids) -> list[tuple[str, str]]:
 
 
 def unit_filter_form(user, data):
-    county_ids = list(access.counties_visible_to(user).values_list("id", flat=True))
+    counties = access.counties_visible_to(user).order_by("code")
+    county_ids = list(counties.values_list("id", flat=True))
     form = UnitFilterForm(
         data or None,
         townships=access.townships_visible_to(user).order_by("code"),
+        counties=counties if len(county_ids) > 1 else None,
         stage_choices=stage_choices(county_ids),
     )
     return form, county_ids
 
 
 def check_filter_scope(user, data) -> None:
-    """A filter naming a township outside the user's scope answers 404, like the object."""
-    raw = (data or {}).get("township")
-    if (
-        raw
-        and not access.townships_visible_to(user).filter(pk=raw if raw.isdecimal() else 0).exists()
+    """A filter naming a township or a county outside the user's scope answers 404, like the
+    object."""
+    data = data or {}
+    for key, visible in (
+        ("township", access.townships_visible_to),
+        ("county", access.counties_visible_to),
     ):
-        raise Http404
+        raw = data.get(key)
+        if raw and not visible(user).filter(pk=raw if raw.isdecimal() else 0).exists():
+            raise Http404
 
 
 def filtered_units(user, data, *, today=None):
     """The units a user may see, filtered and sorted as `data` asks (a GET QueryDict)."""
     check_filter_scope(user, data)
     form, county_ids = unit_filter_form(user, data)
-    qs = access.units_visible_to(user).select_related("township")
+    qs = access.units_visible_to(user).select_related("township", "county")
     due = stage_due_dates(county_ids)
     if form.is_valid():
         f = form.cleaned_data
         if f["q"]:
             qs = qs.filter(Q(name__contains=f["q"]) | Q(code__startswith=f["q"]))
-        if f["township"]:
-            qs = qs.filter(township=f["township"])
+        qs = form.filter_region(qs)
         if f["kind"]:
             qs = qs.filter(kind=f["kind"])
         if f["stage"]:

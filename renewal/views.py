@@ -68,9 +68,19 @@ def home(request):
     profile = getattr(request.user, "profile", None)
     role = profile.role if profile else ("admin" if request.user.is_superuser else None)
     context = {"role": role, "today": timezone.localdate()}
-    if role in ("township_staff", "township_leader", "county_reviewer", "discipline_officer"):
+    if role in REGION_ROLES:
         units = access.units_visible_to(request.user)
-        context["townships"] = _township_summary(request.user, units)
+        counties = access.counties_visible_to(request.user)
+        # Above the county the progress is read per county; a county-only user reads it per
+        # township, as before there were levels above the county.
+        context["by_county"] = role in ABOVE_COUNTY_ROLES and len(counties) > 1
+        context["townships"] = _progress_summary(
+            units,
+            counties.order_by("code")
+            if context["by_county"]
+            else access.townships_visible_to(request.user).order_by("code"),
+            "county_id" if context["by_county"] else "township_id",
+        )
         context["stage_names"] = STAGE_NAMES
         context["key_units"] = (
             units.filter(is_key=True)
@@ -105,42 +115,71 @@ def home(request):
     return render(request, "renewal/home.html", context)
 
 
-def _township_summary(user, units):
-    """Per township: units, key units, units per stage and overdue units (3 queries)."""
+REGION_ROLES = (
+    "township_staff",
+    "township_leader",
+    "county_reviewer",
+    "city_reviewer",
+    "province_reviewer",
+    "discipline_officer",
+)
+# Roles whose grant may lie above the county (a discipline officer's may be a city's).
+ABOVE_COUNTY_ROLES = ("city_reviewer", "province_reviewer", "discipline_officer")
+
+
+def _progress_summary(units, regions, field):
+    """Per region (township or county, as `field` says): units, key units, units per stage
+    and overdue units (3 queries)."""
     today = timezone.localdate()
-    counts = units.values("township_id", "stage").annotate(n=Count("id"))
-    county_ids = set(units.values_list("county_id", flat=True).distinct()[:50])
-    due = stage_due_dates(county_ids)
+    counts = units.values(field, "county_id", "stage").annotate(n=Count("id"))
+    due = stage_due_dates(set(units.values_list("county_id", flat=True).distinct()))
     rows = {}
-    for t in access.townships_visible_to(user).order_by("code"):
-        rows[t.pk] = {"township": t, "total": 0, "key": 0, "stages": {}, "overdue": 0}
+    for region in regions:
+        rows[region.pk] = {"region": region, "total": 0, "key": 0, "stages": {}, "overdue": 0}
     for row in counts:
-        summary = rows.get(row["township_id"])
+        summary = rows.get(row[field])
         if summary is None:
             continue
         summary["total"] += row["n"]
-        summary["stages"][row["stage"]] = row["n"]
-        day = due.get((summary["township"].parent_id, row["stage"]))
+        stages = summary["stages"]
+        stages[row["stage"]] = stages.get(row["stage"], 0) + row["n"]
+        day = due.get((row["county_id"], row["stage"]))
         if day and day < today:
             summary["overdue"] += row["n"]
-    for row in units.filter(is_key=True).values("township_id").annotate(n=Count("id")):
-        if row["township_id"] in rows:
-            rows[row["township_id"]]["key"] = row["n"]
+    for row in units.filter(is_key=True).values(field).annotate(n=Count("id")):
+        if row[field] in rows:
+            rows[row[field]]["key"] = row["n"]
     return list(rows.values())
 
 
 def township_options(form, selected):
-    """The township <select> options, built directly: hundreds of them at province scale."""
+    """The township <select> options, built directly: hundreds of them at province scale.
+    Townships of more than one county are grouped under their county's name."""
     queryset = form.fields["township"].queryset
     if queryset is None:
         return ""
+    rows = list(queryset.values_list("id", "name", "parent_id", "parent__name"))
+    option = '<option value="{}"{}>{}</option>'
+
+    def options(items):
+        return format_html_join(
+            "",
+            option,
+            (
+                (pk, mark_safe(" selected") if str(pk) == selected else "", name)
+                for pk, name in items
+            ),
+        )
+
+    counties = {}
+    for pk, name, county_id, county_name in rows:
+        counties.setdefault((county_id, county_name), []).append((pk, name))
+    if len(counties) <= 1:
+        return options((pk, name) for pk, name, _c, _n in rows)
     return format_html_join(
         "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (pk, mark_safe(" selected") if str(pk) == selected else "", name)
-            for pk, name in queryset.values_list("id", "name")
-        ),
+        '<optgroup label="{}">{}</optgroup>',
+        ((county_name, options(items)) for (_id, county_name), items in counties.items()),
     )
 
 
@@ -165,6 +204,7 @@ def unit_list(request):
         if request.htmx
         else township_options(form, request.GET.get("township", "")),
         "stage_names": STAGE_NAMES,
+        "many_counties": form.many_counties,
         "can_create": access.writable_townships(request.user).exists(),
     }
     template = "renewal/partials/unit_results.html" if request.htmx else "renewal/unit_list.html"

@@ -76,11 +76,14 @@ def extras(world, personas):
 def rows(expect):
     E = lambda x: x["villagers_election"].pk  # noqa: E731
     page = expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404, discipline=404)
-    write_get = page
+    # The edit pages: the reviewers above the county read the election, never its forms.
+    write_get = {**page, "city_reviewer": 403, "province_reviewer": 403}
     write_post = expect(
         staff_a=302, staff_b=404, reviewer=302, reviewer_other=404, discipline=404, admin=302
     )
     listing = expect(staff_a=200, staff_b=200, reviewer=200, discipline=404)
+    # Reviewers above the county see ID numbers masked, as discipline officers would.
+    unmask = {**page, "city_reviewer": 403, "province_reviewer": 403}
     own_job = expect(
         staff_a=200,
         leader_a=404,
@@ -153,7 +156,7 @@ def rows(expect):
             "post",
             lambda w, x: f"/villagers/voters/{x['voter'].pk}/unmask/",
             {},
-            page,
+            unmask,
         ),
         "villagers:register-publish": (
             "post",

@@ -159,6 +159,7 @@ def rows(expect):
                 reviewer=302,
                 reviewer_other=404,
                 discipline=404,
+                city_reviewer=302,
                 admin=302,
             ),
         ),

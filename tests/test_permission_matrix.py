@@ -60,8 +60,15 @@ def expect(
     reviewer = staff_a if reviewer is None else reviewer
     reviewer_other = staff_b if reviewer_other is None else reviewer_other
     discipline = reviewer if discipline is None else discipline
-    # Above the county the grant is read-only and covers both counties of the world.
-    city_reviewer = discipline if city_reviewer is None else city_reviewer
+    # City and province reviewers (组织部 above the county) hold a read-only grant over both
+    # counties of the world: they read what the county reviewer reads (unit A1 included) and
+    # change nothing. Where the county reviewer is refused, so are they (the discipline
+    # officer's own pages); where the county reviewer and the read-only discipline officer
+    # agree, so do they; where only the discipline officer is refused, it is a write and
+    # refuses them too (the villagers' elections, which refuse discipline by role, use
+    # villagers_expect).
+    if city_reviewer is None:
+        city_reviewer = reviewer if reviewer in (403, 404) or reviewer == discipline else discipline
     province_reviewer = city_reviewer if province_reviewer is None else province_reviewer
     dept = 404 if dept is None else dept
     admin = 200 if admin is None else admin
@@ -78,6 +85,18 @@ def expect(
         dept=dept,
         admin=admin,
     )
+
+
+def villagers_expect(**statuses):
+    """The villagers' elections refuse discipline officers by role (404), so the reviewers
+    above the county follow the county reviewer instead, read-only: what the county reviewer
+    changes (302) answers them 403."""
+    row = expect(**statuses)
+    if "city_reviewer" not in statuses:
+        read_only = 403 if row["reviewer"] == 302 else row["reviewer"]
+        row["city_reviewer"] = read_only
+        row["province_reviewer"] = statuses.get("province_reviewer", read_only)
+    return row
 
 
 # name: (method, path builder, post data, expected)
@@ -235,10 +254,10 @@ MATRIX.update(matrix_candidates.rows(expect))
 MATRIX.update(matrix_ballots.rows(expect))
 MATRIX.update(matrix_discipline_intake.rows(expect))
 MATRIX.update(matrix_discipline_cases.rows(expect))
-MATRIX.update(matrix_villagers_setup.rows(expect))
-MATRIX.update(matrix_villagers_vote.rows(expect))
-MATRIX.update(matrix_notices.rows(expect))
-MATRIX.update(matrix_villagers_bodies.rows(expect))
+MATRIX.update(matrix_villagers_setup.rows(villagers_expect))
+MATRIX.update(matrix_villagers_vote.rows(villagers_expect))
+MATRIX.update(matrix_notices.rows(villagers_expect))
+MATRIX.update(matrix_villagers_bodies.rows(villagers_expect))
 MATRIX.update(matrix_aftercare.rows(expect))
 MATRIX.update(matrix_rollup.rows(expect))
 MATRIX.update(matrix_roster.rows(expect))

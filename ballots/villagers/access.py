@@ -133,6 +133,19 @@ def registration_for_user(user, pk, *, write=False) -> VoterRegistration:
     return _child(VoterRegistration, user, pk, write=write, related=("person",))
 
 
+def registration_to_unmask(user, pk) -> VoterRegistration:
+    """A registration whose full ID number and phone the user may see (403 for readers who
+    see them masked, such as the reviewers above the county)."""
+    registration = registration_for_user(user, pk)
+    if not can_unmask(user, registration.election):
+        raise PermissionDenied("您只能查看隐去部分号码的身份信息。")
+    return registration
+
+
+def can_unmask(user, election: VillagersElection) -> bool:
+    return region_access.may_unmask(user, election.unit.township_id)
+
+
 def committee_member_for_user(user, pk, *, write=False) -> ElectionCommitteeMember:
     return _child(ElectionCommitteeMember, user, pk, write=write, related=("replaced_by",))
 

@@ -102,6 +102,8 @@ def case_detail(request, pk):
         Report.Status.CONCLUDED: ["notify"] if report.substantiated else [],
         Report.Status.NOTIFIED: [],
     }[status]
+    if not access.handles_county(request.user, report.county_id):
+        forms_for = []  # officers above the county read the case
     initial = {
         "assign": {"officers": list(report.officers.all()), "check_group": report.check_group},
         "links": {"units": list(report.units.all()), "candidacies": []},
@@ -152,7 +154,7 @@ def _stagebar(report):
 def case_action(request, pk, action):
     if action not in CASE_ACTIONS:
         raise Http404
-    report = access.report_for_user(request.user, pk)
+    report = access.report_for_user(request.user, pk, write=True)
     form = CASE_ACTIONS[action](request.POST, report=report, prefix=action)
     if form.is_valid():
         try:

@@ -4,7 +4,8 @@ Reading follows the unit: whoever sees a unit (township staff of its township, c
 reviewers and discipline officers of its county) reads its records; others get 404.
 Writing: township staff and leaders for their township's units, county reviewers for
 the whole county (they review and correct); discipline officers read only.
-County-only things (the audit catalogue, guidance groups) are written by reviewers.
+County-only things (the audit catalogue, guidance groups) are written by county reviewers;
+reviewers above the county read them.
 A guidance group is read whole by its county and its members; a township reads the groups
 that cover its units, and of them only its own units and their visits.
 """
@@ -152,10 +153,9 @@ def reviewer_county(user) -> Region:
 
 
 def _whole_group_q(user) -> Q:
-    """Groups the user sees whole: those of a county they hold, and those they belong to."""
-    counties = Region.objects.filter(
-        pk__in=access.direct_region_ids(user, "view_region"), kind=Region.Kind.COUNTY
-    ).values("pk")
+    """Groups the user sees whole: those of a county they hold (themselves or through a city
+    or province above it), and those they belong to."""
+    counties = access.counties_held(user, "view_region")
     member_of = GuidanceMember.objects.filter(user_id=user.pk).values("group_id")
     return Q(county_id__in=counties) | Q(pk__in=member_of)
 

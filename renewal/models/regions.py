@@ -35,6 +35,12 @@ class Region(models.Model):
         "subdistrict": ("county",),
     }
     ABOVE_COUNTY = ("province", "city")
+    # The kinds a region's children may be (the reverse of PARENT_KIND).
+    CHILD_KINDS = {
+        "province": ("city",),
+        "city": ("county",),
+        "county": ("township", "subdistrict"),
+    }
 
     code = models.CharField(
         "统计用区划代码", max_length=12, unique=True, validators=[division_code_validator]
@@ -87,6 +93,12 @@ class Region(models.Model):
         return None if self.is_above_county else self.parent
 
     def clean(self):
+        if self.pk:
+            self._clean_children_kinds()
+        if self.kind == self.Kind.PROVINCE and self.parent_id:
+            raise ValidationError({"parent": "省(自治区、直辖市)是最高一级，不能选上级区域。"})
+        if self.kind in (self.Kind.TOWNSHIP, self.Kind.SUBDISTRICT) and not self.parent_id:
+            raise ValidationError({"parent": "乡镇/街道必须选择所属区县。"})
         if self.parent_id:
             allowed = self.PARENT_KIND.get(self.kind, ())
             if self.parent.kind not in allowed:
@@ -106,6 +118,31 @@ class Region(models.Model):
         if digits and self.code and set(self.code[digits:]) - {"0"}:
             raise ValidationError(
                 {"code": f"{self.get_kind_display()}的区划代码第 {digits + 1} 位起应全为 0。"}
+            )
+        if self.pk and digits:
+            self._clean_children_codes(digits)
+
+    def _clean_children_kinds(self):
+        """A region changed in place must still fit the regions already below it."""
+        children = Region.objects.filter(parent_id=self.pk)
+        misplaced = children.exclude(kind__in=self.CHILD_KINDS.get(self.kind, ())).first()
+        if misplaced is not None:
+            raise ValidationError(
+                {
+                    "kind": f"“{misplaced.name}”({misplaced.get_kind_display()})在本区域之下，"
+                    f"本区域不能改为{self.get_kind_display()}。"
+                }
+            )
+
+    def _clean_children_codes(self, digits):
+        children = Region.objects.filter(parent_id=self.pk)
+        stray = children.exclude(code__startswith=self.code[:digits]).first()
+        if stray is not None:
+            raise ValidationError(
+                {
+                    "code": f"下级“{stray.name}”的区划代码前 {digits} 位与本区域不一致，"
+                    "请先调整下级区域。"
+                }
             )
 
 

@@ -45,12 +45,19 @@ def breadcrumbs(context, place, *trail):
     unit = place if hasattr(place, "township_id") else None
     region = unit.township if unit else place
     chain = []
-    while region is not None:
+    # From the county down: the city and the province above it hold no units of their own.
+    while region is not None and not region.is_above_county:
         chain.insert(0, region)
         region = region.parent
     units = reverse("renewal:unit-list")
+    # A reviewer above the county lists the units of several counties: the county's crumb
+    # narrows the list to it.
+    wide = profile is not None and profile.role in ("city_reviewer", "province_reviewer")
     for region in chain:
-        url = units if region.is_county else f"{units}?township={region.pk}"
+        if region.is_county:
+            url = f"{units}?county={region.pk}" if wide else units
+        else:
+            url = f"{units}?township={region.pk}"
         crumbs.append({"label": region.name, "url": url if links else ""})
     if unit:
         url = reverse("renewal:unit-detail", args=[unit.pk]) if links else ""

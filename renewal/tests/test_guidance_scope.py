@@ -74,7 +74,9 @@ def test_a_township_reads_only_its_own_units_and_visits_of_a_shared_group(client
     assert NOTE_A not in page and "大红城村" not in page
 
 
-@pytest.mark.parametrize("persona", ["reviewer", "discipline", "admin"])
+@pytest.mark.parametrize(
+    "persona", ["reviewer", "discipline", "city_reviewer", "province_reviewer", "admin"]
+)
 def test_the_county_reads_the_whole_group(client, world, personas, persona):
     g = group(world, units=("unit_a1", "unit_b1"))
     visit(world, personas, g, "unit_a1", NOTE_A)

@@ -39,6 +39,16 @@ MENUS = {
     + COUNTY_LATER
     + SETTINGS
     + CHECKS,
+    # Above the county: everything they read, and none of the roll-up, which works county
+    # by county.
+    "city_reviewer": COMMON
+    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话", "审计与交接"]
+    + SETTINGS
+    + CHECKS,
+    "province_reviewer": COMMON
+    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话", "审计与交接"]
+    + SETTINGS
+    + CHECKS,
     "dept": ["工作台", "资格联审"] + SETTINGS,
     # The administrator persona is also a superuser.
     "admin": COMMON

@@ -311,6 +311,7 @@ def voter_list(request, pk):
         "form": form,
         "page": page,
         "can_write": access.can_prepare(request.user, election.unit),
+        "can_unmask": access.can_unmask(request.user, election),
         "counts": _category_rows(election),
     }
     template = (
@@ -394,7 +395,7 @@ def voter_active(request, pk):
 @login_required
 @require_POST
 def voter_unmask(request, pk):
-    registration = access.registration_for_user(request.user, pk)
+    registration = access.registration_to_unmask(request.user, pk)
     AccessLog.objects.create(
         user=request.user,
         action=AccessLog.Action.UNMASK,

@@ -48,8 +48,9 @@ test: lint
 test-fast: lint
 	$(PY) -m pytest $(PYTEST_PARALLEL) --reuse-db $(PYTEST_ARGS)
 
+# BENCH_ARGS="--only province --units 50000 --candidacies 4" measures the province demo.
 bench: $(STAMP)
-	$(PY) bin/bench.py
+	$(PY) bin/bench.py $(BENCH_ARGS)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker -l info

@@ -274,6 +274,9 @@ def run_section(args, *, target: str, previous: str, machine: dict) -> tuple[str
         "rollup_peak_mb": round(rollup["tracemalloc_peak_mb"]) if rollup else None,
         "rollup_rss_mb": round(rollup["wait4_rss_mb"]) if rollup else None,
     }
+    # Read again now: another size may have been measured into the file meanwhile.
+    if args.output and Path(args.output).exists():
+        previous = Path(args.output).read_text(encoding="utf-8")
     history = {}
     for match in MARKER.finditer(previous):
         old = json.loads(match.group(1))

@@ -37,6 +37,7 @@ REVIEWER = "shengzuzhibu"
 CLERK = "bench_clerk"
 PROVINCE_CODE = "150000000000"
 BUDGET_MS = 150.0
+SIZES = (1_000, 10_000, 20_000, 50_000)  # the sizes the growth table should show
 MARKER = re.compile(r"<!-- bench-province (\{.*?\}) -->")
 
 
@@ -395,6 +396,14 @@ def render(*, args, target, machine, load, after, seed, pages, rollup, history, 
             f"{_cell(h.get('clerk_deep_p95'))} | {_cell(h.get('rollup_s'))} | "
             f"{_cell(h.get('rollup_peak_mb'), '{:.0f}')} |"
         )
+    missing = [n for n in SIZES if n not in history]
+    if missing:
+        lines += [
+            "",
+            "未测："
+            + "、".join(f"{n} 个村(社区)" for n in missing)
+            + "（用 `bin/bench.py --only province --reset --units N` 测量）。",
+        ]
     if failures:
         lines += ["", "**失败：**", ""] + [f"- {f}" for f in failures]
     lines.append("")

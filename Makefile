@@ -52,8 +52,9 @@ test-fast: lint
 	bin/pg-replica
 	$(PY) -m pytest $(PYTEST_PARALLEL) --reuse-db $(PYTEST_ARGS)
 
+# BENCH_ARGS="--only province --units 50000 --candidacies 4" measures the province demo.
 bench: $(STAMP)
-	$(PY) bin/bench.py
+	$(PY) bin/bench.py $(BENCH_ARGS)
 
 # One worker for every queue (config/settings.py WORKER_QUEUES); in production each queue
 # can have workers of its own (`-Q exports`), see README.md「省级部署」.

@@ -32,3 +32,4 @@ class BallotsConfig(AppConfig):
         demo.register(demo.VILLAGERS_SETUP, "villagers-setup", villagers_demo.seed_setup)
         demo.register(demo.VILLAGERS_VOTE, "villagers-vote", villagers_demo.seed_vote)
         demo.register(demo.VILLAGERS_VOTE + 1, "villagers-bodies", villagers_demo.seed_bodies)
+        demo.register_bulk(demo.VILLAGERS_SETUP, "registers", villagers_demo.seed_registers_bulk)

@@ -14,9 +14,12 @@ rewrites the sections it ran and keeps the others as they were):
   a 100-member party congress entered and counted through the pages (child process);
 - ``voters`` (bin/bench_voters.py): 500,000 voter registrations in the county's round,
   a 5,000-row voter import (preview + confirm) and the county-wide duplicate check;
-- ``suite`` (bin/bench_suite.py): ``make test`` from a clean clone (budget 5 minutes).
+- ``suite`` (bin/bench_suite.py): ``make test`` from a clean clone (budget 5 minutes);
+- ``province`` (bin/bench_province.py), run on its own (``--only province --units N
+  --candidacies C``): ``seed_demo --province`` at scale, the unit list for a province
+  reviewer and a township clerk, and the nightly roll-up of every county.
 
-``--only units,ballots`` runs some of them. This is a benchmark, not a test: going over
+``--only units,ballots`` runs some of them (all but ``province`` by default). This is a benchmark, not a test: going over
 budget does not fail the run; a failed step or an unexpected response does (exit 1).
 
 Never touches the developer's demo database:
@@ -48,7 +51,9 @@ BENCH_VAR = ROOT / "var" / "bench"
 BUDGET_MS = 150.0
 BENCH_DB_NAME = "renewal_bench"
 REVIEWER = "zuzhibu"
-PARTS = ("units", "candidates", "ballots", "voters", "rollup", "suite")
+PARTS = ("units", "candidates", "ballots", "voters", "rollup", "suite", "province")
+COUNTY_PARTS = PARTS[:-1]
+COUNTY_UNITS, PROVINCE_UNITS = 20_000, 50_000
 SECTION_TITLES = {
     "units": "一、村(社区)列表与详情",
     "candidates": "二、候选人：Excel 导入与花名册导出",
@@ -56,6 +61,7 @@ SECTION_TITLES = {
     "voters": "四、选民登记：Excel 导入与县内查重",
     "rollup": "五、日报告日通报：每晚汇总与全县看板",
     "suite": "六、测试套件：从干净克隆运行 make test",
+    "province": "七、全省：省级演示数据、村(社区)列表与全省日通报",
 }
 SECTION = re.compile(r"<!-- bench-section:(\w+) -->\n(.*?)<!-- /bench-section:\1 -->", re.S)
 
@@ -118,6 +124,10 @@ def configure_environment() -> str:
         hosts.append("testserver")
     os.environ["ALLOWED_HOSTS"] = ",".join(hosts)
     os.environ["PYTHONUNBUFFERED"] = "1"  # the seed's progress shows up as it happens
+    # The timed clients sign in with force_login, which gives no second factor: with the
+    # county reviewer's role requiring one, every page would answer a redirect to the
+    # binding page. The check itself is one session lookup per request either way.
+    os.environ["TWO_FACTOR_REQUIRED_ROLES"] = ""
     # Uploaded imports and finished exports land here, not in the demo's media folder.
     os.environ["MEDIA_ROOT"] = str(BENCH_VAR / "media")
     os.environ["BENCH_CHILD"] = "1"
@@ -343,12 +353,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--only",
         type=parse_parts,
-        default=list(PARTS),
+        default=list(COUNTY_PARTS),
         metavar="PARTS",
-        help="只运行这些部分（units、candidates、ballots、voters、rollup、suite，可用逗号组合）；"
-        "结果文件中其余部分保持上次的内容",
+        help="只运行这些部分（units、candidates、ballots、voters、rollup、suite，可用逗号组合；"
+        "province 须单独运行）；默认除 province 外全部；结果文件中其余部分保持上次的内容",
     )
-    parser.add_argument("--units", type=int, default=20_000, help="村(社区)数量，默认 20000")
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=None,
+        help=f"村(社区)数量：县级各部分默认 {COUNTY_UNITS}；--only province 时为全省总数，"
+        f"默认 {PROVINCE_UNITS}",
+    )
+    parser.add_argument(
+        "--candidacies",
+        type=int,
+        default=4,
+        help="--only province 时每个村(社区)的初步人选数（seed_demo --candidacies），默认 4",
+    )
     parser.add_argument("--reps", type=int, default=30, help="列表页每个场景的计时次数，默认 30")
     parser.add_argument("--warmup", type=int, default=3, help="每个场景的预热次数，默认 3")
     parser.add_argument(
@@ -399,6 +421,14 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    if "province" in args.only and len(args.only) > 1:
+        sys.stderr.write("province 部分用自己的数据，请单独运行：--only province。\n")
+        return 2
+    if args.units is None:
+        args.units = PROVINCE_UNITS if args.only == ["province"] else COUNTY_UNITS
+    if not 1 <= args.units <= 100_000 or not 0 <= args.candidacies <= 10:
+        sys.stderr.write("--units 应在 1 到 100000 之间，--candidacies 应在 0 到 10 之间。\n")
+        return 2
     if args.reps < 1 or args.warmup < 0:
         sys.stderr.write("--reps 至少为 1，--warmup 不能为负。\n")
         return 2
@@ -423,6 +453,8 @@ def main() -> int:
     target = configure_environment()
     if args.only == ["suite"]:
         return run_suite_only(args)
+    if args.only == ["province"]:
+        return run_province_only(args, target)
     started_at = datetime.datetime.now().astimezone()
     log(f"== 换届通基准测试：{', '.join(args.only)}；{args.units} 个村(社区) ==")
     log(f"数据库：{target}")
@@ -503,6 +535,7 @@ def main() -> int:
     failures: list[str] = []
 
     if "units" in args.only:
+        log(f"\n== {SECTION_TITLES['units']}：负载 {loadavg()} ==")
         text, failed = run_units(
             args,
             ctx,
@@ -521,6 +554,7 @@ def main() -> int:
         failures += failed
     connections.close_all()  # children get the database to themselves
     if "candidates" in args.only:
+        log(f"\n== {SECTION_TITLES['candidates']}：负载 {loadavg()} ==")
         text, failed = bench_candidates.run_section(args, ctx)
         sections["candidates"] = text
         failures += failed
@@ -528,6 +562,7 @@ def main() -> int:
     if "ballots" in args.only:
         import bench_ballots
 
+        log(f"\n== {SECTION_TITLES['ballots']}：负载 {loadavg()} ==")
         text, failed = bench_ballots.run_section(args, ctx)
         sections["ballots"] = text
         failures += failed
@@ -535,6 +570,7 @@ def main() -> int:
     if "voters" in args.only:
         import bench_voters
 
+        log(f"\n== {SECTION_TITLES['voters']}：负载 {loadavg()} ==")
         text, failed = bench_voters.run_section(args, ctx)
         sections["voters"] = text
         failures += failed
@@ -543,6 +579,7 @@ def main() -> int:
     if "rollup" in args.only:
         import bench_rollup
 
+        log(f"\n== {SECTION_TITLES['rollup']}：负载 {loadavg()} ==")
         text, failed = bench_rollup.run_section(args, ctx)
         sections["rollup"] = text
         failures += failed
@@ -551,6 +588,7 @@ def main() -> int:
     if "suite" in args.only:
         import bench_suite
 
+        log(f"\n== {SECTION_TITLES['suite']}：负载 {loadavg()} ==")
         text, failed = bench_suite.run_section(args)
         sections["suite"] = text
         failures += failed
@@ -574,6 +612,41 @@ def run_suite_only(args) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_file({"suite": text}, previous), encoding="utf-8")
     log(f"\n写入 {output}（本次更新：{SECTION_TITLES['suite']}）")
+    if failures:
+        log("失败：\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+def run_province_only(args, target: str) -> int:
+    """The province's own data set: migrate, seed the province, measure, write the section."""
+    log(f"== 换届通基准测试：province；全省 {args.units} 个村(社区) ==")
+    log(f"数据库：{target}；负载 {loadavg()}")
+    import django
+
+    django.setup()
+    import bench_province
+    from django.db import connection, connections
+
+    if args.reset:
+        recreate_database(connection)
+    log("\n[准备] migrate …")
+    t0 = time.perf_counter()
+    manage("migrate", "--noinput", "-v", "0")
+    log(f"migrate 完成（{time.perf_counter() - t0:.1f} 秒）；负载 {loadavg()}")
+    machine = machine_info(connection)
+    output = Path(args.output)
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    kept = {m.group(1): m.group(2) for m in SECTION.finditer(previous)}
+    connections.close_all()
+    text, failures = bench_province.run_section(
+        args, target=target, previous=kept.get("province", ""), machine=machine
+    )
+    # The file as it is now: the sections of runs that finished meanwhile are kept.
+    previous = output.read_text(encoding="utf-8") if output.exists() else ""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_file({"province": text}, previous), encoding="utf-8")
+    log(f"\n写入 {output}（本次更新：{SECTION_TITLES['province']}）")
     if failures:
         log("失败：\n  " + "\n  ".join(failures))
         return 1
@@ -625,7 +698,7 @@ def render_file(sections: dict[str, str], previous: str) -> str:
         "## 如何复现",
         "",
         "```sh",
-        "make bench                                   # 全部五部分（20000 个村(社区)）",
+        "make bench                                   # 除全省外的各部分（20000 个村(社区)）",
         ".venv/bin/python bin/bench.py --only units   # 只测列表页；也可 --only candidates,ballots",
         ".venv/bin/python bin/bench.py --only units --units 2000 --reps 50",
         ".venv/bin/python bin/bench.py --only candidates --import-reps 5 --export-reps 3",
@@ -634,6 +707,8 @@ def render_file(sections: dict[str, str], previous: str) -> str:
         ".venv/bin/python bin/bench.py --only rollup --rollup-reps 3",
         ".venv/bin/python bin/bench.py --only suite   # make test 从干净克隆运行的用时（预算 5 分钟）",
         ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
+        ".venv/bin/python bin/bench.py --only province --reset --units 50000 --candidacies 4"
+        "  # 全省（单独的数据）",
         "```",
         "",
         f"未设置 `DATABASE_URL` 时使用内置 PostgreSQL 的 `{BENCH_DB_NAME}` 库；设置了 `DATABASE_URL` 时"

@@ -43,6 +43,7 @@ IMPORT_USER = "chengguan"  # 城关镇 township staff: writes 城关镇's units
 EXPORT_USER = "zuzhibu"  # county reviewer: sees every unit, unmasked
 ROSTER_CREATOR = "admin"
 ROSTER_MARKER = "bench:roster"
+COUNTY_CODE = "150123000000"  # seed_demo's county
 IMPORT_FILE_NAME = "bench-candidates.xlsx"
 IMPORT_BUDGET_S = 30.0
 EXPORT_BUDGET_MB = 150.0
@@ -296,13 +297,24 @@ def roster_prepare(target: int) -> dict:
             cur.execute("DELETE FROM candidates_candidacy WHERE notes = %s", [ROSTER_MARKER])
         have = 0
     creator = get_user_model().objects.get(username=ROSTER_CREATOR)
-    rounds = dict(RenewalRound.objects.filter(is_active=True).values_list("county_id", "pk"))
-    units = [
-        (pk, code, county)
-        for pk, code, county in Unit.objects.order_by("code").values_list("pk", "code", "county_id")
-        if county in rounds
-    ]
+    # The county demo's county only: the export reads what its county reviewer sees, and the
+    # province demo's units (codes sorting before 150123) carry candidacies of their own.
+    rounds = dict(
+        RenewalRound.objects.filter(is_active=True, county__code=COUNTY_CODE).values_list(
+            "county_id", "pk"
+        )
+    )
+    units = list(
+        Unit.objects.filter(county_id__in=rounds)
+        .order_by("code")
+        .values_list("pk", "code", "county_id")
+    )
     per_unit = len(ROSTER_POSTS)
+    if len(units) * per_unit < target:
+        log(
+            f"  注意：本县只有 {len(units)} 个村(社区)，最多 {len(units) * per_unit} 条人选，"
+            f"少于 --roster-rows {target}"
+        )
     units = units[: -(-target // per_unit)]
     existing = set(
         Candidacy.objects.filter(notes=ROSTER_MARKER).values_list("unit_id", "person_id", "post")

@@ -62,18 +62,26 @@ def prepare() -> dict:
 
     county = Region.objects.get(code=COUNTY_CODE)
     rnd = RenewalRound.objects.get(county=county, is_active=True)
-    existing = Term.objects.filter(round=rnd).count()
-    if existing:
+    units = list(Unit.objects.filter(county=county).order_by("code").values_list("pk", "code"))
+    chosen = [(pk, code) for pk, code in units if random.Random(code).random() < ELECTED_SHARE]
+    # Units that already have this round's congress or new committees (the demo elects a
+    # few; an earlier run the rest) keep them: only the others are prepared. Counting
+    # the round's terms instead would skip every congress once the demo elected one unit.
+    done = set(Congress.objects.filter(round=rnd).values_list("unit_id", flat=True)) | set(
+        Term.objects.filter(round=rnd, body__in=[Body.PARTY, Body.VILLAGERS]).values_list(
+            "unit_id", flat=True
+        )
+    )
+    chosen = [(pk, code) for pk, code in chosen if pk not in done]
+    if not chosen:
         return {
             "created_terms": 0,
-            "terms": existing,
+            "terms": Term.objects.filter(round=rnd).count(),
             "congresses": Congress.objects.filter(round=rnd).count(),
             "seconds": 0.0,
         }
     started = time.perf_counter()
     approver = get_user_model().objects.get(username="zuzhibu")
-    units = list(Unit.objects.filter(county=county).order_by("code").values_list("pk", "code"))
-    chosen = [(pk, code) for pk, code in units if random.Random(code).random() < ELECTED_SHARE]
     chosen_ids = {pk for pk, _ in chosen}
     roster: dict[int, list[tuple[int, str, datetime.date]]] = {}
     rows = (
@@ -136,8 +144,8 @@ def prepare() -> dict:
             cursor.execute(f"VACUUM ANALYZE {table}")
     return {
         "created_terms": len(terms),
-        "terms": len(terms),
-        "congresses": len(congresses),
+        "terms": Term.objects.filter(round=rnd).count(),
+        "congresses": Congress.objects.filter(round=rnd).count(),
         "seconds": time.perf_counter() - started,
     }
 

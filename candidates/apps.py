@@ -7,7 +7,7 @@ class CandidatesConfig(AppConfig):
 
     def ready(self):
         from candidates import figures, imports, next_steps, reserve_import
-        from candidates.demo import seed_candidates
+        from candidates.demo import seed_candidacies_bulk, seed_candidates
         from candidates.exports import candidates_export
         from candidates.selectors import department_home
         from renewal.kit import demo, home, uploads
@@ -19,4 +19,5 @@ class CandidatesConfig(AppConfig):
         figures.register()
         next_steps.register_steps()
         demo.register(demo.CANDIDATES, "candidates", seed_candidates)
+        demo.register_bulk(demo.CANDIDATES, "candidacies", seed_candidacies_bulk)
         home.register("department_user", department_home)

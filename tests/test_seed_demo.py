@@ -3,10 +3,14 @@ import re
 from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from ballots.models import VoterRegistration
+from candidates.models import Candidacy
 from renewal.kit.idcard import parse_id_number
 from renewal.models import (
     PartyMember,
@@ -112,3 +116,82 @@ def test_seed_elects_the_voted_villages_other_bodies():
         names = set(election.unit.villager_groups.values_list("name", flat=True))
         typed = set(election.registrations.values_list("group_name", flat=True)) - {""}
         assert typed <= names
+
+
+def province_snapshot():
+    return (
+        tuple(Region.objects.order_by("code").values_list("code", "name", "kind", "parent__code")),
+        tuple(m.objects.count() for m in (Unit, Person, PartyMember, Term, TermMember, UnitSeats)),
+        Candidacy.objects.count(),
+        VoterRegistration.objects.count(),
+    )
+
+
+def test_province_demo_codes_nest_under_their_parents_and_rerun_inserts_nothing():
+    out = StringIO()
+    call_command("seed_demo", province=True, units=60, stdout=out)
+    province = Region.objects.get(kind="province")
+    assert (province.code, province.name, province.parent) == ("150000000000", "内蒙古自治区", None)
+    cities = list(Region.objects.filter(kind="city"))
+    counties = list(Region.objects.filter(kind="county"))
+    assert len(cities) == 2 and {c.parent for c in cities} == {province}
+    assert len(counties) >= 2 and {c.parent.kind for c in counties} == {"city"}
+    # Every region's code passes the model's prefix checks under its parent.
+    for region in Region.objects.select_related("parent"):
+        region.full_clean()
+    units = list(Unit.objects.select_related("township", "county"))
+    assert len(units) == 60
+    assert len({u.code for u in units}) == 60
+    for unit in units:
+        assert unit.code[:9] == unit.township.code[:9]
+        assert unit.township.parent == unit.county
+        assert unit.code[9:] != "000"
+        unit.full_clean()
+    # Every unit has its roster, previous terms, seats, candidacies and register.
+    assert PartyMember.objects.values("branch__unit").distinct().count() == 60
+    assert Term.objects.filter(round__isnull=True).count() == 120
+    assert UnitSeats.objects.count() == 60
+    assert Candidacy.objects.values("unit").distinct().count() == 60
+    assert Candidacy.objects.count() == 4 * 60
+    assert VoterRegistration.objects.values("election__unit").distinct().count() == 60
+    for person in Person.objects.all()[:200]:
+        assert parse_id_number(person.id_number).birth_date == person.birth_date
+    # The history of the copied rows is recorded, one insert event per row.
+    unit_events = apps.get_model("renewal", "UnitEvent").objects.filter(pgh_label="insert")
+    assert unit_events.count() == 60
+    assert unit_events.filter(pgh_context__metadata__command="seed_demo --province").count() == 60
+    person_events = apps.get_model("renewal", "PersonEvent").objects
+    assert person_events.count() == Person.objects.count()
+
+    first = province_snapshot()
+    call_command("seed_demo", province=True, units=60, stdout=StringIO())
+    assert province_snapshot() == first
+
+
+def test_province_demo_accounts_read_their_region_only():
+    from renewal import access
+
+    call_command("seed_demo", units=12, stdout=StringIO())
+    call_command("seed_demo", province=True, units=60, stdout=StringIO())
+    users = {u.username: u for u in get_user_model().objects.select_related("profile")}
+    province, city = users["shengzuzhibu"], users["shizuzhibu"]
+    assert province.profile.role == "province_reviewer"
+    assert city.profile.role == "city_reviewer"
+    assert province.check_password("Hjt-demo-2026") and city.check_password("Hjt-demo-2026")
+    # The province reviewer reads every unit, 和林格尔县's too (it belongs to 呼和浩特市).
+    assert access.units_visible_to(province).count() == 72
+    huhhot = Region.objects.get(code="150100000000")
+    assert Region.objects.get(code="150123000000").parent == huhhot
+    in_city = Unit.objects.filter(county__parent=huhhot)
+    assert set(access.units_visible_to(city)) == set(in_city)
+    # Read-only: neither may change or approve anything.
+    for user in (province, city):
+        assert not access.writable_townships(user).exists()
+        assert not user.is_staff and not user.is_superuser
+
+
+def test_province_demo_refuses_sizes_beyond_its_codes():
+    with pytest.raises(CommandError, match="--cities 应在 1 到 12 之间"):
+        call_command("seed_demo", province=True, units=60, cities=13, stdout=StringIO())
+    with pytest.raises(CommandError, match="--candidacies 应在 0 到 10 之间"):
+        call_command("seed_demo", province=True, units=60, candidacies=11, stdout=StringIO())

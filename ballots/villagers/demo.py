@@ -20,7 +20,8 @@ from ballots.models import (
 from ballots.villagers import groups, setup
 from ballots.villagers import supervision as sv
 from ballots.villagers import vote as vv
-from renewal.kit.demo import DemoCounty
+from renewal.kit.bulk import bulk_copy
+from renewal.kit.demo import BulkCounty, DemoCounty
 from renewal.kit.idcard import make_id_number
 from renewal.models import Person, Unit
 
@@ -356,3 +357,41 @@ def seed_setup(demo: DemoCounty) -> None:
 
 def seed_vote(demo: DemoCounty) -> None:
     seed_villagers_vote(demo.round, demo.township, demo.users)
+
+
+BULK_ELECTION_DAY = datetime.date(2027, 5, 20)
+
+
+def seed_registers_bulk(county: BulkCounty) -> int:
+    """The province demo: every unit's election in registration, with the register of its
+    seeded adults (up to VOTERS_PER_UNIT), written with COPY."""
+    if not county.units:
+        return 0
+    pack = setup.pack_for(county.county, BULK_ELECTION_DAY)
+    ids = bulk_copy(
+        VillagersElection,
+        ["round_id", "unit_id", "pack_id", "election_day", "status"],
+        (
+            (county.round.pk, unit_id, pack.pk, BULK_ELECTION_DAY, "registering")
+            for unit_id, _code, _kind in county.units
+        ),
+        count=len(county.units),
+    )
+    rows = [
+        (
+            election,
+            county.round.pk,
+            person,
+            "resident" if n % 7 else "away",
+            GROUPS[n % len(GROUPS)],
+        )
+        for election, (unit_id, _code, _kind) in zip(ids, county.units, strict=True)
+        for n, person in enumerate(county.residents[unit_id][:VOTERS_PER_UNIT])
+    ]
+    bulk_copy(
+        VoterRegistration,
+        ["election_id", "round_id", "person_id", "category", "group_name"],
+        rows,
+        count=len(rows),
+    )
+    return len(rows)

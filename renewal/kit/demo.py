@@ -47,3 +47,37 @@ def register(order: int, name: str, seeder: Seeder) -> None:
 
 def seeders() -> list[tuple[str, Seeder]]:
     return [(name, seeder) for _order, name, seeder in sorted(_seeders, key=lambda s: s[0])]
+
+
+@dataclass(frozen=True)
+class BulkCounty:
+    """One county of the province demo (``seed_demo --province``), loaded with COPY.
+
+    The ground floor has written the county's units, people, rosters and previous terms in
+    the current transaction; each app's bulk seeder adds its rows for these units the same
+    way (renewal.kit.bulk.bulk_copy), in proportion to the units, and must not call per-row
+    services: at 50,000 units that is what makes seeding slow.
+    """
+
+    county: object  # renewal.Region
+    round: object  # the county's renewal.RenewalRound
+    units: list  # (unit id, code, kind) in code order
+    members: dict  # unit id -> [(person id, sex, full member able to stand)] in roster order
+    residents: dict  # unit id -> [person id] of every seeded adult of the unit
+    creator: object  # the User recorded as having entered the rows
+    candidacies_per_unit: int
+    stdout: object
+
+
+BulkSeeder = Callable[[BulkCounty], int]
+_bulk_seeders: list[tuple[int, str, BulkSeeder]] = []
+
+
+def register_bulk(order: int, name: str, seeder: BulkSeeder) -> None:
+    """A seeder of the province demo: called once per new county, returns rows written."""
+    if all(existing != name for _o, existing, _s in _bulk_seeders):
+        _bulk_seeders.append((order, name, seeder))
+
+
+def bulk_seeders() -> list[tuple[str, BulkSeeder]]:
+    return [(name, seeder) for _order, name, seeder in sorted(_bulk_seeders, key=lambda s: s[0])]

@@ -2,6 +2,9 @@
 
 The county is 和林格尔县 (from its 2021 renewal report). Every value comes from a seeded random
 generator, so two runs produce the same rows; a second run inserts nothing.
+
+``--province`` builds a 内蒙古自治区-shaped province instead (renewal/management/province_demo.py):
+cities, counties, townships and ``--units`` units, loaded with COPY.
 """
 
 import datetime
@@ -16,6 +19,7 @@ from django.db import reset_queries, transaction
 from renewal import services
 from renewal.kit import crypto, demo, second_factor
 from renewal.kit.idcard import make_id_number
+from renewal.management import province_demo
 from renewal.models import (
     Body,
     Department,
@@ -71,18 +75,49 @@ DEMO_USERS = [
     ("chengguan_sj", "城关镇党委书记", Profile.Role.TOWNSHIP_LEADER, 0, None),
     ("shengle", "盛乐镇工作人员", Profile.Role.TOWNSHIP_STAFF, 1, None),
 ]
+# The province demo's accounts: username, full name, role, region kind (the province, or its
+# first city).
+PROVINCE_USERS = [
+    ("shengzuzhibu", "省委组织部审核人员", Profile.Role.PROVINCE_REVIEWER, "province"),
+    ("shizuzhibu", "市委组织部审核人员", Profile.Role.CITY_REVIEWER, "city"),
+]
 
 
 class Command(BaseCommand):
-    help = "生成演示数据：一个县、乡镇(街道)、村(社区)、党组织与党员名册、上届班子和各角色账号。"
+    help = (
+        "生成演示数据：一个县、乡镇(街道)、村(社区)、党组织与党员名册、上届班子和各角色账号。"
+        "加 --province 则生成一个省（内蒙古自治区）：若干市(盟)、区县、乡镇和 --units 个村(社区)，"
+        "以及党员名册、上届班子、初步人选与选民登记，并建省、市两级审核人员账号。"
+        "省级演示数据用 PostgreSQL COPY 批量写入：写入时跳过逐行的变更记录触发器，"
+        "改为每个区县每张表用一条语句补记同样的“新增”变更记录（内容与逐行记录相同）。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--units", type=int, default=200, help="村(社区)数量，默认 200")
+        parser.add_argument(
+            "--units",
+            type=int,
+            default=200,
+            help="村(社区)数量（--province 时为全省总数），默认 200",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="随机种子")
+        parser.add_argument(
+            "--province", action="store_true", help="生成省级演示数据（内蒙古自治区）"
+        )
+        parser.add_argument(
+            "--cities", type=int, default=2, help="--province 时的市(盟)数量，1 到 12，默认 2"
+        )
+        parser.add_argument(
+            "--candidacies",
+            type=int,
+            default=4,
+            help="--province 时每个村(社区)的初步人选数，0 到 10，默认 4",
+        )
 
-    def handle(self, *args, units, seed, **options):
+    def handle(self, *args, units, seed, province, cities, candidacies, **options):
         if not 1 <= units <= 100_000:
             raise CommandError("--units 应在 1 到 100000 之间。")
+        if province:
+            return self._province(units=units, cities=cities, candidacies=candidacies)
         self.rng = random.Random(seed)
         started = time.monotonic()
         with pghistory.context(command="seed_demo"):
@@ -113,6 +148,57 @@ class Command(BaseCommand):
                 "标 * 的账号第一次登录时，输入密码后须用手机上的身份验证器应用绑定动态口令"
                 "（TWO_FACTOR_REQUIRED_ROLES，见 README“安全”一节）。"
             )
+
+    # --- the province ----------------------------------------------------------------------
+
+    def _province(self, *, units, cities, candidacies):
+        if not 0 <= candidacies <= 10:
+            raise CommandError("--candidacies 应在 0 到 10 之间。")
+        started = time.monotonic()
+        with pghistory.context(command="seed_demo --province"):
+            admin = self._account("admin", "系统管理员")
+            services.account_assign_role(user=admin, role=Profile.Role.ADMIN)
+            try:
+                builder = province_demo.ProvinceBuilder(
+                    units=units,
+                    cities=cities,
+                    candidacies=candidacies,
+                    creator=admin,
+                    stdout=self.stdout,
+                )
+            except province_demo.LayoutError as error:
+                raise CommandError(str(error)) from None
+            built = builder.build()
+            regions = {"province": built["province"], "city": next(iter(built["cities"].values()))}
+            for username, full_name, role, kind in PROVINCE_USERS:
+                user = self._account(username, full_name)
+                services.account_assign_role(user=user, role=role, region=regions[kind])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"省级演示数据已就绪：新建 {built['built']} 个区县，"
+                f"已有 {built['skipped']} 个未改动，用时 {time.monotonic() - started:.1f} 秒。"
+            )
+        )
+        if builder.seconds:
+            self.stdout.write(
+                "各步用时（秒）："
+                + "，".join(f"{step} {sec:.1f}" for step, sec in builder.seconds.items())
+            )
+        self.stdout.write(f"省级演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, full_name, role, kind in PROVINCE_USERS:
+            region = regions[kind]
+            self.stdout.write(
+                f"  {username:14} {Profile.Role(role).label}（{full_name}，{region.name}）"
+            )
+
+    def _account(self, username, full_name):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": full_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
 
     # --- regions and units -------------------------------------------------------------
 

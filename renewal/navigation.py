@@ -34,14 +34,9 @@ def discipline_only(user, role):
 ABOVE_COUNTY = ("city_reviewer", "province_reviewer")
 
 
-def county_or_below(user, role):
-    """The roll-up's pages work county by county; a city's or a province's reviewer would find
-    none of them, so the menu does not lead there."""
-    return role != DEPARTMENT and role not in ABOVE_COUNTY
-
-
 def county_level(user, role):
-    return user.is_superuser or role in ("county_reviewer", DISCIPLINE, "admin")
+    """The county's own figures (statistical forms): the county and the levels above it."""
+    return user.is_superuser or role in ("county_reviewer", DISCIPLINE, "admin", *ABOVE_COUNTY)
 
 
 def system_admin(user, role):
@@ -159,10 +154,8 @@ MENU = (
     Group(
         "日报与看板",
         (
-            Item("看板与通报", "rollup:dashboard-home", county_or_below, ("rollup:",)),
-            Item(
-                "乡镇日报", "rollup:daily-report-list", county_or_below, ("rollup:daily-report-",)
-            ),
+            Item("看板与通报", "rollup:dashboard-home", not_department, ("rollup:",)),
+            Item("乡镇日报", "rollup:daily-report-list", not_department, ("rollup:daily-report-",)),
             Item("统计报表", "rollup:stat-home", county_level, ("rollup:stat-",)),
         ),
     ),

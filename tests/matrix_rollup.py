@@ -33,11 +33,8 @@ def extras(world, personas):
 
 def rows(expect):
     county = lambda w, x: w["county_a"].pk  # noqa: E731
-    # The roll-up does not yet reach above the county: a city's or a province's reviewer
-    # finds none of a county's roll-up pages (404), as the roll-up answers today.
-    above = {"city_reviewer": 404}
-    county_page = expect(staff_a=403, reviewer=200, reviewer_other=404, **above)
-    county_read = expect(staff_a=200, reviewer_other=404, **above)
+    county_page = expect(staff_a=403, reviewer=200, reviewer_other=404)
+    county_read = expect(staff_a=200, reviewer_other=404)
     today = timezone.localdate().isoformat()
     # Above the county: the city's and the province's reviewers (and admins) only; everyone
     # below, including the county's own users, finds nothing.
@@ -101,7 +98,7 @@ def rows(expect):
             "get",
             lambda w, x: f"/rollup/townships/{w['township_a'].pk}/",
             None,
-            expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404, **above),
+            expect(staff_a=200, staff_b=404, reviewer=200, reviewer_other=404),
         ),
         "rollup:notice-list": (
             "get",
@@ -113,9 +110,7 @@ def rows(expect):
             "post",
             lambda w, x: f"/rollup/{county(w, x)}/run/",
             {"day": "2026-03-11", "confirmed": "1"},
-            expect(
-                staff_a=403, reviewer=302, reviewer_other=404, discipline=403, admin=302, **above
-            ),
+            expect(staff_a=403, reviewer=302, reviewer_other=404, discipline=403, admin=302),
         ),
         "rollup:notice-detail": (
             "get",
@@ -140,7 +135,7 @@ def rows(expect):
             "get",
             lambda w, x: "/stat-forms/",
             None,
-            expect(staff_a=403, reviewer=302, reviewer_other=302, city_reviewer=403, admin=302),
+            expect(staff_a=403, reviewer=302, reviewer_other=302, admin=302),
         ),
         "rollup:stat-form-list": (
             "get",
@@ -164,12 +159,12 @@ def rows(expect):
             "get",
             lambda w, x: "/daily-reports/",
             None,
-            expect(dept=403, province_reviewer=404),
+            expect(dept=403),
         ),
         "rollup:daily-report-edit": (
             "get",
             lambda w, x: f"/daily-reports/{w['township_a'].pk}/{today}/",
             None,
-            expect(staff_a=200, staff_b=404, reviewer=403, reviewer_other=404, **above),
+            expect(staff_a=200, staff_b=404, reviewer=403, reviewer_other=404),
         ),
     }

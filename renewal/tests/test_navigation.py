@@ -39,14 +39,15 @@ MENUS = {
     + COUNTY_LATER
     + SETTINGS
     + CHECKS,
-    # Above the county: everything they read, and none of the roll-up, which works county
-    # by county.
+    # Above the county: everything they read, the roll-up of their own level included.
     "city_reviewer": COMMON
-    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话", "审计与交接"]
+    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话"]
+    + COUNTY_LATER
     + SETTINGS
     + CHECKS,
     "province_reviewer": COMMON
-    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话", "审计与交接"]
+    + ["村(居)委会选举", "两次录入核对", "承诺书与谈话"]
+    + COUNTY_LATER
     + SETTINGS
     + CHECKS,
     "dept": ["工作台", "资格联审"] + SETTINGS,

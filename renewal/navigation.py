@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from renewal.access import ABOVE_COUNTY_ROLES
+
 DEPARTMENT = "department_user"
 DISCIPLINE = "discipline_officer"
 
@@ -31,12 +33,14 @@ def discipline_only(user, role):
     return role == DISCIPLINE
 
 
-ABOVE_COUNTY = ("city_reviewer", "province_reviewer")
-
-
 def county_level(user, role):
     """The county's own figures (statistical forms): the county and the levels above it."""
-    return user.is_superuser or role in ("county_reviewer", DISCIPLINE, "admin", *ABOVE_COUNTY)
+    return user.is_superuser or role in (
+        "county_reviewer",
+        DISCIPLINE,
+        "admin",
+        *ABOVE_COUNTY_ROLES,
+    )
 
 
 def system_admin(user, role):

@@ -71,9 +71,9 @@ def home(request):
     if role in REGION_ROLES:
         units = access.units_visible_to(request.user)
         counties = access.counties_visible_to(request.user)
-        # Above the county the progress is read per county; a county-only user reads it per
-        # township, as before there were levels above the county.
-        context["by_county"] = role in ABOVE_COUNTY_ROLES and len(counties) > 1
+        # A user reading several counties (a grant on a city or a province) reads the progress
+        # per county; a county-only user reads it per township.
+        context["by_county"] = len(counties) > 1
         context["townships"] = _progress_summary(
             units,
             counties.order_by("code")
@@ -123,8 +123,6 @@ REGION_ROLES = (
     "province_reviewer",
     "discipline_officer",
 )
-# Roles whose grant may lie above the county (a discipline officer's may be a city's).
-ABOVE_COUNTY_ROLES = ("city_reviewer", "province_reviewer", "discipline_officer")
 
 
 def _progress_summary(units, regions, field):

@@ -1,5 +1,6 @@
 from django import template
 
+from renewal.access import ABOVE_COUNTY_ROLES
 from renewal.kit import people
 from renewal.kit.confirmation import ask_for
 
@@ -52,7 +53,7 @@ def breadcrumbs(context, place, *trail):
     units = reverse("renewal:unit-list")
     # A reviewer above the county lists the units of several counties: the county's crumb
     # narrows the list to it.
-    wide = profile is not None and profile.role in ("city_reviewer", "province_reviewer")
+    wide = profile is not None and profile.role in ABOVE_COUNTY_ROLES
     for region in chain:
         if region.is_county:
             url = f"{units}?county={region.pk}" if wide else units

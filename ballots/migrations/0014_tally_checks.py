@@ -7,6 +7,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 def load_checks(apps, schema_editor):
     from ballots.check_catalogue import load_tally_checks
@@ -381,3 +383,4 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(load_checks, migrations.RunPython.noop),
     ]
+    operations = triggers_at_once(operations)

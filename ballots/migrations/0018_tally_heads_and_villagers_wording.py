@@ -6,6 +6,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 def load_checks(apps, schema_editor):
     from ballots.check_catalogue import load_tally_checks
@@ -322,3 +324,4 @@ class Migration(migrations.Migration):
         migrations.RunPython(load_checks, migrations.RunPython.noop),
         migrations.RunPython(chain_heads, migrations.RunPython.noop),
     ]
+    operations = triggers_at_once(operations)

@@ -9,6 +9,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 # The national pack that follows the 2025 amendment (in force 2026-01-01); the packs
 # shipped before it follow the 2018 edition (the field's default).
 NATIONAL_2025 = {
@@ -1046,3 +1048,4 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(add_pack, remove_pack),
     ]
+    operations = triggers_at_once(operations)

@@ -5,6 +5,8 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 def load(apps, schema_editor):
     """Ship the presets of candidates/catalogues.py; from here on admins edit them."""
@@ -131,3 +133,4 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(load, migrations.RunPython.noop),
     ]
+    operations = triggers_at_once(operations)

@@ -9,6 +9,8 @@ import renewal.models
 from django.conf import settings
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -995,3 +997,4 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    operations = triggers_at_once(operations)

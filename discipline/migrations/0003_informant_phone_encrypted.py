@@ -5,6 +5,8 @@ import pgtrigger.migrations
 import renewal.models
 from django.db import migrations
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -77,3 +79,4 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    operations = triggers_at_once(operations)

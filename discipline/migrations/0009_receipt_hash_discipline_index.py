@@ -11,6 +11,8 @@ from django.db import migrations, models
 from discipline.intake import crypto
 from renewal.kit import crypto as field_crypto
 
+from renewal.kit.migration_steps import triggers_at_once
+
 # Sealed content starts so: a bare Fernet token (version byte and timestamp), or a token
 # naming its cipher and key (renewal/kit/ciphers.py).
 SEALED_PREFIXES = (b"gAAAAA", b"fernet:", b"sm4:")
@@ -163,3 +165,4 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    operations = triggers_at_once(operations)

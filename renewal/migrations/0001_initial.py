@@ -10,6 +10,8 @@ import renewal.models
 from django.conf import settings
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -2485,3 +2487,4 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    operations = triggers_at_once(operations)

@@ -4,6 +4,8 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -77,3 +79,4 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    operations = triggers_at_once(operations)

@@ -7,6 +7,8 @@ from django.db import migrations, models
 
 from renewal.rollup import stat_catalogue
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 def load(apps, schema_editor):
     stat_catalogue.load_forms(
@@ -323,3 +325,4 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(load, unload),
     ]
+    operations = triggers_at_once(operations)

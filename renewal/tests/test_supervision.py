@@ -227,8 +227,40 @@ def test_a_group_of_another_city_is_not_found(client, world, personas):
 def test_the_list_shows_each_reader_the_groups_about_them(client, world, personas):
     build_supervision(world, personas)
     client.force_login(personas["reviewer"])
-    assert "市第一巡回督查组" in client.get("/supervision/").content.decode()
+    page = client.get("/supervision/").content.decode()
+    assert "市第一巡回督查组" in page and "和林格尔县" in page
     client.force_login(personas["reviewer_other"])
     assert "市第一巡回督查组" not in client.get("/supervision/").content.decode()
+    save(world)  # both counties
+    page = client.get("/supervision/").content.decode()
+    assert "市第二巡回督查组" in page and "清水河县" in page and "和林格尔县" not in page
+    client.force_login(personas["city_reviewer"])
+    page = client.get("/supervision/").content.decode()
+    assert page.count("和林格尔县") == 2 and "新建巡回督查组" in page
     client.force_login(personas["staff_a"])
     assert client.get("/supervision/").status_code == 403
+
+
+def test_a_reviewer_moved_off_the_city_no_longer_runs_its_groups(world, personas):
+    user = personas["city_reviewer"]
+    services.account_assign_role(user=user, role="county_reviewer", region=world["county_a"])
+    assert not access.can_manage_supervision(user, world["city"].pk)
+    services.account_assign_role(user=user, role="city_reviewer", region=world["city"])
+    assert access.can_manage_supervision(user, world["city"].pk)
+
+
+def test_city_reviewers_from_before_the_groups_receive_the_grant(world, personas):
+    import importlib
+
+    from django.apps import apps
+    from guardian.shortcuts import remove_perm
+
+    migration = importlib.import_module("renewal.migrations.0029_city_reviewers_supervise")
+    user = personas["city_reviewer"]
+    remove_perm("renewal.supervise_region", user, world["city"])
+    user = type(user).objects.get(pk=user.pk)
+    assert not access.can_manage_supervision(user, world["city"].pk)
+    migration.grant(apps, None)
+    user = type(user).objects.get(pk=user.pk)
+    assert access.can_manage_supervision(user, world["city"].pk)
+    assert not access.can_manage_supervision(personas["province_reviewer"], world["city"].pk)

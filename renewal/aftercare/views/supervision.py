@@ -26,8 +26,7 @@ def group_list(request):
         .order_by("city__code", "-year", "name", "pk")
     )
     page = DeepPaginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
-    for group in page:
-        group.shown_counties = list(access.supervision_counties_for(request.user, group))
+    access.shown_counties(request.user, page)
     can_create = access.runs_supervision(request.user)
     return render(
         request,

@@ -1,15 +1,14 @@
 """In a real browser at 1366×768: the city's organisation department forms a supervision group
 (巡回督查组) over both counties and records a visit with its findings; county A's reviewer
-finds the group in the menu and reads the finding about county A, with nothing to change;
-the group's edit page saved unchanged leaves it as it was."""
+finds the group in the menu and reads the finding about county A, with nothing to change.
+The group's edit page is saved unchanged with the other edit pages
+(tests/test_browser_edit_round_trips.py)."""
 
 import pytest
 from django.utils import timezone
 
-from renewal.models import SupervisionGroup, SupervisionMember, SupervisionVisit
-from renewal.tests.aftercare_setup import build_supervision
+from renewal.models import SupervisionGroup, SupervisionVisit
 from tests.browser import log_in, menu_item
-from tests.edit_round_trip import save_unchanged
 from tests.fixtures import PASSWORD
 from tests.test_browser_layout import screenshot_dir
 
@@ -74,20 +73,3 @@ def test_city_forms_a_group_records_a_visit_and_the_county_reads_it(
     log_in(other, live_server, "staff_a", PASSWORD)
     response = other.goto(f"{live_server.url}/supervision/{group.pk}/")
     assert response.status == 404
-
-
-def test_supervision_group_edit_page_saves_unchanged(live_server, page, world, personas):
-    group = build_supervision(world, personas)["group"]
-    group.counties.add(world["county_b"])
-    log_in(page, live_server, "city_reviewer", PASSWORD)
-    problems = save_unchanged(
-        page,
-        f"{live_server.url}/supervision/{group.pk}/edit/",
-        "main form button:has-text('保存')",
-        [
-            SupervisionGroup.objects.filter(pk=group.pk),
-            SupervisionMember.objects.filter(group=group),
-        ],
-        what="巡回督查组",
-    )
-    assert not problems, "\n".join(problems)

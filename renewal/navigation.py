@@ -153,7 +153,16 @@ MENU = (
     ),
     Group(
         "审计与交接",
-        (Item("审计与交接", "aftercare:overview", not_department, ("aftercare:",)),),
+        (
+            Item("审计与交接", "aftercare:overview", not_department, ("aftercare:",)),
+            # The city's supervision groups: run by the city, read by the counties they cover.
+            Item(
+                "巡回督查组",
+                "aftercare:supervision-list",
+                county_level,
+                ("aftercare:supervision-",),
+            ),
+        ),
     ),
     Group(
         "日报与看板",

@@ -271,13 +271,15 @@ ROLE_PERMS = {
     Profile.Role.TOWNSHIP_LEADER: ("view_region", "change_region", "approve_region"),
     Profile.Role.COUNTY_REVIEWER: ("view_region", "approve_region"),
     # Above the county the organisation departments read and rank; approvals stay with
-    # the county, so their grant is read-only.
-    Profile.Role.CITY_REVIEWER: ("view_region",),
+    # the county, so their grant is read-only. The city's one write is its own supervision
+    # groups (巡回督查组), a grant of its own so that it reaches nothing of the counties'.
+    Profile.Role.CITY_REVIEWER: ("view_region", "supervise_region"),
     Profile.Role.PROVINCE_REVIEWER: ("view_region",),
     Profile.Role.DISCIPLINE_OFFICER: ("view_region",),
     Profile.Role.DEPARTMENT_USER: (),
     Profile.Role.ADMIN: (),
 }
+REGION_PERMS = ("view_region", "change_region", "approve_region", "supervise_region")
 # The region kinds each role is bound to, and the sentence when the region does not fit.
 ROLE_REGION_KIND = {
     Profile.Role.TOWNSHIP_STAFF: (
@@ -318,7 +320,7 @@ def account_assign_role(*, user, role: str, region: Region | None = None, depart
         user=user, defaults={"role": role, "region": region, "department": department}
     )
     for old in _regions_with_grants(user):
-        for perm in ("view_region", "change_region", "approve_region"):
+        for perm in REGION_PERMS:
             remove_perm(f"renewal.{perm}", user, old)
     for perm in ROLE_PERMS[role]:
         assign_perm(f"renewal.{perm}", user, region)

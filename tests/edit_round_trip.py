@@ -21,6 +21,7 @@ CHANGE_ON_SAVE = {
     "ballots.Congress.version": "the edit counter that refuses stale pages",
     "renewal.HandoverItem.recorded_at": "when the sign-off was last recorded",
     "renewal.GuidanceMember.id": "the members are written afresh on each save",
+    "renewal.SupervisionMember.id": "the members are written afresh on each save",
 }
 
 

@@ -6,6 +6,8 @@ lists, 404 on objects). Writes: township staff of the unit and county reviewers;
 officers read only (403). The audit catalogue and guidance groups are county-only.
 The guidance group covers township A's units only: township B and the other county get 404
 on every guidance page, as they would on the units themselves.
+The city's supervision groups are the city's to write (its reviewers' one write); a county
+reads those that cover it, townships none.
 """
 
 from django.utils import timezone
@@ -14,7 +16,9 @@ from renewal.tests import aftercare_setup
 
 
 def extras(world, personas):
-    return {f"ac_{k}": v for k, v in aftercare_setup.build(world, personas).items()}
+    built = aftercare_setup.build(world, personas)
+    built["supervision"] = aftercare_setup.build_supervision(world, personas)["group"]
+    return {f"ac_{k}": v for k, v in built.items()}
 
 
 def rows(expect):
@@ -26,6 +30,22 @@ def rows(expect):
     )
     county_page = expect(staff_a=403, reviewer=200, reviewer_other=200, discipline=403, dept=403)
     county_object = expect(staff_a=403, reviewer=200, reviewer_other=404, discipline=403)
+    city_list = expect(
+        staff_a=403, reviewer=200, reviewer_other=200, discipline=200, city_reviewer=200, dept=403
+    )
+    city_read = expect(staff_a=404, reviewer=200, reviewer_other=404, city_reviewer=200)
+
+    def city_write(ok):
+        return expect(
+            staff_a=404,
+            reviewer=403,
+            reviewer_other=404,
+            discipline=403,
+            city_reviewer=ok,
+            province_reviewer=403,
+            admin=ok,
+        )
+
     A1 = lambda w: w["unit_a1"].pk  # noqa: E731
     return {
         "aftercare:overview": ("get", lambda w, x: "/aftercare/", None, lists),
@@ -106,6 +126,47 @@ def rows(expect):
                 discipline=403,
                 admin=302,
             ),
+        ),
+        # The city's supervision group covers county A: the city runs it (the province reads
+        # it), county A's reviewer and discipline officer read it, townships and the other
+        # county never find it.
+        "aftercare:supervision-list": ("get", lambda w, x: "/supervision/", None, city_list),
+        "aftercare:supervision-create": (
+            "get",
+            lambda w, x: "/supervision/new/",
+            None,
+            expect(
+                staff_a=403,
+                reviewer=403,
+                reviewer_other=403,
+                discipline=403,
+                city_reviewer=200,
+                province_reviewer=403,
+                dept=403,
+            ),
+        ),
+        "aftercare:supervision-detail": (
+            "get",
+            lambda w, x: f"/supervision/{x['ac_supervision'].pk}/",
+            None,
+            city_read,
+        ),
+        "aftercare:supervision-edit": (
+            "get",
+            lambda w, x: f"/supervision/{x['ac_supervision'].pk}/edit/",
+            None,
+            city_write(200),
+        ),
+        "aftercare:supervision-visit-add": (
+            "post",
+            lambda w, x: f"/supervision/{x['ac_supervision'].pk}/visits/new/",
+            lambda w, x: {
+                "county": w["county_a"].pk,
+                "unit": w["unit_a1"].pk,
+                "visited_on": today,
+                "findings": "联审材料不全",
+            },
+            city_write(302),
         ),
         "aftercare:handover-list": ("get", lambda w, x: "/handovers/", None, lists),
         "aftercare:handover-create": (

@@ -59,6 +59,8 @@ from renewal.models import (
     Person,
     Rectification,
     Stage,
+    SupervisionGroup,
+    SupervisionMember,
     Unit,
     VillagerGroup,
 )
@@ -155,6 +157,8 @@ def build_records(world, personas) -> dict:
     )
     group = VillagerGroup.objects.create(unit=unit, name="第一村民小组", households=36, order=2)
     aftercare = aftercare_setup.build(world, personas)
+    city_group = aftercare_setup.build_supervision(world, personas)["group"]
+    city_group.counties.add(world["county_b"])
     done = audits.rectification_add(
         finding=aftercare["finding"],
         measure="退回多领补贴",
@@ -210,6 +214,7 @@ def build_records(world, personas) -> dict:
         "report": report,
         "done_line": done,
         "congress": congress,
+        "supervision_group": city_group,
         **aftercare,
     }
 
@@ -372,6 +377,19 @@ COUNTY_PAGES = [
 ]
 
 
+CITY_PAGES = [
+    EditPage(
+        "巡回督查组",
+        lambda r: f"/supervision/{r['supervision_group'].pk}/edit/",
+        "main form button:has-text('保存')",
+        lambda r: [
+            SupervisionGroup.objects.filter(pk=r["supervision_group"].pk),
+            SupervisionMember.objects.filter(group=r["supervision_group"]),
+        ],
+    ),
+]
+
+
 def _save_unchanged(page, live_server, spec: EditPage, records: dict) -> list[str]:
     """Open the page, save it as it is; what changed, or why it could not be saved."""
     return save_unchanged(
@@ -426,6 +444,11 @@ def test_edit_pages_save_unchanged_and_default_dates_are_kept(
     log_in(county, live_server, "reviewer", PASSWORD)
     problems += [
         p for spec in COUNTY_PAGES for p in _save_unchanged(county, live_server, spec, records)
+    ]
+    city = new_context().new_page()
+    log_in(city, live_server, "city_reviewer", PASSWORD)
+    problems += [
+        p for spec in CITY_PAGES for p in _save_unchanged(city, live_server, spec, records)
     ]
     # Last, as they add records (an answer, a talk).
     problems += _default_dates_kept(township, live_server, records)

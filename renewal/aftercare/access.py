@@ -8,6 +8,7 @@ County-only things (the audit catalogue, guidance groups) are written by county 
 reviewers above the county read them.
 A guidance group is read whole by its county and its members; a township reads the groups
 that cover its units, and of them only its own units and their visits.
+The city's supervision groups follow the same pattern one level up (see below).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -33,6 +34,8 @@ from renewal.models import (
     Rectification,
     Region,
     RenewalRound,
+    SupervisionGroup,
+    SupervisionMember,
     Unit,
 )
 from renewal.selectors import active_round
@@ -231,6 +234,114 @@ def require_group_scope(user) -> None:
 def can_log_visit(user, group: GuidanceGroup) -> bool:
     return (
         access.can_write_county(user, group.county_id) or group.members.filter(user=user).exists()
+    )
+
+
+# --- The city's supervision groups -------------------------------------------------------------
+# Written by the city's organisation department (the ``supervise_region`` grant on the city,
+# city reviewers' only write); read whole by whoever holds the city (its reviewers, the
+# province above it) and by the group's members. A county held whole (its reviewers and
+# discipline officers) reads the groups that cover it, and of them only its own visits;
+# townships and everyone else never learn that a group exists.
+
+
+def can_manage_supervision(user, city_id: int) -> bool:
+    return user.is_superuser or city_id in access.direct_region_ids(user, "supervise_region")
+
+
+def runs_supervision(user) -> bool:
+    """Whether the user runs some city's supervision groups (and may create one)."""
+    return user.is_superuser or bool(access.direct_region_ids(user, "supervise_region"))
+
+
+def supervision_city(user) -> Region:
+    """The city whose supervision groups the user runs."""
+    if user.is_superuser:
+        city = Region.objects.filter(kind=Region.Kind.CITY).order_by("code").first()
+    else:
+        ids = access.direct_region_ids(user, "supervise_region")
+        city = Region.objects.filter(pk__in=ids, kind=Region.Kind.CITY).order_by("code").first()
+    if city is None:
+        raise PermissionDenied("只有市委组织部可以组建巡回督查组。")
+    return city
+
+
+def _whole_supervision_q(user) -> Q:
+    member_of = SupervisionMember.objects.filter(user_id=user.pk).values("group_id")
+    return Q(city__in=access.regions_visible_to(user).filter(kind=Region.Kind.CITY)) | Q(
+        pk__in=member_of
+    )
+
+
+def supervision_groups_visible_to(user):
+    if user.is_superuser:
+        return SupervisionGroup.objects.all()
+    if not user.is_authenticated:
+        return SupervisionGroup.objects.none()
+    covering = SupervisionGroup.counties.through.objects.filter(
+        region_id__in=access.counties_held(user)
+    ).values("supervisiongroup_id")
+    return SupervisionGroup.objects.filter(_whole_supervision_q(user) | Q(pk__in=covering))
+
+
+def sees_whole_supervision(user, group: SupervisionGroup) -> bool:
+    if user.is_superuser or access.can_in_region(user, "view_region", group.city_id):
+        return True
+    return group.members.filter(user_id=user.pk).exists()
+
+
+def supervision_counties_for(user, group: SupervisionGroup):
+    counties = group.counties.all()
+    if sees_whole_supervision(user, group):
+        return counties
+    return counties.filter(pk__in=access.counties_held(user))
+
+
+def shown_counties(user, groups) -> None:
+    """Set ``shown_counties`` on each group of a list: the covered counties the user reads,
+    from the groups' prefetched ``counties`` and ``members`` (no query per group)."""
+    held = access.counties_held(user)
+    for group in groups:
+        counties = list(group.counties.all())
+        whole = (
+            user.is_superuser
+            or access.can_in_region(user, "view_region", group.city_id)
+            or any(m.user_id == user.pk for m in group.members.all())
+        )
+        group.shown_counties = counties if whole else [c for c in counties if c.pk in held]
+
+
+def supervision_visits_for(user, group: SupervisionGroup):
+    """A county reads only the findings about itself."""
+    visits = group.visits.all()
+    if sees_whole_supervision(user, group):
+        return visits
+    return visits.filter(county_id__in=access.counties_held(user))
+
+
+def supervision_group_for_user(user, pk, *, write: bool = False) -> SupervisionGroup:
+    qs = supervision_groups_visible_to(user).select_related("city")
+    group = qs.filter(pk=pk).first() if str(pk).isdecimal() else None
+    if group is None:
+        raise Http404
+    if write and not can_manage_supervision(user, group.city_id):
+        raise PermissionDenied("只有市委组织部可以修改巡回督查组。")
+    return group
+
+
+def require_supervision_scope(user) -> None:
+    """The list: whoever holds a county whole or a region above it, and the groups' members."""
+    if user.is_superuser or access.counties_held(user):
+        return
+    if user.is_authenticated and SupervisionMember.objects.filter(user_id=user.pk).exists():
+        return
+    raise PermissionDenied("巡回督查组由市委组织部组建，区县及以上可以查看。")
+
+
+def can_log_supervision_visit(user, group: SupervisionGroup) -> bool:
+    return (
+        can_manage_supervision(user, group.city_id)
+        or group.members.filter(user_id=user.pk).exists()
     )
 
 

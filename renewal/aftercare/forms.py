@@ -174,6 +174,37 @@ class VisitForm(Form):
         self.fields["unit"].queryset = units
 
 
+class SupervisionGroupForm(Form):
+    name = forms.CharField(label="督查组名称", max_length=40)
+    year = forms.IntegerField(label="换届年度", min_value=2000, max_value=2100)
+    leader_name = forms.CharField(label="组长", max_length=40)
+    leader_post = forms.CharField(label="组长职务", max_length=60)
+    counties = forms.ModelMultipleChoiceField(
+        label="督查区县", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counties"].queryset = counties
+
+
+class SupervisionVisitForm(VisitForm):
+    """A visit to a covered county; naming one of its units is optional."""
+
+    county = forms.ModelChoiceField(label="区县", queryset=None)
+    field_order = ["county", "unit", "visited_on", "findings", "follow_up"]
+
+    def __init__(self, *args, counties, units, **kwargs):
+        super().__init__(*args, units=units, **kwargs)
+        self.fields["county"].queryset = counties
+        self.fields["visited_on"].label = "督查日期"
+        self.fields["follow_up"].label = "整改要求与跟进"
+        unit = self.fields["unit"]
+        unit.required = False
+        unit.empty_label = "不具体到村(社区)"
+        unit.label_from_instance = lambda u: f"{u.county.name} · {u.township.name} · {u.name}"
+
+
 class HandoverOpenForm(Form):
     unit = forms.ModelChoiceField(label="村(社区)", queryset=None)
     body = forms.ChoiceField(label="班子", choices=Body.choices)

@@ -19,7 +19,8 @@ from renewal.models import (
 )
 
 
-def _text(value, label: str, limit: int, *, required: bool = True) -> str:
+def text(value, label: str, limit: int, *, required: bool = True) -> str:
+    """The trimmed text of a field, refused when empty (if required) or too long."""
     value = (value or "").strip()
     if required and not value:
         raise DomainError(f"请填写{label}。")
@@ -53,11 +54,11 @@ def plan_save(
     if not unit.is_key:
         raise DomainError(f"{unit.name}未标为重点难点村，请先在村(社区)信息中标注并写明原因。")
     fields = {
-        "content": _text(content, "主要问题与工作目标", 4000),
-        "measures": _text(measures, "应对措施", 4000),
+        "content": text(content, "主要问题与工作目标", 4000),
+        "measures": text(measures, "应对措施", 4000),
         "status": status,
-        "leader_name": _text(leader_name, "包联领导姓名", 40),
-        "leader_post": _text(leader_post, "包联领导职务", 60),
+        "leader_name": text(leader_name, "包联领导姓名", 40),
+        "leader_post": text(leader_post, "包联领导职务", 60),
     }
     plan = KeyUnitPlan.objects.select_for_update().filter(round=round_, unit=unit).first()
     if plan is None:
@@ -88,9 +89,9 @@ def group_save(
     if not members:
         raise DomainError("请至少填写一名指导组成员。")
     fields = {
-        "name": _text(name, "指导组名称", 40),
-        "leader_name": _text(leader_name, "组长姓名", 40),
-        "leader_post": _text(leader_post, "组长职务", 60),
+        "name": text(name, "指导组名称", 40),
+        "leader_name": text(leader_name, "组长姓名", 40),
+        "leader_post": text(leader_post, "组长职务", 60),
     }
     with transaction.atomic():
         clash = GuidanceGroup.objects.filter(round=round_, name=fields["name"])
@@ -105,12 +106,15 @@ def group_save(
             for key, value in fields.items():
                 setattr(group, key, value)
             group.save(update_fields=list(fields))
-            group.members.all().delete()
-        GuidanceMember.objects.bulk_create(
-            [GuidanceMember(group=group, name=n, post=p, user=u) for n, p, u in members]
-        )
+        members_replace(group, GuidanceMember, members)
         group.units.set(units)
     return group
+
+
+def members_replace(group, model, members: Sequence[tuple[str, str, object]]) -> None:
+    """A team's members as the form lists them (name, post, account): written afresh."""
+    model.objects.filter(group=group).delete()
+    model.objects.bulk_create([model(group=group, name=n, post=p, user=u) for n, p, u in members])
 
 
 def visit_record(
@@ -132,7 +136,7 @@ def visit_record(
         group=group,
         unit=unit,
         visited_on=visited_on,
-        findings=_text(findings, "发现问题", 2000),
-        follow_up=_text(follow_up, "跟进措施", 2000, required=False),
+        findings=text(findings, "发现问题", 2000),
+        follow_up=text(follow_up, "跟进措施", 2000, required=False),
         recorded_by=actor,
     )

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from renewal.aftercare.views import audits, guidance, handover, onboarding, overview, plans
+from renewal.aftercare.views import (
+    audits,
+    guidance,
+    handover,
+    onboarding,
+    overview,
+    plans,
+    supervision,
+)
 
 app_name = "aftercare"
 
@@ -33,6 +41,12 @@ urlpatterns = [
     path("guidance/<int:pk>/", guidance.group_detail, name="group-detail"),
     path("guidance/<int:pk>/edit/", guidance.group_edit, name="group-edit"),
     path("guidance/<int:pk>/visits/new/", guidance.visit_add, name="visit-add"),
+    # The city's supervision groups.
+    path("supervision/", supervision.group_list, name="supervision-list"),
+    path("supervision/new/", supervision.group_create, name="supervision-create"),
+    path("supervision/<int:pk>/", supervision.group_detail, name="supervision-detail"),
+    path("supervision/<int:pk>/edit/", supervision.group_edit, name="supervision-edit"),
+    path("supervision/<int:pk>/visits/new/", supervision.visit_add, name="supervision-visit-add"),
     # Handovers.
     path("handovers/", handover.handover_list, name="handover-list"),
     path("handovers/new/", handover.handover_create, name="handover-create"),

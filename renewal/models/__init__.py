@@ -22,6 +22,9 @@ from renewal.models.aftercare import (
     HandoverRefusal,
     KeyUnitPlan,
     Rectification,
+    SupervisionGroup,
+    SupervisionMember,
+    SupervisionVisit,
     TrainingSession,
 )
 from renewal.models.base import DomainError, EncryptedTextField, audited, division_code_validator
@@ -89,6 +92,9 @@ __all__ = [
     "Stage",
     "StatColumn",
     "StatForm",
+    "SupervisionGroup",
+    "SupervisionMember",
+    "SupervisionVisit",
     "Term",
     "TermMember",
     "TrainingSession",

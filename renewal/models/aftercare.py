@@ -1,5 +1,5 @@
 """Before and after the vote: exit audits and rectification, key-unit plans, guidance groups,
-handover and the new committee's training and pledges."""
+the city's supervision groups, handover and the new committee's training and pledges."""
 
 import datetime
 
@@ -273,6 +273,104 @@ class GuidanceVisit(models.Model):
     class Meta:
         verbose_name = "指导组走访"
         verbose_name_plural = "指导组走访"
+        ordering = ["-visited_on", "-id"]
+
+
+@audited()
+class SupervisionGroup(models.Model):
+    """巡回督查组: a city's organisation department team that tours the counties it covers.
+
+    Rounds: a RenewalRound belongs to one county, and the counties of a city each open their
+    own. The group spans counties, so it names the renewal year instead of a round; in each
+    covered county the round of that year is the one supervised (a county without a round of
+    that year cannot be covered), and a visit's round is that of its county in the group's
+    year, derived, never stored twice.
+    """
+
+    city = models.ForeignKey(
+        Region,
+        verbose_name="所属市(州、盟)",
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": "city"},
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(
+        "换届年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    name = models.CharField("名称", max_length=40)
+    leader_name = models.CharField("组长", max_length=40)
+    leader_post = models.CharField("组长职务", max_length=60)
+    counties = models.ManyToManyField(
+        Region,
+        related_name="supervision_groups",
+        verbose_name="督查区县",
+        limit_choices_to={"kind": "county"},
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "巡回督查组"
+        verbose_name_plural = "巡回督查组"
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "year", "name"],
+                name="supervision_group_name_unique",
+                violation_error_message="本市这一年度的换届已有同名巡回督查组。",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@audited()
+class SupervisionMember(models.Model):
+    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField("姓名", max_length=40)
+    post = models.CharField("单位及职务", max_length=60)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="系统账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "巡回督查组成员"
+        verbose_name_plural = "巡回督查组成员"
+        ordering = ["id"]
+
+
+@audited()
+class SupervisionVisit(models.Model):
+    """A visit to a covered county, or to one unit of it (then ``unit`` is set)."""
+
+    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="visits")
+    county = models.ForeignKey(
+        Region, verbose_name="区县", on_delete=models.PROTECT, related_name="supervision_visits"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="村(社区)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_visits",
+    )
+    visited_on = models.DateField("督查日期")
+    findings = models.TextField("发现问题")
+    follow_up = models.TextField("整改要求与跟进", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "巡回督查记录"
+        verbose_name_plural = "巡回督查记录"
         ordering = ["-visited_on", "-id"]
 
 

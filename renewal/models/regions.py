@@ -60,7 +60,12 @@ class Region(models.Model):
         verbose_name = "行政区域"
         verbose_name_plural = "行政区域"
         ordering = ["code"]
-        permissions = [("approve_region", "审批本区域事项")]
+        permissions = [
+            ("approve_region", "审批本区域事项"),
+            # A city's organisation department runs its supervision groups (巡回督查组) and
+            # nothing else with it: approvals stay with the county.
+            ("supervise_region", "组织本市巡回督查"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=["province", "city", "county"])

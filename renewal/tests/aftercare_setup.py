@@ -102,3 +102,28 @@ def ensure_catalogues():
     data.load_categories(AuditCategory)
     data.load_handover_items(HandoverItemKind)
     data.load_default_deadline(HandoverDeadline)
+
+
+def build_supervision(world, personas):
+    """The city's supervision group covering county A, with one visit to unit A1."""
+    from renewal.aftercare import supervision
+
+    group = supervision.group_save(
+        city=world["city"],
+        year=world["round"].year,
+        name="市第一巡回督查组",
+        leader_name="吴组长",
+        leader_post="市委组织部副部长",
+        members=[("郑成员", "市委组织部组织二科科长", personas["city_reviewer"])],
+        counties=[world["county_a"]],
+    )
+    visit = supervision.visit_record(
+        actor=personas["city_reviewer"],
+        group=group,
+        county=world["county_a"],
+        unit=world["unit_a1"],
+        visited_on=timezone.localdate(),
+        findings="候选人资格联审材料不全",
+        follow_up="一周内补齐",
+    )
+    return {"group": group, "visit": visit}

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 COMMON = ["工作台", "换届时间表", "村(社区)", "职数审批", "候选人", "资格联审", "党员大会"]
 LATER = ["审计与交接", "看板与通报", "乡镇日报"]
-COUNTY_LATER = [*LATER, "统计报表"]  # the statistical forms: county-level roles
+# County-level roles and above: the city's supervision groups and the statistical forms.
+COUNTY_LATER = ["审计与交接", "巡回督查组", "看板与通报", "乡镇日报", "统计报表"]
 SETTINGS = ["修改密码", "动态口令"]
 CHECKS = ["计票核对规则"]  # every role that reads tallies
 MENUS = {
@@ -101,6 +102,7 @@ def test_no_menu_before_signing_in(client, world):
         ("rollup:township", "看板与通报"),
         ("renewal:second-factor-verify", "动态口令"),
         ("ballots:tally-checks", "计票核对规则"),
+        ("aftercare:group-detail", "审计与交接"),
         ("renewal:export-detail", None),
     ],
 )
@@ -114,6 +116,13 @@ def test_the_statistical_forms_mark_their_own_item(personas):
     user = personas["reviewer"]
     items = [i for g in menu_for(user, user.profile.role, "rollup:stat-form") for i in g["items"]]
     assert [i["label"] for i in items if i["current"]] == ["统计报表"]
+
+
+def test_the_supervision_groups_mark_their_own_item(personas):
+    user = personas["city_reviewer"]
+    view = "aftercare:supervision-detail"
+    items = [i for g in menu_for(user, user.profile.role, view) for i in g["items"]]
+    assert [i["label"] for i in items if i["current"]] == ["巡回督查组"]
 
 
 def step(user, obj):

@@ -59,6 +59,27 @@ def _county_accounts(county) -> dict[int, object]:
     return {u.pk: u for u in users}
 
 
+def members_formset(request, group, accounts: dict[int, object]):
+    """The members' rows of a team's form (a guidance or a supervision group); ``accounts``
+    are the users a member may be linked to."""
+    choices = [(pk, f"{person_label(u)} · {u.profile.region.name}") for pk, u in accounts.items()]
+    initial = []
+    if group is not None:
+        initial = [{"name": m.name, "post": m.post, "user": m.user_id} for m in group.members.all()]
+    return MemberFormSet(
+        request.POST or None, initial=initial, prefix="members", form_kwargs={"accounts": choices}
+    )
+
+
+def members_from(members_form, accounts: dict[int, object]) -> list[tuple[str, str, object]]:
+    """The filled rows of a valid members' formset: (name, post, account or None)."""
+    return [
+        (row["name"], row["post"], accounts.get(row["user"]))
+        for row in (f.cleaned_data for f in members_form)
+        if row.get("name")
+    ]
+
+
 def _group_form_view(request, county, rnd, group=None):
     units = (
         Unit.objects.filter(county=county)
@@ -66,8 +87,7 @@ def _group_form_view(request, county, rnd, group=None):
         .order_by("township__code", "code")
     )
     accounts = _county_accounts(county)
-    choices = [(pk, f"{person_label(u)} · {u.profile.region.name}") for pk, u in accounts.items()]
-    initial, members_initial = {}, []
+    initial = {}
     if group is not None:
         initial = {
             "name": group.name,
@@ -75,23 +95,11 @@ def _group_form_view(request, county, rnd, group=None):
             "leader_post": group.leader_post,
             "units": list(group.units.values_list("pk", flat=True)),
         }
-        members_initial = [
-            {"name": m.name, "post": m.post, "user": m.user_id} for m in group.members.all()
-        ]
     form = GroupForm(request.POST or None, initial=initial, units=units)
-    members_form = MemberFormSet(
-        request.POST or None,
-        initial=members_initial,
-        prefix="members",
-        form_kwargs={"accounts": choices},
-    )
+    members_form = members_formset(request, group, accounts)
     if request.method == "POST" and form.is_valid() and members_form.is_valid():
         data = form.cleaned_data
-        members = [
-            (row["name"], row["post"], accounts.get(row["user"]))
-            for row in (f.cleaned_data for f in members_form)
-            if row.get("name")
-        ]
+        members = members_from(members_form, accounts)
         try:
             group = guidance.group_save(
                 county=county,

@@ -1,0 +1,266 @@
+"""The city's supervision groups (巡回督查组): what a group and a visit must satisfy, and who
+reads and writes them."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from renewal import services
+from renewal.aftercare import access, supervision
+from renewal.models import (
+    DomainError,
+    Region,
+    SupervisionGroup,
+    SupervisionMember,
+    SupervisionVisit,
+)
+from renewal.tests.aftercare_setup import build_supervision
+from tests.factories import CountyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def save(world, **overrides):
+    data = {
+        "city": world["city"],
+        "year": 2026,
+        "name": "市第二巡回督查组",
+        "leader_name": "冯组长",
+        "leader_post": "市委组织部副部长",
+        "members": [("褚成员", "市委组织部干部", None)],
+        "counties": [world["county_a"], world["county_b"]],
+    }
+    data.update(overrides)
+    return supervision.group_save(**data)
+
+
+def other_city_county():
+    baotou = Region.objects.create(
+        code="150200000000", name="包头市", kind="city", parent=Region.objects.get(kind="province")
+    )
+    return CountyFactory(code="150222000000", name="固阳县", parent=baotou)
+
+
+def test_a_group_covers_several_counties_of_its_city(world):
+    group = save(world)
+    assert set(group.counties.all()) == {world["county_a"], world["county_b"]}
+    assert SupervisionMember.objects.get(group=group).name == "褚成员"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"counties": []}, "请至少选择一个督查区县"),
+        ({"members": []}, "请至少填写一名督查组成员"),
+        ({"name": "  "}, "请填写督查组名称"),
+        ({"leader_post": ""}, "请填写组长职务"),
+        ({"year": None}, "请填写换届年度"),
+        ({"year": 2031}, "尚未设立 2031 年度的换届"),
+    ],
+)
+def test_a_group_is_refused_with_a_reason(world, overrides, message):
+    with pytest.raises(DomainError, match=message):
+        save(world, **overrides)
+    assert not SupervisionGroup.objects.exists()
+
+
+def test_a_county_of_another_city_is_not_covered(world):
+    outside = other_city_county()
+    with pytest.raises(DomainError, match="“固阳县”不属于呼和浩特市"):
+        save(world, counties=[world["county_a"], outside])
+    assert not SupervisionGroup.objects.exists()
+
+
+def test_a_township_is_not_a_county(world):
+    with pytest.raises(DomainError, match="“城关镇”不属于呼和浩特市"):
+        save(world, counties=[world["township_a"]])
+
+
+def test_only_a_city_forms_a_group(world):
+    with pytest.raises(DomainError, match="请选择一个市"):
+        save(world, city=world["province"])
+
+
+def test_two_groups_of_one_year_have_different_names(world):
+    first = save(world)
+    with pytest.raises(DomainError, match="已有名为“市第二巡回督查组”"):
+        save(world)
+    assert save(world, group=first, leader_name="新组长").leader_name == "新组长"
+
+
+def test_a_visited_county_stays_covered(world, personas):
+    group = save(world)
+    supervision.visit_record(
+        actor=personas["city_reviewer"],
+        group=group,
+        county=world["county_b"],
+        visited_on=timezone.localdate(),
+        findings="换届风险排查不细",
+    )
+    with pytest.raises(DomainError, match="清水河县已有本组的督查记录"):
+        save(world, group=group, counties=[world["county_a"]])
+    assert group.counties.count() == 2
+
+
+def visit(world, personas, group, **overrides):
+    data = {
+        "actor": personas["city_reviewer"],
+        "group": group,
+        "county": world["county_a"],
+        "unit": None,
+        "visited_on": timezone.localdate(),
+        "findings": "个别村党员大会筹备滞后",
+    }
+    data.update(overrides)
+    return supervision.visit_record(**data)
+
+
+def test_a_visit_is_to_a_covered_county_or_one_of_its_units(world, personas):
+    group = save(world, counties=[world["county_a"]])
+    assert visit(world, personas, group).unit is None
+    assert visit(world, personas, group, unit=world["unit_a2"]).unit == world["unit_a2"]
+    with pytest.raises(DomainError, match="“清水河县”不在本督查组的督查范围内"):
+        visit(world, personas, group, county=world["county_b"])
+    with pytest.raises(DomainError, match="“清水村”不属于和林格尔县"):
+        visit(world, personas, group, unit=world["unit_c1"])
+    with pytest.raises(DomainError, match="请选择督查的区县"):
+        visit(world, personas, group, county=None)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(DomainError, match="不能晚于今天"):
+        visit(world, personas, group, visited_on=tomorrow)
+    with pytest.raises(DomainError, match="请填写发现问题"):
+        visit(world, personas, group, findings=" ")
+    assert SupervisionVisit.objects.count() == 2
+
+
+def test_a_new_city_reviewer_may_run_the_citys_groups(world, personas):
+    city = world["city"]
+    assert access.can_manage_supervision(personas["city_reviewer"], city.pk)
+    for persona in ("province_reviewer", "reviewer", "discipline", "staff_a"):
+        assert not access.can_manage_supervision(personas[persona], city.pk), persona
+    # The grant reaches nothing of the counties': the city reviewer still approves nothing.
+    assert not access.can_write_county(personas["city_reviewer"], world["county_a"].pk)
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def test_the_city_creates_a_group_with_the_form(client, world, personas):
+    client.force_login(personas["city_reviewer"])
+    page = client.get("/supervision/new/").content.decode()
+    assert "和林格尔县" in page and "清水河县" in page and 'value="2026"' in page
+    response = client.post(
+        "/supervision/new/",
+        {
+            "name": "市第三巡回督查组",
+            "year": "2026",
+            "leader_name": "蒋组长",
+            "leader_post": "市委组织部副部长",
+            "counties": [world["county_a"].pk, world["county_b"].pk],
+            "members-TOTAL_FORMS": "3",
+            "members-INITIAL_FORMS": "0",
+            "members-0-name": "沈成员",
+            "members-0-post": "市委组织部干部",
+            "members-0-user": str(personas["city_reviewer"].pk),
+        },
+    )
+    group = SupervisionGroup.objects.get()
+    assert response.status_code == 302 and response.url == f"/supervision/{group.pk}/"
+    assert group.members.get().user == personas["city_reviewer"]
+
+
+def test_a_refused_group_keeps_what_was_typed(client, world, personas):
+    client.force_login(personas["city_reviewer"])
+    response = client.post(
+        "/supervision/new/",
+        {
+            "name": "市第三巡回督查组",
+            "year": "2030",
+            "leader_name": "蒋组长",
+            "leader_post": "市委组织部副部长",
+            "counties": [world["county_a"].pk],
+            "members-TOTAL_FORMS": "3",
+            "members-INITIAL_FORMS": "0",
+            "members-0-name": "沈成员",
+            "members-0-post": "市委组织部干部",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "和林格尔县尚未设立 2030 年度的换届" in page and "沈成员" in page
+    assert not SupervisionGroup.objects.exists()
+
+
+def test_a_county_reads_only_its_own_findings(client, world, personas):
+    made = build_supervision(world, personas)
+    group = made["group"]
+    group.counties.add(world["county_b"])
+    visit(world, personas, group, county=world["county_b"], findings="清水河县的问题")
+    client.force_login(personas["reviewer"])
+    page = client.get(f"/supervision/{group.pk}/").content.decode()
+    assert "候选人资格联审材料不全" in page and "清水河县的问题" not in page
+    assert "清水河县" not in page and "登记督查情况" not in page
+    assert f"/supervision/{group.pk}/edit/" not in page
+    client.force_login(personas["reviewer_other"])
+    page = client.get(f"/supervision/{group.pk}/").content.decode()
+    assert "清水河县的问题" in page and "候选人资格联审材料不全" not in page
+    client.force_login(personas["city_reviewer"])
+    page = client.get(f"/supervision/{group.pk}/").content.decode()
+    assert "清水河县的问题" in page and "候选人资格联审材料不全" in page
+    assert "登记督查情况" in page
+
+
+def test_a_group_of_another_city_is_not_found(client, world, personas):
+    outside = other_city_county()
+    services.round_open(county=outside, year=2026)
+    group = save(world, city=outside.parent, counties=[outside])
+    for persona in ("city_reviewer", "reviewer", "staff_a"):
+        client.force_login(personas[persona])
+        assert client.get(f"/supervision/{group.pk}/").status_code == 404, persona
+    assert "市第二巡回督查组" not in client.get("/supervision/").content.decode()
+    client.force_login(personas["province_reviewer"])
+    assert client.get(f"/supervision/{group.pk}/").status_code == 200
+    assert "市第二巡回督查组" in client.get("/supervision/").content.decode()
+
+
+def test_the_list_shows_each_reader_the_groups_about_them(client, world, personas):
+    build_supervision(world, personas)
+    client.force_login(personas["reviewer"])
+    page = client.get("/supervision/").content.decode()
+    assert "市第一巡回督查组" in page and "和林格尔县" in page
+    client.force_login(personas["reviewer_other"])
+    assert "市第一巡回督查组" not in client.get("/supervision/").content.decode()
+    save(world)  # both counties
+    page = client.get("/supervision/").content.decode()
+    assert "市第二巡回督查组" in page and "清水河县" in page and "和林格尔县" not in page
+    client.force_login(personas["city_reviewer"])
+    page = client.get("/supervision/").content.decode()
+    assert page.count("和林格尔县") == 2 and "新建巡回督查组" in page
+    client.force_login(personas["staff_a"])
+    assert client.get("/supervision/").status_code == 403
+
+
+def test_a_reviewer_moved_off_the_city_no_longer_runs_its_groups(world, personas):
+    user = personas["city_reviewer"]
+    services.account_assign_role(user=user, role="county_reviewer", region=world["county_a"])
+    assert not access.can_manage_supervision(user, world["city"].pk)
+    services.account_assign_role(user=user, role="city_reviewer", region=world["city"])
+    assert access.can_manage_supervision(user, world["city"].pk)
+
+
+def test_city_reviewers_from_before_the_groups_receive_the_grant(world, personas):
+    import importlib
+
+    from django.apps import apps
+    from guardian.shortcuts import remove_perm
+
+    migration = importlib.import_module("renewal.migrations.0029_city_reviewers_supervise")
+    user = personas["city_reviewer"]
+    remove_perm("renewal.supervise_region", user, world["city"])
+    user = type(user).objects.get(pk=user.pk)
+    assert not access.can_manage_supervision(user, world["city"].pk)
+    migration.grant(apps, None)
+    user = type(user).objects.get(pk=user.pk)
+    assert access.can_manage_supervision(user, world["city"].pk)
+    assert not access.can_manage_supervision(personas["province_reviewer"], world["city"].pk)

@@ -8,6 +8,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from renewal.kit.migration_steps import triggers_at_once
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -516,3 +518,4 @@ class Migration(migrations.Migration):
             ),
         ),
     ]
+    operations = triggers_at_once(operations)

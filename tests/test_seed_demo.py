@@ -18,6 +18,9 @@ from renewal.models import (
     Region,
     RiskPoint,
     SeatChange,
+    SupervisionGroup,
+    SupervisionMember,
+    SupervisionVisit,
     Term,
     TermMember,
     Unit,
@@ -124,6 +127,7 @@ def province_snapshot():
         tuple(m.objects.count() for m in (Unit, Person, PartyMember, Term, TermMember, UnitSeats)),
         Candidacy.objects.count(),
         VoterRegistration.objects.count(),
+        tuple(m.objects.count() for m in (SupervisionGroup, SupervisionMember, SupervisionVisit)),
     )
 
 
@@ -162,6 +166,12 @@ def test_province_demo_codes_nest_under_their_parents_and_rerun_inserts_nothing(
     assert unit_events.filter(pgh_context__metadata__command="seed_demo --province").count() == 60
     person_events = apps.get_model("renewal", "PersonEvent").objects
     assert person_events.count() == Person.objects.count()
+    # Each city has a supervision group over its counties, which it has visited.
+    for city in cities:
+        group = SupervisionGroup.objects.get(city=city)
+        assert set(group.counties.all()) == set(Region.objects.filter(parent=city))
+        assert {v.county for v in group.visits.all()} == set(group.counties.all())
+        assert all(v.unit.county == v.county for v in group.visits.select_related("unit"))
 
     first = province_snapshot()
     call_command("seed_demo", province=True, units=60, stdout=StringIO())
@@ -188,6 +198,10 @@ def test_province_demo_accounts_read_their_region_only():
     for user in (province, city):
         assert not access.writable_townships(user).exists()
         assert not user.is_staff and not user.is_superuser
+    # The city reviewer is a member of the city's supervision group and recorded its visits.
+    group = SupervisionGroup.objects.get(city=huhhot)
+    assert group.members.filter(user=city).exists()
+    assert {v.recorded_by for v in group.visits.all()} == {city}
 
 
 def test_province_demo_refuses_sizes_beyond_its_codes():

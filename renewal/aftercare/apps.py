@@ -31,3 +31,4 @@ class AftercareConfig(AppConfig):
         # The approval of an election result writes the round's Term: open its handover.
         post_save.connect(term_saved, sender=Term, dispatch_uid="aftercare-handover-open")
         demo.register(demo.AFTERCARE, "aftercare", aftercare_demo.seed)
+        demo.register_area("supervision", aftercare_demo.seed_supervision)

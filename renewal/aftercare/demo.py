@@ -1,20 +1,23 @@
 """Demo data of the aftercare work: an exit audit with findings and its rectification ledger, a plan
-for a key unit, and a guidance group with a visit. Deterministic and idempotent: every row
+for a key unit, and a guidance group with a visit; in the province demo, a city supervision
+group over each city's counties with a visit to each county. Deterministic and idempotent: every row
 is looked up by its natural key before it is written. Called by seed_demo."""
 
 import datetime
 
 from django.utils import timezone
 
-from renewal.aftercare import audits, guidance
-from renewal.kit.demo import DemoCounty
+from renewal.aftercare import audits, guidance, supervision
+from renewal.kit.demo import DemoCounty, DemoProvince
 from renewal.models import (
     AuditCategory,
     ExitAudit,
     GuidanceGroup,
     GuidanceVisit,
     KeyUnitPlan,
+    Region,
     RenewalRound,
+    SupervisionGroup,
     TermMember,
     Unit,
 )
@@ -127,3 +130,60 @@ def _audit(rnd, unit, staff):
 
 def seed(demo: DemoCounty) -> None:
     seed_aftercare(demo.round, demo.users)
+
+
+SUPERVISION_YEAR = 2026
+SUPERVISION_FINDINGS = (
+    (
+        "抽查 3 个村党员大会会议记录，其中 1 个村计票人签字不全；候选人资格联审回执归档不及时。",
+        "12 月 10 日前补齐签字，联审回执随换届档案一并归档，督查组回访核实。",
+    ),
+    (
+        "部分社区选民登记公告张贴位置不醒目，个别外出务工人员委托投票手续不完整。",
+        "重新张贴选民名单公告并拍照留存，委托投票逐人补办书面委托书。",
+    ),
+)
+
+
+def seed_supervision(area: DemoProvince) -> None:
+    """Each city's 第一巡回督查组 over its counties, with one visit to a unit of each county."""
+    city_reviewer = area.users.get("shizuzhibu")
+    for city in sorted(area.cities.values(), key=lambda region: region.code):
+        if SupervisionGroup.objects.filter(city=city, year=SUPERVISION_YEAR).exists():
+            continue
+        counties = list(
+            Region.objects.filter(
+                parent=city, kind=Region.Kind.COUNTY, rounds__year=SUPERVISION_YEAR
+            ).order_by("code")
+        )
+        if not counties:
+            continue
+        reviews_here = city_reviewer is not None and city_reviewer.profile.region_id == city.pk
+        group = supervision.group_save(
+            city=city,
+            year=SUPERVISION_YEAR,
+            name="第一巡回督查组",
+            leader_name="赵建国",
+            leader_post=f"{city.name}委组织部副部长",
+            members=[
+                ("赵建国", f"{city.name}委组织部副部长", None),
+                (
+                    "钱丽华",
+                    f"{city.name}委组织部组织科科长",
+                    city_reviewer if reviews_here else None,
+                ),
+            ],
+            counties=counties,
+        )
+        actor = city_reviewer if reviews_here else area.users["admin"]
+        for n, county in enumerate(counties):
+            findings, follow_up = SUPERVISION_FINDINGS[n % len(SUPERVISION_FINDINGS)]
+            supervision.visit_record(
+                actor=actor,
+                group=group,
+                county=county,
+                unit=Unit.objects.filter(county=county).order_by("code").first(),
+                visited_on=_day(2026, 11, 18 + n % 10),
+                findings=findings,
+                follow_up=follow_up,
+            )

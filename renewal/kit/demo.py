@@ -81,3 +81,28 @@ def register_bulk(order: int, name: str, seeder: BulkSeeder) -> None:
 
 def bulk_seeders() -> list[tuple[str, BulkSeeder]]:
     return [(name, seeder) for _order, name, seeder in sorted(_bulk_seeders, key=lambda s: s[0])]
+
+
+@dataclass(frozen=True)
+class DemoProvince:
+    """The regions above the counties of the province demo, once its counties are built and
+    its accounts exist: for what a city or the province itself keeps (supervision groups)."""
+
+    province: object  # renewal.Region
+    cities: dict  # code -> renewal.Region
+    users: dict  # demo username -> User
+    stdout: object
+
+
+AreaSeeder = Callable[[DemoProvince], None]
+_area_seeders: list[tuple[str, AreaSeeder]] = []
+
+
+def register_area(name: str, seeder: AreaSeeder) -> None:
+    """A seeder of the province demo's cities and province, idempotent like the others."""
+    if all(existing != name for existing, _s in _area_seeders):
+        _area_seeders.append((name, seeder))
+
+
+def area_seeders() -> list[tuple[str, AreaSeeder]]:
+    return list(_area_seeders)

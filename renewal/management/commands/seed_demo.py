@@ -170,9 +170,15 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             built = builder.build()
             regions = {"province": built["province"], "city": next(iter(built["cities"].values()))}
+            users = {"admin": admin}
             for username, full_name, role, kind in PROVINCE_USERS:
-                user = self._account(username, full_name)
+                users[username] = user = self._account(username, full_name)
                 services.account_assign_role(user=user, role=role, region=regions[kind])
+            area = demo.DemoProvince(
+                province=built["province"], cities=built["cities"], users=users, stdout=self.stdout
+            )
+            for _name, seeder in demo.area_seeders():
+                seeder(area)
         self.stdout.write(
             self.style.SUCCESS(
                 f"省级演示数据已就绪：新建 {built['built']} 个区县，"

@@ -22,14 +22,25 @@ UNIT_HEADER = [
 ]
 
 
-def unit_rows(units, stage_names, day):
-    qs = with_entitled_members(units.select_related("township", "branch"), day)
+def unit_header(*, with_county: bool) -> list[str]:
+    """The roster's columns; with a 区县 column before the township's for a reader of several
+    counties, as on the unit list."""
+    if not with_county:
+        return list(UNIT_HEADER)
+    at = UNIT_HEADER.index("乡镇/街道")
+    return [*UNIT_HEADER[:at], "区县", *UNIT_HEADER[at:]]
+
+
+def unit_rows(units, stage_names, day, *, with_county=False):
+    related = ("township", "branch", "county") if with_county else ("township", "branch")
+    qs = with_entitled_members(units.select_related(*related), day)
     for u in qs.iterator(chunk_size=2000):
         branch = getattr(u, "branch", None)
         yield [
             u.code,
             u.name,
             u.get_kind_display(),
+            *([u.county.name] if with_county else []),
             u.township.name,
             u.population,
             u.households,
@@ -44,8 +55,10 @@ def unit_rows(units, stage_names, day):
 
 
 def units_export(job) -> Export:
-    _form, units, _due = filtered_units(job.user, params_querydict(job.params))
+    form, units, _due = filtered_units(job.user, params_querydict(job.params))
     county_ids = set(units.values_list("county_id", flat=True).distinct())
     names = dict(stage_choices(county_ids))
-    rows = unit_rows(units, names, timezone.localdate())
-    return Export("村(社区)", UNIT_HEADER, rows, units.count(), "村(社区)名册")
+    with_county = form.many_counties
+    rows = unit_rows(units, names, timezone.localdate(), with_county=with_county)
+    header = unit_header(with_county=with_county)
+    return Export("村(社区)", header, rows, units.count(), "村(社区)名册")

@@ -81,6 +81,22 @@ def test_unit_roster(client, world, personas, django_capture_on_commit_callbacks
     assert fallback == f"units-{world['township_a'].code}-{day}.xlsx"
 
 
+def test_unit_roster_of_several_counties_names_each_units_county(
+    world, personas, django_capture_on_commit_callbacks
+):
+    _job, wb = export_file(personas, "city_reviewer", "units", django_capture_on_commit_callbacks)
+    rows = list(wb.active.iter_rows(min_row=2, values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[2:5] == ("类型", "区县", "乡镇/街道")
+    counties = {row[0]: row[3] for row in body}
+    assert counties[world["unit_a1"].code] == world["unit_a1"].county.name
+    assert counties[world["unit_c1"].code] == world["unit_c1"].county.name
+    assert world["unit_a1"].county != world["unit_c1"].county
+    # A reader of one county gets no 区县 column, as on the list.
+    _job, wb = export_file(personas, "staff_a", "units", django_capture_on_commit_callbacks)
+    assert "区县" not in next(wb.active.iter_rows(min_row=2, max_row=2, values_only=True))
+
+
 def test_candidate_roster_has_month_cells(
     client, world, personas, django_capture_on_commit_callbacks
 ):

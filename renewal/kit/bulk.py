@@ -4,14 +4,9 @@
 streams the rows through ``COPY … FROM STDIN`` and returns the keys in row order. Fields
 left out of ``columns`` get their model default (``auto_now`` fields: the current time).
 
-History: every audited table has a pghistory insert trigger that writes one event row per
-inserted row, each in a PL/pgSQL call (with its own subtransaction, even when told to
-stand aside through ``pgtrigger.ignore``), which costs more than the COPY itself. So the
-trigger is disabled for the COPY (``ALTER TABLE … DISABLE TRIGGER`` inside the caller's
-transaction: undone with everything else on a rollback; it needs the table owner, as
-migrations do) and the same insert events are then written by one ``INSERT … SELECT``,
-under the caller's pghistory context. The history ends up the same as with per-row
-inserts, only written set-wise.
+History: the audit triggers run once per statement (renewal.models.base.audited), so the
+COPY's insert events are written by one ``INSERT … SELECT`` over the copied rows, under the
+caller's pghistory context, the same as for any other insert.
 """
 
 import datetime
@@ -19,9 +14,7 @@ import decimal
 import io
 import json
 from collections.abc import Iterable, Sequence
-from functools import cache
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
@@ -112,24 +105,6 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@cache
-def _event_model(model: type[Model]):
-    for candidate in apps.get_models():
-        if getattr(candidate, "pgh_tracked_model", None) is model:
-            return candidate
-    return None
-
-
-def _insert_triggers(table: str) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal"
-            " AND tgname LIKE 'pgtrigger_insert_%%'",
-            [table],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def bulk_copy(
     model: type[Model], columns: Sequence[str], rows: Iterable[Sequence], *, count: int
 ) -> list[int]:
@@ -168,54 +143,7 @@ def bulk_copy(
     names = [meta.pk.column, *(f.column for f in given), *(f.column for f, _t in defaults)]
     buffer.seek(0)
     table = connection.ops.quote_name(meta.db_table)
-    triggers = [connection.ops.quote_name(t) for t in _insert_triggers(meta.db_table)]
+    quoted = ", ".join(connection.ops.quote_name(n) for n in names)
     with connection.cursor() as cursor:
-        # Transactional: rolled back with the rows if anything fails. It locks the table
-        # against writers until the transaction ends, which a seed can afford.
-        # A table with deferred foreign-key checks still queued cannot be altered: the
-        # checks run now (they would at commit anyway), then deferred again as Django sets.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for trigger in triggers:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-        quoted = ", ".join(connection.ops.quote_name(n) for n in names)
         cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
-        for trigger in triggers:
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    _record_inserts(model, ids)
     return ids
-
-
-def _record_inserts(model: type[Model], ids: list[int]) -> None:
-    """The insert events the skipped triggers would have written, in one statement."""
-    event = _event_model(model)
-    if event is None:
-        return
-    source = {f.column for f in model._meta.concrete_fields}
-    special = {
-        "pgh_created_at": "NOW()",
-        "pgh_label": "'insert'",
-        "pgh_obj_id": "new_row.pk",
-        "pgh_context_id": "_pgh_attach_context()",
-    }
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    targets, values = [], []
-    for field in event._meta.concrete_fields:
-        if field.column == "pgh_id":
-            continue
-        if field.column in special:
-            expression = special[field.column]
-        elif field.column in source:
-            expression = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(field.column)}"
-        else:
-            continue
-        targets.append(connection.ops.quote_name(field.column))
-        values.append(expression)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(event._meta.db_table)} ({', '.join(targets)})"
-            f" SELECT {', '.join(values)} FROM {connection.ops.quote_name(model._meta.db_table)}"
-            # A join, not ``= ANY(array)``: that compares every row with the whole array.
-            f" JOIN unnest(%s::bigint[]) AS new_row(pk) ON new_row.pk = {pk}",
-            [ids],
-        )

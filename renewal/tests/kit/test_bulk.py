@@ -48,12 +48,15 @@ def test_records_one_insert_event_a_row_under_the_callers_context():
     assert event.pgh_context.metadata["command"] == "bulk test"
 
 
-def test_the_row_trigger_is_back_after_the_copy_and_after_a_rollback():
+def test_a_copy_of_many_rows_records_one_event_each_and_a_rollback_records_none():
     with pytest.raises(RuntimeError), transaction.atomic():
         bulk_copy(Region, ["code", "name", "kind"], [("150921000000", "乙县", "county")], count=1)
         raise RuntimeError
-    with transaction.atomic():
-        bulk_copy(Region, ["code", "name", "kind"], [("150922000000", "丙县", "county")], count=1)
-    region = Region.objects.create(code="150923000000", name="丁县", kind="county")
-    assert RegionEvent.objects.filter(pgh_obj_id=region.pk, pgh_label="insert").count() == 1
+    rows = [(f"1509{n:02d}000000", f"县{n}", "county") for n in range(30, 40)]
+    with pghistory.context(command="bulk test"), transaction.atomic():
+        ids = bulk_copy(Region, ["code", "name", "kind"], rows, count=len(rows))
+    events = RegionEvent.objects.filter(pgh_obj_id__in=ids, pgh_label="insert")
+    assert sorted(events.values_list("pgh_obj_id", flat=True)) == sorted(ids)
+    assert {e.pgh_context.metadata["command"] for e in events} == {"bulk test"}
     assert not Region.objects.filter(code="150921000000").exists()
+    assert not RegionEvent.objects.filter(code="150921000000").exists()

@@ -176,15 +176,23 @@ def _head_cell(ws, text):
 
 
 def _merge_groups(ws, groups: Sequence[str], row: int) -> None:
-    """Merge each run of one group across its columns in ``row``, and each column without a
-    group down over ``row`` and the row below."""
+    for cells in group_merges(groups, row):
+        ws.merge_cells(cells)
+
+
+def group_merges(groups: Sequence[str], row: int) -> list[str]:
+    """The merged ranges of a two-row header whose upper row is ``row``: each run of one
+    group across its columns in ``row``, and each column without a group down over ``row``
+    and the row below."""
+    merges = []
     start = 0
     for end in range(1, len(groups) + 1):
         if end < len(groups) and groups[end] and groups[end] == groups[start]:
             continue
         first, last = get_column_letter(start + 1), get_column_letter(end)
         if not groups[start]:
-            ws.merge_cells(f"{first}{row}:{first}{row + 1}")
+            merges.append(f"{first}{row}:{first}{row + 1}")
         elif end - start > 1:
-            ws.merge_cells(f"{first}{row}:{last}{row}")
+            merges.append(f"{first}{row}:{last}{row}")
         start = end
+    return merges

@@ -3,7 +3,9 @@ formulas neutralised, the shared sheet format (as ``renewal.kit.sheets.table_she
 out with openpyxl), and the limits of a sheet."""
 
 import datetime
+import io
 import itertools
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -127,7 +129,16 @@ def test_sheet_names_excel_refuses_are_cleaned(tmp_path):
     with StreamingWorkbook(tmp_path / "t.xlsx") as wb:
         wb.table_sheet("a/b:c[d]", title=None, header=["x"], rows=[])
         wb.table_sheet("a/b:c[d]", title=None, header=["x"], rows=[])
-    assert openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames == ["a_b_c_d_", "a_b_c_d__2"]
+        wb.table_sheet("王's & <李>", title="标题", header=["x"], rows=[[1]])
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert book.sheetnames == ["a_b_c_d_", "a_b_c_d__2", "王's & <李>"]
+    assert book["王's & <李>"].print_title_rows == "$1:$2"
+
+
+def test_numbers_excel_cannot_hold_are_written_as_text(tmp_path):
+    rows = [[1, float("nan"), Decimal("Infinity"), Decimal("2.50")]]
+    _count, ws = streamed(tmp_path / "t.xlsx", rows=rows)
+    assert [c.value for c in ws[3]][:4] == [1, "nan", "Infinity", 2.5]
 
 
 def test_more_rows_than_a_sheet_holds_fail_in_words_and_leave_no_file(tmp_path, monkeypatch):
@@ -152,3 +163,42 @@ def test_progress_is_reported_while_rows_stream(tmp_path):
     assert count == 1200 and seen == [500, 1000]
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True).active
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == list(range(1200))
+
+
+def test_two_row_header_merges_as_the_openpyxl_one(tmp_path):
+    header, groups = (
+        ["乡镇", "登记数", "参选数", "参选率", "备注"],
+        ["", "选民", "选民", "选民", ""],
+    )
+    rows = [["甲镇", 100, 90, 0.9, ""], ["乙镇", 50, 40, 0.8, "补选"]]
+    wb = Workbook()
+    table_sheet(wb.active, title="表", header=header, rows=rows, groups=groups, formats={3: "0.0%"})
+    wb.save(tmp_path / "openpyxl.xlsx")
+    before = openpyxl.load_workbook(tmp_path / "openpyxl.xlsx").active
+    with StreamingWorkbook(tmp_path / "stream.xlsx") as out:
+        out.table_sheet(
+            "表", title="表", header=header, rows=rows, groups=groups, formats={3: "0.0%"}
+        )
+    after = openpyxl.load_workbook(tmp_path / "stream.xlsx").active
+    assert {str(r) for r in after.merged_cells.ranges} == {"A2:A3", "B2:D2", "E2:E3"}
+    assert {str(r) for r in after.merged_cells.ranges} == {
+        str(r) for r in before.merged_cells.ranges
+    }
+    assert after.freeze_panes == before.freeze_panes == "A4"
+    assert after.print_title_rows == before.print_title_rows == "$1:$3"
+    assert after["B2"].value == "选民" and after["B3"].value == "登记数" and after["B2"].font.b
+    assert list(after.iter_rows(min_row=4, values_only=True)) == [
+        ("甲镇", 100, 90, 0.9, None),
+        ("乙镇", 50, 40, 0.8, "补选"),
+    ]
+    assert after["D4"].number_format == before["D4"].number_format == "0.0%"
+
+
+def test_a_workbook_streams_into_memory(tmp_path):
+    buffer = io.BytesIO()
+    with StreamingWorkbook(buffer) as wb:
+        wb.table_sheet("一", title=None, header=["x"], rows=[[1]])
+        wb.table_sheet("二", title=None, header=["y"], rows=[[2]])
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert [ws.title for ws in book] == ["一", "二"]
+    assert book["二"]["A2"].value == 2

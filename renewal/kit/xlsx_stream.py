@@ -94,7 +94,8 @@ def _serial(day: datetime.date) -> int:
 
 
 class StreamingWorkbook:
-    """A workbook written to ``path`` one sheet after the other, each in a single pass.
+    """A workbook written to a file (or a buffer) one sheet after the other, each in a
+    single pass.
 
     Use as a context manager; the file is complete when the ``with`` block ends without an
     error (with one, the half-written file is removed)."""

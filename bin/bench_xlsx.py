@@ -7,7 +7,8 @@ Every writer gets the same synthetic rows, shaped like the candidates' roster (2
 of joining, masked ID numbers and phones, a score, and a few formula-like names), so the
 figures measure the writer alone; the roster's query and decryption come on top (see the
 candidates part of ``make bench``). Each measurement runs in a child process of its own
-(peak RSS: the child's ``ru_maxrss``, Django loaded as in a worker). Writers:
+(Django loaded as in a worker; peak RSS: the kernel's high-water mark, reset after
+the imports, so it is the peak while writing). Writers:
 
 - ``rows``: the rows generated and thrown away (what every other line includes);
 - ``stream``: ``renewal.kit.exports.write_xlsx``, the product's writer
@@ -28,7 +29,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -195,14 +195,17 @@ def child(writer: str, count: int, result: Path) -> int:
 
     django.setup()
     write = globals()[f"write_{writer}"]
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # ru_maxrss keeps the high-water mark of the imports; reset the kernel's one so that
+    # VmHWM afterwards is the peak while writing.
+    Path("/proc/self/clear_refs").write_text("5")
+    baseline = proc_status("VmRSS")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.xlsx"
         t0, cpu0 = time.perf_counter(), time.process_time()
         rows = write(path, count)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         size = path.stat().st_size if path.exists() else 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = proc_status("VmHWM")
     result.write_text(
         json.dumps(
             {
@@ -216,6 +219,14 @@ def child(writer: str, count: int, result: Path) -> int:
         )
     )
     return 0
+
+
+def proc_status(field: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise LookupError(field)
 
 
 def available(writer: str) -> bool:
@@ -268,13 +279,13 @@ def main() -> int:
                 f"{writer:10} {count:>7} rows  {r['seconds']:7.1f} s  "
                 f"{r['rows'] / r['seconds']:8.0f} rows/s  "
                 f"(CPU {r['cpu']:.1f} s, {r['rows'] / r['cpu']:.0f} rows/s)  "
-                f"peak {r['peak_mb']:5.0f} MB (baseline {r['baseline_mb']:.0f})  "
+                f"peak {r['peak_mb']:5.0f} MB (before {r['baseline_mb']:.0f})  "
                 f"file {r['bytes'] / 2**20:5.1f} MB  load {before}"
             )
     log(f"\nload {load_start} -> {loadavg()}\n")
     log(
         "| writer | rows | s | rows/s | CPU s | rows per CPU s | peak RSS MB | "
-        "peak − baseline MB | file MB | load 1/5/15 at start |"
+        "peak − RSS before MB | file MB | load 1/5/15 at start |"
     )
     log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:

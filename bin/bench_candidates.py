@@ -17,7 +17,7 @@ Steps:
   by the blind index of the file's ID numbers: the import commits its own transaction,
   so it cannot be rolled back from outside.
 - ``export``: ``renewal.kit.exports.export_run`` for a ``candidates`` job of the county
-  reviewer (all units, unmasked); ``rows``: the same rows without openpyxl, to split the
+  reviewer (all units, unmasked); ``rows``: the same rows without the xlsx writer, to split the
   cost between the query/decryption and the xlsx writer.
 """
 
@@ -736,7 +736,7 @@ def render(*, args, ctx, prep, imports, exports, rows_only, expected_rows, load,
         "在子进程中调用 `renewal.kit.exports.export_run`，报告用时、行/秒、峰值 RSS 与 xlsx 大小（测完删除文件）。",
         f"- {bench.RSS_NOTE}",
         "- 对照行“只生成行”：同样的查询、解密与格式化（`candidates_export(job).rows` + `safe_cell`），"
-        "但不交给 openpyxl，用来区分数据库/解密与 xlsx 写入各自的开销。",
+        "但不写 xlsx，用来区分数据库/解密与 xlsx 写入各自的开销。",
         f"- 预算（议题）：导入（预览 + 确认）< {IMPORT_BUDGET_S:.0f} 秒；"
         f"导出峰值内存 < {EXPORT_BUDGET_MB:.0f} MB。",
         "",
@@ -891,7 +891,7 @@ def conclusions(args, imports, exports, rows_only) -> list[str]:
             share = (secs - rows_only["seconds"]) / secs
             line += (
                 f"只生成行（查询、解密身份证号与电话、格式化）用 {rows_only['seconds']:.1f} 秒，"
-                f"其余约 {secs - rows_only['seconds']:.0f} 秒（{share:.0%}）花在 openpyxl 写 xlsx 上。"
+                f"其余约 {secs - rows_only['seconds']:.0f} 秒（{share:.0%}）花在写 xlsx 上。"
             )
         out.append(line)
     return out or ["- 无结果。"]

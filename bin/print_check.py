@@ -2,7 +2,7 @@
 column on the page width and the header on every page?
 
 Writes a candidates' roster (the real header, ``--rows`` made-up rows with long names and
-posts) with ``renewal.kit.sheets``, or takes an .xlsx given with ``--xlsx``; converts it to
+posts) with the exports' writer (``renewal.kit.xlsx_stream``), or takes an .xlsx given with ``--xlsx``; converts it to
 PDF with LibreOffice (headless) and reports the page count, the page size, and whether every
 page carries the first and the last header column (all columns fit the width, the header
 repeats).
@@ -32,10 +32,9 @@ def sample_roster(path: Path, rows: int) -> None:
     import django
 
     django.setup()
-    from openpyxl import Workbook
-
     from candidates.exports import ROSTER_HEADER
-    from renewal.kit.sheets import YearMonth, table_sheet
+    from renewal.kit.sheets import YearMonth
+    from renewal.kit.xlsx_stream import StreamingWorkbook
 
     def row(n):
         return [
@@ -63,11 +62,14 @@ def sample_roster(path: Path, rows: int) -> None:
             "已确定为正式候选人",
         ]
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("候选人")
     title = f"候选人花名册（{datetime.date.today():%Y年%m月%d日}导出）"
-    table_sheet(ws, title=title, header=ROSTER_HEADER, rows=(row(n) for n in range(1, rows + 1)))
-    wb.save(path)
+    with StreamingWorkbook(path) as wb:
+        wb.table_sheet(
+            "候选人",
+            title=title,
+            header=ROSTER_HEADER,
+            rows=(row(n) for n in range(1, rows + 1)),
+        )
 
 
 def to_pdf(xlsx: Path, out: Path) -> Path:

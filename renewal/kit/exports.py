@@ -2,7 +2,8 @@
 
 An app registers a builder for its kind (``register_exporter``); the builder turns a job
 (its user and the list's filters) into an ``Export``. The job streams the rows into an
-xlsx with openpyxl's write-only mode, formulas neutralised, and logs the export.
+xlsx (``renewal.kit.xlsx_stream``, the shared sheet format, formulas neutralised) and logs
+the export.
 """
 
 import datetime
@@ -16,12 +17,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
-from openpyxl import Workbook
 
 from renewal.kit.dates import chinese_date
 from renewal.kit.queueing import BROKER_DOWN
 from renewal.kit.sheets import safe_cell as safe_cell  # formulas are neutralised there
-from renewal.kit.sheets import table_sheet
+from renewal.kit.xlsx_stream import StreamingWorkbook
 from renewal.models import AccessLog, DomainError, ExportJob
 
 log = logging.getLogger(__name__)
@@ -38,18 +38,15 @@ def write_xlsx(
 ) -> int:
     """Stream ``export`` into a one-sheet workbook at ``path`` laid out by the shared sheet
     format (title row, frozen bold header, filter, fitted widths, A4 landscape print)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(export.title)
-    count = table_sheet(
-        ws,
-        title=title or export.target,
-        header=export.header,
-        rows=export.rows,
-        on_progress=on_progress,
-        every=every,
-    )
-    wb.save(path)
-    return count
+    with StreamingWorkbook(path) as wb:
+        return wb.table_sheet(
+            export.title,
+            title=title or export.target,
+            header=export.header,
+            rows=export.rows,
+            on_progress=on_progress,
+            every=every,
+        )
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,15 @@ header frozen under it with a filter, columns as wide as their content, dates as
 cells in the Chinese style, and a print set-up for A4 landscape that repeats the title and
 the header on every page and fits the columns to the page width.
 
-Works on write-only sheets (the background exports stream their rows) and ordinary ones
-(the notice workbook, the import templates) alike: everything that Excel reads before the
-rows (widths, frozen panes, fit to page) is set before the first row is written, and the
-widths are measured on the header and the first ``SAMPLE_ROWS`` rows.
+Two writers lay sheets out this way, from the constants and helpers here: the big ones
+(the background exports, the statistical forms) are streamed by ``renewal.kit.xlsx_stream``;
+the small workbooks that need more of openpyxl (the notice workbook with its text sheet,
+the import templates with their drop-down lists) use ``table_sheet`` below. Everything that
+Excel reads before the rows (widths, frozen panes, fit to page) is set before the first row
+is written, and the widths are measured on the header and the first ``SAMPLE_ROWS`` rows.
 
-Text that Excel would run as a formula is neutralised here, in the one place every cell
-goes through.
+Text that Excel would run as a formula is neutralised by the rule here (``safe_cell``,
+``FORMULA_PREFIXES``), which both writers apply to every cell.
 """
 
 import datetime
@@ -176,15 +178,23 @@ def _head_cell(ws, text):
 
 
 def _merge_groups(ws, groups: Sequence[str], row: int) -> None:
-    """Merge each run of one group across its columns in ``row``, and each column without a
-    group down over ``row`` and the row below."""
+    for cells in group_merges(groups, row):
+        ws.merge_cells(cells)
+
+
+def group_merges(groups: Sequence[str], row: int) -> list[str]:
+    """The merged ranges of a two-row header whose upper row is ``row``: each run of one
+    group across its columns in ``row``, and each column without a group down over ``row``
+    and the row below."""
+    merges = []
     start = 0
     for end in range(1, len(groups) + 1):
         if end < len(groups) and groups[end] and groups[end] == groups[start]:
             continue
         first, last = get_column_letter(start + 1), get_column_letter(end)
         if not groups[start]:
-            ws.merge_cells(f"{first}{row}:{first}{row + 1}")
+            merges.append(f"{first}{row}:{first}{row + 1}")
         elif end - start > 1:
-            ws.merge_cells(f"{first}{row}:{last}{row}")
+            merges.append(f"{first}{row}:{last}{row}")
         start = end
+    return merges

@@ -53,8 +53,6 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from PIL import Image, ImageOps
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
 
 from renewal.kit.forms import Form
 from renewal.kit.idcard import IdNumberError, IdNumberInfo, parse_id_number
@@ -880,6 +878,11 @@ def _clean_image(data: bytes, kind: str) -> bytes:
 def _clean_pdf(data: bytes) -> bytes:
     """The PDF opened (it must parse, pages and all) and written out again without its
     document information and XMP metadata; kept as it came if only the rewrite fails."""
+    # Imported here: pypdf and what it pulls in weigh some 30 MB in every process (the
+    # export worker's included), and only an attachment upload needs it.
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:

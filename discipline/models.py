@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from discipline.intake.crypto import receipt_digest
 from renewal.kit import uploads
-from renewal.models import DomainError, EncryptedTextField, audited
+from renewal.models import DigestField, DomainError, EncryptedTextField, audited
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -115,7 +115,7 @@ class Report(models.Model):
     # The reporter's receipt code is shown once, at submission; only its keyed hash is kept
     # (discipline.intake.crypto.receipt_digest), so no reader of the database can look a
     # report up, or tell a reporter's code from the report.
-    receipt_hash = models.CharField(
+    receipt_hash = DigestField(
         max_length=64, unique=True, default=unknown_receipt_hash, editable=False
     )
     channel = models.CharField("来源", max_length=12, choices=Channel.choices)
@@ -202,7 +202,7 @@ class ReporterIdentity(models.Model):
     sealed = (
         models.TextField()
     )  # discipline-key token of a JSON object {name, phone, id_number, address}
-    reporter_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    reporter_hash = DigestField(max_length=64, blank=True, db_index=True)
 
 
 class IdentityRead(models.Model):
@@ -291,7 +291,7 @@ class DisciplinedCadre(models.Model):
 
     name = models.CharField("姓名", max_length=40)
     id_number = EncryptedTextField("公民身份号码")
-    id_number_hash = models.CharField(max_length=64, db_index=True)
+    id_number_hash = DigestField(max_length=64, db_index=True)
     workplace = models.CharField("单位及职务", max_length=100, blank=True)
     penalty = models.CharField("处分种类", max_length=60)
     decided_on = models.DateField("处分决定日期")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ballots.models.rules import VillagersRulePack
 from renewal.kit import uploads
-from renewal.models import Person, audited
+from renewal.models import DigestField, Person, audited
 
 
 @audited()
@@ -422,7 +422,7 @@ class NomineeRelative(models.Model):
     name = models.CharField("姓名", max_length=40)
     # As the nominee stated it (配偶, 父亲, 儿子 …); blank for relatives declared without it.
     relation = models.CharField("关系", max_length=12, blank=True)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = DigestField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["id"]

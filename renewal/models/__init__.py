@@ -27,7 +27,13 @@ from renewal.models.aftercare import (
     SupervisionVisit,
     TrainingSession,
 )
-from renewal.models.base import DomainError, EncryptedTextField, audited, division_code_validator
+from renewal.models.base import (
+    DigestField,
+    DomainError,
+    EncryptedTextField,
+    audited,
+    division_code_validator,
+)
 from renewal.models.people import EDUCATION_RANK, Education, PartyMember, Person, PersonTag
 from renewal.models.regions import PartyBranch, Region, RiskPoint, Unit, VillagerGroup
 from renewal.models.rollup import DailyReport, RollupRun, RollupSettings, RollupSnapshot
@@ -58,6 +64,7 @@ __all__ = [
     "CommitteePledge",
     "DailyReport",
     "Department",
+    "DigestField",
     "DomainError",
     "Education",
     "EncryptedTextField",

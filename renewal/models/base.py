@@ -1,4 +1,5 @@
-"""What every model module shares: the audit decorator, the domain error, encrypted text."""
+"""What every model module shares: the audit decorator, the domain error, encrypted text and
+the keyed hashes it is looked up by."""
 
 import pghistory
 from django.core.validators import RegexValidator
@@ -47,3 +48,19 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return crypto.encrypt(value)
+
+
+class DigestField(models.CharField):
+    """A keyed hash (hex digits) of a secret, an ID number, a phone or a receipt code, looked
+    up by equality only.
+
+    On PostgreSQL Django gives every indexed varchar column a second index, with
+    varchar_pattern_ops, for LIKE queries. Nobody searches a hash by its beginning; on the
+    people table that index is as big as the hash's own and costs every insert. Declared by
+    the standard name of the same type, ``character varying``, the column keeps only the
+    index it asks for (unique or db_index)."""
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return f"character varying({self.max_length})"
+        return super().db_type(connection)

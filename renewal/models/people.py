@@ -11,7 +11,7 @@ from django.utils import timezone
 from renewal.kit import crypto
 from renewal.kit.dates import age_on
 from renewal.kit.idcard import mask_id_number, mask_phone
-from renewal.models.base import EncryptedTextField, audited
+from renewal.models.base import DigestField, EncryptedTextField, audited
 from renewal.models.regions import PartyBranch
 
 
@@ -58,9 +58,9 @@ class Person(models.Model):
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期")
     id_number = EncryptedTextField("公民身份号码")
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_hash = DigestField(max_length=64, unique=True, editable=False)
     phone = EncryptedTextField("联系电话", blank=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = DigestField(max_length=64, blank=True, db_index=True, editable=False)
     education = models.CharField("学历", max_length=16, choices=Education.choices)
     political_status = models.CharField(
         "政治面貌", max_length=16, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES

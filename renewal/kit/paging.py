@@ -18,6 +18,7 @@ A list that is not a queryset (rows worked out in Python) is paged by slicing, a
 """
 
 import hashlib
+import inspect
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
+from django.utils.inspect import method_has_no_args
 
 
 class Tally(int):
@@ -52,6 +54,10 @@ def _cache_key(qs: QuerySet) -> str:
 def tally(qs) -> Tally:
     """How many rows ``qs`` holds: exact up to the limit, above it cached and approximate."""
     if not isinstance(qs, QuerySet):
+        # As Django's Paginator: an object's own count(), else its length.
+        count = getattr(qs, "count", None)
+        if callable(count) and not inspect.isbuiltin(count) and method_has_no_args(count):
+            return Tally(count())
         return Tally(len(qs))
     limit = settings.PAGING_EXACT_COUNT_LIMIT
     bare = qs.order_by()

@@ -145,7 +145,3 @@ class KeyPaginator(Paginator):
             return []
         found = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return [found[pk] for pk in ids if pk in found]
-
-
-# The name the unit list and the aftercare lists first used.
-DeepPaginator = KeyPaginator

@@ -11,7 +11,7 @@ candidacies:
 ``prepare`` adds, in one statement each, a candidacy (党组织委员 人选) for every party member
 of the seeded county's units and a 村委委员 人选 for every fifth of them, then VACUUM ANALYZE;
 a re-run adds nothing. ``pages`` times, in this process with ``django.test.Client`` and
-``DEBUG=False``, the reviewer ``zuzhibu``'s candidate list sorted by unit and by name, first,
+``DEBUG=False``, the reviewer ``zuzhibu``'s candidate list sorted by unit, name, age and status, first,
 middle and last page (round robin after a warm-up) and prints median / p95 / max (ms), the
 number of queries and the load average before and after. The database's name must contain
 "bench": the script writes to it.
@@ -33,7 +33,7 @@ for path in (str(ROOT), str(BIN)):
 import bench  # noqa: E402  (bin/ is not a package)
 
 REVIEWER = "zuzhibu"
-SORTS = ("unit", "name")
+SORTS = ("unit", "name", "-birth_date", "status")
 
 
 def setup() -> None:

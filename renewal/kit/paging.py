@@ -10,9 +10,10 @@ The one mechanism every list that can reach thousands of rows pages through:
 - **Deep pages.** ``OFFSET n`` makes PostgreSQL produce and discard n rows; past the middle
   of a list the ids are read in the reversed ordering from the other end and flipped.
 - **Counts.** Up to ``settings.PAGING_EXACT_COUNT_LIMIT`` rows the count is exact (a count
-  that stops one row past the limit). Above it, the count is the full count kept in the cache
-  for ``settings.PAGING_COUNT_CACHE_SECONDS`` and is shown as approximate ("约 1,000,000");
-  rows added meanwhile are still on the pages, the deep pages being read from the real end.
+  that stops one row past the limit). Above it, the full count is kept in the cache for
+  ``settings.PAGING_COUNT_CACHE_SECONDS``, the pages of that time count nothing, and it is
+  shown as approximate ("约 1,000,000"); rows added meanwhile are still on the pages, the
+  deep pages being read from the real end. Without the cache (Redis down) it is counted.
 
 A list that is not a queryset (rows worked out in Python) is paged by slicing, as before.
 """
@@ -59,25 +60,28 @@ def tally(qs) -> Tally:
         if callable(count) and not inspect.isbuiltin(count) and method_has_no_args(count):
             return Tally(count())
         return Tally(len(qs))
-    limit = settings.PAGING_EXACT_COUNT_LIMIT
-    bare = qs.order_by()
     if qs._result_cache is not None:
         return Tally(len(qs._result_cache))
-    counted = bare[: limit + 1].count()
-    if counted <= limit:
-        return Tally(counted)
+    bare = qs.order_by()
+    # A long list's count kept from a recent request is used as it is: its pages meanwhile
+    # count nothing at all.
     key = _cache_key(bare)
     try:
         cached = cache.get(key)
     except Exception:  # a Redis that is down: count in PostgreSQL
         cached = None
-    if cached is None:
-        cached = bare.count()
-        try:
-            cache.set(key, cached, settings.PAGING_COUNT_CACHE_SECONDS)
-        except Exception:
-            pass
-    return Tally(max(cached, counted), approximate=True)
+    if cached is not None:
+        return Tally(cached, approximate=True)
+    limit = settings.PAGING_EXACT_COUNT_LIMIT
+    counted = bare[: limit + 1].count()
+    if counted <= limit:
+        return Tally(counted)
+    counted = bare.count()
+    try:
+        cache.set(key, counted, settings.PAGING_COUNT_CACHE_SECONDS)
+    except Exception:
+        pass
+    return Tally(counted, approximate=True)
 
 
 def _with_id_last(qs: QuerySet) -> QuerySet:

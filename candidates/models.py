@@ -285,7 +285,12 @@ class Candidacy(models.Model):
         verbose_name = "候选人"
         verbose_name_plural = "候选人"
         ordering = ["unit__code", "body", "post", "id"]
-        indexes = [models.Index(fields=["round", "unit", "status"])]
+        indexes = [
+            models.Index(fields=["round", "unit", "status"]),
+            # The candidate list in its default order, page by page (renewal/kit/paging.py):
+            # units in code order, each unit's candidacies read from this index.
+            models.Index(fields=["unit", "body", "post", "id"], name="candidacy_unit_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "unit", "person", "post"],

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -34,6 +33,7 @@ from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_start
 from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import Standing, ballot_names
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import COMMITTEE_CHOICES, COMMITTEES, AccessLog, Body, DomainError
 from renewal.selectors import active_round
 from renewal.views import township_options
@@ -51,11 +51,11 @@ def _error(form, exc, field=None):
 def candidacy_list(request):
     access.require_region_scope(request.user)
     form, qs = filtered_candidacies(request.user, request.GET)
-    page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
-        "total": access.candidacies_visible_to(request.user).count(),
+        "total": tally(access.candidacies_visible_to(request.user)),
     }
     if request.htmx:
         return render(request, "candidates/partials/candidacy_results.html", context)
@@ -567,7 +567,7 @@ def vetting_queue(request):
         qs = qs.filter(status=status)
     if request.GET.get("batch", "").isdecimal():
         qs = qs.filter(batch_id=request.GET["batch"])
-    page = Paginator(qs.order_by("batch__due_date", "id"), 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs.order_by("batch__due_date", "id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "candidates/vetting_queue.html",

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from candidates.reserve_import import IMPORTER
 from candidates.selectors import filtered_reserves
 from candidates.views import Invalid, save_person
 from renewal.kit.import_pages import ImportPages
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import DomainError, Unit
 from renewal.views import township_options
 
@@ -37,7 +37,7 @@ def _require_writer(user) -> None:
 def reserve_list(request):
     access.require_region_scope(request.user)
     form, qs = filtered_reserves(request.user, request.GET)
-    page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     for reserve in page:
         reserve.can_write = access.can_write_unit(request.user, reserve.unit)
     return render(
@@ -46,7 +46,7 @@ def reserve_list(request):
         {
             "form": form,
             "page": page,
-            "total": access.reserves_visible_to(request.user).count(),
+            "total": tally(access.reserves_visible_to(request.user)),
             "township_options": township_options(form, request.GET.get("township", "")),
             "can_write": access.may_import(request.user),
             "propose_form": ProposeForm(),

@@ -526,6 +526,10 @@ else:
 
 # --- App settings --------------------------------------------------------------------
 UNITS_PAGE_SIZE = 50
+# Long lists (renewal/kit/paging.py): up to this many rows a list counts them exactly; above,
+# the count is kept in the cache this many seconds and shown as approximate ("约 1,000,000").
+PAGING_EXACT_COUNT_LIMIT = env.int("PAGING_EXACT_COUNT_LIMIT", default=10_000)
+PAGING_COUNT_CACHE_SECONDS = env.int("PAGING_COUNT_CACHE_SECONDS", default=120)
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # An export no worker has taken after this long is shown as failed, with a retry button.
 EXPORT_QUEUE_TIMEOUT_MINUTES = env.int("EXPORT_QUEUE_TIMEOUT_MINUTES", default=10)

@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +33,7 @@ from renewal.kit.exports import export_dir, export_start
 from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.forms import errors_in_words
 from renewal.kit.history import events_for
-from renewal.kit.paging import DeepPaginator
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.kit.uploads import XLSX
 from renewal.models import (
     STAGE_NAMES,
@@ -189,7 +188,7 @@ def unit_list(request):
     access.require_region_scope(request.user)
     form, units, due = filtered_units(request.user, request.GET)
     size = 100 if request.GET.get("size") == "100" else settings.UNITS_PAGE_SIZE
-    page = DeepPaginator(units, size).get_page(request.GET.get("page"))
+    page = KeyPaginator(units, size).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for unit in page:
         day = due.get((unit.county_id, unit.stage))
@@ -197,7 +196,7 @@ def unit_list(request):
     context = {
         "form": form,
         "page": page,
-        "total": access.units_visible_to(request.user).count(),
+        "total": tally(access.units_visible_to(request.user)),
         "township_options": ""
         if request.htmx
         else township_options(form, request.GET.get("township", "")),
@@ -397,12 +396,12 @@ def seat_change_list(request):
         changes = changes.filter(status__in=["pending_township", "pending_county"])
     elif status in SeatChange.Status.values:
         changes = changes.filter(status=status)
-    page = Paginator(changes.order_by("-requested_at"), 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(changes.order_by("-requested_at"), 50).get_page(request.GET.get("page"))
     for change in page:
         change.can_decide = access.can_decide_seat_change(request.user, change)
     context = {
         "page": page,
-        "total": visible.count(),
+        "total": tally(visible),
         "status": status,
         "statuses": SeatChange.Status.choices,
         "units": access.units_writable_by(request.user).filter(county__rounds__is_active=True),
@@ -551,7 +550,7 @@ def unit_history(request, pk):
     unit = access.unit_for_user(request.user, pk)
     if not access.can_read_history(request.user):
         raise PermissionDenied("只有县委组织部和系统管理员可以查看修改记录。")
-    page = Paginator(events_for(unit), 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(events_for(unit), 50).get_page(request.GET.get("page"))
     return render(request, "renewal/history.html", {"unit": unit, "page": page})
 
 
@@ -591,7 +590,7 @@ def security_event_list(request):
     security_events.require_security_admin(request.user)
     form = security_events.SecurityLogFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = DeepPaginator(security_events.security_log_rows(data), 50).get_page(
+    page = KeyPaginator(security_events.security_log_rows(data), 50).get_page(
         request.GET.get("page")
     )
     known = security_events.people_in(page)

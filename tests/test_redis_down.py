@@ -146,3 +146,29 @@ def test_an_import_and_a_rollup_run_in_the_request_while_redis_is_down(
         )
         assert f"已生成 {day:%Y-%m-%d} 的日通报" in response.content.decode()
         assert RollupRun.objects.filter(county=world["county_a"], day=day).exists()
+
+
+def test_a_long_list_counts_in_postgresql_while_redis_is_down(
+    client, world, personas, redis_cache, settings
+):
+    from candidates.models import Candidacy
+    from tests.factories import PersonFactory
+
+    settings.PAGING_EXACT_COUNT_LIMIT = 2
+    Candidacy.objects.bulk_create(
+        Candidacy(
+            round=world["round"],
+            unit=world["unit_a1"],
+            person=PersonFactory(),
+            body="party",
+            post="party_member",
+            created_by=personas["staff_a"],
+        )
+        for _ in range(3)
+    )
+    client.force_login(personas["reviewer"])
+    with redis_cache.down():
+        body = client.get("/candidates/").content.decode()
+    assert "共 约 3 人" in body
+    body = client.get("/candidates/").content.decode()  # and from the cache once it is back
+    assert "共 约 3 人" in body

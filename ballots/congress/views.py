@@ -3,7 +3,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from renewal.kit.dates import chinese_date
 from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import ballot_names, standing
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import DomainError
 
 SAVED = {
@@ -52,7 +52,7 @@ def congress_list(request):
     status = request.GET.get("status", "")
     if status in Congress.Status.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-held_on", "unit__code"), 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs.order_by("-held_on", "unit__code"), 50).get_page(request.GET.get("page"))
     units_without = (
         access.units_writable_by(request.user)
         .filter(county__rounds__is_active=True)
@@ -60,7 +60,7 @@ def congress_list(request):
     )
     context = {
         "page": page,
-        "total": visible.count(),
+        "total": tally(visible),
         "status": status,
         "statuses": Congress.Status.choices,
         "units_without": units_without,

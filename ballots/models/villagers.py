@@ -99,7 +99,14 @@ class VoterRegistration(models.Model):
                 violation_error_message="此人本轮已在本县其他村(社区)登记为选民。",
             )
         ]
-        indexes = [models.Index(fields=["election", "is_active"])]
+        indexes = [
+            models.Index(fields=["election", "is_active"]),
+            # The register's sorts, page by page (renewal/kit/paging.py).
+            models.Index(fields=["election", "group_name", "id"], name="voter_election_group"),
+            models.Index(
+                fields=["election", "registered_at", "id"], name="voter_election_registered"
+            ),
+        ]
 
 
 @audited()

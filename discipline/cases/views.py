@@ -6,7 +6,6 @@ Case pages are for the county's discipline officers only (discipline.access): li
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from discipline.cases import services
 from discipline.cases.forms import AssignForm, CheckForm, ConcludeForm, LinkForm, NotifyForm
 from discipline.forms import form_errors
 from discipline.models import Report
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import DomainError, Region
 
 CASE_ACTIONS = {
@@ -54,7 +54,9 @@ def case_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(subject__contains=q)
-    page = Paginator(qs.order_by("stage_due", "received_at"), 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs.order_by("stage_due", "received_at"), 50).get_page(
+        request.GET.get("page")
+    )
     today = timezone.localdate()
     for report in page:
         report.due = services.effective_due(report)
@@ -68,7 +70,7 @@ def case_list(request):
         "discipline/cases/case_list.html",
         {
             "page": page,
-            "total": access.reports_visible_to(request.user).count(),
+            "total": tally(access.reports_visible_to(request.user)),
             "status": status,
             "statuses": [
                 ("unfinished", "未办完"),

@@ -4,7 +4,6 @@ reporter's identity, and the registry of informants (民情直报员) with its c
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from discipline.intake.forms import IDENTITY_POST_FIELDS, InformantForm, IntakeF
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.file_names import disposition
 from renewal.kit.idcard import mask_phone
+from renewal.kit.paging import KeyPaginator
 from renewal.models import DomainError, Region
 
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
@@ -132,7 +132,7 @@ def informant_list(request):
     }
     if request.GET.get("gaps") == "1":
         rows = [r for r in rows if not r[1].complete]
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    page = KeyPaginator(rows, 100).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "totals": totals,

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 
@@ -11,6 +10,7 @@ from discipline.ledger import services as ledger
 from discipline.models import LedgerImportJob
 from renewal.kit.idcard import mask_id_number
 from renewal.kit.import_pages import ImportPages
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import DomainError
 
 # --- The disciplined-cadres ledger -------------------------------------------------------------
@@ -41,7 +41,7 @@ def ledger_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         entries = entries.filter(Q(name__contains=q) | Q(workplace__contains=q))
-    page = Paginator(entries.order_by("-decided_on", "id"), settings.UNITS_PAGE_SIZE).get_page(
+    page = KeyPaginator(entries.order_by("-decided_on", "id"), settings.UNITS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     matches = ledger.matches_for(request.user, page.object_list)
@@ -55,7 +55,7 @@ def ledger_list(request):
             "form": form,
             "recent": PAGES.recent(LedgerImportJob.objects.filter(user=request.user)),
             "page": page,
-            "total": ledger.ledger_entries(request.user).count(),
+            "total": tally(ledger.ledger_entries(request.user)),
             "matched_only": matched_only,
             "q": q,
         },

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from discipline.forms import form_errors
 from discipline.pledges import services
 from discipline.pledges.forms import PledgeForm, TalkForm
 from renewal.kit.confirmation import Ask, ask_first, asks
+from renewal.kit.paging import KeyPaginator
 from renewal.models import DomainError, Person
 
 # --- Pledges and talks -----------------------------------------------------------------------
@@ -28,7 +28,7 @@ def coverage(request):
     township = request.GET.get("township", "")
     if township.isdecimal():
         units = units.filter(township_id=int(township))
-    page = Paginator(units.order_by("code"), 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(units.order_by("code"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "discipline/pledges/coverage.html",

@@ -77,6 +77,11 @@ class Person(models.Model):
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        # The long lists sorted by name or date of birth (renewal/kit/paging.py).
+        indexes = [
+            models.Index(fields=["name", "id"], name="person_name_id"),
+            models.Index(fields=["birth_date", "id"], name="person_birth_date_id"),
+        ]
 
     def __str__(self):
         return self.name

@@ -9,7 +9,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import IntegerField, JSONField
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.file_names import dated_name, disposition
+from renewal.kit.paging import KeyPaginator
 from renewal.kit.queueing import enqueue_or_run
 from renewal.models import DailyReport, DomainError, RollupRun, RollupSnapshot, Unit
 from renewal.rollup import access, structure
@@ -242,7 +242,7 @@ def dashboard(request, county_pk):
     total = _county_total(run)
     columns = stage_columns(total)
     sort = request.GET.get("sort") if request.GET.get("sort") in TABLE_SORTS else "rank"
-    page = Paginator(_township_snapshots(run, sort=sort), TABLE_PAGE).get_page(
+    page = KeyPaginator(_township_snapshots(run, sort=sort), TABLE_PAGE).get_page(
         request.GET.get("page")
     )
     context.update(
@@ -312,7 +312,7 @@ def _noncompliant_page(request, run, total):
     rows = _StoredList(total.pk if total else None)
     if total is None:
         rows.rows = RollupSnapshot.objects.none()
-    page = Paginator(rows, NONCOMPLIANT_PAGE).get_page(request.GET.get("page"))
+    page = KeyPaginator(rows, NONCOMPLIANT_PAGE).get_page(request.GET.get("page"))
     ids = [unit_id for unit_id, _ in page.object_list]
     units = Unit.objects.filter(pk__in=ids).select_related("township").in_bulk()
     targets = structure.Targets(**((total.structure or {}).get("targets") or {})) if total else None
@@ -376,7 +376,7 @@ def township_detail(request, pk):
         .only("day", "rank", "done_share", "weighted", "overdue", "reports_submitted", "region_id")
         .order_by("-day")
     )
-    page = Paginator(history, 30).get_page(request.GET.get("page"))
+    page = KeyPaginator(history, 30).get_page(request.GET.get("page"))
     latest = (
         RollupSnapshot.objects.filter(region=township)
         .select_related("run")
@@ -409,7 +409,7 @@ def notice_list(request, county_pk):
         "id", "day", "ran_at", "duration_ms", "laggards", "county_id"
     )
     order = "day" if request.GET.get("sort") == "day" else "-day"
-    page = Paginator(runs.order_by(order), 30).get_page(request.GET.get("page"))
+    page = KeyPaginator(runs.order_by(order), 30).get_page(request.GET.get("page"))
     context = {
         "county": county,
         "page": page,
@@ -555,7 +555,7 @@ def daily_report_list(request):
             reports = reports.filter(is_late=data["late"] == "late")
         sort = data["sort"] or sort
     order = {"township": ["township__code", "-day"]}.get(sort, [sort, "township__code"])
-    page = Paginator(reports.order_by(*order), 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(reports.order_by(*order), 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     writable = [t for t in townships if access.reports_for(request.user, t)]
     context = {

@@ -4,13 +4,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from renewal import access
 from renewal.kit.import_pages import ImportPages
+from renewal.kit.paging import KeyPaginator
 from renewal.models import DomainError
 from renewal.roster import selectors, services
 from renewal.roster.forms import MemberAddForm, MemberDatesForm, require_reason
@@ -32,7 +32,7 @@ def member_list(request, pk):
     branch = access.branch_for_user(request.user, pk)
     today = timezone.localdate()
     form, members = selectors.roster_members(branch, request.GET, today)
-    page = Paginator(members, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(members, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     for member in page:
         member.entitled_today = member.entitled_on(today)
         member.why = member.entitlement(today)

@@ -8,6 +8,12 @@ register = template.Library()
 
 
 @register.filter
+def tally(number):
+    """A list's count as shown: "约 1,000,000" when it is approximate (renewal/kit/paging.py)."""
+    return getattr(number, "label", number)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if hasattr(mapping, "get") else key
 

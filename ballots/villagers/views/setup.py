@@ -7,7 +7,6 @@ Thin views: the access helper (ballots.villagers.access), a form, a service
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
@@ -37,6 +36,7 @@ from ballots.villagers.forms import (
 )
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.import_pages import ImportPages
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import AccessLog, DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,7 +88,7 @@ def election_list(request):
     order = {"day": ("election_day", "unit__code"), "-day": ("-election_day", "unit__code")}.get(
         sort, ("unit__township__code", "unit__code")
     )
-    page = Paginator(qs.order_by(*order), settings.UNITS_PAGE_SIZE).get_page(
+    page = KeyPaginator(qs.order_by(*order), settings.UNITS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     writable = (
@@ -110,7 +110,7 @@ def election_list(request):
             "q": q,
             "sort": sort,
             "statuses": VillagersElection.Status.choices,
-            "total": access.elections_visible_to(request.user).count(),
+            "total": tally(access.elections_visible_to(request.user)),
             "units_without": writable,
         },
     )
@@ -305,7 +305,7 @@ def voter_list(request, pk):
     if f.get("group"):
         qs = qs.filter(group_name__contains=f["group"].strip())
     qs = qs.order_by(*SORT_FIELDS.get(f.get("sort") or "group", SORT_FIELDS["group"]))
-    page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "election": election,
         "form": form,
@@ -572,7 +572,7 @@ def open_objections(request):
         )
         .order_by("answer_due", "pk")
     )
-    page = Paginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "ballots/villagers/open_objections.html",

@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +32,7 @@ from ballots.villagers.forms import (
     RecallVoteForm,
 )
 from renewal.kit.confirmation import Ask, ask_first, asks
+from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import Body, DomainError, TermMember
 
 WRITE_IN_ROWS = 3
@@ -88,13 +88,13 @@ def vote_list(request):
         qs = qs.filter(unit__name__contains=q)
     sort = request.GET.get("sort", "-day")
     qs = qs.order_by(*SORTS.get(sort, SORTS["-day"]))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "ballots/villagers/vote/list.html",
         {
             "page": page,
-            "total": access.elections_visible_to(request.user).count(),
+            "total": tally(access.elections_visible_to(request.user)),
             "status": status,
             "statuses": VillagersElection.Status.choices,
             "townships": access.townships_visible_to(request.user).order_by("code"),

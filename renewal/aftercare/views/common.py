@@ -4,7 +4,7 @@ from renewal.aftercare import access
 from renewal.aftercare.forms import (
     ListFilterForm,
 )
-from renewal.kit.paging import DeepPaginator
+from renewal.kit.paging import KeyPaginator
 from renewal.models import (
     DomainError,
 )
@@ -39,5 +39,5 @@ def filtered_list(request, queryset, *, unit_path: str, statuses: dict, sorts: d
             queryset = queryset.filter(statuses[data["status"]][1])
         sort = data["sort"] or sort
     queryset = queryset.order_by(*sorts[sort][1], "pk")
-    page = DeepPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return form, page

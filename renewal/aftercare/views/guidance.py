@@ -16,7 +16,7 @@ from renewal.aftercare.forms import (
     VisitForm,
 )
 from renewal.aftercare.views.common import PAGE_SIZE, fail
-from renewal.kit.paging import DeepPaginator
+from renewal.kit.paging import KeyPaginator
 from renewal.kit.people import person_label
 from renewal.models import (
     DomainError,
@@ -37,7 +37,7 @@ def group_list(request):
         .prefetch_related("members")
         .order_by("county__code", "name")
     )
-    page = DeepPaginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
     can_create = any(
         access.can_write_county(request.user, c.pk)
         for c in access.counties_visible_to(request.user)

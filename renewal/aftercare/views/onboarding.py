@@ -15,7 +15,7 @@ from renewal.aftercare.forms import (
     member_choices,
 )
 from renewal.aftercare.views.common import PAGE_SIZE, fail
-from renewal.kit.paging import DeepPaginator
+from renewal.kit.paging import KeyPaginator
 from renewal.models import (
     CommitteePledge,
     DomainError,
@@ -44,7 +44,7 @@ def onboarding_list(request):
         )
         .order_by("township__code", "code")
     )
-    page = DeepPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [u.pk for u in page]
     pledges = dict(
         CommitteePledge.objects.filter(unit_id__in=ids, round__is_active=True)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("candidates", "0010_audit_triggers_per_statement"),
-        ("renewal", "0028_list_sort_indexes"),
+        ("renewal", "0031_list_sort_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ from renewal.aftercare import access, supervision
 from renewal.aftercare.forms import SupervisionGroupForm, SupervisionVisitForm
 from renewal.aftercare.views.common import PAGE_SIZE, fail
 from renewal.aftercare.views.guidance import members_formset, members_from
-from renewal.kit.paging import DeepPaginator
+from renewal.kit.paging import KeyPaginator
 from renewal.models import DomainError, Region, RenewalRound, SupervisionMember, Unit
 
 
@@ -25,7 +25,7 @@ def group_list(request):
         .prefetch_related("members", "counties")
         .order_by("city__code", "-year", "name", "pk")
     )
-    page = DeepPaginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyPaginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
     access.shown_counties(request.user, page)
     can_create = access.runs_supervision(request.user)
     return render(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("renewal", "0027_audit_triggers_per_statement"),
+        ("renewal", "0030_digest_columns_without_pattern_index"),
     ]
 
     operations = [

@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ballots", "0022_audit_triggers_per_statement"),
-        ("renewal", "0028_list_sort_indexes"),
+        ("ballots", "0023_digest_columns_without_pattern_index"),
+        ("renewal", "0031_list_sort_indexes"),
     ]
 
     operations = [

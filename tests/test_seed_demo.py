@@ -209,3 +209,24 @@ def test_province_demo_refuses_sizes_beyond_its_codes():
         call_command("seed_demo", province=True, units=60, cities=13, stdout=StringIO())
     with pytest.raises(CommandError, match="--candidacies 应在 0 到 10 之间"):
         call_command("seed_demo", province=True, units=60, candidacies=11, stdout=StringIO())
+
+
+def test_province_demo_redraws_an_id_number_until_nobody_in_the_database_has_it():
+    import random
+
+    from renewal.kit import crypto
+    from renewal.management.province_demo import ProvinceBuilder
+    from tests.factories import PersonFactory
+
+    builder = ProvinceBuilder(units=60, cities=2, candidacies=0, creator=None, stdout=StringIO())
+    row = builder._person(random.Random(1), set(), party=True)
+    # Someone has the drawn number, and someone else the number its first redraw gives.
+    redrawn = builder._person(random.Random(row[4]), set(), party=True, sex=row[1])
+    for taken in (row, redrawn):
+        PersonFactory(id_number=taken[3], id_number_hash=taken[4], sex=taken[1])
+
+    builder._avoid_existing([row], set())
+
+    assert row[4] not in {redrawn[4], crypto.blind_index(redrawn[3], purpose="id")}
+    assert not Person.objects.filter(id_number_hash=row[4]).exists()
+    assert row[4] == crypto.blind_index(row[3], purpose="id")

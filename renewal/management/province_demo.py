@@ -518,16 +518,19 @@ class ProvinceBuilder:
         return members, residents
 
     def _avoid_existing(self, people: list, used: set) -> None:
-        """Redraw the few generated ID numbers someone already in the database has."""
-        hashes = [row[4] for row in people]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id_number_hash FROM renewal_person WHERE id_number_hash = ANY(%s)",
-                [hashes],
-            )
-            taken = {row[0] for row in cursor.fetchall()}
-        for row in people:
-            rng = random.Random(row[4])
-            while row[4] in taken:
+        """Redraw the few generated ID numbers someone already in the database has, and again
+        while a redrawn one is taken too: at millions of people, a redrawn number can belong
+        to someone else in the database."""
+        clashing = people
+        while clashing:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id_number_hash FROM renewal_person WHERE id_number_hash = ANY(%s)",
+                    [[row[4] for row in clashing]],
+                )
+                taken = {row[0] for row in cursor.fetchall()}
+            clashing = [row for row in clashing if row[4] in taken]
+            for row in clashing:
                 party = row[6] != MASSES
+                rng = random.Random(row[4])
                 row[1:] = self._person(rng, used, party=party, sex=row[1])[1:]

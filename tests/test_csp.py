@@ -86,6 +86,9 @@ INLINE = [
     ("js: value (evaluated by htmx)", re.compile(r"""hx-(vals|headers)\s*=\s*["']\s*js:""", re.I)),
 ]
 CODE_DIRS = ["templates", "renewal", "candidates", "ballots", "discipline", "config"]
+# Modules whose markup is not HTML and never reaches a browser as a page: the xlsx writer's
+# SpreadsheetML has its own style attributes (a cell's border style, its style index).
+NOT_HTML = {"renewal/kit/xlsx_stream.py"}
 
 
 def _sources():
@@ -94,7 +97,8 @@ def _sources():
             if "tests" in path.parts or "migrations" in path.parts:
                 continue
             if path.suffix in (".html", ".py", ".txt"):
-                yield path
+                if str(path.relative_to(ROOT)) not in NOT_HTML:
+                    yield path
 
 
 def test_no_inline_code_in_templates_or_python_made_html():

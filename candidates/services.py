@@ -5,6 +5,7 @@ saves it and writes the CandidacyLog row that the candidate page shows.
 """
 
 import datetime
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -74,15 +75,23 @@ def normalize_phone(raw: str) -> str:
     raw = (raw or "").strip()
     if not raw:
         return ""
+    normal, problem = _phone(raw)
+    if problem:
+        raise DomainError(problem)
+    return normal
+
+
+@lru_cache(maxsize=65536)  # per distinct number: imports check the same ones again
+def _phone(raw: str) -> tuple[str, str]:
+    """(the national form, "") or ("", why not)."""
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
-        raise DomainError(f"联系电话“{raw}”无法识别，请填写手机号或带区号的固定电话。") from None
+        return "", f"联系电话“{raw}”无法识别，请填写手机号或带区号的固定电话。"
     if not phonenumbers.is_valid_number(number):
-        raise DomainError(f"联系电话“{raw}”不是有效的号码，请核对位数。")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).removeprefix(
-        "+86"
-    )
+        return "", f"联系电话“{raw}”不是有效的号码，请核对位数。"
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return national.removeprefix("+86"), ""
 
 
 def person_problems(*, id_number: str, birth_date, sex) -> tuple[str, list[str]]:

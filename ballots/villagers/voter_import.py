@@ -108,13 +108,7 @@ def _check_row(cells, problems: RowProblems, election: VillagersElection) -> Vot
             shown = "男" if info.sex == "M" else "女"
             problems.add("sex", f"身份证号码显示性别为{shown}，与填写的性别不一致。")
     if info is not None:
-        age = age_on(info.birth_date, election.election_day)
-        if age < election.pack.min_age:
-            problems.add(
-                "id_number",
-                f"选举日（{election.election_day:%Y-%m-%d}）未满 {election.pack.min_age} 周岁"
-                f"（出生于 {info.birth_date:%Y-%m-%d}，届时 {age} 岁），不能登记为选民。",
-            )
+        check_age(info.birth_date, problems, election)
     category = None
     cat_raw = cell_label(cells.get("category"))
     if cat_raw:
@@ -138,6 +132,17 @@ def _check_row(cells, problems: RowProblems, election: VillagersElection) -> Vot
         category=category,
         group_name=group_name,
     )
+
+
+def check_age(birth_date: datetime.date, problems: RowProblems, election) -> None:
+    """Of voting age on the election day (which may move between preview and confirm)."""
+    age = age_on(birth_date, election.election_day)
+    if age < election.pack.min_age:
+        problems.add(
+            "id_number",
+            f"选举日（{election.election_day:%Y-%m-%d}）未满 {election.pack.min_age} 周岁"
+            f"（出生于 {birth_date:%Y-%m-%d}，届时 {age} 岁），不能登记为选民。",
+        )
 
 
 def county_duplicates_query(election: VillagersElection, hashes):
@@ -309,6 +314,7 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
 
 class VoterImporter(Importer):
     job_model = VoterImportJob
+    row_type = VoterRow
     noun = "选民"
     title = "导入选民"
     template_file = "选民名单导入模板.xlsx"
@@ -343,6 +349,10 @@ class VoterImporter(Importer):
 
     def check_row(self, cells, problems, lookups):
         return _check_row(cells, problems, lookups["election"])
+
+    def recheck_row(self, row, problems, lookups):
+        check_age(row.birth_date, problems, lookups["election"])
+        return row
 
     def check_rows(self, election, rows, problems):
         check_against_county(election, rows, problems)

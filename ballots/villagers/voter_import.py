@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
 from ballots.villagers import setup
-from renewal.kit import crypto
+from renewal.kit import bulk_insert, crypto
 from renewal.kit.dates import age_on
 from renewal.kit.idcard import make_id_number
 from renewal.kit.uploads import (
@@ -270,12 +270,8 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
         new_people.append(person)
     if new_people:
         with transaction.atomic():
-            Person.objects.bulk_create(new_people, batch_size=CHUNK)
-        ids = dict(
-            Person.objects.filter(
-                id_number_hash__in=[p.id_number_hash for p in new_people]
-            ).values_list("id_number_hash", "id")
-        )
+            bulk_insert.insert(Person, new_people)
+        ids = {p.id_number_hash: p.pk for p in new_people}
         for r in chunk:
             if not r.person_id:
                 r.person_id = ids[r.id_hash]
@@ -292,7 +288,8 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
             row = reactivate[reg.pk]
             reg.is_active, reg.category, reg.group_name = True, row.category, row.group_name
         VoterRegistration.objects.bulk_update(regs, ["is_active", "category", "group_name"])
-    VoterRegistration.objects.bulk_create(
+    bulk_insert.insert(
+        VoterRegistration,
         [
             VoterRegistration(
                 election=election,
@@ -305,7 +302,6 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
             for r in chunk
             if not r.registration_id
         ],
-        batch_size=CHUNK,
     )
 
 

@@ -175,3 +175,15 @@ def test_kept_values_come_back_as_they_were(value):
     import json
 
     assert import_stage.revive(json.loads(json.dumps(import_stage.plain(value)))) == value
+
+
+def test_kept_rows_left_behind_are_purged_with_stale_previews():
+    from renewal.kit.uploads import purge_stale_imports
+
+    old = timezone.now() - datetime.timedelta(hours=import_stage.MAX_AGE_HOURS + 1)
+    fields = {"file_digest": "a", "fields_digest": "b", "seal": "c", "rows": {}}
+    ImportStage.objects.create(job_label="candidates.ImportJob", job_id=999, **fields)
+    ImportStage.objects.filter(job_id=999).update(created_at=old)
+    ImportStage.objects.create(job_label="candidates.ImportJob", job_id=1000, **fields)
+    purge_stale_imports()
+    assert list(ImportStage.objects.values_list("job_id", flat=True)) == [1000]

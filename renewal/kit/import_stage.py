@@ -30,10 +30,10 @@ from renewal.models.imports import ImportStage
 
 FORMAT = 1
 DATE = "$d"
-MAX_AGE_HOURS = 24  # as renewal.kit.uploads.STALE_AFTER_HOURS: older previews are purged
+MAX_AGE_HOURS = 24  # a preview older than this is not confirmed, and purged nightly
 
 GONE = "预览结果已不存在，未保存任何数据，请重新上传文件。"
-EXPIRED = "预览已超过 24 小时，已失效，未保存任何数据，请重新上传文件。"
+EXPIRED = f"预览已超过 {MAX_AGE_HOURS} 小时，已失效，未保存任何数据，请重新上传文件。"
 OTHER_FILE = "上传的文件在预览后发生了变化，未保存任何数据，请重新上传文件。"
 OTHER_VERSION = "系统在预览后已更新，预览结果已失效，未保存任何数据，请重新上传文件。"
 TAMPERED = "预览结果在预览后被改动过，已拒绝，未保存任何数据，请重新上传文件。"
@@ -147,3 +147,9 @@ def stage_load(importer, job, *, path) -> list:
 
 def stage_delete(job) -> None:
     ImportStage.objects.filter(job_label=job._meta.label, job_id=job.pk).delete()
+
+
+def stages_purge(cutoff: datetime.datetime) -> int:
+    """Kept rows older than ``cutoff``, whatever became of their job (a job deleted by
+    hand leaves its rows behind)."""
+    return ImportStage.objects.filter(created_at__lt=cutoff).delete()[0]

@@ -79,7 +79,7 @@ MAX_ROWS = 10_000
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 PROGRESS_EVERY = 250
 CHUNK = 500
-STALE_AFTER_HOURS = 24
+STALE_AFTER_HOURS = import_stage.MAX_AGE_HOURS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TOO_BIG = f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分批导入。"
@@ -819,6 +819,7 @@ def purge_stale_imports(*, older_than_hours: int = STALE_AFTER_HOURS) -> int:
         for job in stale:
             _finish(job, ImportJob.Status.CANCELLED)  # also deletes the stored file
             count += 1
+    import_stage.stages_purge(cutoff)
     return count
 
 

@@ -2,12 +2,14 @@
 calamine's dense grid would be unsafe; either way the rows and problems are the same."""
 
 import datetime
+import zipfile
+from io import BytesIO
 
 import openpyxl
 import pytest
 
 from candidates import imports
-from candidates.tests.xlsx_helpers import HEADERS, build_xlsx, person_row
+from candidates.tests.xlsx_helpers import HEADERS, build_xlsx, person_row, zip_bytes
 from renewal.kit import uploads, xlsx_rows
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +66,19 @@ def test_cells_without_references_are_streamed(tmp_path):
         b"</row></sheetData></worksheet>"
     )
     assert xlsx_rows._cells(sheet) is None
+
+
+@pytest.mark.parametrize("calamine", [True, False])
+def test_a_sheet_cut_after_a_whole_row_is_unreadable_not_short(
+    personas, world, tmp_path, monkeypatch, calamine
+):
+    """A truncated file must not pass as a shorter one: the rows before the cut are not
+    imported as if they were all."""
+    good = zipfile.ZipFile(BytesIO(build_xlsx([person_row(world["unit_a1"].code, 1)] * 3)))
+    parts = {i.filename: good.read(i) for i in good.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    cut = sheet.index(b"</row>", sheet.index(b"</row>") + 1) + len(b"</row>")
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(zip_bytes(dict(parts, **{"xl/worksheets/sheet1.xml": sheet[:cut]})))
+    with pytest.raises(uploads.UploadRejected, match="无法作为 Excel"):
+        _read(personas["staff_a"], path, calamine=calamine, monkeypatch=monkeypatch)

@@ -78,7 +78,9 @@ MAX_ROWS = 10_000
 # .xls files and password-protected .xlsx files are OLE compound documents.
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 PROGRESS_EVERY = 250
-CHUNK = 500
+# Rows saved per statement: the audit triggers and the statement overhead are paid per
+# chunk (10,000 candidates: about 8 s to save in chunks of 2,500, 13 s in chunks of 500).
+CHUNK = 2000
 STALE_AFTER_HOURS = import_stage.MAX_AGE_HOURS
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -526,9 +526,14 @@ class CandidateImporter(Importer):
         row = recheck_unit(row, problems, lookups)
         if row is None:
             return None
-        if lookups["rounds"].get(row.unit.county_id) != row.round_id:
-            # Closed since the preview, or another round opened: the row was for that one.
+        round_id = lookups["rounds"].get(row.unit.county_id)
+        if round_id is None:  # closed since the preview
             problems.add("unit_code", no_round(row.unit))
+            return None
+        if round_id != row.round_id:  # another one opened: the row was for the old one
+            problems.add(
+                "unit_code", f"{row.unit.name}所在区县的换届轮次在预览后已变更，请重新上传。"
+            )
             return None
         return row
 

@@ -187,3 +187,17 @@ def test_kept_rows_left_behind_are_purged_with_stale_previews():
     ImportStage.objects.create(job_label="candidates.ImportJob", job_id=1000, **fields)
     purge_stale_imports()
     assert list(ImportStage.objects.values_list("job_id", flat=True)) == [1000]
+
+
+def test_a_round_opened_after_the_preview_stops_the_import(
+    client, personas, world, django_capture_on_commit_callbacks
+):
+    """The rows were checked for the round open at the preview; another one is not theirs."""
+    from renewal import services as renewal_services
+
+    job = preview(client, personas, world, django_capture_on_commit_callbacks, count=1)
+    renewal_services.round_open(county=world["county_a"], year=2031)
+    job = confirm(client, job, django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.INVALID
+    assert "换届轮次在预览后已变更" in job.problems[0]["message"]
+    assert not Candidacy.objects.exists()

@@ -624,26 +624,26 @@ def candidacies_bulk_create(user, rows, people: dict[str, Person], summary) -> N
         raise DomainError(
             "导入期间有人选已由他人录入（同一人同一职务不能重复录入），请重新上传后再确认。"
         ) from None
-    bulk_insert.insert(
+    bulk_insert.insert_values(
         Recommendation,
         [
-            Recommendation(candidacy=candidacy, source=source, votes=count)
+            {"candidacy_id": candidacy.pk, "source": source, "votes": count}
             for candidacy, counts in votes
             for source, count in counts.items()
         ],
         unique_fields=["candidacy", "source"],
         update_fields=["votes"],
     )
-    bulk_insert.insert(
+    bulk_insert.insert_values(
         CandidacyLog,
         [
-            CandidacyLog(
-                candidacy=c,
-                to_status=c.status,
-                action="录入初步人选",
-                reason="由 Excel 导入",
-                by=user,
-            )
+            {
+                "candidacy_id": c.pk,
+                "to_status": c.status,
+                "action": "录入初步人选",
+                "reason": "由 Excel 导入",
+                "by_id": user.pk,
+            }
             for c in new
         ],
     )

@@ -3,10 +3,12 @@ reading the file again; kept rows that cannot be trusted are refused, and what c
 changed since the preview is checked again."""
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from candidates.models import Candidacy, ImportJob
@@ -52,11 +54,16 @@ def test_the_preview_keeps_its_rows_as_json_tied_to_the_file(
 ):
     job = preview(client, personas, world, django_capture_on_commit_callbacks)
     stage = stage_of(job)
-    assert len(stage.rows["rows"]) == 3 and "id_number" in stage.rows["fields"]
+    kept = json.loads(stage.rows)
+    assert len(kept["rows"]) == 3 and "id_number" in kept["fields"]
     assert stage.file_digest == import_stage.file_digest(Path(media, job.stored_path))
-    first = dict(zip(stage.rows["fields"], stage.rows["rows"][0], strict=True))
+    first = dict(zip(kept["fields"], kept["rows"][0], strict=True))
     assert first["unit"] == world["unit_a2"].pk  # a model instance: its key
     assert first["person"]["birth_date"] == {"$d": "1976-02-02"}
+    with connection.cursor() as cursor:  # ID numbers are not stored in clear
+        cursor.execute("SELECT rows FROM renewal_importstage WHERE id = %s", [stage.pk])
+        (stored,) = cursor.fetchone()
+    assert first["id_number"] not in stored and "fields" not in stored
 
 
 def test_confirm_saves_the_kept_rows_without_reading_the_file(
@@ -76,8 +83,17 @@ def test_confirm_saves_the_kept_rows_without_reading_the_file(
 
 
 def _tamper(stage):
-    stage.rows["rows"][0][stage.rows["fields"].index("person")]["name"] = "冒名顶替"
+    kept = json.loads(stage.rows)
+    kept["rows"][0][kept["fields"].index("person")]["name"] = "冒名顶替"
+    stage.rows = json.dumps(kept, ensure_ascii=False)
     stage.save(update_fields=["rows"])
+
+
+def _garble(stage):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE renewal_importstage SET rows = 'x' || rows WHERE id = %s", [stage.pk]
+        )
 
 
 def _expire(stage):
@@ -98,6 +114,7 @@ def _remove(stage):
     ("spoil", "message"),
     [
         (_tamper, import_stage.TAMPERED),
+        (_garble, import_stage.TAMPERED),
         (_expire, import_stage.EXPIRED),
         (_other_version, import_stage.OTHER_VERSION),
         (_remove, import_stage.GONE),
@@ -172,8 +189,6 @@ def test_someone_entered_meanwhile_is_not_entered_twice(
     ],
 )
 def test_kept_values_come_back_as_they_were(value):
-    import json
-
     assert import_stage.revive(json.loads(json.dumps(import_stage.plain(value)))) == value
 
 
@@ -181,7 +196,7 @@ def test_kept_rows_left_behind_are_purged_with_stale_previews():
     from renewal.kit.uploads import purge_stale_imports
 
     old = timezone.now() - datetime.timedelta(hours=import_stage.MAX_AGE_HOURS + 1)
-    fields = {"file_digest": "a", "fields_digest": "b", "seal": "c", "rows": {}}
+    fields = {"file_digest": "a", "fields_digest": "b", "seal": "c", "rows": "{}"}
     ImportStage.objects.create(job_label="candidates.ImportJob", job_id=999, **fields)
     ImportStage.objects.filter(job_id=999).update(created_at=old)
     ImportStage.objects.create(job_label="candidates.ImportJob", job_id=1000, **fields)

@@ -8,7 +8,7 @@ are missing, older than a preview may be, from another file or another version o
 importer, or changed in the database since; the importer then rechecks only what can
 have changed since the preview (see ``Importer.recheck``).
 
-The values are plain JSON; dates are {"$d": "1980-05-06"} and a model instance is kept
+The document is stored encrypted (it holds ID numbers). The values are plain JSON; dates are {"$d": "1980-05-06"} and a model instance is kept
 as its primary key, which the importer's ``recheck_row`` turns back into the object
 (checking again that the uploader may still write it).
 """
@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from renewal.kit import crypto
 from renewal.models.base import DomainError
 from renewal.models.imports import ImportStage
 
@@ -101,9 +102,8 @@ def encode(importer, rows) -> dict:
     return {"fields": names, "rows": [[plain(getattr(r, n)) for n in names] for r in rows]}
 
 
-def _seal(job, file_sha: str, fields_sha: str, kept: dict) -> str:
-    canonical = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    message = "\n".join([job._meta.label, str(job.pk), file_sha, fields_sha, canonical])
+def _seal(job, file_sha: str, fields_sha: str, document: str) -> str:
+    message = "\n".join([job._meta.label, str(job.pk), file_sha, fields_sha, document])
     key = hashlib.sha256(f"import-stage:{settings.SECRET_KEY}".encode()).digest()
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
@@ -111,21 +111,25 @@ def _seal(job, file_sha: str, fields_sha: str, kept: dict) -> str:
 def stage_save(importer, job, *, path, kept: dict) -> ImportStage:
     """Keep the encoded rows (``encode``) of ``job``'s preview, replacing any earlier ones."""
     file_sha, fields_sha = file_digest(path), fields_digest(importer)
+    document = json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
     stage_delete(job)
     return ImportStage.objects.create(
         job_label=job._meta.label,
         job_id=job.pk,
         file_digest=file_sha,
         fields_digest=fields_sha,
-        seal=_seal(job, file_sha, fields_sha, kept),
-        rows=kept,
+        seal=_seal(job, file_sha, fields_sha, document),
+        rows=document,
     )
 
 
 def stage_load(importer, job, *, path) -> list:
     """The rows kept at the preview of ``job``, as the importer's row objects; StageRefused
     when they are missing, stale, of another file or importer version, or changed."""
-    stage = ImportStage.objects.filter(job_label=job._meta.label, job_id=job.pk).first()
+    try:
+        stage = ImportStage.objects.filter(job_label=job._meta.label, job_id=job.pk).first()
+    except crypto.InvalidToken:  # the ciphertext was changed: it no longer decrypts
+        raise StageRefused(TAMPERED) from None
     if stage is None:
         raise StageRefused(GONE)
     if stage.created_at < timezone.now() - datetime.timedelta(hours=MAX_AGE_HOURS):
@@ -134,10 +138,10 @@ def stage_load(importer, job, *, path) -> list:
         raise StageRefused(OTHER_VERSION)
     if stage.file_digest != file_digest(path):
         raise StageRefused(OTHER_FILE)
-    kept = stage.rows
-    expected = _seal(job, stage.file_digest, stage.fields_digest, kept)
+    expected = _seal(job, stage.file_digest, stage.fields_digest, stage.rows)
     if not hmac.compare_digest(stage.seal, expected):
         raise StageRefused(TAMPERED)
+    kept = json.loads(stage.rows)
     names = kept.get("fields") if isinstance(kept, dict) else None
     if names != row_fields(importer):
         raise StageRefused(OTHER_VERSION)

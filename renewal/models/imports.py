@@ -3,10 +3,12 @@
 from django.db import models
 from django.utils import timezone
 
+from renewal.models.base import EncryptedTextField
+
 
 class ImportStage(models.Model):
-    """What a preview found clean, as compact JSON, so that the confirm saves exactly that
-    without reading the file again.
+    """What a preview found clean, as compact JSON (encrypted like every ID number at rest),
+    so that the confirm saves exactly that without reading the file again.
 
     Tied to its job by the job model's label and primary key (every import has its own job
     model), to the uploaded file by its digest and to the importer's row layout by the
@@ -20,7 +22,9 @@ class ImportStage(models.Model):
     file_digest = models.CharField(max_length=64)
     fields_digest = models.CharField(max_length=64)
     seal = models.CharField(max_length=64)
-    rows = models.JSONField(default=list)  # {"fields": [...], "rows": [[...], ...]}
+    # The JSON document {"fields": [...], "rows": [[...], ...]}, encrypted: it holds ID
+    # numbers and phone numbers, which are never stored in clear.
+    rows = EncryptedTextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,7 +11,7 @@ Steps:
 - ``prepare``: the import file (var/bench/, regenerated each run, deterministic), and
   the removal of anything an interrupted import run left behind.
 - ``import``: ``import_start`` (upload stored and checked, rows checked: the preview) and
-  ``import_confirm`` (rows checked again and saved). Celery runs eagerly (REDIS_URL is
+  ``import_confirm`` (the rows kept at the preview rechecked and saved). Celery runs eagerly (REDIS_URL is
   removed in this child), so both run in-process. Before and after, everything the file
   creates is deleted again (candidacies, recommendations, logs, people, the job), found
   by the blind index of the file's ID numbers: the import commits its own transaction,

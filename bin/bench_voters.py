@@ -12,7 +12,7 @@ Steps:
   rows are marked with the group name ``基准小组`` and only the missing ones are added.
 - ``import``: a 5,000-row xlsx of new voters into 城关镇's first unit, by its township
   staff: ``import_start`` (upload checked, every row checked, county check: the preview)
-  and ``import_confirm`` (checked again, saved in one transaction). Celery runs eagerly
+  and ``import_confirm`` (the kept rows rechecked, saved in one transaction). Celery runs eagerly
   (REDIS_URL removed in this child). Everything the file created is deleted before and
   after, found by the blind index of its ID numbers.
 - ``dupcheck``: ``voter_import.county_duplicates`` alone, the one set-based query, for

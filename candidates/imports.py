@@ -135,6 +135,11 @@ POSTS = {
     },
 }
 CONTINUING = {"继任": True, "连任": True, "新任": False}
+# The choices named in messages (Choices.labels builds its list anew on every call).
+EDUCATION_LABELS = tuple(Education.labels)
+POLITICAL_LABELS = tuple(Person.PoliticalStatus.labels)
+BODY_LABELS = tuple(Body.labels)
+TAG_LABELS = "、".join(PersonTag.labels)
 TAG_SEPARATORS = re.compile(r"[、,，;；]+")
 DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -267,13 +272,28 @@ def _check_unit(cells, problems: RowProblems, units, rounds) -> Unit | None:
         problems.add("unit_code", f"区划代码 {code} 不在您管辖的村(社区)中。")
         return None
     if unit.county_id not in rounds:
-        problems.add("unit_code", f"{unit.name}所在区县尚未设立换届轮次，不能录入人选。")
+        problems.add("unit_code", no_round(unit))
     given, known = cell_label(cells.get("unit_name")), cell_label(unit.name)
     if given and given not in known and known not in given:
         problems.add(
             "unit_name", f"村(社区)名称“{given}”与区划代码 {code} 对应的“{unit.name}”不一致。"
         )
     return unit
+
+
+def no_round(unit: Unit) -> str:
+    return f"{unit.name}所在区县尚未设立换届轮次，不能录入人选。"
+
+
+def recheck_unit(row, problems: RowProblems, lookups: dict):
+    """At the confirm, a kept row's unit (kept as its id) must still be one the uploader
+    may write; the row with the unit object, or None."""
+    unit = lookups["units_by_id"].get(row.unit)
+    if unit is None:
+        problems.add("unit_code", "该村(社区)已不在您管辖的范围内，不能导入。")
+        return None
+    row.unit = unit
+    return row
 
 
 def check_person(cells, problems: RowProblems):
@@ -315,11 +335,9 @@ def check_person(cells, problems: RowProblems):
     edu_raw, pol_raw = cell_label(cells.get("education")), cell_label(cells.get("political_status"))
     education = political = None
     if edu_raw:
-        education = _choice(edu_raw, EDUCATIONS, "education", problems, Education.labels)
+        education = _choice(edu_raw, EDUCATIONS, "education", problems, EDUCATION_LABELS)
     if pol_raw:
-        political = _choice(
-            pol_raw, POLITICAL, "political_status", problems, Person.PoliticalStatus.labels
-        )
+        political = _choice(pol_raw, POLITICAL, "political_status", problems, POLITICAL_LABELS)
     joined = None
     if cell_text(cells.get("party_joined_on")):
         joined = cell_date(cells["party_joined_on"], "party_joined_on", problems)
@@ -333,8 +351,7 @@ def check_person(cells, problems: RowProblems):
         if label in TAGS:
             tags.append(TAGS[label])
         else:
-            allowed = "、".join(PersonTag.labels)
-            problems.add("tags", f"人员类别“{label}”无法识别，应为：{allowed}。")
+            problems.add("tags", f"人员类别“{label}”无法识别，应为：{TAG_LABELS}。")
 
     person = {
         "name": name,
@@ -351,7 +368,7 @@ def check_person(cells, problems: RowProblems):
 
 def _check_candidacy(cells, problems: RowProblems) -> dict:
     body_raw, post_raw = cell_label(cells.get("body")), cell_label(cells.get("post"))
-    body = _choice(body_raw, BODIES, "body", problems, Body.labels) if body_raw else None
+    body = _choice(body_raw, BODIES, "body", problems, BODY_LABELS) if body_raw else None
     post = POSTS[body].get(post_raw) if body and post_raw else None
     if body and post_raw and post is None:
         allowed = "、".join(POSTS[body])
@@ -495,12 +512,30 @@ class CandidateImporter(Importer):
     done_url_name = "candidates:candidacy-list"
     done_label = "查看候选人名单"
 
+    row_type = ImportRow
+
     def prepare(self, user) -> dict:
         units, rounds = _scope(user)
-        return {"units": units, "rounds": rounds}
+        by_id = {u.pk: u for u in units.values()}
+        return {"units": units, "units_by_id": by_id, "rounds": rounds}
 
     def check_row(self, cells, problems, lookups):
         return _check_row(cells, problems, lookups["units"], lookups["rounds"])
+
+    def recheck_row(self, row, problems, lookups):
+        row = recheck_unit(row, problems, lookups)
+        if row is None:
+            return None
+        round_id = lookups["rounds"].get(row.unit.county_id)
+        if round_id is None:  # closed since the preview
+            problems.add("unit_code", no_round(row.unit))
+            return None
+        if round_id != row.round_id:  # another one opened: the row was for the old one
+            problems.add(
+                "unit_code", f"{row.unit.name}所在区县的换届轮次在预览后已变更，请重新上传。"
+            )
+            return None
+        return row
 
     def check_rows(self, user, rows, problems):
         _match_existing(rows, problems)

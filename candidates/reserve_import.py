@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from candidates import services
-from candidates.imports import check_person
+from candidates.imports import check_person, recheck_unit
 from candidates.models import ReserveCadre, ReserveImportJob
 from renewal.access import writable_townships
 from renewal.kit import crypto
@@ -167,14 +167,19 @@ class ReserveImporter(Importer):
     done_url_name = "candidates:reserve-list"
     done_label = "查看后备干部库"
 
+    row_type = ReserveRow
+
     def prepare(self, user) -> dict:
         units = Unit.objects.filter(township__in=writable_townships(user)).only(
             "id", "code", "name", "county_id", "township_id"
         )
-        return {"units": {u.code: u for u in units}}
+        return {"units": {u.code: u for u in units}, "units_by_id": {u.pk: u for u in units}}
 
     def check_row(self, cells, problems, lookups):
         return _check_row(cells, problems, lookups["units"])
+
+    def recheck_row(self, row, problems, lookups):
+        return recheck_unit(row, problems, lookups)
 
     def check_rows(self, user, rows, problems):
         check_against_records(rows, problems)

@@ -5,6 +5,7 @@ saves it and writes the CandidacyLog row that the candidate page shows.
 """
 
 import datetime
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from candidates.models import (
     VettingBatch,
     VettingRequest,
 )
-from renewal.kit import crypto
+from renewal.kit import bulk_insert, crypto
 from renewal.kit.idcard import IdNumberError, check_id_number_matches, parse_id_number
 from renewal.models import (
     Body,
@@ -74,15 +75,23 @@ def normalize_phone(raw: str) -> str:
     raw = (raw or "").strip()
     if not raw:
         return ""
+    normal, problem = _phone(raw)
+    if problem:
+        raise DomainError(problem)
+    return normal
+
+
+@lru_cache(maxsize=65536)  # per distinct number: imports check the same ones again
+def _phone(raw: str) -> tuple[str, str]:
+    """(the national form, "") or ("", why not)."""
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
-        raise DomainError(f"联系电话“{raw}”无法识别，请填写手机号或带区号的固定电话。") from None
+        return "", f"联系电话“{raw}”无法识别，请填写手机号或带区号的固定电话。"
     if not phonenumbers.is_valid_number(number):
-        raise DomainError(f"联系电话“{raw}”不是有效的号码，请核对位数。")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).removeprefix(
-        "+86"
-    )
+        return "", f"联系电话“{raw}”不是有效的号码，请核对位数。"
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return national.removeprefix("+86"), ""
 
 
 def person_problems(*, id_number: str, birth_date, sex) -> tuple[str, list[str]]:
@@ -554,13 +563,10 @@ def people_bulk_upsert(rows, summary: dict) -> dict[str, Person]:
         except ValidationError as exc:
             raise DomainError(f"第 {row.row} 行：{'；'.join(exc.messages)}") from exc
         found[row.id_hash] = person
-    # One INSERT .. ON CONFLICT (id_number_hash) DO UPDATE for the chunk: bulk_update's
-    # CASE expressions cost seconds of Python per thousand rows.
-    Person.objects.bulk_create(
-        new + changed,
-        update_conflicts=True,
-        unique_fields=["id_number_hash"],
-        update_fields=sorted(fields),
+    # INSERT .. ON CONFLICT (id_number_hash) DO UPDATE for the chunk: bulk_update's CASE
+    # expressions cost seconds of Python per thousand rows.
+    bulk_insert.insert(
+        Person, new + changed, unique_fields=["id_number_hash"], update_fields=sorted(fields)
     )
     summary["people_created"] += len(new)
     summary["people_updated"] += len(changed)
@@ -613,26 +619,33 @@ def candidacies_bulk_create(user, rows, people: dict[str, Person], summary) -> N
             votes.append((Candidacy(pk=pk), row.votes))
     try:
         with transaction.atomic():
-            Candidacy.objects.bulk_create(new)
+            bulk_insert.insert(Candidacy, new)
     except IntegrityError:
         raise DomainError(
             "导入期间有人选已由他人录入（同一人同一职务不能重复录入），请重新上传后再确认。"
         ) from None
-    Recommendation.objects.bulk_create(
+    bulk_insert.insert_values(
+        Recommendation,
         [
-            Recommendation(candidacy=candidacy, source=source, votes=count)
+            {"candidacy_id": candidacy.pk, "source": source, "votes": count}
             for candidacy, counts in votes
             for source, count in counts.items()
         ],
-        update_conflicts=True,
         unique_fields=["candidacy", "source"],
         update_fields=["votes"],
     )
-    CandidacyLog.objects.bulk_create(
-        CandidacyLog(
-            candidacy=c, to_status=c.status, action="录入初步人选", reason="由 Excel 导入", by=user
-        )
-        for c in new
+    bulk_insert.insert_values(
+        CandidacyLog,
+        [
+            {
+                "candidacy_id": c.pk,
+                "to_status": c.status,
+                "action": "录入初步人选",
+                "reason": "由 Excel 导入",
+                "by_id": user.pk,
+            }
+            for c in new
+        ],
     )
     summary["candidacies_created"] += len(new)
     summary["candidacies_unchanged"] += len(rows) - len(new)
@@ -1025,7 +1038,7 @@ def reserves_bulk_add(rows, people: dict[str, Person], summary: dict) -> None:
         else:
             entry.direction = row.direction or entry.direction
             changed.append(entry)
-    ReserveCadre.objects.bulk_create([e for e in new if e.pk is None])
+    bulk_insert.insert(ReserveCadre, [e for e in new if e.pk is None])
     returning = [e for e in new if e.pk is not None] + changed
     if returning:
         ReserveCadre.objects.bulk_update(

@@ -258,3 +258,26 @@ def test_import_matches_the_service(personas, election, tmp_path, world):
         assert getattr(imported, field) == getattr(served, field)
     for field in ("sex", "education", "ethnicity", "political_status"):
         assert getattr(imported.person, field) == getattr(served.person, field)
+
+
+def test_an_election_day_moved_after_the_preview_is_checked_on_confirm(
+    staff_a, election, django_capture_on_commit_callbacks
+):
+    """The confirm saves the rows kept from the preview, but the voting age is checked again
+    against the election day as it is now."""
+    day = election.election_day
+    born = day.replace(year=day.year - 18)  # 18 on the day, 17 the day before
+    young = make_id_number("150123", born, 2, "F")  # a code in use when they were born
+    data = build_xlsx([voter_row(1), voter_row(2, 公民身份号码=young, 性别="女")])
+    upload(staff_a, election, data, django_capture_on_commit_callbacks)
+    job = VoterImportJob.objects.get()
+    assert job.status == "preview", job.problems
+    VillagersElection.objects.filter(pk=election.pk).update(
+        election_day=day - datetime.timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_a.post(f"/villagers/import/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == "invalid" and "重新校验" in job.error
+    assert [p["row"] for p in job.problems] == [3] and "未满 18 周岁" in job.problems[0]["message"]
+    assert not VoterRegistration.objects.exists()

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
 from ballots.villagers import setup
-from renewal.kit import crypto
+from renewal.kit import bulk_insert, crypto
 from renewal.kit.dates import age_on
 from renewal.kit.idcard import make_id_number
 from renewal.kit.uploads import (
@@ -108,13 +108,7 @@ def _check_row(cells, problems: RowProblems, election: VillagersElection) -> Vot
             shown = "男" if info.sex == "M" else "女"
             problems.add("sex", f"身份证号码显示性别为{shown}，与填写的性别不一致。")
     if info is not None:
-        age = age_on(info.birth_date, election.election_day)
-        if age < election.pack.min_age:
-            problems.add(
-                "id_number",
-                f"选举日（{election.election_day:%Y-%m-%d}）未满 {election.pack.min_age} 周岁"
-                f"（出生于 {info.birth_date:%Y-%m-%d}，届时 {age} 岁），不能登记为选民。",
-            )
+        check_age(info.birth_date, problems, election)
     category = None
     cat_raw = cell_label(cells.get("category"))
     if cat_raw:
@@ -138,6 +132,17 @@ def _check_row(cells, problems: RowProblems, election: VillagersElection) -> Vot
         category=category,
         group_name=group_name,
     )
+
+
+def check_age(birth_date: datetime.date, problems: RowProblems, election) -> None:
+    """Of voting age on the election day (which may move between preview and confirm)."""
+    age = age_on(birth_date, election.election_day)
+    if age < election.pack.min_age:
+        problems.add(
+            "id_number",
+            f"选举日（{election.election_day:%Y-%m-%d}）未满 {election.pack.min_age} 周岁"
+            f"（出生于 {birth_date:%Y-%m-%d}，届时 {age} 岁），不能登记为选民。",
+        )
 
 
 def county_duplicates_query(election: VillagersElection, hashes):
@@ -265,12 +270,8 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
         new_people.append(person)
     if new_people:
         with transaction.atomic():
-            Person.objects.bulk_create(new_people, batch_size=CHUNK)
-        ids = dict(
-            Person.objects.filter(
-                id_number_hash__in=[p.id_number_hash for p in new_people]
-            ).values_list("id_number_hash", "id")
-        )
+            bulk_insert.insert(Person, new_people)
+        ids = {p.id_number_hash: p.pk for p in new_people}
         for r in chunk:
             if not r.person_id:
                 r.person_id = ids[r.id_hash]
@@ -287,7 +288,8 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
             row = reactivate[reg.pk]
             reg.is_active, reg.category, reg.group_name = True, row.category, row.group_name
         VoterRegistration.objects.bulk_update(regs, ["is_active", "category", "group_name"])
-    VoterRegistration.objects.bulk_create(
+    bulk_insert.insert(
+        VoterRegistration,
         [
             VoterRegistration(
                 election=election,
@@ -300,7 +302,6 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
             for r in chunk
             if not r.registration_id
         ],
-        batch_size=CHUNK,
     )
 
 
@@ -309,6 +310,7 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
 
 class VoterImporter(Importer):
     job_model = VoterImportJob
+    row_type = VoterRow
     noun = "选民"
     title = "导入选民"
     template_file = "选民名单导入模板.xlsx"
@@ -343,6 +345,10 @@ class VoterImporter(Importer):
 
     def check_row(self, cells, problems, lookups):
         return _check_row(cells, problems, lookups["election"])
+
+    def recheck_row(self, row, problems, lookups):
+        check_age(row.birth_date, problems, lookups["election"])
+        return row
 
     def check_rows(self, election, rows, problems):
         check_against_county(election, rows, problems)

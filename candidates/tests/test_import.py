@@ -324,15 +324,16 @@ def test_a_failure_while_saving_rolls_back_every_row(
     upload(staff_a, build_xlsx(good_rows(world, count=4)), django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     monkeypatch.setattr(imports, "CHUNK", 2)  # the first chunk is written before the failure
-    real, calls = CandidacyLog.objects.bulk_create, []
+    real, calls = services.bulk_insert.insert_values, []
 
-    def fail_on_second_chunk(objs, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise DomainError("模拟失败")
-        return real(objs, **kwargs)
+    def fail_on_second_chunk(model, rows, **kwargs):
+        if model is CandidacyLog:
+            calls.append(1)
+            if len(calls) == 2:
+                raise DomainError("模拟失败")
+        return real(model, rows, **kwargs)
 
-    monkeypatch.setattr(CandidacyLog.objects, "bulk_create", fail_on_second_chunk)
+    monkeypatch.setattr(services.bulk_insert, "insert_values", fail_on_second_chunk)
     with django_capture_on_commit_callbacks(execute=True):
         staff_a.post(f"{URL}{job.pk}/confirm/")
     job.refresh_from_db()

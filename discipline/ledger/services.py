@@ -172,6 +172,7 @@ def ledger_county(user) -> int:
 
 class LedgerImporter(Importer):
     job_model = LedgerImportJob
+    row_type = LedgerRow
     noun = "台账记录"
     title = "导入受处分干部台账"
     template_word = "台账模板"

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum import numdb
 from stdnum.cn import ric
@@ -19,7 +20,24 @@ class IdNumberInfo:
 
 
 def parse_id_number(raw: str) -> IdNumberInfo:
-    value = (raw or "").strip().upper()
+    parsed = _parse((raw or "").strip().upper())
+    if isinstance(parsed, str):
+        raise IdNumberError(parsed)
+    return parsed
+
+
+# Per distinct number: an import checks the same people again and again (a preview, a
+# corrected file), and the region lookup in stdnum's database is the costly part.
+@lru_cache(maxsize=65536)
+def _parse(value: str) -> IdNumberInfo | str:
+    """The number's facts, or why it is not a valid number."""
+    try:
+        return _parse_uncached(value)
+    except IdNumberError as exc:
+        return str(exc)
+
+
+def _parse_uncached(value: str) -> IdNumberInfo:
     if not value:
         raise IdNumberError("请填写公民身份号码。")
     if len(value) != 18:
@@ -32,7 +50,7 @@ def parse_id_number(raw: str) -> IdNumberInfo:
         raise IdNumberError(f"公民身份号码中的出生日期 {value[6:14]} 不是有效日期。") from None
     if ric.calc_check_digit(value) != value[17]:
         raise IdNumberError("公民身份号码校验位不正确，请核对。")
-    birth = ric.get_birth_date(value)
+    birth = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     region_problem = check_region(value[:6], birth.year)
     if region_problem:
         raise IdNumberError(region_problem)
@@ -40,6 +58,7 @@ def parse_id_number(raw: str) -> IdNumberInfo:
     return IdNumberInfo(number=value, birth_date=birth, sex=sex)
 
 
+@lru_cache(maxsize=8192)
 def check_region(code: str, birth_year: int) -> str:
     """Why a number's region code cannot be a person's born in ``birth_year`` ("" if it can).
 

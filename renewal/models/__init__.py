@@ -34,6 +34,7 @@ from renewal.models.base import (
     audited,
     division_code_validator,
 )
+from renewal.models.imports import ImportStage
 from renewal.models.people import EDUCATION_RANK, Education, PartyMember, Person, PersonTag
 from renewal.models.regions import PartyBranch, Region, RiskPoint, Unit, VillagerGroup
 from renewal.models.rollup import DailyReport, RollupRun, RollupSettings, RollupSnapshot
@@ -78,6 +79,7 @@ __all__ = [
     "HandoverItem",
     "HandoverItemKind",
     "HandoverRefusal",
+    "ImportStage",
     "KeyUnitPlan",
     "PartyBranch",
     "PartyMember",

@@ -221,6 +221,7 @@ def check_against_roster(branch: PartyBranch, rows: list[RosterRow], problems: l
 
 class RosterImporter(Importer):
     job_model = RosterImportJob
+    row_type = RosterRow
     noun = "党员"
     title = "导入党员名册"
     template_word = "党员名册模板"

@@ -322,7 +322,7 @@ def render(*, args, target, machine, load, after, seed, pages, rollup, history, 
         "",
         f"- 在单独的基准库中执行 `seed_demo --province --units {args.units} --candidacies "
         f"{args.candidacies}`（内蒙古自治区：市(盟)、区县、乡镇、村(社区)，党员名册、上届班子、"
-        "每村若干初步人选与选民登记；PostgreSQL COPY 写入，变更记录按表整批补记），"
+        "每村若干初步人选与选民登记；PostgreSQL COPY 写入，变更记录由按语句执行的触发器每次 COPY 整批写入），"
         "子进程计墙钟时间与峰值 RSS；库中已有这些区县时为幂等重跑（只核对，不新增）。",
         f"- 列表页：`django.test.Client` 进程内请求，`DEBUG=False`，预热 {args.warmup} 次后"
         f"轮流计时 {args.reps} 轮，报告中位数、p95（最近秩法）与最大值；身份为省委组织部审核人员 "

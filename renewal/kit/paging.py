@@ -13,7 +13,9 @@ The one mechanism every list that can reach thousands of rows pages through:
   that stops one row past the limit). Above it, the full count is kept in the cache for
   ``settings.PAGING_COUNT_CACHE_SECONDS``, the pages of that time count nothing, and it is
   shown as approximate ("约 1,000,000"); rows added meanwhile are still on the pages, the
-  deep pages being read from the real end. Without the cache (Redis down) it is counted.
+  deep pages being read from the real end (while the count is kept, as many rows as were
+  added meanwhile fall between the two halves). Without the cache (Redis down) it is
+  counted.
 
 A list that is not a queryset (rows worked out in Python) is paged by slicing, as before.
 """
@@ -23,6 +25,7 @@ import inspect
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -47,6 +50,10 @@ class Tally(int):
 
 
 def _cache_key(qs: QuerySet) -> str:
+    """The list's rows, whatever columns and joins its display adds (select_related, …):
+    the WHERE clause, with the user's region filter, is part of it."""
+    if qs._iterable_class is ModelIterable and not qs.query.combinator:
+        qs = qs.values("pk")
     sql, params = qs.query.sql_with_params()
     digest = hashlib.sha256(f"{qs.db}\x00{sql}\x00{params!r}".encode()).hexdigest()
     return f"paging:count:{digest}"
@@ -62,10 +69,15 @@ def tally(qs) -> Tally:
         return Tally(len(qs))
     if qs._result_cache is not None:
         return Tally(len(qs._result_cache))
+    if qs.query.is_empty():
+        return Tally(0)
     bare = qs.order_by()
     # A long list's count kept from a recent request is used as it is: its pages meanwhile
     # count nothing at all.
-    key = _cache_key(bare)
+    try:
+        key = _cache_key(bare)
+    except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
+        return Tally(0)
     try:
         cached = cache.get(key)
     except Exception:  # a Redis that is down: count in PostgreSQL
@@ -116,10 +128,6 @@ class KeyPaginator(Paginator):
     def count(self):
         return tally(self.object_list)
 
-    @property
-    def count_label(self) -> str:
-        return self.count.label
-
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -127,10 +135,11 @@ class KeyPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         qs = self.object_list
-        deep = bottom > self.count // 2
+        # From the far end only for an ordered list: reversing an unordered one changes nothing.
+        deep = bottom > self.count // 2 and isinstance(qs, QuerySet) and qs.ordered
         if not _by_keys(qs):
             # Rows worked out in Python, or dictionaries: sliced, deep ones from the far end.
-            if deep and isinstance(qs, QuerySet):
+            if deep:
                 return Page(
                     list(qs.reverse()[self.count - top : self.count - bottom])[::-1], number, self
                 )

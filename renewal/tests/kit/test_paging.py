@@ -151,6 +151,18 @@ def test_the_approximate_count_is_kept_and_the_last_page_still_ends_on_the_last_
 
 
 @pytest.mark.django_db
+def test_a_filter_that_can_match_nothing_is_an_empty_list(client, world, personas):
+    """``pk__in=[]`` has no SQL at all: counted as nothing, not a server error."""
+    assert tally(Candidacy.objects.filter(pk__in=[])) == 0
+    assert tally(Candidacy.objects.none()) == 0
+    paginator = KeyPaginator(Candidacy.objects.filter(pk__in=[]).order_by("pk"), 10)
+    assert paginator.count == 0 and list(paginator.page(1)) == []
+    # The unit list asked for the overdue units when none is overdue.
+    client.force_login(personas["reviewer"])
+    assert client.get("/units/?overdue=1").status_code == 200
+
+
+@pytest.mark.django_db
 def test_an_ordering_without_the_id_gets_it_as_the_tiebreaker(world, personas, candidacies):
     qs = Candidacy.objects.filter(unit__county=world["county_a"]).order_by("-person__name")
     expected = list(qs.order_by("-person__name", "pk").values_list("pk", flat=True))

@@ -30,7 +30,6 @@ from renewal.kit.sheets import (
     CHINESE_DATE,
     CHINESE_DATETIME,
     CHINESE_MONTH,
-    FORMULA_PREFIXES,
     HEADER_BORDER,
     HEADER_FILL,
     PAPER_A4,
@@ -39,6 +38,7 @@ from renewal.kit.sheets import (
     YearMonth,
     fitted_widths,
     group_merges,
+    safe_cell,
 )
 from renewal.models import DomainError
 
@@ -54,7 +54,6 @@ MARGIN_SIDES = 0.4  # inches, as renewal.kit.sheets.print_setup
 _EPOCH = datetime.date(1899, 12, 30).toordinal()
 # XML 1.0 cannot carry these at all (openpyxl refuses them); they are dropped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FORMULA_START = frozenset(p[0] for p in FORMULA_PREFIXES)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -67,8 +66,9 @@ TITLE_STYLE, HEADER_STYLE = f' s="{XF_TITLE}"', f' s="{XF_HEADER}"'
 
 def escape(text: str) -> str:
     """``text`` as XML character data (also fit for a double-quoted attribute)."""
-    if not text.isprintable():  # control characters, line breaks, tabs, odd spaces
-        text = _NOT_XML.sub("", text).replace("\r", "&#13;")
+    unusual = not text.isprintable()  # control characters, line breaks, tabs, odd spaces
+    if unusual:
+        text = _NOT_XML.sub("", text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -77,6 +77,8 @@ def escape(text: str) -> str:
         text = text.replace(">", "&gt;")
     if '"' in text:
         text = text.replace('"', "&quot;")
+    if unusual and "\r" in text:  # a carriage return survives XML parsing only as a reference
+        text = text.replace("\r", "&#13;")
     return text
 
 
@@ -231,9 +233,7 @@ def _row(number: int, values: Sequence, refs, number_style, date_styles) -> str:
         if kind is str:
             if not value:
                 continue
-            if value[0] in _FORMULA_START:
-                value = "'" + value
-            add(_inline(refs[i] + at, "", value))
+            add(_inline(refs[i] + at, "", safe_cell(value)))
         elif kind is int:
             add(f'<c r="{refs[i]}{at}"{number_style[i]}><v>{value}</v></c>')
         elif kind is float or kind is Decimal:
@@ -261,9 +261,7 @@ def _row(number: int, values: Sequence, refs, number_style, date_styles) -> str:
         else:
             text = str(value)
             if text:
-                if text[0] in _FORMULA_START:
-                    text = "'" + text
-                add(_inline(refs[i] + at, "", text))
+                add(_inline(refs[i] + at, "", safe_cell(text)))
     cells.append("</row>")
     return "".join(cells)
 

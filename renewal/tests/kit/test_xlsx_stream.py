@@ -141,6 +141,13 @@ def test_numbers_excel_cannot_hold_are_written_as_text(tmp_path):
     assert [c.value for c in ws[3]][:4] == [1, "nan", "Infinity", 2.5]
 
 
+def test_text_typed_over_several_lines_keeps_its_line_breaks(tmp_path):
+    """A textarea saves CRLF: the carriage return comes back as itself, not as "&#13;"."""
+    rows = [["第一行\r\n第二行 & <备注>", "甲\n乙"]]
+    _count, ws = streamed(tmp_path / "t.xlsx", rows=rows)
+    assert [c.value for c in ws[3]][:2] == ["第一行\r\n第二行 & <备注>", "甲\n乙"]
+
+
 def test_more_rows_than_a_sheet_holds_fail_in_words_and_leave_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_stream, "MAX_ROWS", 5)
     path = tmp_path / "t.xlsx"

@@ -238,9 +238,10 @@ class GuidanceGroup(models.Model):
         return self.name
 
 
-@audited()
-class GuidanceMember(models.Model):
-    group = models.ForeignKey(GuidanceGroup, on_delete=models.CASCADE, related_name="members")
+class TeamMember(models.Model):
+    """A member of a guidance or supervision group: a name and post, and the account of
+    the member who records the group's visits, if any."""
+
     name = models.CharField("姓名", max_length=40)
     post = models.CharField("单位及职务", max_length=60)
     user = models.ForeignKey(
@@ -253,9 +254,17 @@ class GuidanceMember(models.Model):
     )
 
     class Meta:
+        abstract = True
+        ordering = ["id"]
+
+
+@audited()
+class GuidanceMember(TeamMember):
+    group = models.ForeignKey(GuidanceGroup, on_delete=models.CASCADE, related_name="members")
+
+    class Meta(TeamMember.Meta):
         verbose_name = "指导组成员"
         verbose_name_plural = "指导组成员"
-        ordering = ["id"]
 
 
 @audited()
@@ -325,23 +334,12 @@ class SupervisionGroup(models.Model):
 
 
 @audited()
-class SupervisionMember(models.Model):
+class SupervisionMember(TeamMember):
     group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="members")
-    name = models.CharField("姓名", max_length=40)
-    post = models.CharField("单位及职务", max_length=60)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="系统账号",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(TeamMember.Meta):
         verbose_name = "巡回督查组成员"
         verbose_name_plural = "巡回督查组成员"
-        ordering = ["id"]
 
 
 @audited()

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from stdnum import numdb
 
 from renewal import services
+from renewal.demo import demo_round
 from renewal.kit import crypto
 from renewal.kit import demo as demo_kit
 from renewal.kit.bulk import bulk_copy
@@ -38,9 +39,7 @@ from renewal.models import (
     PersonTag,
     Post,
     Region,
-    RenewalRound,
     RiskPoint,
-    Stage,
     Term,
     TermMember,
     Unit,
@@ -88,17 +87,6 @@ FULL_MEMBER = str(Person.PoliticalStatus.FULL_MEMBER.value)
 MASSES = str(Person.PoliticalStatus.MASSES.value)
 VETERAN = str(PersonTag.VETERAN.value)
 RETURNED_MIGRANT = str(PersonTag.RETURNED_MIGRANT.value)
-DUE_DATES = {
-    "preparation": datetime.date(2026, 11, 15),
-    "seats": datetime.date(2026, 11, 30),
-    "recommendation": datetime.date(2026, 12, 20),
-    "vetting": datetime.date(2027, 1, 10),
-    "formal_list": datetime.date(2027, 1, 20),
-    "congress": datetime.date(2027, 3, 31),
-    "approval": datetime.date(2027, 4, 15),
-    "villagers_election": datetime.date(2027, 5, 31),
-    "handover": datetime.date(2027, 6, 15),
-}
 
 
 class LayoutError(ValueError):
@@ -270,11 +258,7 @@ class ProvinceBuilder:
 
     def county(self, county: Region, plan: CountyPlan) -> None:
         t0 = time.monotonic()
-        rnd = RenewalRound.objects.filter(county=county, year=2026).first()
-        if rnd is None:
-            rnd = services.round_open(county=county, year=2026)
-        for code, day in DUE_DATES.items():
-            Stage.objects.filter(round=rnd, code=code, due_date__isnull=True).update(due_date=day)
+        rnd = demo_round(county)
         townships = self._townships(county, plan)
         self._tick("regions and round", t0)
         units = self._units(county, townships, plan.units)

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import reset_queries, transaction
 
 from renewal import services
+from renewal.demo import demo_round
 from renewal.kit import crypto, demo, second_factor
 from renewal.kit.idcard import make_id_number
 from renewal.management import province_demo
@@ -31,9 +32,7 @@ from renewal.models import (
     Post,
     Profile,
     Region,
-    RenewalRound,
     RiskPoint,
-    Stage,
     Term,
     TermMember,
     Unit,
@@ -124,7 +123,7 @@ class Command(BaseCommand):
             county, townships = self._regions(units)
             unit_rows = self._units(county, townships, units)
             self._branches_and_people(unit_rows)
-            rnd = self._round(county)
+            rnd = demo_round(county)
             self._seat_defaults(rnd)
             users = self._users(county, townships)
             self._seat_changes(rnd, townships[0], users)
@@ -431,25 +430,6 @@ class Command(BaseCommand):
         )
 
     # --- round, seats, users ----------------------------------------------------------------
-
-    def _round(self, county):
-        rnd = RenewalRound.objects.filter(county=county, year=2026).first()
-        if rnd is None:
-            rnd = services.round_open(county=county, year=2026)
-        due = {
-            "preparation": datetime.date(2026, 11, 15),
-            "seats": datetime.date(2026, 11, 30),
-            "recommendation": datetime.date(2026, 12, 20),
-            "vetting": datetime.date(2027, 1, 10),
-            "formal_list": datetime.date(2027, 1, 20),
-            "congress": datetime.date(2027, 3, 31),
-            "approval": datetime.date(2027, 4, 15),
-            "villagers_election": datetime.date(2027, 5, 31),
-            "handover": datetime.date(2027, 6, 15),
-        }
-        for code, day in due.items():
-            Stage.objects.filter(round=rnd, code=code, due_date__isnull=True).update(due_date=day)
-        return rnd
 
     def _seat_defaults(self, rnd):
         have = set(UnitSeats.objects.filter(round=rnd).values_list("unit_id", flat=True))

@@ -285,9 +285,11 @@ def supervision_groups_visible_to(user):
 
 
 def sees_whole_supervision(user, group: SupervisionGroup) -> bool:
+    """The city's readers and the group's members read all of it (members from a prefetch
+    when the list has one)."""
     if user.is_superuser or access.can_in_region(user, "view_region", group.city_id):
         return True
-    return group.members.filter(user_id=user.pk).exists()
+    return any(m.user_id == user.pk for m in group.members.all())
 
 
 def supervision_counties_for(user, group: SupervisionGroup):
@@ -303,11 +305,7 @@ def shown_counties(user, groups) -> None:
     held = access.counties_held(user)
     for group in groups:
         counties = list(group.counties.all())
-        whole = (
-            user.is_superuser
-            or access.can_in_region(user, "view_region", group.city_id)
-            or any(m.user_id == user.pk for m in group.members.all())
-        )
+        whole = sees_whole_supervision(user, group)
         group.shown_counties = counties if whole else [c for c in counties if c.pk in held]
 
 

@@ -5,6 +5,7 @@ is looked up by its natural key before it is written. Called by seed_demo."""
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from renewal.aftercare import audits, guidance, supervision
@@ -154,36 +155,38 @@ def seed_supervision(area: DemoProvince) -> None:
         counties = list(
             Region.objects.filter(
                 parent=city, kind=Region.Kind.COUNTY, rounds__year=SUPERVISION_YEAR
-            ).order_by("code")
+            )
+            .distinct()
+            .order_by("code")
         )
         if not counties:
             continue
         reviews_here = city_reviewer is not None and city_reviewer.profile.region_id == city.pk
-        group = supervision.group_save(
-            city=city,
-            year=SUPERVISION_YEAR,
-            name="第一巡回督查组",
-            leader_name="赵建国",
-            leader_post=f"{city.name}委组织部副部长",
-            members=[
-                ("赵建国", f"{city.name}委组织部副部长", None),
-                (
-                    "钱丽华",
-                    f"{city.name}委组织部组织科科长",
-                    city_reviewer if reviews_here else None,
-                ),
-            ],
-            counties=counties,
+        with transaction.atomic():  # the group with its visits, or nothing for a re-run to do
+            _supervision_group(city, counties, city_reviewer if reviews_here else None, area)
+
+
+def _supervision_group(city, counties, city_reviewer, area) -> None:
+    """One city's group; ``city_reviewer``: the demo account of this city, if any."""
+    post = f"{city.name}委组织部"
+    group = supervision.group_save(
+        city=city,
+        year=SUPERVISION_YEAR,
+        name="第一巡回督查组",
+        leader_name="赵建国",
+        leader_post=f"{post}副部长",
+        members=[("赵建国", f"{post}副部长", None), ("钱丽华", f"{post}组织科科长", city_reviewer)],
+        counties=counties,
+    )
+    actor = city_reviewer or area.users["admin"]
+    for n, county in enumerate(counties):
+        findings, follow_up = SUPERVISION_FINDINGS[n % len(SUPERVISION_FINDINGS)]
+        supervision.visit_record(
+            actor=actor,
+            group=group,
+            county=county,
+            unit=Unit.objects.filter(county=county).order_by("code").first(),
+            visited_on=_day(2026, 11, 18 + n % 10),
+            findings=findings,
+            follow_up=follow_up,
         )
-        actor = city_reviewer if reviews_here else area.users["admin"]
-        for n, county in enumerate(counties):
-            findings, follow_up = SUPERVISION_FINDINGS[n % len(SUPERVISION_FINDINGS)]
-            supervision.visit_record(
-                actor=actor,
-                group=group,
-                county=county,
-                unit=Unit.objects.filter(county=county).order_by("code").first(),
-                visited_on=_day(2026, 11, 18 + n % 10),
-                findings=findings,
-                follow_up=follow_up,
-            )

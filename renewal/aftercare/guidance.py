@@ -16,6 +16,7 @@ from renewal.models import (
     Region,
     RenewalRound,
     Unit,
+    constraint_refusals,
 )
 
 
@@ -93,7 +94,7 @@ def group_save(
         "leader_name": text(leader_name, "组长姓名", 40),
         "leader_post": text(leader_post, "组长职务", 60),
     }
-    with transaction.atomic():
+    with constraint_refusals(GuidanceGroup), transaction.atomic():
         clash = GuidanceGroup.objects.filter(round=round_, name=fields["name"])
         if group is not None:
             clash = clash.exclude(pk=group.pk)

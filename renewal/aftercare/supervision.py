@@ -20,6 +20,7 @@ from renewal.models import (
     SupervisionMember,
     SupervisionVisit,
     Unit,
+    constraint_refusals,
 )
 
 
@@ -65,7 +66,7 @@ def group_save(
         "leader_name": text(leader_name, "组长姓名", 40),
         "leader_post": text(leader_post, "组长职务", 60),
     }
-    with transaction.atomic():
+    with constraint_refusals(SupervisionGroup), transaction.atomic():
         clash = SupervisionGroup.objects.filter(city=city, year=year, name=fields["name"])
         if group is not None:
             clash = clash.exclude(pk=group.pk)
@@ -83,6 +84,9 @@ def group_save(
             if visited:
                 names = "、".join(c.name for c in visited)
                 raise DomainError(f"{names}已有本组的督查记录，不能移出督查范围。")
+            if year != group.year and group.visits.exists():
+                # A visit's round is its county's round of the group's year.
+                raise DomainError("本组已有督查记录，不能再改换届年度。")
             for key, value in fields.items():
                 setattr(group, key, value)
             group.save(update_fields=list(fields))

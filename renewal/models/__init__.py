@@ -32,6 +32,7 @@ from renewal.models.base import (
     DomainError,
     EncryptedTextField,
     audited,
+    constraint_refusals,
     division_code_validator,
 )
 from renewal.models.imports import ImportStage
@@ -111,5 +112,6 @@ __all__ = [
     "UnitSeats",
     "VillagerGroup",
     "audited",
+    "constraint_refusals",
     "division_code_validator",
 ]

@@ -1,9 +1,11 @@
 """What every model module shares: the audit decorator, the domain error, encrypted text and
 the keyed hashes it is looked up by."""
 
+from contextlib import contextmanager
+
 import pghistory
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import IntegrityError, models
 
 from renewal.kit import crypto
 
@@ -33,6 +35,20 @@ def audited(**kwargs):
 
 class DomainError(Exception):
     """A refused operation; the message is Chinese and fit to show to the user."""
+
+
+@contextmanager
+def constraint_refusals(model):
+    """A unique constraint of ``model`` broken by a concurrent write (after the service's
+    own check passed) refuses with the constraint's Chinese message instead of failing."""
+    try:
+        yield
+    except IntegrityError as exc:
+        name = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+        for constraint in model._meta.constraints:
+            if constraint.name == name and constraint.violation_error_message:
+                raise DomainError(constraint.violation_error_message) from exc
+        raise
 
 
 class EncryptedTextField(models.TextField):

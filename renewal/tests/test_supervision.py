@@ -4,6 +4,8 @@ reads and writes them."""
 import datetime
 
 import pytest
+from django.db import transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from renewal import services
@@ -11,9 +13,11 @@ from renewal.aftercare import access, supervision
 from renewal.models import (
     DomainError,
     Region,
+    RenewalRound,
     SupervisionGroup,
     SupervisionMember,
     SupervisionVisit,
+    constraint_refusals,
 )
 from renewal.tests.aftercare_setup import build_supervision
 from tests.factories import CountyFactory
@@ -264,3 +268,41 @@ def test_city_reviewers_from_before_the_groups_receive_the_grant(world, personas
     user = type(user).objects.get(pk=user.pk)
     assert access.can_manage_supervision(user, world["city"].pk)
     assert not access.can_manage_supervision(personas["province_reviewer"], world["city"].pk)
+
+
+def test_a_group_with_visits_keeps_its_year(world, personas):
+    group = save(world)
+    visit(world, personas, group)
+    for county in (world["county_a"], world["county_b"]):
+        RenewalRound.objects.create(county=county, year=2027, is_active=False)
+    with pytest.raises(DomainError, match="不能再改换届年度"):
+        save(world, group=group, year=2027)
+    group.refresh_from_db()
+    assert group.year == 2026
+
+
+def test_a_name_taken_by_a_concurrent_save_is_refused_in_words(world):
+    first = save(world)
+    with pytest.raises(DomainError, match="同名巡回督查组"), constraint_refusals(SupervisionGroup):
+        # What a second save that passed the name check at the same moment then writes.
+        with transaction.atomic():
+            SupervisionGroup.objects.create(
+                city=first.city,
+                year=first.year,
+                name=first.name,
+                leader_name="甲",
+                leader_post="乙",
+            )
+    assert SupervisionGroup.objects.filter(name=first.name).count() == 1
+
+
+def test_a_member_whose_account_moved_is_still_offered_on_the_form(world, personas):
+    from renewal.aftercare.views.guidance import members_formset, with_members_accounts
+    from renewal.aftercare.views.supervision import _city_accounts
+
+    moved = personas["staff_b"]  # an account outside the city's own users
+    group = save(world, members=[("褚成员", "市委组织部干部", moved)])
+    accounts = with_members_accounts(_city_accounts(world["city"]), group)
+    assert moved.pk in accounts and moved.pk not in _city_accounts(world["city"])
+    form = members_formset(RequestFactory().get("/"), group, accounts)
+    assert moved.pk in [pk for pk, _label in form.forms[0].fields["user"].choices if pk]

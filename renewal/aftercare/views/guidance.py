@@ -59,16 +59,36 @@ def _county_accounts(county) -> dict[int, object]:
     return {u.pk: u for u in users}
 
 
+def with_members_accounts(accounts: dict[int, object], group) -> dict[int, object]:
+    """The accounts a member of the team may be linked to, and those its members already are:
+    a member whose user has since moved to another region keeps the link when the form is
+    saved unchanged."""
+    if group is None:
+        return accounts
+    linked = (
+        get_user_model()
+        .objects.filter(pk__in=group.members.exclude(user=None).values("user_id"))
+        .exclude(pk__in=accounts)
+        .select_related("profile__region")
+    )
+    return {**accounts, **{u.pk: u for u in linked}}
+
+
 def members_formset(request, group, accounts: dict[int, object]):
     """The members' rows of a team's form (a guidance or a supervision group); ``accounts``
-    are the users a member may be linked to."""
-    choices = [(pk, f"{person_label(u)} · {u.profile.region.name}") for pk, u in accounts.items()]
+    are the users a member may be linked to (see ``with_members_accounts``)."""
+    choices = [(pk, _account_label(u)) for pk, u in accounts.items()]
     initial = []
     if group is not None:
         initial = [{"name": m.name, "post": m.post, "user": m.user_id} for m in group.members.all()]
     return MemberFormSet(
         request.POST or None, initial=initial, prefix="members", form_kwargs={"accounts": choices}
     )
+
+
+def _account_label(user) -> str:
+    region = getattr(getattr(user, "profile", None), "region", None)
+    return f"{person_label(user)} · {region.name}" if region else person_label(user)
 
 
 def members_from(members_form, accounts: dict[int, object]) -> list[tuple[str, str, object]]:
@@ -86,7 +106,7 @@ def _group_form_view(request, county, rnd, group=None):
         .select_related("township")
         .order_by("township__code", "code")
     )
-    accounts = _county_accounts(county)
+    accounts = with_members_accounts(_county_accounts(county), group)
     initial = {}
     if group is not None:
         initial = {

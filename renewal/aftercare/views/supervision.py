@@ -11,7 +11,11 @@ from django.views.decorators.http import require_POST
 from renewal.aftercare import access, supervision
 from renewal.aftercare.forms import SupervisionGroupForm, SupervisionVisitForm
 from renewal.aftercare.views.common import PAGE_SIZE, fail
-from renewal.aftercare.views.guidance import members_formset, members_from
+from renewal.aftercare.views.guidance import (
+    members_formset,
+    members_from,
+    with_members_accounts,
+)
 from renewal.kit.paging import KeyPaginator
 from renewal.models import DomainError, Region, RenewalRound, SupervisionMember, Unit
 
@@ -59,7 +63,7 @@ def _default_year(city) -> int:
 
 def _group_form_view(request, city, group=None):
     counties = Region.objects.filter(parent=city, kind=Region.Kind.COUNTY).order_by("code")
-    accounts = _city_accounts(city)
+    accounts = with_members_accounts(_city_accounts(city), group)
     if group is None:
         initial = {"year": _default_year(city)}
     else:

@@ -5,7 +5,6 @@ saves it and writes the CandidacyLog row that the candidate page shows.
 """
 
 import datetime
-from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -81,7 +80,6 @@ def normalize_phone(raw: str) -> str:
     return normal
 
 
-@lru_cache(maxsize=65536)  # per distinct number: imports check the same ones again
 def _phone(raw: str) -> tuple[str, str]:
     """(the national form, "") or ("", why not)."""
     try:

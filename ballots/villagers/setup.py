@@ -305,9 +305,16 @@ def _check_group(group_name: str) -> str:
     return group_name
 
 
-def _check_age(election: VillagersElection, birth: datetime.date, name: str) -> None:
+def age_if_under(election: VillagersElection, birth: datetime.date) -> int | None:
+    """The age on the election day of someone born on ``birth``, when under the pack's
+    voting age; None when old enough to vote."""
     age = age_on(birth, election.election_day)
-    if age < election.pack.min_age:
+    return age if age < election.pack.min_age else None
+
+
+def _check_age(election: VillagersElection, birth: datetime.date, name: str) -> None:
+    age = age_if_under(election, birth)
+    if age is not None:
         raise DomainError(
             f"{name}在选举日（{election.election_day:%Y-%m-%d}）未满 {election.pack.min_age} 周岁"
             f"（届时 {age} 岁），不能登记为选民。"

@@ -17,7 +17,6 @@ from django.utils import timezone
 from ballots.models import VillagersElection, VoterImportJob, VoterRegistration
 from ballots.villagers import setup
 from renewal.kit import bulk_insert, crypto
-from renewal.kit.dates import age_on
 from renewal.kit.idcard import make_id_number
 from renewal.kit.uploads import (
     CHUNK,
@@ -136,8 +135,8 @@ def _check_row(cells, problems: RowProblems, election: VillagersElection) -> Vot
 
 def check_age(birth_date: datetime.date, problems: RowProblems, election) -> None:
     """Of voting age on the election day (which may move between preview and confirm)."""
-    age = age_on(birth_date, election.election_day)
-    if age < election.pack.min_age:
+    age = setup.age_if_under(election, birth_date)
+    if age is not None:
         problems.add(
             "id_number",
             f"选举日（{election.election_day:%Y-%m-%d}）未满 {election.pack.min_age} 周岁"
@@ -269,8 +268,7 @@ def _save_chunk(election, chunk: list[VoterRow], now) -> None:
         person.set_id_number(r.id_number)
         new_people.append(person)
     if new_people:
-        with transaction.atomic():
-            bulk_insert.insert(Person, new_people)
+        bulk_insert.insert(Person, new_people)
         ids = {p.id_number_hash: p.pk for p in new_people}
         for r in chunk:
             if not r.person_id:

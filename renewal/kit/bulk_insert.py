@@ -8,8 +8,8 @@ JSON-able, and the statement stays the same size whatever the number of rows. Va
 through the field's own ``get_db_prep_save`` when it changes them (encrypted fields,
 JSON), so what is stored is what ``bulk_create`` stores; database triggers (the audit
 events) fire as for any insert, and the request's audit context is attached by the same
-cursor wrapper. (Seeding demos at scale uses ``renewal.kit.bulk.bulk_copy`` instead, which
-stands the triggers aside: not for a table users are writing to.)
+cursor wrapper. (Seeding demos at scale uses ``renewal.kit.bulk.bulk_copy``, COPY with
+primary keys reserved beforehand.)
 """
 
 from __future__ import annotations

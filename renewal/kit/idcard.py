@@ -20,24 +20,9 @@ class IdNumberInfo:
 
 
 def parse_id_number(raw: str) -> IdNumberInfo:
-    parsed = _parse((raw or "").strip().upper())
-    if isinstance(parsed, str):
-        raise IdNumberError(parsed)
-    return parsed
-
-
-# Per distinct number: an import checks the same people again and again (a preview, a
-# corrected file), and the region lookup in stdnum's database is the costly part.
-@lru_cache(maxsize=65536)
-def _parse(value: str) -> IdNumberInfo | str:
-    """The number's facts, or why it is not a valid number."""
-    try:
-        return _parse_uncached(value)
-    except IdNumberError as exc:
-        return str(exc)
-
-
-def _parse_uncached(value: str) -> IdNumberInfo:
+    # Not cached per number: a cache would keep people's ID numbers in clear in every
+    # long-lived process. The costly part, the region lookup, is cached by region code.
+    value = (raw or "").strip().upper()
     if not value:
         raise IdNumberError("请填写公民身份号码。")
     if len(value) != 18:

@@ -688,6 +688,9 @@ def live_progress(job: ImportJob) -> ImportJob:
     return job
 
 
+CHECK_FAILED = "校验时发生系统错误，请稍后重试或联系管理员。"
+
+
 def _finish(job: ImportJob, status: str, **fields) -> None:
     path = job.stored_file()
     if path is not None:
@@ -723,17 +726,24 @@ def import_check(importer: Importer, job_id: int) -> None:
         return
     except Exception:
         log.exception("import check %s %s failed", importer.label, job.pk)
-        _finish(job, ImportJob.Status.FAILED, error="校验时发生系统错误，请稍后重试或联系管理员。")
+        _finish(job, ImportJob.Status.FAILED, error=CHECK_FAILED)
         return
     total = len(rows) + len({p["row"] for p in problems if p["row"] > 1})
     if problems:
         _finish(job, ImportJob.Status.INVALID, problems=problems, total_rows=total, done_rows=total)
         return
-    job.status, job.summary = ImportJob.Status.PREVIEW, importer.summary(rows)
-    job.total_rows = job.done_rows = total
-    with transaction.atomic():
-        import_stage.stage_save(importer, job, path=path, kept=kept)
-        job.save(update_fields=["status", "summary", "total_rows", "done_rows"])
+    try:
+        summary = importer.summary(rows)
+        with transaction.atomic():
+            import_stage.stage_save(importer, job, path=path, kept=kept)
+            job.status, job.summary = ImportJob.Status.PREVIEW, summary
+            job.total_rows = job.done_rows = total
+            job.save(update_fields=["status", "summary", "total_rows", "done_rows"])
+    except Exception:
+        # Keeping the checked rows failed: the job must not wait in CHECKING for ever.
+        log.exception("import check %s %s: keeping the rows failed", importer.label, job.pk)
+        job.refresh_from_db()
+        _finish(job, ImportJob.Status.FAILED, error=CHECK_FAILED)
 
 
 @transaction.atomic

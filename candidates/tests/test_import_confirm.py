@@ -216,3 +216,23 @@ def test_a_round_opened_after_the_preview_stops_the_import(
     assert job.status == ImportJob.Status.INVALID
     assert "换届轮次在预览后已变更" in job.problems[0]["message"]
     assert not Candidacy.objects.exists()
+
+
+def test_a_preview_whose_rows_cannot_be_kept_fails_and_does_not_wait(
+    client, personas, world, django_capture_on_commit_callbacks, media, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(import_stage, "stage_save", broken)
+    units = [world["unit_a1"].code]
+    client.force_login(personas["staff_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            URL, {"file": SimpleUploadedFile("名单.xlsx", build_xlsx([person_row(units[0], 1)]))}
+        )
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert "系统错误" in job.error and not job.stored_path
+    assert not list(Path(media).rglob("*.xlsx"))
+    assert not ImportStage.objects.exists()

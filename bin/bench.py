@@ -426,8 +426,8 @@ def main() -> int:
         return 2
     if args.units is None:
         args.units = PROVINCE_UNITS if args.only == ["province"] else COUNTY_UNITS
-    if not 1 <= args.units <= 100_000 or not 0 <= args.candidacies <= 10:
-        sys.stderr.write("--units 应在 1 到 100000 之间，--candidacies 应在 0 到 10 之间。\n")
+    if not 1 <= args.units <= 100_000 or not 0 <= args.candidacies <= 20:
+        sys.stderr.write("--units 应在 1 到 100000 之间，--candidacies 应在 0 到 20 之间。\n")
         return 2
     if args.reps < 1 or args.warmup < 0:
         sys.stderr.write("--reps 至少为 1，--warmup 不能为负。\n")

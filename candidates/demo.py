@@ -57,7 +57,8 @@ def seed_candidates(demo: DemoCounty) -> None:
     demo.stdout.write(f"候选人：{Candidacy.objects.filter(round=rnd).count()} 名初步人选。")
 
 
-# The posts a unit's first candidacies stand for, in order (two committees, 5 + 5 seats).
+# The posts a unit's first candidacies stand for, in order: two committees of 5 + 5 seats,
+# then, for a large recommendation pool, further members of each committee in turn.
 BULK_POSTS = [
     (Body.PARTY, "secretary"),
     (Body.PARTY, "deputy_secretary"),
@@ -69,7 +70,7 @@ BULK_POSTS = [
     (Body.VILLAGERS, "committee_member"),
     (Body.VILLAGERS, "committee_member"),
     (Body.VILLAGERS, "women_member"),
-]
+] + [(Body.PARTY, "party_member"), (Body.VILLAGERS, "committee_member")] * 5
 
 
 def seed_candidacies_bulk(county: BulkCounty) -> int:

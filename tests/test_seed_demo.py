@@ -207,8 +207,8 @@ def test_province_demo_accounts_read_their_region_only():
 def test_province_demo_refuses_sizes_beyond_its_codes():
     with pytest.raises(CommandError, match="--cities 应在 1 到 12 之间"):
         call_command("seed_demo", province=True, units=60, cities=13, stdout=StringIO())
-    with pytest.raises(CommandError, match="--candidacies 应在 0 到 10 之间"):
-        call_command("seed_demo", province=True, units=60, candidacies=11, stdout=StringIO())
+    with pytest.raises(CommandError, match="--candidacies 应在 0 到 20 之间"):
+        call_command("seed_demo", province=True, units=60, candidacies=21, stdout=StringIO())
 
 
 def test_province_demo_redraws_an_id_number_until_nobody_in_the_database_has_it():

@@ -109,7 +109,7 @@ class Command(BaseCommand):
             "--candidacies",
             type=int,
             default=4,
-            help="--province 时每个村(社区)的初步人选数，0 到 10，默认 4",
+            help="--province 时每个村(社区)的初步人选数，0 到 20，默认 4",
         )
 
     def handle(self, *args, units, seed, province, cities, candidacies, **options):
@@ -151,8 +151,8 @@ class Command(BaseCommand):
     # --- the province ----------------------------------------------------------------------
 
     def _province(self, *, units, cities, candidacies):
-        if not 0 <= candidacies <= 10:
-            raise CommandError("--candidacies 应在 0 到 10 之间。")
+        if not 0 <= candidacies <= 20:
+            raise CommandError("--candidacies 应在 0 到 20 之间。")
         started = time.monotonic()
         with pghistory.context(command="seed_demo --province"):
             admin = self._account("admin", "系统管理员")

@@ -36,7 +36,7 @@ from renewal.kit.naming import Standing, ballot_names
 from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import COMMITTEE_CHOICES, COMMITTEES, AccessLog, Body, DomainError
 from renewal.selectors import active_round
-from renewal.views import township_options
+from renewal.views import township_choice
 
 
 def _error(form, exc, field=None):
@@ -57,11 +57,11 @@ def candidacy_list(request):
         "page": page,
         "total": tally(access.candidacies_visible_to(request.user)),
     }
+    context |= township_choice(request, form)
     if request.htmx:
         return render(request, "candidates/partials/candidacy_results.html", context)
     new_units = access.units_writable_by(request.user)
     context |= {
-        "township_options": township_options(form, request.GET.get("township", "")),
         "can_write": new_units.exists(),
         "new_units": new_units,
     }

@@ -17,7 +17,7 @@ from candidates.views import Invalid, save_person
 from renewal.kit.import_pages import ImportPages
 from renewal.kit.paging import KeyPaginator, tally
 from renewal.models import DomainError, Unit
-from renewal.views import township_options
+from renewal.views import township_choice
 
 
 def _writable_units(user):
@@ -47,7 +47,7 @@ def reserve_list(request):
             "form": form,
             "page": page,
             "total": tally(access.reserves_visible_to(request.user)),
-            "township_options": township_options(form, request.GET.get("township", "")),
+            **township_choice(request, form),
             "can_write": access.may_import(request.user),
             "propose_form": ProposeForm(),
         },

@@ -37,6 +37,15 @@ class RegionFilterForm(Form):
     def many_counties(self) -> bool:
         return "county" in self.fields
 
+    def clean(self):
+        # A township left chosen from another county (the county was changed after it) is
+        # dropped rather than narrowing the list to nothing.
+        data = super().clean()
+        county, township = data.get("county"), data.get("township")
+        if county and township and township.parent_id != county.pk:
+            data["township"] = None
+        return data
+
     def filter_region(self, qs, *, county_field="county", township_field="township"):
         """`qs` narrowed to the chosen county and township (call after is_valid())."""
         data = self.cleaned_data

@@ -7,7 +7,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
-from renewal import progress
+from renewal import access, progress
 from renewal.models import (
     DEFAULT_STAGES,
     Body,
@@ -327,8 +327,7 @@ def account_assign_role(*, user, role: str, region: Region | None = None, depart
     user.is_staff = role == Profile.Role.ADMIN
     user.is_superuser = role == Profile.Role.ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
-    for cache in ("_region_grants", "_region_direct", "_region_split"):
-        user.__dict__.pop(cache, None)
+    access.forget_grants(user)
     return user
 
 

@@ -151,36 +151,45 @@ def _progress_summary(units, regions, field):
 
 def township_options(form, selected):
     """The township <select> options, built directly: hundreds of them at province scale.
-    Townships of more than one county are grouped under their county's name."""
+
+    A user who sees several counties picks the county first: only its townships are offered
+    (a province has thousands), or the county of a township already chosen; with no county
+    the list says to choose one. A one-county user gets all their townships."""
     queryset = form.fields["township"].queryset
     if queryset is None:
         return ""
-    rows = list(queryset.values_list("id", "name", "parent_id", "parent__name"))
-    option = '<option value="{}"{}>{}</option>'
-
-    def options(items):
-        return format_html_join(
-            "",
-            option,
-            (
-                (pk, mark_safe(" selected") if str(pk) == selected else "", name)
-                for pk, name in items
-            ),
-        )
-
-    counties = {}
-    for pk, name, county_id, county_name in rows:
-        counties.setdefault((county_id, county_name), []).append((pk, name))
-    if len(counties) <= 1:
-        return options((pk, name) for pk, name, _c, _n in rows)
+    if form.many_counties:
+        county = _chosen_county(form, queryset, selected)
+        if county is None:
+            return mark_safe('<option value="" disabled>请先选择区县</option>')
+        queryset = queryset.filter(parent_id=county)
+    rows = queryset.values_list("id", "name")
     return format_html_join(
         "",
-        '<optgroup label="{}">{}</optgroup>',
-        ((county_name, options(items)) for (_id, county_name), items in counties.items()),
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == selected else "", name) for pk, name in rows),
     )
 
 
-# --- Units ------------------------------------------------------------------------------
+def _chosen_county(form, townships, selected) -> int | None:
+    county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
+    if county is not None:
+        return county.pk
+    if selected.isdecimal():
+        return townships.filter(pk=selected).values_list("parent_id", flat=True).first()
+    return None
+
+
+def township_choice(request, form) -> dict:
+    """The context a filtered list needs for its township <select>: its options, and on a
+    partial (htmx) refresh of a several-county list the select again, swapped out of band so
+    it follows the county just chosen."""
+    if request.htmx and not form.many_counties:
+        return {"township_options": ""}
+    return {
+        "township_options": township_options(form, request.GET.get("township", "")),
+        "township_oob": bool(request.htmx),
+    }
 
 
 @login_required
@@ -197,9 +206,7 @@ def unit_list(request):
         "form": form,
         "page": page,
         "total": tally(access.units_visible_to(request.user)),
-        "township_options": ""
-        if request.htmx
-        else township_options(form, request.GET.get("township", "")),
+        **township_choice(request, form),
         "stage_names": STAGE_NAMES,
         "many_counties": form.many_counties,
         "can_create": access.writable_townships(request.user).exists(),

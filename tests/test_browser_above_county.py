@@ -83,6 +83,17 @@ def test_reviewer_above_the_county_reads_both_counties(
     )
     assert "清水村" in page.inner_text("#unit-results")
     assert "county=" in page.url
+    # The township select follows the county: its townships only, then one of them chosen.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#id_township option')]"
+        ".some(o => o.textContent === '城关镇(清)')"
+    )
+    townships = page.locator("#id_township option").all_inner_texts()
+    assert "城关镇(清)" in townships and "城关镇" not in townships
+    page.select_option("#id_township", label="城关镇(清)")
+    page.wait_for_function("() => location.search.includes('township=')")
+    assert "清水村" in page.inner_text("#unit-results")
+    assert page.locator("#id_township").input_value() != ""
 
     for name, county in (("大红城村", "和林格尔县"), ("清水村", "清水河县")):
         unit = next(u for key, u in world.items() if key.startswith("unit_") and u.name == name)

@@ -106,6 +106,11 @@ def test_admin_creates_a_city_and_puts_a_county_under_it(client, world, personas
     assert county.parent_id == baotou.pk
 
 
+def township_select(body: str) -> str:
+    start = body.index('<select name="township"')
+    return body[start : body.index("</select>", start)]
+
+
 def outside_world():
     """A second city of the province, with one county and one unit: outside 呼和浩特市."""
     baotou = Region.objects.create(
@@ -127,9 +132,31 @@ def test_city_reviewer_reads_both_counties_with_a_county_column(client, world, p
         assert world[key].name in body
     assert outside.name not in body
     assert "<th>区县</th>" in body and 'name="county"' in body
-    assert '<optgroup label="和林格尔县">' in body and '<optgroup label="清水河县">' in body
+    # Thousands of townships at province scale: they are offered once a county is chosen.
+    assert "请先选择区县" in body and f'value="{world["township_a"].pk}"' not in township_select(
+        body
+    )
     filtered = client.get("/units/", {"county": world["county_b"].pk}).content.decode()
     assert world["unit_c1"].name in filtered and world["unit_a1"].name not in filtered
+    options = township_select(filtered)
+    assert f'value="{world["township_c"].pk}"' in options
+    assert f'value="{world["township_a"].pk}"' not in options
+    # A township chosen before the county changed is dropped, not an empty list.
+    moved = client.get(
+        "/units/", {"county": world["county_b"].pk, "township": world["township_a"].pk}
+    ).content.decode()
+    assert world["unit_c1"].name in moved
+    # A township chosen alone (a bookmark) offers its county's townships, itself selected.
+    alone = township_select(
+        client.get("/units/", {"township": world["township_c"].pk}).content.decode()
+    )
+    assert f'value="{world["township_c"].pk}" selected' in alone
+    # The list refreshed in place brings the township select along, out of band.
+    partial = client.get(
+        "/units/", {"county": world["county_a"].pk}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'hx-swap-oob="true"' in partial
+    assert world["township_a"].name in township_select(partial)
     assert client.get("/units/", {"county": outside.county_id}).status_code == 404
     assert client.get(f"/units/{outside.pk}/").status_code == 404
     assert client.get(f"/units/{world['unit_c1'].pk}/").status_code == 200
@@ -175,12 +202,15 @@ def test_candidate_and_reserve_lists_offer_the_counties_below(client, world, per
     client.force_login(personas["city_reviewer"])
     for path in ("/candidates/", "/candidates/reserves/"):
         body = client.get(path).content.decode()
-        assert 'name="county"' in body and '<optgroup label="清水河县">' in body, path
-        assert client.get(path, {"county": world["county_b"].pk}).status_code == 200
+        assert 'name="county"' in body and "请先选择区县" in body, path
+        chosen = client.get(path, {"county": world["county_b"].pk})
+        assert chosen.status_code == 200
+        assert world["township_c"].name in township_select(chosen.content.decode()), path
         assert client.get(path, {"county": outside.county_id}).status_code == 404
     client.force_login(personas["reviewer"])
     body = client.get("/candidates/").content.decode()
-    assert 'name="county"' not in body and "<optgroup" not in body
+    assert 'name="county"' not in body and "请先选择区县" not in body
+    assert world["township_a"].name in township_select(body)
 
 
 def test_city_discipline_officer_reads_a_county_case_but_does_not_handle_it(client, world):

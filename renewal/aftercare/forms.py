@@ -142,6 +142,8 @@ class MemberForm(Form):
         empty_value=None,
         widget=forms.Select(attrs={"aria-label": "成员的系统账号"}),
     )
+    # The member row the line shows, so that saving changes that row in place.
+    member = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)

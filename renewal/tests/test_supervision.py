@@ -306,3 +306,74 @@ def test_a_member_whose_account_moved_is_still_offered_on_the_form(world, person
     assert moved.pk in accounts and moved.pk not in _city_accounts(world["city"])
     form = members_formset(RequestFactory().get("/"), group, accounts)
     assert moved.pk in [pk for pk, _label in form.forms[0].fields["user"].choices if pk]
+
+
+def _member_events(group):
+    from django.apps import apps
+
+    event = apps.get_model("renewal", "SupervisionMemberEvent")
+    return list(
+        event.objects.filter(group_id=group.pk).order_by("pgh_id").values_list("pgh_label", "name")
+    )
+
+
+def test_saving_the_form_keeps_unchanged_members_and_changes_the_others_in_place(
+    client, world, personas
+):
+    group = save(
+        world,
+        members=[
+            ("褚成员", "市委组织部干部", None),
+            ("卫成员", "市纪委干部", None),
+            ("蒋成员", "市民政局干部", None),
+        ],
+    )
+    kept, changed, removed = group.members.order_by("pk")
+    before = _member_events(group)
+    client.force_login(personas["city_reviewer"])
+    response = client.post(
+        f"/supervision/{group.pk}/edit/",
+        {
+            "name": group.name,
+            "year": "2026",
+            "leader_name": group.leader_name,
+            "leader_post": group.leader_post,
+            "counties": [world["county_a"].pk, world["county_b"].pk],
+            "members-TOTAL_FORMS": "4",
+            "members-INITIAL_FORMS": "3",
+            "members-0-member": str(kept.pk),
+            "members-0-name": "褚成员",
+            "members-0-post": "市委组织部干部",
+            "members-1-member": str(changed.pk),
+            "members-1-name": "卫成员",
+            "members-1-post": "市纪委监委干部",
+            "members-1-user": str(personas["city_reviewer"].pk),
+            "members-2-member": str(removed.pk),
+            "members-3-name": "沈成员",
+            "members-3-post": "市委组织部干部",
+        },
+    )
+    assert response.status_code == 302
+    rows = {m.pk: (m.name, m.post, m.user_id) for m in group.members.all()}
+    assert rows[kept.pk] == ("褚成员", "市委组织部干部", None)
+    assert rows[changed.pk] == ("卫成员", "市纪委监委干部", personas["city_reviewer"].pk)
+    assert removed.pk not in rows
+    assert sorted(name for name, _post, _user in rows.values()) == sorted(
+        ["褚成员", "卫成员", "沈成员"]
+    )
+    # One event for each change, none for the member left as it was.
+    assert _member_events(group)[len(before) :] == [
+        ("delete", "蒋成员"),
+        ("update", "卫成员"),
+        ("insert", "沈成员"),
+    ]
+
+
+def test_saving_the_same_members_again_writes_nothing(world):
+    members = [("褚成员", "市委组织部干部", None), ("卫成员", "市纪委干部", None)]
+    group = save(world, members=members)
+    ids = sorted(group.members.values_list("pk", flat=True))
+    before = _member_events(group)
+    save(world, group=group, members=list(reversed(members)))
+    assert sorted(group.members.values_list("pk", flat=True)) == ids
+    assert _member_events(group) == before

@@ -377,3 +377,23 @@ def test_saving_the_same_members_again_writes_nothing(world):
     save(world, group=group, members=list(reversed(members)))
     assert sorted(group.members.values_list("pk", flat=True)) == ids
     assert _member_events(group) == before
+
+
+def test_reversing_the_grant_migration_keeps_grants_it_did_not_create(world, personas):
+    import importlib
+
+    from django.apps import apps
+    from guardian.shortcuts import assign_perm
+
+    migration = importlib.import_module("renewal.migrations.0029_city_reviewers_supervise")
+    newcomer = services.account_assign_role(
+        user=type(personas["city_reviewer"]).objects.create_user("city_new"),
+        role="city_reviewer",
+        region=world["city"],
+    )
+    # An administrator's grant to another account, by hand.
+    assign_perm("renewal.supervise_region", personas["province_reviewer"], world["city"])
+    migration.revoke(apps, None)
+    for user in (newcomer, personas["province_reviewer"], personas["city_reviewer"]):
+        user = type(user).objects.get(pk=user.pk)
+        assert access.can_manage_supervision(user, world["city"].pk), user.username

@@ -397,3 +397,52 @@ def test_reversing_the_grant_migration_keeps_grants_it_did_not_create(world, per
     for user in (newcomer, personas["province_reviewer"], personas["city_reviewer"]):
         user = type(user).objects.get(pk=user.pk)
         assert access.can_manage_supervision(user, world["city"].pk), user.username
+
+
+def _group_post(world, county, **extra):
+    return {
+        "name": "市第三巡回督查组",
+        "year": "2026",
+        "leader_name": "蒋组长",
+        "leader_post": "市委组织部副部长",
+        "counties": [county.pk],
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "沈成员",
+        "members-0-post": "市委组织部干部",
+        **extra,
+    }
+
+
+def test_an_administrator_chooses_the_city_of_a_new_group(client, world, personas):
+    outside = other_city_county()
+    services.round_open(county=outside, year=2026)
+    baotou = outside.parent
+    client.force_login(personas["admin"])
+    page = client.get("/supervision/new/").content.decode()
+    assert 'name="city"' in page and "包头市" in page and "呼和浩特市" in page
+    assert 'name="counties"' not in page
+    page = client.get(f"/supervision/new/?city={baotou.pk}").content.decode()
+    assert "固阳县" in page and "和林格尔县" not in page
+    response = client.post(f"/supervision/new/?city={baotou.pk}", _group_post(world, outside))
+    assert response.status_code == 302
+    assert SupervisionGroup.objects.get().city == baotou
+    # A county of another city than the one chosen is not a choice.
+    response = client.post(
+        f"/supervision/new/?city={baotou.pk}",
+        _group_post(world, world["county_a"], name="市第四巡回督查组"),
+    )
+    assert response.status_code == 200 and SupervisionGroup.objects.count() == 1
+
+
+def test_a_city_reviewer_forms_groups_of_their_own_city_only(client, world, personas):
+    outside = other_city_county()
+    services.round_open(county=outside, year=2026)
+    client.force_login(personas["city_reviewer"])
+    page = client.get("/supervision/new/").content.decode()
+    assert 'name="city"' not in page and "和林格尔县" in page and "固阳县" not in page
+    assert client.get(f"/supervision/new/?city={outside.parent.pk}").status_code == 404
+    response = client.post(
+        f"/supervision/new/?city={outside.parent.pk}", _group_post(world, outside)
+    )
+    assert response.status_code == 404 and not SupervisionGroup.objects.exists()

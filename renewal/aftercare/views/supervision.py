@@ -61,7 +61,7 @@ def _default_year(city) -> int:
     return year or timezone.localdate().year
 
 
-def _group_form_view(request, city, group=None):
+def _group_form_view(request, city, group=None, cities=None):
     counties = Region.objects.filter(parent=city, kind=Region.Kind.COUNTY).order_by("code")
     accounts = with_members_accounts(_city_accounts(city), group)
     if group is None:
@@ -97,13 +97,30 @@ def _group_form_view(request, city, group=None):
     return render(
         request,
         "renewal/aftercare/supervision_form.html",
-        {"form": form, "members_form": members_form, "group": group, "city": city},
+        {
+            "form": form,
+            "members_form": members_form,
+            "group": group,
+            "city": city,
+            "cities": cities,
+        },
     )
 
 
 @login_required
 def group_create(request):
-    return _group_form_view(request, access.supervision_city(request.user))
+    """A city's organisation department forms a group for its city; whoever runs several
+    cities' groups (a system administrator) first chooses the city (``?city=``)."""
+    cities = access.supervision_cities(request.user)
+    city = access.supervision_city(request.user, request.GET.get("city"))
+    several = cities[1:2].exists()
+    if city is None:
+        return render(
+            request,
+            "renewal/aftercare/supervision_form.html",
+            {"city": None, "group": None, "cities": cities},
+        )
+    return _group_form_view(request, city, cities=cities if several else None)
 
 
 @login_required

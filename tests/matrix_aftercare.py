@@ -162,11 +162,22 @@ def rows(expect):
             lambda w, x: f"/supervision/{x['ac_supervision'].pk}/visits/new/",
             lambda w, x: {
                 "county": w["county_a"].pk,
+                "township": w["township_a"].pk,
                 "unit": w["unit_a1"].pk,
                 "visited_on": today,
                 "findings": "联审材料不全",
             },
             city_write(302),
+        ),
+        # The visit form's township and unit lists for a county the group covers.
+        "aftercare:supervision-visit-place": (
+            "get",
+            lambda w, x: (
+                f"/supervision/{x['ac_supervision'].pk}/visits/place/"
+                f"?county={w['county_a'].pk}&township={w['township_a'].pk}"
+            ),
+            None,
+            city_write(200),
         ),
         "aftercare:handover-list": ("get", lambda w, x: "/handovers/", None, lists),
         "aftercare:handover-create": (

@@ -446,3 +446,84 @@ def test_a_city_reviewer_forms_groups_of_their_own_city_only(client, world, pers
         f"/supervision/new/?city={outside.parent.pk}", _group_post(world, outside)
     )
     assert response.status_code == 404 and not SupervisionGroup.objects.exists()
+
+
+# --- The visit form: county → township → unit ------------------------------------------------
+
+
+def _options(page, name):
+    import re
+
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1)) if select else None
+
+
+def test_the_visit_form_lists_units_only_of_the_chosen_township(client, world, personas):
+    group = save(world)  # both counties
+    client.force_login(personas["city_reviewer"])
+    page = client.get(f"/supervision/{group.pk}/").content.decode()
+    assert _options(page, "county") == ["---------", "和林格尔县", "清水河县"]
+    assert _options(page, "township") == ["不具体到村(社区)"]
+    assert _options(page, "unit") == ["不具体到村(社区)"]
+    place = f"/supervision/{group.pk}/visits/place/"
+    page = client.get(place, {"county": world["county_a"].pk}).content.decode()
+    assert _options(page, "township") == ["不具体到村(社区)", "城关镇", "盛乐镇"]
+    assert _options(page, "unit") == ["不具体到村(社区)"]
+    chosen = {"county": world["county_a"].pk, "township": world["township_a"].pk}
+    page = client.get(place, chosen).content.decode()
+    assert _options(page, "unit") == ["不具体到村(社区)", "南街社区", "大红城村"]
+    assert f'<option value="{world["township_a"].pk}" selected>' in page
+    # The county changed: the other county's township and unit are dropped, not kept.
+    page = client.get(
+        place,
+        {"county": world["county_b"].pk, **{k: v for k, v in chosen.items() if k != "county"}},
+    ).content.decode()
+    assert _options(page, "township") == ["不具体到村(社区)", "城关镇(清)"]
+    assert "selected" not in page.split('name="township"')[1].split("</select>")[0]
+    assert _options(page, "unit") == ["不具体到村(社区)"]
+
+
+def test_the_visit_place_lists_are_the_groups_loggers_only(client, world, personas):
+    group = build_supervision(world, personas)["group"]  # county A only
+    place = f"/supervision/{group.pk}/visits/place/"
+    client.force_login(personas["city_reviewer"])
+    assert client.get(place, {"county": world["county_b"].pk}).status_code == 404
+    assert client.get(place, {"county": "x"}).status_code == 404
+    page = client.get(place).content.decode()
+    # One county covered: it is chosen already and its townships are offered.
+    assert _options(page, "township") == ["不具体到村(社区)", "城关镇", "盛乐镇"]
+    for persona, status in (("reviewer", 403), ("staff_a", 404), ("reviewer_other", 404)):
+        client.force_login(personas[persona])
+        assert client.get(place, {"county": world["county_a"].pk}).status_code == status, persona
+
+
+def test_a_unit_outside_the_chosen_township_is_refused_and_what_was_typed_stays(
+    client, world, personas
+):
+    group = save(world)
+    client.force_login(personas["city_reviewer"])
+    data = {
+        "county": world["county_a"].pk,
+        "township": world["township_a"].pk,
+        "visited_on": timezone.localdate().isoformat(),
+        "findings": "换届风险排查不细",
+    }
+    for unit in ("unit_b1", "unit_c1"):
+        response = client.post(
+            f"/supervision/{group.pk}/visits/new/", {**data, "unit": world[unit].pk}
+        )
+        page = response.content.decode()
+        assert response.status_code == 200 and "村(社区)的选项无效" in page, unit
+        assert "换届风险排查不细" in page
+        assert f'<option value="{world["township_a"].pk}" selected>' in page
+    response = client.post(
+        f"/supervision/{group.pk}/visits/new/",
+        {**data, "township": world["township_c"].pk, "unit": world["unit_c1"].pk},
+    )
+    assert "乡镇(街道)的选项无效" in response.content.decode()
+    assert not SupervisionVisit.objects.exists()
+    response = client.post(
+        f"/supervision/{group.pk}/visits/new/", {**data, "unit": world["unit_a1"].pk}
+    )
+    assert response.status_code == 302
+    assert SupervisionVisit.objects.get().unit == world["unit_a1"]

@@ -261,6 +261,9 @@ MATRIX.update(matrix_villagers_bodies.rows(villagers_expect))
 MATRIX.update(matrix_aftercare.rows(expect))
 MATRIX.update(matrix_rollup.rows(expect))
 MATRIX.update(matrix_roster.rows(expect))
+# A URL's second row, for its other method (the POST of a form page), is keyed
+# "name (method)"; the walks over every URL follow the URL's own row.
+SECOND_ROWS = {name for name in MATRIX if name.endswith((" (post)", " (get)"))}
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (

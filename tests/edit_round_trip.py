@@ -20,8 +20,6 @@ CHANGE_ON_SAVE = {
     "ballots.VillagersElection.version": "the edit counter that refuses stale pages",
     "ballots.Congress.version": "the edit counter that refuses stale pages",
     "renewal.HandoverItem.recorded_at": "when the sign-off was last recorded",
-    "renewal.GuidanceMember.id": "the members are written afresh on each save",
-    "renewal.SupervisionMember.id": "the members are written afresh on each save",
 }
 
 

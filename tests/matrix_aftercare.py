@@ -7,18 +7,95 @@ officers read only (403). The audit catalogue and guidance groups are county-onl
 The guidance group covers township A's units only: township B and the other county get 404
 on every guidance page, as they would on the units themselves.
 The city's supervision groups are the city's to write (its reviewers' one write); a county
-reads those that cover it, townships none.
+reads those that cover it, townships none. Their rows also name two personas of their own
+(EXTRA_PERSONAS): a reviewer of a second city, who finds nothing of the first city's groups,
+and a reviewer of the world's city who is no group's member, so that only the city grant
+lets them in.
 """
 
 from django.utils import timezone
 
+from renewal import services
+from renewal.aftercare import supervision
+from renewal.models import Profile, Region
 from renewal.tests import aftercare_setup
+from tests.factories import CountyFactory, TownshipFactory, UnitFactory
+from tests.fixtures import make_user
+
+# Personas only the supervision rows name, built by extras() into ``ac_personas``.
+EXTRA_PERSONAS = ("city_reviewer_b", "city_plain")
+
+
+def second_city(world):
+    """A second city of the province, with one county in the same renewal year, its own
+    reviewer, and a supervision group of its own with a visit."""
+    city = Region.objects.create(
+        code="150200000000", name="包头市", kind=Region.Kind.CITY, parent=world["province"]
+    )
+    county = CountyFactory(code="150222000000", name="固阳县", parent=city)
+    township = TownshipFactory(parent=county, code="150222100000", name="金山镇")
+    unit = UnitFactory(township=township, code="150222100201", name="金山村")
+    services.round_open(county=county, year=world["round"].year)
+    reviewer = make_user("city_reviewer_b", Profile.Role.CITY_REVIEWER, city, full_name="钱进")
+    group = supervision.group_save(
+        city=city,
+        year=world["round"].year,
+        name="固阳督查组",
+        leader_name="冯组长",
+        leader_post="包头市委组织部副部长",
+        members=[("冯成员", "包头市委组织部干部", reviewer)],
+        counties=[county],
+    )
+    supervision.visit_record(
+        actor=reviewer,
+        group=group,
+        county=county,
+        unit=unit,
+        visited_on=timezone.localdate(),
+        findings="固阳县资格联审滞后",
+    )
+    return reviewer, group
 
 
 def extras(world, personas):
     built = aftercare_setup.build(world, personas)
     built["supervision"] = aftercare_setup.build_supervision(world, personas)["group"]
+
+    reviewer_b, built["supervision_b"] = second_city(world)
+    built["personas"] = {
+        "city_reviewer_b": reviewer_b,
+        "city_plain": make_user(
+            "city_plain", Profile.Role.CITY_REVIEWER, world["city"], full_name="韩梅"
+        ),
+    }
     return {f"ac_{k}": v for k, v in built.items()}
+
+
+def _group_data(w, x, **extra):
+    """The supervision group form as the world's group fills it (members by their rows)."""
+    group = x["ac_supervision"]
+    data = {
+        "name": group.name,
+        "year": str(group.year),
+        "leader_name": group.leader_name,
+        "leader_post": "市委组织部部务委员",
+        "counties": [w["county_a"].pk],
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "1",
+    }
+    for i, m in enumerate(group.members.order_by("pk")):
+        data |= {
+            f"members-{i}-member": m.pk,
+            f"members-{i}-name": m.name,
+            f"members-{i}-post": m.post,
+            f"members-{i}-user": m.user_id or "",
+        }
+    return data | extra
+
+
+def more(row: dict, **statuses) -> dict:
+    """A row's statuses and those of the supervision rows' own personas."""
+    return {**row, **statuses}
 
 
 def rows(expect):
@@ -44,6 +121,18 @@ def rows(expect):
             city_reviewer=ok,
             province_reviewer=403,
             admin=ok,
+        )
+
+    def city_create(ok, admin=200):
+        return expect(
+            staff_a=403,
+            reviewer=403,
+            reviewer_other=403,
+            discipline=403,
+            city_reviewer=ok,
+            province_reviewer=403,
+            dept=403,
+            admin=admin,
         )
 
     A1 = lambda w: w["unit_a1"].pk  # noqa: E731
@@ -129,44 +218,65 @@ def rows(expect):
         ),
         # The city's supervision group covers county A: the city runs it (the province reads
         # it), county A's reviewer and discipline officer read it, townships and the other
-        # county never find it.
-        "aftercare:supervision-list": ("get", lambda w, x: "/supervision/", None, city_list),
+        # county never find it. A reviewer of the second city finds none of it (404), and may
+        # form groups of their own city only; a reviewer of the city who is no member runs it.
+        "aftercare:supervision-list": (
+            "get",
+            lambda w, x: "/supervision/",
+            None,
+            more(city_list, city_reviewer_b=200, city_plain=200),
+        ),
         "aftercare:supervision-create": (
             "get",
             lambda w, x: "/supervision/new/",
             None,
-            expect(
-                staff_a=403,
-                reviewer=403,
-                reviewer_other=403,
-                discipline=403,
-                city_reviewer=200,
-                province_reviewer=403,
-                dept=403,
-            ),
+            more(city_create(200), city_reviewer_b=200, city_plain=200),
+        ),
+        "aftercare:supervision-create (post)": (
+            "post",
+            lambda w, x: f"/supervision/new/?city={w['city'].pk}",
+            lambda w, x: _group_data(w, x, name="市第二巡回督查组"),
+            more(city_create(302, admin=302), city_reviewer_b=404, city_plain=302),
         ),
         "aftercare:supervision-detail": (
             "get",
             lambda w, x: f"/supervision/{x['ac_supervision'].pk}/",
             None,
-            city_read,
+            more(city_read, city_reviewer_b=404, city_plain=200),
         ),
         "aftercare:supervision-edit": (
             "get",
             lambda w, x: f"/supervision/{x['ac_supervision'].pk}/edit/",
             None,
-            city_write(200),
+            more(city_write(200), city_reviewer_b=404, city_plain=200),
+        ),
+        "aftercare:supervision-edit (post)": (
+            "post",
+            lambda w, x: f"/supervision/{x['ac_supervision'].pk}/edit/",
+            _group_data,
+            more(city_write(302), city_reviewer_b=404, city_plain=302),
         ),
         "aftercare:supervision-visit-add": (
             "post",
             lambda w, x: f"/supervision/{x['ac_supervision'].pk}/visits/new/",
             lambda w, x: {
                 "county": w["county_a"].pk,
+                "township": w["township_a"].pk,
                 "unit": w["unit_a1"].pk,
                 "visited_on": today,
                 "findings": "联审材料不全",
             },
-            city_write(302),
+            more(city_write(302), city_reviewer_b=404, city_plain=302),
+        ),
+        # The visit form's township and unit lists for a county the group covers.
+        "aftercare:supervision-visit-place": (
+            "get",
+            lambda w, x: (
+                f"/supervision/{x['ac_supervision'].pk}/visits/place/"
+                f"?county={w['county_a'].pk}&township={w['township_a'].pk}"
+            ),
+            None,
+            more(city_write(200), city_reviewer_b=404, city_plain=200),
         ),
         "aftercare:handover-list": ("get", lambda w, x: "/handovers/", None, lists),
         "aftercare:handover-create": (

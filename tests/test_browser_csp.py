@@ -34,6 +34,7 @@ OPENERS = 1
 FRAGMENTS = {
     "candidates:status-counts": "the home page's counts",
     "rollup:noncompliant": "a page of the dashboard's list of late units",
+    "aftercare:supervision-visit-place": "the supervision visit form's township and unit lists",
 }
 
 COLLECT = """

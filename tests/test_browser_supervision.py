@@ -39,20 +39,31 @@ def test_city_forms_a_group_records_a_visit_and_the_county_reads_it(
     group = SupervisionGroup.objects.get()
     assert {c.name for c in group.counties.all()} == {"和林格尔县", "清水河县"}
 
-    # A unit of the other county is refused for county A, and what was typed stays.
+    # The unit is chosen county → township → unit; each choice brings the next list.
+    city.focus("#id_county")
     city.select_option("#id_county", label="和林格尔县")
-    city.select_option("#id_unit", label="清水河县 · 城关镇(清) · 清水村")
-    city.fill("#id_visited_on", timezone.localdate().isoformat())
+    city.wait_for_selector("#id_township >> option:has-text('城关镇')", state="attached")
+    # The list just changed keeps the focus: the keyboard goes on to the next with Tab.
+    assert city.evaluate("document.activeElement.id") == "id_county"
+    city.select_option("#id_township", label="城关镇")
+    city.wait_for_selector("#id_unit >> option:has-text('大红城村')", state="attached")
+    units = city.locator("#id_unit option").all_inner_texts()
+    assert units == ["不具体到村(社区)", "南街社区", "大红城村"]
+    city.select_option("#id_unit", label="大红城村")
     city.fill("#id_findings", "候选人资格联审材料不全")
+    city.fill("#id_follow_up", "一周内补齐并报市委组织部")
+    # Without a date the visit is refused, and what was chosen and typed stays.
     city.click("main form button:has-text('登记')")
-    city.wait_for_selector(".errorlist:has-text('“清水村”不属于和林格尔县')")
+    city.wait_for_selector(".errorlist:has-text('督查日期')")
     assert city.input_value("#id_findings") == "候选人资格联审材料不全"
+    assert city.locator("#id_unit option:checked").inner_text() == "大红城村"
+    assert city.locator("#id_township option:checked").inner_text() == "城关镇"
     assert not SupervisionVisit.objects.exists()
 
-    city.select_option("#id_unit", label="和林格尔县 · 城关镇 · 大红城村")
-    city.fill("#id_follow_up", "一周内补齐并报市委组织部")
+    city.fill("#id_visited_on", timezone.localdate().isoformat())
     city.click("main form button:has-text('登记')")
     city.wait_for_selector(".messages:has-text('督查情况已登记')")
+    assert SupervisionVisit.objects.get().unit.name == "大红城村"
     visits = city.inner_text("main section:has(h2:has-text('督查记录')) table")
     assert "候选人资格联审材料不全" in visits and "大红城村" in visits
     city.screenshot(path=shots / "supervision-detail-city.png")

@@ -261,6 +261,9 @@ MATRIX.update(matrix_villagers_bodies.rows(villagers_expect))
 MATRIX.update(matrix_aftercare.rows(expect))
 MATRIX.update(matrix_rollup.rows(expect))
 MATRIX.update(matrix_roster.rows(expect))
+# A URL's second row, for its other method (the POST of a form page), is keyed
+# "name (method)"; the walks over every URL follow the URL's own row.
+SECOND_ROWS = {name for name in MATRIX if name.endswith((" (post)", " (get)"))}
 
 # The admin site: staff only (admins); everyone else is sent to its login page.
 ADMIN_ROW = (
@@ -375,6 +378,55 @@ def test_permission_matrix(client, matrix, name, persona):
     )
     if persona == "anon" and response.status_code == 302 and name not in ("logout", "admin"):
         assert response["Location"].startswith("/login/")
+
+
+# Personas that only some rows name (a row's statuses for them sit beside the others'):
+# the supervision rows' reviewer of a second city and reviewer who is no group's member.
+EXTRA_PERSONAS = matrix_aftercare.EXTRA_PERSONAS
+EXTRA_CASES = [
+    (name, persona)
+    for name, row in MATRIX.items()
+    for persona in EXTRA_PERSONAS
+    if persona in row[3]
+]
+
+
+def test_every_supervision_row_names_the_extra_personas():
+    rows = [name for name in MATRIX if name.startswith("aftercare:supervision")]
+    assert rows and all(set(EXTRA_PERSONAS) <= set(MATRIX[name][3]) for name in rows)
+
+
+@pytest.mark.parametrize(("name", "persona"), EXTRA_CASES)
+def test_permission_matrix_extra_personas(client, matrix, name, persona):
+    world, _personas, extras = matrix
+    method, build, data, expected = MATRIX[name]
+    log_in(client, extras["ac_personas"], persona)
+    if callable(data):
+        data = data(world, extras)
+    response = getattr(client, method)(build(world, extras), data or {})
+    assert response.status_code == expected[persona], (
+        f"{name} as {persona}: {response.status_code} != {expected[persona]}"
+    )
+
+
+def test_a_second_citys_reviewer_lists_none_of_the_first_citys_groups(client, matrix):
+    """The list shows each city reviewer their own city's groups only; the member persona
+    and the reviewer who is no member read the same."""
+    _world, personas, extras = matrix
+    shown = {}
+    for persona, users in (
+        ("city_reviewer", personas),
+        ("city_plain", extras["ac_personas"]),
+        ("city_reviewer_b", extras["ac_personas"]),
+    ):
+        log_in(client, users, persona)
+        page = client.get("/supervision/").content.decode()
+        shown[persona] = (extras["ac_supervision"].name in page, "固阳督查组" in page)
+    assert shown == {
+        "city_reviewer": (True, False),
+        "city_plain": (True, False),
+        "city_reviewer_b": (False, True),
+    }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

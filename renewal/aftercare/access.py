@@ -254,16 +254,31 @@ def runs_supervision(user) -> bool:
     return user.is_superuser or bool(access.direct_region_ids(user, "supervise_region"))
 
 
-def supervision_city(user) -> Region:
-    """The city whose supervision groups the user runs."""
+def supervision_cities(user):
+    """The cities whose supervision groups the user runs: a system administrator's are all
+    of them; otherwise 403."""
     if user.is_superuser:
-        city = Region.objects.filter(kind=Region.Kind.CITY).order_by("code").first()
+        cities = Region.objects.filter(kind=Region.Kind.CITY)
     else:
         ids = access.direct_region_ids(user, "supervise_region")
-        city = Region.objects.filter(pk__in=ids, kind=Region.Kind.CITY).order_by("code").first()
-    if city is None:
+        cities = Region.objects.filter(pk__in=ids, kind=Region.Kind.CITY)
+    cities = cities.order_by("code")
+    if not cities.exists():
         raise PermissionDenied("只有市委组织部可以组建巡回督查组。")
-    return city
+    return cities
+
+
+def supervision_city(user, pk=None) -> Region | None:
+    """The city a new group is for: the one asked for (404 when the user does not run it),
+    else the user's only city; None when the user runs several and has not chosen."""
+    cities = supervision_cities(user)
+    if pk not in (None, ""):
+        city = cities.filter(pk=pk).first() if str(pk).isdecimal() else None
+        if city is None:
+            raise Http404
+        return city
+    first_two = list(cities[:2])
+    return first_two[0] if len(first_two) == 1 else None
 
 
 def _whole_supervision_q(user) -> Q:

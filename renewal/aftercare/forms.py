@@ -10,6 +10,8 @@ from renewal.models import (
     ExitAudit,
     KeyUnitPlan,
     Rectification,
+    Region,
+    Unit,
 )
 
 
@@ -142,6 +144,8 @@ class MemberForm(Form):
         empty_value=None,
         widget=forms.Select(attrs={"aria-label": "成员的系统账号"}),
     )
+    # The member row the line shows, so that saving changes that row in place.
+    member = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,20 +193,69 @@ class SupervisionGroupForm(Form):
 
 
 class SupervisionVisitForm(VisitForm):
-    """A visit to a covered county; naming one of its units is optional."""
+    """A visit to a covered county; naming one of its units is optional.
+
+    The unit is chosen county → township → unit, each list holding only what the choice
+    before it allows (a large city's units would not fit one list): the bound or initial
+    county and township decide the choices of the next field, so a unit outside the chosen
+    township, or a township outside the chosen county, is refused as an invalid choice.
+    """
 
     county = forms.ModelChoiceField(label="区县", queryset=None)
-    field_order = ["county", "unit", "visited_on", "findings", "follow_up"]
+    township = forms.ModelChoiceField(
+        label="乡镇(街道)",
+        queryset=None,
+        required=False,
+        empty_label="不具体到村(社区)",
+        help_text="记到某个村(社区)时，先选乡镇(街道)，再选村(社区)；不选则只记到区县。",
+    )
+    # Labelled here, not after __init__: the error messages are built from the labels.
+    visited_on = forms.DateField(label="督查日期", widget=DateInput())
+    follow_up = forms.CharField(
+        label="整改要求与跟进",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    field_order = ["county", "township", "unit", "visited_on", "findings", "follow_up"]
+    PLACE = ("county", "township", "unit")
 
-    def __init__(self, *args, counties, units, **kwargs):
-        super().__init__(*args, units=units, **kwargs)
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, units=Unit.objects.none(), **kwargs)
         self.fields["county"].queryset = counties
-        self.fields["visited_on"].label = "督查日期"
-        self.fields["follow_up"].label = "整改要求与跟进"
+        county = self._chosen("county", counties)
+        townships = Region.objects.none()
+        if county is not None:
+            townships = Region.objects.filter(
+                parent=county, kind__in=(Region.Kind.TOWNSHIP, Region.Kind.SUBDISTRICT)
+            ).order_by("code")
+        self.fields["township"].queryset = townships
+        township = self._chosen("township", townships)
         unit = self.fields["unit"]
+        unit.queryset = (
+            Unit.objects.filter(township=township, county=county).order_by("code")
+            if township is not None
+            else Unit.objects.none()
+        )
         unit.required = False
         unit.empty_label = "不具体到村(社区)"
-        unit.label_from_instance = lambda u: f"{u.county.name} · {u.township.name} · {u.name}"
+        if township is None:
+            unit.help_text = "请先选择乡镇(街道)。"
+
+    def _chosen(self, name, queryset):
+        """The county or township the form holds (posted, else initial), if a choice."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix(name))
+        else:
+            value = self.initial.get(name)
+        value = str(getattr(value, "pk", value) or "")
+        return queryset.filter(pk=value).first() if value.isdecimal() else None
+
+    def place_fields(self):
+        return [self[name] for name in self.PLACE]
+
+    def other_fields(self):
+        return [f for f in self.visible_fields() if f.name not in self.PLACE]
 
 
 class HandoverOpenForm(Form):

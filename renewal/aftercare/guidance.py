@@ -77,7 +77,7 @@ def group_save(
     name: str,
     leader_name: str,
     leader_post: str,
-    members: Sequence[tuple[str, str, object]],
+    members: Sequence[tuple],
     units: Iterable[Unit],
     group: GuidanceGroup | None = None,
 ) -> GuidanceGroup:
@@ -107,15 +107,60 @@ def group_save(
             for key, value in fields.items():
                 setattr(group, key, value)
             group.save(update_fields=list(fields))
-        members_replace(group, GuidanceMember, members)
+        members_save(group, GuidanceMember, members)
         group.units.set(units)
     return group
 
 
-def members_replace(group, model, members: Sequence[tuple[str, str, object]]) -> None:
-    """A team's members as the form lists them (name, post, account): written afresh."""
-    model.objects.filter(group=group).delete()
-    model.objects.bulk_create([model(group=group, name=n, post=p, user=u) for n, p, u in members])
+def members_save(group, model, members: Sequence[tuple]) -> None:
+    """A team's members as the form lists them, each (name, post, account) or (name, post,
+    account, id of the member row it shows): rows kept as they are when unchanged, changed
+    in place, added and deleted, so that a member keeps its row and its history.
+
+    A row without an id (or with an id not of this team) takes an unclaimed member with the
+    same name, post and account, else one with the same name, else it is new.
+    """
+    existing = {m.pk: m for m in model.objects.select_for_update().filter(group=group)}
+    claimed: dict[int, tuple] = {}
+    unplaced = []
+    for row in members:
+        name, post, user, *rest = row
+        pk = rest[0] if rest else None
+        if pk in existing and pk not in claimed:
+            claimed[pk] = (name, post, user)
+        else:
+            unplaced.append((name, post, user))
+    for same in (
+        lambda m, n, p, u: (m.name, m.post, m.user_id) == (n, p, getattr(u, "pk", None)),
+        lambda m, n, p, u: m.name == n,
+    ):
+        still = []
+        for name, post, user in unplaced:
+            match = next(
+                (
+                    m
+                    for pk, m in existing.items()
+                    if pk not in claimed and same(m, name, post, user)
+                ),
+                None,
+            )
+            if match is None:
+                still.append((name, post, user))
+            else:
+                claimed[match.pk] = (name, post, user)
+        unplaced = still
+    gone = [pk for pk in existing if pk not in claimed]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+    for pk, (name, post, user) in claimed.items():
+        member = existing[pk]
+        if (member.name, member.post, member.user_id) != (name, post, getattr(user, "pk", None)):
+            member.name, member.post, member.user = name, post, user
+            member.save(update_fields=["name", "post", "user"])
+    if unplaced:
+        model.objects.bulk_create(
+            [model(group=group, name=n, post=p, user=u) for n, p, u in unplaced]
+        )
 
 
 def visit_record(

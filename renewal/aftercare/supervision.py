@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from renewal.aftercare.guidance import members_replace, text
+from renewal.aftercare.guidance import members_save, text
 from renewal.models import (
     DomainError,
     Region,
@@ -47,11 +47,12 @@ def group_save(
     name: str,
     leader_name: str,
     leader_post: str,
-    members: Sequence[tuple[str, str, object]],
+    members: Sequence[tuple],
     counties: Iterable[Region],
     group: SupervisionGroup | None = None,
 ) -> SupervisionGroup:
-    """Create or change a group; its members are written afresh from ``members``."""
+    """Create or change a group; its members are saved in place from ``members`` (see
+    ``members_save``)."""
     if city.kind != Region.Kind.CITY:
         raise DomainError("巡回督查组由市(州、盟)委组织部组建，请选择一个市。")
     if year is None or not 2000 <= year <= 2100:
@@ -90,7 +91,7 @@ def group_save(
             for key, value in fields.items():
                 setattr(group, key, value)
             group.save(update_fields=list(fields))
-        members_replace(group, SupervisionMember, members)
+        members_save(group, SupervisionMember, members)
         group.counties.set(counties)
     return group
 

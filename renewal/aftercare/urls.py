@@ -47,6 +47,11 @@ urlpatterns = [
     path("supervision/<int:pk>/", supervision.group_detail, name="supervision-detail"),
     path("supervision/<int:pk>/edit/", supervision.group_edit, name="supervision-edit"),
     path("supervision/<int:pk>/visits/new/", supervision.visit_add, name="supervision-visit-add"),
+    path(
+        "supervision/<int:pk>/visits/place/",
+        supervision.visit_place,
+        name="supervision-visit-place",
+    ),
     # Handovers.
     path("handovers/", handover.handover_list, name="handover-list"),
     path("handovers/new/", handover.handover_create, name="handover-create"),

@@ -25,10 +25,12 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    UserObjectPermission = apps.get_model("guardian", "UserObjectPermission")
-    UserObjectPermission.objects.filter(
-        permission__codename="supervise_region", content_type__app_label="renewal"
-    ).delete()
+    """Nothing to undo. The grants this migration wrote are the ones a city reviewer's role
+    gives (account_assign_role), indistinguishable from those given since, and an
+    administrator may have granted the permission to others; removing them all would take
+    away grants it did not create. Left in place they are harmless: applying the migration
+    again keeps them (get_or_create), and without the supervision groups nothing reads them.
+    """
 
 
 class Migration(migrations.Migration):

@@ -184,3 +184,20 @@ def test_the_member_rows_offer_accounts_by_name_and_keep_what_was_typed(client, 
     assert "请填写成员姓名。" in page and "请填写成员的单位及职务。" in page
     assert 'value="县委宣传部"' in page and 'value="钱成员"' in page
     assert not GuidanceGroup.objects.filter(name="第四指导组").exists()
+
+
+def test_a_guidance_group_saved_again_keeps_its_members_rows(world, personas):
+    g = group(world, members=[("钱成员", "县委组织部干部", None), ("孙成员", "县民政局", None)])
+    first, second = g.members.order_by("pk")
+    group(
+        world,
+        group=g,
+        members=[
+            ("钱成员", "县委组织部干部", None, first.pk),
+            ("孙成员", "县民政局副局长", personas["staff_a"], second.pk),
+        ],
+    )
+    assert [(m.pk, m.post, m.user) for m in g.members.order_by("pk")] == [
+        (first.pk, "县委组织部干部", None),
+        (second.pk, "县民政局副局长", personas["staff_a"]),
+    ]

@@ -306,3 +306,224 @@ def test_a_member_whose_account_moved_is_still_offered_on_the_form(world, person
     assert moved.pk in accounts and moved.pk not in _city_accounts(world["city"])
     form = members_formset(RequestFactory().get("/"), group, accounts)
     assert moved.pk in [pk for pk, _label in form.forms[0].fields["user"].choices if pk]
+
+
+def _member_events(group):
+    from django.apps import apps
+
+    event = apps.get_model("renewal", "SupervisionMemberEvent")
+    return list(
+        event.objects.filter(group_id=group.pk).order_by("pgh_id").values_list("pgh_label", "name")
+    )
+
+
+def test_saving_the_form_keeps_unchanged_members_and_changes_the_others_in_place(
+    client, world, personas
+):
+    group = save(
+        world,
+        members=[
+            ("褚成员", "市委组织部干部", None),
+            ("卫成员", "市纪委干部", None),
+            ("蒋成员", "市民政局干部", None),
+        ],
+    )
+    kept, changed, removed = group.members.order_by("pk")
+    before = _member_events(group)
+    client.force_login(personas["city_reviewer"])
+    response = client.post(
+        f"/supervision/{group.pk}/edit/",
+        {
+            "name": group.name,
+            "year": "2026",
+            "leader_name": group.leader_name,
+            "leader_post": group.leader_post,
+            "counties": [world["county_a"].pk, world["county_b"].pk],
+            "members-TOTAL_FORMS": "4",
+            "members-INITIAL_FORMS": "3",
+            "members-0-member": str(kept.pk),
+            "members-0-name": "褚成员",
+            "members-0-post": "市委组织部干部",
+            "members-1-member": str(changed.pk),
+            "members-1-name": "卫成员",
+            "members-1-post": "市纪委监委干部",
+            "members-1-user": str(personas["city_reviewer"].pk),
+            "members-2-member": str(removed.pk),
+            "members-3-name": "沈成员",
+            "members-3-post": "市委组织部干部",
+        },
+    )
+    assert response.status_code == 302
+    rows = {m.pk: (m.name, m.post, m.user_id) for m in group.members.all()}
+    assert rows[kept.pk] == ("褚成员", "市委组织部干部", None)
+    assert rows[changed.pk] == ("卫成员", "市纪委监委干部", personas["city_reviewer"].pk)
+    assert removed.pk not in rows
+    assert sorted(name for name, _post, _user in rows.values()) == sorted(
+        ["褚成员", "卫成员", "沈成员"]
+    )
+    # One event for each change, none for the member left as it was.
+    assert _member_events(group)[len(before) :] == [
+        ("delete", "蒋成员"),
+        ("update", "卫成员"),
+        ("insert", "沈成员"),
+    ]
+
+
+def test_saving_the_same_members_again_writes_nothing(world):
+    members = [("褚成员", "市委组织部干部", None), ("卫成员", "市纪委干部", None)]
+    group = save(world, members=members)
+    ids = sorted(group.members.values_list("pk", flat=True))
+    before = _member_events(group)
+    save(world, group=group, members=list(reversed(members)))
+    assert sorted(group.members.values_list("pk", flat=True)) == ids
+    assert _member_events(group) == before
+
+
+def test_reversing_the_grant_migration_keeps_grants_it_did_not_create(world, personas):
+    import importlib
+
+    from django.apps import apps
+    from guardian.shortcuts import assign_perm
+
+    migration = importlib.import_module("renewal.migrations.0029_city_reviewers_supervise")
+    newcomer = services.account_assign_role(
+        user=type(personas["city_reviewer"]).objects.create_user("city_new"),
+        role="city_reviewer",
+        region=world["city"],
+    )
+    # An administrator's grant to another account, by hand.
+    assign_perm("renewal.supervise_region", personas["province_reviewer"], world["city"])
+    migration.revoke(apps, None)
+    for user in (newcomer, personas["province_reviewer"], personas["city_reviewer"]):
+        user = type(user).objects.get(pk=user.pk)
+        assert access.can_manage_supervision(user, world["city"].pk), user.username
+
+
+def _group_post(world, county, **extra):
+    return {
+        "name": "市第三巡回督查组",
+        "year": "2026",
+        "leader_name": "蒋组长",
+        "leader_post": "市委组织部副部长",
+        "counties": [county.pk],
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "沈成员",
+        "members-0-post": "市委组织部干部",
+        **extra,
+    }
+
+
+def test_an_administrator_chooses_the_city_of_a_new_group(client, world, personas):
+    outside = other_city_county()
+    services.round_open(county=outside, year=2026)
+    baotou = outside.parent
+    client.force_login(personas["admin"])
+    page = client.get("/supervision/new/").content.decode()
+    assert 'name="city"' in page and "包头市" in page and "呼和浩特市" in page
+    assert 'name="counties"' not in page
+    page = client.get(f"/supervision/new/?city={baotou.pk}").content.decode()
+    assert "固阳县" in page and "和林格尔县" not in page
+    response = client.post(f"/supervision/new/?city={baotou.pk}", _group_post(world, outside))
+    assert response.status_code == 302
+    assert SupervisionGroup.objects.get().city == baotou
+    # A county of another city than the one chosen is not a choice.
+    response = client.post(
+        f"/supervision/new/?city={baotou.pk}",
+        _group_post(world, world["county_a"], name="市第四巡回督查组"),
+    )
+    assert response.status_code == 200 and SupervisionGroup.objects.count() == 1
+
+
+def test_a_city_reviewer_forms_groups_of_their_own_city_only(client, world, personas):
+    outside = other_city_county()
+    services.round_open(county=outside, year=2026)
+    client.force_login(personas["city_reviewer"])
+    page = client.get("/supervision/new/").content.decode()
+    assert 'name="city"' not in page and "和林格尔县" in page and "固阳县" not in page
+    assert client.get(f"/supervision/new/?city={outside.parent.pk}").status_code == 404
+    response = client.post(
+        f"/supervision/new/?city={outside.parent.pk}", _group_post(world, outside)
+    )
+    assert response.status_code == 404 and not SupervisionGroup.objects.exists()
+
+
+# --- The visit form: county → township → unit ------------------------------------------------
+
+
+def _options(page, name):
+    import re
+
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1)) if select else None
+
+
+def test_the_visit_form_lists_units_only_of_the_chosen_township(client, world, personas):
+    group = save(world)  # both counties
+    client.force_login(personas["city_reviewer"])
+    page = client.get(f"/supervision/{group.pk}/").content.decode()
+    assert _options(page, "county") == ["---------", "和林格尔县", "清水河县"]
+    assert _options(page, "township") == ["不具体到村(社区)"]
+    assert _options(page, "unit") == ["不具体到村(社区)"]
+    place = f"/supervision/{group.pk}/visits/place/"
+    page = client.get(place, {"county": world["county_a"].pk}).content.decode()
+    assert _options(page, "township") == ["不具体到村(社区)", "城关镇", "盛乐镇"]
+    assert _options(page, "unit") == ["不具体到村(社区)"]
+    chosen = {"county": world["county_a"].pk, "township": world["township_a"].pk}
+    page = client.get(place, chosen).content.decode()
+    assert _options(page, "unit") == ["不具体到村(社区)", "南街社区", "大红城村"]
+    assert f'<option value="{world["township_a"].pk}" selected>' in page
+    # The county changed: the other county's township and unit are dropped, not kept.
+    page = client.get(
+        place,
+        {"county": world["county_b"].pk, **{k: v for k, v in chosen.items() if k != "county"}},
+    ).content.decode()
+    assert _options(page, "township") == ["不具体到村(社区)", "城关镇(清)"]
+    assert "selected" not in page.split('name="township"')[1].split("</select>")[0]
+    assert _options(page, "unit") == ["不具体到村(社区)"]
+
+
+def test_the_visit_place_lists_are_the_groups_loggers_only(client, world, personas):
+    group = build_supervision(world, personas)["group"]  # county A only
+    place = f"/supervision/{group.pk}/visits/place/"
+    client.force_login(personas["city_reviewer"])
+    assert client.get(place, {"county": world["county_b"].pk}).status_code == 404
+    assert client.get(place, {"county": "x"}).status_code == 404
+    page = client.get(place).content.decode()
+    # One county covered: it is chosen already and its townships are offered.
+    assert _options(page, "township") == ["不具体到村(社区)", "城关镇", "盛乐镇"]
+    for persona, status in (("reviewer", 403), ("staff_a", 404), ("reviewer_other", 404)):
+        client.force_login(personas[persona])
+        assert client.get(place, {"county": world["county_a"].pk}).status_code == status, persona
+
+
+def test_a_unit_outside_the_chosen_township_is_refused_and_what_was_typed_stays(
+    client, world, personas
+):
+    group = save(world)
+    client.force_login(personas["city_reviewer"])
+    data = {
+        "county": world["county_a"].pk,
+        "township": world["township_a"].pk,
+        "visited_on": timezone.localdate().isoformat(),
+        "findings": "换届风险排查不细",
+    }
+    for unit in ("unit_b1", "unit_c1"):
+        response = client.post(
+            f"/supervision/{group.pk}/visits/new/", {**data, "unit": world[unit].pk}
+        )
+        page = response.content.decode()
+        assert response.status_code == 200 and "村(社区)的选项无效" in page, unit
+        assert "换届风险排查不细" in page
+        assert f'<option value="{world["township_a"].pk}" selected>' in page
+    response = client.post(
+        f"/supervision/{group.pk}/visits/new/",
+        {**data, "township": world["township_c"].pk, "unit": world["unit_c1"].pk},
+    )
+    assert "乡镇(街道)的选项无效" in response.content.decode()
+    assert not SupervisionVisit.objects.exists()
+    response = client.post(
+        f"/supervision/{group.pk}/visits/new/", {**data, "unit": world["unit_a1"].pk}
+    )
+    assert response.status_code == 302
+    assert SupervisionVisit.objects.get().unit == world["unit_a1"]

@@ -80,7 +80,10 @@ def members_formset(request, group, accounts: dict[int, object]):
     choices = [(pk, _account_label(u)) for pk, u in accounts.items()]
     initial = []
     if group is not None:
-        initial = [{"name": m.name, "post": m.post, "user": m.user_id} for m in group.members.all()]
+        initial = [
+            {"name": m.name, "post": m.post, "user": m.user_id, "member": m.pk}
+            for m in group.members.all()
+        ]
     return MemberFormSet(
         request.POST or None, initial=initial, prefix="members", form_kwargs={"accounts": choices}
     )
@@ -91,10 +94,11 @@ def _account_label(user) -> str:
     return f"{person_label(user)} · {region.name}" if region else person_label(user)
 
 
-def members_from(members_form, accounts: dict[int, object]) -> list[tuple[str, str, object]]:
-    """The filled rows of a valid members' formset: (name, post, account or None)."""
+def members_from(members_form, accounts: dict[int, object]) -> list[tuple]:
+    """The filled rows of a valid members' formset: (name, post, account or None, the id of
+    the member row the line showed or None)."""
     return [
-        (row["name"], row["post"], accounts.get(row["user"]))
+        (row["name"], row["post"], accounts.get(row["user"]), row.get("member"))
         for row in (f.cleaned_data for f in members_form)
         if row.get("name")
     ]

@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from renewal.aftercare import access, supervision
 from renewal.aftercare.forms import SupervisionGroupForm, SupervisionVisitForm
@@ -17,7 +18,7 @@ from renewal.aftercare.views.guidance import (
     with_members_accounts,
 )
 from renewal.kit.paging import KeyPaginator
-from renewal.models import DomainError, Region, RenewalRound, SupervisionMember, Unit
+from renewal.models import DomainError, Region, RenewalRound, SupervisionMember
 
 
 @login_required
@@ -61,7 +62,7 @@ def _default_year(city) -> int:
     return year or timezone.localdate().year
 
 
-def _group_form_view(request, city, group=None):
+def _group_form_view(request, city, group=None, cities=None):
     counties = Region.objects.filter(parent=city, kind=Region.Kind.COUNTY).order_by("code")
     accounts = with_members_accounts(_city_accounts(city), group)
     if group is None:
@@ -97,13 +98,30 @@ def _group_form_view(request, city, group=None):
     return render(
         request,
         "renewal/aftercare/supervision_form.html",
-        {"form": form, "members_form": members_form, "group": group, "city": city},
+        {
+            "form": form,
+            "members_form": members_form,
+            "group": group,
+            "city": city,
+            "cities": cities,
+        },
     )
 
 
 @login_required
 def group_create(request):
-    return _group_form_view(request, access.supervision_city(request.user))
+    """A city's organisation department forms a group for its city; whoever runs several
+    cities' groups (a system administrator) first chooses the city (``?city=``)."""
+    cities = access.supervision_cities(request.user)
+    city = access.supervision_city(request.user, request.GET.get("city"))
+    several = cities[1:2].exists()
+    if city is None:
+        return render(
+            request,
+            "renewal/aftercare/supervision_form.html",
+            {"city": None, "group": None, "cities": cities},
+        )
+    return _group_form_view(request, city, cities=cities if several else None)
 
 
 @login_required
@@ -112,14 +130,14 @@ def group_edit(request, pk):
     return _group_form_view(request, group.city, group)
 
 
-def _visit_form(group, data=None):
+def _visit_form(group, data=None, initial=None):
+    """The visit form: a group of one county starts with that county chosen."""
     counties = group.counties.order_by("code")
-    units = (
-        Unit.objects.filter(county__in=counties)
-        .select_related("county", "township")
-        .order_by("county__code", "township__code", "code")
-    )
-    return SupervisionVisitForm(data, counties=counties, units=units)
+    if data is None and not (initial or {}).get("county"):
+        only = list(counties[:2])
+        if len(only) == 1:
+            initial = {**(initial or {}), "county": only[0].pk}
+    return SupervisionVisitForm(data, initial=initial, counties=counties)
 
 
 def _group_context(request, group, visit_form=None):
@@ -147,16 +165,29 @@ def group_detail(request, pk):
     )
 
 
+def _require_logger(user, group) -> None:
+    if not access.can_log_supervision_visit(user, group):
+        raise PermissionDenied("只有市委组织部或本督查组成员可以登记督查情况。")
+
+
 @login_required
 @require_POST
 def visit_add(request, pk):
     group = access.supervision_group_for_user(request.user, pk)
-    if not access.can_log_supervision_visit(request.user, group):
-        raise PermissionDenied("只有市委组织部或本督查组成员可以登记督查情况。")
+    _require_logger(request.user, group)
     form = _visit_form(group, request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            supervision.visit_record(actor=request.user, group=group, **form.cleaned_data)
+            supervision.visit_record(
+                actor=request.user,
+                group=group,
+                county=data["county"],
+                unit=data["unit"],
+                visited_on=data["visited_on"],
+                findings=data["findings"],
+                follow_up=data["follow_up"],
+            )
         except DomainError as exc:
             fail(form, exc)
         else:
@@ -166,4 +197,24 @@ def visit_add(request, pk):
         request,
         "renewal/aftercare/supervision_detail.html",
         _group_context(request, group, form),
+    )
+
+
+@login_required
+@require_GET
+def visit_place(request, pk):
+    """The visit form's county, township and unit lists for the county and township chosen
+    (an htmx fragment that replaces them when one changes). A county the group does not
+    cover is not found; a township or unit the county's lists do not hold is dropped."""
+    group = access.supervision_group_for_user(request.user, pk)
+    _require_logger(request.user, group)
+    county = request.GET.get("county", "")
+    if county and not (county.isdecimal() and group.counties.filter(pk=county).exists()):
+        raise Http404
+    initial = {name: request.GET.get(name, "") for name in SupervisionVisitForm.PLACE}
+    form = _visit_form(group, initial=initial)
+    return render(
+        request,
+        "renewal/aftercare/partials/supervision_visit_place.html",
+        {"group": group, "visit_form": form},
     )

@@ -12,10 +12,12 @@ Objects outside a user's scope raise Http404 (never revealing they exist);
 readable objects the user may not change raise PermissionDenied.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from renewal.models import (
     ExportJob,
@@ -35,8 +37,60 @@ def _granted_ids(user, perm: str) -> frozenset[int]:
         return frozenset()
     cache = user.__dict__.setdefault("_region_grants", {})
     if perm not in cache:
-        cache[perm] = frozenset(with_descendants(direct_region_ids(user, perm)))
+        cache[perm] = frozenset(_and_below(user, direct_region_ids(user, perm)))
     return cache[perm]
+
+
+def _and_below(user, region_ids) -> set[int]:
+    """The regions (granted to the user, in some way) and every region below them."""
+    found, level = set(region_ids), set(region_ids)
+    if found:
+        children = _region_tree(user)[1]
+        while level:
+            level = {c for pk in level for c in children.get(pk, ())} - found
+            found |= level
+    return found
+
+
+def _region_tree(user) -> tuple[dict[int, str], dict[int, list[int]]]:
+    """The regions the user's grants (any permission) name and every region below them: their
+    kinds, and each one's children. One query per level, for all of the user's grants at once
+    (cached on the user object, which lives for the request)."""
+    cached = user.__dict__.get("_region_tree")
+    if cached is not None:
+        return cached
+    direct = set().union(*_direct_grants(user).values())
+    kinds: dict[int, str] = {}
+    children: dict[int, list[int]] = {}
+    rows = (
+        Region.objects.filter(Q(pk__in=direct) | Q(parent_id__in=direct))
+        .values_list("id", "parent_id", "kind")
+        .order_by()
+        if direct
+        else []
+    )
+    expanded = set(direct)
+    while rows:
+        new = set()
+        for pk, parent_id, kind in rows:
+            if pk not in kinds:
+                kinds[pk] = kind
+                new.add(pk)
+            if parent_id in expanded:
+                children.setdefault(parent_id, []).append(pk)
+        frontier = new - expanded
+        expanded |= frontier
+        rows = (
+            list(
+                Region.objects.filter(parent_id__in=frontier)
+                .values_list("id", "parent_id", "kind")
+                .order_by()
+            )
+            if frontier
+            else []
+        )
+    user.__dict__["_region_tree"] = (kinds, children)
+    return kinds, children
 
 
 def with_descendants(region_ids) -> set[int]:
@@ -55,15 +109,13 @@ def _counties_and_townships(user, perm) -> tuple[set[int], set[int]]:
     cache = user.__dict__.setdefault("_region_split", {})
     if perm not in cache:
         direct = direct_region_ids(user, perm)
-        kinds = dict(Region.objects.filter(pk__in=direct).values_list("id", "kind"))
-        above = {pk for pk, kind in kinds.items() if kind in Region.ABOVE_COUNTY}
-        counties = {pk for pk, kind in kinds.items() if kind == Region.Kind.COUNTY}
+        kinds = _region_tree(user)[0] if direct else {}
+        above = {pk for pk in direct if kinds.get(pk) in Region.ABOVE_COUNTY}
+        counties = {pk for pk in direct if kinds.get(pk) == Region.Kind.COUNTY}
         if above:
-            counties |= set(
-                Region.objects.filter(
-                    pk__in=with_descendants(above), kind=Region.Kind.COUNTY
-                ).values_list("id", flat=True)
-            )
+            counties |= {
+                pk for pk in _and_below(user, above) if kinds.get(pk) == Region.Kind.COUNTY
+            }
         townships = set(direct) - counties - above
         cache[perm] = (counties, townships)
     return cache[perm]
@@ -298,14 +350,32 @@ def direct_region_ids(user, perm: str) -> frozenset[int]:
     """Grants held on the region itself, not inherited from a county (cached per request)."""
     if user.is_superuser or not user.is_authenticated:
         return frozenset()
-    cache = user.__dict__.setdefault("_region_direct", {})
-    if perm not in cache:
-        cache[perm] = frozenset(
-            get_objects_for_user(
-                user, f"renewal.{perm}", klass=Region, accept_global_perms=False
-            ).values_list("id", flat=True)
-        )
-    return cache[perm]
+    return _direct_grants(user).get(perm, frozenset())
+
+
+def _direct_grants(user) -> dict[str, frozenset[int]]:
+    """Every region permission the user holds on regions, by codename: what guardian's
+    ``get_objects_for_user(user, perm, klass=Region, accept_global_perms=False)`` answers
+    for each one (grants of the user's own and of their groups, on regions that exist), in
+    one query for all of them (cached on the user object, which lives for the request)."""
+    cached = user.__dict__.get("_region_direct")
+    if cached is not None:
+        return cached
+    region_type = ContentType.objects.get_for_model(Region)
+    existing = Region.objects.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    fields = ("permission__codename", "object_pk")
+    own = UserObjectPermission.objects.filter(
+        user=user, permission__content_type=region_type, object_pk__in=existing
+    ).values_list(*fields)
+    groups = GroupObjectPermission.objects.filter(
+        group__user=user, permission__content_type=region_type, object_pk__in=existing
+    ).values_list(*fields)
+    grants: dict[str, set[int]] = {}
+    for codename, object_pk in own.union(groups).order_by():
+        grants.setdefault(codename, set()).add(int(object_pk))
+    cached = {codename: frozenset(ids) for codename, ids in grants.items()}
+    user.__dict__["_region_direct"] = cached
+    return cached
 
 
 # --- Unmasking -------------------------------------------------------------------------------

@@ -327,7 +327,7 @@ def account_assign_role(*, user, role: str, region: Region | None = None, depart
     user.is_staff = role == Profile.Role.ADMIN
     user.is_superuser = role == Profile.Role.ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
-    for cache in ("_region_grants", "_region_direct", "_region_split"):
+    for cache in ("_region_grants", "_region_direct", "_region_split", "_region_tree"):
         user.__dict__.pop(cache, None)
     return user
 

@@ -7,9 +7,10 @@ it).
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from renewal.kit.rows import url_with_pk, ymd
 
 register = template.Library()
 
@@ -26,21 +27,6 @@ ROW = (
     "\n      <td>{id_number}</td><td>{body}</td><td>{post}{continuing}</td>"
     '\n      <td><span class="tag{tag}">{status}</span></td></tr>\n  '
 )
-SENTINEL = 987654321
-
-
-def url_with_pk(name: str):
-    """``reverse(name, args=[pk])`` for many pks: reversed once, each pk put in its place."""
-    sample = reverse(name, args=[SENTINEL])
-    head, found, tail = sample.partition(str(SENTINEL))
-    if not found or str(SENTINEL) in head + tail:
-        return lambda pk: reverse(name, args=[pk])
-    return lambda pk: f"{head}{int(pk)}{tail}"
-
-
-def ymd(day) -> str:
-    """As the ``date:"Y-m-d"`` filter writes a date ("" for none)."""
-    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}" if day else ""
 
 
 @register.simple_tag

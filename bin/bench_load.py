@@ -634,7 +634,6 @@ def run_section(args, ctx) -> tuple[str, list[str]]:
                 f"  {r['label']}：中位 {r['median']:.1f} ms，CPU {r['cpu']:.1f} ms，"
                 f"查询 {r['queries']:.0f} 条"
             )
-    load_mid = bench.loadavg()
     log(
         f"\n[压测] gunicorn -w {args.workers}，{args.users} 名办事员，思考时间 1–3 秒，"
         f"持续 {args.duration} 秒（子进程）…"
@@ -675,7 +674,7 @@ def run_section(args, ctx) -> tuple[str, list[str]]:
         ctx=ctx,
         pages=pages,
         load=load,
-        loadavg=f"{load_before} → {load_mid} → {bench.loadavg()}",
+        loadavg=f"{load_before} → {bench.loadavg()}",
         failures=failures,
     )
     return text, failures
@@ -789,6 +788,15 @@ def render(*, args, ctx, pages, load, loadavg, failures) -> str:
             f"p95 {load['p95']:.0f} ms"
             + ("，达标。" if load["p95"] < P95_BUDGET_MS and not load["errors"] else "，未达标。")
         )
+        if load["server_cpu_ms"]:
+            cores = load["rps"] * load["server_cpu_ms"] / 1000
+            offered = load["users"] / (sum(THINK_S) / 2)
+            lines.append(
+                f"- 服务器每个请求 {load['server_cpu_ms']:.1f} ms CPU：{load['users']} 人按平均 "
+                f"{sum(THINK_S) / 2:.0f} 秒一次约发出 {offered:.0f} 次/秒，需要约 "
+                f"{offered * load['server_cpu_ms'] / 1000:.1f} 个核；本次 gunicorn 实际用到 "
+                f"{cores:.2f} 个核（机器共 {ctx['machine']['nproc']} 个，与其他进程共用）。"
+            )
     if failures:
         lines += ["", "**失败：**", ""] + [f"- {f}" for f in failures]
     lines.append("")

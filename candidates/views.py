@@ -57,8 +57,11 @@ def _error(form, exc, field=None):
 def candidacy_list(request):
     access.require_region_scope(request.user)
     form, qs = filtered_candidacies(request.user, request.GET)
-    # The list shows no phone numbers: not decrypted for each row.
+    # The list shows no phone numbers (not decrypted for each row), and the county only to
+    # those who see several.
     qs = qs.defer("person__phone")
+    if not form.many_counties:
+        qs = qs.select_related(None).select_related("person", "unit", "unit__township")
     paginator = KeyPaginator(qs, settings.UNITS_PAGE_SIZE)
     total = tally(access.candidacies_visible_to(request.user))
     if not narrowed(form, CANDIDACY_FILTERS):

@@ -15,6 +15,9 @@ rewrites the sections it ran and keeps the others as they were):
 - ``voters`` (bin/bench_voters.py): 500,000 voter registrations in the county's round,
   a 5,000-row voter import (preview + confirm) and the county-wide duplicate check;
 - ``suite`` (bin/bench_suite.py): ``make test`` from a clean clone (budget 5 minutes);
+- ``load`` (bin/bench_load.py): the township clerk's pages one by one (CPU and queries per
+  page), then N clerks (200) signing in and clicking through them with 1–3 s think time
+  against gunicorn -w 4 for a fixed time (60 s): requests per second, median / p95 latency;
 - ``province`` (bin/bench_province.py), run on its own (``--only province --units N
   --candidacies C``): ``seed_demo --province`` at scale, the unit list for a province
   reviewer and a township clerk, and the nightly roll-up of every county.
@@ -51,8 +54,8 @@ BENCH_VAR = ROOT / "var" / "bench"
 BUDGET_MS = 150.0
 BENCH_DB_NAME = "renewal_bench"
 REVIEWER = "zuzhibu"
-PARTS = ("units", "candidates", "ballots", "voters", "rollup", "suite", "province")
-COUNTY_PARTS = PARTS[:-1]
+PARTS = ("units", "candidates", "ballots", "voters", "rollup", "suite", "province", "load")
+COUNTY_PARTS = tuple(p for p in PARTS if p != "province")
 COUNTY_UNITS, PROVINCE_UNITS = 20_000, 50_000
 SECTION_TITLES = {
     "units": "一、村(社区)列表与详情",
@@ -62,6 +65,7 @@ SECTION_TITLES = {
     "rollup": "五、日报告日通报：每晚汇总与全县看板",
     "suite": "六、测试套件：从干净克隆运行 make test",
     "province": "七、全省：省级演示数据、村(社区)列表与全省日通报",
+    "load": "八、乡镇办事员页面：逐页 CPU 与 200 人并发压测",
 }
 SECTION = re.compile(r"<!-- bench-section:(\w+) -->\n(.*?)<!-- /bench-section:\1 -->", re.S)
 
@@ -355,7 +359,7 @@ def parse_args() -> argparse.Namespace:
         type=parse_parts,
         default=list(COUNTY_PARTS),
         metavar="PARTS",
-        help="只运行这些部分（units、candidates、ballots、voters、rollup、suite，可用逗号组合；"
+        help="只运行这些部分（units、candidates、ballots、voters、rollup、suite、load，可用逗号组合；"
         "province 须单独运行）；默认除 province 外全部；结果文件中其余部分保持上次的内容",
     )
     parser.add_argument(
@@ -412,6 +416,12 @@ def parse_args() -> argparse.Namespace:
     )
     group.add_argument("--voter-import-reps", type=int, default=3, help="选民导入次数，默认 3")
     group.add_argument("--dup-reps", type=int, default=5, help="县内查重计时次数，默认 5")
+    group = parser.add_argument_group("load")
+    group.add_argument("--users", type=int, default=200, help="压测的办事员人数，默认 200")
+    group.add_argument("--duration", type=int, default=60, help="压测计时秒数，默认 60")
+    group.add_argument("--workers", type=int, default=4, help="压测的 gunicorn worker 数，默认 4")
+    group.add_argument("--page-reps", type=int, default=20, help="办事员逐页计时次数，默认 20")
+    group.add_argument("--page-warmup", type=int, default=3, help="办事员逐页预热次数，默认 3")
     group = parser.add_argument_group("rollup")
     group.add_argument(
         "--rollup-reps", type=int, default=3, help="日通报（每晚汇总）连续运行次数，默认 3"
@@ -436,7 +446,7 @@ def main() -> int:
         sys.stderr.write("--import-rows 应在 1 到 10000 之间（导入的行数上限）。\n")
         return 2
     if (
-        min(args.import_reps, args.export_reps, args.congress_warmup) < 0
+        min(args.import_reps, args.export_reps, args.congress_warmup, args.page_warmup) < 0
         or min(
             args.recount_reps,
             args.congress_reps,
@@ -444,6 +454,10 @@ def main() -> int:
             args.members,
             args.roster_rows,
             args.rollup_reps,
+            args.users,
+            args.duration,
+            args.workers,
+            args.page_reps,
         )
         < 1
     ):
@@ -585,6 +599,15 @@ def main() -> int:
         failures += failed
         connections.close_all()
 
+    if "load" in args.only:
+        import bench_load
+
+        log(f"\n== {SECTION_TITLES['load']}：负载 {loadavg()} ==")
+        text, failed = bench_load.run_section(args, ctx)
+        sections["load"] = text
+        failures += failed
+        connections.close_all()
+
     if "suite" in args.only:
         import bench_suite
 
@@ -706,6 +729,8 @@ def render_file(sections: dict[str, str], previous: str) -> str:
         ".venv/bin/python bin/bench.py --only voters --voter-rows 500000",
         ".venv/bin/python bin/bench.py --only rollup --rollup-reps 3",
         ".venv/bin/python bin/bench.py --only suite   # make test 从干净克隆运行的用时（预算 5 分钟）",
+        ".venv/bin/python bin/bench.py --only load --users 200 --duration 60"
+        "  # 办事员逐页 CPU 与并发压测",
         ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
         ".venv/bin/python bin/bench.py --only province --reset --units 50000 --candidacies 4"
         "  # 全省（单独的数据）",

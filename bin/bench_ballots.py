@@ -270,8 +270,10 @@ def vote_plan(names: list[str], present: int) -> tuple[dict, int]:
     return data, valid
 
 
-def run_flow(client, unit, active_round, people, scrutineers) -> tuple[dict, dict]:
-    """One congress from creation to the counted result: per-step numbers, and checks."""
+def run_flow(client, unit, active_round, people, scrutineers, *, until=None) -> tuple[dict, dict]:
+    """One congress from creation to the counted result: per-step numbers, and checks.
+
+    ``until="round_create"`` stops once the round is created (its entry form still empty)."""
     from django.db import connection
     from django.utils import timezone
 
@@ -337,6 +339,8 @@ def run_flow(client, unit, active_round, people, scrutineers) -> tuple[dict, dic
     rnd = congress.rounds.order_by("number").first()
     if rnd is None:
         return out, {"error": "轮次未建立"}
+    if until == "round_create":
+        return out, {"round": rnd, "congress": congress}
     call("round_get", f"/congress-rounds/{rnd.pk}/")
     present_voting = len(voting) - len(skip)
     totals, _valid = vote_plan(list(rnd.candidates), present_voting)

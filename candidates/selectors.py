@@ -11,6 +11,8 @@ from renewal.models import DomainError, Region
 from renewal.selectors import check_filter_scope
 
 FILTER_KEYS = ("q", "county", "township", "body", "post", "status", "sort")
+# The fields that narrow the list when set (the sort only orders it).
+CANDIDACY_FILTERS = ("q", "county", "township", "body", "post", "status")
 # The candidate list's orders; each ends on the id, so that pages never share or skip a row.
 CANDIDACY_ORDER = {
     "unit": ("unit__code", "body", "post", "id"),

@@ -28,12 +28,18 @@ from candidates.models import (
     NegativeListItem,
     VettingRequest,
 )
-from candidates.selectors import FILTER_KEYS, SELECTED_KEY, filtered_candidacies, selected_ids
+from candidates.selectors import (
+    CANDIDACY_FILTERS,
+    FILTER_KEYS,
+    SELECTED_KEY,
+    filtered_candidacies,
+    selected_ids,
+)
 from renewal.kit.confirmation import Ask, ask_first, asks
 from renewal.kit.exports import export_start
 from renewal.kit.forms import errors_in_words
 from renewal.kit.naming import Standing, ballot_names
-from renewal.kit.paging import KeyPaginator, tally
+from renewal.kit.paging import KeyPaginator, narrowed, tally
 from renewal.models import COMMITTEE_CHOICES, COMMITTEES, AccessLog, Body, DomainError
 from renewal.selectors import active_round
 from renewal.views import township_choice
@@ -51,12 +57,17 @@ def _error(form, exc, field=None):
 def candidacy_list(request):
     access.require_region_scope(request.user)
     form, qs = filtered_candidacies(request.user, request.GET)
-    page = KeyPaginator(qs, settings.UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "total": tally(access.candidacies_visible_to(request.user)),
-    }
+    # The list shows no phone numbers (not decrypted for each row), and the county only to
+    # those who see several.
+    qs = qs.defer("person__phone")
+    if not form.many_counties:
+        qs = qs.select_related(None).select_related("person", "unit", "unit__township")
+    paginator = KeyPaginator(qs, settings.UNITS_PAGE_SIZE)
+    total = tally(access.candidacies_visible_to(request.user))
+    if not narrowed(form, CANDIDACY_FILTERS):
+        paginator.count = total  # every candidacy the user sees: counted once
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "total": total}
     context |= township_choice(request, form)
     if request.htmx:
         return render(request, "candidates/partials/candidacy_results.html", context)

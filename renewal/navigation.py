@@ -9,7 +9,8 @@ its list.
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from renewal.access import ABOVE_COUNTY_ROLES
 
@@ -187,7 +188,31 @@ MENU = (
 
 def menu_for(user, role: str, view_name: str) -> list[dict]:
     """The groups this user sees, each with its heading (empty when its one item says the
-    same) and its items: label, url, and whether it is the page's own item (at most one is)."""
+    same) and its items: label, url, and whether it is the page's own item (at most one is).
+
+    Who sees an item depends on the role and on being a superuser only, so the menu is worked
+    out once per process for each of those, each page and each URL configuration and prefix."""
+    key = (
+        bool(user.is_superuser),
+        role,
+        view_name,
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+    )
+    menu = _drawn.get(key)
+    if menu is None:
+        menu = _draw(user, role, view_name)
+        if len(_drawn) >= MENU_CACHE_SIZE:
+            _drawn.clear()
+        _drawn[key] = menu
+    return [{**group, "items": [dict(item) for item in group["items"]]} for group in menu]
+
+
+MENU_CACHE_SIZE = 2000
+_drawn: dict[tuple, list[dict]] = {}
+
+
+def _draw(user, role: str, view_name: str) -> list[dict]:
     groups = [
         (group, [item for item in group.items if item.shown_to(user, role)]) for group in MENU
     ]

@@ -33,7 +33,7 @@ from renewal.kit.exports import export_dir, export_start
 from renewal.kit.file_names import dated_name, disposition
 from renewal.kit.forms import errors_in_words
 from renewal.kit.history import events_for
-from renewal.kit.paging import KeyPaginator, tally
+from renewal.kit.paging import KeyPaginator, narrowed, tally
 from renewal.kit.uploads import XLSX
 from renewal.models import (
     STAGE_NAMES,
@@ -192,12 +192,20 @@ def township_choice(request, form) -> dict:
     }
 
 
+# The unit list's filter fields that narrow it when set (the sort only orders it).
+UNIT_FILTERS = ("q", "county", "township", "kind", "stage", "key", "overdue")
+
+
 @login_required
 def unit_list(request):
     access.require_region_scope(request.user)
     form, units, due = filtered_units(request.user, request.GET)
     size = 100 if request.GET.get("size") == "100" else settings.UNITS_PAGE_SIZE
-    page = KeyPaginator(units, size).get_page(request.GET.get("page"))
+    paginator = KeyPaginator(units, size)
+    total = tally(access.units_visible_to(request.user))
+    if not narrowed(form, UNIT_FILTERS):
+        paginator.count = total  # every unit the user sees: counted once
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     for unit in page:
         day = due.get((unit.county_id, unit.stage))
@@ -205,7 +213,7 @@ def unit_list(request):
     context = {
         "form": form,
         "page": page,
-        "total": tally(access.units_visible_to(request.user)),
+        "total": total,
         **township_choice(request, form),
         "stage_names": STAGE_NAMES,
         "many_counties": form.many_counties,

@@ -787,9 +787,11 @@ def _blank(reconciliation: checks.Reconciliation) -> bool:
 def _follow_up(rnd: ElectionRound, result: counting.CountResult) -> None:
     """Void → vote again; tie → re-vote among the tied; shortfall → supplementary round.
     The people are those printed on this round's ballot, under the same printed names."""
-    printed = {e.name: e.person for e in rnd.entrants.filter(write_in=False)}
 
     def follow(names, seats, round_type):
+        # Read only when a round follows (most counts elect everyone at once).
+        entrants = rnd.entrants.filter(write_in=False).select_related("person")
+        printed = {e.name: e.person for e in entrants}
         people = [printed[n] for n in names if n in printed]
         round_open(
             congress=rnd.congress,

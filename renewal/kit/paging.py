@@ -59,6 +59,13 @@ def _cache_key(qs: QuerySet) -> str:
     return f"paging:count:{digest}"
 
 
+def narrowed(form, fields) -> bool:
+    """Whether a list's filter form narrows it: a valid form with one of ``fields`` set (an
+    invalid or unbound form filters nothing). When it does not, the list holds every row its
+    total counts, and the paginator can take that count instead of counting again."""
+    return form.is_valid() and any(form.cleaned_data.get(name) for name in fields)
+
+
 def tally(qs) -> Tally:
     """How many rows ``qs`` holds: exact up to the limit, above it cached and approximate."""
     if not isinstance(qs, QuerySet):

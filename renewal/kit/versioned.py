@@ -9,6 +9,7 @@ past day is judged by the rules of that day.
 import datetime
 
 from django.db import models
+from django.db.models import F, Q
 
 
 class VersionedSetting(models.Model):
@@ -36,5 +37,10 @@ class VersionedSetting(models.Model):
 
 
 def effective_row(model, *, county_id: int, day: datetime.date):
-    rows = model.objects.filter(effective_from__lte=day).order_by("-effective_from")
-    return rows.filter(county_id=county_id).first() or rows.filter(county__isnull=True).first()
+    """In one query: the county's rows sort before the default's, each newest first."""
+    return (
+        model.objects.filter(effective_from__lte=day)
+        .filter(Q(county_id=county_id) | Q(county__isnull=True))
+        .order_by(F("county_id").asc(nulls_last=True), "-effective_from")
+        .first()
+    )

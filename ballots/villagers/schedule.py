@@ -30,6 +30,7 @@ from ballots.models import (
     VoterObjection,
 )
 from ballots.workcalendar import declared_calendar
+from renewal.kit.figures import Counties, units_q
 from renewal.kit.workdays import CalendarGap, is_workday, nth_working_day, nth_working_day_before
 
 DAY = datetime.timedelta(days=1)
@@ -148,12 +149,14 @@ def build_schedule(
     *,
     today: datetime.date,
     declared: Mapping,
+    dues: dict | None = None,
 ) -> Schedule:
-    """Each rule's deadline and state; a step without a fact is a cut-off, not a task."""
+    """Each rule's deadline and state; a step without a fact is a cut-off, not a task.
+    ``dues`` keeps the deadlines worked out, for many elections sharing election days."""
     items, warnings = [], []
     for rule in rules:
         try:
-            due, shifted = due_date(rule, election_day, declared=declared)
+            due, shifted = _due(rule, election_day, declared, {} if dues is None else dues)
         except CalendarGap as exc:
             if str(exc) not in warnings:
                 warnings.append(str(exc))
@@ -184,6 +187,20 @@ def build_schedule(
             )
         )
     return Schedule(election_day, today, tuple(items), tuple(warnings))
+
+
+def _due(rule: Rule, election_day: datetime.date, declared: Mapping, dues: dict):
+    # Keyed by the rule object: the rules of one load live as long as ``dues`` does.
+    key = (id(rule), election_day)
+    if key not in dues:
+        try:
+            dues[key] = due_date(rule, election_day, declared=declared)
+        except CalendarGap as exc:
+            dues[key] = exc
+    found = dues[key]
+    if isinstance(found, CalendarGap):
+        raise found
+    return found
 
 
 # --- Loading ------------------------------------------------------------------------------
@@ -221,9 +238,10 @@ def rules_by_pack(pack_ids: Iterable[int]) -> dict[int, list[Rule]]:
     return result
 
 
-def facts_for(elections: Sequence[VillagersElection]) -> dict[int, dict[str, Fact]]:
-    """Per election, what its data says of each tracked step (a few queries for all)."""
-    ids = [e.pk for e in elections]
+def facts_for(elections: Sequence[VillagersElection], among=None) -> dict[int, dict[str, Fact]]:
+    """Per election, what its data says of each tracked step (a few queries for all).
+    ``among``: a query of the elections' ids, read instead of a list of them (many)."""
+    ids = [e.pk for e in elections] if among is None else among
     committee = dict(
         ElectionCommitteeMember.objects.filter(election_id__in=ids)
         .values("election_id")
@@ -294,19 +312,26 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 
 def schedules_for(
-    elections: Sequence[VillagersElection], *, today: datetime.date | None = None
+    elections: Sequence[VillagersElection], *, today: datetime.date | None = None, among=None
 ) -> dict[int, Schedule]:
     """Each election's schedule on ``today``: the rules, the holiday table and the facts are
-    loaded once for all of them. The elections come with their pack loaded."""
+    loaded once for all of them. The elections come with their pack loaded; ``among`` as
+    for ``facts_for``."""
     today = today or timezone.localdate()
     if not elections:
         return {}
     rules = rules_by_pack({e.pack_id for e in elections})
     declared = declared_calendar()
-    facts = facts_for(elections)
+    facts = facts_for(elections, among)
+    dues: dict = {}
     return {
         e.pk: build_schedule(
-            rules[e.pack_id], e.election_day, facts[e.pk], today=today, declared=declared
+            rules[e.pack_id],
+            e.election_day,
+            facts[e.pk],
+            today=today,
+            declared=declared,
+            dues=dues,
         )
         for e in elections
     }
@@ -331,14 +356,15 @@ def cutoff(election: VillagersElection, step: str) -> tuple[datetime.date, Rule]
     return due, rule
 
 
-def overdue_units(round_id: int, county_id: int, day: datetime.date) -> set[int]:
-    """The units of a county whose villagers' election has a legal deadline missed on ``day``.
-    An election whose result is confirmed is finished: its schedule no longer runs."""
+def overdue_units(counties: Counties, day: datetime.date) -> set[int]:
+    """The units of the counties whose villagers' election (in the county's active round) has
+    a legal deadline missed on ``day``. An election whose result is confirmed is finished:
+    its schedule no longer runs."""
+    found = VillagersElection.objects.filter(units_q(counties, None)).exclude(
+        status=VillagersElection.Status.APPROVED
+    )
     elections = list(
-        VillagersElection.objects.filter(round_id=round_id, unit__county_id=county_id)
-        .exclude(status=VillagersElection.Status.APPROVED)
-        .select_related("pack")
-        .only(
+        found.select_related("pack").only(
             "id",
             "unit_id",
             "pack_id",
@@ -348,5 +374,5 @@ def overdue_units(round_id: int, county_id: int, day: datetime.date) -> set[int]
             "register_published_on",
         )
     )
-    schedules = schedules_for(elections, today=day)
+    schedules = schedules_for(elections, today=day, among=found.values("pk"))
     return {e.unit_id for e in elections if schedules[e.pk].overdue}

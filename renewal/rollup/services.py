@@ -323,7 +323,7 @@ def rollup_run(
     rnd = round_for(county)
     with transaction.atomic():
         if not _locks([county.pk], day):
-            raise RollupBusy(f"{county.name} {day:%Y-%m-%d} 的日通报正在生成，请稍后再试。")
+            raise _busy(county, day)
         return _run_counties([(county, rnd)], day, log or (lambda message: None))[county.pk]
 
 
@@ -394,6 +394,10 @@ def rollup_counties(
 def _check_day(day: datetime.date) -> None:
     if day > timezone.localdate():
         raise DomainError("不能生成今天以后日期的通报。")
+
+
+def _busy(county: Region, day: datetime.date) -> RollupBusy:
+    return RollupBusy(f"{county.name} {day:%Y-%m-%d} 的日通报正在生成，请稍后再试。")
 
 
 def _no_round(county: Region) -> DomainError:
@@ -785,16 +789,20 @@ def _store_current_stages(stages: dict[int, str], stored: dict[int, str]) -> Non
 
 
 def rollup_all(*, day: datetime.date, county_code: str | None = None, log=None) -> list[RollupRun]:
-    """Every county with an active round (or the one given), each in its own transaction."""
+    """Every county with an active round (or the one given), set-based (``rollup_counties``);
+    a county that failed, or that another worker is rolling up, is raised once the others
+    are written."""
     counties = Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
     if county_code:
         counties = Region.objects.filter(kind=Region.Kind.COUNTY, code=county_code)
         if not counties.exists():
             raise DomainError(f"没有区划代码为 {county_code} 的区县。")
-    runs = []
-    for county in counties.order_by("code"):
-        runs.append(rollup_run(county=county, day=day, log=log))
-    return runs
+    outcome = rollup_counties(list(counties.order_by("code")), day, log=log)
+    if outcome.failed:
+        raise outcome.failed[0][1]
+    if outcome.busy:
+        raise _busy(outcome.busy[0], day)
+    return outcome.runs
 
 
 def scheduled_at(day: datetime.date) -> datetime.datetime:

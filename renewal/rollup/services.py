@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from ballots.villagers import schedule as villagers_schedule
@@ -80,11 +80,11 @@ class RollupBusy(DomainError):
 
 
 def rollup_settings(county_id: int, day: datetime.date):
-    return _settings_by_county([county_id], day)[county_id]
+    return _or_default(RollupSettings.in_force(county_id=county_id, day=day))
 
 
-def targets_for(county_id: int, day: datetime.date) -> structure.Targets:
-    return _targets(rollup_settings(county_id, day))
+def _or_default(row):
+    return row or RollupSettings(daily_report_deadline=datetime.time(18, 0), source="系统默认")
 
 
 # --- Ranking (pure) ------------------------------------------------------------------------
@@ -438,23 +438,6 @@ def _locks(county_ids: list[int], day: datetime.date) -> set[int]:
         return {keys[key] for key, got in cursor.fetchall() if got}
 
 
-def _settings_by_county(county_ids: list[int], day: datetime.date) -> dict[int, RollupSettings]:
-    """``rollup_settings`` of each county in one query."""
-    rows = list(
-        RollupSettings.objects.filter(effective_from__lte=day)
-        .filter(Q(county_id__in=county_ids) | Q(county__isnull=True))
-        .order_by("-effective_from")
-    )
-    default = next((r for r in rows if r.county_id is None), None)
-    found = {}
-    for county_id in county_ids:
-        row = next((r for r in rows if r.county_id == county_id), default)
-        found[county_id] = row or RollupSettings(
-            daily_report_deadline=datetime.time(18, 0), source="系统默认"
-        )
-    return found
-
-
 def _targets(row) -> structure.Targets:
     return structure.Targets(
         women_min=row.target_women_min,
@@ -518,7 +501,7 @@ def _run_counties(pairs, day: datetime.date, say) -> dict[int, RollupRun]:
     ):
         reports[row.pop("township__parent_id")][row["township_id"]] = row
     current, previous = _load_terms(scope, day)
-    settings_of = _settings_by_county(county_ids, day)
+    settings_of = RollupSettings.in_force_by_county(county_ids=county_ids, day=day)
 
     stages: dict[int, str] = {}
     plans = []
@@ -543,7 +526,7 @@ def _run_counties(pairs, day: datetime.date, say) -> dict[int, RollupRun]:
                 reports=reports[county.pk],
                 current=current[county.pk],
                 previous=previous[county.pk],
-                targets=_targets(settings_of[county.pk]),
+                targets=_targets(_or_default(settings_of[county.pk])),
             )
         )
     if day == timezone.localdate():

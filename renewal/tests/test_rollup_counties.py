@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from renewal.models import Region, RollupRun, RollupSnapshot
+from renewal.models import Region, RollupRun, RollupSettings, RollupSnapshot
 from renewal.rollup.services import rollup_counties, rollup_run
 from renewal.rollup.tasks import nightly_rollup
 
@@ -65,7 +65,24 @@ def demo_counties():
         .order_by("code")
     )
     assert len(counties) >= 3
+    # Settings: one county's own targets, another's not in force yet, a default for the rest.
+    D = datetime.date
+    RollupSettings.objects.create(
+        county=counties[0], effective_from=D(2020, 1, 1), source="县", target_women_min=2
+    )
+    RollupSettings.objects.create(
+        county=counties[1], effective_from=D(2099, 1, 1), source="县", target_young_min=3
+    )
+    RollupSettings.objects.create(effective_from=D(2020, 1, 1), source="默认", target_college_min=1)
     return counties
+
+
+def test_the_settings_in_force_of_many_counties_are_each_countys(demo_counties):
+    day = timezone.localdate()
+    ids = [c.pk for c in demo_counties]
+    found = RollupSettings.in_force_by_county(county_ids=ids, day=day)
+    assert found == {pk: RollupSettings.in_force(county_id=pk, day=day) for pk in ids}
+    assert found[ids[0]].target_women_min == 2 and found[ids[1]].county_id is None
 
 
 @pytest.mark.parametrize("days_ago", [0, 1])

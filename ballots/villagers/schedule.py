@@ -301,10 +301,11 @@ def facts_for(elections: Sequence[VillagersElection], among=None) -> dict[int, d
     return result
 
 
+NO_NOTICE = Fact(False, note="尚未发布公告")
+
+
 def _notice_fact(issued: datetime.date | None) -> Fact:
-    if issued is None:
-        return Fact(False, note="尚未发布公告")
-    return Fact(True, issued)
+    return NO_NOTICE if issued is None else Fact(True, issued)
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:

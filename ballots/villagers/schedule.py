@@ -163,18 +163,10 @@ def build_schedule(
             items.append(Item(rule, None, None, "unknown", note="节假日安排缺失，无法计算截止日期"))
             continue
         fact = facts.get(rule.step)
-        left = (due - today).days
+        state, done, left = _state(fact, due, today)
         if fact is None:
-            state = "closed" if left < 0 else "cutoff"
             items.append(Item(rule, due, shifted, state, days_left=left))
             continue
-        done = fact.done and (fact.on is None or fact.on <= today)
-        if done:
-            state = "late" if fact.on and fact.on > due else "done"
-        elif left < 0:
-            state = "overdue"
-        else:
-            state = "soon" if left <= SOON_DAYS else "pending"
         items.append(
             Item(
                 rule,
@@ -187,6 +179,38 @@ def build_schedule(
             )
         )
     return Schedule(election_day, today, tuple(items), tuple(warnings))
+
+
+def _state(fact: Fact | None, due: datetime.date, today: datetime.date) -> tuple[str, bool, int]:
+    """A step's state on ``today`` (and whether it is done, and the days left)."""
+    left = (due - today).days
+    if fact is None:
+        return ("closed" if left < 0 else "cutoff"), False, left
+    if fact.done and (fact.on is None or fact.on <= today):
+        return ("late" if fact.on and fact.on > due else "done"), True, left
+    if left < 0:
+        return "overdue", False, left
+    return ("soon" if left <= SOON_DAYS else "pending"), False, left
+
+
+def is_overdue(
+    rules: Sequence[Rule],
+    election_day: datetime.date,
+    facts: Mapping[str, Fact],
+    *,
+    today: datetime.date,
+    declared: Mapping,
+    dues: dict,
+) -> bool:
+    """Whether ``build_schedule`` would list an overdue step, without building it."""
+    for rule in rules:
+        try:
+            due, _shifted = _due(rule, election_day, declared, dues)
+        except CalendarGap:
+            continue
+        if _state(facts.get(rule.step), due, today)[0] == "overdue":
+            return True
+    return False
 
 
 def _due(rule: Rule, election_day: datetime.date, declared: Mapping, dues: dict):
@@ -276,36 +300,45 @@ def facts_for(elections: Sequence[VillagersElection], among=None) -> dict[int, d
     for e in elections:
         setup = setups.get(e.pk)
         facts = {
-            ScheduleStep.COMMITTEE: Fact(e.pk in committee, committee.get(e.pk)),
+            ScheduleStep.COMMITTEE: _fact(e.pk in committee, committee.get(e.pk)),
             ScheduleStep.METHOD: _notice_fact(notices.get((e.pk, ScheduleStep.METHOD))),
-            ScheduleStep.REGISTER: Fact(
+            ScheduleStep.REGISTER: _fact(
                 e.register_published_on is not None, e.register_published_on
             ),
             ScheduleStep.CANDIDATES: _notice_fact(notices.get((e.pk, ScheduleStep.CANDIDATES))),
         }
         if e.register_published_on is None:
-            facts[ScheduleStep.OBJECTIONS] = Fact(False, note="选民名单尚未公布")
+            facts[ScheduleStep.OBJECTIONS] = _fact(False, note="选民名单尚未公布")
         elif e.pk in open_objections:
-            facts[ScheduleStep.OBJECTIONS] = Fact(False, note="有待答复的异议")
+            facts[ScheduleStep.OBJECTIONS] = _fact(False, note="有待答复的异议")
         else:
             window_end = e.register_published_on + e.pack.objection_days * DAY
             last = max(filter(None, [answered.get(e.pk), window_end]))
-            facts[ScheduleStep.OBJECTIONS] = Fact(True, last)
+            facts[ScheduleStep.OBJECTIONS] = _fact(True, last)
         is_counted = e.status in counted
         counted_on = _local_day(setup.counted_at) if setup and setup.counted_at else None
-        facts[ScheduleStep.RESULT] = Fact(is_counted, counted_on if is_counted else None)
+        facts[ScheduleStep.RESULT] = _fact(is_counted, counted_on if is_counted else None)
         approved = e.status == VillagersElection.Status.APPROVED
         approved_on = _local_day(setup.approved_at) if setup and setup.approved_at else None
-        facts[ScheduleStep.FILED] = Fact(approved, approved_on if approved else None)
+        facts[ScheduleStep.FILED] = _fact(approved, approved_on if approved else None)
         result[e.pk] = facts
     return result
 
 
-NO_NOTICE = Fact(False, note="尚未发布公告")
+def _fact(done: bool, on: datetime.date | None = None, note: str = "") -> Fact:
+    """Facts are values: equal ones are shared (a province has many alike)."""
+    key = (done, on, note)
+    found = _FACTS.get(key)
+    if found is None:
+        found = _FACTS[key] = Fact(done, on, note)
+    return found
+
+
+_FACTS: dict[tuple, Fact] = {}
 
 
 def _notice_fact(issued: datetime.date | None) -> Fact:
-    return NO_NOTICE if issued is None else Fact(True, issued)
+    return _fact(False, note="尚未发布公告") if issued is None else _fact(True, issued)
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
@@ -357,23 +390,44 @@ def cutoff(election: VillagersElection, step: str) -> tuple[datetime.date, Rule]
     return due, rule
 
 
+@dataclass(slots=True)
+class _Election:
+    """What ``facts_for`` and the schedule read of an election, as a plain row."""
+
+    pk: int
+    unit_id: int
+    pack_id: int
+    election_day: datetime.date
+    status: str
+    register_published_on: datetime.date | None
+    pack: VillagersRulePack
+
+
 def overdue_units(counties: Counties, day: datetime.date) -> set[int]:
     """The units of the counties whose villagers' election (in the county's active round) has
     a legal deadline missed on ``day``. An election whose result is confirmed is finished:
-    its schedule no longer runs."""
+    its schedule no longer runs. As ``schedules_for``, with each pack loaded once."""
     found = VillagersElection.objects.filter(units_q(counties, None)).exclude(
         status=VillagersElection.Status.APPROVED
     )
-    elections = list(
-        found.select_related("pack").only(
-            "id",
-            "unit_id",
-            "pack_id",
-            "pack__objection_days",
-            "election_day",
-            "status",
-            "register_published_on",
+    rows = list(
+        found.values_list(
+            "id", "unit_id", "pack_id", "election_day", "status", "register_published_on"
         )
     )
-    schedules = schedules_for(elections, today=day, among=found.values("pk"))
-    return {e.unit_id for e in elections if schedules[e.pk].overdue}
+    if not rows:
+        return set()
+    packs = VillagersRulePack.objects.filter(pk__in={row[2] for row in rows})
+    pack_of = {p.pk: p for p in packs.only("id", "objection_days")}
+    elections = [_Election(*row, pack_of[row[2]]) for row in rows]
+    rules = rules_by_pack(pack_of)
+    declared = declared_calendar()
+    facts = facts_for(elections, found.values("pk"))
+    dues: dict = {}
+    return {
+        e.unit_id
+        for e in elections
+        if is_overdue(
+            rules[e.pack_id], e.election_day, facts[e.pk], today=day, declared=declared, dues=dues
+        )
+    }

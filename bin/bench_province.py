@@ -7,9 +7,10 @@ Run by bin/bench.py (``--only province --units N --candidacies C``), on its own 
 - ``pages`` (child): the unit list's first page and its last (deepest) page, timed round
   robin as the demo's province reviewer ``shengzuzhibu`` and as a township clerk (the
   account ``bench_clerk``, township staff of the province's first township, made here);
-- ``rollup`` (child): ``rollup_run`` for every county of the province, one after the other
-  as the nightly job does; total wall time, the slowest county, peak RSS of the child and
-  the peak of Python allocations (tracemalloc).
+- ``rollup`` (child): what the nightly job does for the province: ``rollup_counties`` over
+  every county (set-based, in batches of counties), then ``area_rollup_above`` (the cities,
+  then the province); total wall time and its two parts, queries per county, peak RSS of
+  the child and the peak of Python allocations (tracemalloc).
 
 Each run's figures are kept in the section as a comment per size, so the growth table
 shows every size measured on this file (e.g. 1,000 → 10,000 → 50,000 units); a size not
@@ -156,10 +157,12 @@ def time_pages(reps: int, warmup: int) -> dict:
 
 
 def timed_rollup() -> dict:
+    from django.db import connection
     from django.utils import timezone
 
     from renewal.models import Region
-    from renewal.rollup.services import rollup_run
+    from renewal.rollup.areas import area_rollup_above
+    from renewal.rollup.services import rollup_counties
 
     counties = list(
         Region.objects.filter(kind=Region.Kind.COUNTY, parent__parent__code=PROVINCE_CODE)
@@ -168,23 +171,26 @@ def timed_rollup() -> dict:
         .order_by("code")
     )
     day = timezone.localdate()
+    counter = bench.QueryCounter()
     tracemalloc.start()
-    walls = []
     started = time.perf_counter()
-    for county in counties:
-        t0 = time.perf_counter()
-        rollup_run(county=county, day=day)
-        walls.append((time.perf_counter() - t0, county.name))
+    with connection.execute_wrapper(counter):
+        outcome = rollup_counties(counties, day)
+        counties_s = time.perf_counter() - started
+        area_rollup_above(county_ids=[c.pk for c in counties], day=day)
     total = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    slowest = max(walls)
+    if outcome.failed or outcome.busy:
+        raise SystemExit(
+            f"日通报未完成：失败 {len(outcome.failed)} 个，被占用 {len(outcome.busy)} 个区县"
+        )
     return {
         "counties": len(counties),
         "rollup_s": total,
-        "median_county_s": statistics.median(w for w, _ in walls),
-        "slowest_county_s": slowest[0],
-        "slowest_county": slowest[1],
+        "counties_s": counties_s,
+        "areas_s": total - counties_s,
+        "queries_per_county": counter.count / max(1, len(counties)),
         "tracemalloc_peak_mb": peak / 2**20,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -267,14 +273,15 @@ def run_section(args, *, target: str, previous: str, machine: dict) -> tuple[str
     log(f"  VACUUM ANALYZE {time.perf_counter() - t0:.1f} 秒")
     connections.close_all()
     script = str(Path(__file__).resolve())
-    log(f"  全省日通报（逐县）…；负载 {bench.loadavg()}")
+    log(f"  全省日通报（全部区县合并汇总，再汇总市、省）…；负载 {bench.loadavg()}")
     rollup = bench.run_step(script, "rollup", [])
     if rollup is None:
         failures.append("全省：日通报子进程失败")
     else:
         log(
-            f"    {rollup['counties']} 个区县，共 {rollup['rollup_s']:.1f} 秒，"
-            f"最慢 {rollup['slowest_county']} {rollup['slowest_county_s']:.1f} 秒，"
+            f"    {rollup['counties']} 个区县，共 {rollup['rollup_s']:.1f} 秒（区县 "
+            f"{rollup['counties_s']:.1f} 秒，市、省 {rollup['areas_s']:.1f} 秒），"
+            f"每县 {rollup['queries_per_county']:.1f} 条查询，"
             f"tracemalloc 峰值 {rollup['tracemalloc_peak_mb']:.0f} MB，RSS {rollup['wait4_rss_mb']:.0f} MB"
         )
     log(f"  列表页：预热 {args.warmup} 次、计时 {args.reps} 轮；负载 {bench.loadavg()}")
@@ -370,8 +377,9 @@ def render(*, args, target, machine, load, after, seed, pages, rollup, history, 
         f"`django.test.Client` 进程内请求，`DEBUG=False`，预热 {args.warmup} 次后"
         f"轮流计时 {args.reps} 轮，报告中位数、p95（最近秩法）与最大值；身份为省委组织部审核人员 "
         f"`{REVIEWER}`（可见全省）和乡镇工作人员 `{CLERK}`（本基准建的账号，只见本乡镇）。",
-        "- 日通报：子进程中对全省每个区县依次调用 `renewal.rollup.services.rollup_run`"
-        "（与每晚任务同一函数），计总墙钟时间、最慢的区县、子进程峰值 RSS（`wait4` 的 "
+        "- 日通报：子进程中做每晚任务做的事：`renewal.rollup.services.rollup_counties` 对全省"
+        "各区县按批合并汇总（每项数据一次查询读一批区县），再 `area_rollup_above` 汇总各市和全省；"
+        "计总墙钟时间及两部分、每县查询数、子进程峰值 RSS（`wait4` 的 "
         "`ru_maxrss`）与 Python 分配峰值（`tracemalloc`，与计时同时开启，会略抬高 Python 部分的"
         "耗时）。本节不另造新一届班子与党员大会"
         "（县级第五节才造），结构统计只有上届数据。",
@@ -412,9 +420,9 @@ def render(*, args, target, machine, load, after, seed, pages, rollup, history, 
     lines += ["", "### 全省日通报", ""]
     if rollup:
         lines.append(
-            f"{rollup['counties']} 个区县依次汇总：共 **{rollup['rollup_s']:.1f} 秒**，每县中位 "
-            f"{rollup['median_county_s']:.1f} 秒，最慢 {rollup['slowest_county']} "
-            f"{rollup['slowest_county_s']:.1f} 秒；子进程峰值 RSS {rollup['wait4_rss_mb']:.0f} MB，"
+            f"{rollup['counties']} 个区县合并汇总并汇总市、省：共 **{rollup['rollup_s']:.1f} 秒**"
+            f"（区县 {rollup['counties_s']:.1f} 秒，市、省 {rollup['areas_s']:.1f} 秒），每县 "
+            f"{rollup['queries_per_county']:.1f} 条查询；子进程峰值 RSS {rollup['wait4_rss_mb']:.0f} MB，"
             f"tracemalloc 峰值 {rollup['tracemalloc_peak_mb']:.0f} MB。"
         )
     else:

@@ -14,12 +14,12 @@ from django.db.models import Count
 
 from candidates.models import Candidacy, CandidacyLog
 from renewal.kit.dates import end_of_day
-from renewal.kit.figures import register_stage_check, register_unit_figure
+from renewal.kit.figures import register_stage_check, register_unit_figure, units_q
 
 
 def _units_with_candidacies(round_, unit_ids, day) -> set[int]:
     return set(
-        Candidacy.objects.filter(round=round_, unit_id__in=unit_ids, created_at__lt=end_of_day(day))
+        Candidacy.objects.filter(units_q(round_, unit_ids), created_at__lt=end_of_day(day))
         .values_list("unit_id", flat=True)
         .distinct()
     )
@@ -29,8 +29,7 @@ def _units_reaching(status):
     def check(round_, unit_ids, day) -> set[int]:
         return set(
             CandidacyLog.objects.filter(
-                candidacy__round=round_,
-                candidacy__unit_id__in=unit_ids,
+                units_q(round_, unit_ids, round="candidacy__round", unit="candidacy__unit"),
                 to_status=status,
                 at__lt=end_of_day(day),
             )
@@ -43,7 +42,7 @@ def _units_reaching(status):
 
 def candidates_entered(round_, unit_ids, day) -> dict[int, int]:
     rows = (
-        Candidacy.objects.filter(round=round_, unit_id__in=unit_ids, created_at__lt=end_of_day(day))
+        Candidacy.objects.filter(units_q(round_, unit_ids), created_at__lt=end_of_day(day))
         .values("unit_id")
         .annotate(n=Count("id"))
         .values_list("unit_id", "n")
@@ -55,8 +54,7 @@ def _candidacies_reaching(status):
     def count(round_, unit_ids, day) -> dict[int, int]:
         rows = (
             CandidacyLog.objects.filter(
-                candidacy__round=round_,
-                candidacy__unit_id__in=unit_ids,
+                units_q(round_, unit_ids, round="candidacy__round", unit="candidacy__unit"),
                 to_status=status,
                 at__lt=end_of_day(day),
             )

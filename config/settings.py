@@ -418,6 +418,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 ROLLUP_HOUR = env.int("ROLLUP_HOUR", default=21)
 ROLLUP_MINUTE = env.int("ROLLUP_MINUTE", default=0)
 ROLLUP_TIME_LIMIT = env.int("ROLLUP_TIME_LIMIT", default=3600)
+# The nightly roll-up reads its facts for batches of counties of up to this many units.
+ROLLUP_BATCH_UNITS = env.int("ROLLUP_BATCH_UNITS", default=20000)
 # How often the catch-up looks for a missing or stale roll-up, and how long after the
 # scheduled time a county's notice may be missing before it is queued again (minutes).
 ROLLUP_CATCHUP_MINUTES = env.int("ROLLUP_CATCHUP_MINUTES", default=15)

@@ -10,21 +10,34 @@ from django.db.models import Min, Q
 
 from discipline.models import Report
 from renewal.kit.dates import end_of_day
-from renewal.kit.figures import register_unit_figure
+from renewal.kit.figures import Counties, register_unit_figure
+from renewal.models import Unit
 
 
 def _counts(round_, unit_ids, day, condition: Q) -> dict[int, int]:
+    """With ``Counties``: each county's reports, on a first unit of that county."""
     until = end_of_day(day)
-    wanted = set(unit_ids)
-    first_units = (
-        Report.objects.filter(county_id=round_.county_id, received_at__lt=until)
+    many = isinstance(round_, Counties)
+    first_units = list(
+        Report.objects.filter(
+            county_id__in=round_.county_ids if many else [round_.county_id],
+            received_at__lt=until,
+        )
         .filter(condition)
         .annotate(first_unit=Min("units__id"))
-        .values_list("first_unit", flat=True)
+        .values_list("county_id", "first_unit")
     )
+    if many:
+        wanted = dict(
+            Unit.objects.filter(pk__in={u for _, u in first_units if u}).values_list(
+                "pk", "county_id"
+            )
+        )
+    else:
+        wanted = dict.fromkeys(unit_ids, round_.county_id)
     counts: dict[int, int] = {}
-    for unit_id in first_units:
-        if unit_id in wanted:
+    for county_id, unit_id in first_units:
+        if unit_id is not None and wanted.get(unit_id) == county_id:
             counts[unit_id] = counts.get(unit_id, 0) + 1
     return counts
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from renewal.kit import figures
 from renewal.kit.dates import end_of_day
-from renewal.models import DEFAULT_STAGES, SeatChange, Unit, UnitSeats
+from renewal.models import DEFAULT_STAGES, SeatChange, Stage, Unit, UnitSeats
 
 # Registered checks are called with at most this many unit ids at a time, so a
 # province-size county keeps its IN lists (and the queries' memory) bounded.
@@ -75,6 +75,15 @@ def enabled_codes(rnd) -> list[str]:
     return list(rnd.stages.filter(enabled=True).order_by("order").values_list("code", flat=True))
 
 
+def enabled_codes_by_round(rounds) -> dict[int, list[str]]:
+    """``enabled_codes`` of each of the rounds, in one query."""
+    found: dict[int, list[str]] = {rnd.pk: [] for rnd in rounds}
+    rows = Stage.objects.filter(round__in=list(found), enabled=True).order_by("round_id", "order")
+    for round_id, code in rows.values_list("round_id", "code"):
+        found[round_id].append(code)
+    return found
+
+
 def _open_at(status, requested_at, township_at, county_at, until) -> bool:
     """Was a seat change still awaiting a decision at ``until``?
 
@@ -91,22 +100,23 @@ def _open_at(status, requested_at, township_at, county_at, until) -> bool:
 
 
 def _builtin_completion(rnd, unit_ids: Sequence[int], day: datetime.date) -> dict[str, set[int]]:
-    """preparation / seats as of the end of ``day``: three queries per chunk."""
+    """preparation / seats as of the end of ``day``: three queries per chunk (or for all the
+    units of ``figures.Counties``)."""
     until = end_of_day(day)
     done: dict[str, set[int]] = {"preparation": set(), "seats": set()}
-    for part in chunks(list(unit_ids)):
-        assessed = Unit.objects.filter(pk__in=part, risk_assessed_on__lte=day).values_list(
-            "pk", flat=True
-        )
+    for part in _parts(rnd, unit_ids):
+        assessed = Unit.objects.filter(
+            figures.units_q(rnd, part, round=None, unit=""), risk_assessed_on__lte=day
+        ).values_list("pk", flat=True)
         done["preparation"].update(assessed)
         if rnd is None:
             continue
         with_seats = set(
-            UnitSeats.objects.filter(round=rnd, unit_id__in=part).values_list("unit_id", flat=True)
+            UnitSeats.objects.filter(figures.units_q(rnd, part)).values_list("unit_id", flat=True)
         )
         open_changes = set()
         changes = SeatChange.objects.filter(
-            round=rnd, unit_id__in=part, requested_at__lt=until
+            figures.units_q(rnd, part), requested_at__lt=until
         ).values_list(
             "unit_id", "status", "requested_at", "township_decided_at", "county_decided_at"
         )
@@ -115,6 +125,11 @@ def _builtin_completion(rnd, unit_ids: Sequence[int], day: datetime.date) -> dic
                 open_changes.add(unit_id)
         done["seats"].update(with_seats - open_changes)
     return done
+
+
+def _parts(rnd, unit_ids):
+    """Chunks of the unit ids; ``figures.Counties`` (unit_ids None) is read whole."""
+    return [None] if isinstance(rnd, figures.Counties) else chunks(list(unit_ids))
 
 
 def stage_completion(
@@ -130,7 +145,7 @@ def stage_completion(
         done[code] = set()
         if check is None or rnd is None:
             continue
-        for part in chunks(list(unit_ids)):
+        for part in _parts(rnd, unit_ids):
             done[code].update(check(rnd, part, day))
     return done
 

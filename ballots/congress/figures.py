@@ -7,14 +7,13 @@ day in the project's time zone.
 
 from ballots.models import Congress, ElectionRound, VillagersBallotSetup
 from renewal.kit.dates import end_of_day
-from renewal.kit.figures import register_stage_check, register_unit_figure
+from renewal.kit.figures import register_stage_check, register_unit_figure, units_q
 
 
 def congress_held_units(round_, unit_ids, day) -> set[int]:
     """A congress of the round with a counted committee round by the end of ``day``."""
     rows = ElectionRound.objects.filter(
-        congress__round=round_,
-        congress__unit_id__in=list(unit_ids),
+        units_q(round_, unit_ids, round="congress__round", unit="congress__unit"),
         kind=ElectionRound.Kind.COMMITTEE,
         status=ElectionRound.Status.COUNTED,
         counted_at__lt=end_of_day(day),
@@ -24,8 +23,7 @@ def congress_held_units(round_, unit_ids, day) -> set[int]:
 
 def congress_approved_units(round_, unit_ids, day) -> set[int]:
     rows = Congress.objects.filter(
-        round=round_,
-        unit_id__in=list(unit_ids),
+        units_q(round_, unit_ids),
         status=Congress.Status.APPROVED,
         approved_at__lt=end_of_day(day),
     ).values_list("unit_id", flat=True)
@@ -34,8 +32,7 @@ def congress_approved_units(round_, unit_ids, day) -> set[int]:
 
 def villagers_approved_units(round_, unit_ids, day) -> set[int]:
     rows = VillagersBallotSetup.objects.filter(
-        election__round=round_,
-        election__unit_id__in=list(unit_ids),
+        units_q(round_, unit_ids, round="election__round", unit="election__unit"),
         election__status="approved",
         approved_at__lt=end_of_day(day),
     ).values_list("election__unit_id", flat=True)

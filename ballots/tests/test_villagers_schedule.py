@@ -11,6 +11,7 @@ from ballots.tests.villagers_helpers import make_election, register
 from ballots.villagers import schedule as schedules
 from ballots.villagers import setup
 from ballots.villagers.schedule import Fact, Rule, build_schedule, due_date
+from renewal.kit.figures import Counties
 from renewal.models import RenewalRound
 
 D = datetime.date
@@ -165,7 +166,7 @@ def test_overdue_units_for_the_rollup(world, personas):
     late = make_election(world, personas, unit="unit_a1", day=D(2026, 11, 29))
     on_time = make_election(world, personas, unit="unit_a2", day=D(2027, 3, 1))
     rnd = RenewalRound.objects.get(pk=late.round_id)
-    overdue = schedules.overdue_units(rnd.pk, world["county_a"].pk, D(2026, 11, 20))
+    overdue = schedules.overdue_units(Counties((rnd,)), D(2026, 11, 20))
     assert late.unit_id in overdue  # register due 11-09, not published
     assert on_time.unit_id not in overdue
 

@@ -215,6 +215,7 @@ def test_figures_beyond_the_ballots_are_refused_and_nothing_is_kept(elected, sta
 def test_the_structure_figures_leave_the_supervision_committee_out(elected, staff):
     from django.utils import timezone
 
+    from renewal.kit.figures import Counties
     from renewal.rollup.services import _load_terms
 
     election, people = elected
@@ -222,8 +223,8 @@ def test_the_structure_figures_leave_the_supervision_committee_out(elected, staf
     rnd = sv.supervision_candidates_confirm(supervision=supervision, nomination_ids=ids)
     _vote(rnd, staff, {"刘洋": 50, "孙丽": 45, "周一": 40, "吴二": 20})
     sv.supervision_approve(supervision=supervision, chair=people["孙丽"], actor=staff)
-    current, _ = _load_terms(election.round, election.unit.county_id, timezone.localdate())
-    assert {t.body for t in current} == {"villagers"}
+    current, _ = _load_terms(Counties((election.round,)), timezone.localdate())
+    assert {t.body for t in current[election.unit.county_id]} == {"villagers"}
 
 
 def test_pack_edition_is_shown_on_the_pack():

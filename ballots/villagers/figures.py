@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from ballots.models import VoterRegistration
 from renewal.kit.dates import end_of_day
-from renewal.kit.figures import register_unit_figure
+from renewal.kit.figures import register_unit_figure, units_q
 
 
 def voters_registered(round_, unit_ids, day: datetime.date) -> dict[int, int]:
@@ -19,8 +19,7 @@ def voters_registered(round_, unit_ids, day: datetime.date) -> dict[int, int]:
     end = end_of_day(day)
     rows = (
         VoterRegistration.objects.filter(
-            round=round_,
-            election__unit_id__in=list(unit_ids),
+            units_q(round_, unit_ids, unit="election__unit"),
             is_active=True,
             registered_at__lt=end,
         )

@@ -30,6 +30,7 @@ from ballots.models import (
     VoterObjection,
 )
 from ballots.workcalendar import declared_calendar
+from renewal.kit.figures import Counties, units_q
 from renewal.kit.workdays import CalendarGap, is_workday, nth_working_day, nth_working_day_before
 
 DAY = datetime.timedelta(days=1)
@@ -148,30 +149,24 @@ def build_schedule(
     *,
     today: datetime.date,
     declared: Mapping,
+    dues: dict | None = None,
 ) -> Schedule:
-    """Each rule's deadline and state; a step without a fact is a cut-off, not a task."""
+    """Each rule's deadline and state; a step without a fact is a cut-off, not a task.
+    ``dues`` keeps the deadlines worked out, for many elections sharing election days."""
     items, warnings = [], []
     for rule in rules:
         try:
-            due, shifted = due_date(rule, election_day, declared=declared)
+            due, shifted = _due(rule, election_day, declared, {} if dues is None else dues)
         except CalendarGap as exc:
             if str(exc) not in warnings:
                 warnings.append(str(exc))
             items.append(Item(rule, None, None, "unknown", note="节假日安排缺失，无法计算截止日期"))
             continue
         fact = facts.get(rule.step)
-        left = (due - today).days
+        state, done, left = _state(fact, due, today)
         if fact is None:
-            state = "closed" if left < 0 else "cutoff"
             items.append(Item(rule, due, shifted, state, days_left=left))
             continue
-        done = fact.done and (fact.on is None or fact.on <= today)
-        if done:
-            state = "late" if fact.on and fact.on > due else "done"
-        elif left < 0:
-            state = "overdue"
-        else:
-            state = "soon" if left <= SOON_DAYS else "pending"
         items.append(
             Item(
                 rule,
@@ -184,6 +179,52 @@ def build_schedule(
             )
         )
     return Schedule(election_day, today, tuple(items), tuple(warnings))
+
+
+def _state(fact: Fact | None, due: datetime.date, today: datetime.date) -> tuple[str, bool, int]:
+    """A step's state on ``today`` (and whether it is done, and the days left)."""
+    left = (due - today).days
+    if fact is None:
+        return ("closed" if left < 0 else "cutoff"), False, left
+    if fact.done and (fact.on is None or fact.on <= today):
+        return ("late" if fact.on and fact.on > due else "done"), True, left
+    if left < 0:
+        return "overdue", False, left
+    return ("soon" if left <= SOON_DAYS else "pending"), False, left
+
+
+def is_overdue(
+    rules: Sequence[Rule],
+    election_day: datetime.date,
+    facts: Mapping[str, Fact],
+    *,
+    today: datetime.date,
+    declared: Mapping,
+    dues: dict,
+) -> bool:
+    """Whether ``build_schedule`` would list an overdue step, without building it."""
+    for rule in rules:
+        try:
+            due, _shifted = _due(rule, election_day, declared, dues)
+        except CalendarGap:
+            continue
+        if _state(facts.get(rule.step), due, today)[0] == "overdue":
+            return True
+    return False
+
+
+def _due(rule: Rule, election_day: datetime.date, declared: Mapping, dues: dict):
+    # Keyed by the rule object: the rules of one load live as long as ``dues`` does.
+    key = (id(rule), election_day)
+    if key not in dues:
+        try:
+            dues[key] = due_date(rule, election_day, declared=declared)
+        except CalendarGap as exc:
+            dues[key] = exc
+    found = dues[key]
+    if isinstance(found, CalendarGap):
+        raise found
+    return found
 
 
 # --- Loading ------------------------------------------------------------------------------
@@ -221,9 +262,10 @@ def rules_by_pack(pack_ids: Iterable[int]) -> dict[int, list[Rule]]:
     return result
 
 
-def facts_for(elections: Sequence[VillagersElection]) -> dict[int, dict[str, Fact]]:
-    """Per election, what its data says of each tracked step (a few queries for all)."""
-    ids = [e.pk for e in elections]
+def facts_for(elections: Sequence[VillagersElection], among=None) -> dict[int, dict[str, Fact]]:
+    """Per election, what its data says of each tracked step (a few queries for all).
+    ``among``: a query of the elections' ids, read instead of a list of them (many)."""
+    ids = [e.pk for e in elections] if among is None else among
     committee = dict(
         ElectionCommitteeMember.objects.filter(election_id__in=ids)
         .values("election_id")
@@ -258,35 +300,45 @@ def facts_for(elections: Sequence[VillagersElection]) -> dict[int, dict[str, Fac
     for e in elections:
         setup = setups.get(e.pk)
         facts = {
-            ScheduleStep.COMMITTEE: Fact(e.pk in committee, committee.get(e.pk)),
+            ScheduleStep.COMMITTEE: _fact(e.pk in committee, committee.get(e.pk)),
             ScheduleStep.METHOD: _notice_fact(notices.get((e.pk, ScheduleStep.METHOD))),
-            ScheduleStep.REGISTER: Fact(
+            ScheduleStep.REGISTER: _fact(
                 e.register_published_on is not None, e.register_published_on
             ),
             ScheduleStep.CANDIDATES: _notice_fact(notices.get((e.pk, ScheduleStep.CANDIDATES))),
         }
         if e.register_published_on is None:
-            facts[ScheduleStep.OBJECTIONS] = Fact(False, note="选民名单尚未公布")
+            facts[ScheduleStep.OBJECTIONS] = _fact(False, note="选民名单尚未公布")
         elif e.pk in open_objections:
-            facts[ScheduleStep.OBJECTIONS] = Fact(False, note="有待答复的异议")
+            facts[ScheduleStep.OBJECTIONS] = _fact(False, note="有待答复的异议")
         else:
             window_end = e.register_published_on + e.pack.objection_days * DAY
             last = max(filter(None, [answered.get(e.pk), window_end]))
-            facts[ScheduleStep.OBJECTIONS] = Fact(True, last)
+            facts[ScheduleStep.OBJECTIONS] = _fact(True, last)
         is_counted = e.status in counted
         counted_on = _local_day(setup.counted_at) if setup and setup.counted_at else None
-        facts[ScheduleStep.RESULT] = Fact(is_counted, counted_on if is_counted else None)
+        facts[ScheduleStep.RESULT] = _fact(is_counted, counted_on if is_counted else None)
         approved = e.status == VillagersElection.Status.APPROVED
         approved_on = _local_day(setup.approved_at) if setup and setup.approved_at else None
-        facts[ScheduleStep.FILED] = Fact(approved, approved_on if approved else None)
+        facts[ScheduleStep.FILED] = _fact(approved, approved_on if approved else None)
         result[e.pk] = facts
     return result
 
 
+def _fact(done: bool, on: datetime.date | None = None, note: str = "") -> Fact:
+    """Facts are values: equal ones are shared (a province has many alike)."""
+    key = (done, on, note)
+    found = _FACTS.get(key)
+    if found is None:
+        found = _FACTS[key] = Fact(done, on, note)
+    return found
+
+
+_FACTS: dict[tuple, Fact] = {}
+
+
 def _notice_fact(issued: datetime.date | None) -> Fact:
-    if issued is None:
-        return Fact(False, note="尚未发布公告")
-    return Fact(True, issued)
+    return _fact(False, note="尚未发布公告") if issued is None else _fact(True, issued)
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
@@ -294,19 +346,26 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 
 def schedules_for(
-    elections: Sequence[VillagersElection], *, today: datetime.date | None = None
+    elections: Sequence[VillagersElection], *, today: datetime.date | None = None, among=None
 ) -> dict[int, Schedule]:
     """Each election's schedule on ``today``: the rules, the holiday table and the facts are
-    loaded once for all of them. The elections come with their pack loaded."""
+    loaded once for all of them. The elections come with their pack loaded; ``among`` as
+    for ``facts_for``."""
     today = today or timezone.localdate()
     if not elections:
         return {}
     rules = rules_by_pack({e.pack_id for e in elections})
     declared = declared_calendar()
-    facts = facts_for(elections)
+    facts = facts_for(elections, among)
+    dues: dict = {}
     return {
         e.pk: build_schedule(
-            rules[e.pack_id], e.election_day, facts[e.pk], today=today, declared=declared
+            rules[e.pack_id],
+            e.election_day,
+            facts[e.pk],
+            today=today,
+            declared=declared,
+            dues=dues,
         )
         for e in elections
     }
@@ -331,22 +390,44 @@ def cutoff(election: VillagersElection, step: str) -> tuple[datetime.date, Rule]
     return due, rule
 
 
-def overdue_units(round_id: int, county_id: int, day: datetime.date) -> set[int]:
-    """The units of a county whose villagers' election has a legal deadline missed on ``day``.
-    An election whose result is confirmed is finished: its schedule no longer runs."""
-    elections = list(
-        VillagersElection.objects.filter(round_id=round_id, unit__county_id=county_id)
-        .exclude(status=VillagersElection.Status.APPROVED)
-        .select_related("pack")
-        .only(
-            "id",
-            "unit_id",
-            "pack_id",
-            "pack__objection_days",
-            "election_day",
-            "status",
-            "register_published_on",
+@dataclass(slots=True)
+class _Election:
+    """What ``facts_for`` and the schedule read of an election, as a plain row."""
+
+    pk: int
+    unit_id: int
+    pack_id: int
+    election_day: datetime.date
+    status: str
+    register_published_on: datetime.date | None
+    pack: VillagersRulePack
+
+
+def overdue_units(counties: Counties, day: datetime.date) -> set[int]:
+    """The units of the counties whose villagers' election (in the county's active round) has
+    a legal deadline missed on ``day``. An election whose result is confirmed is finished:
+    its schedule no longer runs. As ``schedules_for``, with each pack loaded once."""
+    found = VillagersElection.objects.filter(units_q(counties, None)).exclude(
+        status=VillagersElection.Status.APPROVED
+    )
+    rows = list(
+        found.values_list(
+            "id", "unit_id", "pack_id", "election_day", "status", "register_published_on"
         )
     )
-    schedules = schedules_for(elections, today=day)
-    return {e.unit_id for e in elections if schedules[e.pk].overdue}
+    if not rows:
+        return set()
+    packs = VillagersRulePack.objects.filter(pk__in={row[2] for row in rows})
+    pack_of = {p.pk: p for p in packs.only("id", "objection_days")}
+    elections = [_Election(*row, pack_of[row[2]]) for row in rows]
+    rules = rules_by_pack(pack_of)
+    declared = declared_calendar()
+    facts = facts_for(elections, found.values("pk"))
+    dues: dict = {}
+    return {
+        e.unit_id
+        for e in elections
+        if is_overdue(
+            rules[e.pack_id], e.election_day, facts[e.pk], today=day, declared=declared, dues=dues
+        )
+    }

@@ -7,18 +7,17 @@ counts as open on ``day``.
 
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from renewal.kit.dates import end_of_day
-from renewal.kit.figures import register_stage_check, register_unit_figure
+from renewal.kit.figures import register_stage_check, register_unit_figure, units_q
 from renewal.models import CommitteePledge, Handover, KeyUnitPlan, Rectification, Unit
 
 
 def rectifications_open(round_, unit_ids, day):
     rows = (
         Rectification.objects.filter(
-            finding__audit__round=round_,
-            finding__audit__unit_id__in=list(unit_ids),
+            units_q(round_, unit_ids, round="finding__audit__round", unit="finding__audit__unit"),
             created_at__lt=end_of_day(day),
         )
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
@@ -31,7 +30,7 @@ def rectifications_open(round_, unit_ids, day):
 def handovers_overdue(round_, unit_ids, day):
     rows = (
         Handover.objects.filter(
-            round=round_, unit_id__in=list(unit_ids), created_at__lt=end_of_day(day), due_on__lt=day
+            units_q(round_, unit_ids), created_at__lt=end_of_day(day), due_on__lt=day
         )
         .filter(Q(completed_on__isnull=True) | Q(completed_on__gt=day))
         .values("unit_id")
@@ -41,18 +40,20 @@ def handovers_overdue(round_, unit_ids, day):
 
 
 def key_units_without_plan(round_, unit_ids, day):
-    planned = KeyUnitPlan.objects.filter(round=round_, created_at__lt=end_of_day(day))
-    ids = Unit.objects.filter(pk__in=list(unit_ids), is_key=True).exclude(
-        pk__in=planned.values("unit_id")
+    planned = KeyUnitPlan.objects.filter(
+        units_q(round_, unit_ids), unit_id=OuterRef("pk"), created_at__lt=end_of_day(day)
+    )
+    ids = Unit.objects.filter(units_q(round_, unit_ids, round=None, unit=""), is_key=True).exclude(
+        Exists(planned)
     )
     return {pk: 1 for pk in ids.values_list("pk", flat=True)}
 
 
 def pledges_recorded(round_, unit_ids, day):
     counts = Counter(
-        CommitteePledge.objects.filter(
-            round=round_, unit_id__in=list(unit_ids), signed_on__lte=day
-        ).values_list("unit_id", flat=True)
+        CommitteePledge.objects.filter(units_q(round_, unit_ids), signed_on__lte=day).values_list(
+            "unit_id", flat=True
+        )
     )
     return dict(counts)
 
@@ -60,9 +61,7 @@ def pledges_recorded(round_, unit_ids, day):
 def handover_complete(round_, unit_ids, day):
     """Units with at least one handover in the round, all of them complete by ``day``."""
     rows = (
-        Handover.objects.filter(
-            round=round_, unit_id__in=list(unit_ids), created_at__lt=end_of_day(day)
-        )
+        Handover.objects.filter(units_q(round_, unit_ids), created_at__lt=end_of_day(day))
         .values("unit_id")
         .annotate(
             total=Count("id"),

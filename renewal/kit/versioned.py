@@ -35,6 +35,24 @@ class VersionedSetting(models.Model):
         """The county's own row in force on ``day``, else the default row in force then."""
         return effective_row(cls, county_id=county_id, day=day)
 
+    @classmethod
+    def in_force_by_county(cls, *, county_ids, day: datetime.date) -> dict:
+        """``in_force`` of each of the counties (None where no row is), in one query."""
+        return effective_rows(cls, county_ids=county_ids, day=day)
+
+
+def effective_rows(model, *, county_ids, day: datetime.date) -> dict:
+    """``effective_row`` of many counties at once: the rows in force on ``day`` (the
+    counties' own and the defaults) read in one query, the latest of each picked here."""
+    rows = model.objects.filter(
+        models.Q(county_id__in=list(county_ids)) | models.Q(county__isnull=True),
+        effective_from__lte=day,
+    ).order_by("-effective_from")
+    latest: dict = {}
+    for row in rows:
+        latest.setdefault(row.county_id, row)
+    return {county_id: latest.get(county_id, latest.get(None)) for county_id in county_ids}
+
 
 def effective_row(model, *, county_id: int, day: datetime.date):
     """In one query: the county's rows sort before the default's, each newest first."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from renewal.models import Region
 from renewal.rollup.areas import area_rollup_above
-from renewal.rollup.services import RollupBusy, rollup_finished, rollup_run, rollups_overdue
+from renewal.rollup.services import rollup_counties, rollup_finished, rollups_overdue
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +39,14 @@ def nightly_rollup(
     counties = Region.objects.filter(kind=Region.Kind.COUNTY, rounds__is_active=True)
     if county_code:
         counties = counties.filter(code=county_code)
-    done, seen, failure = [], [], None
-    for county in counties.order_by("code"):
-        seen.append(county.pk)
-        if only_if_overdue and rollup_finished(county, date):
-            continue
-        try:
-            done.append(rollup_run(county=county, day=date).pk)
-        except RollupBusy:
-            continue
-        except Exception as exc:  # raised again below, once the sums are written
-            log.exception("roll-up of %s for %s failed", county.code, date)
-            failure = failure or exc
-    area_rollup_above(county_ids=seen, day=date)
-    if failure is not None:
-        raise failure
-    return done
+    seen = list(counties.order_by("code"))
+    wanted = [c for c in seen if not (only_if_overdue and rollup_finished(c, date))]
+    # One set-based pass over the counties; a failing one is named, the others still run.
+    outcome = rollup_counties(wanted, date)
+    area_rollup_above(county_ids=[c.pk for c in seen], day=date)
+    if outcome.failed:
+        raise outcome.failed[0][1]
+    return [run.pk for run in outcome.runs]
 
 
 @shared_task(name="renewal.rollup.tasks.rollup_catch_up")

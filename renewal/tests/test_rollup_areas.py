@@ -124,16 +124,17 @@ def test_a_county_that_has_not_run_makes_the_city_incomplete_and_is_named(histor
 
 def test_a_crashed_county_run_is_named_and_the_task_fails_after_the_sums(history, monkeypatch):
     w = history
-    from renewal.rollup import tasks
+    from renewal.rollup import services
 
-    real = tasks.rollup_run
+    real = services._county_rollup
 
-    def crash(*, county, day):
+    def crash(county, *args, **kwargs):
         if county.pk == w["county_b"].pk:
             raise RuntimeError("worker killed")
-        return real(county=county, day=day)
+        return real(county, *args, **kwargs)
 
-    monkeypatch.setattr(tasks, "rollup_run", crash)
+    # The set-based pass fails, then the counties are run one by one: only 清水河县 fails.
+    monkeypatch.setattr(services, "_county_rollup", crash)
     with pytest.raises(RuntimeError):
         nightly_rollup(DAY.isoformat())
     assert not RollupRun.objects.filter(county=w["county_b"], day=DAY).exists()
@@ -141,7 +142,8 @@ def test_a_crashed_county_run_is_named_and_the_task_fails_after_the_sums(history
     assert [m["name"] for m in city.missing] == ["清水河县"]
     province = RollupRun.objects.get(county=w["province"], day=DAY)
     assert [m["name"] for m in province.missing] == ["清水河县"]
-    monkeypatch.setattr(tasks, "rollup_run", real)
+    assert RollupRun.objects.filter(county=w["county_a"], day=DAY).exists()
+    monkeypatch.setattr(services, "_county_rollup", real)
     nightly_rollup(DAY.isoformat(), w["county_b"].code)
     city.refresh_from_db()
     assert city.missing == []

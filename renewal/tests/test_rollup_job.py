@@ -77,10 +77,14 @@ def test_snapshots_per_township_and_county(county_history, personas):
 
 
 def test_every_registered_figure_is_rolled_up(county_history, monkeypatch):
+    def first_unit(round_, unit_ids, day):
+        units = Unit.objects.filter(figures.units_q(round_, unit_ids, round=None, unit=""))
+        return {units.order_by("pk").values_list("pk", flat=True).first(): 1}
+
     monkeypatch.setitem(
         figures._unit_figures,
         "congresses_held",
-        figures.UnitFigure("congresses_held", "召开党员大会（个）", lambda r, ids, d: {ids[0]: 1}),
+        figures.UnitFigure("congresses_held", "召开党员大会（个）", first_unit),
     )
     run = rollup_run(county=county_history["county_a"], day=DAY)
     assert run.figure_labels["congresses_held"] == "召开党员大会（个）"

@@ -732,7 +732,7 @@ def render_file(sections: dict[str, str], previous: str) -> str:
         ".venv/bin/python bin/bench.py --only load --users 200 --duration 60"
         "  # 办事员逐页 CPU 与并发压测",
         ".venv/bin/python bin/bench.py --reset        # 清空基准库后重新生成（测量首次生成耗时）",
-        ".venv/bin/python bin/bench.py --only province --reset --units 50000 --candidacies 4"
+        ".venv/bin/python bin/bench.py --only province --reset --units 50000 --candidacies 20"
         "  # 全省（单独的数据）",
         "```",
         "",

@@ -308,26 +308,21 @@ class Candidacy(models.Model):
         verbose_name = "候选人"
         verbose_name_plural = "候选人"
         ordering = ["sort_unit_code", "body", "post", "id"]
-        # The candidate list page by page (renewal/kit/paging.py), one index for each order,
-        # each with the unit, which the reader's region filter reads without the table.
+        # The candidate list page by page (renewal/kit/paging.py), one index for each of its
+        # orders over the whole province (candidates/selectors.py CANDIDACY_ORDER).
         indexes = [
             models.Index(fields=["round", "unit", "status"]),
             models.Index(
                 fields=["sort_unit_code", "body", "post", "id"],
-                include=["unit"],
                 name="candidacy_unit_order",
             ),
             models.Index(
                 fields=["sort_name", "sort_unit_code", "id"],
-                include=["unit"],
                 name="candidacy_name_order",
             ),
-            models.Index(
-                fields=["sort_birth_date", "id"], include=["unit"], name="candidacy_birth_order"
-            ),
+            models.Index(fields=["sort_birth_date", "id"], name="candidacy_birth_order"),
             models.Index(
                 fields=["status", "sort_unit_code", "id"],
-                include=["unit"],
                 name="candidacy_status_order",
             ),
         ]

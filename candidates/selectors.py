@@ -18,7 +18,9 @@ CANDIDACY_ORDER = {
     "unit": ("sort_unit_code", "body", "post", "id"),
     "name": ("sort_name", "sort_unit_code", "id"),
     "birth_date": ("sort_birth_date", "id"),
-    "-birth_date": ("-sort_birth_date", "id"),
+    # The youngest first: the reverse of the eldest first, the id too, so that one index
+    # serves both, read either way.
+    "-birth_date": ("-sort_birth_date", "-id"),
     "status": ("status", "sort_unit_code", "id"),
 }
 # The same orders within a region (a county's or a township's reader, or the region filter):

@@ -101,7 +101,6 @@ class Migration(migrations.Migration):
             model_name="candidacy",
             index=models.Index(
                 fields=["sort_unit_code", "body", "post", "id"],
-                include=("unit",),
                 name="candidacy_unit_order",
             ),
         ),
@@ -109,21 +108,17 @@ class Migration(migrations.Migration):
             model_name="candidacy",
             index=models.Index(
                 fields=["sort_name", "sort_unit_code", "id"],
-                include=("unit",),
                 name="candidacy_name_order",
             ),
         ),
         migrations.AddIndex(
             model_name="candidacy",
-            index=models.Index(
-                fields=["sort_birth_date", "id"], include=("unit",), name="candidacy_birth_order"
-            ),
+            index=models.Index(fields=["sort_birth_date", "id"], name="candidacy_birth_order"),
         ),
         migrations.AddIndex(
             model_name="candidacy",
             index=models.Index(
                 fields=["status", "sort_unit_code", "id"],
-                include=("unit",),
                 name="candidacy_status_order",
             ),
         ),

@@ -194,7 +194,7 @@ BY_OWN_FIELDS = {
     "unit": ("unit__code", "body", "post", "id"),
     "name": ("person__name", "unit__code", "id"),
     "birth_date": ("person__birth_date", "id"),
-    "-birth_date": ("-person__birth_date", "id"),
+    "-birth_date": ("-person__birth_date", "-id"),
     "status": ("status", "unit__code", "id"),
 }
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +18,7 @@ from renewal.models import (
     Education,
     Person,
     Post,
+    Unit,
     audited,
 )
 
@@ -199,7 +201,24 @@ class ReserveCadre(models.Model):
         return f"{self.person.name}（{self.unit.name}后备干部）"
 
 
-@audited()
+# The candidate list's sort keys, copied onto each candidacy so that each of its orders is one
+# index (candidates/selectors.py CANDIDACY_ORDER): the person's name and date of birth and the
+# unit's code. The database keeps the copies: a candidacy's own are set on every insert (COPY
+# and bulk inserts included) and whenever its person, its unit or a copy changes (a save of a
+# row read before a rename writes the old name back, and gets the new one); a person's rename
+# or new date of birth, or a unit's new code, is copied onto its candidacies. The copies are
+# left out of the candidacy's history: they change with the person's or unit's, whose own
+# history records it.
+SORT_KEYS = ("sort_name", "sort_birth_date", "sort_unit_code")
+_SET_SORT_KEYS = """
+    SELECT p.name, p.birth_date INTO NEW.sort_name, NEW.sort_birth_date
+        FROM renewal_person p WHERE p.id = NEW.person_id;
+    SELECT u.code INTO NEW.sort_unit_code FROM renewal_unit u WHERE u.id = NEW.unit_id;
+    RETURN NEW;
+"""
+
+
+@audited(exclude=list(SORT_KEYS))
 class Candidacy(models.Model):
     """A person standing for a post of a unit in a round."""
 
@@ -243,7 +262,7 @@ class Candidacy(models.Model):
     post = models.CharField("拟任职务", max_length=20, choices=Post.choices)
     is_continuing = models.BooleanField("继任", default=False)
     status = models.CharField(
-        "状态", max_length=20, choices=Status.choices, default=Status.PRELIMINARY, db_index=True
+        "状态", max_length=20, choices=Status.choices, default=Status.PRELIMINARY
     )
     status_reason = models.CharField("退出/取消/重新启用原因", max_length=300, blank=True)
     # Learned from the election once its result is approved; emptied if it is reopened.
@@ -280,16 +299,47 @@ class Candidacy(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     secretary_signed_at = models.DateTimeField("区委书记签字时间", null=True, blank=True)
+    # Copies of the sort keys, kept by the triggers below (see SORT_KEYS).
+    sort_name = models.CharField(max_length=40, blank=True, editable=False)
+    sort_birth_date = models.DateField(null=True, blank=True, editable=False)
+    sort_unit_code = models.CharField(max_length=12, blank=True, editable=False)
 
     class Meta:
         verbose_name = "候选人"
         verbose_name_plural = "候选人"
-        ordering = ["unit__code", "body", "post", "id"]
+        ordering = ["sort_unit_code", "body", "post", "id"]
+        # The candidate list page by page (renewal/kit/paging.py), one index for each of its
+        # orders over the whole province (candidates/selectors.py CANDIDACY_ORDER).
         indexes = [
             models.Index(fields=["round", "unit", "status"]),
-            # The candidate list in its default order, page by page (renewal/kit/paging.py):
-            # units in code order, each unit's candidacies read from this index.
-            models.Index(fields=["unit", "body", "post", "id"], name="candidacy_unit_order"),
+            models.Index(
+                fields=["sort_unit_code", "body", "post", "id"],
+                name="candidacy_unit_order",
+            ),
+            models.Index(
+                fields=["sort_name", "sort_unit_code", "id"],
+                name="candidacy_name_order",
+            ),
+            models.Index(fields=["sort_birth_date", "id"], name="candidacy_birth_order"),
+            models.Index(
+                fields=["status", "sort_unit_code", "id"],
+                name="candidacy_status_order",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="sort_keys_insert",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                func=_SET_SORT_KEYS,
+            ),
+            pgtrigger.Trigger(
+                name="sort_keys_update",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("person", "unit", *SORT_KEYS),
+                func=_SET_SORT_KEYS,
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -365,6 +415,47 @@ class CandidacyLog(models.Model):
     @property
     def to_label(self):
         return Candidacy.Status(self.to_status).label
+
+
+class PersonSortKeys(Person):
+    """A person's name and date of birth copied onto their candidacies (see SORT_KEYS)."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            pgtrigger.Trigger(
+                name="candidacy_sort_keys",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("name", "birth_date"),
+                func="""
+                    UPDATE candidates_candidacy
+                        SET sort_name = NEW.name, sort_birth_date = NEW.birth_date
+                        WHERE person_id = NEW.id;
+                    RETURN NULL;
+                """,
+            )
+        ]
+
+
+class UnitSortKeys(Unit):
+    """A unit's code copied onto its candidacies (see SORT_KEYS)."""
+
+    class Meta:
+        proxy = True
+        triggers = [
+            pgtrigger.Trigger(
+                name="candidacy_sort_keys",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("code"),
+                func="""
+                    UPDATE candidates_candidacy SET sort_unit_code = NEW.code
+                        WHERE unit_id = NEW.id;
+                    RETURN NULL;
+                """,
+            )
+        ]
 
 
 @audited()

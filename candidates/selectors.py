@@ -14,11 +14,23 @@ FILTER_KEYS = ("q", "county", "township", "body", "post", "status", "sort")
 # The fields that narrow the list when set (the sort only orders it).
 CANDIDACY_FILTERS = ("q", "county", "township", "body", "post", "status")
 # The candidate list's orders; each ends on the id, so that pages never share or skip a row.
+# They read the copies of the unit's code and the person's name and date of birth kept on
+# the candidacy (candidates.models.SORT_KEYS), so that each order is one of its indexes.
 CANDIDACY_ORDER = {
+    "unit": ("sort_unit_code", "body", "post", "id"),
+    "name": ("sort_name", "sort_unit_code", "id"),
+    "birth_date": ("sort_birth_date", "id"),
+    # The youngest first: the reverse of the eldest first, the id too, so that one index
+    # serves both, read either way.
+    "-birth_date": ("-sort_birth_date", "-id"),
+    "status": ("status", "sort_unit_code", "id"),
+}
+# The same orders within a region (a county's or a township's reader, or the region filter):
+# its rows lie together in unit-code order, which the planner cannot know, so that it would
+# read the index of all the rows from the start; by the unit's own code it reads the region's
+# units in code order first, then each unit's candidacies.
+REGION_ORDER = CANDIDACY_ORDER | {
     "unit": ("unit__code", "body", "post", "id"),
-    "name": ("person__name", "unit__code", "id"),
-    "birth_date": ("person__birth_date", "id"),
-    "-birth_date": ("-person__birth_date", "id"),
     "status": ("status", "unit__code", "id"),
 }
 # An export of the rows ticked on the list keeps their ids under this key ("12,40,41").
@@ -62,17 +74,18 @@ def filtered_candidacies(user, data):
     qs = access.candidacies_visible_to(user).select_related(
         "person", "unit", "unit__township", "unit__county"
     )
-    order = CANDIDACY_ORDER["unit"]
+    sort, whole = "unit", region_access.sees_every_unit(user)
     if form.is_valid():
         f = form.cleaned_data
-        order = CANDIDACY_ORDER.get(f["sort"], order)
+        sort = f["sort"] if f["sort"] in CANDIDACY_ORDER else sort
+        whole = whole and not (f.get("county") or f.get("township"))
         if f["q"]:
             qs = qs.filter(person__name__contains=f["q"])
         qs = form.filter_region(qs, county_field="unit__county", township_field="unit__township")
         for key in ("body", "post", "status"):
             if f[key]:
                 qs = qs.filter(**{key: f[key]})
-    return form, qs.order_by(*order)
+    return form, qs.order_by(*(CANDIDACY_ORDER if whole else REGION_ORDER)[sort])
 
 
 RESERVE_ORDER = {

@@ -214,6 +214,26 @@ def units_visible_to(user):
     return Unit.objects.filter(_region_q(user, "view_region"))
 
 
+def sees_every_unit(user) -> bool:
+    """Whether the user sees every unit: a superuser, or one who holds every county whole
+    (a grant on the province). A list need not then filter its rows by region."""
+    if user.is_superuser:
+        return True
+    if not user.is_authenticated:
+        return False
+    counties = _counties_and_townships(user, "view_region")[0]
+    return bool(counties) and not (
+        Region.objects.filter(kind=Region.Kind.COUNTY).exclude(pk__in=counties).exists()
+    )
+
+
+def unit_region_q(user, perm: str = "view_region") -> Q:
+    """The rows of a model with a ``unit`` whose unit the user may see (or, with ``perm``, do
+    that to); a filter on the row's own join to its unit, which its ordering by the unit's code
+    shares."""
+    return _region_q(user, perm, township_field="unit__township_id", county_field="unit__county_id")
+
+
 def units_writable_by(user):
     """The units whose records the user enters (as `can_write_unit`), for a list's "add"."""
     units = (

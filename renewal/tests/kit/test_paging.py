@@ -186,3 +186,36 @@ def test_rows_worked_out_in_python_are_sliced():
     paginator = KeyPaginator(list(range(10)), 3)
     assert paginator.count == 10 and not paginator.count.approximate
     assert list(paginator.page(1)) == [0, 1, 2] and list(paginator.page(4)) == [9]
+
+
+# The candidate list's orders by the person's and the unit's own fields: the copies kept on
+# the candidacy (candidates.models.SORT_KEYS) must give the same rows in the same order.
+BY_OWN_FIELDS = {
+    "unit": ("unit__code", "body", "post", "id"),
+    "name": ("person__name", "unit__code", "id"),
+    "birth_date": ("person__birth_date", "id"),
+    "-birth_date": ("-person__birth_date", "-id"),
+    "status": ("status", "unit__code", "id"),
+}
+
+
+@pytest.mark.django_db
+@override_settings(UNITS_PAGE_SIZE=4)
+@pytest.mark.parametrize("sort", list(CANDIDACY_ORDER))
+@pytest.mark.parametrize("who", ["province_reviewer", "reviewer"])
+def test_every_page_of_every_sort_holds_the_rows_ordered_by_the_persons_own_fields(
+    client, world, personas, candidacies, sort, who
+):
+    """Walked page by page, across the middle where the pages turn to the far end, the list
+    (all of it for the province, a county's for its reviewer) repeats and skips no row."""
+    client.force_login(personas[who])
+    qs = Candidacy.objects.all()
+    if who == "reviewer":
+        qs = qs.filter(unit__county=world["county_a"])
+    expected = list(qs.order_by(*BY_OWN_FIELDS[sort]).values_list("pk", flat=True))
+    shown_rows = []
+    for number in range(1, -(-len(expected) // 4) + 1):
+        response = client.get("/candidates/", {"sort": sort, "page": number})
+        assert response.status_code == 200
+        shown_rows += shown(response)
+    assert shown_rows == expected

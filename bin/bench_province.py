@@ -118,6 +118,16 @@ def time_pages(reps: int, warmup: int) -> dict:
                 client,
                 candidacies,
             )
+            middle = max(1, -(-candidacies // settings.UNITS_PAGE_SIZE) // 2)
+            for sort, words in (("name", "按姓名"), ("birth_date", "年长在前")):
+                add(
+                    f"reviewer_candidates_{sort}",
+                    who,
+                    f"人选列表{words}中间页（第 {middle} 页）",
+                    f"/candidates/?sort={sort}&page={middle}",
+                    client,
+                    candidacies,
+                )
             add("reviewer_province", who, "全省看板", f"/dashboard/areas/{province.pk}/", client)
             add("reviewer_city", who, f"{city.name}看板", f"/dashboard/areas/{city.pk}/", client)
             add("reviewer_county", who, f"{county.name}看板", f"/dashboard/{county.pk}/", client)

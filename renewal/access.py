@@ -221,10 +221,13 @@ def sees_every_unit(user) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    counties = _counties_and_townships(user, "view_region")[0]
-    return bool(counties) and not (
-        Region.objects.filter(kind=Region.Kind.COUNTY).exclude(pk__in=counties).exists()
-    )
+    cache = user.__dict__.setdefault("_region_scope", {})
+    if "every_unit" not in cache:
+        counties = _counties_and_townships(user, "view_region")[0]
+        cache["every_unit"] = bool(counties) and not (
+            Region.objects.filter(kind=Region.Kind.COUNTY).exclude(pk__in=counties).exists()
+        )
+    return cache["every_unit"]
 
 
 def unit_region_q(user, perm: str = "view_region") -> Q:

@@ -77,6 +77,12 @@ class Migration(migrations.Migration):
             name="sort_unit_code",
             field=models.CharField(blank=True, editable=False, max_length=12),
         ),
+        # People and units keep still until the triggers that follow their changes exist
+        # (the migration's transaction holds the lock): a rename in between would otherwise
+        # leave its candidacies sorted under the old name.
+        migrations.RunSQL(
+            "LOCK TABLE renewal_person, renewal_unit IN SHARE MODE", migrations.RunSQL.noop
+        ),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
         migrations.AlterField(
             model_name="candidacy",

@@ -172,7 +172,12 @@ def township_options(form, selected):
 
 
 def _chosen_county(form, townships, selected) -> int | None:
-    county = form.cleaned_data.get("county") if form.is_bound and form.is_valid() else None
+    # The county chosen stands even when another filter is refused (a search too long): the
+    # fields that are valid stay in cleaned_data.
+    county = None
+    if form.is_bound:
+        form.is_valid()
+        county = form.cleaned_data.get("county")
     if county is not None:
         return county.pk
     if selected.isdecimal():

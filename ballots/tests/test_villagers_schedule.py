@@ -84,6 +84,31 @@ def test_a_year_without_holidays_is_a_warning_not_a_crash():
     assert filed.due is None and filed.state == "unknown"
 
 
+def test_a_missing_year_kept_for_many_elections_is_raised_afresh_each_time():
+    # Deadlines are kept across the elections of one run: a gap kept as one exception object
+    # and raised again would grow its traceback (and the frames it holds) with every raise.
+    rules = [rule("after", 5, "working", step="filed")]
+    dues: dict = {}
+    for _ in range(3):
+        assert not schedules.is_overdue(
+            rules, D(2031, 3, 1), {}, today=D(2031, 3, 20), declared={}, dues=dues
+        )
+    raised = []
+    for _ in range(3):
+        with pytest.raises(schedules.CalendarGap) as caught:
+            schedules._due(rules[0], D(2031, 3, 1), {}, dues)
+        raised.append(caught.value)
+    assert len({id(exc) for exc in raised}) == 3
+    depth = [len(list(_frames(exc.__traceback__))) for exc in raised]
+    assert depth[0] == depth[-1]
+
+
+def _frames(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
+
+
 # --- From the database --------------------------------------------------------------------
 
 

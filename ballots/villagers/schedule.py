@@ -220,11 +220,20 @@ def _due(rule: Rule, election_day: datetime.date, declared: Mapping, dues: dict)
         try:
             dues[key] = due_date(rule, election_day, declared=declared)
         except CalendarGap as exc:
-            dues[key] = exc
+            dues[key] = _Gap(str(exc))
     found = dues[key]
-    if isinstance(found, CalendarGap):
-        raise found
+    if isinstance(found, _Gap):
+        # A fresh exception each time: raising the kept one again would chain every raise's
+        # frames onto its traceback (and keep them alive) for as long as ``dues`` lives.
+        raise CalendarGap(found.message)
     return found
+
+
+@dataclass(frozen=True)
+class _Gap:
+    """A deadline that cannot be worked out (the holiday calendar is missing), kept once."""
+
+    message: str
 
 
 # --- Loading ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
@@ -373,9 +374,12 @@ def rollup_counties(
         try:
             with transaction.atomic():
                 free = _locks([county.pk for county, _ in batch], day)
-                outcome.busy += [county for county, _ in batch if county.pk not in free]
                 found = _run_counties([p for p in batch if p[0].pk in free], day, say)
-                outcome.runs += found.values()
+            # Counted once committed: a batch that fails at its commit is run again below.
+            outcome.busy += [county for county, _ in batch if county.pk not in free]
+            outcome.runs += found.values()
+        except SoftTimeLimitExceeded:
+            raise  # out of time: no county-by-county retry of the whole batch
         except Exception:
             log_error.exception("set-based roll-up of %d counties failed", len(batch))
             say(f"  {len(batch)} 个区县合并汇总失败，逐县重新生成")

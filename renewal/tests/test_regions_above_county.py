@@ -151,6 +151,11 @@ def test_city_reviewer_reads_both_counties_with_a_county_column(client, world, p
         client.get("/units/", {"township": world["township_c"].pk}).content.decode()
     )
     assert f'value="{world["township_c"].pk}" selected' in alone
+    # A search refused as too long keeps the county's townships on offer.
+    refused = township_select(
+        client.get("/units/", {"county": world["county_b"].pk, "q": "长" * 41}).content.decode()
+    )
+    assert f'value="{world["township_c"].pk}"' in refused
     # The list refreshed in place brings the township select along, out of band.
     partial = client.get(
         "/units/", {"county": world["county_a"].pk}, headers={"HX-Request": "true"}

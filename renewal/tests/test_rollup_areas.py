@@ -150,6 +150,27 @@ def test_a_crashed_county_run_is_named_and_the_task_fails_after_the_sums(history
     assert not RollupRun.objects.get(county=w["province"], day=DAY).missing
 
 
+def test_a_batch_out_of_time_is_not_run_again_county_by_county(history, monkeypatch):
+    # The task's soft time limit: redoing the whole batch one county at a time would only
+    # run into the hard limit, with nothing summed above.
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from renewal.rollup import services
+
+    w = history
+    calls = []
+
+    def out_of_time(county, *args, **kwargs):
+        calls.append(county.pk)
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "_county_rollup", out_of_time)
+    with pytest.raises(SoftTimeLimitExceeded):
+        services.rollup_counties([w["county_a"], w["county_b"]], DAY)
+    assert len(calls) == 1
+    assert not RollupRun.objects.filter(day=DAY).exists()
+
+
 def test_a_county_snapshot_without_counts_asks_for_a_rebuild(history):
     w = history
     run_counties(w)

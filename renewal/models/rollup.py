@@ -126,6 +126,8 @@ class RollupRun(models.Model):
     # of the day is missing (not run, or crashed: a run writes all or nothing) or stored
     # without the counts a sum needs. Not empty: the run is incomplete.
     missing = models.JSONField("未完成日统计的区县", default=list, blank=True)
+    # A province's ranking of every county below its cities (its own ranking is the cities').
+    county_ranking = models.JSONField("全省区县排名", default=list, blank=True)
 
     class Meta:
         verbose_name = "日通报"

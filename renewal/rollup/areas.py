@@ -174,6 +174,7 @@ def area_rollup(*, region: Region, day: datetime.date, log=None) -> RollupRun:
             }
             for r in ranked
         ]
+        county_ranking = _county_ranking(parts, day) if part_kind == Region.Kind.CITY else []
         units = total["units"]
         stage_counts = dict(
             sorted(total["stage_counts"].items(), key=lambda item: stage_order(item[0]))
@@ -215,6 +216,7 @@ def area_rollup(*, region: Region, day: datetime.date, log=None) -> RollupRun:
                 "laggards": laggards,
                 "late": [],
                 "missing": missing,
+                "county_ranking": county_ranking,
                 "notice_text": text,
             },
         )
@@ -246,6 +248,66 @@ def area_rollup(*, region: Region, day: datetime.date, log=None) -> RollupRun:
         run.save(update_fields=["duration_ms"])
     say(f"  完成{'（数据不完整）' if missing else ''}，用时 {run.duration_ms / 1000:.1f} 秒")
     return run
+
+
+def _county_ranking(cities, day: datetime.date) -> list[dict]:
+    """A province's counties ranked across its cities by the county's rule, from the counties'
+    stored snapshots of the day (a county without one is not ranked: it is named missing)."""
+    snapshots = (
+        RollupSnapshot.objects.filter(
+            region__parent__in=cities, region__kind=Region.Kind.COUNTY, day=day
+        )
+        .select_related("region__parent")
+        .only(
+            "region__code",
+            "region__name",
+            "region__parent__name",
+            "units",
+            "stage_counts",
+            "overdue",
+            "done_share",
+            "weighted",
+            "reports_submitted",
+        )
+    )
+    snapshots = {s.region_id: s for s in snapshots}
+    runs = {
+        r.county_id: r
+        for r in RollupRun.objects.filter(county_id__in=snapshots, day=day).only(
+            "id", "county_id", "ranking"
+        )
+    }
+    ranked = rank_regions(
+        [
+            RankRow(
+                region_id=pk,
+                code=snap.region.code,
+                name=snap.region.name,
+                units=snap.units,
+                done_share=snap.done_share,
+                weighted=snap.weighted,
+                submitted=snap.reports_submitted >= _townships(runs.get(pk), Region.Kind.COUNTY),
+            )
+            for pk, snap in snapshots.items()
+        ]
+    )
+    return [
+        {
+            "region_id": r.region_id,
+            "code": r.code,
+            "name": r.name,
+            "city": snapshots[r.region_id].region.parent.name,
+            "rank": r.rank,
+            "units": r.units,
+            "done": snapshots[r.region_id].stage_counts.get("done", 0),
+            "done_share": round(r.done_share, 4),
+            "weighted": round(r.weighted, 4),
+            "overdue": snapshots[r.region_id].overdue,
+            "townships": _townships(runs.get(r.region_id), Region.Kind.COUNTY),
+            "reports_submitted": snapshots[r.region_id].reports_submitted,
+        }
+        for r in ranked
+    ]
 
 
 def _missing_row(county: Region, reason: str) -> dict:

@@ -140,6 +140,42 @@ def _workbook(run, ranking_table, snapshots, total, *, parts, whole, rule, missi
         for snap in [*snapshots, *([total] if total else [])]
     ]
     table_sheet(wb.create_sheet("数据"), title=f"{heading} 数据", header=header, rows=rows)
+    county_ranking = run.county_ranking
+    if county_ranking:
+        table_sheet(
+            wb.create_sheet("各区县排名"),
+            title=f"{heading} 各区县排名",
+            header=[
+                "名次",
+                "区县",
+                "所属市(州、盟)",
+                "区划代码",
+                "村(社区)数",
+                "已完成",
+                "完成率",
+                "加权进度",
+                "逾期",
+                "乡镇(街道)数",
+                "已报送日报",
+            ],
+            rows=[
+                [
+                    row["rank"] if row["rank"] is not None else "不参加排名",
+                    row["name"],
+                    row["city"],
+                    row["code"],
+                    row["units"],
+                    row["done"],
+                    row["done_share"],
+                    row["weighted"],
+                    row["overdue"],
+                    row["townships"],
+                    row["reports_submitted"],
+                ]
+                for row in county_ranking
+            ],
+            formats={6: "0.0%", 7: "0.0%"},
+        )
     text = wb.create_sheet("通报文字")
     for line in run.notice_text.splitlines():
         text.append([line])

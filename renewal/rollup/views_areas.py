@@ -46,7 +46,7 @@ def _part_url(row, kind, day) -> str:
     return f"{reverse(name, args=[row['region_id']])}?day={day:%Y-%m-%d}"
 
 
-def _ranking_rows(run, kind) -> list[dict]:
+def _ranking_rows(run, kind, rows=None) -> list[dict]:
     return [
         {
             **row,
@@ -55,7 +55,7 @@ def _ranking_rows(run, kind) -> list[dict]:
             "weighted_text": rollup.percent(row["weighted"]),
             "not_reported": row.get("townships", 0) - row.get("reports_submitted", 0),
         }
-        for row in run.ranking
+        for row in (run.ranking if rows is None else rows)
     ]
 
 
@@ -88,6 +88,7 @@ def _context(request, area, run):
         "whole": WHOLE[area.kind],
         "part_name": PART_NAME[kind],
         "ranking": _ranking_rows(run, kind),
+        "county_ranking": _ranking_rows(run, Region.Kind.COUNTY, run.county_ranking),
         "missing": run.missing,
         "labels": run.figure_labels,
         "columns": columns,

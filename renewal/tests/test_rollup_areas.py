@@ -2,7 +2,9 @@
 rebuilds, the pages' scope and their query count."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -229,6 +231,42 @@ def test_counties_are_ranked_by_the_stated_rule(history):
     assert "没有村(社区)的区县不参加排名" in run.notice_text
 
 
+def test_the_province_also_ranks_every_county_below_its_cities(history, personas, client):
+    w = history
+    run_counties(w)
+    RollupSnapshot.objects.filter(region=w["county_a"], day=DAY).update(
+        done_share=0.5, weighted=0.6
+    )
+    RollupSnapshot.objects.filter(region=w["county_b"], day=DAY).update(
+        done_share=0.5, weighted=0.9
+    )
+    area_rollup_tree(region=w["province"], day=DAY)
+    province = RollupRun.objects.get(county=w["province"], day=DAY)
+    assert [(r["name"], r["city"], r["rank"]) for r in province.county_ranking] == [
+        ("清水河县", "呼和浩特市", 1),
+        ("和林格尔县", "呼和浩特市", 2),
+    ]
+    # Summed from the counties' snapshots, as the city's own ranking of them.
+    city = RollupRun.objects.get(county=w["city"], day=DAY)
+    assert city.county_ranking == []
+    assert [r["region_id"] for r in province.county_ranking] == [
+        r["region_id"] for r in city.ranking
+    ]
+    html = (
+        _client(client, personas, "province_reviewer")
+        .get(f"/dashboard/areas/{w['province'].pk}/")
+        .content.decode()
+    )
+    assert "全省各区县排名" in html
+    assert f"/dashboard/{w['county_b'].pk}/?day=2026-03-10" in html
+    city_html = (
+        _client(client, personas, "city_reviewer")
+        .get(f"/dashboard/areas/{w['city'].pk}/")
+        .content.decode()
+    )
+    assert "各区县排名" in city_html and "全市各区县排名" not in city_html
+
+
 def test_townships_not_reported_are_named_under_their_county(history):
     w = history
     run_counties(w)
@@ -312,6 +350,15 @@ def test_area_notice_text_and_workbook(built, personas, client):
     assert text.status_code == 200 and "全省共" in text.content.decode()
     xlsx = c.get(f"/rollup/area-notices/{run.pk}/xlsx/")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    counties = book["各区县排名"]
+    assert [c.value for c in counties[2]][:3] == ["名次", "区县", "所属市(州、盟)"]
+    assert {counties.cell(row=r, column=2).value for r in (3, 4)} == {"和林格尔县", "清水河县"}
+    city_run = RollupRun.objects.get(county=built["city"], day=DAY)
+    city_book = openpyxl.load_workbook(
+        io.BytesIO(c.get(f"/rollup/area-notices/{city_run.pk}/xlsx/").content)
+    )
+    assert "各区县排名" not in city_book.sheetnames
     assert "呼和浩特市" in c.get(f"/rollup/area-notices/{run.pk}/").content.decode()
 
 

@@ -9,9 +9,9 @@ Access: ``renewal.rollup.access.area_for_user`` (404 outside the user's grant).
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from renewal.kit.file_names import dated_name, disposition
+from renewal.kit.rows import url_with_pk
 from renewal.models import Region, RollupRun, RollupSnapshot
 from renewal.rollup import access
 from renewal.rollup import services as rollup
@@ -40,17 +40,15 @@ def _area_run(area, day_param):
     return runs.order_by("-day").first()
 
 
-def _part_url(row, kind, day) -> str:
-    """Where a ranking row drills down to: a city's page, or the county's dashboard."""
-    name = "rollup:area-dashboard" if kind == Region.Kind.CITY else "rollup:dashboard"
-    return f"{reverse(name, args=[row['region_id']])}?day={day:%Y-%m-%d}"
-
-
 def _ranking_rows(run, kind, rows=None) -> list[dict]:
+    """The ranking's rows, each with its link one level down (a city's page, or the county's
+    dashboard) and its shares as text."""
+    name = "rollup:area-dashboard" if kind == Region.Kind.CITY else "rollup:dashboard"
+    url, day = url_with_pk(name), f"?day={run.day:%Y-%m-%d}"
     return [
         {
             **row,
-            "url": _part_url(row, kind, run.day),
+            "url": url(row["region_id"]) + day,
             "done_share_text": rollup.percent(row["done_share"]),
             "weighted_text": rollup.percent(row["weighted"]),
             "not_reported": row.get("townships", 0) - row.get("reports_submitted", 0),

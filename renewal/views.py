@@ -185,16 +185,30 @@ def _chosen_county(form, townships, selected) -> int | None:
     return None
 
 
+def county_options(form, selected) -> str:
+    """The county <select> options of a several-county list (a province has 168), built
+    directly as the township options are."""
+    rows = form.fields["county"].queryset.values_list("id", "name")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) == selected else "", name) for pk, name in rows),
+    )
+
+
 def township_choice(request, form) -> dict:
     """The context a filtered list needs for its township <select>: its options, and on a
     partial (htmx) refresh of a several-county list the select again, swapped out of band so
     it follows the county just chosen."""
     if request.htmx and not form.many_counties:
         return {"township_options": ""}
-    return {
+    choice = {
         "township_options": township_options(form, request.GET.get("township", "")),
         "township_oob": bool(request.htmx),
     }
+    if form.many_counties and not request.htmx:
+        choice["county_options"] = county_options(form, request.GET.get("county", ""))
+    return choice
 
 
 # The unit list's filter fields that narrow it when set (the sort only orders it).

@@ -163,7 +163,11 @@ def township_options(form, selected):
         if county is None:
             return mark_safe('<option value="" disabled>请先选择区县</option>')
         queryset = queryset.filter(parent_id=county)
-    rows = queryset.values_list("id", "name")
+    return _options(queryset.values_list("id", "name"), selected)
+
+
+def _options(rows, selected: str) -> str:
+    """<option>s of (id, name) rows, the one whose id is ``selected`` marked selected."""
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
@@ -188,12 +192,7 @@ def _chosen_county(form, townships, selected) -> int | None:
 def county_options(form, selected) -> str:
     """The county <select> options of a several-county list (a province has 168), built
     directly as the township options are."""
-    rows = form.fields["county"].queryset.values_list("id", "name")
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((pk, mark_safe(" selected") if str(pk) == selected else "", name) for pk, name in rows),
-    )
+    return _options(form.fields["county"].queryset.values_list("id", "name"), selected)
 
 
 def township_choice(request, form) -> dict:

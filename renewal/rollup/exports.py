@@ -66,9 +66,26 @@ def notice_workbook(run, snapshots, total) -> bytes:
 def area_workbook(run, snapshots, total, *, part_name: str) -> bytes:
     """A city's or a province's notice: its ranking of the regions below, their figures,
     the counties missing from the sums, and the text."""
+    header, rows = _area_ranking_table(run.ranking, part_name)
+    return _workbook(
+        run,
+        (header, rows),
+        snapshots,
+        total,
+        parts=part_name,
+        whole="合计",
+        rule=rollup.tie_rule(part_name),
+        missing=run.missing,
+    )
+
+
+def _area_ranking_table(ranking, part_name: str, *, with_city: bool = False):
+    """(header, rows) of a city's or a province's ranking of the regions below it."""
+    city = ["所属市(州、盟)"] if with_city else []
     header = [
         "名次",
         part_name,
+        *city,
         "区划代码",
         "村(社区)数",
         "已完成",
@@ -83,6 +100,7 @@ def area_workbook(run, snapshots, total, *, part_name: str) -> bytes:
         [
             row["rank"] if row["rank"] is not None else "不参加排名",
             row["name"],
+            *([row.get("city", "")] if with_city else []),
             row["code"],
             row["units"],
             row["done"],
@@ -93,18 +111,9 @@ def area_workbook(run, snapshots, total, *, part_name: str) -> bytes:
             row.get("reports_submitted", 0),
             "、".join(row.get("laggards", [])),
         ]
-        for row in run.ranking
+        for row in ranking
     ]
-    return _workbook(
-        run,
-        (header, rows),
-        snapshots,
-        total,
-        parts=part_name,
-        whole="合计",
-        rule=rollup.tie_rule(part_name),
-        missing=run.missing,
-    )
+    return header, rows
 
 
 def _workbook(run, ranking_table, snapshots, total, *, parts, whole, rule, missing=()) -> bytes:
@@ -140,40 +149,14 @@ def _workbook(run, ranking_table, snapshots, total, *, parts, whole, rule, missi
         for snap in [*snapshots, *([total] if total else [])]
     ]
     table_sheet(wb.create_sheet("数据"), title=f"{heading} 数据", header=header, rows=rows)
-    county_ranking = run.county_ranking
-    if county_ranking:
+    if run.county_ranking:
+        # A province's ranking of all its counties, with the city each belongs to.
+        header, rows = _area_ranking_table(run.county_ranking, "区县", with_city=True)
         table_sheet(
             wb.create_sheet("各区县排名"),
             title=f"{heading} 各区县排名",
-            header=[
-                "名次",
-                "区县",
-                "所属市(州、盟)",
-                "区划代码",
-                "村(社区)数",
-                "已完成",
-                "完成率",
-                "加权进度",
-                "逾期",
-                "乡镇(街道)数",
-                "已报送日报",
-            ],
-            rows=[
-                [
-                    row["rank"] if row["rank"] is not None else "不参加排名",
-                    row["name"],
-                    row["city"],
-                    row["code"],
-                    row["units"],
-                    row["done"],
-                    row["done_share"],
-                    row["weighted"],
-                    row["overdue"],
-                    row["townships"],
-                    row["reports_submitted"],
-                ]
-                for row in county_ranking
-            ],
+            header=header,
+            rows=rows,
             formats={6: "0.0%", 7: "0.0%"},
         )
     text = wb.create_sheet("通报文字")
